@@ -1,0 +1,269 @@
+//! The `qc` command: compile queries to Intercom search JSON, check them,
+//! list the searchable fields and explain diagnostic codes.
+#![forbid(unsafe_code)]
+
+mod input;
+mod report;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use qc::check::{FIELDS, Pagination};
+use qc::{Code, Options};
+
+use input::{Input, Origin};
+use report::{ColorChoice, Format};
+
+/// Exit status: the query was invalid.
+const EXIT_INVALID: u8 = 1;
+/// Exit status: bad usage (unknown flag, unreadable file).
+const EXIT_USAGE: u8 = 2;
+
+/// Compile qc queries into the JSON body of Intercom's
+/// `POST /conversations/search`.
+///
+/// With no subcommand, compiles QUERY (or stdin when QUERY is absent or `-`)
+/// and prints the JSON on stdout. Diagnostics go to stderr; the exit status
+/// is 0 when the query compiled, 1 when it is invalid, 2 on bad usage.
+#[derive(Debug, Parser)]
+#[command(name = "qc", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    compile: CompileArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Compile a query to JSON (the default command).
+    Compile(CompileArgs),
+    /// Report diagnostics only; `--format json` prints them as JSON on stdout.
+    Check(CheckArgs),
+    /// List the searchable fields: name, type, operators, allowed values.
+    Fields {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Explain a diagnostic code, e.g. `qc explain E0101`.
+    Explain {
+        /// The code to explain; all codes are listed when omitted.
+        code: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SourceArgs {
+    /// The query; read from stdin when absent or `-`.
+    #[arg(value_parser = clap::value_parser!(OsString))]
+    query: Option<OsString>,
+    /// Read the query from a file (`-` for stdin).
+    #[arg(short, long, value_name = "PATH", conflicts_with = "query")]
+    file: Option<PathBuf>,
+    /// Fix "now" for relative dates (RFC 3339), for reproducible output.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    now: Option<i64>,
+    /// Reject inputs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = qc::DEFAULT_MAX_INPUT_BYTES)]
+    max_input_bytes: usize,
+    /// Colour diagnostics.
+    #[arg(long, value_enum, default_value_t)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+struct CompileArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Add pagination: results per page (1 to 150).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=150))]
+    per_page: Option<u32>,
+    /// Add pagination: continue after this cursor (per_page defaults to 20).
+    #[arg(long, value_name = "CURSOR")]
+    starting_after: Option<String>,
+    /// Indent the JSON.
+    #[arg(long)]
+    pretty: bool,
+    /// Format of diagnostics on stderr.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+fn parse_now(s: &str) -> Result<i64, String> {
+    s.parse::<jiff::Timestamp>()
+        .map(|t| t.as_second())
+        .map_err(|e| format!("expected an RFC 3339 date-time such as 2024-01-01T00:00:00Z: {e}"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => compile(cli.compile),
+        Some(Command::Compile(args)) => compile(args),
+        Some(Command::Check(args)) => check(args),
+        Some(Command::Fields { format }) => fields(format),
+        Some(Command::Explain { code }) => explain(code.as_deref()),
+    }
+}
+
+fn options(source: &SourceArgs) -> Options {
+    Options {
+        now: source.now,
+        pagination: None,
+        max_input_bytes: source.max_input_bytes,
+    }
+}
+
+/// Reads the query; on failure prints why and gives the exit code.
+fn read(source: &SourceArgs, format: Format) -> Result<(String, String), ExitCode> {
+    let origin = Origin::new(source.query.clone(), source.file.clone());
+    let name = origin.name();
+    match input::read(&origin, source.max_input_bytes) {
+        Ok(Input::Text(text)) => Ok((text, name)),
+        Ok(Input::Rejected(d, shown)) => {
+            report::eprint(
+                std::slice::from_ref(&d),
+                &shown,
+                &name,
+                format,
+                source.color,
+            );
+            Err(ExitCode::from(EXIT_INVALID))
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            Err(ExitCode::from(EXIT_USAGE))
+        }
+    }
+}
+
+fn compile(args: CompileArgs) -> ExitCode {
+    let (text, name) = match read(&args.source, args.format) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let mut options = options(&args.source);
+    if args.per_page.is_some() || args.starting_after.is_some() {
+        match Pagination::new(args.per_page, args.starting_after) {
+            Ok(p) => options.pagination = Some(p),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
+    match qc::compile(&text, &options) {
+        Ok(compiled) => {
+            report::eprint(
+                &compiled.warnings,
+                &text,
+                &name,
+                args.format,
+                args.source.color,
+            );
+            println!("{}", qc::emit_string(&compiled.query, args.pretty));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report::eprint(
+                e.diagnostics(),
+                &text,
+                &name,
+                args.format,
+                args.source.color,
+            );
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let (text, name) = match read(&args.source, args.format) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let diagnostics = qc::diagnose(&text, &options(&args.source));
+    match args.format {
+        Format::Json => println!("{}", report::to_json(&diagnostics)),
+        Format::Human => {
+            report::eprint(&diagnostics, &text, &name, Format::Human, args.source.color)
+        }
+    }
+    if qc::diagnostic::has_errors(&diagnostics) {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn fields(format: Format) -> ExitCode {
+    match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = FIELDS
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "name": f.name,
+                        "type": f.ty.name(),
+                        "operators": f.operators().iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+                        "values": f.values,
+                        "doc": f.doc,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::Value::Array(rows));
+        }
+        Format::Human => {
+            let width = FIELDS.iter().map(|f| f.name.len()).max().unwrap_or(0);
+            println!(
+                "{:width$}  {:7}  {:26}  VALUES",
+                "FIELD", "TYPE", "OPERATORS"
+            );
+            for f in FIELDS {
+                let ops: Vec<&str> = f.operators().iter().map(|o| o.as_str()).collect();
+                let values = if f.values.is_empty() {
+                    "any".to_owned()
+                } else {
+                    f.values.join(", ")
+                };
+                println!(
+                    "{:width$}  {:7}  {:26}  {values}",
+                    f.name,
+                    f.ty.name(),
+                    ops.join(" ")
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn explain(code: Option<&str>) -> ExitCode {
+    let Some(code) = code else {
+        for c in Code::ALL {
+            println!("{c}  {}", c.title());
+        }
+        return ExitCode::SUCCESS;
+    };
+    let Ok(c) = code.parse::<Code>() else {
+        eprintln!("error: unknown code `{code}`; run `qc explain` to list the codes");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    println!("{c}: {}\n\n{}", c.title(), c.explanation());
+    if !c.example().is_empty() {
+        println!("\nExample:\n\n    {}", c.example());
+    }
+    ExitCode::SUCCESS
+}

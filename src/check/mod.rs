@@ -1,0 +1,442 @@
+//! Syntax tree to checked query: field table, operator and value types,
+//! NOT elimination, normalisation and the API's limits, in one pass that
+//! reports every problem it finds.
+
+mod dates;
+pub mod fields;
+pub mod limits;
+mod query;
+pub mod suggest;
+
+pub use dates::{DateError, parse_date};
+pub use fields::{FIELDS, FieldDef, FieldType, field};
+pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};
+pub use query::{
+    DEFAULT_PER_PAGE, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query,
+    ScalarValue,
+};
+
+use crate::Options;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::syntax::{Ast, Comparison, Expr, ExprKind, Op, Scalar, Span, ValueKind};
+
+/// The result of checking: the query when there were no errors, and every
+/// diagnostic (errors and warnings) in source order.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The typed, normalised query; `None` when the tree had errors.
+    pub query: Option<Query>,
+    /// Errors and warnings with positions.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Type-checks and normalises a syntax tree.
+///
+/// Syntax-error nodes are skipped (the parser reported them) and the rest is
+/// still checked, so one run reports everything.
+pub fn check(ast: &Ast, options: &Options) -> Checked {
+    let now = options
+        .now
+        .unwrap_or_else(|| jiff::Timestamp::now().as_second());
+    let mut checker = Checker {
+        now,
+        diagnostics: Vec::new(),
+        complete: true,
+    };
+    let root = checker.lower(&ast.root, None);
+    if let Some(root) = &root {
+        check_limits(root, &mut checker.diagnostics);
+    }
+    let Checker {
+        mut diagnostics,
+        complete,
+        ..
+    } = checker;
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    for d in &mut diagnostics {
+        d.locate(&ast.line_index);
+    }
+    let ok = complete && !crate::diagnostic::has_errors(&diagnostics);
+    Checked {
+        query: root.filter(|_| ok).map(|root| Query {
+            root,
+            pagination: options.pagination.clone(),
+        }),
+        diagnostics,
+    }
+}
+
+struct Checker {
+    now: i64,
+    diagnostics: Vec<Diagnostic>,
+    /// False once a part of the tree could not be lowered.
+    complete: bool,
+}
+
+impl Checker {
+    fn fail<T>(&mut self) -> Option<T> {
+        self.complete = false;
+        None
+    }
+
+    /// Lowers an expression; `negated` is the span of the `NOT` that applies
+    /// to it, if an odd number of them do.
+    fn lower(&mut self, expr: &Expr, negated: Option<Span>) -> Option<Node> {
+        match &expr.kind {
+            ExprKind::Or(items) => self.lower_group(GroupOp::Or, items, expr.span, negated),
+            ExprKind::And(items) => self.lower_group(GroupOp::And, items, expr.span, negated),
+            ExprKind::Not(inner) => {
+                let not = Span::new(expr.span.start, expr.span.start + 3);
+                self.lower(inner, if negated.is_some() { None } else { Some(not) })
+            }
+            ExprKind::Paren(inner) => self.lower(inner, negated),
+            ExprKind::Compare(c) => self.lower_comparison(c, expr.span, negated),
+            ExprKind::Error => self.fail(),
+        }
+    }
+
+    fn lower_group(
+        &mut self,
+        op: GroupOp,
+        items: &[Expr],
+        span: Span,
+        negated: Option<Span>,
+    ) -> Option<Node> {
+        let op = if negated.is_some() { op.flip() } else { op };
+        let mut members = Vec::with_capacity(items.len());
+        for item in items {
+            match self.lower(item, negated) {
+                Some(Node::Group(g)) if g.op == op => members.extend(g.members),
+                Some(node) => members.push(node),
+                None => {}
+            }
+        }
+        match members.len() {
+            0 => None,
+            1 => members.pop(),
+            _ => Some(Node::Group(Group { op, members, span })),
+        }
+    }
+
+    fn lower_comparison(
+        &mut self,
+        c: &Comparison,
+        span: Span,
+        negated: Option<Span>,
+    ) -> Option<Node> {
+        let Some(field) = fields::field(&c.field.name) else {
+            let mut d = Diagnostic::new(
+                Code::UnknownField,
+                c.field.span,
+                format!("unknown field `{}`", c.field.name),
+            );
+            match suggest::closest(&c.field.name, FIELDS.iter().map(|f| f.name)) {
+                Some(s) => d = d.with_suggestion(c.field.span, s),
+                None => d = d.with_help("run `qc fields` to list the searchable fields"),
+            }
+            self.diagnostics.push(d);
+            return self.fail();
+        };
+        let op = c.op.op();
+        let op_ok = field.allows(op);
+        if !op_ok {
+            self.diagnostics.push(operator_not_allowed(field, c));
+        }
+        let value = self.lower_value(field, c);
+        if !op_ok {
+            return self.fail();
+        }
+        let value = value?;
+        if field.name == "source.body" && matches!(op, Op::Eq | Op::Ne | Op::In | Op::Nin) {
+            self.warn_multi_word(c);
+        }
+        let filter = Filter {
+            field,
+            op,
+            value,
+            span,
+        };
+        match negated {
+            None => Some(Node::Filter(filter)),
+            Some(not) => match negate(filter, not) {
+                Ok(f) => Some(Node::Filter(f)),
+                Err(d) => {
+                    self.diagnostics.push(*d);
+                    self.fail()
+                }
+            },
+        }
+    }
+
+    fn lower_value(&mut self, field: &'static FieldDef, c: &Comparison) -> Option<FilterValue> {
+        let op = c.op.op();
+        match &c.value.kind {
+            ValueKind::Error => self.fail(),
+            ValueKind::Scalar(s) if op.takes_list() => {
+                let mut list = String::from("[");
+                list.push_str(&s.to_string());
+                list.push(']');
+                let d = Diagnostic::new(
+                    Code::ListRequired,
+                    c.value.span,
+                    format!("`{}` needs a list of values", c.op.spelling),
+                )
+                .with_suggestion(c.value.span, list);
+                self.diagnostics.push(d);
+                // Still check the value itself.
+                self.scalar(field, s);
+                self.fail()
+            }
+            ValueKind::Scalar(s) => self.scalar(field, s).map(FilterValue::One),
+            ValueKind::List(items) => {
+                if !op.takes_list() {
+                    let mut d = Diagnostic::new(
+                        Code::ListNotAllowed,
+                        c.value.span,
+                        format!("`{}` takes a single value, not a list", c.op.spelling),
+                    );
+                    d = match op {
+                        Op::Eq => d
+                            .with_suggestion(c.op.span, "IN")
+                            .with_help("to match any value of a list use `IN`"),
+                        Op::Ne => d
+                            .with_suggestion(c.op.span, "NIN")
+                            .with_help("to exclude every value of a list use `NIN` (or `NOT IN`)"),
+                        _ => d.with_help("only `IN` and `NIN` take a list"),
+                    };
+                    self.diagnostics.push(d);
+                }
+                if items.is_empty() {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::EmptyList,
+                            c.value.span,
+                            format!("`{}` needs at least one value", c.op.spelling),
+                        )
+                        .with_help("put at least one value between the brackets"),
+                    );
+                    return self.fail();
+                }
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    if let Some(v) = self.scalar(field, item) {
+                        values.push(v);
+                    }
+                }
+                if !op.takes_list() || values.len() != items.len() {
+                    return self.fail();
+                }
+                Some(FilterValue::List(values))
+            }
+        }
+    }
+
+    fn scalar(&mut self, field: &'static FieldDef, s: &Scalar) -> Option<ScalarValue> {
+        let text = s.text.as_str();
+        let d = match field.ty {
+            FieldType::String if field.is_enumerated() => {
+                if field.values.contains(&text) {
+                    return Some(ScalarValue::String(text.to_owned()));
+                }
+                let d = Diagnostic::new(
+                    Code::UnknownValue,
+                    s.span,
+                    format!(
+                        "`{text}` is not a valid value for `{}`; expected one of {}",
+                        field.name,
+                        field.values.join(", ")
+                    ),
+                );
+                match suggest::closest(text, field.values.iter().copied()) {
+                    Some(v) => d.with_suggestion(s.span, v),
+                    None => d,
+                }
+            }
+            FieldType::String => return Some(ScalarValue::String(text.to_owned())),
+            FieldType::Integer => match text.parse::<i64>() {
+                Ok(n) => return Some(ScalarValue::Integer(n)),
+                Err(_) => {
+                    let found = describe_scalar(s);
+                    let d = Diagnostic::new(
+                        Code::TypeMismatch,
+                        s.span,
+                        format!(
+                            "`{}` is an Integer field, but {found} is not a whole number",
+                            field.name
+                        ),
+                    );
+                    if text.parse::<f64>().is_ok() {
+                        d.with_help("the API compares whole numbers only")
+                    } else {
+                        d.with_help(format!("write a whole number, e.g. `{} > 2`", field.name))
+                    }
+                }
+            },
+            FieldType::Boolean => {
+                if text.eq_ignore_ascii_case("true") {
+                    return Some(ScalarValue::Boolean(true));
+                }
+                if text.eq_ignore_ascii_case("false") {
+                    return Some(ScalarValue::Boolean(false));
+                }
+                let d = Diagnostic::new(
+                    Code::TypeMismatch,
+                    s.span,
+                    format!(
+                        "`{}` is a Boolean field, but {} is not `true` or `false`",
+                        field.name,
+                        describe_scalar(s)
+                    ),
+                );
+                match suggest::closest(text, ["true", "false"]) {
+                    Some(v) => d.with_suggestion(s.span, v),
+                    None => d.with_help("write `true` or `false`"),
+                }
+            }
+            FieldType::Date => match parse_date(text, self.now) {
+                Ok(seconds) => return Some(ScalarValue::Date(seconds)),
+                Err(DateError::NotADate) => Diagnostic::new(
+                    Code::TypeMismatch,
+                    s.span,
+                    format!(
+                        "`{}` is a Date field, but {} is not a date",
+                        field.name,
+                        describe_scalar(s)
+                    ),
+                )
+                .with_help("write unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time such as `2024-01-01T00:00:00Z`, or `now-7d`"),
+                Err(DateError::Invalid(why)) => Diagnostic::new(
+                    Code::InvalidDate,
+                    s.span,
+                    format!("invalid date `{text}`: {why}"),
+                )
+                .with_help("write unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time such as `2024-01-01T00:00:00Z`, or `now-7d`"),
+            },
+        };
+        self.diagnostics.push(d);
+        self.fail()
+    }
+
+    fn warn_multi_word(&mut self, c: &Comparison) {
+        let scalars: &[Scalar] = match &c.value.kind {
+            ValueKind::Scalar(s) => std::slice::from_ref(s),
+            ValueKind::List(items) => items,
+            ValueKind::Error => &[],
+        };
+        for s in scalars {
+            let mut words = s.text.split_whitespace();
+            if let (Some(first), Some(_)) = (words.next(), words.next()) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::MultiWordBody,
+                        s.span,
+                        "`source.body` is matched word by word, so a value of several words never matches",
+                    )
+                    .with_help(format!(
+                        "search for one word, e.g. `source.body = {first}`, and join more words with AND"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn describe_scalar(s: &Scalar) -> String {
+    let mut out = String::new();
+    if s.quoted {
+        let _ = crate::syntax::lexical::write_quoted(&mut out, &s.text);
+    } else {
+        out.push('`');
+        out.push_str(&s.text);
+        out.push('`');
+    }
+    out
+}
+
+fn operator_not_allowed(field: &FieldDef, c: &Comparison) -> Diagnostic {
+    let allowed: Vec<&str> = field.operators().iter().map(|o| o.as_str()).collect();
+    let kind = if field.is_enumerated() {
+        format!("{} field with a fixed set of values", field.ty)
+    } else {
+        format!("{} field", field.ty)
+    };
+    Diagnostic::new(
+        Code::OperatorNotAllowed,
+        c.op.span,
+        format!(
+            "operator `{}` cannot be used with `{}`, a {kind}",
+            c.op.spelling, field.name
+        ),
+    )
+    .with_help(format!("`{}` accepts {}", field.name, allowed.join(" ")))
+}
+
+/// The filter that matches exactly what `filter` does not.
+///
+/// `=`/`!=`, `IN`/`NIN` and `~`/`!~` swap; `x > n` becomes `x < n-1` and
+/// `x < n` becomes `x > n+1` because the API's `>`/`<` include the bound.
+/// `^` and `$` have no negation in the API.
+pub fn negate(filter: Filter, not: Span) -> Result<Filter, Box<Diagnostic>> {
+    let op = match filter.op {
+        Op::Eq => Op::Ne,
+        Op::Ne => Op::Eq,
+        Op::In => Op::Nin,
+        Op::Nin => Op::In,
+        Op::Contains => Op::NotContains,
+        Op::NotContains => Op::Contains,
+        Op::Gt | Op::Lt => return negate_bound(filter, not),
+        Op::StartsWith | Op::EndsWith => {
+            let what = if filter.op == Op::StartsWith {
+                "starts with"
+            } else {
+                "ends with"
+            };
+            return Err(Box::new(
+                Diagnostic::new(
+                    Code::CannotNegate,
+                    filter.span,
+                    format!(
+                        "`{}` ({what}) cannot be negated: the API has no \"does not {}\" operator",
+                        filter.op,
+                        what.replace("starts", "start").replace("ends", "end")
+                    ),
+                )
+                .with_label(not, "negated by this NOT")
+                .with_help("rewrite the query without NOT around this comparison"),
+            ));
+        }
+    };
+    Ok(Filter { op, ..filter })
+}
+
+fn negate_bound(filter: Filter, not: Span) -> Result<Filter, Box<Diagnostic>> {
+    let (op, step) = if filter.op == Op::Gt {
+        (Op::Lt, -1)
+    } else {
+        (Op::Gt, 1)
+    };
+    let shifted = match &filter.value {
+        FilterValue::One(ScalarValue::Integer(n)) => n.checked_add(step).map(ScalarValue::Integer),
+        FilterValue::One(ScalarValue::Date(n)) => n.checked_add(step).map(ScalarValue::Date),
+        // The checker only lets integers and dates reach `>`/`<`.
+        _ => None,
+    };
+    match shifted {
+        Some(v) => Ok(Filter {
+            op,
+            value: FilterValue::One(v),
+            ..filter
+        }),
+        None => Err(Box::new(
+            Diagnostic::new(
+                Code::NegationOverflow,
+                filter.span,
+                format!(
+                    "`NOT {}` cannot be expressed: the bound is out of range",
+                    filter.op
+                ),
+            )
+            .with_label(not, "negated by this NOT"),
+        )),
+    }
+}

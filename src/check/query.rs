@@ -1,0 +1,204 @@
+//! The checked query: typed, normalised and ready to emit.
+
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
+
+use super::fields::FieldDef;
+use crate::syntax::{Op, Span};
+
+/// Results per page when only a cursor is given (the API's default).
+pub const DEFAULT_PER_PAGE: u32 = 20;
+/// The most results per page the API returns.
+pub const MAX_PER_PAGE: u32 = 150;
+
+/// A checked query: the filter tree plus optional pagination.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// The filter tree, NOT pushed into comparisons, nested same-operator
+    /// groups flattened.
+    pub root: Node,
+    /// Pagination to send along, if any.
+    pub pagination: Option<Pagination>,
+}
+
+/// A filter or a group of filters.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// One comparison.
+    Filter(Filter),
+    /// An AND or OR of two or more nodes.
+    Group(Group),
+}
+
+/// One comparison the API understands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter {
+    /// The field compared.
+    pub field: &'static FieldDef,
+    /// The API operator.
+    pub op: Op,
+    /// The typed value.
+    pub value: FilterValue,
+    /// Where it came from in the source.
+    pub span: Span,
+}
+
+/// An AND or OR group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// AND or OR.
+    pub op: GroupOp,
+    /// The members, in source order.
+    pub members: Vec<Node>,
+    /// Where it came from in the source.
+    pub span: Span,
+}
+
+/// How a group combines its members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum GroupOp {
+    /// All members must match.
+    #[serde(rename = "AND")]
+    And,
+    /// At least one member must match.
+    #[serde(rename = "OR")]
+    Or,
+}
+
+impl GroupOp {
+    /// The operator string the API expects.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            GroupOp::And => "AND",
+            GroupOp::Or => "OR",
+        }
+    }
+
+    /// AND for OR and OR for AND (De Morgan).
+    pub const fn flip(self) -> GroupOp {
+        match self {
+            GroupOp::And => GroupOp::Or,
+            GroupOp::Or => GroupOp::And,
+        }
+    }
+}
+
+/// The value of a filter: one value, or a list for IN/NIN.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FilterValue {
+    /// A single value.
+    One(ScalarValue),
+    /// A non-empty list, for IN and NIN.
+    List(Vec<ScalarValue>),
+}
+
+/// A typed single value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScalarValue {
+    /// Text (emitted as a JSON string).
+    String(String),
+    /// A whole number (emitted as a JSON number).
+    Integer(i64),
+    /// A boolean (emitted as JSON `true`/`false`).
+    Boolean(bool),
+    /// Unix seconds (emitted as a JSON string of digits, as the reference does).
+    Date(i64),
+}
+
+impl Serialize for ScalarValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ScalarValue::String(v) => s.serialize_str(v),
+            ScalarValue::Integer(v) => s.serialize_i64(*v),
+            ScalarValue::Boolean(v) => s.serialize_bool(*v),
+            ScalarValue::Date(v) => s.collect_str(v),
+        }
+    }
+}
+
+/// Pagination of the search results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pagination {
+    /// Results per page, 1 to 150.
+    pub per_page: u32,
+    /// The cursor of the page to continue after.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_after: Option<String>,
+}
+
+impl Pagination {
+    /// Pagination with `per_page` results per page (default 20 when
+    /// `None`; the API's schema requires the field) after an optional cursor.
+    pub fn new(
+        per_page: Option<u32>,
+        starting_after: Option<String>,
+    ) -> Result<Self, crate::Error> {
+        let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(crate::Error::PerPage(per_page));
+        }
+        Ok(Self {
+            per_page,
+            starting_after,
+        })
+    }
+}
+
+impl Serialize for Query {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let len = if self.pagination.is_some() { 2 } else { 1 };
+        let mut st = s.serialize_struct("Query", len)?;
+        st.serialize_field("query", &self.root)?;
+        if let Some(p) = &self.pagination {
+            st.serialize_field("pagination", p)?;
+        }
+        st.end()
+    }
+}
+
+impl Serialize for Node {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Filter(f) => f.serialize(s),
+            Node::Group(g) => g.serialize(s),
+        }
+    }
+}
+
+impl Serialize for Filter {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Filter", 3)?;
+        st.serialize_field("field", self.field.name)?;
+        st.serialize_field("operator", self.op.as_str())?;
+        st.serialize_field("value", &self.value)?;
+        st.end()
+    }
+}
+
+impl Serialize for Group {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Group", 2)?;
+        st.serialize_field("operator", self.op.as_str())?;
+        st.serialize_field("value", &self.members)?;
+        st.end()
+    }
+}
+
+impl Node {
+    /// The source span of the node.
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Filter(f) => f.span,
+            Node::Group(g) => g.span,
+        }
+    }
+
+    /// Calls `f` on every filter, left to right.
+    pub fn for_each_filter(&self, f: &mut impl FnMut(&Filter)) {
+        match self {
+            Node::Filter(filter) => f(filter),
+            Node::Group(g) => g.members.iter().for_each(|m| m.for_each_filter(f)),
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The catalogue of diagnostic codes.
+//!
+//! Every diagnostic qc can report has a stable code. Each code carries a
+//! one-line title, an explanation, a query that triggers it and how to fix
+//! it; `qc explain CODE` prints that entry.
+
+use serde::Serialize;
+
+use super::Severity;
+
+macro_rules! codes {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = $code:literal, $severity:ident, $title:literal,
+        example: $example:literal,
+        explanation: $explanation:literal;
+    )*) => {
+        /// A stable diagnostic code such as `E0101`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as written in output, e.g. `"E0101"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The severity diagnostics with this code have.
+            pub const fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// A one-line title.
+            pub const fn title(self) -> &'static str {
+                match self { $(Code::$variant => $title,)* }
+            }
+
+            /// A query that triggers this code (empty when the code cannot be
+            /// triggered by query text alone).
+            pub const fn example(self) -> &'static str {
+                match self { $(Code::$variant => $example,)* }
+            }
+
+            /// What the code means and how to fix it.
+            pub const fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $explanation,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A token appeared where the grammar expected something else.
+    UnexpectedToken = "E0001", Error, "unexpected token",
+    example: "state = AND",
+    explanation: "The parser expected one thing (a field, an operator, a value, `AND`/`OR`, a closing parenthesis) and found another. The message names both. Fix the query so that each comparison reads `field operator value` and comparisons are joined with `AND` or `OR`.";
+
+    /// A quoted string has no closing quote.
+    UnterminatedString = "E0002", Error, "unterminated string",
+    example: "source.subject = \"refund",
+    explanation: "A string opened with `\"` or `'` must be closed by the same quote on the same query. Add the closing quote, or escape a quote inside the string with a backslash (`\\\"`).";
+
+    /// A backslash escape inside a string is not one qc knows.
+    InvalidEscape = "E0003", Error, "invalid escape sequence",
+    example: "source.subject = \"a\\qb\"",
+    explanation: "Inside quoted strings qc understands `\\\"`, `\\'`, `\\\\`, `\\n`, `\\t` and `\\u{HEX}` (a Unicode scalar value of 1 to 6 hex digits). Any other backslash sequence is an error: write `\\\\` for a literal backslash.";
+
+    /// A parenthesis or bracket is never closed, or a closing one has no opener.
+    UnbalancedDelimiter = "E0004", Error, "unbalanced parenthesis or bracket",
+    example: "(state = open",
+    explanation: "Every `(` needs a matching `)` and every `[` a matching `]`. Add the missing delimiter or remove the stray one.";
+
+    /// A character that has no meaning in qc.
+    UnexpectedCharacter = "E0005", Error, "unexpected character",
+    example: "state = open & read = true",
+    explanation: "The character cannot start any token of the language. Use `AND`/`OR`/`NOT` instead of `&`, `|`, `!`, and quote values that contain such characters. NUL bytes and other control characters are never allowed outside strings.";
+
+    /// Parentheses or `NOT`s are nested deeper than the parser allows.
+    NestingTooDeep = "E0006", Error, "nesting too deep",
+    example: "",
+    explanation: "qc bounds how deeply parentheses and `NOT` may nest (256 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations.";
+
+    /// The query is empty or blank.
+    EmptyQuery = "E0007", Error, "empty query",
+    example: "   ",
+    explanation: "A query must hold at least one comparison such as `state = open`.";
+
+    /// The input is larger than the configured limit.
+    InputTooLarge = "E0008", Error, "input too large",
+    example: "",
+    explanation: "qc refuses inputs larger than its size limit (1 MiB by default) before parsing them. Raise the limit with `--max-input-bytes` (or `Options::max_input_bytes`) if the query is genuine.";
+
+    /// The input bytes are not valid UTF-8.
+    InvalidUtf8 = "E0009", Error, "invalid UTF-8",
+    example: "",
+    explanation: "Queries are text and must be valid UTF-8. The message gives the byte offset of the first invalid sequence; re-save the file as UTF-8.";
+
+    /// Too many errors: the rest were not reported.
+    TooManyErrors = "E0010", Error, "too many errors",
+    example: "",
+    explanation: "After 100 syntax errors qc stops reporting more, since the input is most likely not a qc query at all. Fix the first errors and run again.";
+
+    /// The field is not one the conversation search API accepts.
+    UnknownField = "E0101", Error, "unknown field",
+    example: "stat = open",
+    explanation: "Only the fields listed in the conversation search reference can be searched (run `qc fields` to list them). When a known field is close to what was written, the message suggests it.";
+
+    /// The operator does not apply to the field's type.
+    OperatorNotAllowed = "E0102", Error, "operator not allowed for this field",
+    example: "created_at ~ \"x\"",
+    explanation: "Each field type accepts a fixed set of operators. String: = != IN NIN ~ !~ ^ $. Integer and Date: = != > < IN NIN. Boolean: = != IN NIN. Fields with a fixed set of values (state, priority, source.type): = != IN NIN. The message lists the operators the field accepts.";
+
+    /// The value does not have the field's type.
+    TypeMismatch = "E0103", Error, "value does not fit the field's type",
+    example: "statistics.count_reopens > many",
+    explanation: "Integer fields take whole numbers, Boolean fields take `true` or `false`, Date fields take a date (unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time with offset, or `now`, `now-7d`, `now+2h`).";
+
+    /// The value is not one of the field's allowed values.
+    UnknownValue = "E0104", Error, "value not allowed for this field",
+    example: "state = opne",
+    explanation: "Some fields take only a fixed set of values: `state` is open, closed or snoozed; `priority` is priority or not_priority; `source.type` is one of the channels in the reference. The message suggests the closest allowed value.";
+
+    /// A list was given to an operator that takes a single value.
+    ListNotAllowed = "E0105", Error, "list given to a single-value operator",
+    example: "tag_ids = [1, 2]",
+    explanation: "Only `IN` and `NIN` (`NOT IN`) take a list. To match any of several values write `field IN [a, b]`; to exclude them write `field NIN [a, b]`.";
+
+    /// `IN`/`NIN` was given a single value.
+    ListRequired = "E0106", Error, "`IN`/`NIN` need a list",
+    example: "tag_ids IN 1",
+    explanation: "`IN` and `NIN` take a bracketed list: `tag_ids IN [1, 2]`. To compare against a single value use `=` or `!=`.";
+
+    /// `IN`/`NIN` was given an empty list.
+    EmptyList = "E0107", Error, "empty list",
+    example: "tag_ids IN []",
+    explanation: "An empty list matches nothing (`IN`) or everything (`NIN`); the API rejects it. Put at least one value in the list.";
+
+    /// The text looks like a date but is not a valid one.
+    InvalidDate = "E0108", Error, "invalid date",
+    example: "created_at > 2024-13-01",
+    explanation: "Dates are unix seconds (`1704067200`), a calendar date `YYYY-MM-DD` (midnight UTC), an RFC 3339 date-time with an offset (`2024-01-01T00:00:00+02:00`, `...Z`), or relative to now: `now`, `now-7d`, `now+2h` with units s, m, h, d, w.";
+
+    /// `NOT` was applied to an operator the API cannot negate.
+    CannotNegate = "E0109", Error, "operator cannot be negated",
+    example: "NOT source.subject ^ \"Re:\"",
+    explanation: "The API has no NOT; qc pushes negation into the comparisons (`=` to `!=`, `IN` to `NIN`, `~` to `!~`, `>` to `<`). `^` (starts with) and `$` (ends with) have no negated form in the API, so `NOT` cannot be applied to them. Rewrite the query without the negation.";
+
+    /// Negating a `>`/`<` comparison would step outside the integer range.
+    NegationOverflow = "E0110", Error, "negation out of range",
+    example: "NOT statistics.count_reopens > -9223372036854775808",
+    explanation: "`NOT x > n` is emitted as `x < n-1` and `NOT x < n` as `x > n+1` because the API's `>`/`<` include the bound. When `n-1` or `n+1` does not fit a 64-bit integer the comparison cannot be negated; such a comparison is always true or always false, so drop it.";
+
+    /// Groups are nested deeper than the API allows.
+    NestingLimit = "E0201", Error, "groups nested too deep for the API",
+    example: "state = open AND (read = true OR (open = true AND priority = priority))",
+    explanation: "The API allows at most 2 nested filters: counting the top-level group as the first, a group may hold groups, but those may hold only comparisons. `(a OR b) AND (c OR d)` is the deepest shape allowed. Flatten the query, for example by distributing an AND over an OR or by using IN/NIN.";
+
+    /// A group holds more members than the API allows.
+    GroupTooLarge = "E0202", Error, "too many filters in one group",
+    example: "id = 1 OR id = 2 OR id = 3 OR id = 4 OR id = 5 OR id = 6 OR id = 7 OR id = 8 OR id = 9 OR id = 10 OR id = 11 OR id = 12 OR id = 13 OR id = 14 OR id = 15 OR id = 16",
+    explanation: "The API allows at most 15 filters in each AND or OR group. Combine equality tests on one field with `IN [...]`, or split the group.";
+
+    /// `source.body` compared with a value of several words.
+    MultiWordBody = "W0001", Warning, "multi-word value for source.body",
+    example: "source.body = \"need support\"",
+    explanation: "The API matches `source.body` word by word: `source.body = \"need support\"` never matches, while `source.body = support` matches a body containing the word. Search for a single word, or use several comparisons joined with AND.";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Code {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+            .ok_or(())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}

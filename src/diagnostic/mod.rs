@@ -1,0 +1,162 @@
+//! Diagnostics shared by every stage: one type, stable codes, byte ranges
+//! and derived line:column positions.
+
+mod code;
+mod position;
+mod render;
+
+pub use code::Code;
+pub use position::{LineIndex, Position, PositionEncoding, WidePosition};
+pub use render::{RenderOptions, render, render_all};
+
+use serde::Serialize;
+
+use crate::syntax::Span;
+
+/// How serious a diagnostic is. Only errors make a query fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The query cannot be compiled.
+    Error,
+    /// The query compiles but probably does not do what was meant.
+    Warning,
+}
+
+/// A secondary location that explains a diagnostic ("group opened here").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// Where the label points.
+    pub span: Span,
+    /// What it says.
+    pub message: String,
+}
+
+/// A machine-applicable fix: replace `span` with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// The text to replace.
+    pub span: Span,
+    /// The text to put there instead.
+    pub replacement: String,
+    /// A short description, e.g. "replace with `state`".
+    pub message: String,
+}
+
+/// The start and end of a diagnostic in human terms (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Where the range starts.
+    pub start: Position,
+    /// Where the range ends (exclusive).
+    pub end: Position,
+}
+
+/// A problem found in a query: what, where, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code, e.g. `E0101`.
+    pub code: Code,
+    /// What is wrong, in words.
+    pub message: String,
+    /// The byte range the diagnostic is about.
+    pub range: Span,
+    /// Line and column of `range` (1-based), filled in by [`Diagnostic::locate`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Secondary locations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<Label>,
+    /// Advice in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// A replacement that fixes the problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Suggestion>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's own severity.
+    pub fn new(code: Code, range: Span, message: impl Into<String>) -> Self {
+        Self {
+            severity: code.severity(),
+            code,
+            message: message.into(),
+            range,
+            location: None,
+            labels: Vec::new(),
+            help: None,
+            suggestion: None,
+        }
+    }
+
+    /// Adds advice.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a machine-applicable replacement of `span` by `replacement`,
+    /// and a matching help text when none is set.
+    pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        let replacement = replacement.into();
+        let message = format!("replace with `{replacement}`");
+        if self.help.is_none() {
+            self.help = Some(format!("did you mean `{replacement}`?"));
+        }
+        self.suggestion = Some(Suggestion {
+            span,
+            replacement,
+            message,
+        });
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Fills in [`Diagnostic::location`] from a line index of the source.
+    pub fn locate(&mut self, index: &LineIndex) {
+        self.location = Some(Location {
+            start: index.position(self.range.start),
+            end: index.position(self.range.end),
+        });
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    /// One line: `error[E0101] 1:1: unknown field `stat``.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{kind}[{}]", self.code)?;
+        if let Some(loc) = self.location {
+            write!(f, " {}:{}", loc.start.line, loc.start.column)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " (help: {help})")?;
+        }
+        Ok(())
+    }
+}
+
+/// True when any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}

@@ -1,0 +1,84 @@
+//! Rendering diagnostics for people: a source excerpt with carets (ariadne).
+
+use ariadne::{CharSet, Config, IndexType, Label, Report, ReportKind, Source};
+
+use super::{Diagnostic, Severity};
+
+/// How to render diagnostics for a terminal.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Use Unicode box-drawing characters (ASCII otherwise).
+    pub unicode: bool,
+    /// The name shown for the source, e.g. `query` or a file name.
+    pub source_name: String,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self {
+            color: false,
+            unicode: true,
+            source_name: "query".to_owned(),
+        }
+    }
+}
+
+/// Renders one diagnostic with an excerpt of `source`.
+pub fn render(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) -> String {
+    let name = options.source_name.as_str();
+    let clamp = |r: std::ops::Range<usize>| {
+        let end = r.end.min(source.len());
+        r.start.min(end)..end
+    };
+    let kind = match diagnostic.severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
+    };
+    let config = Config::default()
+        .with_index_type(IndexType::Byte)
+        .with_color(options.color)
+        .with_char_set(if options.unicode {
+            CharSet::Unicode
+        } else {
+            CharSet::Ascii
+        });
+    let primary = clamp(diagnostic.range.range());
+    let mut report = Report::build(kind, (name, primary.clone()))
+        .with_config(config)
+        .with_code(diagnostic.code)
+        .with_message(&diagnostic.message)
+        .with_label(Label::new((name, primary)).with_message(label_text(diagnostic)));
+    for label in &diagnostic.labels {
+        report
+            .add_label(Label::new((name, clamp(label.span.range()))).with_message(&label.message));
+    }
+    if let Some(help) = &diagnostic.help {
+        report.set_help(help);
+    }
+    let mut out = Vec::new();
+    let written = report
+        .finish()
+        .write((name, Source::from(source)), &mut out);
+    match written {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        // The renderer only fails on I/O; fall back to the one-line form.
+        Err(_) => format!("{diagnostic}\n"),
+    }
+}
+
+/// Renders every diagnostic, one after another.
+pub fn render_all(diagnostics: &[Diagnostic], source: &str, options: &RenderOptions) -> String {
+    diagnostics
+        .iter()
+        .map(|d| render(d, source, options))
+        .collect()
+}
+
+fn label_text(diagnostic: &Diagnostic) -> String {
+    match &diagnostic.suggestion {
+        Some(s) => s.message.clone(),
+        None => diagnostic.code.title().to_owned(),
+    }
+}

@@ -1,0 +1,143 @@
+//! qc compiles a small, human query language into the JSON body that
+//! Intercom's `POST /conversations/search` endpoint expects, or explains
+//! precisely what is wrong with the query.
+//!
+//! ```text
+//! state = open AND (priority = priority OR tag_ids IN [1, 2])
+//! ```
+//!
+//! The stages can be used alone or together:
+//!
+//! - [`parse`] turns text into a syntax tree with a byte span on every node,
+//!   recovering from errors so that every problem is reported at once;
+//! - [`check`] types the tree against the API's field table, removes `NOT`
+//!   and normalises groups, and enforces the API's limits;
+//! - [`emit`] (and [`emit_string`]) produce the JSON;
+//! - [`compile`] does all three.
+//!
+//! # Source layout
+//!
+//! - `syntax/`: lexer (nom), lexical tables, syntax tree, parser, printer
+//! - `check/`: field table, dates, suggestions, limits, the checked query
+//! - `emit/`: JSON output
+//! - `diagnostic/`: the shared [`Diagnostic`] type, codes, positions, rendering
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod diagnostic;
+pub mod emit;
+mod error;
+pub mod syntax;
+
+pub use check::{Checked, Query, check};
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use emit::{emit, emit_string};
+pub use error::Error;
+pub use syntax::{Ast, Parsed, Span, parse};
+
+use check::Pagination;
+use diagnostic::LineIndex;
+
+/// The largest input [`compile`] accepts by default: 1 MiB.
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 1 << 20;
+
+/// Settings for [`check`] and [`compile`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// "Now" for relative dates (`now-7d`), in unix seconds; the system
+    /// clock when `None`. Fix it for reproducible output.
+    pub now: Option<i64>,
+    /// Pagination to add to the request.
+    pub pagination: Option<Pagination>,
+    /// Inputs longer than this many bytes are rejected before parsing.
+    pub max_input_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            now: None,
+            pagination: None,
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+        }
+    }
+}
+
+/// A successfully compiled query.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The checked query.
+    pub query: Query,
+    /// Warnings found on the way (never errors).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// The request body as a JSON value.
+    pub fn json(&self) -> serde_json::Value {
+        emit(&self.query)
+    }
+
+    /// The request body as compact JSON text.
+    pub fn to_json_string(&self) -> String {
+        emit_string(&self.query, false)
+    }
+}
+
+/// Parses, checks and prepares a query for emitting, reporting every
+/// problem found.
+///
+/// ```
+/// let options = qc::Options::default();
+/// let out = qc::compile("state = open AND (priority = priority OR tag_ids IN [1, 2])", &options)?;
+/// assert_eq!(
+///     out.to_json_string(),
+///     r#"{"query":{"operator":"AND","value":[{"field":"state","operator":"=","value":"open"},{"operator":"OR","value":[{"field":"priority","operator":"=","value":"priority"},{"field":"tag_ids","operator":"IN","value":["1","2"]}]}]}}"#
+/// );
+///
+/// let err = qc::compile("stat = open", &options).unwrap_err();
+/// assert_eq!(err.diagnostics()[0].help.as_deref(), Some("did you mean `state`?"));
+/// # Ok::<(), qc::Error>(())
+/// ```
+pub fn compile(source: &str, options: &Options) -> Result<Compiled, Error> {
+    if source.len() > options.max_input_bytes {
+        return Err(Error::Invalid(vec![input_too_large(
+            source.len(),
+            options.max_input_bytes,
+        )]));
+    }
+    let parsed = parse(source);
+    let checked = check(&parsed.ast, options);
+    let mut diagnostics = parsed.diagnostics;
+    diagnostics.extend(checked.diagnostics);
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    match checked.query {
+        Some(query) if !diagnostic::has_errors(&diagnostics) => Ok(Compiled {
+            query,
+            warnings: diagnostics,
+        }),
+        _ => Err(Error::Invalid(diagnostics)),
+    }
+}
+
+/// Every diagnostic for `source` (syntax, type and limit errors, and
+/// warnings), in source order. What editors and `qc check` show.
+pub fn diagnose(source: &str, options: &Options) -> Vec<Diagnostic> {
+    match compile(source, options) {
+        Ok(c) => c.warnings,
+        Err(e) => e.diagnostics().to_vec(),
+    }
+}
+
+/// The diagnostic for an input over the size limit.
+pub fn input_too_large(len: usize, limit: usize) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::InputTooLarge,
+        Span::empty(0),
+        format!("the input is {len} bytes, more than the limit of {limit} bytes"),
+    )
+    .with_help("raise the limit with --max-input-bytes if the query is genuine");
+    d.locate(&LineIndex::new(""));
+    d
+}

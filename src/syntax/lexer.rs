@@ -1,0 +1,142 @@
+//! Tokens of the qc language, recognised with nom.
+//!
+//! The lexer never fails: characters that start no token become
+//! [`TokenKind::Unknown`] and an unterminated string runs to the end of the
+//! input, so the parser can report them in place and keep going.
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while1};
+use nom::character::complete::{anychar, char};
+use nom::combinator::{map, value};
+use nom::{IResult, Parser};
+
+use super::Span;
+use super::lexical::{SymbolOp, is_word_char};
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// `(`
+    LParen,
+    /// `)`
+    RParen,
+    /// `[`
+    LBracket,
+    /// `]`
+    RBracket,
+    /// `,`
+    Comma,
+    /// A symbolic comparison operator such as `!=` or `>=`.
+    Symbol(SymbolOp),
+    /// A bare word: field names, keywords, bare values, numbers and dates.
+    Word,
+    /// A quoted string, terminated or not.
+    Str {
+        /// False when the input ended before the closing quote.
+        terminated: bool,
+    },
+    /// A character that starts no token.
+    Unknown,
+    /// The end of the input.
+    Eof,
+}
+
+/// A token and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// What it is.
+    pub kind: TokenKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+fn symbol(input: &str) -> IResult<&str, TokenKind> {
+    // Longest spellings first.
+    let two = alt((
+        value(SymbolOp::Ne, tag("!=")),
+        value(SymbolOp::NotContains, tag("!~")),
+        value(SymbolOp::Ge, tag(">=")),
+        value(SymbolOp::Le, tag("<=")),
+    ));
+    let one = alt((
+        value(SymbolOp::Eq, tag("=")),
+        value(SymbolOp::Gt, tag(">")),
+        value(SymbolOp::Lt, tag("<")),
+        value(SymbolOp::Contains, tag("~")),
+        value(SymbolOp::StartsWith, tag("^")),
+        value(SymbolOp::EndsWith, tag("$")),
+    ));
+    map(alt((two, one)), TokenKind::Symbol).parse(input)
+}
+
+fn punctuation(input: &str) -> IResult<&str, TokenKind> {
+    alt((
+        value(TokenKind::LParen, tag("(")),
+        value(TokenKind::RParen, tag(")")),
+        value(TokenKind::LBracket, tag("[")),
+        value(TokenKind::RBracket, tag("]")),
+        value(TokenKind::Comma, tag(",")),
+    ))
+    .parse(input)
+}
+
+/// A quoted string: the opening quote, then anything up to the same quote
+/// that is not escaped by a backslash. Escapes are decoded later by
+/// [`super::lexical::unescape`].
+fn string(input: &str) -> IResult<&str, TokenKind> {
+    let (rest, quote) = alt((char('"'), char('\''))).parse(input)?;
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == quote as u8 => {
+                return Ok((&rest[i + 1..], TokenKind::Str { terminated: true }));
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(("", TokenKind::Str { terminated: false }))
+}
+
+fn word(input: &str) -> IResult<&str, TokenKind> {
+    value(TokenKind::Word, take_while1(is_word_char)).parse(input)
+}
+
+fn unknown(input: &str) -> IResult<&str, TokenKind> {
+    value(TokenKind::Unknown, anychar).parse(input)
+}
+
+fn token(input: &str) -> IResult<&str, TokenKind> {
+    alt((punctuation, symbol, string, word, unknown)).parse(input)
+}
+
+/// Splits `source` into tokens, ending with [`TokenKind::Eof`].
+pub fn tokenize(source: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(source.len() / 4 + 1);
+    let mut rest = source;
+    loop {
+        rest = rest.trim_start_matches(char::is_whitespace);
+        let start = source.len() - rest.len();
+        if rest.is_empty() {
+            tokens.push(Token {
+                kind: TokenKind::Eof,
+                span: Span::empty(start),
+            });
+            return tokens;
+        }
+        let (next, kind) = match token(rest) {
+            Ok(ok) => ok,
+            // `unknown` accepts any character, so this is unreachable for
+            // non-empty input; stop cleanly rather than loop.
+            Err(_) => ("", TokenKind::Unknown),
+        };
+        // An escape at the very end can step past the input: clamp.
+        let end = source.len() - next.len();
+        tokens.push(Token {
+            kind,
+            span: Span::new(start, end),
+        });
+        rest = next;
+    }
+}

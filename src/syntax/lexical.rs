@@ -1,0 +1,391 @@
+//! The lexical tables of the language: operator spellings, keywords, word
+//! characters and string escapes. Parser, printer, completion and the
+//! grammar test all read them from here.
+
+use serde::Serialize;
+
+use super::Span;
+use crate::diagnostic::{Code, Diagnostic};
+
+/// Words that are never bare values, in any letter case.
+pub const RESERVED: &[&str] = &["AND", "OR", "NOT"];
+
+/// Every keyword of the language (letter case is ignored when reading).
+pub const KEYWORDS: &[&str] = &[
+    "AND", "OR", "NOT", "IN", "NIN", "CONTAINS", "STARTS", "ENDS", "WITH",
+];
+
+/// Characters that end a bare word besides whitespace and control characters.
+pub const WORD_BREAKERS: &str = "()[],\"'=!<>~^$&|";
+
+/// True for characters that may appear in a bare word.
+pub fn is_word_char(c: char) -> bool {
+    !c.is_whitespace() && !c.is_control() && !WORD_BREAKERS.contains(c)
+}
+
+/// True when `word` is `keyword`, ignoring ASCII case.
+pub fn is_keyword(word: &str, keyword: &str) -> bool {
+    word.eq_ignore_ascii_case(keyword)
+}
+
+/// True when `word` is `AND`, `OR` or `NOT` in any case.
+pub fn is_reserved(word: &str) -> bool {
+    RESERVED.iter().any(|k| is_keyword(word, k))
+}
+
+/// Symbolic operators as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SymbolOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `>`
+    Gt,
+    /// `>=` (the API's `>` already includes the bound)
+    Ge,
+    /// `<`
+    Lt,
+    /// `<=` (the API's `<` already includes the bound)
+    Le,
+    /// `~`
+    Contains,
+    /// `!~`
+    NotContains,
+    /// `^`
+    StartsWith,
+    /// `$`
+    EndsWith,
+}
+
+/// A comparison operator as the API knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Op {
+    /// `=`: equals.
+    #[serde(rename = "=")]
+    Eq,
+    /// `!=`: does not equal.
+    #[serde(rename = "!=")]
+    Ne,
+    /// `>`: greater than or equal.
+    #[serde(rename = ">")]
+    Gt,
+    /// `<`: lower than or equal.
+    #[serde(rename = "<")]
+    Lt,
+    /// `IN`: equals one of a list.
+    #[serde(rename = "IN")]
+    In,
+    /// `NIN`: equals none of a list.
+    #[serde(rename = "NIN")]
+    Nin,
+    /// `~`: contains.
+    #[serde(rename = "~")]
+    Contains,
+    /// `!~`: does not contain.
+    #[serde(rename = "!~")]
+    NotContains,
+    /// `^`: starts with.
+    #[serde(rename = "^")]
+    StartsWith,
+    /// `$`: ends with.
+    #[serde(rename = "$")]
+    EndsWith,
+}
+
+impl Op {
+    /// Every API operator.
+    pub const ALL: &'static [Op] = &[
+        Op::Eq,
+        Op::Ne,
+        Op::Gt,
+        Op::Lt,
+        Op::In,
+        Op::Nin,
+        Op::Contains,
+        Op::NotContains,
+        Op::StartsWith,
+        Op::EndsWith,
+    ];
+
+    /// The operator string the API expects.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Gt => ">",
+            Op::Lt => "<",
+            Op::In => "IN",
+            Op::Nin => "NIN",
+            Op::Contains => "~",
+            Op::NotContains => "!~",
+            Op::StartsWith => "^",
+            Op::EndsWith => "$",
+        }
+    }
+
+    /// Parses an API operator string.
+    pub fn from_api(s: &str) -> Option<Op> {
+        Op::ALL.iter().copied().find(|op| op.as_str() == s)
+    }
+
+    /// What the operator does, in the reference's words.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Op::Eq => "Equals",
+            Op::Ne => "Doesn't equal",
+            Op::Gt => "Greater than or equal to (the API's `>` includes the bound)",
+            Op::Lt => "Lower than or equal to (the API's `<` includes the bound)",
+            Op::In => "In: equals any value of the list (a shortcut for OR)",
+            Op::Nin => "Not in: equals no value of the list",
+            Op::Contains => "Contains",
+            Op::NotContains => "Doesn't contain",
+            Op::StartsWith => "Starts with",
+            Op::EndsWith => "Ends with",
+        }
+    }
+
+    /// True for `IN` and `NIN`, which take a list.
+    pub const fn takes_list(self) -> bool {
+        matches!(self, Op::In | Op::Nin)
+    }
+}
+
+impl std::fmt::Display for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An operator as the user spelled it: a symbol, a keyword or a readable alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpSpelling {
+    /// A symbolic operator.
+    Symbol(SymbolOp),
+    /// `IN`
+    In,
+    /// `NIN`
+    Nin,
+    /// `NOT IN`, an alias of `NIN`
+    NotIn,
+    /// `CONTAINS`, an alias of `~`
+    Contains,
+    /// `NOT CONTAINS`, an alias of `!~`
+    NotContains,
+    /// `STARTS WITH`, an alias of `^`
+    StartsWith,
+    /// `ENDS WITH`, an alias of `$`
+    EndsWith,
+}
+
+impl OpSpelling {
+    /// Every spelling the language accepts.
+    pub const ALL: &'static [OpSpelling] = &[
+        OpSpelling::Symbol(SymbolOp::Eq),
+        OpSpelling::Symbol(SymbolOp::Ne),
+        OpSpelling::Symbol(SymbolOp::Gt),
+        OpSpelling::Symbol(SymbolOp::Ge),
+        OpSpelling::Symbol(SymbolOp::Lt),
+        OpSpelling::Symbol(SymbolOp::Le),
+        OpSpelling::Symbol(SymbolOp::Contains),
+        OpSpelling::Symbol(SymbolOp::NotContains),
+        OpSpelling::Symbol(SymbolOp::StartsWith),
+        OpSpelling::Symbol(SymbolOp::EndsWith),
+        OpSpelling::In,
+        OpSpelling::Nin,
+        OpSpelling::NotIn,
+        OpSpelling::Contains,
+        OpSpelling::NotContains,
+        OpSpelling::StartsWith,
+        OpSpelling::EndsWith,
+    ];
+
+    /// The canonical text of this spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OpSpelling::Symbol(s) => match s {
+                SymbolOp::Eq => "=",
+                SymbolOp::Ne => "!=",
+                SymbolOp::Gt => ">",
+                SymbolOp::Ge => ">=",
+                SymbolOp::Lt => "<",
+                SymbolOp::Le => "<=",
+                SymbolOp::Contains => "~",
+                SymbolOp::NotContains => "!~",
+                SymbolOp::StartsWith => "^",
+                SymbolOp::EndsWith => "$",
+            },
+            OpSpelling::In => "IN",
+            OpSpelling::Nin => "NIN",
+            OpSpelling::NotIn => "NOT IN",
+            OpSpelling::Contains => "CONTAINS",
+            OpSpelling::NotContains => "NOT CONTAINS",
+            OpSpelling::StartsWith => "STARTS WITH",
+            OpSpelling::EndsWith => "ENDS WITH",
+        }
+    }
+
+    /// The API operator this spelling means.
+    pub const fn op(self) -> Op {
+        match self {
+            OpSpelling::Symbol(s) => match s {
+                SymbolOp::Eq => Op::Eq,
+                SymbolOp::Ne => Op::Ne,
+                SymbolOp::Gt | SymbolOp::Ge => Op::Gt,
+                SymbolOp::Lt | SymbolOp::Le => Op::Lt,
+                SymbolOp::Contains => Op::Contains,
+                SymbolOp::NotContains => Op::NotContains,
+                SymbolOp::StartsWith => Op::StartsWith,
+                SymbolOp::EndsWith => Op::EndsWith,
+            },
+            OpSpelling::In => Op::In,
+            OpSpelling::Nin | OpSpelling::NotIn => Op::Nin,
+            OpSpelling::Contains => Op::Contains,
+            OpSpelling::NotContains => Op::NotContains,
+            OpSpelling::StartsWith => Op::StartsWith,
+            OpSpelling::EndsWith => Op::EndsWith,
+        }
+    }
+
+    /// The plain spelling of an API operator.
+    pub const fn of(op: Op) -> OpSpelling {
+        match op {
+            Op::Eq => OpSpelling::Symbol(SymbolOp::Eq),
+            Op::Ne => OpSpelling::Symbol(SymbolOp::Ne),
+            Op::Gt => OpSpelling::Symbol(SymbolOp::Gt),
+            Op::Lt => OpSpelling::Symbol(SymbolOp::Lt),
+            Op::In => OpSpelling::In,
+            Op::Nin => OpSpelling::Nin,
+            Op::Contains => OpSpelling::Symbol(SymbolOp::Contains),
+            Op::NotContains => OpSpelling::Symbol(SymbolOp::NotContains),
+            Op::StartsWith => OpSpelling::Symbol(SymbolOp::StartsWith),
+            Op::EndsWith => OpSpelling::Symbol(SymbolOp::EndsWith),
+        }
+    }
+}
+
+impl std::fmt::Display for OpSpelling {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Decodes the escapes of a quoted string token (`raw` includes the quotes).
+///
+/// `offset` is the byte offset of `raw` in the source, so that diagnostics
+/// point at the offending escape. Invalid escapes are reported and kept
+/// as written, so the caller still gets a value.
+pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (String, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let inner_end = if terminated && raw.len() >= 2 {
+        raw.len() - 1
+    } else {
+        raw.len()
+    };
+    let inner = raw.get(1..inner_end).unwrap_or("");
+    let base = offset + 1;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some((j, e)) = chars.next() else {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidEscape,
+                    Span::new(base + i, base + i + 1),
+                    "a backslash must be followed by an escape character",
+                )
+                .with_help("write `\\\\` for a literal backslash"),
+            );
+            break;
+        };
+        match e {
+            '"' | '\'' | '\\' => out.push(e),
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'u' => {
+                let (decoded, end) = unicode_escape(inner, j + 1);
+                match decoded {
+                    Some(ch) => out.push(ch),
+                    None => diagnostics.push(
+                        Diagnostic::new(
+                            Code::InvalidEscape,
+                            Span::new(base + i, base + end),
+                            "invalid unicode escape",
+                        )
+                        .with_help("write `\\u{` then 1 to 6 hex digits of a Unicode scalar value, then `}`, e.g. `\\u{e9}`"),
+                    ),
+                }
+                while chars.peek().is_some_and(|&(k, _)| k < end) {
+                    chars.next();
+                }
+            }
+            other => {
+                let end = j + other.len_utf8();
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidEscape,
+                        Span::new(base + i, base + end),
+                        format!("unknown escape `\\{other}`"),
+                    )
+                    .with_help("valid escapes are \\\" \\' \\\\ \\n \\t and \\u{HEX}; write `\\\\` for a literal backslash"),
+                );
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    (out, diagnostics)
+}
+
+/// Reads `{HEX}` starting at byte `start` of `s`; returns the char (if valid)
+/// and the byte offset just after what was consumed.
+fn unicode_escape(s: &str, start: usize) -> (Option<char>, usize) {
+    let rest = s.get(start..).unwrap_or("");
+    if !rest.starts_with('{') {
+        return (None, start);
+    }
+    let Some(close) = rest.find('}') else {
+        return (None, start + 1);
+    };
+    let hex = &rest[1..close];
+    let end = start + close + 1;
+    if hex.is_empty() || hex.len() > 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return (None, end);
+    }
+    let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+    (ch, end)
+}
+
+/// True when `text` can be written as a bare word and read back unchanged.
+pub fn is_bare_word(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(is_word_char) && !is_reserved(text)
+}
+
+/// Writes `text` as a value: bare when possible, else double-quoted with
+/// escapes.
+pub fn write_value(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    if is_bare_word(text) {
+        return f.write_str(text);
+    }
+    write_quoted(f, text)
+}
+
+/// Writes `text` double-quoted, escaping what needs it.
+pub fn write_quoted(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    f.write_char('"')?;
+    for c in text.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\t' => f.write_str("\\t")?,
+            c if c.is_control() => write!(f, "\\u{{{:x}}}", c as u32)?,
+            c => f.write_char(c)?,
+        }
+    }
+    f.write_char('"')
+}

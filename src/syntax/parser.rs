@@ -1,0 +1,650 @@
+//! A recursive-descent parser over the token stream that never gives up.
+//!
+//! It always returns a tree: where the input is malformed it records a
+//! diagnostic, puts an [`ExprKind::Error`] (or [`ValueKind::Error`]) node in
+//! place and resynchronises on `AND`, `OR`, `)` or the end of input. Every
+//! loop consumes a token or leaves, so parsing terminates on any input, and
+//! recursion is bounded by [`MAX_DEPTH`].
+
+use super::ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Value, ValueKind};
+use super::lexer::{Token, TokenKind, tokenize};
+use super::lexical::{OpSpelling, is_keyword, is_reserved, unescape};
+use super::{Parsed, Span};
+use crate::diagnostic::{Code, Diagnostic, LineIndex};
+
+/// How deeply parentheses and `NOT`s may nest.
+pub const MAX_DEPTH: usize = 128;
+
+/// How many syntax errors are reported before the parser stops.
+pub const MAX_ERRORS: usize = 100;
+
+/// Longest token text quoted in a message.
+const MAX_QUOTED: usize = 24;
+
+pub(super) fn parse(source: &str) -> Parsed {
+    let mut p = Parser {
+        source,
+        tokens: tokenize(source),
+        pos: 0,
+        diagnostics: Vec::new(),
+        errors: 0,
+        depth: 0,
+        depth_reported: false,
+        gave_up: false,
+    };
+    let root = p.parse_query();
+    let line_index = LineIndex::new(source);
+    let mut diagnostics = p.diagnostics;
+    for d in &mut diagnostics {
+        d.locate(&line_index);
+    }
+    Parsed {
+        ast: Ast {
+            root,
+            source_len: source.len(),
+            line_index,
+        },
+        diagnostics,
+    }
+}
+
+struct Parser<'s> {
+    source: &'s str,
+    tokens: Vec<Token>,
+    pos: usize,
+    diagnostics: Vec<Diagnostic>,
+    errors: usize,
+    depth: usize,
+    depth_reported: bool,
+    gave_up: bool,
+}
+
+impl<'s> Parser<'s> {
+    // ----- token access -------------------------------------------------
+
+    fn peek(&self) -> Token {
+        self.nth(0)
+    }
+
+    fn nth(&self, n: usize) -> Token {
+        let last = self.tokens.len() - 1; // tokenize always ends with Eof
+        self.tokens[(self.pos + n).min(last)]
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.peek();
+        if t.kind != TokenKind::Eof {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn text(&self, t: Token) -> &'s str {
+        self.source.get(t.span.range()).unwrap_or("")
+    }
+
+    fn at_eof(&self) -> bool {
+        self.peek().kind == TokenKind::Eof
+    }
+
+    fn at_keyword(&self, keyword: &str) -> bool {
+        self.nth_is_keyword(0, keyword)
+    }
+
+    fn nth_is_keyword(&self, n: usize, keyword: &str) -> bool {
+        let t = self.nth(n);
+        t.kind == TokenKind::Word && is_keyword(self.text(t), keyword)
+    }
+
+    /// A word that is not `AND`/`OR`/`NOT`.
+    fn is_plain_word(&self, t: Token) -> bool {
+        t.kind == TokenKind::Word && !is_reserved(self.text(t))
+    }
+
+    /// Can this token begin an operand of AND/OR?
+    fn starts_term(&self, t: Token) -> bool {
+        match t.kind {
+            TokenKind::LParen | TokenKind::Str { .. } => true,
+            TokenKind::Word => {
+                let w = self.text(t);
+                !is_keyword(w, "AND") && !is_keyword(w, "OR")
+            }
+            _ => false,
+        }
+    }
+
+    /// A short description of a token for messages.
+    fn describe(&self, t: Token) -> String {
+        match t.kind {
+            TokenKind::Eof => "end of input".to_owned(),
+            TokenKind::Str { .. } => "a quoted string".to_owned(),
+            _ => {
+                let text = self.text(t);
+                if text.chars().count() > MAX_QUOTED {
+                    let short: String = text.chars().take(MAX_QUOTED).collect();
+                    format!("`{short}…`")
+                } else {
+                    format!("`{text}`")
+                }
+            }
+        }
+    }
+
+    // ----- diagnostics --------------------------------------------------
+
+    fn report(&mut self, diagnostic: Diagnostic) {
+        if self.gave_up {
+            return;
+        }
+        if diagnostic.is_error() {
+            self.errors += 1;
+        }
+        if self.errors > MAX_ERRORS {
+            self.gave_up = true;
+            self.diagnostics.push(Diagnostic::new(
+                Code::TooManyErrors,
+                diagnostic.range,
+                format!("too many errors; stopped after {MAX_ERRORS}"),
+            ));
+            self.pos = self.tokens.len() - 1;
+            return;
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn expected(&mut self, what: &str, found: Token) -> Diagnostic {
+        let message = format!("expected {what}, found {}", self.describe(found));
+        Diagnostic::new(Code::UnexpectedToken, found.span, message)
+    }
+
+    // ----- grammar ------------------------------------------------------
+
+    fn parse_query(&mut self) -> Expr {
+        if self.at_eof() {
+            self.report(
+                Diagnostic::new(
+                    Code::EmptyQuery,
+                    Span::new(0, self.source.len()),
+                    "the query is empty",
+                )
+                .with_help("write a comparison such as `state = open`"),
+            );
+            return Expr::new(ExprKind::Error, Span::new(0, self.source.len()));
+        }
+        let mut root = self.parse_or();
+        let mut extra = Vec::new();
+        while !self.at_eof() {
+            let t = self.bump();
+            let d = match t.kind {
+                TokenKind::RParen => {
+                    Diagnostic::new(Code::UnbalancedDelimiter, t.span, "unmatched `)`")
+                        .with_help("remove it, or add the `(` it should close")
+                }
+                TokenKind::Unknown => self.unknown_char(t),
+                _ => self
+                    .expected("`AND`, `OR` or the end of the query", t)
+                    .with_help("join comparisons with AND or OR"),
+            };
+            self.report(d);
+            if self.starts_term(self.peek()) {
+                extra.push(self.parse_or());
+            }
+        }
+        if !extra.is_empty() {
+            let span = extra.iter().fold(root.span, |s, e| s.cover(e.span));
+            extra.insert(0, root);
+            root = Expr::new(ExprKind::And(extra), span);
+        }
+        root
+    }
+
+    fn parse_or(&mut self) -> Expr {
+        let first = self.parse_and();
+        if !self.at_keyword("OR") {
+            return first;
+        }
+        let mut items = vec![first];
+        while self.at_keyword("OR") {
+            self.bump();
+            items.push(self.parse_and());
+        }
+        Self::join(items, ExprKind::Or)
+    }
+
+    fn parse_and(&mut self) -> Expr {
+        let mut items = vec![self.parse_unary()];
+        loop {
+            let t = self.peek();
+            if self.at_keyword("AND") {
+                self.bump();
+                items.push(self.parse_unary());
+            } else if t.kind == TokenKind::Unknown {
+                self.bump();
+                let d = self.unknown_char(t);
+                self.report(d);
+                if self.starts_term(self.peek()) {
+                    items.push(self.parse_unary());
+                }
+            } else if self.starts_term(t) {
+                let d = self
+                    .expected("`AND` or `OR` between comparisons", t)
+                    .with_help("join comparisons with AND or OR");
+                self.report(d);
+                items.push(self.parse_unary());
+            } else {
+                break;
+            }
+        }
+        match items.len() {
+            1 => items.pop().unwrap_or_else(unreachable_error),
+            _ => Self::join(items, ExprKind::And),
+        }
+    }
+
+    fn join(items: Vec<Expr>, make: fn(Vec<Expr>) -> ExprKind) -> Expr {
+        let span = match (items.first(), items.last()) {
+            (Some(a), Some(b)) => a.span.cover(b.span),
+            _ => Span::default(),
+        };
+        Expr::new(make(items), span)
+    }
+
+    fn parse_unary(&mut self) -> Expr {
+        if !self.at_keyword("NOT")
+            || self.nth_is_keyword(1, "IN")
+            || self.nth_is_keyword(1, "CONTAINS")
+        {
+            return self.parse_primary();
+        }
+        let mut nots = Vec::new();
+        while self.at_keyword("NOT") {
+            nots.push(self.bump().span);
+            if self.depth + nots.len() > MAX_DEPTH {
+                self.too_deep(nots[nots.len() - 1]);
+                while self.at_keyword("NOT") {
+                    self.bump();
+                }
+                let first = nots[0];
+                let inner = self.parse_primary();
+                return Expr::new(ExprKind::Error, first.cover(inner.span));
+            }
+        }
+        self.depth += nots.len();
+        let mut expr = self.parse_primary();
+        self.depth -= nots.len();
+        for not in nots.into_iter().rev() {
+            let span = not.cover(expr.span);
+            expr = Expr::new(ExprKind::Not(Box::new(expr)), span);
+        }
+        expr
+    }
+
+    fn too_deep(&mut self, at: Span) {
+        if !self.depth_reported {
+            self.depth_reported = true;
+            self.report(
+                Diagnostic::new(
+                    Code::NestingTooDeep,
+                    at,
+                    format!("parentheses and NOT are nested more than {MAX_DEPTH} deep"),
+                )
+                .with_help("remove redundant parentheses and double negations"),
+            );
+        }
+    }
+
+    fn parse_primary(&mut self) -> Expr {
+        let t = self.peek();
+        match t.kind {
+            TokenKind::LParen => self.parse_paren(),
+            TokenKind::Word if !is_reserved(self.text(t)) => self.parse_comparison(),
+            TokenKind::Str { .. } => {
+                let d = self
+                    .expected("a field name", t)
+                    .with_help("field names are written without quotes, e.g. `state = open`");
+                self.report(d);
+                self.parse_comparison()
+            }
+            _ => {
+                let d = self.expected("a comparison such as `state = open`", t);
+                self.report(d);
+                Expr::new(ExprKind::Error, Span::empty(t.span.start))
+            }
+        }
+    }
+
+    fn parse_paren(&mut self) -> Expr {
+        let open = self.bump();
+        if self.depth >= MAX_DEPTH {
+            self.too_deep(open.span);
+            let end = self.skip_balanced(TokenKind::LParen, TokenKind::RParen);
+            return Expr::new(ExprKind::Error, Span::new(open.span.start, end));
+        }
+        self.depth += 1;
+        let inner = self.parse_or();
+        self.depth -= 1;
+        let t = self.peek();
+        if t.kind == TokenKind::RParen {
+            self.bump();
+            return Expr::new(ExprKind::Paren(Box::new(inner)), open.span.cover(t.span));
+        }
+        let mut d = Diagnostic::new(
+            Code::UnbalancedDelimiter,
+            t.span,
+            format!(
+                "expected `)` to close the parenthesis, found {}",
+                self.describe(t)
+            ),
+        )
+        .with_label(open.span, "parenthesis opened here");
+        if t.kind == TokenKind::Eof {
+            d = d.with_help("add `)` at the end");
+        }
+        self.report(d);
+        let span = open.span.cover(inner.span);
+        Expr::new(ExprKind::Paren(Box::new(inner)), span)
+    }
+
+    /// Skips from just after an opening delimiter to just after its match
+    /// (or the end); returns the end offset. Iterative, so any depth is fine.
+    fn skip_balanced(&mut self, open: TokenKind, close: TokenKind) -> usize {
+        let mut depth = 1usize;
+        loop {
+            let t = self.peek();
+            if t.kind == TokenKind::Eof {
+                return t.span.start;
+            }
+            self.bump();
+            if t.kind == open {
+                depth += 1;
+            } else if t.kind == close {
+                depth -= 1;
+                if depth == 0 {
+                    return t.span.end;
+                }
+            }
+        }
+    }
+
+    /// Skips to the next `AND`, `OR`, `)` or the end; returns the end of
+    /// what was skipped (or `from` if nothing was).
+    fn skip_to_sync(&mut self, from: usize) -> usize {
+        let mut end = from;
+        loop {
+            let t = self.peek();
+            let sync = matches!(t.kind, TokenKind::Eof | TokenKind::RParen)
+                || self.at_keyword("AND")
+                || self.at_keyword("OR");
+            if sync {
+                return end;
+            }
+            end = self.bump().span.end;
+        }
+    }
+
+    fn parse_comparison(&mut self) -> Expr {
+        let name_token = self.bump();
+        let name = match name_token.kind {
+            TokenKind::Str { terminated } => self.string_value(name_token, terminated),
+            _ => self.text(name_token).to_owned(),
+        };
+        let field = Field {
+            name,
+            span: name_token.span,
+        };
+        let Some(op) = self.parse_operator(&field) else {
+            let end = self.skip_to_sync(field.span.end);
+            return Expr::new(ExprKind::Error, Span::new(field.span.start, end));
+        };
+        let value = self.parse_value(op);
+        let span = field.span.cover(op.span).cover(value.span);
+        let mut expr = Expr::new(ExprKind::Compare(Comparison { field, op, value }), span);
+        self.stray_words_after_value(&mut expr);
+        expr
+    }
+
+    fn parse_operator(&mut self, field: &Field) -> Option<Operator> {
+        let t = self.peek();
+        let word = |p: &Self, k| p.at_keyword(k);
+        let (spelling, len) = match t.kind {
+            TokenKind::Symbol(s) => (OpSpelling::Symbol(s), 1),
+            TokenKind::Word if word(self, "IN") => (OpSpelling::In, 1),
+            TokenKind::Word if word(self, "NIN") => (OpSpelling::Nin, 1),
+            TokenKind::Word if word(self, "CONTAINS") => (OpSpelling::Contains, 1),
+            TokenKind::Word if word(self, "NOT") && self.nth_is_keyword(1, "IN") => {
+                (OpSpelling::NotIn, 2)
+            }
+            TokenKind::Word if word(self, "NOT") && self.nth_is_keyword(1, "CONTAINS") => {
+                (OpSpelling::NotContains, 2)
+            }
+            TokenKind::Word if word(self, "STARTS") || word(self, "ENDS") => {
+                let spelling = if word(self, "STARTS") {
+                    OpSpelling::StartsWith
+                } else {
+                    OpSpelling::EndsWith
+                };
+                if !self.nth_is_keyword(1, "WITH") {
+                    let after = self.nth(1);
+                    let d = self
+                        .expected(
+                            &format!("`WITH` after `{}`", self.text(t).to_uppercase()),
+                            after,
+                        )
+                        .with_help(format!("write `{spelling}`"));
+                    self.report(d);
+                    return None;
+                }
+                (spelling, 2)
+            }
+            _ => {
+                let d = self
+                    .expected(&format!("an operator after `{}`", field.name), t)
+                    .with_help("operators are = != > >= < <= ~ !~ ^ $ IN NIN NOT IN CONTAINS NOT CONTAINS STARTS WITH ENDS WITH");
+                self.report(d);
+                return None;
+            }
+        };
+        let first = self.bump();
+        let last = if len == 2 { self.bump() } else { first };
+        Some(Operator {
+            spelling,
+            span: first.span.cover(last.span),
+        })
+    }
+
+    fn string_value(&mut self, t: Token, terminated: bool) -> String {
+        if !terminated {
+            let d = Diagnostic::new(Code::UnterminatedString, t.span, "unterminated string")
+                .with_help("add the closing quote");
+            self.report(d);
+        }
+        let (text, diagnostics) = unescape(self.text(t), t.span.start, terminated);
+        for d in diagnostics {
+            self.report(d);
+        }
+        text
+    }
+
+    fn scalar(&mut self) -> Scalar {
+        let t = self.bump();
+        let (text, quoted) = match t.kind {
+            TokenKind::Str { terminated } => (self.string_value(t, terminated), true),
+            _ => (self.text(t).to_owned(), false),
+        };
+        Scalar {
+            text,
+            quoted,
+            span: t.span,
+        }
+    }
+
+    fn is_scalar_start(&self, t: Token) -> bool {
+        matches!(t.kind, TokenKind::Str { .. }) || self.is_plain_word(t)
+    }
+
+    fn parse_value(&mut self, op: Operator) -> Value {
+        let t = self.peek();
+        if self.is_scalar_start(t) {
+            let s = self.scalar();
+            let span = s.span;
+            return Value {
+                kind: ValueKind::Scalar(s),
+                span,
+            };
+        }
+        if t.kind == TokenKind::LBracket {
+            return self.parse_list();
+        }
+        let mut d = self.expected(&format!("a value after `{}`", op.spelling), t);
+        if t.kind == TokenKind::Word && is_reserved(self.text(t)) {
+            d = d.with_help(format!(
+                "to search for the word itself, quote it: \"{}\"",
+                self.text(t)
+            ));
+        }
+        self.report(d);
+        Value {
+            kind: ValueKind::Error,
+            span: Span::empty(t.span.start),
+        }
+    }
+
+    fn parse_list(&mut self) -> Value {
+        let open = self.bump();
+        let mut items = Vec::new();
+        let end = loop {
+            let t = self.peek();
+            match t.kind {
+                TokenKind::RBracket => break self.bump().span.end,
+                TokenKind::LBracket => {
+                    self.bump();
+                    let end = self.skip_balanced(TokenKind::LBracket, TokenKind::RBracket);
+                    self.report(
+                        Diagnostic::new(
+                            Code::UnexpectedToken,
+                            Span::new(t.span.start, end),
+                            "lists cannot be nested",
+                        )
+                        .with_help("write the values in one flat list"),
+                    );
+                }
+                TokenKind::Comma => {
+                    self.bump();
+                    let d = self.expected("a value", t);
+                    self.report(d);
+                }
+                _ if self.is_scalar_start(t) => {
+                    items.push(self.scalar());
+                    let next = self.peek();
+                    match next.kind {
+                        TokenKind::Comma => {
+                            self.bump();
+                        }
+                        TokenKind::RBracket => {}
+                        _ if self.is_scalar_start(next) => {
+                            let d = self.expected("`,` between list values", next);
+                            self.report(d);
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {
+                    let d = Diagnostic::new(
+                        Code::UnbalancedDelimiter,
+                        t.span,
+                        format!(
+                            "expected a value or `]` to close the list, found {}",
+                            self.describe(t)
+                        ),
+                    )
+                    .with_label(open.span, "list opened here");
+                    self.report(d);
+                    break items.last().map_or(open.span.end, |s| s.span.end);
+                }
+            }
+        };
+        Value {
+            kind: ValueKind::List(items),
+            span: Span::new(open.span.start, end),
+        }
+    }
+
+    /// `source.body = need support`: words after a value that do not start
+    /// a comparison were probably meant to be part of the value.
+    fn stray_words_after_value(&mut self, expr: &mut Expr) {
+        let ExprKind::Compare(c) = &expr.kind else {
+            return;
+        };
+        let ValueKind::Scalar(value) = &c.value.kind else {
+            return;
+        };
+        let starts_comparison = |p: &Self, n: usize| {
+            let next = p.nth(n + 1);
+            matches!(next.kind, TokenKind::Symbol(_))
+                || (next.kind == TokenKind::Word && {
+                    let w = p.text(next);
+                    ["IN", "NIN", "NOT", "CONTAINS", "STARTS", "ENDS"]
+                        .iter()
+                        .any(|k| is_keyword(w, k))
+                })
+        };
+        let mut n = 0;
+        while self.is_scalar_start(self.nth(n)) && !starts_comparison(self, n) {
+            n += 1;
+        }
+        if n == 0 {
+            return;
+        }
+        let first = self.nth(0).span;
+        let last = self.nth(n - 1).span;
+        let whole = value.span.cover(last);
+        let mut quoted = String::new();
+        let text = self.source.get(whole.range()).unwrap_or("");
+        let _ = super::lexical::write_quoted(&mut quoted, text);
+        let d = Diagnostic::new(
+            Code::UnexpectedToken,
+            first.cover(last),
+            format!(
+                "expected `AND`, `OR` or the end of the comparison, found {}",
+                self.describe(self.nth(0))
+            ),
+        )
+        .with_suggestion(whole, quoted.clone())
+        .with_help(format!("a value with spaces must be quoted: {quoted}"));
+        self.report(d);
+        for _ in 0..n {
+            self.bump();
+        }
+        expr.span = expr.span.cover(last);
+    }
+
+    fn unknown_char(&self, t: Token) -> Diagnostic {
+        let text = self.text(t);
+        let (shown, help) = match text {
+            "&" => ("`&`".to_owned(), Some("use `AND`")),
+            "|" => ("`|`".to_owned(), Some("use `OR`")),
+            "!" => ("`!`".to_owned(), Some("use `NOT`, `!=` or `!~`")),
+            "\0" => ("a NUL byte".to_owned(), None),
+            _ => match text.chars().next() {
+                Some(c) if c.is_control() => {
+                    (format!("control character U+{:04X}", c as u32), None)
+                }
+                _ => (format!("`{text}`"), None),
+            },
+        };
+        let d = Diagnostic::new(
+            Code::UnexpectedCharacter,
+            t.span,
+            format!("unexpected character: {shown}"),
+        );
+        match help {
+            Some(h) => d.with_help(h),
+            None => d,
+        }
+    }
+}
+
+#[cold]
+fn unreachable_error() -> Expr {
+    Expr::new(ExprKind::Error, Span::default())
+}

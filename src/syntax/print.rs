@@ -1,0 +1,98 @@
+//! `Display` for the syntax tree: the canonical printer.
+//!
+//! Printing a tree gives query text that parses back to the same tree:
+//! keywords in upper case, single spaces, values quoted only when they
+//! must be, and parentheses exactly where the tree has [`ExprKind::Paren`]
+//! nodes or where precedence requires them.
+
+use std::fmt;
+
+use super::ast::{Comparison, Expr, ExprKind, Scalar, Value, ValueKind};
+use super::lexical::write_value;
+
+/// Binding strength: OR < AND < NOT < atoms.
+fn precedence(kind: &ExprKind) -> u8 {
+    match kind {
+        ExprKind::Or(_) => 1,
+        ExprKind::And(_) => 2,
+        ExprKind::Not(_) => 3,
+        ExprKind::Paren(_) | ExprKind::Compare(_) | ExprKind::Error => 4,
+    }
+}
+
+fn write_expr(f: &mut fmt::Formatter<'_>, e: &Expr, min: u8) -> fmt::Result {
+    let prec = precedence(&e.kind);
+    if prec < min {
+        f.write_str("(")?;
+        write_expr(f, e, 0)?;
+        return f.write_str(")");
+    }
+    match &e.kind {
+        ExprKind::Or(items) => write_joined(f, items, " OR ", 2),
+        ExprKind::And(items) => write_joined(f, items, " AND ", 3),
+        ExprKind::Not(inner) => {
+            f.write_str("NOT ")?;
+            write_expr(f, inner, 3)
+        }
+        ExprKind::Paren(inner) => {
+            f.write_str("(")?;
+            write_expr(f, inner, 0)?;
+            f.write_str(")")
+        }
+        ExprKind::Compare(c) => write!(f, "{c}"),
+        ExprKind::Error => f.write_str("<error>"),
+    }
+}
+
+fn write_joined(f: &mut fmt::Formatter<'_>, items: &[Expr], sep: &str, min: u8) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(sep)?;
+        }
+        write_expr(f, item, min)?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_expr(f, self, 0)
+    }
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.field.name, self.op.spelling, self.value)
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ValueKind::Scalar(s) => write!(f, "{s}"),
+            ValueKind::List(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+            ValueKind::Error => f.write_str("<error>"),
+        }
+    }
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_value(f, &self.text)
+    }
+}
+
+impl fmt::Display for super::Ast {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.root)
+    }
+}
