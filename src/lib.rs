@@ -28,6 +28,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod emit;
 mod error;
+pub mod ide;
 pub mod syntax;
 
 pub use check::{Checked, Query, check};
