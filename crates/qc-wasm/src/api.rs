@@ -1,0 +1,340 @@
+//! The playground's operations as plain Rust functions returning
+//! serialisable values; `lib.rs` only converts them to JavaScript.
+
+use qc::check::{FIELDS, Pagination};
+use qc::{Diagnostic, Options, ide};
+use serde::{Deserialize, Serialize};
+
+use crate::text::{Text, Utf16Range};
+
+/// Options of [`compile`], as a JavaScript object. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct CompileOptions {
+    /// "Now" for relative dates, in unix seconds; the browser's clock when
+    /// absent.
+    pub now: Option<f64>,
+    /// Results per page (1 to 150); no pagination when absent and no
+    /// `starting_after` is given.
+    #[serde(alias = "perPage")]
+    pub per_page: Option<u32>,
+    /// The cursor of the page to continue after.
+    #[serde(alias = "startingAfter")]
+    pub starting_after: Option<String>,
+    /// Indent the JSON.
+    pub pretty: bool,
+}
+
+/// The result of [`compile`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompileResult {
+    /// True when the query compiled.
+    pub ok: bool,
+    /// The request body, when the query compiled.
+    pub json: Option<String>,
+    /// Every error and warning, in source order.
+    pub diagnostics: Vec<JsDiagnostic>,
+    /// A problem with the options rather than the query.
+    pub error: Option<String>,
+}
+
+/// A diagnostic with UTF-16 ranges.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsDiagnostic {
+    /// `"error"` or `"warning"`.
+    pub severity: qc::Severity,
+    /// The stable code, e.g. `"E0101"`.
+    pub code: qc::Code,
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    pub range: Utf16Range,
+    /// Advice, e.g. "did you mean `open`?".
+    pub help: Option<String>,
+    /// A replacement that fixes the problem.
+    pub suggestion: Option<JsSuggestion>,
+    /// Secondary locations.
+    pub labels: Vec<JsLabel>,
+}
+
+/// A machine-applicable fix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsSuggestion {
+    /// The text to replace.
+    pub range: Utf16Range,
+    /// What to put there.
+    pub replacement: String,
+    /// A short description, e.g. "replace with `open`".
+    pub message: String,
+}
+
+/// A secondary location of a diagnostic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsLabel {
+    /// Where.
+    pub range: Utf16Range,
+    /// What it says.
+    pub message: String,
+}
+
+/// A field of the search API.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsField {
+    /// The dotted name.
+    pub name: &'static str,
+    /// `"String"`, `"Integer"`, `"Date"` or `"Boolean"`.
+    #[serde(rename = "type")]
+    pub ty: &'static str,
+    /// The only values it accepts; empty when any value of its type goes.
+    pub values: &'static [&'static str],
+    /// The API operators it accepts.
+    pub operators: Vec<&'static str>,
+    /// What it holds.
+    pub doc: &'static str,
+}
+
+/// A completion candidate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsCompletion {
+    /// What the list shows.
+    pub label: String,
+    /// `"field"`, `"operator"`, `"value"` or `"keyword"`.
+    pub kind: ide::CompletionKind,
+    /// A short detail.
+    pub detail: String,
+    /// Markdown documentation.
+    pub documentation: String,
+    /// The text to insert.
+    pub insert: String,
+    /// The text the insertion replaces.
+    pub range: Utf16Range,
+}
+
+/// Hover information.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsHover {
+    /// The text the information is about.
+    pub range: Utf16Range,
+    /// Markdown.
+    pub contents: String,
+}
+
+fn options(opts: &CompileOptions) -> Result<Options, String> {
+    let pagination = if opts.per_page.is_some() || opts.starting_after.is_some() {
+        Some(Pagination::new(opts.per_page, opts.starting_after.clone()).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let now = match opts.now {
+        Some(n) if n.is_finite() => Some(n.trunc() as i64),
+        Some(_) => return Err("`now` must be a finite number of unix seconds".to_owned()),
+        None => None,
+    };
+    Ok(Options {
+        now,
+        pagination,
+        ..Options::default()
+    })
+}
+
+/// Compiles `source` to the request body, with every diagnostic.
+pub fn compile(source: &str, opts: &CompileOptions) -> CompileResult {
+    let options = match options(opts) {
+        Ok(o) => o,
+        Err(error) => {
+            return CompileResult {
+                ok: false,
+                json: None,
+                diagnostics: Vec::new(),
+                error: Some(error),
+            };
+        }
+    };
+    let text = Text::new(source);
+    match qc::compile(source, &options) {
+        Ok(compiled) => CompileResult {
+            ok: true,
+            json: Some(qc::emit_string(&compiled.query, opts.pretty)),
+            diagnostics: convert(&text, &compiled.warnings),
+            error: None,
+        },
+        Err(e) => CompileResult {
+            ok: false,
+            json: None,
+            diagnostics: convert(&text, e.diagnostics()),
+            error: Some(e.to_string()).filter(|_| e.diagnostics().is_empty()),
+        },
+    }
+}
+
+/// Every diagnostic of `source`, in source order.
+pub fn check(source: &str) -> Vec<JsDiagnostic> {
+    convert(&Text::new(source), &qc::diagnose(source, &Options::default()))
+}
+
+fn convert(text: &Text<'_>, diagnostics: &[Diagnostic]) -> Vec<JsDiagnostic> {
+    diagnostics
+        .iter()
+        .map(|d| JsDiagnostic {
+            severity: d.severity,
+            code: d.code,
+            message: d.message.clone(),
+            range: text.range(d.range),
+            help: d.help.clone(),
+            suggestion: d.suggestion.as_ref().map(|s| JsSuggestion {
+                range: text.range(s.span),
+                replacement: s.replacement.clone(),
+                message: s.message.clone(),
+            }),
+            labels: d
+                .labels
+                .iter()
+                .map(|l| JsLabel {
+                    range: text.range(l.span),
+                    message: l.message.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The field table.
+pub fn fields() -> Vec<JsField> {
+    FIELDS
+        .iter()
+        .map(|f| JsField {
+            name: f.name,
+            ty: f.ty.name(),
+            values: f.values,
+            operators: f.operators().iter().map(|o| o.as_str()).collect(),
+            doc: f.doc,
+        })
+        .collect()
+}
+
+/// Completions at UTF-16 offset `at` of `source`.
+pub fn complete(source: &str, at: u32) -> Vec<JsCompletion> {
+    let text = Text::new(source);
+    ide::complete(source, text.byte_offset(at))
+        .into_iter()
+        .map(|c| JsCompletion {
+            range: text.range(c.replace),
+            label: c.label,
+            kind: c.kind,
+            detail: c.detail,
+            documentation: c.documentation,
+            insert: c.insert_text,
+        })
+        .collect()
+}
+
+/// Hover information at UTF-16 offset `at` of `source`.
+pub fn hover(source: &str, at: u32) -> Option<JsHover> {
+    let text = Text::new(source);
+    ide::hover(source, text.byte_offset(at)).map(|h| JsHover {
+        range: text.range(h.range),
+        contents: h.contents,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed() -> CompileOptions {
+        CompileOptions {
+            now: Some(1_717_200_000.0),
+            ..CompileOptions::default()
+        }
+    }
+
+    #[test]
+    fn compiles_to_json() {
+        let out = compile("state = open", &fixed());
+        assert!(out.ok);
+        assert_eq!(
+            out.json.as_deref(),
+            Some(r#"{"query":{"field":"state","operator":"=","value":"open"}}"#)
+        );
+        assert!(out.diagnostics.is_empty() && out.error.is_none());
+    }
+
+    #[test]
+    fn pretty_and_pagination() {
+        let opts = CompileOptions {
+            per_page: Some(5),
+            starting_after: Some("abc".into()),
+            pretty: true,
+            ..fixed()
+        };
+        let json = compile("read = true", &opts).json.expect("compiles");
+        assert!(json.contains("\n  \"query\""), "{json}");
+        assert!(json.contains("\"per_page\": 5"), "{json}");
+        assert!(json.contains("\"starting_after\": \"abc\""), "{json}");
+    }
+
+    #[test]
+    fn option_errors_are_reported_not_thrown() {
+        let opts = CompileOptions {
+            per_page: Some(500),
+            ..fixed()
+        };
+        let out = compile("read = true", &opts);
+        assert!(!out.ok);
+        assert_eq!(
+            out.error.as_deref(),
+            Some("per_page must be between 1 and 150, got 500")
+        );
+        let opts = CompileOptions {
+            now: Some(f64::NAN),
+            ..fixed()
+        };
+        assert!(compile("read = true", &opts).error.is_some());
+    }
+
+    #[test]
+    fn misspelt_value_suggests_the_right_one() {
+        let out = compile("state = opne", &fixed());
+        assert!(!out.ok && out.json.is_none());
+        let d = &out.diagnostics[0];
+        assert_eq!((d.range.from, d.range.to), (8, 12));
+        assert_eq!(d.help.as_deref(), Some("did you mean `open`?"));
+        let s = d.suggestion.as_ref().expect("suggestion");
+        assert_eq!((s.range.from, s.range.to, s.replacement.as_str()), (8, 12, "open"));
+        assert_eq!(check("state = opne"), out.diagnostics);
+    }
+
+    #[test]
+    fn ranges_are_in_utf16_units() {
+        let src = "source.body ~ \"😀\" AND stat = open";
+        let d = &check(src)[0];
+        let start = src.find("stat ").expect("present");
+        let from = src[..start].encode_utf16().count() as u32;
+        assert_eq!((d.range.from, d.range.to), (from, from + 4));
+    }
+
+    #[test]
+    fn field_table() {
+        let f = fields();
+        let state = f.iter().find(|f| f.name == "state").expect("state");
+        assert_eq!(state.values, ["open", "closed", "snoozed"]);
+        assert_eq!(state.operators, ["=", "!=", "IN", "NIN"]);
+        assert_eq!(f.len(), FIELDS.len());
+    }
+
+    #[test]
+    fn completion_and_hover_use_utf16_offsets() {
+        let src = "source.body ~ \"😀\" AND state = op";
+        let at = src.encode_utf16().count() as u32;
+        let items = complete(src, at);
+        let labels: Vec<&str> = items.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["open", "closed", "snoozed"]);
+        assert_eq!((items[0].range.from, items[0].range.to), (at - 2, at));
+        let state = src.find("state").expect("present");
+        let at = src[..state].encode_utf16().count() as u32 + 1;
+        let h = hover(src, at).expect("hover");
+        assert_eq!((h.range.from, h.range.to), (at - 1, at + 4));
+        assert!(h.contents.contains("**state**"), "{}", h.contents);
+        assert!(hover("", 5).is_none());
+    }
+}

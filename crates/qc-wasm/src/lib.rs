@@ -1,0 +1,78 @@
+//! qc in the browser: WebAssembly bindings of the compiler for the
+//! playground in `web/`.
+//!
+//! A thin shell: every function converts its arguments, calls the library
+//! (through [`api`]) and returns plain JavaScript objects built with
+//! `serde-wasm-bindgen`. Ranges are given in UTF-16 code units, as
+//! JavaScript strings count them: `from`/`to` offsets and 0-based
+//! `line`/`character` positions. No function throws on any query text.
+
+pub mod api;
+pub mod text;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Converts a value to a plain JavaScript object (objects, not `Map`s;
+/// `null` for `None`).
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|e| JsValue::from_str(&format!("qc-wasm: {e}")))
+}
+
+/// Compiles a query. `options` is `{now?, per_page?, starting_after?,
+/// pretty?}` (`now` in unix seconds) or undefined. Returns `{ok, json,
+/// diagnostics, error}`: `json` is the request body text when `ok`;
+/// `error` explains bad options.
+#[wasm_bindgen]
+pub fn compile(text: &str, options: JsValue) -> JsValue {
+    let opts = if options.is_undefined() || options.is_null() {
+        Ok(api::CompileOptions::default())
+    } else {
+        serde_wasm_bindgen::from_value(options)
+    };
+    match opts {
+        Ok(opts) => to_js(&api::compile(text, &opts)),
+        Err(e) => to_js(&api::CompileResult {
+            ok: false,
+            json: None,
+            diagnostics: Vec::new(),
+            error: Some(format!("invalid options: {e}")),
+        }),
+    }
+}
+
+/// Every diagnostic of a query: `[{severity, code, message, range: {from,
+/// to, start, end}, help, suggestion, labels}]`.
+#[wasm_bindgen]
+pub fn check(text: &str) -> JsValue {
+    to_js(&api::check(text))
+}
+
+/// The searchable fields: `[{name, type, values, operators, doc}]`.
+#[wasm_bindgen]
+pub fn fields() -> JsValue {
+    to_js(&api::fields())
+}
+
+/// Completions at a UTF-16 offset: `[{label, kind, detail, documentation,
+/// insert, range}]`, unfiltered (the editor filters by the typed word in
+/// `range`).
+#[wasm_bindgen]
+pub fn complete(text: &str, offset: u32) -> JsValue {
+    to_js(&api::complete(text, offset))
+}
+
+/// Hover information at a UTF-16 offset: `{range, contents}` (Markdown),
+/// or `null`.
+#[wasm_bindgen]
+pub fn hover(text: &str, offset: u32) -> JsValue {
+    to_js(&api::hover(text, offset))
+}
+
+/// The version of qc this module was built from.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

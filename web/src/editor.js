@@ -1,0 +1,115 @@
+// The CodeMirror editor wired to the WebAssembly build: squiggles from
+// `check`, completion from `complete`, hover from `hover`.
+import { EditorView, basicSetup } from "codemirror";
+import { EditorState } from "@codemirror/state";
+import { keymap, hoverTooltip } from "@codemirror/view";
+import { linter, lintGutter } from "@codemirror/lint";
+import { autocompletion } from "@codemirror/autocomplete";
+import { indentWithTab } from "@codemirror/commands";
+import { qcLanguage } from "./language.js";
+import { renderMarkdown } from "./markdown.js";
+
+/** The text of a diagnostic: the message and, when known, the fix. */
+export function describe(d) {
+  return d.help ? `${d.message}\n${d.help}` : d.message;
+}
+
+function lintSource(qc) {
+  return linter(
+    (view) => {
+      const text = view.state.doc.toString();
+      const length = view.state.doc.length;
+      return qc.check(text).map((d) => {
+        let { from, to } = d.range;
+        from = Math.min(from, length);
+        to = Math.min(Math.max(to, from), length);
+        const diagnostic = {
+          from,
+          to,
+          severity: d.severity,
+          source: d.code,
+          message: describe(d),
+        };
+        if (d.suggestion) {
+          const s = d.suggestion;
+          diagnostic.actions = [
+            {
+              name: s.message,
+              apply(view) {
+                view.dispatch({
+                  changes: { from: s.range.from, to: s.range.to, insert: s.replacement },
+                });
+              },
+            },
+          ];
+        }
+        return diagnostic;
+      });
+    },
+    { delay: 150 },
+  );
+}
+
+const KIND_TYPES = { field: "property", operator: "keyword", value: "constant", keyword: "keyword" };
+
+function completionSource(qc) {
+  return (context) => {
+    const word = context.matchBefore(/[\p{L}\p{N}_.@+\-:]+$/u);
+    if (!word && !context.explicit) return null;
+    const items = qc.complete(context.state.doc.toString(), context.pos);
+    if (items.length === 0) return null;
+    return {
+      from: items[0].range.from,
+      to: context.pos,
+      options: items.map((c) => ({
+        label: c.label,
+        type: KIND_TYPES[c.kind] ?? "text",
+        detail: c.detail,
+        info: c.documentation ? () => renderMarkdown(c.documentation, "qc-doc") : undefined,
+        apply: c.insert,
+      })),
+      validFor: /^[\p{L}\p{N}_.@+\-:]*$/u,
+    };
+  };
+}
+
+function hovers(qc) {
+  return hoverTooltip((view, pos) => {
+    const h = qc.hover(view.state.doc.toString(), pos);
+    if (!h) return null;
+    return {
+      pos: h.range.from,
+      end: h.range.to,
+      above: true,
+      create: () => ({ dom: renderMarkdown(h.contents, "qc-doc qc-hover") }),
+    };
+  });
+}
+
+/** Creates the editor in `parent` with `doc`; `onChange(text)` runs on every edit. */
+export function createEditor(qc, parent, doc, onChange) {
+  return new EditorView({
+    parent,
+    state: EditorState.create({
+      doc,
+      extensions: [
+        basicSetup,
+        keymap.of([indentWithTab]),
+        qcLanguage,
+        lintSource(qc),
+        lintGutter(),
+        autocompletion({ override: [completionSource(qc)] }),
+        hovers(qc),
+        EditorView.lineWrapping,
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) onChange(update.state.doc.toString());
+        }),
+      ],
+    }),
+  });
+}
+
+/** Replaces the whole text of the editor. */
+export function setText(view, text) {
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}

@@ -1,0 +1,112 @@
+// Syntax highlighting for qc: a small stream tokenizer that tracks whether
+// a field, an operator or a value comes next, so that field names, values
+// and dates get their own colours.
+import { StreamLanguage } from "@codemirror/language";
+
+const JOINERS = new Set(["and", "or"]);
+const VALUE_KEYWORDS = new Set(["in", "nin", "contains", "with"]);
+const OPERATOR_KEYWORDS = new Set(["starts", "ends"]);
+const SYMBOLS = /^(?:!=|!~|>=|<=|=|>|<|~|\^|\$)/;
+const DATE = /^(?:\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?|now(?:[+-]\d+[smhdw])?)(?![\w.@-])/i;
+const NUMBER = /^-?\d+(?![\w.@:-])/;
+const WORD = /^[\p{L}\p{N}_.@+\-:]+/u;
+
+function readString(stream, quote) {
+  let escaped = false;
+  let ch;
+  while ((ch = stream.next()) != null) {
+    if (ch === quote && !escaped) return true;
+    escaped = !escaped && ch === "\\";
+  }
+  return false;
+}
+
+/** The qc language for CodeMirror. */
+export const qcLanguage = StreamLanguage.define({
+  name: "qc",
+  startState: () => ({ expect: "field", list: false }),
+  copyState: (s) => ({ ...s }),
+  token(stream, state) {
+    if (stream.eatSpace()) return null;
+    const ch = stream.peek();
+    if (ch === "(") {
+      stream.next();
+      state.expect = "field";
+      return "paren";
+    }
+    if (ch === ")") {
+      stream.next();
+      state.expect = "joiner";
+      return "paren";
+    }
+    if (ch === "[") {
+      stream.next();
+      state.list = true;
+      state.expect = "value";
+      return "squareBracket";
+    }
+    if (ch === "]") {
+      stream.next();
+      state.list = false;
+      state.expect = "joiner";
+      return "squareBracket";
+    }
+    if (ch === ",") {
+      stream.next();
+      state.expect = "value";
+      return "separator";
+    }
+    if (ch === '"' || ch === "'") {
+      stream.next();
+      readString(stream, ch);
+      const wasField = state.expect === "field";
+      state.expect = wasField ? "operator" : state.list ? "list" : "joiner";
+      return wasField ? "propertyName" : "string";
+    }
+    if (stream.match(SYMBOLS)) {
+      state.expect = "value";
+      return "operator";
+    }
+    if (state.expect === "value" || state.expect === "list") {
+      const next = state.list ? "list" : "joiner";
+      if (stream.match(DATE)) {
+        state.expect = next;
+        return "string.special";
+      }
+      if (stream.match(NUMBER)) {
+        state.expect = next;
+        return "number";
+      }
+    }
+    const word = stream.match(WORD);
+    if (!word) {
+      stream.next();
+      return "invalid";
+    }
+    const lower = word[0].toLowerCase();
+    if (JOINERS.has(lower) || lower === "not") {
+      // `x NOT IN [..]`: NOT after a field is part of the operator.
+      if (lower === "not" && state.expect === "operator") return "operatorKeyword";
+      state.expect = "field";
+      return "keyword";
+    }
+    if (state.expect === "operator" && (VALUE_KEYWORDS.has(lower) || OPERATOR_KEYWORDS.has(lower))) {
+      if (VALUE_KEYWORDS.has(lower)) state.expect = "value";
+      return "operatorKeyword";
+    }
+    switch (state.expect) {
+      case "field":
+        state.expect = "operator";
+        return "propertyName";
+      case "value":
+      case "list":
+        state.expect = state.list ? "list" : "joiner";
+        return lower === "true" || lower === "false" ? "bool" : "atom";
+      default:
+        return null;
+    }
+  },
+  languageData: {
+    closeBrackets: { brackets: ["(", "[", '"', "'"] },
+  },
+});

@@ -1,0 +1,145 @@
+// The qc playground: an editor on the left, the request body (or the
+// problems) on the right, all computed in the page by the WebAssembly build.
+import "./style.css";
+import init, * as qc from "../pkg/qc_wasm.js";
+import { createEditor, describe, setText } from "./editor.js";
+import { EXAMPLES } from "./examples.js";
+import { queryFromHash, urlWithQuery } from "./share.js";
+
+const $ = (id) => document.getElementById(id);
+
+function renderProblems(list, diagnostics, view) {
+  list.replaceChildren(
+    ...diagnostics.map((d) => {
+      const li = document.createElement("li");
+      li.className = `problem ${d.severity}`;
+      const where = `${d.range.start.line + 1}:${d.range.start.character + 1}`;
+      const head = document.createElement("div");
+      head.textContent = `${d.severity}[${d.code}] ${where}: ${d.message}`;
+      li.append(head);
+      if (d.help) {
+        const help = document.createElement("div");
+        help.className = "help";
+        help.textContent = d.help;
+        li.append(help);
+      }
+      if (d.suggestion) {
+        const s = d.suggestion;
+        const fix = document.createElement("button");
+        fix.className = "fix";
+        fix.textContent = s.message;
+        fix.addEventListener("click", () => {
+          view.dispatch({ changes: { from: s.range.from, to: s.range.to, insert: s.replacement } });
+          view.focus();
+        });
+        li.append(fix);
+      }
+      li.addEventListener("click", (e) => {
+        if (e.target.tagName === "BUTTON") return;
+        view.dispatch({ selection: { anchor: d.range.from, head: d.range.to }, scrollIntoView: true });
+        view.focus();
+      });
+      li.title = describe(d);
+      return li;
+    }),
+  );
+}
+
+function renderFields(table) {
+  const rows = qc.fields().map((f) => {
+    const tr = document.createElement("tr");
+    for (const text of [f.name, f.type, f.operators.join(" "), f.values.join(", ") || "—", f.doc]) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      tr.append(td);
+    }
+    return tr;
+  });
+  table.tBodies[0].replaceChildren(...rows);
+}
+
+async function copy(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const area = document.createElement("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  const label = button.textContent;
+  button.textContent = "Copied";
+  setTimeout(() => (button.textContent = label), 1200);
+}
+
+async function main() {
+  await init({ module_or_path: new URL("qc_wasm_bg.wasm", import.meta.url) });
+  $("version").textContent = `qc ${qc.version()}`;
+
+  const output = $("output");
+  const problems = $("problems");
+  const status = $("status");
+  const perPage = $("per-page");
+  const examples = $("examples");
+
+  for (const [i, ex] of EXAMPLES.entries()) {
+    examples.add(new Option(ex.name, String(i)));
+  }
+
+  let view;
+  let pending = 0;
+  function update() {
+    const text = view.state.doc.toString();
+    const options = { pretty: true };
+    if (perPage.value !== "") options.per_page = Number(perPage.value);
+    const result = qc.compile(text, options);
+    output.textContent = result.ok ? result.json : "";
+    output.hidden = !result.ok;
+    const errors = result.diagnostics.filter((d) => d.severity === "error").length;
+    status.textContent = result.ok
+      ? result.diagnostics.length
+        ? `compiled with ${result.diagnostics.length} warning(s)`
+        : "compiled"
+      : result.error ?? `${errors} error(s)`;
+    status.className = result.ok ? "ok" : "invalid";
+    renderProblems(problems, result.diagnostics, view);
+    history.replaceState(null, "", urlWithQuery(location.href, text));
+  }
+  function schedule() {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(update);
+  }
+
+  const initial = queryFromHash(location.hash) ?? EXAMPLES[1].query;
+  view = createEditor(qc, $("editor"), initial, () => {
+    examples.value = "";
+    schedule();
+  });
+  examples.value = "";
+  examples.addEventListener("change", () => {
+    const ex = EXAMPLES[Number(examples.value)];
+    if (!ex) return;
+    setText(view, ex.query);
+    examples.value = String(EXAMPLES.indexOf(ex));
+    update();
+  });
+  perPage.addEventListener("input", schedule);
+  window.addEventListener("hashchange", () => {
+    const q = queryFromHash(location.hash);
+    if (q !== null && q !== view.state.doc.toString()) setText(view, q);
+  });
+  $("copy-json").addEventListener("click", (e) => copy(output.textContent, e.currentTarget));
+  $("copy-link").addEventListener("click", (e) => copy(location.href, e.currentTarget));
+  renderFields($("fields"));
+  update();
+  document.body.dataset.ready = "true";
+}
+
+main().catch((e) => {
+  $("status").textContent = `failed to start: ${e}`;
+  $("status").className = "invalid";
+  document.body.dataset.ready = "error";
+  throw e;
+});

@@ -1,0 +1,213 @@
+// End-to-end test of the built playground (dist/) in a real headless
+// Chromium driven by playwright-core. Run after build: `node test/browser.mjs`.
+// CHROMIUM overrides the browser path; SCREENSHOT where the final
+// screenshot goes (default: the system's temporary directory).
+import assert from "node:assert/strict";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "../serve.mjs";
+
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const pretty = (value) => JSON.stringify(value, null, 2);
+
+const server = await serve(fileURLToPath(new URL("../dist/", import.meta.url)));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: FLAGS,
+});
+const problems = [];
+let passed = 0;
+
+async function open(url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on("request", (r) => {
+    if (!r.url().startsWith(base)) problems.push(`request outside the page's origin: ${r.url()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 15000 });
+  assert.equal(await page.evaluate(() => document.body.dataset.ready), "true", "the page started");
+  return page;
+}
+
+const editorText = (page) =>
+  page.evaluate(() => [...document.querySelectorAll(".cm-content .cm-line")].map((l) => l.textContent).join("\n"));
+
+async function replaceQuery(page, text) {
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type(text);
+  await page.keyboard.press("Escape"); // close any completion list
+}
+
+async function test(name, body) {
+  await body();
+  passed += 1;
+  console.log(`ok - ${name}`);
+}
+
+try {
+  const page = await open(base);
+
+  await test("a misspelt value is squiggled with a suggestion, and the fix compiles", async () => {
+    await replaceQuery(page, "state = opne");
+    const squiggle = page.locator(".cm-lintRange-error");
+    await squiggle.first().waitFor();
+    assert.equal(await squiggle.count(), 1);
+    assert.equal(await squiggle.first().textContent(), "opne");
+    await page.locator("#problems .problem", { hasText: "did you mean `open`?" }).waitFor();
+    assert.equal(await page.locator("#output").isHidden(), true, "no JSON for an invalid query");
+    await squiggle.first().hover();
+    const tooltip = page.locator(".cm-tooltip-lint");
+    await tooltip.waitFor();
+    assert.match(await tooltip.textContent(), /did you mean `open`\?/);
+
+    await page.click(".cm-content");
+    await page.keyboard.press("End");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("Backspace");
+    await page.keyboard.type("open");
+    await page.keyboard.press("Escape");
+    await page.locator("#status.ok").waitFor();
+    assert.equal(
+      await page.locator("#output").textContent(),
+      pretty({ query: { field: "state", operator: "=", value: "open" } }),
+    );
+    await squiggle.first().waitFor({ state: "detached" });
+    assert.equal(await page.locator("#problems .problem").count(), 0);
+  });
+
+  await test("the fix button applies the suggestion", async () => {
+    await replaceQuery(page, "stat = closed");
+    await page.locator("#problems .fix", { hasText: "replace with `state`" }).click();
+    await page.locator("#status.ok").waitFor();
+    assert.equal(await editorText(page), "state = closed");
+  });
+
+  await test("completion offers fields and hover explains them", async () => {
+    await replaceQuery(page, "read = true AND sta");
+    await page.keyboard.press("Control+Space");
+    const list = page.locator(".cm-tooltip-autocomplete");
+    await list.waitFor();
+    assert.match(await list.textContent(), /state/);
+    await page.keyboard.press("Enter");
+    assert.equal(await editorText(page), "read = true AND state");
+    await page.keyboard.type(" = ");
+    await page.keyboard.press("Control+Space");
+    await list.waitFor();
+    const labels = await list.locator("li").allTextContents();
+    assert.deepEqual(labels.map((l) => l.trim()).slice(0, 3).map((l) => l.split(/\s/)[0]), ["open", "closed", "snoozed"]);
+    await page.keyboard.press("Escape");
+
+    const line = await page.locator(".cm-line").first().boundingBox();
+    await page.mouse.move(line.x + 12, line.y + line.height / 2); // over `read`
+    const hover = page.locator(".qc-hover");
+    await hover.waitFor();
+    assert.match(await hover.textContent(), /read \(Boolean\)/);
+  });
+
+  await test("relative dates use the browser's clock, in compile and hover", async () => {
+    await page.selectOption("#examples", { label: "Created in the last week, unread" });
+    await page.locator("#status.ok").waitFor();
+    const body = JSON.parse(await page.locator("#output").textContent());
+    const seconds = Number(body.query.value[0].value);
+    const expected = Math.floor(Date.now() / 1000) - 7 * 86400;
+    assert.ok(Math.abs(seconds - expected) < 300, `now-7d = ${seconds}, expected about ${expected}`);
+    await page.mouse.move(0, 0);
+    const box = await page.locator(".cm-line").first().boundingBox();
+    const at = (await editorText(page)).indexOf("now-7d") + 2;
+    // The x coordinate of that character, from the rendered text.
+    const x = await page.evaluate((at) => {
+      const range = document.createRange();
+      const node = document.querySelector(".cm-line");
+      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      let left = at;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (left <= n.length) {
+          range.setStart(n, left);
+          range.setEnd(n, left + 1);
+          return range.getBoundingClientRect().left + 2;
+        }
+        left -= n.length;
+      }
+      return null;
+    }, at);
+    assert.ok(x !== null, "now-7d is on the first line");
+    await page.mouse.move(x, box.y + box.height / 2);
+    const hover = page.locator(".qc-hover");
+    await hover.waitFor();
+    assert.match(await hover.textContent(), /created_at \(Date\): unix seconds \d+ = \d{4}-\d{2}-\d{2}T/);
+  });
+
+  await test("the example dropdown fills the editor and the JSON", async () => {
+    await page.selectOption("#examples", { label: "Open and urgent, or tagged" });
+    await page.locator("#status.ok").waitFor();
+    assert.equal(await editorText(page), "state = open AND (priority = priority OR tag_ids IN [1, 2])");
+    assert.deepEqual(JSON.parse(await page.locator("#output").textContent()), {
+      query: {
+        operator: "AND",
+        value: [
+          { field: "state", operator: "=", value: "open" },
+          {
+            operator: "OR",
+            value: [
+              { field: "priority", operator: "=", value: "priority" },
+              { field: "tag_ids", operator: "IN", value: ["1", "2"] },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  await test("the shared URL restores the query", async () => {
+    const query = 'source.body ~ "50% off & more" AND state != closed';
+    await replaceQuery(page, query);
+    await page.locator("#status.ok").waitFor();
+    assert.equal(await editorText(page), query);
+    const url = page.url();
+    assert.ok(url.startsWith(`${base}#q=`), url);
+    const output = await page.locator("#output").textContent();
+
+    const shared = await open(url);
+    assert.equal(await editorText(shared), query);
+    await shared.locator("#status.ok").waitFor();
+    assert.equal(await shared.locator("#output").textContent(), output);
+    assert.deepEqual(JSON.parse(output).query.value[0], {
+      field: "source.body",
+      operator: "~",
+      value: "50% off & more",
+    });
+    await shared.close();
+  });
+
+  await test("the page makes no requests elsewhere and logs no errors", async () => {
+    await replaceQuery(page, "state = open AND (priority = priority OR tag_ids IN [1, 2])");
+    await page.locator("#status.ok").waitFor();
+    const shot = process.env.SCREENSHOT ?? join(tmpdir(), "qc-playground.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`# screenshot: ${shot}`);
+    assert.deepEqual(problems, []);
+  });
+
+  console.log(`${passed} passed`);
+} finally {
+  await browser.close();
+  server.close();
+}
