@@ -7,7 +7,7 @@ set -euo pipefail
 web="$(cd "$(dirname "$0")" && pwd)"
 crate="$web/../crates/qc-wasm"
 
-cargo build --manifest-path "$crate/Cargo.toml" --release --target wasm32-unknown-unknown --locked
+cargo build --manifest-path "$crate/Cargo.toml" --release --target wasm32-unknown-unknown
 wasm-bindgen --target web --no-typescript --out-dir "$web/pkg" \
   "$crate/target/wasm32-unknown-unknown/release/qc_wasm.wasm"
 

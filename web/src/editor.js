@@ -6,7 +6,7 @@ import { keymap, hoverTooltip } from "@codemirror/view";
 import { linter, lintGutter } from "@codemirror/lint";
 import { autocompletion } from "@codemirror/autocomplete";
 import { indentWithTab } from "@codemirror/commands";
-import { qcLanguage } from "./language.js";
+import { qcHighlighting, qcLanguage } from "./language.js";
 import { renderMarkdown } from "./markdown.js";
 
 /** The text of a diagnostic: the message and, when known, the fix. */
@@ -96,6 +96,7 @@ export function createEditor(qc, parent, doc, onChange) {
         basicSetup,
         keymap.of([indentWithTab]),
         qcLanguage,
+        qcHighlighting,
         lintSource(qc),
         lintGutter(),
         autocompletion({ override: [completionSource(qc)] }),

@@ -1,7 +1,8 @@
 // Syntax highlighting for qc: a small stream tokenizer that tracks whether
 // a field, an operator or a value comes next, so that field names, values
 // and dates get their own colours.
-import { StreamLanguage } from "@codemirror/language";
+import { HighlightStyle, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
+import { tags } from "@lezer/highlight";
 
 const JOINERS = new Set(["and", "or"]);
 const VALUE_KEYWORDS = new Set(["in", "nin", "contains", "with"]);
@@ -110,3 +111,18 @@ export const qcLanguage = StreamLanguage.define({
     closeBrackets: { brackets: ["(", "[", '"', "'"] },
   },
 });
+
+/** Colours for qc's tokens (replacing CodeMirror's default style). */
+export const qcHighlighting = syntaxHighlighting(
+  HighlightStyle.define([
+    { tag: tags.propertyName, color: "#0b6e99" },
+    { tag: [tags.keyword, tags.operatorKeyword], color: "#8e24aa", fontWeight: "600" },
+    { tag: tags.operator, color: "#8e24aa" },
+    { tag: tags.string, color: "#2e7d32" },
+    { tag: tags.special(tags.string), color: "#c25100" },
+    { tag: [tags.atom, tags.bool], color: "#1d4ed8" },
+    { tag: tags.number, color: "#0f766e" },
+    { tag: [tags.paren, tags.squareBracket, tags.separator], color: "#5b6275" },
+    { tag: tags.invalid, color: "#c62828" },
+  ]),
+);

@@ -37,6 +37,9 @@ async function open(url) {
   page.on("console", (m) => {
     if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
   });
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+  });
   page.on("request", (r) => {
     if (!r.url().startsWith(base)) problems.push(`request outside the page's origin: ${r.url()}`);
   });
@@ -106,13 +109,15 @@ try {
     const list = page.locator(".cm-tooltip-autocomplete");
     await list.waitFor();
     assert.match(await list.textContent(), /state/);
+    // CodeMirror ignores Enter for 75 ms after a list opens (interactionDelay).
+    await page.waitForTimeout(150);
     await page.keyboard.press("Enter");
     assert.equal(await editorText(page), "read = true AND state");
     await page.keyboard.type(" = ");
     await page.keyboard.press("Control+Space");
     await list.waitFor();
-    const labels = await list.locator("li").allTextContents();
-    assert.deepEqual(labels.map((l) => l.trim()).slice(0, 3).map((l) => l.split(/\s/)[0]), ["open", "closed", "snoozed"]);
+    const labels = await list.locator(".cm-completionLabel").allTextContents();
+    assert.deepEqual(labels.sort(), ["closed", "open", "snoozed"]);
     await page.keyboard.press("Escape");
 
     const line = await page.locator(".cm-line").first().boundingBox();
@@ -197,9 +202,17 @@ try {
     await shared.close();
   });
 
-  await test("the page makes no requests elsewhere and logs no errors", async () => {
+  await test("once loaded, the page works offline", async () => {
+    await page.context().setOffline(true);
+    await replaceQuery(page, "read = tru");
+    await page.locator("#problems .problem", { hasText: "did you mean `true`?" }).waitFor();
     await replaceQuery(page, "state = open AND (priority = priority OR tag_ids IN [1, 2])");
     await page.locator("#status.ok").waitFor();
+    assert.match(await page.locator("#output").textContent(), /"tag_ids"/);
+    await page.context().setOffline(false);
+  });
+
+  await test("the page makes no requests elsewhere and logs no errors", async () => {
     const shot = process.env.SCREENSHOT ?? join(tmpdir(), "qc-playground.png");
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`# screenshot: ${shot}`);

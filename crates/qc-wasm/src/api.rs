@@ -121,7 +121,10 @@ pub struct JsHover {
 
 fn options(opts: &CompileOptions) -> Result<Options, String> {
     let pagination = if opts.per_page.is_some() || opts.starting_after.is_some() {
-        Some(Pagination::new(opts.per_page, opts.starting_after.clone()).map_err(|e| e.to_string())?)
+        Some(
+            Pagination::new(opts.per_page, opts.starting_after.clone())
+                .map_err(|e| e.to_string())?,
+        )
     } else {
         None
     };
@@ -169,7 +172,10 @@ pub fn compile(source: &str, opts: &CompileOptions) -> CompileResult {
 
 /// Every diagnostic of `source`, in source order.
 pub fn check(source: &str) -> Vec<JsDiagnostic> {
-    convert(&Text::new(source), &qc::diagnose(source, &Options::default()))
+    convert(
+        &Text::new(source),
+        &qc::diagnose(source, &Options::default()),
+    )
 }
 
 fn convert(text: &Text<'_>, diagnostics: &[Diagnostic]) -> Vec<JsDiagnostic> {
@@ -300,7 +306,10 @@ mod tests {
         assert_eq!((d.range.from, d.range.to), (8, 12));
         assert_eq!(d.help.as_deref(), Some("did you mean `open`?"));
         let s = d.suggestion.as_ref().expect("suggestion");
-        assert_eq!((s.range.from, s.range.to, s.replacement.as_str()), (8, 12, "open"));
+        assert_eq!(
+            (s.range.from, s.range.to, s.replacement.as_str()),
+            (8, 12, "open")
+        );
         assert_eq!(check("state = opne"), out.diagnostics);
     }
 

@@ -111,7 +111,13 @@ mod tests {
         let t = Text::new("state = open\nAND read = true");
         let r = t.range(Span::new(17, 21));
         assert_eq!((r.from, r.to), (17, 21));
-        assert_eq!(r.start, LineCharacter { line: 1, character: 4 });
+        assert_eq!(
+            r.start,
+            LineCharacter {
+                line: 1,
+                character: 4
+            }
+        );
         assert_eq!(t.byte_offset(17), 17);
         assert_eq!(t.byte_offset(1000), 28);
     }
@@ -125,7 +131,13 @@ mod tests {
         let r = t.range(Span::new(stat, stat + 4));
         let js_from = src[..stat].encode_utf16().count() as u32;
         assert_eq!((r.from, r.to), (js_from, js_from + 4));
-        assert_eq!(r.start, LineCharacter { line: 1, character: 4 });
+        assert_eq!(
+            r.start,
+            LineCharacter {
+                line: 1,
+                character: 4
+            }
+        );
         assert_eq!(t.byte_offset(js_from), stat);
         // Inside the surrogate pair: back to the emoji's first byte.
         assert_eq!(t.byte_offset(16), 15);

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Checks the WebAssembly crate (fmt, clippy for wasm32, native unit tests),
+# builds the playground and runs the browser test in headless Chromium.
+# Run web/setup.sh first on a fresh machine.
+set -euo pipefail
+web="$(cd "$(dirname "$0")" && pwd)"
+manifest="$web/../crates/qc-wasm/Cargo.toml"
+
+cargo fmt --manifest-path "$manifest" -- --check
+cargo clippy --manifest-path "$manifest" --target wasm32-unknown-unknown -- -D warnings
+cargo test --manifest-path "$manifest"
+"$web/build.sh"
+
+size="$(stat -c %s "$web/dist/qc_wasm_bg.wasm")"
+echo "qc_wasm_bg.wasm: $size bytes"
+if [ "$size" -ge 500000 ]; then
+  echo "error: the .wasm is over 500 KB (500000 bytes)" >&2
+  exit 1
+fi
+
+node "$web/test/browser.mjs"
