@@ -2,6 +2,8 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+mod filter;
+mod fmt;
 mod input;
 mod report;
 
@@ -53,6 +55,10 @@ enum Command {
         /// The code to explain; all codes are listed when omitted.
         code: Option<String>,
     },
+    /// Print a query file in canonical form; `--check` only tells whether it is.
+    Fmt(fmt::FmtArgs),
+    /// Print the conversations of a JSON Lines file (or stdin) that match a query.
+    Filter(filter::FilterArgs),
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +121,8 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         Some(Command::Fields { format }) => fields(format),
         Some(Command::Explain { code }) => explain(code.as_deref()),
+        Some(Command::Fmt(args)) => fmt::run(args),
+        Some(Command::Filter(args)) => filter::run(args),
     }
 }
 
