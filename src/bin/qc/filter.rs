@@ -112,7 +112,9 @@ enum Record {
     Malformed(String),
 }
 
-fn parse_line(bytes: &[u8]) -> Record {
+fn parse_line(line: &[u8]) -> Record {
+    let bytes = line.strip_suffix(b"\n").unwrap_or(line);
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Record::Blank;
     }
