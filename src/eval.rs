@@ -88,7 +88,11 @@ const MODEL_PATHS: &[(&str, &[&str])] = &[
     ("contact_ids", &["contacts.contacts.id", "contact_ids"]),
     (
         "teammate_ids",
-        &["teammates.teammates.id", "teammates.admins.id", "teammate_ids"],
+        &[
+            "teammates.teammates.id",
+            "teammates.admins.id",
+            "teammate_ids",
+        ],
     ),
     ("tag_ids", &["tags.tags.id", "tag_ids"]),
     (
@@ -205,8 +209,8 @@ fn integral(n: &serde_json::Number) -> Option<i64> {
     }
     let f = n.as_f64()?;
     // i64::MAX is not exactly representable; 2^63 is the first float past it.
-    (f.fract() == 0.0 && f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0)
-        .then_some(f as i64)
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    (f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f)).then_some(f as i64)
 }
 
 fn scalar_text(v: &ScalarValue) -> Cow<'_, str> {

@@ -240,8 +240,7 @@ impl Printer {
             // An operand that is itself a group without parentheses (AND
             // under OR) is indented further so that its lines stand apart.
             let (parens, inner) = shape(item, cx);
-            let bare_group =
-                !parens && matches!(inner.kind, ExprKind::Or(_) | ExprKind::And(_));
+            let bare_group = !parens && matches!(inner.kind, ExprKind::Or(_) | ExprKind::And(_));
             let at = if bare_group { indent + INDENT } else { indent };
             self.expr(item, cx, at);
         }

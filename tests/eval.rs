@@ -125,7 +125,10 @@ fn integers_are_inclusive() {
         ("statistics.count_reopens < 1", false),
         ("statistics.count_reopens IN [1, 2]", true),
         ("statistics.count_reopens NIN [1, 2]", false),
-        ("statistics.time_to_admin_reply >= 300 AND statistics.time_to_admin_reply <= 300", true),
+        (
+            "statistics.time_to_admin_reply >= 300 AND statistics.time_to_admin_reply <= 300",
+            true,
+        ),
         ("NOT statistics.count_reopens > 2", false), // becomes < 1
         ("NOT statistics.count_reopens > 3", true),  // becomes < 2
     ]);
@@ -181,10 +184,16 @@ fn many_valued_fields_match_any_element() {
         ("teammate_ids != 814860", false),
     ]);
     // teammates.admins and flat id lists are read when teammates.teammates is absent.
-    assert!(matches("teammate_ids = 7", &json!({"teammates": {"admins": [{"id": "7"}]}})));
+    assert!(matches(
+        "teammate_ids = 7",
+        &json!({"teammates": {"admins": [{"id": "7"}]}})
+    ));
     assert!(matches("tag_ids IN [1]", &json!({"tag_ids": ["1", "2"]})));
     // Integer ids in the data compare by their text.
-    assert!(matches("tag_ids = 5", &json!({"tags": {"tags": [{"id": 5}]}})));
+    assert!(matches(
+        "tag_ids = 5",
+        &json!({"tags": {"tags": [{"id": 5}]}})
+    ));
 }
 
 #[test]
@@ -217,13 +226,20 @@ fn missing_and_null_fields_match_only_negative_operators() {
         assert!(!matches(&format!("{field} = {value}"), &c), "{field} =");
         assert!(matches(&format!("{field} != {value}"), &c), "{field} !=");
         assert!(!matches(&format!("{field} IN [{value}]"), &c), "{field} IN");
-        assert!(matches(&format!("{field} NIN [{value}]"), &c), "{field} NIN");
+        assert!(
+            matches(&format!("{field} NIN [{value}]"), &c),
+            "{field} NIN"
+        );
         assert!(!matches(&format!("{field} ~ {value}"), &c), "{field} ~");
         assert!(matches(&format!("{field} !~ {value}"), &c), "{field} !~");
         assert!(!matches(&format!("{field} ^ {value}"), &c), "{field} ^");
         assert!(!matches(&format!("{field} $ {value}"), &c), "{field} $");
     }
-    for q in ["snoozed_until > 0", "snoozed_until < 0", "snoozed_until = 0"] {
+    for q in [
+        "snoozed_until > 0",
+        "snoozed_until < 0",
+        "snoozed_until = 0",
+    ] {
         assert!(!matches(q, &c), "{q}");
     }
     assert!(matches("snoozed_until != 0", &c));
@@ -268,7 +284,10 @@ fn groups() {
         ("state = closed OR tag_ids = 123", true),
         ("state = closed OR tag_ids = 789", false),
         ("NOT (state = closed OR tag_ids = 789)", true),
-        ("(state = open OR read = true) AND (priority = priority OR tag_ids IN [1, 2])", true),
+        (
+            "(state = open OR read = true) AND (priority = priority OR tag_ids IN [1, 2])",
+            true,
+        ),
     ]);
 }
 
@@ -278,6 +297,9 @@ fn html_stripping() {
     assert_eq!(strip_html("<p>a</p>b"), " a b");
     // Like a browser, `<` ... `>` is read as a tag even in prose.
     assert_eq!(strip_html("1 < 2 and 3 > 2"), "1   2");
-    assert_eq!(strip_html("x &lt;y&gt; &amp;amp; &unknown;"), "x <y> &amp; &unknown;");
+    assert_eq!(
+        strip_html("x &lt;y&gt; &amp;amp; &unknown;"),
+        "x <y> &amp; &unknown;"
+    );
     assert_eq!(strip_html("a < b"), "a < b");
 }

@@ -169,7 +169,8 @@ fn filters_100000_generated_conversations() {
 #[test]
 fn prints_matching_lines_unchanged() {
     // Key order, spacing and escapes are kept as they were.
-    let input = "{ \"state\" : \"open\",\"id\":\"1\", \"x\":\"caf\\u00e9\" }\n{\"state\":\"closed\"}\n";
+    let input =
+        "{ \"state\" : \"open\",\"id\":\"1\", \"x\":\"caf\\u00e9\" }\n{\"state\":\"closed\"}\n";
     qc().args(["filter", "state = open"])
         .write_stdin(input)
         .assert()
@@ -246,12 +247,18 @@ fn unreadable_file_is_exit_2() {
 
 #[test]
 fn now_fixes_relative_dates() {
-    let input = "{\"id\":\"1\",\"created_at\":1717113600}\n{\"id\":\"2\",\"created_at\":1716508800}\n";
+    let input =
+        "{\"id\":\"1\",\"created_at\":1717113600}\n{\"id\":\"2\",\"created_at\":1716508800}\n";
     // 2024-05-31 and 2024-05-24; a week before 2024-06-01 is 2024-05-25.
-    qc().args(["filter", "--now", "2024-06-01T00:00:00Z", "created_at > now-7d"])
-        .write_stdin(input)
-        .assert()
-        .success()
-        .stdout("{\"id\":\"1\",\"created_at\":1717113600}\n")
-        .stderr("matched 1 of 2\n");
+    qc().args([
+        "filter",
+        "--now",
+        "2024-06-01T00:00:00Z",
+        "created_at > now-7d",
+    ])
+    .write_stdin(input)
+    .assert()
+    .success()
+    .stdout("{\"id\":\"1\",\"created_at\":1717113600}\n")
+    .stderr("matched 1 of 2\n");
 }

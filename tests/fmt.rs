@@ -126,7 +126,13 @@ fn narrow_width() {
 
 #[test]
 fn syntax_errors_are_not_formatted() {
-    for q in ["state = (", "state open", "", "state = open AND", "(state = open"] {
+    for q in [
+        "state = (",
+        "state open",
+        "",
+        "state = open AND",
+        "(state = open",
+    ] {
         let Err(diagnostics) = format_source(q, DEFAULT_WIDTH) else {
             panic!("{q:?} was formatted");
         };
@@ -207,9 +213,31 @@ fn spellings(op: Op) -> &'static [&'static str] {
 }
 
 const TEXTS: &[&str] = &[
-    "open", "refund", "jane@example.com", "5017691", "a b", "", "and", "OR", "not", "in",
-    "say \"hi\"", "it's", "back\\slash", "tab\there", "line\nbreak", "café", "😀", "(x)",
-    "a,b", "[1]", "=", "x~y", "-", "https://example.com/a?b=c&d=e", "TRUE",
+    "open",
+    "refund",
+    "jane@example.com",
+    "5017691",
+    "a b",
+    "",
+    "and",
+    "OR",
+    "not",
+    "in",
+    "say \"hi\"",
+    "it's",
+    "back\\slash",
+    "tab\there",
+    "line\nbreak",
+    "café",
+    "😀",
+    "(x)",
+    "a,b",
+    "[1]",
+    "=",
+    "x~y",
+    "-",
+    "https://example.com/a?b=c&d=e",
+    "TRUE",
 ];
 
 /// A string value written bare, single- or double-quoted.
@@ -364,7 +392,9 @@ fn the_generator_makes_valid_queries() {
     let mut long = 0;
     for seed in 0..500u32 {
         let choices: Vec<u32> = (0..256u32)
-            .map(|i| (seed.wrapping_mul(2_654_435_761) ^ i.wrapping_mul(40_503)).rotate_left(i % 31))
+            .map(|i| {
+                (seed.wrapping_mul(2_654_435_761) ^ i.wrapping_mul(40_503)).rotate_left(i % 31)
+            })
             .collect();
         let q = query(&choices);
         compiled(&q);
