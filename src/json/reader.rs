@@ -183,6 +183,9 @@ impl Reader<'_> {
                 let d = if self.peek() == Some(b'}') {
                     self.unexpected("a key in double quotes")
                         .with_help("remove the trailing comma")
+                } else if self.peek() == Some(b'\'') {
+                    self.unexpected("a key in double quotes")
+                        .with_help("JSON strings use double quotes: \"...\"")
                 } else {
                     self.unexpected("a key in double quotes")
                 };

@@ -265,7 +265,10 @@ impl Validator {
             format!("unknown group operator `{op}`; expected `AND` or `OR`"),
         );
         if op.eq_ignore_ascii_case("and") || op.eq_ignore_ascii_case("or") {
-            d = d.with_suggestion(j.span, json_string(&op.to_ascii_uppercase()));
+            let upper = op.to_ascii_uppercase();
+            d = d
+                .with_help(format!("group operators are written in capitals: `{upper}`"))
+                .with_suggestion(j.span, json_string(&upper));
         } else if op.eq_ignore_ascii_case("not") {
             d = d.with_help("the API has no NOT: negate the filters instead (`=` to `!=`, `IN` to `NIN`, `~` to `!~`)");
         } else {
@@ -356,7 +359,9 @@ impl Validator {
         match fix {
             Some((to, why)) => d = d.with_help(why).with_suggestion(j.span, json_string(to)),
             None if upper == "IN" || upper == "NIN" => {
-                d = d.with_suggestion(j.span, json_string(&upper));
+                d = d
+                    .with_help(format!("operators are written in capitals: `{upper}`"))
+                    .with_suggestion(j.span, json_string(&upper));
             }
             None => {
                 let all: Vec<&str> = Op::ALL.iter().map(|o| o.as_str()).collect();
