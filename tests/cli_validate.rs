@@ -35,7 +35,8 @@ mod tempdir {
         pub fn new() -> Self {
             static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
             let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let path = std::env::temp_dir().join(format!("qc-cli-validate-{}-{n}", std::process::id()));
+            let path =
+                std::env::temp_dir().join(format!("qc-cli-validate-{}-{n}", std::process::id()));
             std::fs::create_dir_all(&path).expect("create a scratch directory");
             Dir(path)
         }
@@ -52,8 +53,16 @@ mod tempdir {
 
 #[test]
 fn validate_valid_stdin_exits_0_silently() {
-    qc().arg("validate").write_stdin(VALID).assert().success().stdout("").stderr("");
-    qc().args(["validate", "-"]).write_stdin(VALID).assert().success();
+    qc().arg("validate")
+        .write_stdin(VALID)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    qc().args(["validate", "-"])
+        .write_stdin(VALID)
+        .assert()
+        .success();
 }
 
 #[test]
@@ -119,7 +128,9 @@ fn validate_usage_errors_exit_2() {
     qc().args(["validate", "/nonexistent/request.json"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot read /nonexistent/request.json"));
+        .stderr(predicate::str::contains(
+            "cannot read /nonexistent/request.json",
+        ));
     qc().args(["validate", "--bogus"]).assert().code(2);
     qc().args(["validate", "--max-input-bytes", "10"])
         .write_stdin(VALID)
@@ -148,9 +159,22 @@ fn decompile_stdin_and_file() {
 
 #[test]
 fn decompile_output_compiles_back() {
-    let text = qc().arg("decompile").write_stdin(VALID).assert().success().get_output().stdout.clone();
+    let text = qc()
+        .arg("decompile")
+        .write_stdin(VALID)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(text).expect("UTF-8");
-    let json = qc().arg(text.trim()).assert().success().get_output().stdout.clone();
+    let json = qc()
+        .arg(text.trim())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let json: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
     let mut expected: serde_json::Value = serde_json::from_str(VALID).expect("JSON");
     if let Some(o) = expected.as_object_mut() {
@@ -167,7 +191,10 @@ fn decompile_invalid_json_gets_validate_diagnostics() {
         .code(1)
         .stdout("")
         .stderr(predicate::str::contains("(at `query.value[1].operator`)"));
-    qc().args(["decompile", "--dates", "iso"]).write_stdin(VALID).assert().code(2);
+    qc().args(["decompile", "--dates", "iso"])
+        .write_stdin(VALID)
+        .assert()
+        .code(2);
 }
 
 #[test]

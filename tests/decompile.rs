@@ -96,9 +96,42 @@ fn string_value() -> impl Strategy<Value = String> {
         "[a-z0-9_.@-]{1,8}",
         any::<String>(),
         prop::sample::select(vec![
-            "", " ", "AND", "or", "Not", "IN", "nin", "CONTAINS", "starts", "with", "true",
-            "now", "now-7d", "2024-01-01", "-1", "0", "[", "]", "(", ")", ",", "\"", "'", "\\",
-            "=", "!=", "~", "^", "$", "a b", "é", "\u{0}", "\n", "\t", "\u{7f}", "\u{200b}",
+            "",
+            " ",
+            "AND",
+            "or",
+            "Not",
+            "IN",
+            "nin",
+            "CONTAINS",
+            "starts",
+            "with",
+            "true",
+            "now",
+            "now-7d",
+            "2024-01-01",
+            "-1",
+            "0",
+            "[",
+            "]",
+            "(",
+            ")",
+            ",",
+            "\"",
+            "'",
+            "\\",
+            "=",
+            "!=",
+            "~",
+            "^",
+            "$",
+            "a b",
+            "é",
+            "\u{0}",
+            "\n",
+            "\t",
+            "\u{7f}",
+            "\u{200b}",
         ])
         .prop_map(str::to_owned),
     ]
@@ -128,7 +161,9 @@ fn filter() -> impl Strategy<Value = Node> {
         prop::sample::select(def.operators().to_vec()).prop_flat_map(move |op: Op| {
             let one = scalar(def.ty, def.values);
             let value = if op.takes_list() {
-                prop::collection::vec(one, 1..4).prop_map(FilterValue::List).boxed()
+                prop::collection::vec(one, 1..4)
+                    .prop_map(FilterValue::List)
+                    .boxed()
             } else {
                 one.prop_map(FilterValue::One).boxed()
             };
@@ -148,7 +183,10 @@ fn group_op() -> impl Strategy<Value = GroupOp> {
     prop_oneof![Just(GroupOp::And), Just(GroupOp::Or)]
 }
 
-fn group(members: impl Strategy<Value = Node>, size: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = Node> {
+fn group(
+    members: impl Strategy<Value = Node>,
+    size: std::ops::RangeInclusive<usize>,
+) -> impl Strategy<Value = Node> {
     (group_op(), prop::collection::vec(members, size)).prop_map(|(op, members)| {
         Node::Group(Group {
             op,
@@ -197,7 +235,11 @@ fn text_query() -> impl Strategy<Value = String> {
     let leaf = comparison.prop_map(str::to_owned);
     leaf.prop_recursive(3, 12, 3, |inner| {
         prop_oneof![
-            (inner.clone(), prop::sample::select(vec![" AND ", " and ", " OR ", " or "]), inner.clone())
+            (
+                inner.clone(),
+                prop::sample::select(vec![" AND ", " and ", " OR ", " or "]),
+                inner.clone()
+            )
                 .prop_map(|(a, op, b)| format!("{a}{op}{b}")),
             inner.clone().prop_map(|a| format!("({a})")),
             inner.prop_map(|a| format!("NOT ({a})")),

@@ -17,7 +17,11 @@ fn report(json: &str) -> String {
         }
         out.push('\n');
     }
-    out.push_str(if v.is_valid() { "=> valid" } else { "=> invalid" });
+    out.push_str(if v.is_valid() {
+        "=> valid"
+    } else {
+        "=> invalid"
+    });
     out
 }
 
@@ -160,10 +164,7 @@ rejects!(
     broken_json_unterminated_string,
     r#"{"query": {"field": "state"#
 );
-rejects!(
-    broken_json_single_quotes,
-    r#"{'query': {}}"#
-);
+rejects!(broken_json_single_quotes, r#"{'query': {}}"#);
 rejects!(broken_json_trailing_text, r#"{"query": {}} x"#);
 rejects!(broken_json_empty, "  ");
 rejects!(
@@ -188,7 +189,9 @@ rejects!(
 
 #[test]
 fn path_is_serialised_with_the_diagnostic() {
-    let v = validate(r#"{"query": {"operator": "AND", "value": [{"field": "open", "operator": "=", "value": true}, {"field": "open", "operator": "~", "value": true}]}}"#);
+    let v = validate(
+        r#"{"query": {"operator": "AND", "value": [{"field": "open", "operator": "=", "value": true}, {"field": "open", "operator": "~", "value": true}]}}"#,
+    );
     insta::assert_json_snapshot!(v.diagnostics);
 }
 
@@ -198,7 +201,10 @@ fn deep_nesting_is_a_clean_error() {
     let v = validate(&deep);
     assert_eq!(v.diagnostics.len(), 1);
     assert_eq!(v.diagnostics[0].code, Code::JsonTooDeep);
-    let deep = format!("{{\"query\": {}}}", "{\"operator\": \"AND\", \"value\": [".repeat(100_000));
+    let deep = format!(
+        "{{\"query\": {}}}",
+        "{\"operator\": \"AND\", \"value\": [".repeat(100_000)
+    );
     assert_eq!(validate(&deep).diagnostics[0].code, Code::JsonTooDeep);
 }
 
@@ -214,7 +220,8 @@ fn invalid_utf8_is_a_clean_error() {
 
 #[test]
 fn positions_count_lines_and_characters() {
-    let v = validate("{\n  \"query\": {\"field\": \"é\", \"operator\": \"=\", \"value\": \"x\"}\n}");
+    let v =
+        validate("{\n  \"query\": {\"field\": \"é\", \"operator\": \"=\", \"value\": \"x\"}\n}");
     let d = &v.diagnostics[0];
     assert_eq!(d.code, Code::UnknownField);
     let loc = d.location.expect("located");
@@ -235,7 +242,9 @@ fn emit_of_validate_is_identity_on_canonical_requests() {
     ];
     for text in requests {
         let v = validate(text);
-        let query = v.query.unwrap_or_else(|| panic!("rejected {text}: {:?}", v.diagnostics));
+        let query = v
+            .query
+            .unwrap_or_else(|| panic!("rejected {text}: {:?}", v.diagnostics));
         let expected: serde_json::Value = serde_json::from_str(text).expect("test JSON");
         assert_eq!(qc::emit(&query), expected, "for {text}");
     }
@@ -269,7 +278,13 @@ fn dates_accept_digit_strings_and_integers() {
     }
     let negative = validate(r#"{"query":{"field":"created_at","operator":"<","value":"-86400"}}"#);
     assert!(negative.is_valid());
-    for bad in [r#""1.5""#, "1.5", r#""""#, "true", r#""99999999999999999999""#] {
+    for bad in [
+        r#""1.5""#,
+        "1.5",
+        r#""""#,
+        "true",
+        r#""99999999999999999999""#,
+    ] {
         let text = format!(r#"{{"query":{{"field":"created_at","operator":">","value":{bad}}}}}"#);
         assert!(!validate(&text).is_valid(), "accepted {bad}");
     }
@@ -297,5 +312,30 @@ fn json_code_examples_trigger_their_code() {
             "{code}'s example gives {:?}",
             v.diagnostics
         );
+    }
+}
+
+proptest::proptest! {
+    /// Any bytes: no panic, and every diagnostic's range lies in the input.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+        let v = validate_bytes(&bytes);
+        for d in &v.diagnostics {
+            proptest::prop_assert!(d.range.start <= d.range.end && d.range.end <= bytes.len());
+        }
+    }
+
+    /// JSON-ish text: the reader accepts exactly what serde_json accepts.
+    #[test]
+    fn reader_agrees_with_serde_json(text in r#"[\[\]{}",:0-9.eE+\-a-z\\ ]{0,24}"#) {
+        let ours = qc::json::read_json(&text).is_ok();
+        let theirs = serde_json::from_str::<serde_json::Value>(&text);
+        // RFC 8259 lets readers limit number ranges: serde_json rejects
+        // `1e400`, qc keeps numbers as text (and rejects them later as values).
+        proptest::prop_assume!(
+            !theirs.as_ref().is_err_and(|e| e.to_string().contains("number out of range"))
+        );
+        let theirs = theirs.is_ok();
+        proptest::prop_assert_eq!(ours, theirs, "on {:?}", text);
     }
 }

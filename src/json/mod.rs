@@ -55,7 +55,7 @@ pub fn validate(text: &str) -> Validated {
     let query = match read_json(text) {
         Ok(json) => validate::lower(&json, &mut diagnostics),
         Err(d) => {
-            diagnostics.push(d);
+            diagnostics.push(*d);
             None
         }
     };

@@ -72,7 +72,7 @@ pub fn is_integer(number: &str) -> bool {
 
 /// Reads one JSON document (surrounded by optional whitespace and an
 /// optional leading byte order mark).
-pub fn read_json(text: &str) -> Result<Json, Diagnostic> {
+pub fn read_json(text: &str) -> Result<Json, Box<Diagnostic>> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -85,9 +85,14 @@ pub fn read_json(text: &str) -> Result<Json, Diagnostic> {
     let value = reader.value(0)?;
     reader.skip_ws();
     if reader.pos < reader.bytes.len() {
-        return Err(reader.unexpected("the end of the input after the JSON value"));
+        return fail(reader.unexpected("the end of the input after the JSON value"));
     }
     Ok(value)
+}
+
+/// An error, boxed: diagnostics are large and errors are rare.
+fn fail<T>(d: Diagnostic) -> Result<T, Box<Diagnostic>> {
+    Err(Box::new(d))
 }
 
 struct Reader<'a> {
@@ -133,7 +138,7 @@ impl Reader<'_> {
         )
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, Diagnostic> {
+    fn value(&mut self, depth: usize) -> Result<Json, Box<Diagnostic>> {
         let start = self.pos;
         let kind = match self.peek() {
             Some(b'{') => self.object(depth)?,
@@ -144,11 +149,12 @@ impl Reader<'_> {
             Some(b'f') => self.literal("false", JsonKind::Bool(false))?,
             Some(b'n') => self.literal("null", JsonKind::Null)?,
             Some(b'\'') => {
-                return Err(self
-                    .unexpected("a JSON value")
-                    .with_help("JSON strings use double quotes: \"...\""));
+                return fail(
+                    self.unexpected("a JSON value")
+                        .with_help("JSON strings use double quotes: \"...\""),
+                );
             }
-            _ => return Err(self.unexpected("a JSON value")),
+            _ => return fail(self.unexpected("a JSON value")),
         };
         Ok(Json {
             kind,
@@ -156,19 +162,23 @@ impl Reader<'_> {
         })
     }
 
-    fn enter(&self, depth: usize) -> Result<usize, Diagnostic> {
+    fn enter(&self, depth: usize) -> Result<usize, Box<Diagnostic>> {
         if depth >= MAX_JSON_DEPTH {
-            return Err(Diagnostic::new(
-                Code::JsonTooDeep,
-                self.char_span(),
-                format!("arrays and objects are nested more than {MAX_JSON_DEPTH} deep"),
-            )
-            .with_help("a search request is never this deep; check that this is the right file"));
+            return fail(
+                Diagnostic::new(
+                    Code::JsonTooDeep,
+                    self.char_span(),
+                    format!("arrays and objects are nested more than {MAX_JSON_DEPTH} deep"),
+                )
+                .with_help(
+                    "a search request is never this deep; check that this is the right file",
+                ),
+            );
         }
         Ok(depth + 1)
     }
 
-    fn object(&mut self, depth: usize) -> Result<JsonKind, Diagnostic> {
+    fn object(&mut self, depth: usize) -> Result<JsonKind, Box<Diagnostic>> {
         let depth = self.enter(depth)?;
         self.pos += 1; // `{`
         let mut members = Vec::new();
@@ -189,14 +199,14 @@ impl Reader<'_> {
                 } else {
                     self.unexpected("a key in double quotes")
                 };
-                return Err(d);
+                return fail(d);
             }
             let key_start = self.pos;
             let key = self.string()?;
             let key_span = Span::new(key_start, self.pos);
             self.skip_ws();
             if self.peek() != Some(b':') {
-                return Err(self.unexpected("`:` after the key"));
+                return fail(self.unexpected("`:` after the key"));
             }
             self.pos += 1;
             self.skip_ws();
@@ -213,12 +223,12 @@ impl Reader<'_> {
                     self.pos += 1;
                     return Ok(JsonKind::Object(members));
                 }
-                _ => return Err(self.unexpected("`,` or `}` after an object member")),
+                _ => return fail(self.unexpected("`,` or `}` after an object member")),
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<JsonKind, Diagnostic> {
+    fn array(&mut self, depth: usize) -> Result<JsonKind, Box<Diagnostic>> {
         let depth = self.enter(depth)?;
         self.pos += 1; // `[`
         let mut items = Vec::new();
@@ -230,9 +240,10 @@ impl Reader<'_> {
         loop {
             self.skip_ws();
             if self.peek() == Some(b']') {
-                return Err(self
-                    .unexpected("a JSON value")
-                    .with_help("remove the trailing comma"));
+                return fail(
+                    self.unexpected("a JSON value")
+                        .with_help("remove the trailing comma"),
+                );
             }
             items.push(self.value(depth)?);
             self.skip_ws();
@@ -242,17 +253,19 @@ impl Reader<'_> {
                     self.pos += 1;
                     return Ok(JsonKind::Array(items));
                 }
-                _ => return Err(self.unexpected("`,` or `]` after an array element")),
+                _ => return fail(self.unexpected("`,` or `]` after an array element")),
             }
         }
     }
 
-    fn literal(&mut self, word: &str, kind: JsonKind) -> Result<JsonKind, Diagnostic> {
+    fn literal(&mut self, word: &str, kind: JsonKind) -> Result<JsonKind, Box<Diagnostic>> {
         if self.bytes.get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
             self.pos += word.len();
             Ok(kind)
         } else {
-            Err(self.unexpected("a JSON value (`true`, `false`, `null`, a number, a string, an array or an object)"))
+            fail(self.unexpected(
+                "a JSON value (`true`, `false`, `null`, a number, a string, an array or an object)",
+            ))
         }
     }
 
@@ -264,28 +277,30 @@ impl Reader<'_> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<String, Diagnostic> {
+    fn number(&mut self) -> Result<String, Box<Diagnostic>> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
         let int_start = self.pos;
         match self.digits() {
-            0 => return Err(self.unexpected("a digit")),
+            0 => return fail(self.unexpected("a digit")),
             n if n > 1 && self.bytes.get(int_start) == Some(&b'0') => {
-                return Err(Diagnostic::new(
-                    Code::InvalidJson,
-                    Span::new(start, self.pos),
-                    "JSON numbers cannot have leading zeros",
-                )
-                .with_help("remove the leading zeros, or write the value as a string"));
+                return fail(
+                    Diagnostic::new(
+                        Code::InvalidJson,
+                        Span::new(start, self.pos),
+                        "JSON numbers cannot have leading zeros",
+                    )
+                    .with_help("remove the leading zeros, or write the value as a string"),
+                );
             }
             _ => {}
         }
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if self.digits() == 0 {
-                return Err(self.unexpected("a digit after the decimal point"));
+                return fail(self.unexpected("a digit after the decimal point"));
             }
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
@@ -294,14 +309,18 @@ impl Reader<'_> {
                 self.pos += 1;
             }
             if self.digits() == 0 {
-                return Err(self.unexpected("a digit in the exponent"));
+                return fail(self.unexpected("a digit in the exponent"));
             }
         }
-        Ok(self.text.get(start..self.pos).unwrap_or_default().to_owned())
+        Ok(self
+            .text
+            .get(start..self.pos)
+            .unwrap_or_default()
+            .to_owned())
     }
 
     /// Reads a string at the cursor (which is on its opening quote).
-    fn string(&mut self) -> Result<String, Diagnostic> {
+    fn string(&mut self) -> Result<String, Box<Diagnostic>> {
         let open = self.pos;
         self.pos += 1;
         let mut out = String::new();
@@ -316,12 +335,14 @@ impl Reader<'_> {
             out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
             match self.peek() {
                 None => {
-                    return Err(Diagnostic::new(
-                        Code::InvalidJson,
-                        Span::new(open, self.pos),
-                        "unterminated string: expected a closing `\"`",
-                    )
-                    .with_help("add the closing double quote"));
+                    return fail(
+                        Diagnostic::new(
+                            Code::InvalidJson,
+                            Span::new(open, self.pos),
+                            "unterminated string: expected a closing `\"`",
+                        )
+                        .with_help("add the closing double quote"),
+                    );
                 }
                 Some(b'"') => {
                     self.pos += 1;
@@ -329,16 +350,16 @@ impl Reader<'_> {
                 }
                 Some(b'\\') => out.push(self.escape()?),
                 Some(_) => {
-                    return Err(self
-                        .unexpected("a string character")
-                        .with_help("control characters in strings must be escaped, e.g. `\\n` or `\\u0009`"));
+                    return fail(self.unexpected("a string character").with_help(
+                        "control characters in strings must be escaped, e.g. `\\n` or `\\u0009`",
+                    ));
                 }
             }
         }
     }
 
     /// Reads an escape at the cursor (which is on the backslash).
-    fn escape(&mut self) -> Result<char, Diagnostic> {
+    fn escape(&mut self) -> Result<char, Box<Diagnostic>> {
         let start = self.pos;
         self.pos += 1;
         let c = match self.peek() {
@@ -356,7 +377,7 @@ impl Reader<'_> {
             }
             _ => {
                 let end = self.char_span().end.max(self.pos);
-                return Err(Diagnostic::new(
+                return fail(Diagnostic::new(
                     Code::InvalidJson,
                     Span::new(start, end),
                     format!("invalid escape: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX after the backslash, found {}", self.found()),
@@ -368,7 +389,7 @@ impl Reader<'_> {
         Ok(c)
     }
 
-    fn hex4(&mut self, start: usize) -> Result<u32, Diagnostic> {
+    fn hex4(&mut self, start: usize) -> Result<u32, Box<Diagnostic>> {
         let digits = self
             .bytes
             .get(self.pos..self.pos + 4)
@@ -380,7 +401,7 @@ impl Reader<'_> {
                 self.pos += 4;
                 Ok(n)
             }
-            None => Err(Diagnostic::new(
+            None => fail(Diagnostic::new(
                 Code::InvalidJson,
                 Span::new(start, self.char_span().end.max(self.pos)),
                 "invalid unicode escape: expected four hex digits after `\\u`",
@@ -388,7 +409,7 @@ impl Reader<'_> {
         }
     }
 
-    fn unicode_escape(&mut self, start: usize) -> Result<char, Diagnostic> {
+    fn unicode_escape(&mut self, start: usize) -> Result<char, Box<Diagnostic>> {
         let first = self.hex4(start)?;
         let lone = |this: &Self| {
             Diagnostic::new(
@@ -399,21 +420,21 @@ impl Reader<'_> {
             .with_help("a surrogate pair is a high surrogate `\\uD800`-`\\uDBFF` followed by a low one `\\uDC00`-`\\uDFFF`")
         };
         if (0xDC00..0xE000).contains(&first) {
-            return Err(lone(self));
+            return fail(lone(self));
         }
         if !(0xD800..0xDC00).contains(&first) {
-            return char::from_u32(first).ok_or_else(|| lone(self));
+            return char::from_u32(first).ok_or_else(|| Box::new(lone(self)));
         }
         if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
-            return Err(lone(self));
+            return fail(lone(self));
         }
         self.pos += 2;
         let second = self.hex4(start)?;
         if !(0xDC00..0xE000).contains(&second) {
-            return Err(lone(self));
+            return fail(lone(self));
         }
         let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-        char::from_u32(c).ok_or_else(|| lone(self))
+        char::from_u32(c).ok_or_else(|| Box::new(lone(self)))
     }
 }
 
@@ -497,7 +518,11 @@ mod tests {
         let d = read_json(&deep).unwrap_err();
         assert_eq!(d.code, Code::JsonTooDeep);
         assert_eq!(d.range, Span::new(MAX_JSON_DEPTH, MAX_JSON_DEPTH + 1));
-        let ok = format!("{}{}", "[".repeat(MAX_JSON_DEPTH), "]".repeat(MAX_JSON_DEPTH));
+        let ok = format!(
+            "{}{}",
+            "[".repeat(MAX_JSON_DEPTH),
+            "]".repeat(MAX_JSON_DEPTH)
+        );
         assert!(matches!(kind(&ok), JsonKind::Array(_)));
     }
 }

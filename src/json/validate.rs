@@ -267,7 +267,9 @@ impl Validator {
         if op.eq_ignore_ascii_case("and") || op.eq_ignore_ascii_case("or") {
             let upper = op.to_ascii_uppercase();
             d = d
-                .with_help(format!("group operators are written in capitals: `{upper}`"))
+                .with_help(format!(
+                    "group operators are written in capitals: `{upper}`"
+                ))
                 .with_suggestion(j.span, json_string(&upper));
         } else if op.eq_ignore_ascii_case("not") {
             d = d.with_help("the API has no NOT: negate the filters instead (`=` to `!=`, `IN` to `NIN`, `~` to `!~`)");
@@ -295,9 +297,7 @@ impl Validator {
             ok = false;
         }
         let value = match (field, value) {
-            (Some(field), Some(value)) => {
-                self.value(field, op.map(|(op, span)| (op, span)), value, path)
-            }
+            (Some(field), Some(value)) => self.value(field, op, value, path),
             _ => None,
         };
         let ok = ok && value.is_some();
@@ -495,7 +495,9 @@ impl Validator {
                         None => d,
                     }
                 } else {
-                    if field.name == "source.body" && matches!(op, Op::Eq | Op::Ne | Op::In | Op::Nin) {
+                    if field.name == "source.body"
+                        && matches!(op, Op::Eq | Op::Ne | Op::In | Op::Nin)
+                    {
                         self.warn_multi_word(s, j.span, path);
                     }
                     return Some(ScalarValue::String(s.clone()));
@@ -504,15 +506,19 @@ impl Validator {
             (FieldType::String, JsonKind::Number(n)) => mismatch("a JSON string")
                 .with_help("the API compares String fields as text")
                 .with_suggestion(j.span, json_string(n)),
-            (FieldType::String, JsonKind::Bool(b)) => mismatch("a JSON string")
-                .with_suggestion(j.span, json_string(&b.to_string())),
+            (FieldType::String, JsonKind::Bool(b)) => {
+                mismatch("a JSON string").with_suggestion(j.span, json_string(&b.to_string()))
+            }
             (FieldType::String, _) => mismatch("a JSON string"),
             (FieldType::Integer, JsonKind::Number(n)) if is_integer(n) => match n.parse::<i64>() {
                 Ok(v) => return Some(ScalarValue::Integer(v)),
                 Err(_) => Diagnostic::new(
                     Code::TypeMismatch,
                     j.span,
-                    format!("`{n}` is out of range for `{}`, an Integer field", field.name),
+                    format!(
+                        "`{n}` is out of range for `{}`, an Integer field",
+                        field.name
+                    ),
                 )
                 .with_help("whole numbers from -9223372036854775808 to 9223372036854775807"),
             },
@@ -528,15 +534,16 @@ impl Validator {
                 mismatch("`true` or `false`").with_suggestion(j.span, s.clone())
             }
             (FieldType::Boolean, _) => mismatch("`true` or `false`"),
-            (FieldType::Date, JsonKind::String(s)) if is_unix_seconds(s) => match s.parse::<i64>()
-            {
-                Ok(v) => return Some(ScalarValue::Date(v)),
-                Err(_) => Diagnostic::new(
-                    Code::InvalidDate,
-                    j.span,
-                    format!("invalid date `{s}`: unix seconds out of range"),
-                ),
-            },
+            (FieldType::Date, JsonKind::String(s)) if is_unix_seconds(s) => {
+                match s.parse::<i64>() {
+                    Ok(v) => return Some(ScalarValue::Date(v)),
+                    Err(_) => Diagnostic::new(
+                        Code::InvalidDate,
+                        j.span,
+                        format!("invalid date `{s}`: unix seconds out of range"),
+                    ),
+                }
+            }
             (FieldType::Date, JsonKind::Number(n)) if is_integer(n) => match n.parse::<i64>() {
                 Ok(v) => return Some(ScalarValue::Date(v)),
                 Err(_) => Diagnostic::new(
@@ -555,8 +562,9 @@ impl Validator {
                     _ => d.with_help("write the date as unix seconds, e.g. \"1704067200\" for 2024-01-01T00:00:00Z"),
                 }
             }
-            (FieldType::Date, _) => mismatch("unix seconds as a string of digits")
-                .with_help("write the date as unix seconds, e.g. \"1704067200\" for 2024-01-01T00:00:00Z"),
+            (FieldType::Date, _) => mismatch("unix seconds as a string of digits").with_help(
+                "write the date as unix seconds, e.g. \"1704067200\" for 2024-01-01T00:00:00Z",
+            ),
         };
         self.push(d, path);
         None
