@@ -21,14 +21,18 @@
 //! - `check/`: field table, dates, suggestions, limits, the checked query
 //! - `emit/`: JSON output
 //! - `diagnostic/`: the shared [`Diagnostic`] type, codes, positions, rendering
+//! - `json/`: JSON search requests to checked queries ([`json::validate`])
+//! - `decompile/`: checked queries back to text ([`decompile::decompile`])
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod decompile;
 pub mod diagnostic;
 pub mod emit;
 mod error;
 pub mod ide;
+pub mod json;
 pub mod syntax;
 
 pub use check::{Checked, Query, check};

@@ -5,6 +5,7 @@
 mod dates;
 pub mod fields;
 pub mod limits;
+mod normalise;
 mod query;
 pub mod suggest;
 

@@ -138,7 +138,7 @@ fn render_full(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) -
     let mut report = Report::build(kind, (name, primary.clone()))
         .with_config(config)
         .with_code(diagnostic.code)
-        .with_message(&diagnostic.message)
+        .with_message(diagnostic.message_with_path())
         .with_label(Label::new((name, primary)).with_message(label_text(diagnostic)));
     for label in &diagnostic.labels {
         report
