@@ -1,6 +1,6 @@
 //! The compiler's normalisation, applied to a query from elsewhere (JSON).
 
-use super::query::{Group, Node, Query};
+use super::query::{Node, Query};
 
 impl Query {
     /// The query as the compiler would build it: groups nested in a group
@@ -15,24 +15,11 @@ impl Query {
 }
 
 fn normalise(node: &Node) -> Node {
-    let Node::Group(group) = node else {
-        return node.clone();
-    };
-    let mut members = Vec::with_capacity(group.members.len());
-    for member in &group.members {
-        match normalise(member) {
-            Node::Group(g) if g.op == group.op => members.extend(g.members),
-            other => members.push(other),
+    match node {
+        Node::Group(group) => {
+            let members = group.members.iter().map(normalise);
+            Node::group(group.op, members, group.span).unwrap_or_else(|| node.clone())
         }
+        Node::Filter(_) => node.clone(),
     }
-    if members.len() == 1
-        && let Some(only) = members.pop()
-    {
-        return only;
-    }
-    Node::Group(Group {
-        op: group.op,
-        members,
-        span: group.span,
-    })
 }
