@@ -25,15 +25,20 @@
 //! - `format.rs`: the formatter (canonical printer with line breaking)
 //! - `eval.rs`: evaluating a query against a conversation offline
 //! - `diagnostic/`: the shared [`Diagnostic`] type, codes, positions, rendering
+//! - `json/`: JSON search requests to checked queries ([`json::validate`])
+//! - `decompile/`: checked queries back to text ([`decompile::decompile`])
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod decompile;
 pub mod diagnostic;
 pub mod emit;
 mod error;
 pub mod eval;
 pub mod format;
+pub mod ide;
+pub mod json;
 pub mod syntax;
 
 pub use check::{Checked, Query, check};

@@ -5,6 +5,7 @@
 mod dates;
 pub mod fields;
 pub mod limits;
+mod normalise;
 mod query;
 pub mod suggest;
 
@@ -103,19 +104,11 @@ impl Checker {
         negated: Option<Span>,
     ) -> Option<Node> {
         let op = if negated.is_some() { op.flip() } else { op };
-        let mut members = Vec::with_capacity(items.len());
-        for item in items {
-            match self.lower(item, negated) {
-                Some(Node::Group(g)) if g.op == op => members.extend(g.members),
-                Some(node) => members.push(node),
-                None => {}
-            }
-        }
-        match members.len() {
-            0 => None,
-            1 => members.pop(),
-            _ => Some(Node::Group(Group { op, members, span })),
-        }
+        let members: Vec<Node> = items
+            .iter()
+            .filter_map(|item| self.lower(item, negated))
+            .collect();
+        Node::group(op, members, span)
     }
 
     fn lower_comparison(

@@ -30,6 +30,7 @@ pub(super) fn parse(source: &str) -> Parsed {
         errors: 0,
         depth: 0,
         depth_reported: false,
+        eof_unclosed_reported: false,
         gave_up: false,
     };
     let root = p.parse_query();
@@ -56,6 +57,9 @@ struct Parser<'s> {
     errors: usize,
     depth: usize,
     depth_reported: bool,
+    /// An unclosed `(` at the end of input was reported; the enclosing
+    /// ones would only repeat it.
+    eof_unclosed_reported: bool,
     gave_up: bool,
 }
 
@@ -328,19 +332,23 @@ impl<'s> Parser<'s> {
             self.bump();
             return Expr::new(ExprKind::Paren(Box::new(inner)), open.span.cover(t.span));
         }
-        let mut d = Diagnostic::new(
-            Code::UnbalancedDelimiter,
-            t.span,
-            format!(
-                "expected `)` to close the parenthesis, found {}",
-                self.describe(t)
-            ),
-        )
-        .with_label(open.span, "parenthesis opened here");
-        if t.kind == TokenKind::Eof {
-            d = d.with_help("add `)` at the end");
+        let at_eof = t.kind == TokenKind::Eof;
+        if !(at_eof && self.eof_unclosed_reported) {
+            let mut d = Diagnostic::new(
+                Code::UnbalancedDelimiter,
+                t.span,
+                format!(
+                    "expected `)` to close the parenthesis, found {}",
+                    self.describe(t)
+                ),
+            )
+            .with_label(open.span, "parenthesis opened here");
+            if at_eof {
+                self.eof_unclosed_reported = true;
+                d = d.with_help("add `)` at the end");
+            }
+            self.report(d);
         }
-        self.report(d);
         let span = open.span.cover(inner.span);
         Expr::new(ExprKind::Paren(Box::new(inner)), span)
     }

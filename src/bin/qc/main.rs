@@ -2,10 +2,12 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+mod decompile;
 mod filter;
 mod fmt;
 mod input;
 mod report;
+mod validate;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -50,6 +52,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Check a JSON search request (`{"query": ...}` or a bare query) against
+    /// the compiler's rules; exit 0 valid, 1 invalid, 2 usage.
+    Validate(validate::ValidateArgs),
+    /// Turn a valid JSON search request back into qc text.
+    Decompile(decompile::DecompileArgs),
     /// Explain a diagnostic code, e.g. `qc explain E0101`.
     Explain {
         /// The code to explain; all codes are listed when omitted.
@@ -120,6 +127,8 @@ fn main() -> ExitCode {
         Some(Command::Compile(args)) => compile(args),
         Some(Command::Check(args)) => check(args),
         Some(Command::Fields { format }) => fields(format),
+        Some(Command::Validate(args)) => validate::run(args),
+        Some(Command::Decompile(args)) => decompile::run(args),
         Some(Command::Explain { code }) => explain(code.as_deref()),
         Some(Command::Fmt(args)) => fmt::run(args),
         Some(Command::Filter(args)) => filter::run(args),

@@ -1,0 +1,287 @@
+//! Completion: what may come next at a cursor position.
+
+use serde::Serialize;
+
+use crate::check::{FIELDS, FieldDef, FieldType, field};
+use crate::syntax::lexer::{Token, TokenKind, tokenize};
+use crate::syntax::lexical::{OpSpelling, is_keyword, write_value};
+use crate::syntax::{Op, Span};
+
+/// What a completion inserts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CompletionKind {
+    /// A field name.
+    Field,
+    /// A comparison operator.
+    Operator,
+    /// A value for the field.
+    Value,
+    /// `AND`, `OR`, `NOT`.
+    Keyword,
+}
+
+/// One completion candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Completion {
+    /// What the list shows.
+    pub label: String,
+    /// What kind of thing it is.
+    pub kind: CompletionKind,
+    /// A short detail (the field's type, the operator's meaning).
+    pub detail: String,
+    /// Longer documentation, Markdown.
+    pub documentation: String,
+    /// The text to insert.
+    pub insert_text: String,
+    /// The range the insertion replaces (the word being typed, or empty).
+    pub replace: Span,
+}
+
+/// Where the cursor is in the grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State<'s> {
+    /// A comparison (or NOT / `(`) may start here.
+    Term,
+    /// After a field name: an operator comes next.
+    Operator(&'s str),
+    /// After `NOT` following a field: `IN` or `CONTAINS`.
+    AfterNot(&'s str),
+    /// After `STARTS` / `ENDS`: `WITH`.
+    With(&'s str),
+    /// After an operator: a value.
+    Value(&'s str, Op),
+    /// Inside a list, where a value may come.
+    ListValue(&'s str),
+    /// Inside a list after a value: `,` or `]`.
+    ListNext(&'s str),
+    /// After a complete comparison or `)`: AND / OR.
+    Joiner,
+}
+
+/// The completions at byte `offset` of `source`.
+///
+/// The candidates are not filtered by what has been typed: editors filter
+/// them against the word in [`Completion::replace`] themselves.
+pub fn complete(source: &str, offset: usize) -> Vec<Completion> {
+    let offset = floor_char_boundary(source, offset);
+    let tokens = tokenize(source);
+    // The word being typed, if the cursor is inside or at the end of one.
+    let current = tokens
+        .iter()
+        .find(|t| t.kind == TokenKind::Word && t.span.start < offset && offset <= t.span.end);
+    let replace = current.map_or(Span::empty(offset), |t| Span::new(t.span.start, offset));
+    let before = tokens
+        .iter()
+        .take_while(|t| t.span.end <= replace.start && t.kind != TokenKind::Eof);
+    let state = state_after(source, before);
+    candidates(state, replace)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn state_after<'s, 't>(source: &'s str, tokens: impl Iterator<Item = &'t Token>) -> State<'s> {
+    let mut state = State::Term;
+    for t in tokens {
+        let text = source.get(t.span.range()).unwrap_or("");
+        let kw = |k| t.kind == TokenKind::Word && is_keyword(text, k);
+        state = match state {
+            State::Term | State::Joiner if kw("AND") || kw("OR") || kw("NOT") => State::Term,
+            State::Term if t.kind == TokenKind::LParen => State::Term,
+            State::Term if matches!(t.kind, TokenKind::Word | TokenKind::Str { .. }) => {
+                State::Operator(text.trim_matches(['"', '\'']))
+            }
+            State::Operator(f) => match t.kind {
+                TokenKind::Symbol(s) => State::Value(f, OpSpelling::Symbol(s).op()),
+                _ if kw("IN") => State::Value(f, Op::In),
+                _ if kw("NIN") => State::Value(f, Op::Nin),
+                _ if kw("CONTAINS") => State::Value(f, Op::Contains),
+                _ if kw("NOT") => State::AfterNot(f),
+                _ if kw("STARTS") || kw("ENDS") => State::With(f),
+                _ => State::Joiner,
+            },
+            State::AfterNot(f) if kw("IN") => State::Value(f, Op::Nin),
+            State::AfterNot(f) if kw("CONTAINS") => State::Value(f, Op::NotContains),
+            State::With(f) if kw("WITH") => State::Value(f, Op::StartsWith),
+            State::Value(f, _) if t.kind == TokenKind::LBracket => State::ListValue(f),
+            State::ListValue(f) if t.kind == TokenKind::Comma => State::ListValue(f),
+            State::ListValue(_) | State::ListNext(_) if t.kind == TokenKind::RBracket => {
+                State::Joiner
+            }
+            State::ListValue(f) => State::ListNext(f),
+            State::ListNext(f) if t.kind == TokenKind::Comma => State::ListValue(f),
+            _ => State::Joiner,
+        };
+    }
+    state
+}
+
+fn candidates(state: State<'_>, replace: Span) -> Vec<Completion> {
+    let item = |label: &str, kind, detail: &str, documentation: &str| Completion {
+        label: label.to_owned(),
+        kind,
+        detail: detail.to_owned(),
+        documentation: documentation.to_owned(),
+        insert_text: label.to_owned(),
+        replace,
+    };
+    match state {
+        State::Term => {
+            let mut out: Vec<Completion> = FIELDS
+                .iter()
+                .map(|f| item(f.name, CompletionKind::Field, f.ty.name(), &field_doc(f)))
+                .collect();
+            out.push(item(
+                "NOT",
+                CompletionKind::Keyword,
+                "negate",
+                "Negates the comparison or group that follows.",
+            ));
+            out
+        }
+        State::Operator(name) => {
+            let allowed = |op: Op| field(name).is_none_or(|f| f.allows(op));
+            OpSpelling::ALL
+                .iter()
+                .filter(|s| allowed(s.op()))
+                .map(|s| {
+                    let detail = if s.as_str() == s.op().as_str() {
+                        s.op().description().to_owned()
+                    } else {
+                        format!("alias of `{}`: {}", s.op(), s.op().description())
+                    };
+                    item(s.as_str(), CompletionKind::Operator, &detail, &detail)
+                })
+                .collect()
+        }
+        State::AfterNot(name) => {
+            let allowed = |op: Op| field(name).is_none_or(|f| f.allows(op));
+            let mut out = Vec::new();
+            if allowed(Op::Nin) {
+                out.push(item(
+                    "IN",
+                    CompletionKind::Keyword,
+                    "NOT IN: equals none of a list",
+                    "",
+                ));
+            }
+            if allowed(Op::NotContains) {
+                out.push(item(
+                    "CONTAINS",
+                    CompletionKind::Keyword,
+                    "NOT CONTAINS: doesn't contain",
+                    "",
+                ));
+            }
+            out
+        }
+        State::With(_) => vec![item("WITH", CompletionKind::Keyword, "", "")],
+        State::Value(name, _) | State::ListValue(name) => values(field(name), replace),
+        State::ListNext(_) => Vec::new(),
+        State::Joiner => vec![
+            item("AND", CompletionKind::Keyword, "both sides must match", ""),
+            item("OR", CompletionKind::Keyword, "either side may match", ""),
+        ],
+    }
+}
+
+fn values(def: Option<&'static FieldDef>, replace: Span) -> Vec<Completion> {
+    let Some(def) = def else {
+        return Vec::new();
+    };
+    let value = |label: &str, detail: &str| {
+        let mut insert_text = String::new();
+        let _ = write_value(&mut insert_text, label);
+        Completion {
+            label: label.to_owned(),
+            kind: CompletionKind::Value,
+            detail: detail.to_owned(),
+            documentation: String::new(),
+            insert_text,
+            replace,
+        }
+    };
+    if def.is_enumerated() {
+        return def.values.iter().map(|v| value(v, def.name)).collect();
+    }
+    match def.ty {
+        FieldType::Boolean => vec![value("true", "Boolean"), value("false", "Boolean")],
+        FieldType::Date => vec![
+            value("now", "the current time"),
+            value("now-1d", "24 hours ago"),
+            value("now-7d", "7 days ago"),
+            value("now-30d", "30 days ago"),
+        ],
+        FieldType::String | FieldType::Integer => Vec::new(),
+    }
+}
+
+/// Markdown documentation of a field: type, operators, values, description.
+pub(crate) fn field_doc(f: &FieldDef) -> String {
+    let ops: Vec<&str> = f.operators().iter().map(|o| o.as_str()).collect();
+    let mut doc = format!(
+        "**{}** ({})\n\n{}\n\nOperators: `{}`",
+        f.name,
+        f.ty.name(),
+        f.doc,
+        ops.join("` `")
+    );
+    if f.is_enumerated() {
+        doc.push_str(&format!("\n\nValues: `{}`", f.values.join("` `")));
+    }
+    if f.ty == FieldType::Date {
+        doc.push_str("\n\nA date: unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time with offset, or `now-7d`.");
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(src: &str) -> Vec<String> {
+        complete(src, src.len())
+            .into_iter()
+            .map(|c| c.label)
+            .collect()
+    }
+
+    #[test]
+    fn fields_at_start_and_after_joiners() {
+        assert!(labels("").contains(&"created_at".to_owned()));
+        assert!(labels("state = open AND ").contains(&"priority".to_owned()));
+        assert!(labels("(").contains(&"state".to_owned()));
+        let partial = complete("sta", 3);
+        assert_eq!(partial[0].replace, Span::new(0, 3));
+    }
+
+    #[test]
+    fn operators_fit_the_field() {
+        let ops = labels("created_at ");
+        assert!(ops.contains(&">".to_owned()) && ops.contains(&">=".to_owned()));
+        assert!(!ops.contains(&"~".to_owned()));
+        let ops = labels("state ");
+        assert!(ops.contains(&"IN".to_owned()) && !ops.contains(&"CONTAINS".to_owned()));
+    }
+
+    #[test]
+    fn values_after_operators() {
+        assert_eq!(labels("state = "), ["open", "closed", "snoozed"]);
+        assert_eq!(labels("state IN [open, "), ["open", "closed", "snoozed"]);
+        assert_eq!(labels("read != "), ["true", "false"]);
+        assert_eq!(labels("state = op"), ["open", "closed", "snoozed"]);
+        assert!(labels("created_at > ").contains(&"now-7d".to_owned()));
+    }
+
+    #[test]
+    fn keywords_after_a_comparison() {
+        assert_eq!(labels("state = open "), ["AND", "OR"]);
+        assert_eq!(labels("(state = open) "), ["AND", "OR"]);
+    }
+}

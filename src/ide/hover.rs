@@ -1,0 +1,113 @@
+//! Hover: what the thing under the cursor means.
+
+use serde::Serialize;
+
+use super::complete::field_doc;
+use crate::check::{FieldType, field, parse_date};
+use crate::syntax::{Comparison, Expr, ExprKind, Span, ValueKind, parse};
+
+/// Hover information for a range of the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hover {
+    /// The range the information is about.
+    pub range: Span,
+    /// The information, Markdown.
+    pub contents: String,
+}
+
+/// Hover information at byte `offset`: a field's type, operators, values
+/// and description; an operator's meaning in the API; a date's value.
+pub fn hover(source: &str, offset: usize) -> Option<Hover> {
+    let parsed = parse(source);
+    let mut found = None;
+    find(&parsed.ast.root, offset, &mut |c| {
+        found = describe(c, offset)
+    });
+    found
+}
+
+fn find(e: &Expr, offset: usize, f: &mut impl FnMut(&Comparison)) {
+    if offset < e.span.start || offset > e.span.end {
+        return;
+    }
+    match &e.kind {
+        ExprKind::Or(items) | ExprKind::And(items) => items.iter().for_each(|i| find(i, offset, f)),
+        ExprKind::Not(inner) | ExprKind::Paren(inner) => find(inner, offset, f),
+        ExprKind::Compare(c) => f(c),
+        ExprKind::Error => {}
+    }
+}
+
+fn contains(span: Span, offset: usize) -> bool {
+    span.start <= offset && offset <= span.end && !span.is_empty()
+}
+
+fn describe(c: &Comparison, offset: usize) -> Option<Hover> {
+    if contains(c.field.span, offset) {
+        let contents = match field(&c.field.name) {
+            Some(f) => field_doc(f),
+            None => format!(
+                "Unknown field `{}`: run `qc fields` to list the searchable fields.",
+                c.field.name
+            ),
+        };
+        return Some(Hover {
+            range: c.field.span,
+            contents,
+        });
+    }
+    if contains(c.op.span, offset) {
+        let op = c.op.op();
+        let mut contents = format!("**{}**: {}", c.op.spelling, op.description());
+        if c.op.spelling.as_str() != op.as_str() {
+            contents.push_str(&format!("\n\nSent to the API as `{op}`."));
+        }
+        return Some(Hover {
+            range: c.op.span,
+            contents,
+        });
+    }
+    let def = field(&c.field.name).filter(|f| f.ty == FieldType::Date)?;
+    let scalars = match &c.value.kind {
+        ValueKind::Scalar(s) => std::slice::from_ref(s),
+        ValueKind::List(items) => items.as_slice(),
+        ValueKind::Error => &[],
+    };
+    let s = scalars.iter().find(|s| contains(s.span, offset))?;
+    let now = jiff::Timestamp::now().as_second();
+    let seconds = parse_date(&s.text, now).ok()?;
+    let rfc3339 = jiff::Timestamp::from_second(seconds)
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    Some(Hover {
+        range: s.span,
+        contents: format!(
+            "`{}` (Date): unix seconds `{seconds}` = `{rfc3339}`",
+            def.name
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_operator_and_date_hovers() {
+        let src = "created_at >= 2024-01-01 AND state = open";
+        let h = hover(src, 3).expect("field hover");
+        assert_eq!(h.range, Span::new(0, 10));
+        assert!(h.contents.contains("Date"), "{}", h.contents);
+        let h = hover(src, 11).expect("operator hover");
+        assert!(
+            h.contents.contains("Sent to the API as `>`"),
+            "{}",
+            h.contents
+        );
+        let h = hover(src, 16).expect("date hover");
+        assert!(h.contents.contains("1704067200"), "{}", h.contents);
+        let h = hover(src, 31).expect("enum field hover");
+        assert!(h.contents.contains("snoozed"), "{}", h.contents);
+        assert!(hover(src, 25).is_none(), "AND has no hover");
+    }
+}

@@ -1,0 +1,11 @@
+//! Editor services over query text: completion and hover.
+//!
+//! Pure functions of the text and a byte offset, shared by the language
+//! server (`qc lsp`) and the browser playground, so both offer the same
+//! suggestions from the same field table.
+
+mod complete;
+mod hover;
+
+pub use complete::{Completion, CompletionKind, complete};
+pub use hover::{Hover, hover};
