@@ -302,6 +302,23 @@ impl<'s> Parser<'s> {
         match t.kind {
             TokenKind::LParen => self.parse_paren(),
             TokenKind::Word if !is_reserved(self.text(t)) => self.parse_comparison(),
+            TokenKind::Unknown => {
+                // Report each stray character once (the caller would
+                // otherwise report it again), then parse what follows.
+                while self.peek().kind == TokenKind::Unknown {
+                    let u = self.bump();
+                    let d = self.unknown_char(u);
+                    self.report(d);
+                }
+                let next = self.peek();
+                let starts_primary = matches!(next.kind, TokenKind::LParen | TokenKind::Str { .. })
+                    || self.is_plain_word(next);
+                if starts_primary {
+                    // `next` is not Unknown, so this recursion is one level.
+                    return self.parse_primary();
+                }
+                Expr::new(ExprKind::Error, Span::new(t.span.start, next.span.start))
+            }
             TokenKind::Str { .. } => {
                 let d = self
                     .expected("a field name", t)
@@ -570,6 +587,9 @@ impl<'s> Parser<'s> {
                         )
                         .with_help("write the values in one flat list"),
                     );
+                    if self.peek().kind == TokenKind::Comma {
+                        self.bump();
+                    }
                 }
                 TokenKind::Comma => {
                     self.bump();
