@@ -34,7 +34,13 @@ fn design_card_query() {
 
 #[test]
 fn date_is_unix_seconds_string() {
-    let out = qc().arg("created_at > 2024-01-01").assert().success().get_output().stdout.clone();
+    let out = qc()
+        .arg("created_at > 2024-01-01")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     assert_eq!(
         json(&out),
         serde_json::json!({"query":{"field":"created_at","operator":">","value":"1704067200"}})
