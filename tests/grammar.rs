@@ -33,9 +33,7 @@ fn production(name: &str) -> String {
             *offset += line.len() + 1;
             Some((at, line))
         })
-        .find(|(_, line)| {
-            line.split_whitespace().next() == Some(name) && line.contains('=')
-        })
+        .find(|(_, line)| line.split_whitespace().next() == Some(name) && line.contains('='))
         .map(|(at, _)| at)
         .unwrap_or_else(|| panic!("no production `{name}`"));
     let body = &rules[start..];

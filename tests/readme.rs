@@ -60,7 +60,9 @@ fn shell_words(line: &str) -> Vec<String> {
 }
 
 fn trim_lines(text: &str) -> String {
-    text.lines().map(|l| l.trim_end().to_owned() + "\n").collect()
+    text.lines()
+        .map(|l| l.trim_end().to_owned() + "\n")
+        .collect()
 }
 
 #[test]

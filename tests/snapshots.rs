@@ -96,3 +96,20 @@ fn invalid_queries() {
         insta::assert_snapshot!(out);
     });
 }
+
+/// Every code's catalogue example (shown by `qc explain`) triggers it.
+#[test]
+fn code_examples_trigger_their_code() {
+    for code in qc::Code::ALL {
+        if code.example().is_empty() && code.severity() == qc::Severity::Error {
+            continue;
+        }
+        let diagnostics = qc::diagnose(code.example(), &options());
+        assert!(
+            diagnostics.iter().any(|d| d.code == *code),
+            "`{}` ({code}) gives {:?}",
+            code.example(),
+            diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
+        );
+    }
+}
