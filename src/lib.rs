@@ -153,3 +153,8 @@ pub fn input_too_large(len: usize, limit: usize) -> Diagnostic {
     d.locate(&LineIndex::new(""));
     d
 }
+
+/// The README's Rust example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -348,16 +348,21 @@ fn describe_scalar(s: &Scalar) -> String {
 
 fn operator_not_allowed(field: &FieldDef, c: &Comparison) -> Diagnostic {
     let allowed: Vec<&str> = field.operators().iter().map(|o| o.as_str()).collect();
-    let kind = if field.is_enumerated() {
-        format!("{} field with a fixed set of values", field.ty)
+    let article = if field.ty == FieldType::Integer {
+        "an"
     } else {
-        format!("{} field", field.ty)
+        "a"
+    };
+    let kind = if field.is_enumerated() {
+        format!("{article} {} field with a fixed set of values", field.ty)
+    } else {
+        format!("{article} {} field", field.ty)
     };
     Diagnostic::new(
         Code::OperatorNotAllowed,
         c.op.span,
         format!(
-            "operator `{}` cannot be used with `{}`, a {kind}",
+            "operator `{}` cannot be used with `{}`, {kind}",
             c.op.spelling, field.name
         ),
     )

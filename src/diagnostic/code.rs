@@ -84,7 +84,7 @@ codes! {
     /// Parentheses or `NOT`s are nested deeper than the parser allows.
     NestingTooDeep = "E0006", Error, "nesting too deep",
     example: "",
-    explanation: "qc bounds how deeply parentheses and `NOT` may nest (256 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations.";
+    explanation: "qc bounds how deeply parentheses and `NOT` may nest (128 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations.";
 
     /// The query is empty or blank.
     EmptyQuery = "E0007", Error, "empty query",

@@ -30,6 +30,11 @@ impl Default for RenderOptions {
 const LONG_LINE: usize = 400;
 /// How many bytes of context an excerpt keeps on each side.
 const CONTEXT: usize = 80;
+/// The longest excerpt drawn, in bytes (from the start of the first line a
+/// diagnostic touches to the end of the last). Longer ones, such as a line of
+/// a million `(`, are reported on one line instead: drawing them would print
+/// megabytes and take minutes.
+pub const MAX_EXCERPT_BYTES: usize = 4096;
 
 /// Renders one diagnostic with an excerpt of `source`.
 ///
@@ -118,6 +123,20 @@ fn floor(s: &str, mut i: usize) -> usize {
 
 fn render_full(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) -> String {
     let name = options.source_name.as_str();
+    let spans = std::iter::once(diagnostic.range).chain(diagnostic.labels.iter().map(|l| l.span));
+    let excerpt = spans
+        .map(|s| excerpt_len(source, s.range()))
+        .max()
+        .unwrap_or(0);
+    if excerpt > MAX_EXCERPT_BYTES {
+        let mut line = format!("{diagnostic}");
+        if diagnostic.location.is_none() {
+            line.push_str(&format!(" (at byte {})", diagnostic.range.start));
+        }
+        return format!(
+            "{name}: {line}\n  (the source is not shown: its lines are {excerpt} bytes long)\n"
+        );
+    }
     let clamp = |r: std::ops::Range<usize>| {
         let end = r.end.min(source.len());
         r.start.min(end)..end
@@ -171,4 +190,21 @@ fn label_text(diagnostic: &Diagnostic) -> String {
         Some(s) => s.message.clone(),
         None => diagnostic.code.title().to_owned(),
     }
+}
+
+/// Bytes from the start of the line holding `range.start` to the end of the
+/// line holding `range.end`.
+fn excerpt_len(source: &str, range: std::ops::Range<usize>) -> usize {
+    let bytes = source.as_bytes();
+    let end = range.end.min(bytes.len());
+    let start = range.start.min(end);
+    let line_start = bytes[..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[end..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| end + i);
+    line_end - line_start
 }
