@@ -13,28 +13,39 @@
 //! - [`check`] types the tree against the API's field table, removes `NOT`
 //!   and normalises groups, and enforces the API's limits;
 //! - [`emit`] (and [`emit_string`]) produce the JSON;
-//! - [`compile`] does all three.
+//! - [`compile`] does all three;
+//! - [`format`] prints a query canonically, breaking long ones (`qc fmt`);
+//! - [`eval`] runs a checked query on a conversation object (`qc filter`).
 //!
 //! # Source layout
 //!
 //! - `syntax/`: lexer (nom), lexical tables, syntax tree, parser, printer
 //! - `check/`: field table, dates, suggestions, limits, the checked query
 //! - `emit/`: JSON output
+//! - `format.rs`: the formatter (canonical printer with line breaking)
+//! - `eval.rs`: evaluating a query against a conversation offline
 //! - `diagnostic/`: the shared [`Diagnostic`] type, codes, positions, rendering
+//! - `json/`: JSON search requests to checked queries ([`json::validate`])
+//! - `decompile/`: checked queries back to text ([`decompile::decompile`])
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod decompile;
 pub mod diagnostic;
 pub mod emit;
 mod error;
+pub mod eval;
+pub mod format;
 pub mod ide;
+pub mod json;
 pub mod syntax;
 
 pub use check::{Checked, Query, check};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use emit::{emit, emit_string};
 pub use error::Error;
+pub use eval::eval;
 pub use syntax::{Ast, Parsed, Span, parse};
 
 use check::Pagination;
@@ -142,3 +153,8 @@ pub fn input_too_large(len: usize, limit: usize) -> Diagnostic {
     d.locate(&LineIndex::new(""));
     d
 }
+
+/// The README's Rust example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

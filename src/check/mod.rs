@@ -5,6 +5,7 @@
 mod dates;
 pub mod fields;
 pub mod limits;
+mod normalise;
 mod query;
 pub mod suggest;
 
@@ -103,19 +104,11 @@ impl Checker {
         negated: Option<Span>,
     ) -> Option<Node> {
         let op = if negated.is_some() { op.flip() } else { op };
-        let mut members = Vec::with_capacity(items.len());
-        for item in items {
-            match self.lower(item, negated) {
-                Some(Node::Group(g)) if g.op == op => members.extend(g.members),
-                Some(node) => members.push(node),
-                None => {}
-            }
-        }
-        match members.len() {
-            0 => None,
-            1 => members.pop(),
-            _ => Some(Node::Group(Group { op, members, span })),
-        }
+        let members: Vec<Node> = items
+            .iter()
+            .filter_map(|item| self.lower(item, negated))
+            .collect();
+        Node::group(op, members, span)
     }
 
     fn lower_comparison(
@@ -355,16 +348,21 @@ fn describe_scalar(s: &Scalar) -> String {
 
 fn operator_not_allowed(field: &FieldDef, c: &Comparison) -> Diagnostic {
     let allowed: Vec<&str> = field.operators().iter().map(|o| o.as_str()).collect();
-    let kind = if field.is_enumerated() {
-        format!("{} field with a fixed set of values", field.ty)
+    let article = if field.ty == FieldType::Integer {
+        "an"
     } else {
-        format!("{} field", field.ty)
+        "a"
+    };
+    let kind = if field.is_enumerated() {
+        format!("{article} {} field with a fixed set of values", field.ty)
+    } else {
+        format!("{article} {} field", field.ty)
     };
     Diagnostic::new(
         Code::OperatorNotAllowed,
         c.op.span,
         format!(
-            "operator `{}` cannot be used with `{}`, a {kind}",
+            "operator `{}` cannot be used with `{}`, {kind}",
             c.op.spelling, field.name
         ),
     )

@@ -186,6 +186,28 @@ impl Serialize for Group {
 }
 
 impl Node {
+    /// A group of `members` in normal form: members that are groups with the
+    /// same operator are merged into it, a single member stands alone, and
+    /// no members give `None`.
+    pub fn group(op: GroupOp, members: impl IntoIterator<Item = Node>, span: Span) -> Option<Node> {
+        let mut flat = Vec::new();
+        for member in members {
+            match member {
+                Node::Group(g) if g.op == op => flat.extend(g.members),
+                other => flat.push(other),
+            }
+        }
+        match flat.len() {
+            0 => None,
+            1 => flat.pop(),
+            _ => Some(Node::Group(Group {
+                op,
+                members: flat,
+                span,
+            })),
+        }
+    }
+
     /// The source span of the node.
     pub fn span(&self) -> Span {
         match self {

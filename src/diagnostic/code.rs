@@ -84,7 +84,7 @@ codes! {
     /// Parentheses or `NOT`s are nested deeper than the parser allows.
     NestingTooDeep = "E0006", Error, "nesting too deep",
     example: "",
-    explanation: "qc bounds how deeply parentheses and `NOT` may nest (256 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations.";
+    explanation: "qc bounds how deeply parentheses and `NOT` may nest (128 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations.";
 
     /// The query is empty or blank.
     EmptyQuery = "E0007", Error, "empty query",
@@ -166,10 +166,65 @@ codes! {
     example: "id = 1 OR id = 2 OR id = 3 OR id = 4 OR id = 5 OR id = 6 OR id = 7 OR id = 8 OR id = 9 OR id = 10 OR id = 11 OR id = 12 OR id = 13 OR id = 14 OR id = 15 OR id = 16",
     explanation: "The API allows at most 15 filters in each AND or OR group. Combine equality tests on one field with `IN [...]`, or split the group.";
 
+    /// The input is not well-formed JSON.
+    InvalidJson = "E0301", Error, "malformed JSON",
+    example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"value\": \"open\",}}",
+    explanation: "`qc validate` and `qc decompile` read a JSON search request. The input must be well-formed JSON (RFC 8259): double-quoted keys and strings, no trailing commas, no comments. The message says what was expected at the position shown.";
+
+    /// JSON arrays and objects are nested deeper than qc reads.
+    JsonTooDeep = "E0302", Error, "JSON nested too deep",
+    example: "",
+    explanation: "qc reads JSON arrays and objects nested at most 128 deep, so that hostile input cannot exhaust the stack. A valid search request is never deeper than about 10 levels: the API allows only 2 levels of nested groups.";
+
+    /// An object has a key the API does not know in that place.
+    UnknownKey = "E0303", Error, "unknown key",
+    example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"value\": \"open\", \"negate\": true}}",
+    explanation: "A search request holds `query` and optionally `pagination`; a filter holds `field`, `operator` and `value`; a group holds `operator` and `value`; pagination holds `per_page` and `starting_after`. Any other key is an error (the API would reject or silently ignore it). When a known key is close to what was written, the message suggests it.";
+
+    /// An object lacks a key it needs.
+    MissingKey = "E0304", Error, "missing key",
+    example: "{\"query\": {\"field\": \"state\", \"value\": \"open\"}}",
+    explanation: "A filter needs `field`, `operator` and `value`; a group needs `operator` and `value`; a request needs `query`; pagination needs `per_page` (the API's schema requires it; 20 is the API's usual page size). Add the missing key.";
+
+    /// A JSON value has the wrong JSON type for its place.
+    WrongJsonType = "E0305", Error, "wrong JSON type",
+    example: "{\"query\": {\"field\": \"state\", \"operator\": [\"=\"], \"value\": \"open\"}}",
+    explanation: "Each place in a search request takes one JSON type: the request, `query`, filters, groups and `pagination` are objects; `field` and `operator` are strings; a group's `value` is an array of filters and groups. (Filter values are checked against the field's type and reported as E0103.)";
+
+    /// A filter's operator is not one the API knows.
+    UnknownOperator = "E0306", Error, "unknown operator",
+    example: "{\"query\": {\"field\": \"state\", \"operator\": \"==\", \"value\": \"open\"}}",
+    explanation: "A filter's operator is one of `=` `!=` `>` `<` `IN` `NIN` `~` `!~` `^` `$`. The API's `>` and `<` already include the bound, so qc treats `>=` and `<=` as unknown and suggests `>` and `<`.";
+
+    /// A group's operator is not `AND` or `OR`.
+    UnknownGroupOperator = "E0307", Error, "unknown group operator",
+    example: "{\"query\": {\"operator\": \"XOR\", \"value\": [{\"field\": \"open\", \"operator\": \"=\", \"value\": true}, {\"field\": \"read\", \"operator\": \"=\", \"value\": true}]}}",
+    explanation: "A group (an object with `operator` and a `value` array and no `field`) combines its members with `AND` or `OR`, in capitals. There is no NOT: negate the filters instead (`=` to `!=`, `IN` to `NIN`, `~` to `!~`).";
+
+    /// A group has no members.
+    EmptyGroup = "E0308", Error, "empty group",
+    example: "{\"query\": {\"operator\": \"AND\", \"value\": []}}",
+    explanation: "An AND or OR group must hold at least one filter or group. Remove the group or put filters in it.";
+
+    /// The pagination object is invalid.
+    InvalidPagination = "E0309", Error, "invalid pagination",
+    example: "{\"query\": {\"field\": \"open\", \"operator\": \"=\", \"value\": true}, \"pagination\": {\"per_page\": 500}}",
+    explanation: "`pagination` is an object with `per_page`, a whole number from 1 to 150, and optionally `starting_after`, the cursor string from the previous page's response (or null).";
+
+    /// An object has the same key twice.
+    DuplicateKey = "E0310", Error, "duplicate key",
+    example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"operator\": \"!=\", \"value\": \"open\"}}",
+    explanation: "JSON readers disagree about which of two equal keys wins, so the API may not see what was meant. Keep one of them.";
+
     /// `source.body` compared with a value of several words.
     MultiWordBody = "W0001", Warning, "multi-word value for source.body",
     example: "source.body = \"need support\"",
     explanation: "The API matches `source.body` word by word: `source.body = \"need support\"` never matches, while `source.body = support` matches a body containing the word. Search for a single word, or use several comparisons joined with AND.";
+
+    /// Decompiled text that the compiler would not read back to the same request.
+    DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",
+    example: "",
+    explanation: "The text form merges nested groups with the same operator (`a AND (b AND c)` is `a AND b AND c`). A request that the API accepts because its groups are split can then become a group of more than 15 filters, which the compiler rejects. The text is still printed; split the group with IN/NIN or restructure the query before compiling it.";
 }
 
 impl std::fmt::Display for Code {

@@ -75,6 +75,10 @@ pub struct Diagnostic {
     /// A replacement that fixes the problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<Suggestion>,
+    /// For diagnostics about a JSON document: the path of the value
+    /// concerned, e.g. `query.value[1].operator`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 impl Diagnostic {
@@ -89,6 +93,22 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             suggestion: None,
+            path: None,
+        }
+    }
+
+    /// Adds the JSON path of the value the diagnostic is about.
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// The message, followed by ` (at PATH)` when the diagnostic has a
+    /// JSON path: what renderers show.
+    pub fn message_with_path(&self) -> String {
+        match &self.path {
+            Some(path) => format!("{} (at `{path}`)", self.message),
+            None => self.message.clone(),
         }
     }
 
@@ -148,7 +168,7 @@ impl std::fmt::Display for Diagnostic {
         if let Some(loc) = self.location {
             write!(f, " {}:{}", loc.start.line, loc.start.column)?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", self.message_with_path())?;
         if let Some(help) = &self.help {
             write!(f, " (help: {help})")?;
         }

@@ -25,9 +25,118 @@ impl Default for RenderOptions {
     }
 }
 
+/// Lines longer than this many bytes are shown as an excerpt around the
+/// diagnostic rather than whole.
+const LONG_LINE: usize = 400;
+/// How many bytes of context an excerpt keeps on each side.
+const CONTEXT: usize = 80;
+/// The longest excerpt drawn, in bytes (from the start of the first line a
+/// diagnostic touches to the end of the last). Longer ones, such as a line of
+/// a million `(`, are reported on one line instead: drawing them would print
+/// megabytes and take minutes.
+pub const MAX_EXCERPT_BYTES: usize = 4096;
+
 /// Renders one diagnostic with an excerpt of `source`.
+///
+/// On very long lines only a window around the range is shown, so that a
+/// megabyte-long query gives a readable message, not a megabyte of output.
 pub fn render(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) -> String {
+    match window(diagnostic, source) {
+        Some((excerpt, shifted)) => render_full(&shifted, &excerpt, options),
+        None => render_full(diagnostic, source, options),
+    }
+}
+
+/// For a diagnostic on a long line: a shortened source (earlier lines kept
+/// as empty lines so line numbers stay right) and the diagnostic moved into it.
+/// Labels on other long lines are dropped, so no long line is printed whole.
+fn window(diagnostic: &Diagnostic, source: &str) -> Option<(String, Diagnostic)> {
+    let start = floor(source, diagnostic.range.start.min(source.len()));
+    let (line_start, line_end) = line_bounds(source, start);
+    let on_long_line = |offset: usize| {
+        let (s, e) = line_bounds(source, floor(source, offset.min(source.len())));
+        e - s > LONG_LINE
+    };
+    if line_end - line_start <= LONG_LINE {
+        if !diagnostic.labels.iter().any(|l| on_long_line(l.span.start)) {
+            return None;
+        }
+        let mut kept = diagnostic.clone();
+        kept.labels.retain(|l| !on_long_line(l.span.start));
+        return Some((source.to_owned(), kept));
+    }
+    let from = floor(source, start.saturating_sub(CONTEXT).max(line_start));
+    let end = diagnostic.range.end.clamp(start, line_end);
+    let to = floor(source, (end.min(start + CONTEXT) + CONTEXT).min(line_end));
+    let newlines = source[..line_start].matches('\n').count();
+    let mut excerpt = "\n".repeat(newlines);
+    if from > line_start {
+        excerpt.push('…');
+    }
+    let base = excerpt.len();
+    excerpt.push_str(&source[from..to]);
+    if to < line_end {
+        excerpt.push('…');
+    }
+    let shift = |offset: usize| base + offset.clamp(from, to) - from;
+    let mut shifted = diagnostic.clone();
+    shifted.range = crate::syntax::Span::new(shift(start), shift(end));
+    shifted
+        .labels
+        .retain(|l| l.span.start >= from && l.span.end <= to);
+    for l in &mut shifted.labels {
+        l.span = crate::syntax::Span::new(shift(l.span.start), shift(l.span.end));
+    }
+    let at = diagnostic
+        .location
+        .map(|l| {
+            format!(
+                " (the excerpt starts at column {}; the problem is at {}:{})",
+                source[line_start..from].chars().count() + 1,
+                l.start.line,
+                l.start.column
+            )
+        })
+        .unwrap_or_default();
+    shifted.help = Some(match &diagnostic.help {
+        Some(h) => format!("{h}\nnote: long line shortened{at}"),
+        None => format!("note: long line shortened{at}"),
+    });
+    Some((excerpt, shifted))
+}
+
+/// The start and end (excluding the newline) of the line holding `offset`.
+fn line_bounds(source: &str, offset: usize) -> (usize, usize) {
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    (start, end)
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn render_full(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) -> String {
     let name = options.source_name.as_str();
+    let spans = std::iter::once(diagnostic.range).chain(diagnostic.labels.iter().map(|l| l.span));
+    let excerpt = spans
+        .map(|s| excerpt_len(source, s.range()))
+        .max()
+        .unwrap_or(0);
+    if excerpt > MAX_EXCERPT_BYTES {
+        let mut line = format!("{diagnostic}");
+        if diagnostic.location.is_none() {
+            line.push_str(&format!(" (at byte {})", diagnostic.range.start));
+        }
+        return format!(
+            "{name}: {line}\n  (the source is not shown: its lines are {excerpt} bytes long)\n"
+        );
+    }
     let clamp = |r: std::ops::Range<usize>| {
         let end = r.end.min(source.len());
         r.start.min(end)..end
@@ -48,7 +157,7 @@ pub fn render(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) ->
     let mut report = Report::build(kind, (name, primary.clone()))
         .with_config(config)
         .with_code(diagnostic.code)
-        .with_message(&diagnostic.message)
+        .with_message(diagnostic.message_with_path())
         .with_label(Label::new((name, primary)).with_message(label_text(diagnostic)));
     for label in &diagnostic.labels {
         report
@@ -81,4 +190,21 @@ fn label_text(diagnostic: &Diagnostic) -> String {
         Some(s) => s.message.clone(),
         None => diagnostic.code.title().to_owned(),
     }
+}
+
+/// Bytes from the start of the line holding `range.start` to the end of the
+/// line holding `range.end`.
+fn excerpt_len(source: &str, range: std::ops::Range<usize>) -> usize {
+    let bytes = source.as_bytes();
+    let end = range.end.min(bytes.len());
+    let start = range.start.min(end);
+    let line_start = bytes[..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[end..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| end + i);
+    line_end - line_start
 }

@@ -119,9 +119,12 @@ pub fn tokenize(source: &str) -> Vec<Token> {
         rest = rest.trim_start_matches(char::is_whitespace);
         let start = source.len() - rest.len();
         if rest.is_empty() {
+            // The end of input is reported right after the last token, not
+            // after trailing whitespace, so messages point at the query.
+            let end = tokens.last().map_or(0, |t: &Token| t.span.end);
             tokens.push(Token {
                 kind: TokenKind::Eof,
-                span: Span::empty(start),
+                span: Span::empty(end),
             });
             return tokens;
         }

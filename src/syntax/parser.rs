@@ -31,6 +31,7 @@ pub(super) fn parse(source: &str) -> Parsed {
         depth: 0,
         depth_reported: false,
         gave_up: false,
+        unclosed_at_eof: None,
     };
     let root = p.parse_query();
     let line_index = LineIndex::new(source);
@@ -57,6 +58,9 @@ struct Parser<'s> {
     depth: usize,
     depth_reported: bool,
     gave_up: bool,
+    /// The diagnostic (index) and count of parentheses left open at the end
+    /// of input: one diagnostic covers them all instead of one per `(`.
+    unclosed_at_eof: Option<(usize, usize)>,
 }
 
 impl<'s> Parser<'s> {
@@ -298,6 +302,23 @@ impl<'s> Parser<'s> {
         match t.kind {
             TokenKind::LParen => self.parse_paren(),
             TokenKind::Word if !is_reserved(self.text(t)) => self.parse_comparison(),
+            TokenKind::Unknown => {
+                // Report each stray character once (the caller would
+                // otherwise report it again), then parse what follows.
+                while self.peek().kind == TokenKind::Unknown {
+                    let u = self.bump();
+                    let d = self.unknown_char(u);
+                    self.report(d);
+                }
+                let next = self.peek();
+                let starts_primary = matches!(next.kind, TokenKind::LParen | TokenKind::Str { .. })
+                    || self.is_plain_word(next);
+                if starts_primary {
+                    // `next` is not Unknown, so this recursion is one level.
+                    return self.parse_primary();
+                }
+                Expr::new(ExprKind::Error, Span::new(t.span.start, next.span.start))
+            }
             TokenKind::Str { .. } => {
                 let d = self
                     .expected("a field name", t)
@@ -328,21 +349,60 @@ impl<'s> Parser<'s> {
             self.bump();
             return Expr::new(ExprKind::Paren(Box::new(inner)), open.span.cover(t.span));
         }
-        let mut d = Diagnostic::new(
-            Code::UnbalancedDelimiter,
-            t.span,
-            format!(
-                "expected `)` to close the parenthesis, found {}",
-                self.describe(t)
-            ),
-        )
-        .with_label(open.span, "parenthesis opened here");
         if t.kind == TokenKind::Eof {
-            d = d.with_help("add `)` at the end");
+            self.unclosed_at_end(open.span, t.span);
+        } else {
+            let d = Diagnostic::new(
+                Code::UnbalancedDelimiter,
+                t.span,
+                format!(
+                    "expected `)` to close the parenthesis, found {}",
+                    self.describe(t)
+                ),
+            )
+            .with_label(open.span, "parenthesis opened here");
+            self.report(d);
         }
-        self.report(d);
         let span = open.span.cover(inner.span);
         Expr::new(ExprKind::Paren(Box::new(inner)), span)
+    }
+
+    /// Reports a `(` still open at the end of input. Parentheses close
+    /// innermost first, so the first report names the innermost one; later
+    /// ones update that same diagnostic (count, help, outermost label)
+    /// rather than adding one diagnostic per parenthesis.
+    fn unclosed_at_end(&mut self, open: Span, eof: Span) {
+        if let Some((index, count)) = self.unclosed_at_eof {
+            let count = count + 1;
+            self.unclosed_at_eof = Some((index, count));
+            if let Some(d) = self.diagnostics.get_mut(index) {
+                d.message =
+                    format!("expected `)` to close {count} parentheses, found end of input");
+                d.help = Some(if count <= 8 {
+                    format!("add `{}` at the end", ")".repeat(count))
+                } else {
+                    format!("add {count} `)` at the end")
+                });
+                d.labels.truncate(1);
+                d.labels.push(crate::diagnostic::Label {
+                    span: open,
+                    message: "outermost unclosed parenthesis opened here".to_owned(),
+                });
+            }
+            return;
+        }
+        let d = Diagnostic::new(
+            Code::UnbalancedDelimiter,
+            eof,
+            "expected `)` to close the parenthesis, found end of input",
+        )
+        .with_label(open, "parenthesis opened here")
+        .with_help("add `)` at the end");
+        let before = self.diagnostics.len();
+        self.report(d);
+        if self.diagnostics.len() > before {
+            self.unclosed_at_eof = Some((before, 1));
+        }
     }
 
     /// Skips from just after an opening delimiter to just after its match
@@ -527,6 +587,9 @@ impl<'s> Parser<'s> {
                         )
                         .with_help("write the values in one flat list"),
                     );
+                    if self.peek().kind == TokenKind::Comma {
+                        self.bump();
+                    }
                 }
                 TokenKind::Comma => {
                     self.bump();

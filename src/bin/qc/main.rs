@@ -2,8 +2,12 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+mod decompile;
+mod filter;
+mod fmt;
 mod input;
 mod report;
+mod validate;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -48,11 +52,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Check a JSON search request (`{"query": ...}` or a bare query) against
+    /// the compiler's rules; exit 0 valid, 1 invalid, 2 usage.
+    Validate(validate::ValidateArgs),
+    /// Turn a valid JSON search request back into qc text.
+    Decompile(decompile::DecompileArgs),
     /// Explain a diagnostic code, e.g. `qc explain E0101`.
     Explain {
         /// The code to explain; all codes are listed when omitted.
         code: Option<String>,
     },
+    /// Print a query file in canonical form; `--check` only tells whether it is.
+    Fmt(fmt::FmtArgs),
+    /// Print the conversations of a JSON Lines file (or stdin) that match a query.
+    Filter(filter::FilterArgs),
 }
 
 #[derive(Debug, Args)]
@@ -114,7 +127,11 @@ fn main() -> ExitCode {
         Some(Command::Compile(args)) => compile(args),
         Some(Command::Check(args)) => check(args),
         Some(Command::Fields { format }) => fields(format),
+        Some(Command::Validate(args)) => validate::run(args),
+        Some(Command::Decompile(args)) => decompile::run(args),
         Some(Command::Explain { code }) => explain(code.as_deref()),
+        Some(Command::Fmt(args)) => fmt::run(args),
+        Some(Command::Filter(args)) => filter::run(args),
     }
 }
 

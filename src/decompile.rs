@@ -1,0 +1,126 @@
+//! Checked queries back to qc text: `qc decompile`.
+//!
+//! The text is the shortest readable form: operators in their API
+//! spelling, values bare where the lexer reads them back unchanged
+//! ([`write_value`]), and parentheses only where precedence needs them
+//! (an OR group inside an AND group). Groups nested in a group with the
+//! same operator are merged and single-member groups unwrapped, as the
+//! compiler does, so for every valid request `J`,
+//! `compile(decompile(J)) == J` after the compiler's normalisation
+//! (see [`Query::normalised`]).
+//!
+//! ```
+//! use qc::decompile::{DateStyle, decompile};
+//! let v = qc::json::validate(r#"{"query": {"operator": "AND", "value": [
+//!     {"field": "created_at", "operator": ">", "value": "1704067200"},
+//!     {"operator": "OR", "value": [
+//!         {"field": "state", "operator": "=", "value": "open"},
+//!         {"field": "source.subject", "operator": "~", "value": "refund request"}]}]}}"#);
+//! let query = v.query.expect("valid");
+//! assert_eq!(
+//!     decompile(&query, DateStyle::Rfc3339),
+//!     r#"created_at > 2024-01-01T00:00:00Z AND (state = open OR source.subject ~ "refund request")"#
+//! );
+//! assert_eq!(
+//!     decompile(&query, DateStyle::Unix),
+//!     r#"created_at > 1704067200 AND (state = open OR source.subject ~ "refund request")"#
+//! );
+//! ```
+
+use std::fmt::Write;
+
+use crate::check::{FilterValue, GroupOp, Node, Query, ScalarValue, parse_date};
+use crate::syntax::lexical::write_value;
+
+/// How dates are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateStyle {
+    /// RFC 3339 in UTC, `2024-01-01T00:00:00Z` (unix seconds when the date
+    /// has no such form, e.g. before year 0).
+    #[default]
+    Rfc3339,
+    /// Unix seconds, `1704067200`.
+    Unix,
+}
+
+/// The query as qc text. Pagination is not part of the text (pass it to
+/// `qc` with `--per-page`/`--starting-after`).
+pub fn decompile(query: &Query, dates: DateStyle) -> String {
+    let root = query.normalised().root;
+    let mut out = String::new();
+    write_node(&mut out, &root, None, dates);
+    out
+}
+
+fn write_node(out: &mut String, node: &Node, parent: Option<GroupOp>, dates: DateStyle) {
+    match node {
+        Node::Filter(f) => {
+            out.push_str(f.field.name);
+            out.push(' ');
+            out.push_str(f.op.as_str());
+            out.push(' ');
+            match &f.value {
+                FilterValue::One(v) => write_scalar(out, v, dates),
+                FilterValue::List(items) => {
+                    out.push('[');
+                    for (i, v) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(", ");
+                        }
+                        write_scalar(out, v, dates);
+                    }
+                    out.push(']');
+                }
+            }
+        }
+        Node::Group(g) => {
+            // AND binds tighter than OR: only an OR inside an AND needs
+            // parentheses (same-operator nesting was merged away).
+            let paren = parent == Some(GroupOp::And) && g.op == GroupOp::Or;
+            if paren {
+                out.push('(');
+            }
+            for (i, member) in g.members.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                    out.push_str(g.op.as_str());
+                    out.push(' ');
+                }
+                write_node(out, member, Some(g.op), dates);
+            }
+            if paren {
+                out.push(')');
+            }
+        }
+    }
+}
+
+fn write_scalar(out: &mut String, value: &ScalarValue, dates: DateStyle) {
+    // Writing to a String cannot fail.
+    let _ = match value {
+        ScalarValue::String(s) => write_value(out, s),
+        ScalarValue::Integer(n) => write!(out, "{n}"),
+        ScalarValue::Boolean(b) => write!(out, "{b}"),
+        ScalarValue::Date(seconds) => write!(out, "{}", date_text(*seconds, dates)),
+    };
+}
+
+/// A date as text that the compiler reads back to the same seconds.
+pub fn date_text(seconds: i64, style: DateStyle) -> String {
+    let unix = seconds.to_string();
+    if style == DateStyle::Unix {
+        return unix;
+    }
+    match jiff::Timestamp::from_second(seconds) {
+        Ok(t) => {
+            let text = t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+            // Only when it reads back exactly (the year has four digits).
+            if parse_date(&text, 0) == Ok(seconds) {
+                text
+            } else {
+                unix
+            }
+        }
+        Err(_) => unix,
+    }
+}

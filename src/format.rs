@@ -1,0 +1,248 @@
+//! The formatter behind `qc fmt`: the canonical printer of
+//! [`syntax`](crate::syntax), with long queries broken across lines.
+//!
+//! What it does to a well-formed query:
+//!
+//! - keywords in upper case (`and` → `AND`, `not in` → `NOT IN`); an
+//!   operator keeps the spelling it was written with (`>=` stays `>=`,
+//!   `CONTAINS` stays `CONTAINS`), because the aliases exist for reading;
+//! - single spaces around operators and keywords, `[a, b]` for lists;
+//! - values bare when they can be read back unchanged, else double-quoted
+//!   with escapes (`'a b'` → `"a b"`, `"open"` → `open`);
+//! - **parentheses**: those around an `AND`/`OR` group are kept as written
+//!   (even where precedence does not need them, since they may say something
+//!   to a reader); those that group nothing are removed: around the whole
+//!   query, around a single comparison, around a `NOT`, and doubled ones
+//!   (`((a OR b))` → `(a OR b)`);
+//! - a query that fits in `width` columns stays on one line; a longer one
+//!   is broken at `OR`/`AND`, one operand per line with the keyword in front,
+//!   and a parenthesised group that does not fit opens a block indented by
+//!   two spaces:
+//!
+//! ```text
+//! state = open
+//! AND (
+//!   source.author.email ENDS WITH "@example.com"
+//!   OR tag_ids IN [123, 456, 789]
+//! )
+//! AND NOT source.subject CONTAINS refund
+//! ```
+//!
+//! Comparisons and lists are never broken. Formatting never changes what a
+//! query means (`compile(format(q)) == compile(q)`) and is idempotent
+//! (`format(format(q)) == format(q)`).
+
+use crate::diagnostic::Diagnostic;
+use crate::syntax::lexical::{KEYWORDS, is_keyword};
+use crate::syntax::{Ast, Comparison, Expr, ExprKind};
+
+/// The width `qc fmt` breaks lines at by default.
+pub const DEFAULT_WIDTH: usize = 80;
+
+/// Indentation of a parenthesised block.
+const INDENT: usize = 2;
+
+/// Formats query text; a query with syntax errors is not formatted and
+/// gives its diagnostics instead.
+///
+/// ```
+/// let text = qc::format::format_source("state=open and(read = 'true'  )", 80);
+/// assert_eq!(text.unwrap(), "state = open AND read = true");
+/// ```
+pub fn format_source(source: &str, width: usize) -> Result<String, Vec<Diagnostic>> {
+    crate::parse(source)
+        .into_result()
+        .map(|ast| format(&ast, width))
+}
+
+/// Formats a syntax tree within `width` columns (a comparison longer than
+/// the width still gets a line of its own). The tree should be free of
+/// syntax errors: error nodes print as `<error>`.
+pub fn format(ast: &Ast, width: usize) -> String {
+    let mut p = Printer {
+        width,
+        out: String::new(),
+        col: 0,
+    };
+    p.expr(&ast.root, Context::ROOT, 0);
+    p.out
+}
+
+/// Formats a syntax tree on one line.
+pub fn format_flat(ast: &Ast) -> String {
+    let mut out = String::new();
+    flat(&mut out, &ast.root, Context::ROOT);
+    out
+}
+
+/// Where an expression is printed.
+#[derive(Debug, Clone, Copy)]
+struct Context {
+    /// The weakest operator that may appear without parentheses.
+    min: u8,
+    /// The whole query: no parentheses kept.
+    root: bool,
+    /// Directly after `NOT`.
+    under_not: bool,
+}
+
+impl Context {
+    const ROOT: Context = Context {
+        min: 0,
+        root: true,
+        under_not: false,
+    };
+    const OR_ITEM: Context = Context {
+        min: 2,
+        root: false,
+        under_not: false,
+    };
+    const AND_ITEM: Context = Context {
+        min: 3,
+        root: false,
+        under_not: false,
+    };
+    const NOT_ITEM: Context = Context {
+        min: 3,
+        root: false,
+        under_not: true,
+    };
+}
+
+/// Binding strength: OR < AND < NOT < atoms.
+fn precedence(kind: &ExprKind) -> u8 {
+    match kind {
+        ExprKind::Or(_) => 1,
+        ExprKind::And(_) => 2,
+        ExprKind::Not(_) => 3,
+        ExprKind::Paren(_) | ExprKind::Compare(_) | ExprKind::Error => 4,
+    }
+}
+
+/// The expression under any parentheses, and whether to print parentheses
+/// around it.
+fn shape(e: &Expr, cx: Context) -> (bool, &Expr) {
+    let mut inner = e;
+    let mut written = false;
+    while let ExprKind::Paren(x) = &inner.kind {
+        inner = x;
+        written = true;
+    }
+    let keep = written
+        && !cx.root
+        && match &inner.kind {
+            ExprKind::Or(_) | ExprKind::And(_) => true,
+            // `NOT in = 1` would read as the operator `NOT IN`.
+            ExprKind::Compare(c) => cx.under_not && field_reads_as_operator(c),
+            _ => false,
+        };
+    (keep || precedence(&inner.kind) < cx.min, inner)
+}
+
+fn field_reads_as_operator(c: &Comparison) -> bool {
+    KEYWORDS.iter().any(|k| is_keyword(&c.field.name, k))
+}
+
+/// Writes `e` on one line.
+fn flat(out: &mut String, e: &Expr, cx: Context) {
+    let (parens, e) = shape(e, cx);
+    if parens {
+        out.push('(');
+    }
+    match &e.kind {
+        ExprKind::Or(items) => flat_joined(out, items, " OR ", Context::OR_ITEM),
+        ExprKind::And(items) => flat_joined(out, items, " AND ", Context::AND_ITEM),
+        ExprKind::Not(inner) => {
+            out.push_str("NOT ");
+            flat(out, inner, Context::NOT_ITEM);
+        }
+        // `shape` removed every parenthesis.
+        ExprKind::Paren(_) | ExprKind::Compare(_) | ExprKind::Error => {
+            out.push_str(&e.to_string());
+        }
+    }
+    if parens {
+        out.push(')');
+    }
+}
+
+fn flat_joined(out: &mut String, items: &[Expr], sep: &str, cx: Context) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        flat(out, item, cx);
+    }
+}
+
+struct Printer {
+    width: usize,
+    out: String,
+    /// Column of the end of `out`, in characters.
+    col: usize,
+}
+
+impl Printer {
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+        self.col += s.chars().count();
+    }
+
+    fn newline(&mut self, indent: usize) {
+        self.out.push('\n');
+        self.out.extend(std::iter::repeat_n(' ', indent));
+        self.col = indent;
+    }
+
+    /// Writes `e` at the current column; continuation lines start at
+    /// `indent`.
+    fn expr(&mut self, e: &Expr, cx: Context, indent: usize) {
+        let mut one_line = String::new();
+        flat(&mut one_line, e, cx);
+        if self.col + one_line.chars().count() <= self.width {
+            self.push(&one_line);
+            return;
+        }
+        let (parens, e) = shape(e, cx);
+        if parens {
+            self.push("(");
+            self.newline(indent + INDENT);
+            self.body(e, indent + INDENT);
+            self.newline(indent);
+            self.push(")");
+        } else {
+            self.body(e, indent);
+        }
+    }
+
+    /// Writes an expression whose parentheses were dealt with, broken.
+    fn body(&mut self, e: &Expr, indent: usize) {
+        match &e.kind {
+            ExprKind::Or(items) => self.joined(items, "OR ", Context::OR_ITEM, indent),
+            ExprKind::And(items) => self.joined(items, "AND ", Context::AND_ITEM, indent),
+            ExprKind::Not(inner) => {
+                self.push("NOT ");
+                self.expr(inner, Context::NOT_ITEM, indent);
+            }
+            ExprKind::Paren(_) | ExprKind::Compare(_) | ExprKind::Error => {
+                self.push(&e.to_string());
+            }
+        }
+    }
+
+    /// One operand per line, the keyword in front of all but the first.
+    fn joined(&mut self, items: &[Expr], keyword: &str, cx: Context, indent: usize) {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.newline(indent);
+                self.push(keyword);
+            }
+            // An operand that is itself a group without parentheses (AND
+            // under OR) is indented further so that its lines stand apart.
+            let (parens, inner) = shape(item, cx);
+            let bare_group = !parens && matches!(inner.kind, ExprKind::Or(_) | ExprKind::And(_));
+            let at = if bare_group { indent + INDENT } else { indent };
+            self.expr(item, cx, at);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Keeps grammar/qc.ebnf honest: its operators and keywords are the
+//! parser's, and every `example:` line compiles.
+
+use std::collections::BTreeSet;
+
+use qc::Options;
+use qc::syntax::OpSpelling;
+use qc::syntax::lexical::KEYWORDS;
+
+const EBNF: &str = include_str!("../grammar/qc.ebnf");
+
+/// The grammar without its `(* ... *)` comments.
+fn rules() -> String {
+    let mut out = String::new();
+    let mut rest = EBNF;
+    while let Some(start) = rest.find("(*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*)")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The right-hand side of production `name`, up to its `;`.
+fn production(name: &str) -> String {
+    let rules = rules();
+    let start = rules
+        .lines()
+        .scan(0, |offset, line| {
+            let at = *offset;
+            *offset += line.len() + 1;
+            Some((at, line))
+        })
+        .find(|(_, line)| line.split_whitespace().next() == Some(name) && line.contains('='))
+        .map(|(at, _)| at)
+        .unwrap_or_else(|| panic!("no production `{name}`"));
+    let body = &rules[start..];
+    let eq = body.find('=').expect("a `=`");
+    let end = body.find(';').expect("a `;`");
+    body[eq + 1..end].to_owned()
+}
+
+/// Double-quoted terminals in `text`, in order.
+fn terminals(text: &str) -> Vec<String> {
+    text.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn operator_production_lists_exactly_the_parsers_spellings() {
+    let body = production("operator");
+    let in_grammar: BTreeSet<String> = body
+        .split('|')
+        .map(|alternative| terminals(alternative).join(" "))
+        .collect();
+    let in_parser: BTreeSet<String> = OpSpelling::ALL
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    assert_eq!(in_grammar, in_parser);
+}
+
+#[test]
+fn keywords_used_are_the_lexers_keywords() {
+    let used: BTreeSet<String> = terminals(&rules())
+        .into_iter()
+        .filter(|t| t.len() > 1 && t.chars().all(|c| c.is_ascii_uppercase()))
+        .collect();
+    let known: BTreeSet<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
+    assert_eq!(used, known);
+}
+
+#[test]
+fn every_example_compiles() {
+    let examples: Vec<&str> = EBNF
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("example:"))
+        .map(str::trim)
+        .collect();
+    assert!(examples.len() >= 10, "found {} examples", examples.len());
+    let options = Options {
+        now: Some(1_717_200_000),
+        ..Options::default()
+    };
+    for example in examples {
+        if let Err(e) = qc::compile(example, &options) {
+            panic!("grammar example `{example}` does not compile: {e}");
+        }
+    }
+}

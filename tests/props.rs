@@ -1,0 +1,651 @@
+//! Properties of the compiler, checked with proptest:
+//!
+//! - parsing, checking, compiling and rendering never panic, on arbitrary
+//!   strings and on strings made of the language's own tokens;
+//! - every diagnostic's ranges lie inside the source, on char boundaries;
+//! - whatever compiles obeys the API's limits and the operator/type table;
+//! - generated valid queries (random fields, operators allowed for them,
+//!   values of the right type, NOT, parentheses and flattenable groups
+//!   within the limits) always compile, to exactly the JSON of the
+//!   normalised tree they were written from;
+//! - canonical printing round-trips.
+
+use proptest::prelude::*;
+use proptest::sample::select;
+use serde_json::{Value as Json, json};
+
+use qc::check::{FIELDS, FieldDef, FieldType, MAX_GROUP_MEMBERS, MAX_NESTING};
+use qc::diagnostic::{RenderOptions, render_all};
+use qc::syntax::lexical::{KEYWORDS, write_quoted};
+use qc::syntax::{Op, OpSpelling};
+use qc::{Diagnostic, Options};
+
+/// 2024-06-01T00:00:00Z.
+const NOW: i64 = 1_717_200_000;
+
+fn options() -> Options {
+    Options {
+        now: Some(NOW),
+        ..Options::default()
+    }
+}
+
+// ----- shared assertions ------------------------------------------------
+
+fn assert_spans_inside(source: &str, diagnostics: &[Diagnostic]) {
+    let ok = |s: qc::Span| {
+        s.start <= s.end
+            && s.end <= source.len()
+            && source.is_char_boundary(s.start)
+            && source.is_char_boundary(s.end)
+    };
+    for d in diagnostics {
+        assert!(ok(d.range), "{d:?} range outside {source:?}");
+        assert!(d.location.is_some(), "{d:?} has no line:column");
+        for l in &d.labels {
+            assert!(ok(l.span), "{d:?} label outside {source:?}");
+        }
+        if let Some(s) = &d.suggestion {
+            assert!(ok(s.span), "{d:?} suggestion outside {source:?}");
+        }
+    }
+}
+
+/// Checks emitted JSON against the API's limits and the operator/type
+/// table, independently of the compiler's own types.
+fn assert_obeys_api(body: &Json) {
+    let query = body.get("query").expect("a `query` key");
+    check_node(query, 1);
+}
+
+fn check_node(node: &Json, level: usize) {
+    let obj = node.as_object().expect("nodes are objects");
+    if obj.contains_key("field") {
+        return check_filter(node);
+    }
+    assert!(level <= MAX_NESTING, "group nested {level} deep: {node}");
+    let op = obj["operator"].as_str().expect("group operator");
+    assert!(op == "AND" || op == "OR", "group operator {op}");
+    let members = obj["value"].as_array().expect("group members");
+    assert!(members.len() >= 2, "group of {} members", members.len());
+    assert!(
+        members.len() <= MAX_GROUP_MEMBERS,
+        "group of {} members",
+        members.len()
+    );
+    for m in members {
+        // Nested groups with the same operator must have been flattened.
+        if m.get("field").is_none() {
+            assert_ne!(m["operator"].as_str(), Some(op), "unflattened: {node}");
+        }
+        check_node(m, level + 1);
+    }
+}
+
+fn check_filter(node: &Json) {
+    assert_eq!(node.as_object().map(|o| o.len()), Some(3), "{node}");
+    let name = node["field"].as_str().expect("field name");
+    let field = qc::check::field(name).unwrap_or_else(|| panic!("unknown field {name}"));
+    let op_text = node["operator"].as_str().expect("operator");
+    let op = Op::from_api(op_text).unwrap_or_else(|| panic!("unknown operator {op_text}"));
+    assert!(field.allows(op), "{name} does not allow {op_text}");
+    let value = &node["value"];
+    let values: Vec<&Json> = if op.takes_list() {
+        let list = value.as_array().expect("IN/NIN take a list");
+        assert!(!list.is_empty(), "empty list: {node}");
+        list.iter().collect()
+    } else {
+        vec![value]
+    };
+    for v in values {
+        let typed = match field.ty {
+            FieldType::String => v
+                .as_str()
+                .is_some_and(|s| field.values.is_empty() || field.values.contains(&s)),
+            FieldType::Integer => v.is_i64(),
+            FieldType::Boolean => v.is_boolean(),
+            FieldType::Date => v.as_str().is_some_and(|s| s.parse::<i64>().is_ok()),
+        };
+        assert!(typed, "{name} ({}) given {v}", field.ty);
+    }
+}
+
+/// Runs every stage on `source`; checks spans and, when it compiles, the
+/// output. Rendering is exercised too: it must not panic either.
+fn run_everything(source: &str) {
+    let parsed = qc::parse(source);
+    assert_spans_inside(source, &parsed.diagnostics);
+    let checked = qc::check(&parsed.ast, &options());
+    assert_spans_inside(source, &checked.diagnostics);
+    let _ = parsed.ast.to_string();
+    match qc::compile(source, &options()) {
+        Ok(compiled) => {
+            assert!(compiled.warnings.iter().all(|d| !d.is_error()));
+            assert_spans_inside(source, &compiled.warnings);
+            assert_obeys_api(&compiled.json());
+        }
+        Err(e) => {
+            assert!(e.diagnostics().iter().any(|d| d.is_error()));
+            assert_spans_inside(source, e.diagnostics());
+            let _ = render_all(e.diagnostics(), source, &RenderOptions::default());
+        }
+    }
+    check_round_trip(source);
+}
+
+// ----- canonical printing -----------------------------------------------
+
+/// The tree as JSON without spans or quoting (which printing may change).
+fn shape(ast: &qc::Ast) -> Json {
+    fn strip(v: &mut Json) {
+        match v {
+            Json::Object(map) => {
+                map.remove("span");
+                map.remove("quoted");
+                map.values_mut().for_each(strip);
+            }
+            Json::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(&ast.root).expect("the tree serialises");
+    strip(&mut v);
+    v
+}
+
+/// For any source without syntax errors, printing gives text that parses
+/// without errors to the same tree and prints the same again.
+fn check_round_trip(source: &str) {
+    let first = qc::parse(source);
+    if first.has_errors() {
+        return;
+    }
+    let printed = first.ast.to_string();
+    let second = qc::parse(&printed);
+    assert!(
+        !second.has_errors(),
+        "{source:?} printed as {printed:?}, which does not parse: {:?}",
+        second.diagnostics
+    );
+    assert_eq!(second.ast.to_string(), printed, "printing is not stable");
+    assert_eq!(
+        shape(&first.ast),
+        shape(&second.ast),
+        "{source:?} / {printed:?}"
+    );
+}
+
+// ----- arbitrary input --------------------------------------------------
+
+/// Pieces of the language and things that break it.
+fn token() -> impl Strategy<Value = String> {
+    let mut pieces: Vec<String> = OpSpelling::ALL
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    pieces.extend(KEYWORDS.iter().map(|k| k.to_string()));
+    pieces.extend(KEYWORDS.iter().map(|k| k.to_lowercase()));
+    pieces.extend(FIELDS.iter().step_by(4).map(|f| f.name.to_owned()));
+    pieces.extend(
+        [
+            "state",
+            "open",
+            "created_at",
+            "tag_ids",
+            "source.body",
+            "read",
+            "(",
+            ")",
+            "[",
+            "]",
+            ",",
+            "\"",
+            "'",
+            "\\",
+            "\\u{",
+            "}",
+            "\\u{1F600}",
+            "\\n",
+            "1",
+            "-1",
+            "2.5",
+            "2024-01-01",
+            "2024-13-01",
+            "2024-01-01T00:00:00+02:00",
+            "now",
+            "now-7d",
+            "now+",
+            "true",
+            "FALSE",
+            "é",
+            "日本",
+            "\u{1F600}",
+            "\0",
+            "\n",
+            "\r\n",
+            "\t",
+            "&",
+            "|",
+            "!",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "\"a b\"",
+            "'x'",
+            "priority",
+            "closed",
+            "\u{7}",
+            "\u{feff}",
+        ]
+        .map(String::from),
+    );
+    select(pieces)
+}
+
+fn token_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec((token(), select(vec!["", " ", "  ", "\n"])), 0..40).prop_map(|parts| {
+        parts
+            .into_iter()
+            .flat_map(|(t, sep)| [t, sep.to_owned()])
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_strings_never_panic(source in "\\PC{0,64}|.{0,64}") {
+        run_everything(&source);
+    }
+
+    #[test]
+    fn token_soup_never_panics(source in token_soup()) {
+        run_everything(&source);
+    }
+}
+
+// ----- valid queries ----------------------------------------------------
+
+/// One value: how it is written and what must be emitted.
+#[derive(Debug, Clone)]
+struct Val {
+    text: String,
+    json: Json,
+    /// The number behind it, for `>`/`<` (integers and dates).
+    number: Option<i64>,
+}
+
+/// A comparison of the normalised tree.
+#[derive(Debug, Clone)]
+struct Leaf {
+    field: &'static FieldDef,
+    op: Op,
+    values: Vec<Val>,
+}
+
+/// The normalised tree a query must compile to; `Group(true, ..)` is AND.
+#[derive(Debug, Clone)]
+enum Norm {
+    Leaf(Leaf),
+    Group(bool, Vec<Norm>),
+}
+
+fn quoted(text: &str) -> String {
+    let mut out = String::new();
+    write_quoted(&mut out, text).expect("writing to a String");
+    out
+}
+
+fn string_value(field: &'static FieldDef) -> BoxedStrategy<Val> {
+    if !field.values.is_empty() {
+        return (select(field.values), any::<bool>())
+            .prop_map(|(v, q)| Val {
+                text: if q { quoted(v) } else { v.to_owned() },
+                json: json!(v),
+                number: None,
+            })
+            .boxed();
+    }
+    let bare = "[a-z0-9_@.+-]{1,10}"
+        .prop_filter("a bare word", |w| qc::syntax::lexical::is_bare_word(w))
+        .prop_map(|w| Val {
+            text: w.clone(),
+            json: json!(w),
+            number: None,
+        });
+    let any_text = "(\\PC|[\"'\\\\\n\t]){0,12}".prop_map(|s| Val {
+        text: quoted(&s),
+        json: json!(s),
+        number: None,
+    });
+    prop_oneof![bare, any_text].boxed()
+}
+
+fn date(text: String, secs: i64) -> Val {
+    Val {
+        text,
+        json: json!(secs.to_string()),
+        number: Some(secs),
+    }
+}
+
+fn date_value() -> BoxedStrategy<Val> {
+    let unix = (0i64..4_000_000_000).prop_map(|s| date(s.to_string(), s));
+    let day = (0i64..40_000).prop_map(|d| {
+        let secs = d * 86_400;
+        let ts = jiff::Timestamp::from_second(secs).expect("in range");
+        date(ts.strftime("%Y-%m-%d").to_string(), secs)
+    });
+    let rfc = (0i64..4_000_000_000, -23i8..=23).prop_map(|(s, h)| {
+        let ts = jiff::Timestamp::from_second(s).expect("in range");
+        let offset = jiff::tz::Offset::from_hours(h).expect("in range");
+        date(ts.display_with_offset(offset).to_string(), s)
+    });
+    let units = vec![
+        ('s', 1),
+        ('m', 60),
+        ('h', 3_600),
+        ('d', 86_400),
+        ('w', 604_800),
+    ];
+    let relative =
+        (any::<bool>(), 0i64..1000, select(units)).prop_map(|(minus, n, (unit, per))| {
+            let (sign, secs) = if minus {
+                ('-', NOW - n * per)
+            } else {
+                ('+', NOW + n * per)
+            };
+            date(format!("now{sign}{n}{unit}"), secs)
+        });
+    prop_oneof![unix, day, rfc, relative, Just(date("now".to_owned(), NOW))].boxed()
+}
+
+fn boolean_value() -> BoxedStrategy<Val> {
+    (any::<bool>(), 0u8..3)
+        .prop_map(|(b, case)| {
+            let t = b.to_string();
+            let text = match case {
+                0 => t.to_uppercase(),
+                1 => {
+                    let (first, rest) = t.split_at(1);
+                    first.to_uppercase() + rest
+                }
+                _ => t,
+            };
+            Val {
+                text,
+                json: json!(b),
+                number: None,
+            }
+        })
+        .boxed()
+}
+
+fn scalar(field: &'static FieldDef) -> BoxedStrategy<Val> {
+    match field.ty {
+        FieldType::String => string_value(field),
+        FieldType::Integer => (-1_000_000_000_000i64..1_000_000_000_000)
+            .prop_map(|n| Val {
+                text: n.to_string(),
+                json: json!(n),
+                number: Some(n),
+            })
+            .boxed(),
+        FieldType::Boolean => boolean_value(),
+        FieldType::Date => date_value(),
+    }
+}
+
+fn leaf() -> impl Strategy<Value = Leaf> {
+    (0..FIELDS.len())
+        .prop_flat_map(|i| {
+            let field: &'static FieldDef = &FIELDS[i];
+            (Just(field), select(field.operators()))
+        })
+        .prop_flat_map(|(field, op)| {
+            let count = if op.takes_list() { 1..5usize } else { 1..2 };
+            (
+                Just(field),
+                Just(op),
+                prop::collection::vec(scalar(field), count),
+            )
+        })
+        .prop_map(|(field, op, values)| Leaf { field, op, values })
+}
+
+/// Normalised trees within the API's limits: a leaf, or a group of 2 to 15
+/// members that are leaves or groups (of the other operator) of 2 to 15
+/// leaves.
+fn norm() -> impl Strategy<Value = Norm> {
+    let inner = prop::collection::vec(leaf(), 2..=MAX_GROUP_MEMBERS);
+    let member = prop_oneof![
+        3 => leaf().prop_map(|l| (Some(l), Vec::new())),
+        1 => inner.prop_map(|ls| (None, ls)),
+    ];
+    let group = (
+        any::<bool>(),
+        prop::collection::vec(member, 2..=MAX_GROUP_MEMBERS),
+    )
+        .prop_map(|(and, members)| {
+            let members = members
+                .into_iter()
+                .map(|(l, ls)| match l {
+                    Some(l) => Norm::Leaf(l),
+                    None => Norm::Group(!and, ls.into_iter().map(Norm::Leaf).collect()),
+                })
+                .collect();
+            Norm::Group(and, members)
+        });
+    prop_oneof![1 => leaf().prop_map(Norm::Leaf), 3 => group]
+}
+
+fn expected_json(n: &Norm) -> Json {
+    match n {
+        Norm::Leaf(l) => {
+            let value = if l.op.takes_list() {
+                Json::Array(l.values.iter().map(|v| v.json.clone()).collect())
+            } else {
+                l.values[0].json.clone()
+            };
+            json!({"field": l.field.name, "operator": l.op.as_str(), "value": value})
+        }
+        Norm::Group(and, members) => json!({
+            "operator": if *and { "AND" } else { "OR" },
+            "value": members.iter().map(expected_json).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// A deterministic stream of choices for writing a tree (xorshift64*).
+struct Choices(u64);
+
+impl Choices {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let r = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32;
+        (r % n.max(1) as u64) as usize
+    }
+
+    fn keyword(&mut self, k: &str) -> String {
+        match self.next(3) {
+            0 => k.to_uppercase(),
+            1 => k.to_lowercase(),
+            _ => k
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i % 2 == 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn space(&mut self) -> &'static str {
+        [" ", "  ", "\n", "\t "][self.next(4)]
+    }
+}
+
+/// The leaf `w` such that `NOT w` normalises to `l`, if there is one.
+fn negated_leaf(l: &Leaf) -> Option<Leaf> {
+    let shifted = |delta: i64| -> Option<Vec<Val>> {
+        let n = l.values.first()?.number?.checked_add(delta)?;
+        let json = match l.field.ty {
+            FieldType::Date => json!(n.to_string()),
+            _ => json!(n),
+        };
+        Some(vec![Val {
+            text: n.to_string(),
+            json,
+            number: Some(n),
+        }])
+    };
+    let (op, values) = match l.op {
+        Op::Eq => (Op::Ne, l.values.clone()),
+        Op::Ne => (Op::Eq, l.values.clone()),
+        Op::In => (Op::Nin, l.values.clone()),
+        Op::Nin => (Op::In, l.values.clone()),
+        Op::Contains => (Op::NotContains, l.values.clone()),
+        Op::NotContains => (Op::Contains, l.values.clone()),
+        // NOT (x < n-1) is x > n, and NOT (x > n+1) is x < n: the API's
+        // bounds are inclusive.
+        Op::Gt => (Op::Lt, shifted(-1)?),
+        Op::Lt => (Op::Gt, shifted(1)?),
+        Op::StartsWith | Op::EndsWith => return None,
+    };
+    Some(Leaf {
+        field: l.field,
+        op,
+        values,
+    })
+}
+
+/// The tree `w` such that `NOT (w)` normalises to `n`, if there is one.
+fn negated(n: &Norm) -> Option<Norm> {
+    match n {
+        Norm::Leaf(l) => negated_leaf(l).map(Norm::Leaf),
+        Norm::Group(and, members) => Some(Norm::Group(
+            !and,
+            members.iter().map(negated).collect::<Option<Vec<_>>>()?,
+        )),
+    }
+}
+
+fn write_leaf(l: &Leaf, c: &mut Choices) -> String {
+    let spellings: Vec<OpSpelling> = OpSpelling::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.op() == l.op)
+        .collect();
+    let spelling = spellings[c.next(spellings.len())];
+    let op = spelling
+        .as_str()
+        .split(' ')
+        .map(|w| {
+            if w.chars().all(|ch| ch.is_ascii_alphabetic()) {
+                c.keyword(w)
+            } else {
+                w.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let value = if l.op.takes_list() {
+        let items: Vec<&str> = l.values.iter().map(|v| v.text.as_str()).collect();
+        let trailing = if c.next(4) == 0 { "," } else { "" };
+        format!("[{}{trailing}]", items.join(", "))
+    } else {
+        l.values[0].text.clone()
+    };
+    let (a, b) = (c.space(), c.space());
+    format!("{}{a}{op}{b}{value}", l.field.name)
+}
+
+/// Text for `n` usable as an operand of AND or OR.
+fn write_operand(n: &Norm, c: &mut Choices) -> String {
+    match n {
+        Norm::Leaf(_) => write(n, c),
+        Norm::Group(..) => format!("({})", write(n, c)),
+    }
+}
+
+/// Text that normalises to `n`, chosen at random among equivalent forms:
+/// NOT of the negated tree, redundant parentheses, double NOT, and runs of
+/// members nested in same-operator groups that must be flattened.
+fn write(n: &Norm, c: &mut Choices) -> String {
+    match c.next(6) {
+        0 => {
+            if let Some(w) = negated(n) {
+                let not = c.keyword("not");
+                return format!("{not} ({})", write(&w, c));
+            }
+        }
+        1 => return format!("({})", write(n, c)),
+        2 => {
+            let (a, b) = (c.keyword("not"), c.keyword("not"));
+            return format!("{a} {b} {}", write_operand(n, c));
+        }
+        _ => {}
+    }
+    match n {
+        Norm::Leaf(l) => write_leaf(l, c),
+        Norm::Group(and, members) => {
+            let kw = if *and { "and" } else { "or" };
+            let mut parts: Vec<String> = Vec::new();
+            let mut i = 0;
+            while i < members.len() {
+                let left = members.len() - i;
+                let run = if left >= 2 && c.next(4) == 0 {
+                    2 + c.next(left - 1)
+                } else {
+                    1
+                };
+                if run >= 2 {
+                    let sub = Norm::Group(*and, members[i..i + run].to_vec());
+                    parts.push(format!("({})", write(&sub, c)));
+                } else {
+                    parts.push(write_operand(&members[i], c));
+                }
+                i += run;
+            }
+            let mut out = String::new();
+            for (k, p) in parts.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(c.space());
+                    out.push_str(&c.keyword(kw));
+                    out.push(' ');
+                }
+                out.push_str(p);
+            }
+            out
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn valid_queries_compile_to_their_normal_form(n in norm(), seed in 1u64..) {
+        let source = write(&n, &mut Choices(seed));
+        let compiled = match qc::compile(&source, &options()) {
+            Ok(c) => c,
+            Err(e) => {
+                let shown = render_all(e.diagnostics(), &source, &RenderOptions::default());
+                panic!("{source}\n{shown}");
+            }
+        };
+        assert_spans_inside(&source, &compiled.warnings);
+        let out = compiled.json();
+        assert_obeys_api(&out);
+        prop_assert_eq!(&out, &json!({"query": expected_json(&n)}), "{}", source);
+        let text: Json = serde_json::from_str(&compiled.to_json_string()).expect("valid JSON");
+        prop_assert_eq!(text, out);
+        check_round_trip(&source);
+    }
+}
