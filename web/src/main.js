@@ -9,11 +9,13 @@ import { queryFromHash, urlWithQuery } from "./share.js";
 const $ = (id) => document.getElementById(id);
 
 function renderProblems(list, diagnostics, view) {
+  const jump = view !== null;
   list.replaceChildren(
     ...diagnostics.map((d) => {
       const li = document.createElement("li");
       li.className = `problem ${d.severity}`;
-      const where = `${d.range.start.line + 1}:${d.range.start.character + 1}`;
+      const where =
+        `${d.range.start.line + 1}:${d.range.start.character + 1}` + (d.path ? ` (${d.path})` : "");
       const head = document.createElement("div");
       head.textContent = `${d.severity}[${d.code}] ${where}: ${d.message}`;
       li.append(head);
@@ -23,7 +25,7 @@ function renderProblems(list, diagnostics, view) {
         help.textContent = d.help;
         li.append(help);
       }
-      if (d.suggestion) {
+      if (d.suggestion && jump) {
         const s = d.suggestion;
         const fix = document.createElement("button");
         fix.className = "fix";
@@ -35,7 +37,7 @@ function renderProblems(list, diagnostics, view) {
         li.append(fix);
       }
       li.addEventListener("click", (e) => {
-        if (e.target.tagName === "BUTTON") return;
+        if (!jump || e.target.tagName === "BUTTON") return;
         view.dispatch({ selection: { anchor: d.range.from, head: d.range.to }, scrollIntoView: true });
         view.focus();
       });
@@ -132,6 +134,24 @@ async function main() {
   });
   $("copy-json").addEventListener("click", (e) => copy(output.textContent, e.currentTarget));
   $("copy-link").addEventListener("click", (e) => copy(location.href, e.currentTarget));
+  $("format").addEventListener("click", () => {
+    const result = qc.format(view.state.doc.toString());
+    if (result.ok) {
+      if (result.text !== view.state.doc.toString()) setText(view, result.text);
+    } else {
+      status.textContent = "fix the syntax errors before formatting";
+      status.className = "invalid";
+    }
+    view.focus();
+  });
+  $("decompile").addEventListener("click", () => {
+    const result = qc.decompile($("json-input").value);
+    renderProblems($("json-problems"), result.diagnostics, null);
+    if (result.ok) {
+      setText(view, result.text);
+      update();
+    }
+  });
   renderFields($("fields"));
   update();
   document.body.dataset.ready = "true";

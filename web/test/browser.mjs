@@ -181,6 +181,35 @@ try {
     });
   });
 
+  await test("Format rewrites the query in canonical form", async () => {
+    await replaceQuery(page, "state=open and(read = 'true'  )");
+    await page.click("#format");
+    await page.locator("#status.ok").waitFor();
+    assert.equal(await editorText(page), "state = open AND read = true");
+  });
+
+  await test("a JSON request decompiles into the editor", async () => {
+    await page.click("#from-json summary");
+    await page.fill("#json-input", '{"query": {"field": "stat", "operator": "=", "value": "open"}}');
+    await page.click("#decompile");
+    await page.locator("#json-problems .problem", { hasText: "query.field" }).waitFor();
+    const json = {
+      query: {
+        operator: "AND",
+        value: [
+          { field: "created_at", operator: ">", value: "1704067200" },
+          { field: "state", operator: "=", value: "open" },
+        ],
+      },
+    };
+    await page.fill("#json-input", JSON.stringify(json));
+    await page.click("#decompile");
+    await page.locator("#status.ok").waitFor();
+    assert.equal(await editorText(page), "created_at > 2024-01-01T00:00:00Z AND state = open");
+    assert.equal(await page.locator("#json-problems .problem").count(), 0);
+    assert.deepEqual(JSON.parse(await page.locator("#output").textContent()), json);
+  });
+
   await test("the shared URL restores the query", async () => {
     const query = 'source.body ~ "50% off & more" AND state != closed';
     await replaceQuery(page, query);

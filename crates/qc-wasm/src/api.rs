@@ -2,6 +2,7 @@
 //! serialisable values; `lib.rs` only converts them to JavaScript.
 
 use qc::check::{FIELDS, Pagination};
+use qc::decompile::DateStyle;
 use qc::{Diagnostic, Options, ide};
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +56,8 @@ pub struct JsDiagnostic {
     pub suggestion: Option<JsSuggestion>,
     /// Secondary locations.
     pub labels: Vec<JsLabel>,
+    /// For JSON input: where in the request, e.g. `query.value[1].field`.
+    pub path: Option<String>,
 }
 
 /// A machine-applicable fix.
@@ -200,8 +203,60 @@ fn convert(text: &Text<'_>, diagnostics: &[Diagnostic]) -> Vec<JsDiagnostic> {
                     message: l.message.clone(),
                 })
                 .collect(),
+            path: d.path.clone(),
         })
         .collect()
+}
+
+/// The result of [`format`] and [`decompile`]: query text, or why there is
+/// none.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TextResult {
+    /// True when `text` is present.
+    pub ok: bool,
+    /// The query text.
+    pub text: Option<String>,
+    /// Errors and warnings of the input, ranges into the input.
+    pub diagnostics: Vec<JsDiagnostic>,
+}
+
+/// Formats query text as `qc fmt` does, breaking lines at `width` columns
+/// (80 when `None`). A query with syntax errors is not formatted.
+pub fn format(source: &str, width: Option<u32>) -> TextResult {
+    let width = width.map_or(qc::format::DEFAULT_WIDTH, |w| {
+        usize::try_from(w).unwrap_or(usize::MAX)
+    });
+    match qc::format::format_source(source, width) {
+        Ok(text) => TextResult {
+            ok: true,
+            text: Some(text),
+            diagnostics: Vec::new(),
+        },
+        Err(diagnostics) => TextResult {
+            ok: false,
+            text: None,
+            diagnostics: convert(&Text::new(source), &diagnostics),
+        },
+    }
+}
+
+/// Turns a JSON search request back into query text, as `qc decompile`
+/// does; dates as RFC 3339 unless `unix_dates`.
+pub fn decompile(json: &str, unix_dates: bool) -> TextResult {
+    let validated = qc::json::validate(json);
+    let style = if unix_dates {
+        DateStyle::Unix
+    } else {
+        DateStyle::Rfc3339
+    };
+    TextResult {
+        ok: validated.query.is_some(),
+        text: validated
+            .query
+            .as_ref()
+            .map(|q| qc::decompile::decompile(q, style)),
+        diagnostics: convert(&Text::new(json), &validated.diagnostics),
+    }
 }
 
 /// The field table.
@@ -320,6 +375,34 @@ mod tests {
         let start = src.find("stat ").expect("present");
         let from = src[..start].encode_utf16().count() as u32;
         assert_eq!((d.range.from, d.range.to), (from, from + 4));
+    }
+
+    #[test]
+    fn format_and_decompile() {
+        let out = format("state=open and(read = 'true'  )", None);
+        assert_eq!(out.text.as_deref(), Some("state = open AND read = true"));
+        let out = format("state = open AND (", None);
+        assert!(!out.ok && out.text.is_none() && !out.diagnostics.is_empty());
+
+        let json = r#"{"query": {"operator": "AND", "value": [
+            {"field": "created_at", "operator": ">", "value": "1704067200"},
+            {"field": "state", "operator": "=", "value": "open"}]}}"#;
+        let out = decompile(json, false);
+        assert_eq!(
+            out.text.as_deref(),
+            Some("created_at > 2024-01-01T00:00:00Z AND state = open")
+        );
+        let out = decompile(json, true);
+        assert_eq!(
+            out.text.as_deref(),
+            Some("created_at > 1704067200 AND state = open")
+        );
+        let bad = r#"{"query": {"field": "stat", "operator": "=", "value": "open"}}"#;
+        let out = decompile(bad, false);
+        assert!(!out.ok && out.text.is_none());
+        let d = &out.diagnostics[0];
+        assert_eq!(d.path.as_deref(), Some("query.field"));
+        assert_eq!(&bad[d.range.from as usize..d.range.to as usize], "\"stat\"");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! qc in the browser: WebAssembly bindings of the compiler for the
-//! playground in `web/`.
+//! playground in `web/`: `compile`, `check`, `fields`, `complete`, `hover`
+//! (the data the language server uses, from `qc::ide`), `format` and
+//! `decompile`.
 //!
 //! A thin shell: every function converts its arguments, calls the library
 //! (through [`api`]) and returns plain JavaScript objects built with
@@ -48,6 +50,21 @@ pub fn compile(text: &str, options: JsValue) -> JsValue {
 #[wasm_bindgen]
 pub fn check(text: &str) -> JsValue {
     to_js(&api::check(text))
+}
+
+/// Formats query text as `qc fmt` does: `{ok, text, diagnostics}`;
+/// `width` (columns, default 80) may be undefined.
+#[wasm_bindgen]
+pub fn format(text: &str, width: Option<u32>) -> JsValue {
+    to_js(&api::format(text, width))
+}
+
+/// Turns a JSON search request into query text, as `qc decompile` does:
+/// `{ok, text, diagnostics}` (diagnostic ranges are into `json`, with a
+/// `path` into the request). Dates are RFC 3339 unless `unixDates`.
+#[wasm_bindgen]
+pub fn decompile(json: &str, unix_dates: Option<bool>) -> JsValue {
+    to_js(&api::decompile(json, unix_dates.unwrap_or(false)))
 }
 
 /// The searchable fields: `[{name, type, values, operators, doc}]`.
