@@ -6,10 +6,12 @@
 set -euo pipefail
 web="$(cd "$(dirname "$0")" && pwd)"
 crate="$web/../crates/qc-wasm"
+# Under the root's target/ so that a cache of target/ covers it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$web/../target/qc-wasm}"
 
 cargo build --manifest-path "$crate/Cargo.toml" --release --target wasm32-unknown-unknown
 wasm-bindgen --target web --no-typescript --out-dir "$web/pkg" \
-  "$crate/target/wasm32-unknown-unknown/release/qc_wasm.wasm"
+  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/qc_wasm.wasm"
 
 cd "$web"
 [ -d node_modules ] || npm ci --no-audit --no-fund

@@ -5,6 +5,7 @@
 set -euo pipefail
 web="$(cd "$(dirname "$0")" && pwd)"
 manifest="$web/../crates/qc-wasm/Cargo.toml"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$web/../target/qc-wasm}"
 
 cargo fmt --manifest-path "$manifest" -- --check
 cargo clippy --manifest-path "$manifest" --target wasm32-unknown-unknown -- -D warnings
