@@ -351,6 +351,15 @@ mod tests {
             ..fixed()
         };
         assert!(compile("read = true", &opts).error.is_some());
+        // Extreme clocks give diagnostics, not panics.
+        for now in [1e300, -1e300, 0.0] {
+            let opts = CompileOptions {
+                now: Some(now),
+                ..fixed()
+            };
+            let out = compile("created_at > now-7d OR updated_at < now+1w", &opts);
+            assert!(out.ok || !out.diagnostics.is_empty(), "{now}: {out:?}");
+        }
     }
 
     #[test]
