@@ -21,6 +21,7 @@
 //! - `check/`: field table, dates, suggestions, limits, the checked query
 //! - `emit/`: JSON output
 //! - `diagnostic/`: the shared [`Diagnostic`] type, codes, positions, rendering
+//! - `ide/`: completion and hover; `lsp/`: the language server (feature `lsp`)
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -29,6 +30,8 @@ pub mod diagnostic;
 pub mod emit;
 mod error;
 pub mod ide;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod syntax;
 
 pub use check::{Checked, Query, check};

@@ -53,6 +53,9 @@ enum Command {
         /// The code to explain; all codes are listed when omitted.
         code: Option<String>,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +118,8 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check(args),
         Some(Command::Fields { format }) => fields(format),
         Some(Command::Explain { code }) => explain(code.as_deref()),
+        #[cfg(feature = "lsp")]
+        Some(Command::Lsp) => lsp(),
     }
 }
 
@@ -266,4 +271,15 @@ fn explain(code: Option<&str>) -> ExitCode {
         println!("\nExample:\n\n    {}", c.example());
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(feature = "lsp")]
+fn lsp() -> ExitCode {
+    match qc::lsp::serve_stdio() {
+        Ok(status) => ExitCode::from(status),
+        Err(e) => {
+            eprintln!("error: qc lsp: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
