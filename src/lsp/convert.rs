@@ -218,7 +218,10 @@ mod tests {
     #[test]
     fn offsets_round_trip_through_both_encodings() {
         let text = Text::new("a = \"Zoë 😀\"\nb = 1\r\nc".to_owned());
-        for (offset, _) in text.text.char_indices() {
+        for (offset, c) in text.text.char_indices() {
+            if c == '\n' && text.text[..offset].ends_with('\r') {
+                continue; // between `\r` and `\n`: no LSP position names it
+            }
             for enc in [UTF8, UTF16] {
                 let p = text.position(offset, enc);
                 assert_eq!(text.offset(p, enc), offset, "{offset} {enc:?} {p:?}");

@@ -113,6 +113,19 @@ fn decode(body: &[u8]) -> Incoming {
     let id = value
         .get("id")
         .and_then(|id| serde_json::from_value::<RequestId>(id.clone()).ok());
+    // Message is untagged: anything with an id would pass for a response,
+    // so check the shape first.
+    let shape_ok = match value.get("method") {
+        Some(method) => method.is_string(),
+        None => id.is_some() && (value.get("result").is_some() || value.get("error").is_some()),
+    };
+    if !shape_ok {
+        return Incoming::Malformed {
+            id,
+            code: ErrorCode::InvalidRequest,
+            message: "not a JSON-RPC request, response or notification".to_owned(),
+        };
+    }
     match serde_json::from_value::<Message>(value) {
         Ok(message) => Incoming::Message(message),
         Err(e) => Incoming::Malformed {
