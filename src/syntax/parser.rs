@@ -136,6 +136,16 @@ impl<'s> Parser<'s> {
         if self.gave_up {
             return;
         }
+        // One "unexpected token" per position: when an error is already
+        // reported where this one starts, this one is a cascade of it.
+        if diagnostic.code == Code::UnexpectedToken
+            && self
+                .diagnostics
+                .last()
+                .is_some_and(|last| last.is_error() && last.range.start == diagnostic.range.start)
+        {
+            return;
+        }
         if diagnostic.is_error() {
             self.errors += 1;
         }
@@ -180,12 +190,16 @@ impl<'s> Parser<'s> {
                     Diagnostic::new(Code::UnbalancedDelimiter, t.span, "unmatched `)`")
                         .with_help("remove it, or add the `(` it should close")
                 }
-                TokenKind::Unknown => self.unknown_char(t),
+                TokenKind::Unknown => self.unknown_chars(t),
                 _ => self
                     .expected("`AND`, `OR` or the end of the query", t)
                     .with_help("join comparisons with AND or OR"),
             };
             self.report(d);
+            // `a) AND b`: the joiner after the stray token is fine.
+            if self.at_keyword("AND") || self.at_keyword("OR") {
+                self.bump();
+            }
             if self.starts_term(self.peek()) {
                 extra.push(self.parse_or());
             }
@@ -220,7 +234,7 @@ impl<'s> Parser<'s> {
                 items.push(self.parse_unary());
             } else if t.kind == TokenKind::Unknown {
                 self.bump();
-                let d = self.unknown_char(t);
+                let d = self.unknown_chars(t);
                 self.report(d);
                 if self.starts_term(self.peek()) {
                     items.push(self.parse_unary());
@@ -304,6 +318,23 @@ impl<'s> Parser<'s> {
                     .with_help("field names are written without quotes, e.g. `state = open`");
                 self.report(d);
                 self.parse_comparison()
+            }
+            TokenKind::Symbol(_) => {
+                // `= open`: the field is missing; skip the operator and
+                // value so they do not cascade into more errors.
+                let d = self
+                    .expected(&format!("a field name before `{}`", self.text(t)), t)
+                    .with_help("a comparison reads `field operator value`, e.g. `state = open`");
+                self.report(d);
+                self.bump();
+                let mut end = t.span.end;
+                if self.is_scalar_start(self.peek()) {
+                    end = self.bump().span.end;
+                } else if self.peek().kind == TokenKind::LBracket {
+                    self.bump();
+                    end = self.skip_balanced(TokenKind::LBracket, TokenKind::RBracket);
+                }
+                Expr::new(ExprKind::Error, Span::new(t.span.start, end))
             }
             _ => {
                 let d = self.expected("a comparison such as `state = open`", t);
@@ -495,6 +526,26 @@ impl<'s> Parser<'s> {
         if t.kind == TokenKind::LBracket {
             return self.parse_list();
         }
+        if t.kind == TokenKind::LParen
+            && self.is_scalar_start(self.nth(1))
+            && self.nth(2).kind == TokenKind::RParen
+        {
+            // `state = (open)`: keep the value so it is still checked.
+            self.bump();
+            let s = self.scalar();
+            let close = self.bump();
+            let whole = t.span.cover(close.span);
+            let text = self.source.get(s.span.range()).unwrap_or("").to_owned();
+            let d = self
+                .expected(&format!("a value after `{}`", op.spelling), t)
+                .with_suggestion(whole, text.clone())
+                .with_help(format!("values are not parenthesised: write `{text}`"));
+            self.report(d);
+            return Value {
+                kind: ValueKind::Scalar(s),
+                span: whole,
+            };
+        }
         let mut d = self.expected(&format!("a value after `{}`", op.spelling), t);
         if t.kind == TokenKind::Word && is_reserved(self.text(t)) {
             d = d.with_help(format!(
@@ -503,6 +554,18 @@ impl<'s> Parser<'s> {
             ));
         }
         self.report(d);
+        if self.at_keyword("NOT")
+            && !self.nth_is_keyword(1, "IN")
+            && !self.nth_is_keyword(1, "CONTAINS")
+        {
+            // `subject = NOT AND ...`: the keyword was meant as the value;
+            // consume it rather than read it as the start of a negation.
+            let not = self.bump();
+            return Value {
+                kind: ValueKind::Error,
+                span: not.span,
+            };
+        }
         Value {
             kind: ValueKind::Error,
             span: Span::empty(t.span.start),
@@ -527,6 +590,9 @@ impl<'s> Parser<'s> {
                         )
                         .with_help("write the values in one flat list"),
                     );
+                    if self.peek().kind == TokenKind::Comma {
+                        self.bump();
+                    }
                 }
                 TokenKind::Comma => {
                     self.bump();
@@ -557,7 +623,8 @@ impl<'s> Parser<'s> {
                             self.describe(t)
                         ),
                     )
-                    .with_label(open.span, "list opened here");
+                    .with_label(open.span, "list opened here")
+                    .with_help("add `]` after the last value");
                     self.report(d);
                     break items.last().map_or(open.span.end, |s| s.span.end);
                 }
@@ -616,6 +683,33 @@ impl<'s> Parser<'s> {
             self.bump();
         }
         expr.span = expr.span.cover(last);
+    }
+
+    /// Reports an unknown character `t` (already consumed) together with
+    /// the same characters right after it, so `&&` is one error.
+    fn unknown_chars(&mut self, t: Token) -> Diagnostic {
+        let text = self.text(t);
+        let mut span = t.span;
+        while self.peek().kind == TokenKind::Unknown
+            && self.peek().span.start == span.end
+            && self.text(self.peek()) == text
+        {
+            span = span.cover(self.bump().span);
+        }
+        if span == t.span {
+            return self.unknown_char(t);
+        }
+        let run = self.source.get(span.range()).unwrap_or("");
+        let d = Diagnostic::new(
+            Code::UnexpectedCharacter,
+            span,
+            format!("unexpected characters: `{run}`"),
+        );
+        match text {
+            "&" => d.with_help("use `AND`"),
+            "|" => d.with_help("use `OR`"),
+            _ => d,
+        }
     }
 
     fn unknown_char(&self, t: Token) -> Diagnostic {
