@@ -84,7 +84,7 @@ codes! {
     /// Parentheses or `NOT`s are nested deeper than the parser allows.
     NestingTooDeep = "E0006", Error, "nesting too deep",
     example: "",
-    explanation: "qc bounds how deeply parentheses and `NOT` may nest (256 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations.";
+    explanation: "qc bounds how deeply parentheses and `NOT` may nest (128 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations. (No example is shown: it would be 129 `(` long.)";
 
     /// The query is empty or blank.
     EmptyQuery = "E0007", Error, "empty query",
@@ -94,17 +94,17 @@ codes! {
     /// The input is larger than the configured limit.
     InputTooLarge = "E0008", Error, "input too large",
     example: "",
-    explanation: "qc refuses inputs larger than its size limit (1 MiB by default) before parsing them. Raise the limit with `--max-input-bytes` (or `Options::max_input_bytes`) if the query is genuine.";
+    explanation: "qc refuses inputs larger than its size limit (1 MiB by default) before parsing them. Raise the limit with `--max-input-bytes` (or `Options::max_input_bytes`) if the query is genuine. (No example: the code depends on the limit, not on the query text.)";
 
     /// The input bytes are not valid UTF-8.
     InvalidUtf8 = "E0009", Error, "invalid UTF-8",
     example: "",
-    explanation: "Queries are text and must be valid UTF-8. The message gives the byte offset of the first invalid sequence; re-save the file as UTF-8.";
+    explanation: "Queries are text and must be valid UTF-8. The message gives the byte offset of the first invalid sequence; re-save the file as UTF-8. (No example: the check is on the bytes read by `qc`, before there is query text.)";
 
     /// Too many errors: the rest were not reported.
     TooManyErrors = "E0010", Error, "too many errors",
     example: "",
-    explanation: "After 100 syntax errors qc stops reporting more, since the input is most likely not a qc query at all. Fix the first errors and run again.";
+    explanation: "After 100 syntax errors qc stops reporting more, since the input is most likely not a qc query at all. Fix the first errors and run again. (No example is shown: it takes over 100 errors, e.g. `&` repeated 101 times.)";
 
     /// The field is not one the conversation search API accepts.
     UnknownField = "E0101", Error, "unknown field",
