@@ -244,7 +244,14 @@ impl<'s> Parser<'s> {
                     .expected("`AND` or `OR` between comparisons", t)
                     .with_help("join comparisons with AND or OR");
                 self.report(d);
+                let before = self.pos;
                 items.push(self.parse_unary());
+                // Progress guard: the loop must consume input on every turn
+                // (repeated errors at one position are not reported twice,
+                // so the error limit alone would not end it).
+                if self.pos == before {
+                    self.bump();
+                }
             } else {
                 break;
             }
@@ -293,6 +300,12 @@ impl<'s> Parser<'s> {
         expr
     }
 
+    /// At `NOT IN` or `NOT CONTAINS` (an operator, not a negation).
+    fn at_negated_operator(&self) -> bool {
+        self.at_keyword("NOT")
+            && (self.nth_is_keyword(1, "IN") || self.nth_is_keyword(1, "CONTAINS"))
+    }
+
     fn too_deep(&mut self, at: Span) {
         if !self.depth_reported {
             self.depth_reported = true;
@@ -319,15 +332,24 @@ impl<'s> Parser<'s> {
                 self.report(d);
                 self.parse_comparison()
             }
-            TokenKind::Symbol(_) => {
-                // `= open`: the field is missing; skip the operator and
-                // value so they do not cascade into more errors.
+            _ if matches!(t.kind, TokenKind::Symbol(_)) || self.at_negated_operator() => {
+                // `= open`, `NOT IN [..]`: the field is missing; skip the
+                // operator and value so they do not cascade into more errors.
+                let words = if matches!(t.kind, TokenKind::Symbol(_)) {
+                    1
+                } else {
+                    2
+                };
+                let op_span = t.span.cover(self.nth(words - 1).span);
+                let op_text = self.source.get(op_span.range()).unwrap_or("");
                 let d = self
-                    .expected(&format!("a field name before `{}`", self.text(t)), t)
+                    .expected(&format!("a field name before `{op_text}`"), t)
                     .with_help("a comparison reads `field operator value`, e.g. `state = open`");
                 self.report(d);
-                self.bump();
-                let mut end = t.span.end;
+                for _ in 0..words {
+                    self.bump();
+                }
+                let mut end = op_span.end;
                 if self.is_scalar_start(self.peek()) {
                     end = self.bump().span.end;
                 } else if self.peek().kind == TokenKind::LBracket {
