@@ -3,7 +3,7 @@
 //! Every wait has a deadline, so a hung server fails the test instead of
 //! hanging it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
@@ -362,4 +362,22 @@ fn exit_without_shutdown_is_status_one() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(1));
+}
+
+#[test]
+fn quick_fix_turns_equals_with_a_list_into_in() {
+    let mut c = Client::start(json!({}));
+    let diagnostics = c.open("tag_ids = [1, 2]");
+    assert_eq!(diagnostics[0]["code"], "E0105");
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": range(0, 0, 0, 16),
+               "context": {"diagnostics": diagnostics}}),
+    );
+    assert_eq!(
+        r["result"][0]["edit"]["changes"][URI],
+        json!([{"range": range(0, 8, 0, 9), "newText": "IN"}]),
+        "{r}"
+    );
+    assert_eq!(c.shutdown(), 0);
 }

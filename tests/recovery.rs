@@ -55,6 +55,11 @@ const BROKEN: &[(&str, &str)] = &[
     ),
     ("nul_byte", "state = open\u{0} AND read = true"),
     ("paren_as_value", "state = (open) AND read = true"),
+    (
+        "operator_without_field",
+        "NOT CONTAINS x AND NOT IN [1] AND state = open",
+    ),
+    ("not_contains_alone", "NOT CONTAINS"),
 ];
 
 #[test]

@@ -171,6 +171,24 @@ proptest! {
     }
 }
 
+/// Inputs that once broke a property (here: `NOT CONTAINS` looped forever
+/// once repeated errors at one position stopped counting).
+#[test]
+fn regressions() {
+    for source in [
+        "NOT CONTAINS",
+        "NOT IN",
+        "NOT NOT CONTAINS",
+        "a NOT CONTAINS",
+        "= =",
+    ] {
+        check_all(source)
+            .map_err(|e| e.to_string())
+            .expect("property holds");
+        assert!(qc::parse(source).has_errors(), "{source:?}");
+    }
+}
+
 #[test]
 fn deep_nesting_does_not_overflow() {
     for depth in [200, 10_000, 200_000] {

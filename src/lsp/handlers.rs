@@ -41,7 +41,9 @@ pub struct Server<W: Write> {
     options: Options,
 }
 
-type Reply = Result<serde_json::Value, (ErrorCode, String)>;
+/// A handler's result: a value, or a JSON-RPC error code and message.
+type Handled<T> = Result<T, (ErrorCode, String)>;
+type Reply = Handled<serde_json::Value>;
 
 impl<W: Write> Server<W> {
     /// A server writing to `out`.
@@ -130,7 +132,7 @@ impl<W: Write> Server<W> {
     fn with_params<P: DeserializeOwned, R: Serialize>(
         &mut self,
         r: Request,
-        f: fn(&Self, P) -> Result<R, (ErrorCode, String)>,
+        f: fn(&Self, P) -> Handled<R>,
     ) -> Reply {
         let params = serde_json::from_value(r.params).map_err(|e| {
             (
@@ -170,7 +172,7 @@ impl<W: Write> Server<W> {
         })
     }
 
-    fn document(&self, uri: &lsp::Uri) -> Result<&Document, (ErrorCode, String)> {
+    fn document(&self, uri: &lsp::Uri) -> Handled<&Document> {
         self.documents.get(uri).ok_or_else(|| {
             (
                 ErrorCode::InvalidParams,
@@ -179,10 +181,7 @@ impl<W: Write> Server<W> {
         })
     }
 
-    fn completion(
-        &self,
-        p: lsp::CompletionParams,
-    ) -> Result<lsp::CompletionResponse, (ErrorCode, String)> {
+    fn completion(&self, p: lsp::CompletionParams) -> Handled<lsp::CompletionResponse> {
         let at = &p.text_document_position;
         let doc = self.document(&at.text_document.uri)?;
         let offset = doc.text.offset(at.position, self.encoding);
@@ -193,7 +192,7 @@ impl<W: Write> Server<W> {
         Ok(lsp::CompletionResponse::Array(items))
     }
 
-    fn hover(&self, p: lsp::HoverParams) -> Result<Option<lsp::Hover>, (ErrorCode, String)> {
+    fn hover(&self, p: lsp::HoverParams) -> Handled<Option<lsp::Hover>> {
         let at = &p.text_document_position_params;
         let doc = self.document(&at.text_document.uri)?;
         let offset = doc.text.offset(at.position, self.encoding);
@@ -201,10 +200,7 @@ impl<W: Write> Server<W> {
             .map(|h| convert::hover(&h, &doc.text, self.encoding)))
     }
 
-    fn code_action(
-        &self,
-        p: lsp::CodeActionParams,
-    ) -> Result<Vec<lsp::CodeActionOrCommand>, (ErrorCode, String)> {
+    fn code_action(&self, p: lsp::CodeActionParams) -> Handled<Vec<lsp::CodeActionOrCommand>> {
         let uri = &p.text_document.uri;
         let doc = self.document(uri)?;
         let wanted = doc.text.span(p.range, self.encoding);
