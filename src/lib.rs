@@ -27,6 +27,7 @@
 //! - `diagnostic/`: the shared [`Diagnostic`] type, codes, positions, rendering
 //! - `json/`: JSON search requests to checked queries ([`json::validate`])
 //! - `decompile/`: checked queries back to text ([`decompile::decompile`])
+//! - `ide/`: completion and hover; `lsp/`: the language server (feature `lsp`)
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -39,6 +40,8 @@ pub mod eval;
 pub mod format;
 pub mod ide;
 pub mod json;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod syntax;
 
 pub use check::{Checked, Query, check};

@@ -96,27 +96,3 @@ fn invalid_queries() {
         insta::assert_snapshot!(out);
     });
 }
-
-/// Every code's catalogue example (shown by `qc explain`) triggers it.
-#[test]
-fn code_examples_trigger_their_code() {
-    for code in qc::Code::ALL {
-        let example = code.example();
-        if example.is_empty() {
-            // Not triggerable by a query alone (input too large, invalid
-            // UTF-8, ...): tested through the binary instead.
-            continue;
-        }
-        let diagnostics = if example.starts_with(['{', '[']) {
-            qc::json::validate(example).diagnostics
-        } else {
-            qc::diagnose(example, &options())
-        };
-        assert!(
-            diagnostics.iter().any(|d| d.code == *code),
-            "`{}` ({code}) gives {:?}",
-            code.example(),
-            diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
-        );
-    }
-}

@@ -299,22 +299,6 @@ fn multi_word_body_is_a_warning_not_an_error() {
     assert_eq!(v.diagnostics[0].path.as_deref(), Some("query.value"));
 }
 
-/// The explain example of every JSON code triggers that code.
-#[test]
-fn json_code_examples_trigger_their_code() {
-    for code in Code::ALL {
-        if !code.as_str().starts_with("E03") || code.example().is_empty() {
-            continue;
-        }
-        let v = validate(code.example());
-        assert!(
-            v.diagnostics.iter().any(|d| d.code == *code),
-            "{code}'s example gives {:?}",
-            v.diagnostics
-        );
-    }
-}
-
 proptest::proptest! {
     /// Any bytes: no panic, and every diagnostic's range lies in the input.
     #[test]

@@ -84,7 +84,7 @@ codes! {
     /// Parentheses or `NOT`s are nested deeper than the parser allows.
     NestingTooDeep = "E0006", Error, "nesting too deep",
     example: "",
-    explanation: "qc bounds how deeply parentheses and `NOT` may nest (128 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations.";
+    explanation: "qc bounds how deeply parentheses and `NOT` may nest (128 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations. (No example is shown: it would be 129 `(` long.)";
 
     /// The query is empty or blank.
     EmptyQuery = "E0007", Error, "empty query",
@@ -94,17 +94,17 @@ codes! {
     /// The input is larger than the configured limit.
     InputTooLarge = "E0008", Error, "input too large",
     example: "",
-    explanation: "qc refuses inputs larger than its size limit (1 MiB by default) before parsing them. Raise the limit with `--max-input-bytes` (or `Options::max_input_bytes`) if the query is genuine.";
+    explanation: "qc refuses inputs larger than its size limit (1 MiB by default) before parsing them. Raise the limit with `--max-input-bytes` (or `Options::max_input_bytes`) if the query is genuine. (No example: the code depends on the limit, not on the query text.)";
 
     /// The input bytes are not valid UTF-8.
     InvalidUtf8 = "E0009", Error, "invalid UTF-8",
     example: "",
-    explanation: "Queries are text and must be valid UTF-8. The message gives the byte offset of the first invalid sequence; re-save the file as UTF-8.";
+    explanation: "Queries are text and must be valid UTF-8. The message gives the byte offset of the first invalid sequence; re-save the file as UTF-8. (No example: the check is on the bytes read by `qc`, before there is query text.)";
 
     /// Too many errors: the rest were not reported.
     TooManyErrors = "E0010", Error, "too many errors",
     example: "",
-    explanation: "After 100 syntax errors qc stops reporting more, since the input is most likely not a qc query at all. Fix the first errors and run again.";
+    explanation: "After 100 syntax errors qc stops reporting more, since the input is most likely not a qc query at all. Fix the first errors and run again. (No example is shown: it takes over 100 errors, e.g. `&` repeated 101 times.)";
 
     /// The field is not one the conversation search API accepts.
     UnknownField = "E0101", Error, "unknown field",
@@ -174,7 +174,7 @@ codes! {
     /// JSON arrays and objects are nested deeper than qc reads.
     JsonTooDeep = "E0302", Error, "JSON nested too deep",
     example: "",
-    explanation: "qc reads JSON arrays and objects nested at most 128 deep, so that hostile input cannot exhaust the stack. A valid search request is never deeper than about 10 levels: the API allows only 2 levels of nested groups.";
+    explanation: "qc reads JSON arrays and objects nested at most 128 deep, so that hostile input cannot exhaust the stack. A valid search request is never deeper than about 10 levels: the API allows only 2 levels of nested groups. (No example is shown: it would be 129 `[` long.)";
 
     /// An object has a key the API does not know in that place.
     UnknownKey = "E0303", Error, "unknown key",
@@ -224,7 +224,7 @@ codes! {
     /// Decompiled text that the compiler would not read back to the same request.
     DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",
     example: "",
-    explanation: "The text form merges nested groups with the same operator (`a AND (b AND c)` is `a AND b AND c`). A request that the API accepts because its groups are split can then become a group of more than 15 filters, which the compiler rejects. The text is still printed; split the group with IN/NIN or restructure the query before compiling it.";
+    explanation: "The text form merges nested groups with the same operator (`a AND (b AND c)` is `a AND b AND c`). A request that the API accepts because its groups are split can then become a group of more than 15 filters, which the compiler rejects. The text is still printed; split the group with IN/NIN or restructure the query before compiling it. (No example is shown: it takes a request with over 15 filters; `qc decompile` reports it.)";
 }
 
 impl std::fmt::Display for Code {

@@ -140,6 +140,16 @@ impl<'s> Parser<'s> {
         if self.gave_up {
             return;
         }
+        // One "unexpected token" per position: when an error is already
+        // reported where this one starts, this one is a cascade of it.
+        if diagnostic.code == Code::UnexpectedToken
+            && self
+                .diagnostics
+                .last()
+                .is_some_and(|last| last.is_error() && last.range.start == diagnostic.range.start)
+        {
+            return;
+        }
         if diagnostic.is_error() {
             self.errors += 1;
         }
@@ -184,12 +194,16 @@ impl<'s> Parser<'s> {
                     Diagnostic::new(Code::UnbalancedDelimiter, t.span, "unmatched `)`")
                         .with_help("remove it, or add the `(` it should close")
                 }
-                TokenKind::Unknown => self.unknown_char(t),
+                TokenKind::Unknown => self.unknown_chars(t),
                 _ => self
                     .expected("`AND`, `OR` or the end of the query", t)
                     .with_help("join comparisons with AND or OR"),
             };
             self.report(d);
+            // `a) AND b`: the joiner after the stray token is fine.
+            if self.at_keyword("AND") || self.at_keyword("OR") {
+                self.bump();
+            }
             if self.starts_term(self.peek()) {
                 extra.push(self.parse_or());
             }
@@ -224,7 +238,7 @@ impl<'s> Parser<'s> {
                 items.push(self.parse_unary());
             } else if t.kind == TokenKind::Unknown {
                 self.bump();
-                let d = self.unknown_char(t);
+                let d = self.unknown_chars(t);
                 self.report(d);
                 if self.starts_term(self.peek()) {
                     items.push(self.parse_unary());
@@ -234,7 +248,14 @@ impl<'s> Parser<'s> {
                     .expected("`AND` or `OR` between comparisons", t)
                     .with_help("join comparisons with AND or OR");
                 self.report(d);
+                let before = self.pos;
                 items.push(self.parse_unary());
+                // Progress guard: the loop must consume input on every turn
+                // (repeated errors at one position are not reported twice,
+                // so the error limit alone would not end it).
+                if self.pos == before {
+                    self.bump();
+                }
             } else {
                 break;
             }
@@ -283,6 +304,12 @@ impl<'s> Parser<'s> {
         expr
     }
 
+    /// At `NOT IN` or `NOT CONTAINS` (an operator, not a negation).
+    fn at_negated_operator(&self) -> bool {
+        self.at_keyword("NOT")
+            && (self.nth_is_keyword(1, "IN") || self.nth_is_keyword(1, "CONTAINS"))
+    }
+
     fn too_deep(&mut self, at: Span) {
         if !self.depth_reported {
             self.depth_reported = true;
@@ -325,6 +352,32 @@ impl<'s> Parser<'s> {
                     .with_help("field names are written without quotes, e.g. `state = open`");
                 self.report(d);
                 self.parse_comparison()
+            }
+            _ if matches!(t.kind, TokenKind::Symbol(_)) || self.at_negated_operator() => {
+                // `= open`, `NOT IN [..]`: the field is missing; skip the
+                // operator and value so they do not cascade into more errors.
+                let words = if matches!(t.kind, TokenKind::Symbol(_)) {
+                    1
+                } else {
+                    2
+                };
+                let op_span = t.span.cover(self.nth(words - 1).span);
+                let op_text = self.source.get(op_span.range()).unwrap_or("");
+                let d = self
+                    .expected(&format!("a field name before `{op_text}`"), t)
+                    .with_help("a comparison reads `field operator value`, e.g. `state = open`");
+                self.report(d);
+                for _ in 0..words {
+                    self.bump();
+                }
+                let mut end = op_span.end;
+                if self.is_scalar_start(self.peek()) {
+                    end = self.bump().span.end;
+                } else if self.peek().kind == TokenKind::LBracket {
+                    self.bump();
+                    end = self.skip_balanced(TokenKind::LBracket, TokenKind::RBracket);
+                }
+                Expr::new(ExprKind::Error, Span::new(t.span.start, end))
             }
             _ => {
                 let d = self.expected("a comparison such as `state = open`", t);
@@ -555,6 +608,26 @@ impl<'s> Parser<'s> {
         if t.kind == TokenKind::LBracket {
             return self.parse_list();
         }
+        if t.kind == TokenKind::LParen
+            && self.is_scalar_start(self.nth(1))
+            && self.nth(2).kind == TokenKind::RParen
+        {
+            // `state = (open)`: keep the value so it is still checked.
+            self.bump();
+            let s = self.scalar();
+            let close = self.bump();
+            let whole = t.span.cover(close.span);
+            let text = self.source.get(s.span.range()).unwrap_or("").to_owned();
+            let d = self
+                .expected(&format!("a value after `{}`", op.spelling), t)
+                .with_suggestion(whole, text.clone())
+                .with_help(format!("values are not parenthesised: write `{text}`"));
+            self.report(d);
+            return Value {
+                kind: ValueKind::Scalar(s),
+                span: whole,
+            };
+        }
         let mut d = self.expected(&format!("a value after `{}`", op.spelling), t);
         if t.kind == TokenKind::Word && is_reserved(self.text(t)) {
             d = d.with_help(format!(
@@ -563,6 +636,18 @@ impl<'s> Parser<'s> {
             ));
         }
         self.report(d);
+        if self.at_keyword("NOT")
+            && !self.nth_is_keyword(1, "IN")
+            && !self.nth_is_keyword(1, "CONTAINS")
+        {
+            // `subject = NOT AND ...`: the keyword was meant as the value;
+            // consume it rather than read it as the start of a negation.
+            let not = self.bump();
+            return Value {
+                kind: ValueKind::Error,
+                span: not.span,
+            };
+        }
         Value {
             kind: ValueKind::Error,
             span: Span::empty(t.span.start),
@@ -620,7 +705,8 @@ impl<'s> Parser<'s> {
                             self.describe(t)
                         ),
                     )
-                    .with_label(open.span, "list opened here");
+                    .with_label(open.span, "list opened here")
+                    .with_help("add `]` after the last value");
                     self.report(d);
                     break items.last().map_or(open.span.end, |s| s.span.end);
                 }
@@ -679,6 +765,33 @@ impl<'s> Parser<'s> {
             self.bump();
         }
         expr.span = expr.span.cover(last);
+    }
+
+    /// Reports an unknown character `t` (already consumed) together with
+    /// the same characters right after it, so `&&` is one error.
+    fn unknown_chars(&mut self, t: Token) -> Diagnostic {
+        let text = self.text(t);
+        let mut span = t.span;
+        while self.peek().kind == TokenKind::Unknown
+            && self.peek().span.start == span.end
+            && self.text(self.peek()) == text
+        {
+            span = span.cover(self.bump().span);
+        }
+        if span == t.span {
+            return self.unknown_char(t);
+        }
+        let run = self.source.get(span.range()).unwrap_or("");
+        let d = Diagnostic::new(
+            Code::UnexpectedCharacter,
+            span,
+            format!("unexpected characters: `{run}`"),
+        );
+        match text {
+            "&" => d.with_help("use `AND`"),
+            "|" => d.with_help("use `OR`"),
+            _ => d,
+        }
     }
 
     fn unknown_char(&self, t: Token) -> Diagnostic {

@@ -66,6 +66,9 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Print the conversations of a JSON Lines file (or stdin) that match a query.
     Filter(filter::FilterArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +135,8 @@ fn main() -> ExitCode {
         Some(Command::Explain { code }) => explain(code.as_deref()),
         Some(Command::Fmt(args)) => fmt::run(args),
         Some(Command::Filter(args)) => filter::run(args),
+        #[cfg(feature = "lsp")]
+        Some(Command::Lsp) => lsp(),
     }
 }
 
@@ -283,4 +288,15 @@ fn explain(code: Option<&str>) -> ExitCode {
         println!("\nExample:\n\n    {}", c.example());
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(feature = "lsp")]
+fn lsp() -> ExitCode {
+    match qc::lsp::serve_stdio() {
+        Ok(status) => ExitCode::from(status),
+        Err(e) => {
+            eprintln!("error: qc lsp: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

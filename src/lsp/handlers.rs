@@ -1,0 +1,352 @@
+//! The server's state and what it does with each message.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types as lsp;
+use lsp_types::notification::{self as note, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::convert::{self, Text};
+use super::transport::{self, error_response};
+use crate::Options;
+use crate::diagnostic::PositionEncoding;
+
+/// What the main loop should do after a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Read the next message.
+    Continue,
+    /// `exit` arrived: stop with this process status.
+    Exit(u8),
+}
+
+/// An open document.
+#[derive(Debug)]
+struct Document {
+    text: Text,
+    version: i32,
+}
+
+/// The server: open documents and the protocol's lifecycle.
+pub struct Server<W: Write> {
+    out: W,
+    documents: HashMap<lsp::Uri, Document>,
+    encoding: PositionEncoding,
+    initialized: bool,
+    shutdown: bool,
+    options: Options,
+}
+
+/// A handler's result: a value, or a JSON-RPC error code and message.
+type Handled<T> = Result<T, (ErrorCode, String)>;
+type Reply = Handled<serde_json::Value>;
+
+impl<W: Write> Server<W> {
+    /// A server writing to `out`.
+    pub fn new(out: W) -> Self {
+        Self {
+            out,
+            documents: HashMap::new(),
+            encoding: PositionEncoding::Utf16,
+            initialized: false,
+            shutdown: false,
+            options: Options::default(),
+        }
+    }
+
+    /// The status to exit with when the input ends without `exit`.
+    pub fn status_at_end(&self) -> u8 {
+        if self.shutdown { 0 } else { 1 }
+    }
+
+    /// Answers a frame that was not a usable message.
+    pub fn malformed(
+        &mut self,
+        id: Option<RequestId>,
+        code: ErrorCode,
+        message: String,
+    ) -> io::Result<()> {
+        transport::write_error(&mut self.out, id, code, message)
+    }
+
+    /// Handles one message.
+    pub fn handle(&mut self, message: Message) -> io::Result<Flow> {
+        match message {
+            Message::Request(r) => self.request(r).map(|()| Flow::Continue),
+            Message::Notification(n) if n.method == note::Exit::METHOD => {
+                Ok(Flow::Exit(self.status_at_end()))
+            }
+            Message::Notification(n) => self.notification(n).map(|()| Flow::Continue),
+            Message::Response(_) => Ok(Flow::Continue), // we send no requests
+        }
+    }
+
+    fn send(&mut self, message: Message) -> io::Result<()> {
+        transport::write(&mut self.out, &message)
+    }
+
+    fn request(&mut self, r: Request) -> io::Result<()> {
+        let id = r.id.clone();
+        let reply = if r.method == req::Initialize::METHOD {
+            self.initialize(r)
+        } else if !self.initialized {
+            Err((
+                ErrorCode::ServerNotInitialized,
+                "the server has not been initialized".to_owned(),
+            ))
+        } else if self.shutdown {
+            Err((
+                ErrorCode::InvalidRequest,
+                "the server is shutting down".to_owned(),
+            ))
+        } else {
+            match r.method.as_str() {
+                req::Shutdown::METHOD => {
+                    self.shutdown = true;
+                    Ok(serde_json::Value::Null)
+                }
+                req::Completion::METHOD => self.with_params(r, Self::completion),
+                req::HoverRequest::METHOD => self.with_params(r, Self::hover),
+                req::CodeActionRequest::METHOD => self.with_params(r, Self::code_action),
+                method => Err((
+                    ErrorCode::MethodNotFound,
+                    format!("unknown method `{method}`"),
+                )),
+            }
+        };
+        let response = match reply {
+            Ok(result) => Response {
+                id,
+                result: Some(result),
+                error: None,
+            },
+            Err((code, message)) => error_response(id, code, message),
+        };
+        self.send(Message::Response(response))
+    }
+
+    fn with_params<P: DeserializeOwned, R: Serialize>(
+        &mut self,
+        r: Request,
+        f: fn(&Self, P) -> Handled<R>,
+    ) -> Reply {
+        let params = serde_json::from_value(r.params).map_err(|e| {
+            (
+                ErrorCode::InvalidParams,
+                format!("invalid params for `{}`: {e}", r.method),
+            )
+        })?;
+        to_value(f(self, params)?)
+    }
+
+    fn initialize(&mut self, r: Request) -> Reply {
+        if self.initialized {
+            return Err((
+                ErrorCode::InvalidRequest,
+                "initialize was already received".to_owned(),
+            ));
+        }
+        let params: lsp::InitializeParams = serde_json::from_value(r.params).map_err(|e| {
+            (
+                ErrorCode::InvalidParams,
+                format!("invalid initialize params: {e}"),
+            )
+        })?;
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref());
+        self.encoding = convert::negotiate(offered);
+        self.initialized = true;
+        to_value(lsp::InitializeResult {
+            capabilities: capabilities(self.encoding),
+            server_info: Some(lsp::ServerInfo {
+                name: "qc".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+        })
+    }
+
+    fn document(&self, uri: &lsp::Uri) -> Handled<&Document> {
+        self.documents.get(uri).ok_or_else(|| {
+            (
+                ErrorCode::InvalidParams,
+                format!("document `{}` is not open", uri.as_str()),
+            )
+        })
+    }
+
+    fn completion(&self, p: lsp::CompletionParams) -> Handled<lsp::CompletionResponse> {
+        let at = &p.text_document_position;
+        let doc = self.document(&at.text_document.uri)?;
+        let offset = doc.text.offset(at.position, self.encoding);
+        let items = crate::ide::complete(&doc.text.text, offset)
+            .iter()
+            .map(|c| convert::completion(c, &doc.text, self.encoding))
+            .collect();
+        Ok(lsp::CompletionResponse::Array(items))
+    }
+
+    fn hover(&self, p: lsp::HoverParams) -> Handled<Option<lsp::Hover>> {
+        let at = &p.text_document_position_params;
+        let doc = self.document(&at.text_document.uri)?;
+        let offset = doc.text.offset(at.position, self.encoding);
+        Ok(crate::ide::hover(&doc.text.text, offset)
+            .map(|h| convert::hover(&h, &doc.text, self.encoding)))
+    }
+
+    fn code_action(&self, p: lsp::CodeActionParams) -> Handled<Vec<lsp::CodeActionOrCommand>> {
+        let uri = &p.text_document.uri;
+        let doc = self.document(uri)?;
+        let wanted = doc.text.span(p.range, self.encoding);
+        let actions = crate::diagnose(&doc.text.text, &self.options)
+            .iter()
+            .filter(|d| d.range.start <= wanted.end && wanted.start <= d.range.end)
+            .filter_map(|d| convert::quick_fix(d, &doc.text, uri, self.encoding))
+            .map(lsp::CodeActionOrCommand::CodeAction)
+            .collect();
+        Ok(actions)
+    }
+
+    fn notification(&mut self, n: Notification) -> io::Result<()> {
+        if !self.initialized {
+            return Ok(()); // dropped, as the protocol says
+        }
+        let method = n.method.clone();
+        let outcome = match method.as_str() {
+            note::DidOpenTextDocument::METHOD => self.on_params(n, Self::did_open),
+            note::DidChangeTextDocument::METHOD => self.on_params(n, Self::did_change),
+            note::DidCloseTextDocument::METHOD => self.on_params(n, Self::did_close),
+            _ => Ok(()), // initialized, $/cancelRequest, didSave, unknown: nothing to do
+        };
+        match outcome {
+            Ok(()) => Ok(()),
+            Err(Problem::Io(e)) => Err(e),
+            Err(Problem::Client(message)) => self.log(lsp::MessageType::WARNING, message),
+        }
+    }
+
+    fn on_params<P: DeserializeOwned>(
+        &mut self,
+        n: Notification,
+        f: fn(&mut Self, P) -> Result<(), Problem>,
+    ) -> Result<(), Problem> {
+        let params = serde_json::from_value(n.params).map_err(|e| {
+            Problem::Client(format!("ignored `{}` with invalid params: {e}", n.method))
+        })?;
+        f(self, params)
+    }
+
+    fn did_open(&mut self, p: lsp::DidOpenTextDocumentParams) -> Result<(), Problem> {
+        let doc = p.text_document;
+        self.documents.insert(
+            doc.uri.clone(),
+            Document {
+                text: Text::new(doc.text),
+                version: doc.version,
+            },
+        );
+        self.publish(&doc.uri).map_err(Problem::Io)
+    }
+
+    fn did_change(&mut self, p: lsp::DidChangeTextDocumentParams) -> Result<(), Problem> {
+        let uri = p.text_document.uri;
+        let encoding = self.encoding;
+        let Some(doc) = self.documents.get_mut(&uri) else {
+            return Err(Problem::Client(format!(
+                "ignored a change to `{}`, which is not open",
+                uri.as_str()
+            )));
+        };
+        for change in p.content_changes {
+            match change.range {
+                Some(range) => {
+                    let span = doc.text.span(range, encoding);
+                    doc.text.edit(span, &change.text);
+                }
+                None => doc.text = Text::new(change.text),
+            }
+        }
+        doc.version = p.text_document.version;
+        self.publish(&uri).map_err(Problem::Io)
+    }
+
+    fn did_close(&mut self, p: lsp::DidCloseTextDocumentParams) -> Result<(), Problem> {
+        let uri = p.text_document.uri;
+        if self.documents.remove(&uri).is_some() {
+            let clear = lsp::PublishDiagnosticsParams::new(uri, Vec::new(), None);
+            self.notify::<note::PublishDiagnostics>(clear)
+                .map_err(Problem::Io)?;
+        }
+        Ok(())
+    }
+
+    /// Sends the diagnostics of an open document.
+    fn publish(&mut self, uri: &lsp::Uri) -> io::Result<()> {
+        let Some(doc) = self.documents.get(uri) else {
+            return Ok(());
+        };
+        let diagnostics = crate::diagnose(&doc.text.text, &self.options)
+            .iter()
+            .map(|d| convert::diagnostic(d, &doc.text, uri, self.encoding))
+            .collect();
+        let params =
+            lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(doc.version));
+        self.notify::<note::PublishDiagnostics>(params)
+    }
+
+    fn log(&mut self, typ: lsp::MessageType, message: String) -> io::Result<()> {
+        self.notify::<note::LogMessage>(lsp::LogMessageParams { typ, message })
+    }
+
+    fn notify<N: note::Notification>(&mut self, params: N::Params) -> io::Result<()> {
+        let params = serde_json::to_value(params).map_err(io::Error::other)?;
+        self.send(Message::Notification(Notification {
+            method: N::METHOD.to_owned(),
+            params,
+        }))
+    }
+}
+
+/// Why a notification could not be acted on.
+enum Problem {
+    /// The client sent something unusable: log it and go on.
+    Client(String),
+    /// Writing to the client failed.
+    Io(io::Error),
+}
+
+fn to_value(value: impl Serialize) -> Reply {
+    serde_json::to_value(value).map_err(|e| (ErrorCode::InternalError, e.to_string()))
+}
+
+/// What the server offers.
+fn capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        position_encoding: Some(convert::encoding_kind(encoding)),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                ..lsp::TextDocumentSyncOptions::default()
+            },
+        )),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec![" ".to_owned(), "[".to_owned(), ",".to_owned()]),
+            ..lsp::CompletionOptions::default()
+        }),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                ..lsp::CodeActionOptions::default()
+            },
+        )),
+        ..lsp::ServerCapabilities::default()
+    }
+}

@@ -1,0 +1,383 @@
+//! The real `qc lsp` binary, driven over its stdio with LSP framing.
+//!
+//! Every wait has a deadline, so a hung server fails the test instead of
+//! hanging it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const DEADLINE: Duration = Duration::from_secs(20);
+const URI: &str = "file:///tmp/query.qc";
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    next_id: i64,
+    /// Notifications received while waiting for responses.
+    notifications: Vec<Value>,
+}
+
+/// Reads one `Content-Length` framed JSON body.
+fn read_frame(r: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            length = v.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    fn start(capabilities: Value) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qc"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("qc lsp starts");
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (tx, incoming) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(v) = read_frame(&mut r) {
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            incoming,
+            next_id: 0,
+            notifications: Vec::new(),
+        };
+        let init = client.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": null, "capabilities": capabilities }),
+        );
+        assert!(init["result"]["capabilities"].is_object(), "{init}");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send_raw(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        let body = json!({"jsonrpc": "2.0", "method": method, "params": params});
+        self.send_raw(&body.to_string());
+    }
+
+    fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        self.next_id += 1;
+        let body =
+            json!({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params});
+        self.send_raw(&body.to_string());
+        self.next_id
+    }
+
+    /// The next message the server sends, within the deadline.
+    fn recv(&mut self) -> Value {
+        match self.incoming.recv_timeout(DEADLINE) {
+            Ok(v) => v,
+            Err(RecvTimeoutError::Timeout) => panic!("no message from the server in {DEADLINE:?}"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        }
+    }
+
+    /// Waits for the response with `id` (null for errors without an id).
+    fn response(&mut self, id: Value) -> Value {
+        loop {
+            let v = self.recv();
+            if v.get("method").is_some() {
+                self.notifications.push(v);
+            } else if v["id"] == id {
+                return v;
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        self.response(json!(id))
+    }
+
+    /// Waits for the next `publishDiagnostics` and returns its diagnostics.
+    fn diagnostics(&mut self) -> Vec<Value> {
+        if let Some(i) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == "textDocument/publishDiagnostics")
+        {
+            let n = self.notifications.remove(i);
+            return n["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+        }
+        loop {
+            let v = self.recv();
+            if v["method"] == "textDocument/publishDiagnostics" {
+                assert_eq!(v["params"]["uri"], URI);
+                return v["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+        }
+    }
+
+    fn open(&mut self, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": URI, "languageId": "qc", "version": 1, "text": text}}),
+        );
+        self.diagnostics()
+    }
+
+    /// `shutdown` then `exit`; returns the exit status.
+    fn shutdown(mut self) -> i32 {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r["result"], Value::Null, "{r}");
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("exit", Value::Null);
+        drop(self.stdin);
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code().expect("exited, not killed");
+            }
+            if start.elapsed() > DEADLINE {
+                let _ = self.child.kill();
+                panic!("the server did not exit after `exit`");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn range(l1: u32, c1: u32, l2: u32, c2: u32) -> Value {
+    json!({"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}})
+}
+
+fn position(line: u32, character: u32) -> Value {
+    json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}})
+}
+
+/// `"Zoë 😀"` is 7 UTF-16 code units but 11 bytes: an error after it must
+/// land on the UTF-16 column by default, on the byte column when the
+/// client offers UTF-8.
+const EMOJI_QUERY: &str = "source.subject = \"Zoë 😀\" AND stat = open";
+
+#[test]
+fn diagnostics_at_utf16_positions_after_an_emoji() {
+    let mut c = Client::start(json!({}));
+    let diagnostics = c.open(EMOJI_QUERY);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let d = &diagnostics[0];
+    assert_eq!(d["range"], range(0, 30, 0, 34));
+    assert_eq!(d["code"], "E0101");
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["source"], "qc");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("did you mean `state`?"),
+        "{d}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let mut c = Client::start(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}));
+    let diagnostics = c.open(EMOJI_QUERY);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["range"], range(0, 33, 0, 37));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn multi_line_query_reports_every_problem_with_related_information() {
+    let mut c = Client::start(json!({}));
+    let diagnostics = c.open("state = opne\n  AND stat = 1\n  AND (read = tru");
+    let summary: Vec<(String, Value)> = diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["range"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("E0104".to_owned(), range(0, 8, 0, 12)),
+            ("E0101".to_owned(), range(1, 6, 1, 10)),
+            ("E0103".to_owned(), range(2, 14, 2, 17)),
+            ("E0004".to_owned(), range(2, 17, 2, 17)),
+        ]
+    );
+    let unclosed = &diagnostics[3];
+    assert_eq!(
+        unclosed["relatedInformation"][0]["location"]["range"],
+        range(2, 6, 2, 7)
+    );
+    assert_eq!(unclosed["relatedInformation"][0]["location"]["uri"], URI);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn completion_hover_and_quick_fix() {
+    let mut c = Client::start(json!({}));
+    c.open("state = ");
+    let r = c.request("textDocument/completion", position(0, 8));
+    let labels: Vec<&str> = r["result"]
+        .as_array()
+        .expect("a list of items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["open", "closed", "snoozed"]);
+
+    // Incremental change: replace the whole line with a new query.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2},
+               "contentChanges": [{"range": range(0, 0, 0, 8), "text": "created_at > now-7d AND stat = open"}]}),
+    );
+    let diagnostics = c.diagnostics();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["range"], range(0, 24, 0, 28));
+
+    let r = c.request("textDocument/hover", position(0, 3));
+    let contents = r["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        contents.contains("created_at") && contents.contains("Date"),
+        "{r}"
+    );
+    assert_eq!(r["result"]["range"], range(0, 0, 0, 10));
+
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": range(0, 25, 0, 25),
+               "context": {"diagnostics": diagnostics}}),
+    );
+    let actions = r["result"].as_array().expect("a list of actions");
+    assert_eq!(actions.len(), 1, "{r}");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(
+        actions[0]["edit"]["changes"][URI],
+        json!([{"range": range(0, 24, 0, 28), "newText": "state"}])
+    );
+
+    // Apply the fix as the editor would: the diagnostics clear.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3},
+               "contentChanges": [{"range": range(0, 24, 0, 28), "text": "state"}]}),
+    );
+    assert_eq!(c.diagnostics(), Vec::<Value>::new());
+    // A full-text change works too.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": [{"text": "read = tru"}]}),
+    );
+    let diagnostics = c.diagnostics();
+    assert_eq!(diagnostics[0]["code"], "E0103");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn malformed_messages_are_answered_and_survived() {
+    let mut c = Client::start(json!({}));
+    c.send_raw("this body is not JSON");
+    let r = c.response(Value::Null);
+    assert_eq!(r["error"]["code"], -32700, "{r}");
+
+    c.send_raw(r#"{"jsonrpc":"2.0","id":99,"params":{}}"#);
+    let r = c.response(json!(99));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+
+    let r = c.request("qc/noSuchMethod", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+
+    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": "file:///never-opened.qc"}, "position": {"line": 0, "character": 0}}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("not open"),
+        "{r}"
+    );
+
+    let r = c.request("textDocument/completion", json!({"bogus": true}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+
+    // Notifications that cannot be used are ignored (and logged).
+    c.notify("textDocument/didChange", json!({"nonsense": 1}));
+    c.notify("qc/unknownNotification", json!({}));
+
+    // Still serving.
+    let diagnostics = c.open("stat = open");
+    assert_eq!(diagnostics[0]["code"], "E0101");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_is_status_one() {
+    let mut c = Client::start(json!({}));
+    c.notify("exit", Value::Null);
+    drop(c.stdin);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = c.child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(start.elapsed() < DEADLINE, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+}
+
+#[test]
+fn quick_fix_turns_equals_with_a_list_into_in() {
+    let mut c = Client::start(json!({}));
+    let diagnostics = c.open("tag_ids = [1, 2]");
+    assert_eq!(diagnostics[0]["code"], "E0105");
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": range(0, 0, 0, 16),
+               "context": {"diagnostics": diagnostics}}),
+    );
+    assert_eq!(
+        r["result"][0]["edit"]["changes"][URI],
+        json!([{"range": range(0, 8, 0, 9), "newText": "IN"}]),
+        "{r}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}

@@ -1,0 +1,218 @@
+//! Properties of the recovering parser on any input: it terminates, never
+//! panics, and every range it reports (diagnostics, labels, suggestions,
+//! tree nodes) lies inside the source on character boundaries.
+
+use proptest::prelude::*;
+use qc::Span;
+use qc::syntax::{Expr, ExprKind, ValueKind};
+
+fn check_span(source: &str, span: Span, what: &str) -> Result<(), TestCaseError> {
+    prop_assert!(span.start <= span.end, "{what} {span:?} is reversed");
+    prop_assert!(span.end <= source.len(), "{what} {span:?} is past the end");
+    prop_assert!(
+        source.is_char_boundary(span.start) && source.is_char_boundary(span.end),
+        "{what} {span:?} splits a character"
+    );
+    Ok(())
+}
+
+fn check_tree(source: &str, e: &Expr) -> Result<(), TestCaseError> {
+    check_span(source, e.span, "node")?;
+    match &e.kind {
+        ExprKind::Or(items) | ExprKind::And(items) => {
+            for i in items {
+                prop_assert!(e.span.start <= i.span.start && i.span.end <= e.span.end);
+                check_tree(source, i)?;
+            }
+        }
+        ExprKind::Not(inner) | ExprKind::Paren(inner) => check_tree(source, inner)?,
+        ExprKind::Compare(c) => {
+            check_span(source, c.field.span, "field")?;
+            check_span(source, c.op.span, "operator")?;
+            check_span(source, c.value.span, "value")?;
+            match &c.value.kind {
+                ValueKind::Scalar(s) => check_span(source, s.span, "scalar")?,
+                ValueKind::List(items) => {
+                    for s in items {
+                        check_span(source, s.span, "list item")?;
+                    }
+                }
+                ValueKind::Error => {}
+            }
+        }
+        ExprKind::Error => {}
+    }
+    Ok(())
+}
+
+fn check_all(source: &str) -> Result<(), TestCaseError> {
+    let parsed = qc::parse(source);
+    prop_assert_eq!(parsed.ast.source_len, source.len());
+    check_tree(source, &parsed.ast.root)?;
+    let options = qc::Options {
+        now: Some(1_704_067_200),
+        ..qc::Options::default()
+    };
+    let all = qc::diagnose(source, &options);
+    for d in parsed.diagnostics.iter().chain(&all) {
+        check_span(source, d.range, "diagnostic")?;
+        for l in &d.labels {
+            check_span(source, l.span, "label")?;
+        }
+        if let Some(s) = &d.suggestion {
+            check_span(source, s.span, "suggestion")?;
+        }
+        let index = &parsed.ast.line_index;
+        prop_assert!(d.location.is_some(), "diagnostic without a location: {d}");
+        if let Some(loc) = d.location {
+            prop_assert_eq!(loc.start, index.position(d.range.start));
+            prop_assert_eq!(loc.end, index.position(d.range.end));
+        }
+    }
+    // Strict mode is derived from the lenient parse.
+    prop_assert_eq!(parsed.has_errors(), parsed.clone().into_result().is_err());
+    Ok(())
+}
+
+/// Pieces of qc text, valid and not, to glue into token soup.
+const PIECES: &[&str] = &[
+    "state",
+    "stat",
+    "read",
+    "tag_ids",
+    "created_at",
+    "source.body",
+    "source.subject",
+    "custom_attributes.x",
+    "=",
+    "!=",
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "~",
+    "!~",
+    "^",
+    "$",
+    "IN",
+    "NIN",
+    "NOT",
+    "CONTAINS",
+    "STARTS",
+    "ENDS",
+    "WITH",
+    "AND",
+    "OR",
+    "and",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "open",
+    "opne",
+    "true",
+    "tru",
+    "1",
+    "-9223372036854775808",
+    "now-7d",
+    "2024-13-01",
+    "\"",
+    "'",
+    "\"Zoë 😀\"",
+    "\"a\\qb\"",
+    "\"\\u{110000}\"",
+    "&",
+    "|",
+    "||",
+    "\0",
+    "\u{7}",
+    "é",
+    "😀",
+    "\n",
+    "\r\n",
+    "\t",
+    " ",
+    "",
+];
+
+fn soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            prop::sample::select(PIECES),
+            prop::sample::select(&["", " ", "\n"][..]),
+        ),
+        0..40,
+    )
+    .prop_map(|parts| {
+        parts
+            .into_iter()
+            .map(|(p, sep)| format!("{p}{sep}"))
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_string(source in any::<String>()) {
+        check_all(&source)?;
+    }
+
+    #[test]
+    fn token_soup(source in soup()) {
+        check_all(&source)?;
+    }
+
+    #[test]
+    fn ascii_punctuation(source in "[ -~\n]{0,60}") {
+        check_all(&source)?;
+    }
+}
+
+/// Inputs that once broke a property (here: `NOT CONTAINS` looped forever
+/// once repeated errors at one position stopped counting).
+#[test]
+fn regressions() {
+    for source in [
+        "NOT CONTAINS",
+        "NOT IN",
+        "NOT NOT CONTAINS",
+        "a NOT CONTAINS",
+        "= =",
+    ] {
+        check_all(source)
+            .map_err(|e| e.to_string())
+            .expect("property holds");
+        assert!(qc::parse(source).has_errors(), "{source:?}");
+    }
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    for depth in [200, 10_000, 200_000] {
+        for source in [
+            "(".repeat(depth),
+            format!("{}state = open{}", "(".repeat(depth), ")".repeat(depth)),
+            format!("{}state = open", "NOT ".repeat(depth)),
+            format!("tag_ids IN {}", "[".repeat(depth)),
+        ] {
+            check_all(&source)
+                .map_err(|e| e.to_string())
+                .expect("property holds");
+            assert!(qc::parse(&source).has_errors());
+        }
+    }
+}
+
+#[test]
+fn too_many_errors_stops_with_e0010() {
+    let source = "& ".repeat(1000);
+    let parsed = qc::parse(&source);
+    assert!(parsed.diagnostics.len() <= qc::syntax::MAX_ERRORS + 1);
+    assert_eq!(
+        parsed.diagnostics.last().map(|d| d.code),
+        Some(qc::Code::TooManyErrors)
+    );
+}
