@@ -18,8 +18,8 @@ pub use query::{
 };
 
 use crate::Options;
-use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::{Ast, Comparison, Expr, ExprKind, Op, Scalar, Span, ValueKind};
+use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::syntax::{Ast, Comparison, Expr, ExprKind, MAX_ERRORS, Op, Scalar, Span, ValueKind};
 
 /// The result of checking: the query when there were no errors, and every
 /// diagnostic (errors and warnings) in source order.
@@ -43,10 +43,15 @@ pub fn check(ast: &Ast, options: &Options) -> Checked {
         now,
         diagnostics: Vec::new(),
         complete: true,
+        errors: 0,
     };
     let root = checker.lower(&ast.root, None);
     if let Some(root) = &root {
-        check_limits(root, &mut checker.diagnostics);
+        let mut limits = Vec::new();
+        check_limits(root, &mut limits);
+        for d in limits {
+            checker.push(d);
+        }
     }
     let Checker {
         mut diagnostics,
@@ -72,9 +77,33 @@ struct Checker {
     diagnostics: Vec<Diagnostic>,
     /// False once a part of the tree could not be lowered.
     complete: bool,
+    /// Errors reported so far; reporting stops after [`MAX_ERRORS`].
+    errors: usize,
 }
 
 impl Checker {
+    /// Records a diagnostic, up to [`MAX_ERRORS`] errors; the first error
+    /// over the cap is replaced by a [`Code::TooManyErrors`] diagnostic and
+    /// later ones are dropped, so hostile input cannot grow the list.
+    fn push(&mut self, diagnostic: Diagnostic) {
+        if diagnostic.is_error() {
+            self.errors += 1;
+            if self.errors == MAX_ERRORS + 1 {
+                self.diagnostics
+                    .push(crate::syntax::too_many_errors(diagnostic.range));
+            }
+        }
+        if self.errors <= MAX_ERRORS {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// True once the error cap is reached: checking what remains would
+    /// only produce diagnostics that are dropped.
+    fn gave_up(&self) -> bool {
+        self.errors > MAX_ERRORS
+    }
+
     fn fail<T>(&mut self) -> Option<T> {
         self.complete = false;
         None
@@ -117,23 +146,26 @@ impl Checker {
         span: Span,
         negated: Option<Span>,
     ) -> Option<Node> {
+        if self.gave_up() {
+            return self.fail();
+        }
         let Some(field) = fields::field(&c.field.name) else {
             let mut d = Diagnostic::new(
                 Code::UnknownField,
                 c.field.span,
-                format!("unknown field `{}`", c.field.name),
+                format!("unknown field `{}`", clip(&c.field.name)),
             );
             match suggest::closest(&c.field.name, FIELDS.iter().map(|f| f.name)) {
                 Some(s) => d = d.with_suggestion(c.field.span, s),
                 None => d = d.with_help("run `qc fields` to list the searchable fields"),
             }
-            self.diagnostics.push(d);
+            self.push(d);
             return self.fail();
         };
         let op = c.op.op();
         let op_ok = field.allows(op);
         if !op_ok {
-            self.diagnostics.push(operator_not_allowed(field, c));
+            self.push(operator_not_allowed(field, c));
         }
         let value = self.lower_value(field, c);
         if !op_ok {
@@ -154,7 +186,7 @@ impl Checker {
             Some(not) => match negate(filter, not) {
                 Ok(f) => Some(Node::Filter(f)),
                 Err(d) => {
-                    self.diagnostics.push(*d);
+                    self.push(*d);
                     self.fail()
                 }
             },
@@ -175,7 +207,7 @@ impl Checker {
                     format!("`{}` needs a list of values", c.op.spelling),
                 )
                 .with_suggestion(c.value.span, list);
-                self.diagnostics.push(d);
+                self.push(d);
                 // Still check the value itself.
                 self.scalar(field, s);
                 self.fail()
@@ -197,10 +229,10 @@ impl Checker {
                             .with_help("to exclude every value of a list use `NIN` (or `NOT IN`)"),
                         _ => d.with_help("only `IN` and `NIN` take a list"),
                     };
-                    self.diagnostics.push(d);
+                    self.push(d);
                 }
                 if items.is_empty() {
-                    self.diagnostics.push(
+                    self.push(
                         Diagnostic::new(
                             Code::EmptyList,
                             c.value.span,
@@ -235,7 +267,8 @@ impl Checker {
                     Code::UnknownValue,
                     s.span,
                     format!(
-                        "`{text}` is not a valid value for `{}`; expected one of {}",
+                        "`{}` is not a valid value for `{}`; expected one of {}",
+                        clip(text),
                         field.name,
                         field.values.join(", ")
                     ),
@@ -301,12 +334,12 @@ impl Checker {
                 Err(DateError::Invalid(why)) => Diagnostic::new(
                     Code::InvalidDate,
                     s.span,
-                    format!("invalid date `{text}`: {why}"),
+                    format!("invalid date `{}`: {why}", clip(text)),
                 )
                 .with_help("write unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time such as `2024-01-01T00:00:00Z`, or `now-7d`"),
             },
         };
-        self.diagnostics.push(d);
+        self.push(d);
         self.fail()
     }
 
@@ -319,14 +352,14 @@ impl Checker {
         for s in scalars {
             let mut words = s.text.split_whitespace();
             if let (Some(first), Some(_)) = (words.next(), words.next()) {
-                self.diagnostics.push(
+                self.push(
                     Diagnostic::new(
                         Code::MultiWordBody,
                         s.span,
                         "`source.body` is matched word by word, so a value of several words never matches",
                     )
                     .with_help(format!(
-                        "search for one word, e.g. `source.body = {first}`, and join more words with AND"
+                        "search for one word, e.g. `source.body = {}`, and join more words with AND", clip(first)
                     )),
                 );
             }
@@ -335,12 +368,13 @@ impl Checker {
 }
 
 fn describe_scalar(s: &Scalar) -> String {
+    let text = clip(&s.text);
     let mut out = String::new();
     if s.quoted {
-        let _ = crate::syntax::lexical::write_quoted(&mut out, &s.text);
+        let _ = crate::syntax::lexical::write_quoted(&mut out, &text);
     } else {
         out.push('`');
-        out.push_str(&s.text);
+        out.push_str(&text);
         out.push('`');
     }
     out

@@ -6,13 +6,24 @@
 /// (`count_reopens` finds `statistics.count_reopens`).
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input = input.to_lowercase();
-    let limit = (input.chars().count() / 3).max(1);
+    let len = input.chars().count();
+    let limit = (len / 3).max(1);
+    // The distance is at least the difference in length: skip candidates
+    // that cannot be close, so a megabyte-long word costs O(length), not
+    // O(length × candidate) per candidate.
+    let distance = |other: &str| {
+        if len.abs_diff(other.chars().count()) > limit {
+            usize::MAX
+        } else {
+            strsim::osa_distance(&input, other)
+        }
+    };
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        let whole = strsim::osa_distance(&input, &candidate.to_lowercase());
+        let whole = distance(&candidate.to_lowercase());
         let tail = candidate
             .rsplit_once('.')
-            .map_or(usize::MAX, |(_, t)| strsim::osa_distance(&input, t));
+            .map_or(usize::MAX, |(_, t)| distance(t));
         let d = whole.min(tail);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, candidate));

@@ -84,7 +84,7 @@ codes! {
     /// Parentheses or `NOT`s are nested deeper than the parser allows.
     NestingTooDeep = "E0006", Error, "nesting too deep",
     example: "",
-    explanation: "qc bounds how deeply parentheses and `NOT` may nest (128 levels) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations. (No example is shown: it would be 129 `(` long.)";
+    explanation: "qc bounds how deeply parentheses and `NOT` may nest (128 levels, `MAX_DEPTH`) so that hostile input cannot exhaust the stack. No query the API accepts comes near that depth: remove redundant parentheses and double negations. (No example is shown: it would be 129 `(` long.)";
 
     /// The query is empty or blank.
     EmptyQuery = "E0007", Error, "empty query",
@@ -104,7 +104,7 @@ codes! {
     /// Too many errors: the rest were not reported.
     TooManyErrors = "E0010", Error, "too many errors",
     example: "",
-    explanation: "After 100 syntax errors qc stops reporting more, since the input is most likely not a qc query at all. Fix the first errors and run again. (No example is shown: it takes over 100 errors, e.g. `&` repeated 101 times.)";
+    explanation: "After 100 errors (`MAX_ERRORS`) the parser stops reporting more, and so does the checker, since the input is most likely not a qc query at all. Fix the first errors and run again. (No example is shown: it takes over 100 errors, e.g. `&` repeated 101 times.)";
 
     /// The field is not one the conversation search API accepts.
     UnknownField = "E0101", Error, "unknown field",

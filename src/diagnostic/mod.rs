@@ -176,6 +176,23 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// The most characters of query text quoted in a message or help.
+pub const MAX_QUOTED_CHARS: usize = 64;
+
+/// `text` for quoting in a message: whole when short, else its first
+/// [`MAX_QUOTED_CHARS`] characters and `…`, so that a megabyte-long word
+/// does not make a megabyte-long message.
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => {
+            let mut short = text.get(..end).unwrap_or("").to_owned();
+            short.push('…');
+            std::borrow::Cow::Owned(short)
+        }
+    }
+}
+
 /// True when any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)

@@ -286,7 +286,14 @@ pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (String, Vec<Diag
     let base = offset + 1;
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.char_indices().peekable();
+    let mut next_close = None;
     while let Some((i, c)) = chars.next() {
+        // The parser stops after MAX_ERRORS errors: collecting more would
+        // only let a hostile string grow this list without bound.
+        if diagnostics.len() > super::MAX_ERRORS {
+            out.push_str(inner.get(i..).unwrap_or(""));
+            break;
+        }
         if c != '\\' {
             out.push(c);
             continue;
@@ -307,7 +314,7 @@ pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (String, Vec<Diag
             'n' => out.push('\n'),
             't' => out.push('\t'),
             'u' => {
-                let (decoded, end) = unicode_escape(inner, j + 1);
+                let (decoded, end) = unicode_escape(inner, j + 1, &mut next_close);
                 match decoded {
                     Some(ch) => out.push(ch),
                     None => diagnostics.push(
@@ -342,13 +349,29 @@ pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (String, Vec<Diag
 }
 
 /// Reads `{HEX}` starting at byte `start` of `s`; returns the char (if valid)
-/// and the byte offset just after what was consumed.
-fn unicode_escape(s: &str, start: usize) -> (Option<char>, usize) {
+/// and the byte offset just after what was consumed. `next_close` caches
+/// where the next `}` is (`Some(None)`: there is none).
+fn unicode_escape(
+    s: &str,
+    start: usize,
+    next_close: &mut Option<Option<usize>>,
+) -> (Option<char>, usize) {
     let rest = s.get(start..).unwrap_or("");
     if !rest.starts_with('{') {
         return (None, start);
     }
-    let Some(close) = rest.find('}') else {
+    // The first `}` at or after `start`, remembered between calls so that a
+    // string of unclosed `\u{` is searched once, not once per escape.
+    let found = match *next_close {
+        Some(Some(p)) if p >= start => Some(p),
+        Some(None) => None,
+        _ => {
+            let p = rest.find('}').map(|c| start + c);
+            *next_close = Some(p);
+            p
+        }
+    };
+    let Some(close) = found.map(|p| p - start) else {
         return (None, start + 1);
     };
     let hex = &rest[1..close];

@@ -11,7 +11,7 @@ mod span;
 
 pub use ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Value, ValueKind};
 pub use lexical::{Op, OpSpelling};
-pub use parser::{MAX_DEPTH, MAX_ERRORS};
+pub use parser::{MAX_DEPTH, MAX_ERRORS, too_many_errors};
 pub use span::Span;
 
 use crate::diagnostic::{Diagnostic, has_errors};

@@ -10,7 +10,7 @@ use super::ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Value
 use super::lexer::{Token, TokenKind, tokenize};
 use super::lexical::{OpSpelling, is_keyword, is_reserved, unescape};
 use super::{Parsed, Span};
-use crate::diagnostic::{Code, Diagnostic, LineIndex};
+use crate::diagnostic::{Code, Diagnostic, LineIndex, clip};
 
 /// How deeply parentheses and `NOT`s may nest.
 pub const MAX_DEPTH: usize = 128;
@@ -155,11 +155,7 @@ impl<'s> Parser<'s> {
         }
         if self.errors > MAX_ERRORS {
             self.gave_up = true;
-            self.diagnostics.push(Diagnostic::new(
-                Code::TooManyErrors,
-                diagnostic.range,
-                format!("too many errors; stopped after {MAX_ERRORS}"),
-            ));
+            self.diagnostics.push(too_many_errors(diagnostic.range));
             self.pos = self.tokens.len() - 1;
             return;
         }
@@ -317,7 +313,7 @@ impl<'s> Parser<'s> {
                 Diagnostic::new(
                     Code::NestingTooDeep,
                     at,
-                    format!("parentheses and NOT are nested more than {MAX_DEPTH} deep"),
+                    format!("parentheses and NOT are nested more than {MAX_DEPTH} deep (the limit, MAX_DEPTH)"),
                 )
                 .with_help("remove redundant parentheses and double negations"),
             );
@@ -551,7 +547,7 @@ impl<'s> Parser<'s> {
             }
             _ => {
                 let d = self
-                    .expected(&format!("an operator after `{}`", field.name), t)
+                    .expected(&format!("an operator after `{}`", clip(&field.name)), t)
                     .with_help("operators are = != > >= < <= ~ !~ ^ $ IN NIN NOT IN CONTAINS NOT CONTAINS STARTS WITH ENDS WITH");
                 self.report(d);
                 return None;
@@ -759,7 +755,10 @@ impl<'s> Parser<'s> {
             ),
         )
         .with_suggestion(whole, quoted.clone())
-        .with_help(format!("a value with spaces must be quoted: {quoted}"));
+        .with_help(format!(
+            "a value with spaces must be quoted: {}",
+            clip(&quoted)
+        ));
         self.report(d);
         for _ in 0..n {
             self.bump();
@@ -818,6 +817,16 @@ impl<'s> Parser<'s> {
             None => d,
         }
     }
+}
+
+/// The diagnostic that ends a list of [`MAX_ERRORS`] errors.
+pub fn too_many_errors(at: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::TooManyErrors,
+        at,
+        format!("too many errors; stopped after {MAX_ERRORS} errors (the limit, MAX_ERRORS)"),
+    )
+    .with_help("fix the errors above and run again")
 }
 
 #[cold]
