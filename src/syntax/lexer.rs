@@ -114,19 +114,57 @@ fn token(input: &str) -> IResult<&str, TokenKind> {
 /// Splits `source` into tokens, ending with [`TokenKind::Eof`].
 pub fn tokenize(source: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(source.len() / 4 + 1);
-    let mut rest = source;
-    loop {
-        rest = rest.trim_start_matches(char::is_whitespace);
+    tokens.extend(Lexer::new(source));
+    tokens
+}
+
+/// The tokens of a source, one at a time, ending with one
+/// [`TokenKind::Eof`]: the parser lexes only as far as it reads.
+#[derive(Debug, Clone)]
+pub struct Lexer<'s> {
+    source: &'s str,
+    rest: &'s str,
+    /// The end of the last token returned: where Eof is placed.
+    last_end: usize,
+    done: bool,
+}
+
+impl<'s> Lexer<'s> {
+    /// The length of the whole source in bytes.
+    pub fn source_len(&self) -> usize {
+        self.source.len()
+    }
+
+    /// A lexer at the start of `source`.
+    pub fn new(source: &'s str) -> Self {
+        Self {
+            source,
+            rest: source,
+            last_end: 0,
+            done: false,
+        }
+    }
+}
+
+impl Iterator for Lexer<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        if self.done {
+            return None;
+        }
+        let source = self.source;
+        let rest = self.rest.trim_start_matches(char::is_whitespace);
         let start = source.len() - rest.len();
         if rest.is_empty() {
             // The end of input is reported right after the last token, not
             // after trailing whitespace, so messages point at the query.
-            let end = tokens.last().map_or(0, |t: &Token| t.span.end);
-            tokens.push(Token {
+            self.done = true;
+            self.rest = rest;
+            return Some(Token {
                 kind: TokenKind::Eof,
-                span: Span::empty(end),
+                span: Span::empty(self.last_end),
             });
-            return tokens;
         }
         let (next, kind) = match token(rest) {
             Ok(ok) => ok,
@@ -134,12 +172,12 @@ pub fn tokenize(source: &str) -> Vec<Token> {
             // non-empty input; stop cleanly rather than loop.
             Err(_) => ("", TokenKind::Unknown),
         };
-        // An escape at the very end can step past the input: clamp.
         let end = source.len() - next.len();
-        tokens.push(Token {
+        self.rest = next;
+        self.last_end = end;
+        Some(Token {
             kind,
             span: Span::new(start, end),
-        });
-        rest = next;
+        })
     }
 }

@@ -7,7 +7,10 @@
 //! recursion is bounded by [`MAX_DEPTH`].
 
 use super::ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Value, ValueKind};
-use super::lexer::{Token, TokenKind, tokenize};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use super::lexer::{Lexer, Token, TokenKind};
 use super::lexical::{OpSpelling, is_keyword, is_reserved, unescape};
 use super::{Parsed, Span};
 use crate::diagnostic::{Code, Diagnostic, LineIndex, clip};
@@ -24,8 +27,12 @@ const MAX_QUOTED: usize = 24;
 pub(super) fn parse(source: &str) -> Parsed {
     let mut p = Parser {
         source,
-        tokens: tokenize(source),
-        pos: 0,
+        tokens: Tokens {
+            lexer: Lexer::new(source),
+            ahead: VecDeque::new(),
+            consumed: 0,
+        }
+        .into(),
         diagnostics: Vec::new(),
         errors: 0,
         depth: 0,
@@ -49,10 +56,57 @@ pub(super) fn parse(source: &str) -> Parsed {
     }
 }
 
+/// The tokens not yet consumed: lexed on demand, and forgotten once
+/// consumed, so the parser holds only its lookahead (and stops lexing when
+/// it gives up).
+struct Tokens<'s> {
+    lexer: Lexer<'s>,
+    /// Lexed tokens from the current one on.
+    ahead: VecDeque<Token>,
+    /// How many tokens have been consumed.
+    consumed: usize,
+}
+
+impl Tokens<'_> {
+    /// The token `n` places ahead, or the end of input.
+    fn nth(&mut self, n: usize) -> Token {
+        while self.ahead.len() <= n {
+            match self.lexer.next() {
+                Some(t) => self.ahead.push_back(t),
+                None => break,
+            }
+        }
+        match self.ahead.get(n).or(self.ahead.back()) {
+            Some(&t) => t,
+            // The lexer always ends with Eof, so `ahead` is never empty here.
+            None => Token {
+                kind: TokenKind::Eof,
+                span: Span::empty(self.lexer.source_len()),
+            },
+        }
+    }
+
+    /// Consumes the current token unless it is the end of input.
+    fn advance(&mut self) {
+        if self.nth(0).kind != TokenKind::Eof {
+            self.ahead.pop_front();
+            self.consumed += 1;
+        }
+    }
+
+    /// Skips to the end of input, keeping only the end token: the rest is
+    /// lexed (for the end's position) but not stored.
+    fn finish(&mut self) {
+        let last = self.lexer.by_ref().last().or(self.ahead.back().copied());
+        self.ahead.clear();
+        self.ahead.extend(last);
+        self.consumed += 1;
+    }
+}
+
 struct Parser<'s> {
     source: &'s str,
-    tokens: Vec<Token>,
-    pos: usize,
+    tokens: RefCell<Tokens<'s>>,
     diagnostics: Vec<Diagnostic>,
     errors: usize,
     depth: usize,
@@ -71,15 +125,12 @@ impl<'s> Parser<'s> {
     }
 
     fn nth(&self, n: usize) -> Token {
-        let last = self.tokens.len() - 1; // tokenize always ends with Eof
-        self.tokens[(self.pos + n).min(last)]
+        self.tokens.borrow_mut().nth(n)
     }
 
     fn bump(&mut self) -> Token {
         let t = self.peek();
-        if t.kind != TokenKind::Eof {
-            self.pos += 1;
-        }
+        self.tokens.get_mut().advance();
         t
     }
 
@@ -156,7 +207,7 @@ impl<'s> Parser<'s> {
         if self.errors > MAX_ERRORS {
             self.gave_up = true;
             self.diagnostics.push(too_many_errors(diagnostic.range));
-            self.pos = self.tokens.len() - 1;
+            self.tokens.get_mut().finish();
             return;
         }
         self.diagnostics.push(diagnostic);
@@ -244,12 +295,12 @@ impl<'s> Parser<'s> {
                     .expected("`AND` or `OR` between comparisons", t)
                     .with_help("join comparisons with AND or OR");
                 self.report(d);
-                let before = self.pos;
+                let before = self.tokens.get_mut().consumed;
                 items.push(self.parse_unary());
                 // Progress guard: the loop must consume input on every turn
                 // (repeated errors at one position are not reported twice,
                 // so the error limit alone would not end it).
-                if self.pos == before {
+                if self.tokens.get_mut().consumed == before {
                     self.bump();
                 }
             } else {
