@@ -108,7 +108,15 @@ fn unknown(input: &str) -> IResult<&str, TokenKind> {
 }
 
 fn token(input: &str) -> IResult<&str, TokenKind> {
-    alt((punctuation, symbol, string, word, unknown)).parse(input)
+    // Equivalent to `alt((punctuation, symbol, string, word, unknown))`,
+    // but the first byte picks the parsers that can match, instead of
+    // trying up to twenty in turn for every word.
+    match input.as_bytes().first() {
+        Some(b'(' | b')' | b'[' | b']' | b',') => punctuation(input),
+        Some(b'=' | b'!' | b'<' | b'>' | b'~' | b'^' | b'$') => alt((symbol, unknown)).parse(input),
+        Some(b'"' | b'\'') => string(input),
+        _ => alt((word, unknown)).parse(input),
+    }
 }
 
 /// Splits `source` into tokens, ending with [`TokenKind::Eof`].

@@ -70,6 +70,9 @@ struct Tokens<'s> {
 impl Tokens<'_> {
     /// The token `n` places ahead, or the end of input.
     fn nth(&mut self, n: usize) -> Token {
+        if let Some(&t) = self.ahead.get(n) {
+            return t;
+        }
         while self.ahead.len() <= n {
             match self.lexer.next() {
                 Some(t) => self.ahead.push_back(t),
