@@ -69,10 +69,18 @@ struct Tokens<'s> {
 
 impl Tokens<'_> {
     /// The token `n` places ahead, or the end of input.
+    #[inline]
     fn nth(&mut self, n: usize) -> Token {
-        if let Some(&t) = self.ahead.get(n) {
-            return t;
+        match self.ahead.get(n) {
+            Some(&t) => t,
+            None => self.fill(n),
         }
+    }
+
+    /// Lexes until the token `n` places ahead is buffered (or the input
+    /// ends) and returns it: the slow path of [`Tokens::nth`].
+    #[inline(never)]
+    fn fill(&mut self, n: usize) -> Token {
         while self.ahead.len() <= n {
             match self.lexer.next() {
                 Some(t) => self.ahead.push_back(t),
@@ -127,6 +135,7 @@ impl<'s> Parser<'s> {
         self.nth(0)
     }
 
+    #[inline]
     fn nth(&self, n: usize) -> Token {
         self.tokens.borrow_mut().nth(n)
     }
