@@ -109,16 +109,6 @@ impl Context {
     };
 }
 
-/// Binding strength: OR < AND < NOT < atoms.
-fn precedence(kind: &ExprKind) -> u8 {
-    match kind {
-        ExprKind::Or(_) => 1,
-        ExprKind::And(_) => 2,
-        ExprKind::Not(_) => 3,
-        ExprKind::Paren(_) | ExprKind::Compare(_) | ExprKind::Error => 4,
-    }
-}
-
 /// The expression under any parentheses, and whether to print parentheses
 /// around it.
 fn shape(e: &Expr, cx: Context) -> (bool, &Expr) {
@@ -136,7 +126,7 @@ fn shape(e: &Expr, cx: Context) -> (bool, &Expr) {
             ExprKind::Compare(c) => cx.under_not && field_reads_as_operator(c),
             _ => false,
         };
-    (keep || precedence(&inner.kind) < cx.min, inner)
+    (keep || inner.kind.precedence() < cx.min, inner)
 }
 
 fn field_reads_as_operator(c: &Comparison) -> bool {

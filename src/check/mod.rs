@@ -7,6 +7,7 @@ pub mod fields;
 pub mod limits;
 mod normalise;
 mod query;
+pub mod rules;
 pub mod suggest;
 
 pub use dates::{DateError, parse_date};
@@ -172,9 +173,7 @@ impl Checker {
             return self.fail();
         }
         let value = value?;
-        if field.name == "source.body" && matches!(op, Op::Eq | Op::Ne | Op::In | Op::Nin) {
-            self.warn_multi_word(c);
-        }
+        self.warn_multi_word(field, c);
         let filter = Filter {
             field,
             op,
@@ -259,26 +258,10 @@ impl Checker {
     fn scalar(&mut self, field: &'static FieldDef, s: &Scalar) -> Option<ScalarValue> {
         let text = s.text.as_str();
         let d = match field.ty {
-            FieldType::String if field.is_enumerated() => {
-                if field.values.contains(&text) {
-                    return Some(ScalarValue::String(text.to_owned()));
-                }
-                let d = Diagnostic::new(
-                    Code::UnknownValue,
-                    s.span,
-                    format!(
-                        "`{}` is not a valid value for `{}`; expected one of {}",
-                        clip(text),
-                        field.name,
-                        field.values.join(", ")
-                    ),
-                );
-                match suggest::closest(text, field.values.iter().copied()) {
-                    Some(v) => d.with_suggestion(s.span, v),
-                    None => d,
-                }
-            }
-            FieldType::String => return Some(ScalarValue::String(text.to_owned())),
+            FieldType::String => match rules::unknown_value(field, text, s.span, str::to_owned) {
+                None => return Some(ScalarValue::String(text.to_owned())),
+                Some(d) => d,
+            },
             FieldType::Integer => match text.parse::<i64>() {
                 Ok(n) => return Some(ScalarValue::Integer(n)),
                 Err(_) => {
@@ -343,25 +326,15 @@ impl Checker {
         self.fail()
     }
 
-    fn warn_multi_word(&mut self, c: &Comparison) {
+    fn warn_multi_word(&mut self, field: &FieldDef, c: &Comparison) {
         let scalars: &[Scalar] = match &c.value.kind {
             ValueKind::Scalar(s) => std::slice::from_ref(s),
             ValueKind::List(items) => items,
             ValueKind::Error => &[],
         };
         for s in scalars {
-            let mut words = s.text.split_whitespace();
-            if let (Some(first), Some(_)) = (words.next(), words.next()) {
-                self.push(
-                    Diagnostic::new(
-                        Code::MultiWordBody,
-                        s.span,
-                        "`source.body` is matched word by word, so a value of several words never matches",
-                    )
-                    .with_help(format!(
-                        "search for one word, e.g. `source.body = {}`, and join more words with AND", clip(first)
-                    )),
-                );
+            if let Some(d) = rules::multi_word_body(field, c.op.op(), &s.text, s.span) {
+                self.push(d);
             }
         }
     }
@@ -382,11 +355,7 @@ fn describe_scalar(s: &Scalar) -> String {
 
 fn operator_not_allowed(field: &FieldDef, c: &Comparison) -> Diagnostic {
     let allowed: Vec<&str> = field.operators().iter().map(|o| o.as_str()).collect();
-    let article = if field.ty == FieldType::Integer {
-        "an"
-    } else {
-        "a"
-    };
+    let article = rules::article(field.ty);
     let kind = if field.is_enumerated() {
         format!("{article} {} field with a fixed set of values", field.ty)
     } else {

@@ -7,6 +7,7 @@
 //! `emit(validate(J)) == J` for every valid J in qc's canonical form.
 
 use super::reader::{Json, JsonKind, Member, is_integer};
+use crate::check::rules;
 use crate::check::{
     FIELDS, FieldDef, FieldType, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node,
     Pagination, Query, ScalarValue, check_limits, parse_date, suggest,
@@ -467,40 +468,21 @@ impl Validator {
                 format!(
                     "`{}` is {} {} field, so its value must be {expected}, but this is {found}",
                     field.name,
-                    if field.ty == FieldType::Integer {
-                        "an"
-                    } else {
-                        "a"
-                    },
+                    rules::article(field.ty),
                     field.ty
                 ),
             )
         };
         let d = match (field.ty, &j.kind) {
             (FieldType::String, JsonKind::String(s)) => {
-                if field.is_enumerated() && !field.values.contains(&s.as_str()) {
-                    let d = Diagnostic::new(
-                        Code::UnknownValue,
-                        j.span,
-                        format!(
-                            "`{s}` is not a valid value for `{}`; expected one of {}",
-                            field.name,
-                            field.values.join(", ")
-                        ),
-                    );
-                    match suggest::closest(s, field.values.iter().copied()) {
-                        Some(v) => d
-                            .with_help(format!("did you mean `{v}`?"))
-                            .with_suggestion(j.span, json_string(v)),
-                        None => d,
+                match rules::unknown_value(field, s, j.span, json_string) {
+                    Some(d) => d,
+                    None => {
+                        if let Some(d) = rules::multi_word_body(field, op, s, j.span) {
+                            self.push(d, path);
+                        }
+                        return Some(ScalarValue::String(s.clone()));
                     }
-                } else {
-                    if field.name == "source.body"
-                        && matches!(op, Op::Eq | Op::Ne | Op::In | Op::Nin)
-                    {
-                        self.warn_multi_word(s, j.span, path);
-                    }
-                    return Some(ScalarValue::String(s.clone()));
                 }
             }
             (FieldType::String, JsonKind::Number(n)) => mismatch("a JSON string")
@@ -568,21 +550,6 @@ impl Validator {
         };
         self.push(d, path);
         None
-    }
-
-    fn warn_multi_word(&mut self, s: &str, span: Span, path: &str) {
-        let mut words = s.split_whitespace();
-        if let (Some(first), Some(_)) = (words.next(), words.next()) {
-            let d = Diagnostic::new(
-                Code::MultiWordBody,
-                span,
-                "`source.body` is matched word by word, so a value of several words never matches",
-            )
-            .with_help(format!(
-                "search for one word, e.g. \"{first}\", and join more words with AND"
-            ));
-            self.push(d, path);
-        }
     }
 
     fn pagination(&mut self, j: &Json, path: &str) -> Option<Pagination> {

@@ -120,6 +120,19 @@ pub struct Scalar {
     pub span: Span,
 }
 
+impl ExprKind {
+    /// Binding strength: OR (1) < AND (2) < NOT (3) < atoms (4). A child
+    /// that binds less tightly than its context needs parentheses.
+    pub fn precedence(&self) -> u8 {
+        match self {
+            ExprKind::Or(_) => 1,
+            ExprKind::And(_) => 2,
+            ExprKind::Not(_) => 3,
+            ExprKind::Paren(_) | ExprKind::Compare(_) | ExprKind::Error => 4,
+        }
+    }
+}
+
 impl Expr {
     /// A new node.
     pub fn new(kind: ExprKind, span: Span) -> Self {

@@ -10,18 +10,8 @@ use std::fmt;
 use super::ast::{Comparison, Expr, ExprKind, Scalar, Value, ValueKind};
 use super::lexical::write_value;
 
-/// Binding strength: OR < AND < NOT < atoms.
-fn precedence(kind: &ExprKind) -> u8 {
-    match kind {
-        ExprKind::Or(_) => 1,
-        ExprKind::And(_) => 2,
-        ExprKind::Not(_) => 3,
-        ExprKind::Paren(_) | ExprKind::Compare(_) | ExprKind::Error => 4,
-    }
-}
-
 fn write_expr(f: &mut fmt::Formatter<'_>, e: &Expr, min: u8) -> fmt::Result {
-    let prec = precedence(&e.kind);
+    let prec = e.kind.precedence();
     if prec < min {
         f.write_str("(")?;
         write_expr(f, e, 0)?;
