@@ -26,7 +26,7 @@
 //! - `eval.rs`: evaluating a query against a conversation offline
 //! - `diagnostic/`: the shared [`Diagnostic`] type, codes, positions, rendering
 //! - `json/`: JSON search requests to checked queries ([`json::validate`])
-//! - `decompile/`: checked queries back to text ([`decompile::decompile`])
+//! - `decompile.rs`: checked queries back to text ([`decompile::decompile`])
 //! - `ide/`: completion and hover; `lsp/`: the language server (feature `lsp`)
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -118,7 +118,7 @@ impl Compiled {
 pub fn compile(source: &str, options: &Options) -> Result<Compiled, Error> {
     if source.len() > options.max_input_bytes {
         return Err(Error::Invalid(vec![input_too_large(
-            source.len(),
+            Some(source.len()),
             options.max_input_bytes,
         )]));
     }
@@ -145,12 +145,14 @@ pub fn diagnose(source: &str, options: &Options) -> Vec<Diagnostic> {
     }
 }
 
-/// The diagnostic for an input over the size limit.
-pub fn input_too_large(len: usize, limit: usize) -> Diagnostic {
+/// The diagnostic for an input over the size limit of `limit` bytes; `len`
+/// is its length when known (a stream is read only up to the limit).
+pub fn input_too_large(len: Option<usize>, limit: usize) -> Diagnostic {
+    let size = len.map_or_else(|| "more than that".to_owned(), |n| format!("{n} bytes"));
     let mut d = Diagnostic::new(
         Code::InputTooLarge,
         Span::empty(0),
-        format!("the input is {len} bytes, more than the limit of {limit} bytes"),
+        format!("the input is over the limit of {limit} bytes ({size})"),
     )
     .with_help("raise the limit with --max-input-bytes if the query is genuine");
     d.locate(&LineIndex::new(""));

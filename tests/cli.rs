@@ -398,3 +398,21 @@ fn compile_subcommand_is_the_default() {
         .success()
         .stdout(OPEN);
 }
+
+/// Quotes do not change what a value means: the field's type does.
+#[test]
+fn quoted_values_take_the_field_type() {
+    let out = qc()
+        .arg(r#"statistics.count_reopens > "5" AND read = "true""#)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        json(&out),
+        serde_json::json!({"query":{"operator":"AND","value":[
+            {"field":"statistics.count_reopens","operator":">","value":5},
+            {"field":"read","operator":"=","value":true}]}})
+    );
+}

@@ -93,3 +93,15 @@ fn every_example_compiles() {
         }
     }
 }
+
+/// The playground's highlighter splits words where the lexer does.
+#[test]
+fn playground_word_breakers_match_the_lexer() {
+    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/web/src/language.js"))
+        .expect("web/src/language.js is readable");
+    let expected = format!(
+        "const WORD_BREAKERS = {};",
+        serde_json::to_string(qc::syntax::lexical::WORD_BREAKERS).expect("a string serialises")
+    );
+    assert!(js.contains(&expected), "language.js lacks {expected}");
+}

@@ -18,21 +18,32 @@ pub enum DateError {
     Invalid(String),
 }
 
+/// True when `seconds` is a unix time jiff can represent (years -9999 to
+/// 9999): what a caller-supplied "now" must be.
+pub fn is_valid_timestamp(seconds: i64) -> bool {
+    Timestamp::from_second(seconds).is_ok()
+}
+
+/// True for unix seconds as text: digits, optionally after a `-`.
+pub fn is_unix_seconds(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Reads `text` as a date, `now` being `now` in unix seconds.
 pub fn parse_date(text: &str, now: i64) -> Result<i64, DateError> {
     let lower = text.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("now") {
-        return relative(rest, now);
+        if rest.is_empty() || rest.starts_with(['+', '-']) {
+            return relative(rest, now);
+        }
+        return Err(DateError::NotADate);
     }
     let starts_digit = text.starts_with(|c: char| c.is_ascii_digit());
     if !starts_digit && !text.starts_with('-') {
         return Err(DateError::NotADate);
     }
-    if text.bytes().all(|b| b.is_ascii_digit())
-        || (text.starts_with('-')
-            && text.len() > 1
-            && text[1..].bytes().all(|b| b.is_ascii_digit()))
-    {
+    if is_unix_seconds(text) {
         return text
             .parse::<i64>()
             .map_err(|_| DateError::Invalid("unix seconds out of range".to_owned()));
@@ -134,6 +145,7 @@ mod tests {
     #[test]
     fn rejected_forms() {
         assert_eq!(parse_date("foobar", NOW), Err(DateError::NotADate));
+        assert_eq!(parse_date("nowhere", NOW), Err(DateError::NotADate));
         assert!(matches!(
             parse_date("2024-13-01", NOW),
             Err(DateError::Invalid(_))

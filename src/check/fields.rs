@@ -44,18 +44,32 @@ impl std::fmt::Display for FieldType {
 }
 
 /// One row of the field table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+///
+/// Serialises as `{"name", "type", "operators", "values", "doc"}`, the form
+/// `qc fields --format json` and the playground show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldDef {
     /// The dotted name the API uses.
     pub name: &'static str,
     /// Its type.
-    #[serde(rename = "type")]
     pub ty: FieldType,
     /// The only values it accepts; empty when any value of the type goes.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub values: &'static [&'static str],
     /// What the field holds, from the reference.
     pub doc: &'static str,
+}
+
+impl Serialize for FieldDef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("FieldDef", 5)?;
+        st.serialize_field("name", self.name)?;
+        st.serialize_field("type", self.ty.name())?;
+        st.serialize_field("operators", self.operators())?;
+        st.serialize_field("values", self.values)?;
+        st.serialize_field("doc", self.doc)?;
+        st.end()
+    }
 }
 
 const STRING_OPS: &[Op] = &[

@@ -10,7 +10,7 @@ mod query;
 pub mod rules;
 pub mod suggest;
 
-pub use dates::{DateError, parse_date};
+pub use dates::{DateError, is_unix_seconds, is_valid_timestamp, parse_date};
 pub use fields::{FIELDS, FieldDef, FieldType, field};
 pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};
 pub use query::{
@@ -166,7 +166,11 @@ impl Checker {
         let op = c.op.op();
         let op_ok = field.allows(op);
         if !op_ok {
-            self.push(operator_not_allowed(field, c));
+            self.push(rules::operator_not_allowed(
+                field,
+                c.op.spelling.as_str(),
+                c.op.span,
+            ));
         }
         let value = self.lower_value(field, c);
         if !op_ok {
@@ -351,25 +355,6 @@ fn describe_scalar(s: &Scalar) -> String {
         out.push('`');
     }
     out
-}
-
-fn operator_not_allowed(field: &FieldDef, c: &Comparison) -> Diagnostic {
-    let allowed: Vec<&str> = field.operators().iter().map(|o| o.as_str()).collect();
-    let article = rules::article(field.ty);
-    let kind = if field.is_enumerated() {
-        format!("{article} {} field with a fixed set of values", field.ty)
-    } else {
-        format!("{article} {} field", field.ty)
-    };
-    Diagnostic::new(
-        Code::OperatorNotAllowed,
-        c.op.span,
-        format!(
-            "operator `{}` cannot be used with `{}`, {kind}",
-            c.op.spelling, field.name
-        ),
-    )
-    .with_help(format!("`{}` accepts {}", field.name, allowed.join(" ")))
 }
 
 /// The filter that matches exactly what `filter` does not.

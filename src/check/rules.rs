@@ -11,6 +11,27 @@ pub fn article(ty: FieldType) -> &'static str {
     if ty == FieldType::Integer { "an" } else { "a" }
 }
 
+/// The error for an operator the field's type does not take; `spelled` is
+/// the operator as written, `span` where.
+pub fn operator_not_allowed(field: &FieldDef, spelled: &str, span: Span) -> Diagnostic {
+    let allowed: Vec<&str> = field.operators().iter().map(|o| o.as_str()).collect();
+    let article = article(field.ty);
+    let kind = if field.is_enumerated() {
+        format!("{article} {} field with a fixed set of values", field.ty)
+    } else {
+        format!("{article} {} field", field.ty)
+    };
+    Diagnostic::new(
+        Code::OperatorNotAllowed,
+        span,
+        format!(
+            "operator `{spelled}` cannot be used with `{}`, {kind}",
+            field.name
+        ),
+    )
+    .with_help(format!("`{}` accepts {}", field.name, allowed.join(" ")))
+}
+
 /// The error for a value an enumerated field does not allow, or `None` when
 /// the field allows it. The suggestion, when a close value exists, is that
 /// value written by `spell` (bare or quoted, as the input language needs).

@@ -41,16 +41,61 @@ pub const MAX_EXCERPT_BYTES: usize = 4096;
 /// On very long lines only a window around the range is shown, so that a
 /// megabyte-long query gives a readable message, not a megabyte of output.
 pub fn render(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) -> String {
-    match window(diagnostic, source) {
-        Some((excerpt, shifted)) => render_full(&shifted, &excerpt, options),
-        None => render_full(diagnostic, source, options),
+    Renderer::new(source, options).render(diagnostic)
+}
+
+/// Renders every diagnostic, one after another, indexing the source once.
+pub fn render_all(diagnostics: &[Diagnostic], source: &str, options: &RenderOptions) -> String {
+    let renderer = Renderer::new(source, options);
+    diagnostics.iter().map(|d| renderer.render(d)).collect()
+}
+
+/// Renders diagnostics of one source; the source's line index is built on
+/// first use and shared by every diagnostic that shows the whole source.
+struct Renderer<'a> {
+    text: &'a str,
+    source: std::cell::OnceCell<Source<&'a str>>,
+    options: &'a RenderOptions,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(text: &'a str, options: &'a RenderOptions) -> Self {
+        Self {
+            text,
+            source: std::cell::OnceCell::new(),
+            options,
+        }
     }
+
+    fn render(&self, diagnostic: &Diagnostic) -> String {
+        let whole = || self.source.get_or_init(|| Source::from(self.text));
+        match window(diagnostic, self.text) {
+            Window::Whole => render_full(diagnostic, self.text, whole(), self.options),
+            Window::WithoutLongLabels(trimmed) => {
+                render_full(&trimmed, self.text, whole(), self.options)
+            }
+            Window::Excerpt(excerpt, shifted) => {
+                let source = Source::from(excerpt.as_str());
+                render_full(&shifted, &excerpt, &source, self.options)
+            }
+        }
+    }
+}
+
+/// How much of the source a diagnostic is drawn against.
+enum Window {
+    /// All of it.
+    Whole,
+    /// All of it, without the labels that sit on long lines.
+    WithoutLongLabels(Diagnostic),
+    /// A shortened copy around the diagnostic, which is moved into it.
+    Excerpt(String, Diagnostic),
 }
 
 /// For a diagnostic on a long line: a shortened source (earlier lines kept
 /// as empty lines so line numbers stay right) and the diagnostic moved into it.
 /// Labels on other long lines are dropped, so no long line is printed whole.
-fn window(diagnostic: &Diagnostic, source: &str) -> Option<(String, Diagnostic)> {
+fn window(diagnostic: &Diagnostic, source: &str) -> Window {
     let start = floor(source, diagnostic.range.start.min(source.len()));
     let (line_start, line_end) = line_bounds(source, start);
     let on_long_line = |offset: usize| {
@@ -59,11 +104,11 @@ fn window(diagnostic: &Diagnostic, source: &str) -> Option<(String, Diagnostic)>
     };
     if line_end - line_start <= LONG_LINE {
         if !diagnostic.labels.iter().any(|l| on_long_line(l.span.start)) {
-            return None;
+            return Window::Whole;
         }
         let mut kept = diagnostic.clone();
         kept.labels.retain(|l| !on_long_line(l.span.start));
-        return Some((source.to_owned(), kept));
+        return Window::WithoutLongLabels(kept);
     }
     let from = floor(source, start.saturating_sub(CONTEXT).max(line_start));
     let end = diagnostic.range.end.clamp(start, line_end);
@@ -102,7 +147,7 @@ fn window(diagnostic: &Diagnostic, source: &str) -> Option<(String, Diagnostic)>
         Some(h) => format!("{h}\nnote: long line shortened{at}"),
         None => format!("note: long line shortened{at}"),
     });
-    Some((excerpt, shifted))
+    Window::Excerpt(excerpt, shifted)
 }
 
 /// The start and end (excluding the newline) of the line holding `offset`.
@@ -121,7 +166,12 @@ fn floor(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn render_full(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) -> String {
+fn render_full(
+    diagnostic: &Diagnostic,
+    source: &str,
+    cache: &Source<&str>,
+    options: &RenderOptions,
+) -> String {
     let name = options.source_name.as_str();
     let spans = std::iter::once(diagnostic.range).chain(diagnostic.labels.iter().map(|l| l.span));
     let excerpt = spans
@@ -167,22 +217,12 @@ fn render_full(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) -
         report.set_help(help);
     }
     let mut out = Vec::new();
-    let written = report
-        .finish()
-        .write((name, Source::from(source)), &mut out);
+    let written = report.finish().write((name, cache), &mut out);
     match written {
         Ok(()) => String::from_utf8_lossy(&out).into_owned(),
         // The renderer only fails on I/O; fall back to the one-line form.
         Err(_) => format!("{diagnostic}\n"),
     }
-}
-
-/// Renders every diagnostic, one after another.
-pub fn render_all(diagnostics: &[Diagnostic], source: &str, options: &RenderOptions) -> String {
-    diagnostics
-        .iter()
-        .map(|d| render(d, source, options))
-        .collect()
 }
 
 fn label_text(diagnostic: &Diagnostic) -> String {

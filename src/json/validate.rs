@@ -10,7 +10,7 @@ use super::reader::{Json, JsonKind, Member, is_integer};
 use crate::check::rules;
 use crate::check::{
     FIELDS, FieldDef, FieldType, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node,
-    Pagination, Query, ScalarValue, check_limits, parse_date, suggest,
+    Pagination, Query, ScalarValue, check_limits, is_unix_seconds, parse_date, suggest,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::{Op, Span};
@@ -152,14 +152,14 @@ impl Validator {
             .iter()
             .any(|m| REQUEST_KEYS.contains(&m.key.as_str()));
         if !is_request {
-            return self.node(root, "", 1).map(|root| self.finish(root, None));
+            return self.node(root, "").map(|root| self.finish(root, None));
         }
         let found = self.keys(members, root.span, "", REQUEST_KEYS, &["query"], "request");
         let (query, pagination) = match found.as_slice() {
             [q, p] => (*q, *p),
             _ => (None, None),
         };
-        let node = query.and_then(|q| self.node(q, "query", 1));
+        let node = query.and_then(|q| self.node(q, "query"));
         let pagination = match pagination {
             Some(p) => self.pagination(p, "pagination").map(Some),
             None => Some(None),
@@ -186,8 +186,8 @@ impl Validator {
         Query { root, pagination }
     }
 
-    /// A filter or group at `path`, `depth` counting from the top-level node.
-    fn node(&mut self, j: &Json, path: &str, depth: usize) -> Option<Node> {
+    /// A filter or group at `path`.
+    fn node(&mut self, j: &Json, path: &str) -> Option<Node> {
         let JsonKind::Object(members) = &j.kind else {
             self.wrong_type(j, path, "a filter or group object");
             return None;
@@ -199,11 +199,11 @@ impl Validator {
         if is_filter {
             self.filter(j, members, path)
         } else {
-            self.group(j, members, path, depth)
+            self.group(j, members, path)
         }
     }
 
-    fn group(&mut self, j: &Json, members: &[Member], path: &str, depth: usize) -> Option<Node> {
+    fn group(&mut self, j: &Json, members: &[Member], path: &str) -> Option<Node> {
         let found = self.keys(members, j.span, path, GROUP_KEYS, GROUP_KEYS, "group");
         let (op, value) = match found.as_slice() {
             [o, v] => (*o, *v),
@@ -236,7 +236,7 @@ impl Validator {
         let mut nodes = Vec::new();
         let mut complete = true;
         for (i, item) in items.into_iter().flatten().enumerate() {
-            match self.node(item, &index(&value_path, i), depth + 1) {
+            match self.node(item, &index(&value_path, i)) {
                 Some(n) => nodes.push(n),
                 None => complete = false,
             }
@@ -294,7 +294,10 @@ impl Validator {
         if let (Some(field), Some((op, op_span))) = (field, op)
             && !field.allows(op)
         {
-            self.push(operator_not_allowed(field, op, op_span), &op_path);
+            self.push(
+                rules::operator_not_allowed(field, op.as_str(), op_span),
+                &op_path,
+            );
             ok = false;
         }
         let value = match (field, value) {
@@ -621,11 +624,6 @@ impl Validator {
 }
 
 /// True for `-?[0-9]+`: unix seconds written as a string.
-fn is_unix_seconds(s: &str) -> bool {
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// A scalar as compact JSON text, for suggestions.
 fn json_text(j: &Json) -> Option<String> {
     match &j.kind {
@@ -643,22 +641,4 @@ fn list(keys: &[&str]) -> String {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => quoted.concat(),
     }
-}
-
-fn operator_not_allowed(field: &FieldDef, op: Op, span: Span) -> Diagnostic {
-    let allowed: Vec<&str> = field.operators().iter().map(|o| o.as_str()).collect();
-    let kind = if field.is_enumerated() {
-        format!("{} field with a fixed set of values", field.ty)
-    } else {
-        format!("{} field", field.ty)
-    };
-    Diagnostic::new(
-        Code::OperatorNotAllowed,
-        span,
-        format!(
-            "operator `{op}` cannot be used with `{}`, a {kind}",
-            field.name
-        ),
-    )
-    .with_help(format!("`{}` accepts {}", field.name, allowed.join(" ")))
 }

@@ -10,7 +10,14 @@ const OPERATOR_KEYWORDS = new Set(["starts", "ends"]);
 const SYMBOLS = /^(?:!=|!~|>=|<=|=|>|<|~|\^|\$)/;
 const DATE = /^(?:\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?|now(?:[+-]\d+[smhdw])?)(?![\w.@-])/i;
 const NUMBER = /^-?\d+(?![\w.@:-])/;
-const WORD = /^[\p{L}\p{N}_.@+\-:]+/u;
+// The characters that end a bare word besides whitespace and control
+// characters: qc::syntax::lexical::WORD_BREAKERS (tests/grammar.rs keeps the
+// two equal).
+const WORD_BREAKERS = "()[],\"'=!<>~^$&|";
+const WORD = new RegExp(
+  "^[^\\s\\p{Cc}" + WORD_BREAKERS.replace(/[\\\]\[^]/g, "\\$&") + "]+",
+  "u",
+);
 
 function readString(stream, quote) {
   let escaped = false;

@@ -75,18 +75,8 @@ pub fn read(origin: &Origin, max_bytes: usize) -> Result<Input, String> {
         }
     };
     if bytes.len() > max_bytes {
-        let shown = if matches!(origin, Origin::Arg(_)) {
-            bytes.len().to_string()
-        } else {
-            format!("more than {max_bytes}")
-        };
-        let mut d = Diagnostic::new(
-            Code::InputTooLarge,
-            Span::empty(0),
-            format!("the input is {shown} bytes, over the limit of {max_bytes} bytes"),
-        )
-        .with_help("raise the limit with --max-input-bytes if the query is genuine");
-        d.locate(&LineIndex::new(""));
+        let len = matches!(origin, Origin::Arg(_)).then_some(bytes.len());
+        let d = qc::input_too_large(len, max_bytes);
         return Ok(Input::Rejected(d, String::new()));
     }
     match String::from_utf8(bytes) {

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use qc::check::{FIELDS, Pagination};
+use qc::check::{FIELDS, MAX_PER_PAGE, Pagination};
 use qc::{Code, Options};
 
 use input::{Input, Origin};
@@ -95,7 +95,7 @@ struct CompileArgs {
     #[command(flatten)]
     source: SourceArgs,
     /// Add pagination: results per page (1 to 150).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=150))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PER_PAGE)))]
     per_page: Option<u32>,
     /// Add pagination: continue after this cursor (per_page defaults to 20).
     #[arg(long, value_name = "CURSOR")]
@@ -233,19 +233,7 @@ fn check(args: CheckArgs) -> ExitCode {
 fn fields(format: Format) -> ExitCode {
     match format {
         Format::Json => {
-            let rows: Vec<serde_json::Value> = FIELDS
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "name": f.name,
-                        "type": f.ty.name(),
-                        "operators": f.operators().iter().map(|o| o.as_str()).collect::<Vec<_>>(),
-                        "values": f.values,
-                        "doc": f.doc,
-                    })
-                })
-                .collect();
-            println!("{}", serde_json::Value::Array(rows));
+            println!("{}", serde_json::to_string(FIELDS).unwrap_or_default());
         }
         Format::Human => {
             let width = FIELDS.iter().map(|f| f.name.len()).max().unwrap_or(0);
