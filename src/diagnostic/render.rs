@@ -213,6 +213,15 @@ fn render_full(
         report
             .add_label(Label::new((name, clamp(label.span.range()))).with_message(&label.message));
     }
+    // A fix for another part of the text (`=` -> `IN` for a list) is shown
+    // where it applies.
+    if let Some(s) = diagnostic
+        .suggestion
+        .as_ref()
+        .filter(|s| s.span != diagnostic.range)
+    {
+        report.add_label(Label::new((name, clamp(s.span.range()))).with_message(&s.message));
+    }
     if let Some(help) = &diagnostic.help {
         report.set_help(help);
     }
@@ -227,8 +236,8 @@ fn render_full(
 
 fn label_text(diagnostic: &Diagnostic) -> String {
     match &diagnostic.suggestion {
-        Some(s) => s.message.clone(),
-        None => diagnostic.code.title().to_owned(),
+        Some(s) if s.span == diagnostic.range => s.message.clone(),
+        _ => diagnostic.code.title().to_owned(),
     }
 }
 
