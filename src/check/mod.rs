@@ -134,11 +134,14 @@ impl Checker {
         negated: Option<Span>,
     ) -> Option<Node> {
         let op = if negated.is_some() { op.flip() } else { op };
-        let members: Vec<Node> = items
-            .iter()
-            .filter_map(|item| self.lower(item, negated))
-            .collect();
-        Node::group(op, members, span)
+        // `Node::group`, building the merged member list in one vector.
+        let mut members = Vec::with_capacity(items.len());
+        for item in items {
+            if let Some(node) = self.lower(item, negated) {
+                Node::push_flat(&mut members, op, node);
+            }
+        }
+        Node::from_flat(op, members, span)
     }
 
     fn lower_comparison(

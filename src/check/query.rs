@@ -190,13 +190,25 @@ impl Node {
     /// same operator are merged into it, a single member stands alone, and
     /// no members give `None`.
     pub fn group(op: GroupOp, members: impl IntoIterator<Item = Node>, span: Span) -> Option<Node> {
-        let mut flat = Vec::new();
+        let members = members.into_iter();
+        let mut flat = Vec::with_capacity(members.size_hint().0);
         for member in members {
-            match member {
-                Node::Group(g) if g.op == op => flat.extend(g.members),
-                other => flat.push(other),
-            }
+            Node::push_flat(&mut flat, op, member);
         }
+        Node::from_flat(op, flat, span)
+    }
+
+    /// Adds `member` to the members of an `op` group, merging it in when it
+    /// is itself an `op` group.
+    pub(crate) fn push_flat(flat: &mut Vec<Node>, op: GroupOp, member: Node) {
+        match member {
+            Node::Group(g) if g.op == op => flat.extend(g.members),
+            other => flat.push(other),
+        }
+    }
+
+    /// [`Node::group`] of members already merged by [`Node::push_flat`].
+    pub(crate) fn from_flat(op: GroupOp, mut flat: Vec<Node>, span: Span) -> Option<Node> {
         match flat.len() {
             0 => None,
             1 => flat.pop(),

@@ -3,8 +3,12 @@
 //! Output is deterministic: keys in the order `query`, `pagination` and
 //! `field`, `operator`, `value`; a single filter is emitted bare, groups as
 //! `{"operator": "AND"|"OR", "value": [...]}`.
+//!
+//! Compact text is written directly (see [`emit_string`]); the indented
+//! form and [`emit`] go through the types' `Serialize` implementations,
+//! and a test checks that both give the same JSON.
 
-use crate::check::Query;
+use crate::check::{Filter, FilterValue, Node, Query, ScalarValue};
 
 /// The request body as a JSON value.
 pub fn emit(query: &Query) -> serde_json::Value {
@@ -14,10 +18,138 @@ pub fn emit(query: &Query) -> serde_json::Value {
 
 /// The request body as text: compact, or indented when `pretty`.
 pub fn emit_string(query: &Query, pretty: bool) -> String {
-    let result = if pretty {
-        serde_json::to_string_pretty(query)
-    } else {
-        serde_json::to_string(query)
+    if !pretty {
+        return compact(query);
+    }
+    serde_json::to_string_pretty(query).unwrap_or_else(|_| emit(query).to_string())
+}
+
+/// Bytes of compact JSON per filter, roughly: the output buffer is sized
+/// once instead of growing by doubling.
+const BYTES_PER_FILTER: usize = 64;
+
+/// Compact JSON text, byte for byte what `serde_json::to_string(query)`
+/// gives, written without serde: keys, field names and operators are
+/// constants that need no escaping (a test checks the field table and the
+/// operators), so only values go through serde_json's string escaping.
+fn compact(query: &Query) -> String {
+    let mut filters = 0;
+    query.root.for_each_filter(&mut |_| filters += 1);
+    let mut out = Vec::with_capacity(filters * BYTES_PER_FILTER + 32);
+    out.extend_from_slice(b"{\"query\":");
+    write_node(&mut out, &query.root);
+    if let Some(p) = &query.pagination {
+        out.extend_from_slice(b",\"pagination\":");
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, p);
+    }
+    out.push(b'}');
+    // Every piece written is UTF-8; the fallback is never taken.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn write_node(out: &mut Vec<u8>, node: &Node) {
+    match node {
+        Node::Filter(f) => write_filter(out, f),
+        Node::Group(g) => {
+            out.extend_from_slice(b"{\"operator\":\"");
+            out.extend_from_slice(g.op.as_str().as_bytes());
+            out.extend_from_slice(b"\",\"value\":[");
+            for (i, member) in g.members.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_node(out, member);
+            }
+            out.extend_from_slice(b"]}");
+        }
+    }
+}
+
+fn write_filter(out: &mut Vec<u8>, f: &Filter) {
+    out.extend_from_slice(b"{\"field\":\"");
+    out.extend_from_slice(f.field.name.as_bytes());
+    out.extend_from_slice(b"\",\"operator\":\"");
+    out.extend_from_slice(f.op.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"value\":");
+    match &f.value {
+        FilterValue::One(v) => write_scalar(out, v),
+        FilterValue::List(items) => {
+            out.push(b'[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_scalar(out, v);
+            }
+            out.push(b']');
+        }
+    }
+    out.push(b'}');
+}
+
+fn write_scalar(out: &mut Vec<u8>, v: &ScalarValue) {
+    // Writing into a Vec cannot fail.
+    let _ = match v {
+        ScalarValue::String(s) => serde_json::to_writer(&mut *out, s),
+        ScalarValue::Integer(n) => serde_json::to_writer(&mut *out, n),
+        ScalarValue::Boolean(b) => serde_json::to_writer(&mut *out, b),
+        ScalarValue::Date(n) => {
+            // Unix seconds as a string, as `ScalarValue`'s `Serialize` does.
+            out.push(b'"');
+            let r = serde_json::to_writer(&mut *out, n);
+            out.push(b'"');
+            r
+        }
     };
-    result.unwrap_or_else(|_| emit(query).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::FIELDS;
+    use crate::syntax::Op;
+
+    /// The compact writer copies these without escaping.
+    #[test]
+    fn field_names_and_operators_need_no_escaping() {
+        let names = FIELDS.iter().map(|f| f.name);
+        let ops = Op::ALL.iter().map(|o| o.as_str());
+        for s in names.chain(ops).chain(["AND", "OR"]) {
+            assert_eq!(serde_json::to_string(s).unwrap(), format!("\"{s}\""));
+        }
+    }
+
+    /// The compact writer gives what serde_json gives for the same query.
+    #[test]
+    fn compact_text_matches_serde() {
+        let options = crate::Options {
+            now: Some(1_700_000_000),
+            pagination: Some(crate::check::Pagination {
+                per_page: 5,
+                starting_after: Some("a\"b".to_owned()),
+            }),
+            ..crate::Options::default()
+        };
+        for source in [
+            "state = open",
+            r#"state = open AND (priority = priority OR tag_ids IN [1, "x\"\\y\n"]) AND NOT read = true"#,
+            "created_at > 2024-01-01 AND statistics.count_reopens < -3 AND source.subject ~ \"\u{e9}\u{1}\"",
+            "NOT (state IN [open, closed] AND updated_at < now-7d) OR contact_ids NIN [a, b]",
+        ] {
+            let compiled = crate::compile(source, &options).expect(source);
+            assert_eq!(
+                super::compact(&compiled.query),
+                serde_json::to_string(&compiled.query).unwrap(),
+                "{source}"
+            );
+            let no_page = crate::check::Query {
+                pagination: None,
+                ..compiled.query
+            };
+            assert_eq!(
+                super::compact(&no_page),
+                serde_json::to_string(&no_page).unwrap()
+            );
+        }
+    }
 }

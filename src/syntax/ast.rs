@@ -1,5 +1,7 @@
 //! The syntax tree: what was written, with a byte span on every node.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::Span;
@@ -58,8 +60,11 @@ pub struct Comparison {
 /// A field name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Field {
-    /// The dotted name, e.g. `source.author.email`.
-    pub name: String,
+    /// The dotted name as written, e.g. `source.author.email`. The parser
+    /// borrows it from the field table ([`crate::check::FIELDS`]) when it
+    /// names a known field, so the usual case allocates nothing; other
+    /// names are owned.
+    pub name: Cow<'static, str>,
     /// Where it is.
     pub span: Span,
 }

@@ -11,7 +11,7 @@ use nom::combinator::{map, value};
 use nom::{IResult, Parser};
 
 use super::Span;
-use super::lexical::{SymbolOp, is_word_char};
+use super::lexical::{Keyword, SymbolOp, is_ascii_word_byte, is_word_char};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,9 @@ pub struct Token {
     pub kind: TokenKind,
     /// Where it is.
     pub span: Span,
+    /// The keyword a [`TokenKind::Word`] spells, if any (letter case
+    /// ignored); `None` for every other kind.
+    pub keyword: Option<Keyword>,
 }
 
 fn symbol(input: &str) -> IResult<&str, TokenKind> {
@@ -100,7 +103,21 @@ fn string(input: &str) -> IResult<&str, TokenKind> {
 }
 
 fn word(input: &str) -> IResult<&str, TokenKind> {
-    value(TokenKind::Word, take_while1(is_word_char)).parse(input)
+    // `take_while1(is_word_char)`, but ASCII bytes are classified from the
+    // table without decoding characters; only non-ASCII text takes the
+    // character-by-character path.
+    let ascii = input
+        .bytes()
+        .position(|b| !b.is_ascii() || !is_ascii_word_byte(b))
+        .unwrap_or(input.len());
+    match input.as_bytes().get(ascii) {
+        Some(b) if !b.is_ascii() => {
+            let (rest, _) = take_while1(is_word_char).parse(input)?;
+            Ok((rest, TokenKind::Word))
+        }
+        _ if ascii == 0 => value(TokenKind::Word, take_while1(is_word_char)).parse(input),
+        _ => Ok((input.get(ascii..).unwrap_or(""), TokenKind::Word)),
+    }
 }
 
 fn unknown(input: &str) -> IResult<&str, TokenKind> {
@@ -162,7 +179,17 @@ impl Iterator for Lexer<'_> {
             return None;
         }
         let source = self.source;
-        let rest = self.rest.trim_start_matches(char::is_whitespace);
+        // ASCII blanks first (the usual case), then any Unicode whitespace.
+        let blanks = self
+            .rest
+            .bytes()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(self.rest.len());
+        let rest = self
+            .rest
+            .get(blanks..)
+            .unwrap_or("")
+            .trim_start_matches(char::is_whitespace);
         let start = source.len() - rest.len();
         if rest.is_empty() {
             // The end of input is reported right after the last token, not
@@ -172,6 +199,7 @@ impl Iterator for Lexer<'_> {
             return Some(Token {
                 kind: TokenKind::Eof,
                 span: Span::empty(self.last_end),
+                keyword: None,
             });
         }
         let (next, kind) = match token(rest) {
@@ -181,11 +209,16 @@ impl Iterator for Lexer<'_> {
             Err(_) => ("", TokenKind::Unknown),
         };
         let end = source.len() - next.len();
+        let keyword = match kind {
+            TokenKind::Word => Keyword::of(rest.get(..end - start).unwrap_or("")),
+            _ => None,
+        };
         self.rest = next;
         self.last_end = end;
         Some(Token {
             kind,
             span: Span::new(start, end),
+            keyword,
         })
     }
 }

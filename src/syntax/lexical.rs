@@ -15,6 +15,57 @@ pub const KEYWORDS: &[&str] = &[
     "AND", "OR", "NOT", "IN", "NIN", "CONTAINS", "STARTS", "ENDS", "WITH",
 ];
 
+/// A keyword, recognised once by the lexer (see [`Keyword::of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    /// `AND`
+    And,
+    /// `OR`
+    Or,
+    /// `NOT`
+    Not,
+    /// `IN`
+    In,
+    /// `NIN`
+    Nin,
+    /// `CONTAINS`
+    Contains,
+    /// `STARTS`
+    Starts,
+    /// `ENDS`
+    Ends,
+    /// `WITH`
+    With,
+}
+
+impl Keyword {
+    /// The keyword `word` spells in any letter case, if any: the same
+    /// answer as [`is_keyword`] against each of [`KEYWORDS`].
+    pub fn of(word: &str) -> Option<Keyword> {
+        let candidates: &[(&str, Keyword)] = match word.len() {
+            2 => &[("OR", Keyword::Or), ("IN", Keyword::In)],
+            3 => &[
+                ("AND", Keyword::And),
+                ("NOT", Keyword::Not),
+                ("NIN", Keyword::Nin),
+            ],
+            4 => &[("ENDS", Keyword::Ends), ("WITH", Keyword::With)],
+            6 => &[("STARTS", Keyword::Starts)],
+            8 => &[("CONTAINS", Keyword::Contains)],
+            _ => return None,
+        };
+        candidates
+            .iter()
+            .find(|(k, _)| is_keyword(word, k))
+            .map(|&(_, kw)| kw)
+    }
+
+    /// True for `AND`, `OR` and `NOT`: the [`RESERVED`] words.
+    pub const fn is_reserved(self) -> bool {
+        matches!(self, Keyword::And | Keyword::Or | Keyword::Not)
+    }
+}
+
 /// Characters that end a bare word besides whitespace and control characters.
 pub const WORD_BREAKERS: &str = "()[],\"'=!<>~^$&|";
 
@@ -25,6 +76,12 @@ pub fn is_word_char(c: char) -> bool {
         return ASCII_WORD[c as usize];
     }
     !c.is_whitespace() && !c.is_control() && !WORD_BREAKERS.contains(c)
+}
+
+/// [`is_word_char`] for an ASCII byte (false for any other byte).
+#[inline]
+pub fn is_ascii_word_byte(b: u8) -> bool {
+    ASCII_WORD.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 /// [`is_word_char`] for each ASCII character, computed at compile time.
@@ -311,6 +368,10 @@ pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (String, Vec<Diag
         raw.len()
     };
     let inner = raw.get(1..inner_end).unwrap_or("");
+    if !inner.contains('\\') {
+        // No escapes: the text is the value (the usual case).
+        return (inner.to_owned(), diagnostics);
+    }
     let base = offset + 1;
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.char_indices().peekable();

@@ -7,11 +7,12 @@
 //! recursion is bounded by [`MAX_DEPTH`].
 
 use super::ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Value, ValueKind};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use super::lexer::{Lexer, Token, TokenKind};
-use super::lexical::{OpSpelling, is_keyword, is_reserved, unescape};
+use super::lexical::{Keyword, OpSpelling, unescape};
 use super::{Parsed, Span};
 use crate::diagnostic::{Code, Diagnostic, LineIndex, clip};
 
@@ -93,6 +94,7 @@ impl Tokens<'_> {
             None => Token {
                 kind: TokenKind::Eof,
                 span: Span::empty(self.lexer.source_len()),
+                keyword: None,
             },
         }
     }
@@ -154,28 +156,24 @@ impl<'s> Parser<'s> {
         self.peek().kind == TokenKind::Eof
     }
 
-    fn at_keyword(&self, keyword: &str) -> bool {
+    fn at_keyword(&self, keyword: Keyword) -> bool {
         self.nth_is_keyword(0, keyword)
     }
 
-    fn nth_is_keyword(&self, n: usize, keyword: &str) -> bool {
-        let t = self.nth(n);
-        t.kind == TokenKind::Word && is_keyword(self.text(t), keyword)
+    fn nth_is_keyword(&self, n: usize, keyword: Keyword) -> bool {
+        self.nth(n).keyword == Some(keyword)
     }
 
     /// A word that is not `AND`/`OR`/`NOT`.
     fn is_plain_word(&self, t: Token) -> bool {
-        t.kind == TokenKind::Word && !is_reserved(self.text(t))
+        t.kind == TokenKind::Word && !is_reserved(t)
     }
 
     /// Can this token begin an operand of AND/OR?
     fn starts_term(&self, t: Token) -> bool {
         match t.kind {
             TokenKind::LParen | TokenKind::Str { .. } => true,
-            TokenKind::Word => {
-                let w = self.text(t);
-                !is_keyword(w, "AND") && !is_keyword(w, "OR")
-            }
+            TokenKind::Word => !matches!(t.keyword, Some(Keyword::And | Keyword::Or)),
             _ => false,
         }
     }
@@ -260,7 +258,7 @@ impl<'s> Parser<'s> {
             };
             self.report(d);
             // `a) AND b`: the joiner after the stray token is fine.
-            if self.at_keyword("AND") || self.at_keyword("OR") {
+            if self.at_keyword(Keyword::And) || self.at_keyword(Keyword::Or) {
                 self.bump();
             }
             if self.starts_term(self.peek()) {
@@ -277,11 +275,11 @@ impl<'s> Parser<'s> {
 
     fn parse_or(&mut self) -> Expr {
         let first = self.parse_and();
-        if !self.at_keyword("OR") {
+        if !self.at_keyword(Keyword::Or) {
             return first;
         }
         let mut items = vec![first];
-        while self.at_keyword("OR") {
+        while self.at_keyword(Keyword::Or) {
             self.bump();
             items.push(self.parse_and());
         }
@@ -292,7 +290,7 @@ impl<'s> Parser<'s> {
         let mut items = vec![self.parse_unary()];
         loop {
             let t = self.peek();
-            if self.at_keyword("AND") {
+            if self.at_keyword(Keyword::And) {
                 self.bump();
                 items.push(self.parse_unary());
             } else if t.kind == TokenKind::Unknown {
@@ -334,18 +332,18 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_unary(&mut self) -> Expr {
-        if !self.at_keyword("NOT")
-            || self.nth_is_keyword(1, "IN")
-            || self.nth_is_keyword(1, "CONTAINS")
+        if !self.at_keyword(Keyword::Not)
+            || self.nth_is_keyword(1, Keyword::In)
+            || self.nth_is_keyword(1, Keyword::Contains)
         {
             return self.parse_primary();
         }
         let mut nots = Vec::new();
-        while self.at_keyword("NOT") {
+        while self.at_keyword(Keyword::Not) {
             nots.push(self.bump().span);
             if self.depth + nots.len() > MAX_DEPTH {
                 self.too_deep(nots[nots.len() - 1]);
-                while self.at_keyword("NOT") {
+                while self.at_keyword(Keyword::Not) {
                     self.bump();
                 }
                 let first = nots[0];
@@ -365,8 +363,8 @@ impl<'s> Parser<'s> {
 
     /// At `NOT IN` or `NOT CONTAINS` (an operator, not a negation).
     fn at_negated_operator(&self) -> bool {
-        self.at_keyword("NOT")
-            && (self.nth_is_keyword(1, "IN") || self.nth_is_keyword(1, "CONTAINS"))
+        self.at_keyword(Keyword::Not)
+            && (self.nth_is_keyword(1, Keyword::In) || self.nth_is_keyword(1, Keyword::Contains))
     }
 
     fn too_deep(&mut self, at: Span) {
@@ -387,7 +385,7 @@ impl<'s> Parser<'s> {
         let t = self.peek();
         match t.kind {
             TokenKind::LParen => self.parse_paren(),
-            TokenKind::Word if !is_reserved(self.text(t)) => self.parse_comparison(),
+            TokenKind::Word if !is_reserved(t) => self.parse_comparison(),
             TokenKind::Unknown => {
                 // Report each stray character once (the caller would
                 // otherwise report it again), then parse what follows.
@@ -545,8 +543,8 @@ impl<'s> Parser<'s> {
         loop {
             let t = self.peek();
             let sync = matches!(t.kind, TokenKind::Eof | TokenKind::RParen)
-                || self.at_keyword("AND")
-                || self.at_keyword("OR");
+                || self.at_keyword(Keyword::And)
+                || self.at_keyword(Keyword::Or);
             if sync {
                 return end;
             }
@@ -557,8 +555,14 @@ impl<'s> Parser<'s> {
     fn parse_comparison(&mut self) -> Expr {
         let name_token = self.bump();
         let name = match name_token.kind {
-            TokenKind::Str { terminated } => self.string_value(name_token, terminated),
-            _ => self.text(name_token).to_owned(),
+            TokenKind::Str { terminated } => Cow::Owned(self.string_value(name_token, terminated)),
+            _ => {
+                let text = self.text(name_token);
+                match crate::check::field(text) {
+                    Some(def) => Cow::Borrowed(def.name),
+                    None => Cow::Owned(text.to_owned()),
+                }
+            }
         };
         let field = Field {
             name,
@@ -580,22 +584,24 @@ impl<'s> Parser<'s> {
         let word = |p: &Self, k| p.at_keyword(k);
         let (spelling, len) = match t.kind {
             TokenKind::Symbol(s) => (OpSpelling::Symbol(s), 1),
-            TokenKind::Word if word(self, "IN") => (OpSpelling::In, 1),
-            TokenKind::Word if word(self, "NIN") => (OpSpelling::Nin, 1),
-            TokenKind::Word if word(self, "CONTAINS") => (OpSpelling::Contains, 1),
-            TokenKind::Word if word(self, "NOT") && self.nth_is_keyword(1, "IN") => {
+            TokenKind::Word if word(self, Keyword::In) => (OpSpelling::In, 1),
+            TokenKind::Word if word(self, Keyword::Nin) => (OpSpelling::Nin, 1),
+            TokenKind::Word if word(self, Keyword::Contains) => (OpSpelling::Contains, 1),
+            TokenKind::Word if word(self, Keyword::Not) && self.nth_is_keyword(1, Keyword::In) => {
                 (OpSpelling::NotIn, 2)
             }
-            TokenKind::Word if word(self, "NOT") && self.nth_is_keyword(1, "CONTAINS") => {
+            TokenKind::Word
+                if word(self, Keyword::Not) && self.nth_is_keyword(1, Keyword::Contains) =>
+            {
                 (OpSpelling::NotContains, 2)
             }
-            TokenKind::Word if word(self, "STARTS") || word(self, "ENDS") => {
-                let spelling = if word(self, "STARTS") {
+            TokenKind::Word if word(self, Keyword::Starts) || word(self, Keyword::Ends) => {
+                let spelling = if word(self, Keyword::Starts) {
                     OpSpelling::StartsWith
                 } else {
                     OpSpelling::EndsWith
                 };
-                if !self.nth_is_keyword(1, "WITH") {
+                if !self.nth_is_keyword(1, Keyword::With) {
                     let after = self.nth(1);
                     let d = self
                         .expected(
@@ -688,16 +694,16 @@ impl<'s> Parser<'s> {
             };
         }
         let mut d = self.expected(&format!("a value after `{}`", op.spelling), t);
-        if t.kind == TokenKind::Word && is_reserved(self.text(t)) {
+        if t.kind == TokenKind::Word && is_reserved(t) {
             d = d.with_help(format!(
                 "to search for the word itself, quote it: \"{}\"",
                 self.text(t)
             ));
         }
         self.report(d);
-        if self.at_keyword("NOT")
-            && !self.nth_is_keyword(1, "IN")
-            && !self.nth_is_keyword(1, "CONTAINS")
+        if self.at_keyword(Keyword::Not)
+            && !self.nth_is_keyword(1, Keyword::In)
+            && !self.nth_is_keyword(1, Keyword::Contains)
         {
             // `subject = NOT AND ...`: the keyword was meant as the value;
             // consume it rather than read it as the start of a negation.
@@ -789,12 +795,17 @@ impl<'s> Parser<'s> {
         let starts_comparison = |p: &Self, n: usize| {
             let next = p.nth(n + 1);
             matches!(next.kind, TokenKind::Symbol(_))
-                || (next.kind == TokenKind::Word && {
-                    let w = p.text(next);
-                    ["IN", "NIN", "NOT", "CONTAINS", "STARTS", "ENDS"]
-                        .iter()
-                        .any(|k| is_keyword(w, k))
-                })
+                || matches!(
+                    next.keyword,
+                    Some(
+                        Keyword::In
+                            | Keyword::Nin
+                            | Keyword::Not
+                            | Keyword::Contains
+                            | Keyword::Starts
+                            | Keyword::Ends
+                    )
+                )
         };
         let mut n = 0;
         while self.is_scalar_start(self.nth(n)) && !starts_comparison(self, n) {
@@ -880,6 +891,11 @@ impl<'s> Parser<'s> {
             None => d,
         }
     }
+}
+
+/// True for a word spelling `AND`, `OR` or `NOT`.
+fn is_reserved(t: Token) -> bool {
+    t.keyword.is_some_and(Keyword::is_reserved)
 }
 
 /// The diagnostic that ends a list of [`MAX_ERRORS`] errors.
