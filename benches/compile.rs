@@ -14,37 +14,15 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use qc::Options;
 
-/// The design card's query.
-const DESIGN_CARD: &str = "state = open AND (priority = priority OR tag_ids IN [1, 2])";
+mod cases;
 
-/// Ten comparisons over dates, integers and strings, a NOT and two groups.
-const MEDIUM: &str = r#"created_at > 2024-01-01 AND updated_at < now-7d AND state IN [open, snoozed] AND NOT (source.author.email ~ "@example.com" OR source.subject ~ "Re:") AND (statistics.count_reopens > 2 OR priority = priority OR statistics.count_assignments < 5) AND read = false AND source.body ~ refund"#;
+use cases::{DESIGN_CARD, MEDIUM, largest, repeat_to};
 
 fn options() -> Options {
     Options {
         now: Some(1_700_000_000),
         ..Options::default()
     }
-}
-
-/// The largest query the API allows: an AND of 15 groups, each an OR of 15
-/// comparisons (225 filters), mixing strings, integers, dates and lists.
-fn largest() -> String {
-    let groups: Vec<String> = (0..15)
-        .map(|g| {
-            let items: Vec<String> = (0..15)
-                .map(|i| match i % 5 {
-                    0 => format!("source.subject ~ \"topic {g}-{i}\""),
-                    1 => format!("statistics.count_reopens > {}", g * 15 + i),
-                    2 => format!("created_at > 2024-{:02}-{:02}", g % 12 + 1, i + 1),
-                    3 => format!("tag_ids IN [{g}, {i}, {}]", g * i),
-                    _ => format!("source.author.email $ \"@example{g}.com\""),
-                })
-                .collect();
-            format!("({})", items.join(" OR "))
-        })
-        .collect();
-    groups.join(" AND ")
 }
 
 fn case(c: &mut Criterion, name: &str, source: &str) {
@@ -89,12 +67,6 @@ fn cases(c: &mut Criterion) {
 }
 
 /// `unit` repeated to `size` bytes, cut at a character boundary.
-fn repeat_to(unit: &str, size: usize) -> String {
-    let mut s = unit.repeat(size / unit.len() + 1);
-    s.truncate(size);
-    s
-}
-
 fn sweep(c: &mut Criterion) {
     let options = Options {
         max_input_bytes: usize::MAX,

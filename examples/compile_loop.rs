@@ -6,26 +6,10 @@
 
 use std::hint::black_box;
 
-const DESIGN_CARD: &str = "state = open AND (priority = priority OR tag_ids IN [1, 2])";
-const MEDIUM: &str = r#"created_at > 2024-01-01 AND updated_at < now-7d AND state IN [open, snoozed] AND NOT (source.author.email ~ "@example.com" OR source.subject ~ "Re:") AND (statistics.count_reopens > 2 OR priority = priority OR statistics.count_assignments < 5) AND read = false AND source.body ~ refund"#;
+#[path = "../benches/cases/mod.rs"]
+mod cases;
 
-fn largest() -> String {
-    let groups: Vec<String> = (0..15)
-        .map(|g| {
-            let items: Vec<String> = (0..15)
-                .map(|i| match i % 5 {
-                    0 => format!("source.subject ~ \"topic {g}-{i}\""),
-                    1 => format!("statistics.count_reopens > {}", g * 15 + i),
-                    2 => format!("created_at > 2024-{:02}-{:02}", g % 12 + 1, i + 1),
-                    3 => format!("tag_ids IN [{g}, {i}, {}]", g * i),
-                    _ => format!("source.author.email $ \"@example{g}.com\""),
-                })
-                .collect();
-            format!("({})", items.join(" OR "))
-        })
-        .collect();
-    groups.join(" AND ")
-}
+use cases::{DESIGN_CARD, MEDIUM, largest, repeat_to};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -34,11 +18,7 @@ fn main() {
     let source = match case.as_str() {
         "design_card" => DESIGN_CARD.to_owned(),
         "medium" => MEDIUM.to_owned(),
-        "and" => {
-            let mut s = format!("{MEDIUM} AND ").repeat(1_000_000 / (MEDIUM.len() + 5) + 1);
-            s.truncate(1_000_000);
-            s
-        }
+        "and" => repeat_to(&format!("{MEDIUM} AND "), 1_000_000),
         _ => largest(),
     };
     let options = qc::Options {
