@@ -119,9 +119,7 @@ fn options(opts: &CompileOptions) -> Result<Options, String> {
         // `as` saturates; out-of-range values are then refused by the check.
         Some(n) if n.is_finite() && is_valid_timestamp(n.trunc() as i64) => Some(n.trunc() as i64),
         Some(_) => {
-            return Err(
-                "`now` must be unix seconds between the years -9999 and 9999".to_owned(),
-            );
+            return Err("`now` must be unix seconds between the years -9999 and 9999".to_owned());
         }
         None => None,
     };
@@ -404,8 +402,14 @@ mod tests {
         let rows = f.as_array().expect("an array");
         let state = rows.iter().find(|r| r["name"] == "state").expect("state");
         assert_eq!(state["type"], "String");
-        assert_eq!(state["values"], serde_json::json!(["open", "closed", "snoozed"]));
-        assert_eq!(state["operators"], serde_json::json!(["=", "!=", "IN", "NIN"]));
+        assert_eq!(
+            state["values"],
+            serde_json::json!(["open", "closed", "snoozed"])
+        );
+        assert_eq!(
+            state["operators"],
+            serde_json::json!(["=", "!=", "IN", "NIN"])
+        );
         assert_eq!(rows.len(), FIELDS.len());
     }
 
