@@ -10,12 +10,12 @@
 //!
 //! - [`parse`] turns text into a syntax tree with a byte span on every node,
 //!   recovering from errors so that every problem is reported at once;
-//! - [`check`] types the tree against the API's field table, removes `NOT`
+//! - [`check()`] types the tree against the API's field table, removes `NOT`
 //!   and normalises groups, and enforces the API's limits;
-//! - [`emit`] (and [`emit_string`]) produce the JSON;
+//! - [`emit()`] (and [`emit_string`]) produce the JSON;
 //! - [`compile`] does all three;
-//! - [`format`] prints a query canonically, breaking long ones (`qc fmt`);
-//! - [`eval`] runs a checked query on a conversation object (`qc filter`).
+//! - [`mod@format`] prints a query canonically, breaking long ones (`qc fmt`);
+//! - [`eval()`] runs a checked query on a conversation object (`qc filter`).
 //!
 //! # Source layout
 //!
@@ -57,7 +57,7 @@ use diagnostic::LineIndex;
 /// The largest input [`compile`] accepts by default: 1 MiB.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 1 << 20;
 
-/// Settings for [`check`] and [`compile`].
+/// Settings for [`check()`] and [`compile`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// "Now" for relative dates (`now-7d`), in unix seconds; the system
