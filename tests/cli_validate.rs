@@ -1,6 +1,8 @@
 //! `qc validate` and `qc decompile` on the real binary: stdin and files,
 //! exit codes, stdout and stderr.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -199,16 +201,7 @@ fn decompile_invalid_json_gets_validate_diagnostics() {
 
 #[test]
 fn decompile_warns_when_merged_groups_exceed_the_limit() {
-    let filters = |field: &str| -> Vec<String> {
-        (0..10)
-            .map(|i| format!(r#"{{"field":"{field}","operator":"=","value":"{i}"}}"#))
-            .collect()
-    };
-    let json = format!(
-        r#"{{"query":{{"operator":"AND","value":[{},{{"operator":"AND","value":[{}]}}]}}}}"#,
-        filters("id").join(","),
-        filters("tag_ids").join(",")
-    );
+    let json = common::request_that_merges_past_the_limit();
     qc().arg("decompile")
         .write_stdin(json)
         .assert()

@@ -2,6 +2,8 @@
 //! `compile(decompile(J)) == J` after normalisation, on examples and on
 //! random queries (proptest).
 
+mod common;
+
 use proptest::prelude::*;
 use qc::check::{FIELDS, FieldType, Filter, FilterValue, Group, GroupOp, Node, Query, ScalarValue};
 use qc::decompile::{DateStyle, decompile};
@@ -72,16 +74,7 @@ fn decompiled_examples() {
 /// compiler: the text is still written, and the compiler says why.
 #[test]
 fn merging_groups_can_exceed_the_limit() {
-    let filters = |field: &str| -> Vec<String> {
-        (0..10)
-            .map(|i| format!(r#"{{"field":"{field}","operator":"=","value":"{i}"}}"#))
-            .collect()
-    };
-    let json = format!(
-        r#"{{"query":{{"operator":"AND","value":[{},{{"operator":"AND","value":[{}]}}]}}}}"#,
-        filters("id").join(","),
-        filters("tag_ids").join(",")
-    );
+    let json = common::request_that_merges_past_the_limit();
     let query = valid(&json);
     let text = decompile(&query, DateStyle::Rfc3339);
     assert_eq!(text.matches(" AND ").count(), 19);

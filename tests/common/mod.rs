@@ -252,3 +252,19 @@ pub fn options() -> Options {
         ..Options::default()
     }
 }
+
+/// A request the API accepts (an AND of 10 `id` filters and a nested AND of
+/// 10 `tag_ids` filters) whose groups merge, in text, into one group of 20:
+/// more than the compiler allows.
+pub fn request_that_merges_past_the_limit() -> String {
+    let filters = |field: &str| -> Vec<String> {
+        (0..10)
+            .map(|i| format!(r#"{{"field":"{field}","operator":"=","value":"{i}"}}"#))
+            .collect()
+    };
+    format!(
+        r#"{{"query":{{"operator":"AND","value":[{},{{"operator":"AND","value":[{}]}}]}}}}"#,
+        filters("id").join(","),
+        filters("tag_ids").join(",")
+    )
+}
