@@ -52,7 +52,7 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use crate::check::{FieldDef, FieldType, Filter, FilterValue, GroupOp, Node, Query, ScalarValue};
-use crate::syntax::Op;
+use crate::op::Op;
 
 /// True when `conversation` matches `query`.
 ///
@@ -258,8 +258,8 @@ fn test(op: Op, a: &Atom<'_>, value: &FilterValue) -> bool {
     };
     match op {
         Op::Eq | Op::Ne | Op::In | Op::Nin => one(&|v| compare(a, v) == Ordering::Equal),
-        Op::Gt => one(&|v| compare(a, v) != Ordering::Less),
-        Op::Lt => one(&|v| compare(a, v) != Ordering::Greater),
+        Op::Gt | Op::Ge => one(&|v| compare(a, v) != Ordering::Less),
+        Op::Lt | Op::Le => one(&|v| compare(a, v) != Ordering::Greater),
         Op::Contains | Op::NotContains => one(&|v| atom_text(a).contains(scalar_text(v).as_ref())),
         Op::StartsWith => one(&|v| atom_text(a).starts_with(scalar_text(v).as_ref())),
         Op::EndsWith => one(&|v| atom_text(a).ends_with(scalar_text(v).as_ref())),

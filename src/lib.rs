@@ -42,14 +42,18 @@ pub mod ide;
 pub mod json;
 #[cfg(feature = "lsp")]
 pub mod lsp;
+pub mod op;
 pub mod syntax;
+pub mod target;
 
 pub use check::{Checked, Query, check};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use emit::{emit, emit_string};
 pub use error::Error;
 pub use eval::eval;
+pub use op::Op;
 pub use syntax::{Ast, Parsed, Span, parse};
+pub use target::Target;
 
 use check::Pagination;
 use diagnostic::LineIndex;

@@ -5,9 +5,9 @@
 mod common;
 
 use proptest::prelude::*;
+use qc::Op;
 use qc::check::{FIELDS, FieldType, Filter, FilterValue, Group, GroupOp, Node, Query, ScalarValue};
 use qc::decompile::{DateStyle, decompile};
-use qc::syntax::Op;
 use qc::{Options, Span};
 
 fn options() -> Options {

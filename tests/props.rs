@@ -14,10 +14,11 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Value as Json, json};
 
+use qc::Op;
 use qc::check::{FIELDS, FieldDef, FieldType, MAX_GROUP_MEMBERS, MAX_NESTING};
 use qc::diagnostic::{RenderOptions, render_all};
+use qc::syntax::OpSpelling;
 use qc::syntax::lexical::{KEYWORDS, write_quoted};
-use qc::syntax::{Op, OpSpelling};
 use qc::{Diagnostic, Options};
 
 /// 2024-06-01T00:00:00Z.
@@ -516,7 +517,7 @@ fn negated_leaf(l: &Leaf) -> Option<Leaf> {
         // bounds are inclusive.
         Op::Gt => (Op::Lt, shifted(-1)?),
         Op::Lt => (Op::Gt, shifted(1)?),
-        Op::StartsWith | Op::EndsWith => return None,
+        Op::StartsWith | Op::EndsWith | Op::Ge | Op::Le => return None,
     };
     Some(Leaf {
         field: l.field,

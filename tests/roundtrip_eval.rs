@@ -18,10 +18,10 @@ use std::cell::Cell;
 use common::{Choices, DATES, INTEGERS, TEXTS, options, query};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
+use qc::Op;
 use qc::check::{FIELDS, FieldDef, FieldType, Node, Query};
 use qc::decompile::{DateStyle, decompile};
 use qc::format::format_source;
-use qc::syntax::Op;
 use serde_json::{Map, Value, json};
 
 // ---- random conversations ----

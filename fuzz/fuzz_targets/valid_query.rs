@@ -7,7 +7,8 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use qc::check::{FIELDS, FieldDef, FieldType, MAX_GROUP_MEMBERS, MAX_NESTING};
 use qc::syntax::lexical::write_value;
-use qc::syntax::{Op, OpSpelling};
+use qc::Op;
+use qc::syntax::OpSpelling;
 use serde_json::Value as Json;
 
 /// One comparison: a field, one of its operators, fitting values.

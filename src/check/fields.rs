@@ -101,6 +101,11 @@ impl FieldDef {
 
     /// True when the field accepts `op`.
     pub fn allows(&self, op: Op) -> bool {
+        let op = match op {
+            Op::Ge => Op::Gt,
+            Op::Le => Op::Lt,
+            op => op,
+        };
         self.operators().contains(&op)
     }
 

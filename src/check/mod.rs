@@ -20,7 +20,8 @@ pub use query::{
 
 use crate::Options;
 use crate::diagnostic::{Code, Diagnostic, clip};
-use crate::syntax::{Ast, Comparison, Expr, ExprKind, MAX_ERRORS, Op, Scalar, Span, ValueKind};
+use crate::op::Op;
+use crate::syntax::{Ast, Comparison, Expr, ExprKind, MAX_ERRORS, Scalar, Span, ValueKind};
 
 /// The result of checking: the query when there were no errors, and every
 /// diagnostic (errors and warnings) in source order.
@@ -166,7 +167,12 @@ impl Checker {
             self.push(d);
             return self.fail();
         };
-        let op = c.op.op();
+        // Conversations document `>`/`<` as inclusive.
+        let op = match c.op.op() {
+            Op::Ge => Op::Gt,
+            Op::Le => Op::Lt,
+            op => op,
+        };
         let op_ok = field.allows(op);
         if !op_ok {
             self.push(rules::operator_not_allowed(
@@ -373,7 +379,7 @@ pub fn negate(filter: Filter, not: Span) -> Result<Filter, Box<Diagnostic>> {
         Op::Nin => Op::In,
         Op::Contains => Op::NotContains,
         Op::NotContains => Op::Contains,
-        Op::Gt | Op::Lt => return negate_bound(filter, not),
+        Op::Gt | Op::Lt | Op::Ge | Op::Le => return negate_bound(filter, not),
         Op::StartsWith | Op::EndsWith => {
             let what = if filter.op == Op::StartsWith {
                 "starts with"
@@ -399,7 +405,7 @@ pub fn negate(filter: Filter, not: Span) -> Result<Filter, Box<Diagnostic>> {
 }
 
 fn negate_bound(filter: Filter, not: Span) -> Result<Filter, Box<Diagnostic>> {
-    let (op, step) = if filter.op == Op::Gt {
+    let (op, step) = if matches!(filter.op, Op::Gt | Op::Ge) {
         (Op::Lt, -1)
     } else {
         (Op::Gt, 1)

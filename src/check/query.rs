@@ -4,7 +4,8 @@ use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
 use super::fields::FieldDef;
-use crate::syntax::{Op, Span};
+use crate::op::Op;
+use crate::syntax::Span;
 
 /// Results per page when only a cursor is given (the API's default).
 pub const DEFAULT_PER_PAGE: u32 = 20;

@@ -4,7 +4,8 @@
 use super::fields::{FieldDef, FieldType};
 use super::suggest;
 use crate::diagnostic::{Code, Diagnostic, clip};
-use crate::syntax::{Op, Span};
+use crate::op::Op;
+use crate::syntax::Span;
 
 /// `a` or `an` before a field type's name.
 pub fn article(ty: FieldType) -> &'static str {

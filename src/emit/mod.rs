@@ -107,7 +107,7 @@ fn write_scalar(out: &mut Vec<u8>, v: &ScalarValue) {
 #[cfg(test)]
 mod tests {
     use crate::check::FIELDS;
-    use crate::syntax::Op;
+    use crate::op::Op;
 
     /// The compact writer copies these without escaping.
     #[test]

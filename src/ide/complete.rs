@@ -3,9 +3,10 @@
 use serde::Serialize;
 
 use crate::check::{FIELDS, FieldDef, FieldType, field};
+use crate::op::Op;
+use crate::syntax::Span;
 use crate::syntax::lexer::{Token, TokenKind, tokenize};
 use crate::syntax::lexical::{OpSpelling, is_keyword, write_value};
-use crate::syntax::{Op, Span};
 
 /// What a completion inserts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

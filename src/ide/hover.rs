@@ -100,7 +100,7 @@ mod tests {
         assert!(h.contents.contains("Date"), "{}", h.contents);
         let h = hover(src, 11).expect("operator hover");
         assert!(
-            h.contents.contains("Sent to the API as `>`"),
+            h.contents.contains("Greater than or equal to"),
             "{}",
             h.contents
         );

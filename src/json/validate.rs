@@ -13,7 +13,8 @@ use crate::check::{
     Pagination, Query, ScalarValue, check_limits, is_unix_seconds, parse_date, suggest,
 };
 use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::{Op, Span};
+use crate::op::Op;
+use crate::syntax::Span;
 
 /// Checks a request read from JSON; fills `diagnostics` and returns the
 /// query when there were no errors.
@@ -195,7 +196,7 @@ impl Validator {
         let get = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
         let is_filter = get("field").is_some()
             || matches!(get("operator").map(|o| &o.kind),
-                Some(JsonKind::String(op)) if Op::from_api(op).is_some() || op == ">=" || op == "<=" || op == "==");
+                Some(JsonKind::String(op)) if Op::from_api(op).is_some() || op == "==");
         if is_filter {
             self.filter(j, members, path)
         } else {
@@ -344,7 +345,7 @@ impl Validator {
             self.wrong_type(j, path, "an operator string such as `\"=\"`");
             return None;
         };
-        if let Some(op) = Op::from_api(op) {
+        if let Some(op) = Op::from_api(op).filter(|o| !matches!(o, Op::Ge | Op::Le)) {
             return Some(op);
         }
         let mut d = Diagnostic::new(

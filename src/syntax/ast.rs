@@ -5,8 +5,9 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use super::Span;
-use super::lexical::{Op, OpSpelling};
+use super::lexical::OpSpelling;
 use crate::diagnostic::LineIndex;
+use crate::op::Op;
 
 /// A parsed query: the tree plus an index of its source's lines.
 #[derive(Debug, Clone)]

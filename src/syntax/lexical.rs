@@ -2,10 +2,9 @@
 //! characters and string escapes. Parser, printer, completion and the
 //! grammar test all read them from here.
 
-use serde::Serialize;
-
 use super::Span;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::op::Op;
 
 /// Words that are never bare values, in any letter case.
 pub const RESERVED: &[&str] = &["AND", "OR", "NOT"];
@@ -127,11 +126,11 @@ pub enum SymbolOp {
     Ne,
     /// `>`
     Gt,
-    /// `>=` (the API's `>` already includes the bound)
+    /// `>=`
     Ge,
     /// `<`
     Lt,
-    /// `<=` (the API's `<` already includes the bound)
+    /// `<=`
     Le,
     /// `~`
     Contains,
@@ -141,105 +140,6 @@ pub enum SymbolOp {
     StartsWith,
     /// `$`
     EndsWith,
-}
-
-/// A comparison operator as the API knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum Op {
-    /// `=`: equals.
-    #[serde(rename = "=")]
-    Eq,
-    /// `!=`: does not equal.
-    #[serde(rename = "!=")]
-    Ne,
-    /// `>`: greater than or equal.
-    #[serde(rename = ">")]
-    Gt,
-    /// `<`: lower than or equal.
-    #[serde(rename = "<")]
-    Lt,
-    /// `IN`: equals one of a list.
-    #[serde(rename = "IN")]
-    In,
-    /// `NIN`: equals none of a list.
-    #[serde(rename = "NIN")]
-    Nin,
-    /// `~`: contains.
-    #[serde(rename = "~")]
-    Contains,
-    /// `!~`: does not contain.
-    #[serde(rename = "!~")]
-    NotContains,
-    /// `^`: starts with.
-    #[serde(rename = "^")]
-    StartsWith,
-    /// `$`: ends with.
-    #[serde(rename = "$")]
-    EndsWith,
-}
-
-impl Op {
-    /// Every API operator.
-    pub const ALL: &'static [Op] = &[
-        Op::Eq,
-        Op::Ne,
-        Op::Gt,
-        Op::Lt,
-        Op::In,
-        Op::Nin,
-        Op::Contains,
-        Op::NotContains,
-        Op::StartsWith,
-        Op::EndsWith,
-    ];
-
-    /// The operator string the API expects.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Op::Eq => "=",
-            Op::Ne => "!=",
-            Op::Gt => ">",
-            Op::Lt => "<",
-            Op::In => "IN",
-            Op::Nin => "NIN",
-            Op::Contains => "~",
-            Op::NotContains => "!~",
-            Op::StartsWith => "^",
-            Op::EndsWith => "$",
-        }
-    }
-
-    /// Parses an API operator string.
-    pub fn from_api(s: &str) -> Option<Op> {
-        Op::ALL.iter().copied().find(|op| op.as_str() == s)
-    }
-
-    /// What the operator does, in the reference's words.
-    pub const fn description(self) -> &'static str {
-        match self {
-            Op::Eq => "Equals",
-            Op::Ne => "Doesn't equal",
-            Op::Gt => "Greater than or equal to (the API's `>` includes the bound)",
-            Op::Lt => "Lower than or equal to (the API's `<` includes the bound)",
-            Op::In => "In: equals any value of the list (a shortcut for OR)",
-            Op::Nin => "Not in: equals no value of the list",
-            Op::Contains => "Contains",
-            Op::NotContains => "Doesn't contain",
-            Op::StartsWith => "Starts with",
-            Op::EndsWith => "Ends with",
-        }
-    }
-
-    /// True for `IN` and `NIN`, which take a list.
-    pub const fn takes_list(self) -> bool {
-        matches!(self, Op::In | Op::Nin)
-    }
-}
-
-impl std::fmt::Display for Op {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// An operator as the user spelled it: a symbol, a keyword or a readable alias.
@@ -310,14 +210,16 @@ impl OpSpelling {
         }
     }
 
-    /// The API operator this spelling means.
+    /// The operator this spelling means.
     pub const fn op(self) -> Op {
         match self {
             OpSpelling::Symbol(s) => match s {
                 SymbolOp::Eq => Op::Eq,
                 SymbolOp::Ne => Op::Ne,
-                SymbolOp::Gt | SymbolOp::Ge => Op::Gt,
-                SymbolOp::Lt | SymbolOp::Le => Op::Lt,
+                SymbolOp::Gt => Op::Gt,
+                SymbolOp::Ge => Op::Ge,
+                SymbolOp::Lt => Op::Lt,
+                SymbolOp::Le => Op::Le,
                 SymbolOp::Contains => Op::Contains,
                 SymbolOp::NotContains => Op::NotContains,
                 SymbolOp::StartsWith => Op::StartsWith,
@@ -332,13 +234,15 @@ impl OpSpelling {
         }
     }
 
-    /// The plain spelling of an API operator.
+    /// The plain spelling of an operator.
     pub const fn of(op: Op) -> OpSpelling {
         match op {
             Op::Eq => OpSpelling::Symbol(SymbolOp::Eq),
             Op::Ne => OpSpelling::Symbol(SymbolOp::Ne),
             Op::Gt => OpSpelling::Symbol(SymbolOp::Gt),
             Op::Lt => OpSpelling::Symbol(SymbolOp::Lt),
+            Op::Ge => OpSpelling::Symbol(SymbolOp::Ge),
+            Op::Le => OpSpelling::Symbol(SymbolOp::Le),
             Op::In => OpSpelling::In,
             Op::Nin => OpSpelling::Nin,
             Op::Contains => OpSpelling::Symbol(SymbolOp::Contains),

@@ -10,7 +10,7 @@ mod print;
 mod span;
 
 pub use ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Value, ValueKind};
-pub use lexical::{Op, OpSpelling};
+pub use lexical::OpSpelling;
 pub use parser::{MAX_DEPTH, MAX_ERRORS, too_many_errors};
 pub use span::Span;
 

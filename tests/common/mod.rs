@@ -6,9 +6,9 @@
 //! Each test crate uses part of this module.
 #![allow(dead_code)]
 
+use qc::Op;
 use qc::Options;
 use qc::check::{FIELDS, FieldDef, FieldType};
-use qc::syntax::Op;
 
 /// Draws from a list of numbers that proptest generates and shrinks
 /// towards zero, so failing queries shrink towards simple ones.
@@ -65,8 +65,10 @@ fn spellings(op: Op) -> &'static [&'static str] {
     match op {
         Op::Eq => &["="],
         Op::Ne => &["!="],
-        Op::Gt => &[">", ">="],
-        Op::Lt => &["<", "<="],
+        Op::Gt => &[">"],
+        Op::Ge => &[">="],
+        Op::Lt => &["<"],
+        Op::Le => &["<="],
         Op::In => &["IN"],
         Op::Nin => &["NIN", "NOT IN"],
         Op::Contains => &["~", "CONTAINS"],
