@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::syntax::Op;
+use crate::op::Op;
 
 /// The type of a searchable field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
