@@ -29,8 +29,10 @@
 
 use std::fmt::Write;
 
-use crate::check::{FilterValue, GroupOp, Node, Query, ScalarValue, parse_date};
-use crate::syntax::lexical::write_value;
+use crate::check::{FilterValue, GroupOp, Node, Query, ScalarValue, day_of, parse_date, start_of_day};
+use crate::op::Op;
+use crate::schema::Order;
+use crate::syntax::lexical::{field_text, write_value};
 
 /// How dates are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,19 +57,27 @@ pub fn decompile(query: &Query, dates: DateStyle) -> String {
 fn write_node(out: &mut String, node: &Node, parent: Option<GroupOp>, dates: DateStyle) {
     match node {
         Node::Filter(f) => {
-            out.push_str(f.field.name);
+            out.push_str(&field_text(&f.field.name));
             out.push(' ');
-            out.push_str(f.op.as_str());
+            // The tightest text for what the API's operator means: an
+            // inclusive `>` is the query's `>=`.
+            let op = match (&f.field.order, f.op) {
+                (Order::Inclusive, Op::Gt) if !is_null(&f.value) => Op::Ge,
+                (Order::Inclusive, Op::Lt) if !is_null(&f.value) => Op::Le,
+                (_, op) => op,
+            };
+            out.push_str(op.as_str());
             out.push(' ');
+            let order = &f.field.order;
             match &f.value {
-                FilterValue::One(v) => write_scalar(out, v, dates),
+                FilterValue::One(v) => write_scalar(out, v, dates, order),
                 FilterValue::List(items) => {
                     out.push('[');
                     for (i, v) in items.iter().enumerate() {
                         if i > 0 {
                             out.push_str(", ");
                         }
-                        write_scalar(out, v, dates);
+                        write_scalar(out, v, dates, order);
                     }
                     out.push(']');
                 }
@@ -95,13 +105,25 @@ fn write_node(out: &mut String, node: &Node, parent: Option<GroupOp>, dates: Dat
     }
 }
 
-fn write_scalar(out: &mut String, value: &ScalarValue, dates: DateStyle) {
+fn is_null(value: &FilterValue) -> bool {
+    matches!(value, FilterValue::One(ScalarValue::Null))
+}
+
+fn write_scalar(out: &mut String, value: &ScalarValue, dates: DateStyle, order: &Order) {
     // Writing to a String cannot fail.
     let _ = match value {
         ScalarValue::String(s) => write_value(out, s),
         ScalarValue::Integer(n) => write!(out, "{n}"),
+        ScalarValue::Float(x) => write!(out, "{x:?}"),
         ScalarValue::Boolean(b) => write!(out, "{b}"),
-        ScalarValue::Date(seconds) => write!(out, "{}", date_text(*seconds, dates)),
+        ScalarValue::Null => write!(out, "null"),
+        ScalarValue::Date(seconds) => match (order, dates) {
+            (Order::Day(tz), DateStyle::Rfc3339) => match day_of(*seconds, tz) {
+                Some(day) if start_of_day(day, tz) == Some(*seconds) => write!(out, "{day}"),
+                _ => write!(out, "{}", date_text(*seconds, dates)),
+            },
+            _ => write!(out, "{}", date_text(*seconds, dates)),
+        },
     };
 }
 
@@ -115,7 +137,7 @@ pub fn date_text(seconds: i64, style: DateStyle) -> String {
         Ok(t) => {
             let text = t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
             // Only when it reads back exactly (the year has four digits).
-            if parse_date(&text, 0) == Ok(seconds) {
+            if parse_date(&text, 0, &jiff::tz::TimeZone::UTC) == Ok(seconds) {
                 text
             } else {
                 unix

@@ -4,30 +4,20 @@
 //! A conversation is a JSON object shaped like the reference's Conversation
 //! model (`openapi-2.11.yaml`, schema `conversation`). The rules:
 //!
-//! - **Paths.** A search field is read at its dotted path
-//!   (`source.author.email`, `statistics.count_reopens`). Where the model
-//!   names a field differently, [`model_paths`] lists where it is looked for,
-//!   in order, and the first path that holds a value wins:
-//!
-//!   | search field | read from |
-//!   |---|---|
-//!   | `contact_ids` | `contacts.contacts[].id`, then `contact_ids` |
-//!   | `teammate_ids` | `teammates.teammates[].id`, then `teammates.admins[].id`, then `teammate_ids` |
-//!   | `tag_ids` | `tags.tags[].id`, then `tag_ids` |
-//!   | `conversation_rating.score` | `conversation_rating.score`, then `conversation_rating.rating` |
-//!   | `conversation_rating.replied_at` | `conversation_rating.replied_at`, then `conversation_rating.created_at` (when the contact rated) |
-//!   | `conversation_rating.contact_id` | `conversation_rating.contact_id`, then `conversation_rating.contact.id` |
-//!   | `conversation_rating.admin_d` | `conversation_rating.admin_d`, then `conversation_rating.admin_id`, then `conversation_rating.teammate.id` |
-//!
-//!   `conversation_rating.requested_at` has no counterpart in the model
-//!   and is read only at its own path. Arrays met on the way are walked
-//!   into, so a path can reach many values.
+//! - **Paths.** A search field is read where its schema row says
+//!   ([`FieldDef::paths`]): its dotted name, or where the object model
+//!   names it differently (`contact_ids` from `contacts.contacts[].id`,
+//!   contacts' `tag_id` from `tags.data[].id`, tickets' `state` from
+//!   `ticket_state`, a ticket attribute from `ticket_attributes.<name>`).
+//!   The first path that holds a value wins, and arrays met on the way are
+//!   walked into, so a path can reach many values.
 //! - **Many values.** A field with several values (the id lists, or any
 //!   path through an array) matches `=`, `IN`, `~`, `^`, `$`, `>` and `<`
 //!   when *any* value does, and `!=`, `NIN` and `!~` when *no* value
 //!   matches the positive operator.
 //! - **Missing values.** A field that is absent or `null` has no values, so
-//!   by the rule above it matches only `!=`, `NIN` and `!~`. A value of the
+//!   by the rule above it matches only `!=`, `NIN` and `!~`; `= null`
+//!   matches exactly such a field, and `!= null` a field with a value. A value of the
 //!   wrong type for the field (an object where a string is expected, a
 //!   word where a number is) counts as missing.
 //! - **Types.** Dates compare as unix seconds (a JSON integer, a string of
@@ -36,9 +26,13 @@
 //!   is compared by its decimal text, so `admin_assignee_id = 5017691`
 //!   matches the model's integer `5017691`. Text comparisons are exact and
 //!   case-sensitive, except for `source.body`.
-//! - **Operators.** `>` and `<` include the bound, as the API documents;
-//!   `~` is "contains", `^` "starts with", `$` "ends with".
-//! - **`source.body`** is matched as the API's search does, word by word:
+//! - **Operators** mean what the target's API documents, by the field's
+//!   [`Order`]: inclusive `>`/`<` (conversations, tickets but `created_at`),
+//!   strict `>`/`<` with real `>=`/`<=` (contacts' numbers, tickets'
+//!   `created_at`), or calendar days in the workspace's zone (contacts'
+//!   dates: `=` the same day, `>` a later day, `<` an earlier day). `~` is
+//!   "contains", `^` "starts with", `$` "ends with".
+//! - **Word-matched fields** ([`Matching::Words`], `source.body`) are matched as the API's search does, word by word:
 //!   HTML tags are removed (and `&amp;` `&lt;` `&gt;` `&quot;` `&#39;`
 //!   `&nbsp;` decoded), the text is split at whitespace, and punctuation at
 //!   the ends of each word is dropped. `=`/`IN` match when one word equals
@@ -51,8 +45,9 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use crate::check::{FieldDef, FieldType, Filter, FilterValue, GroupOp, Node, Query, ScalarValue};
+use crate::check::{Filter, FilterValue, GroupOp, Node, Query, ScalarValue, day_of};
 use crate::op::Op;
+use crate::schema::{FieldDef, FieldType, Matching, Order};
 
 /// True when `conversation` matches `query`.
 ///
@@ -80,64 +75,12 @@ pub fn eval_node(node: &Node, conversation: &Value) -> bool {
     }
 }
 
-/// The field whose values are HTML text matched word by word.
-const BODY: &str = "source.body";
-
-/// Search fields read from differently named places of the model.
-const MODEL_PATHS: &[(&str, &[&str])] = &[
-    ("contact_ids", &["contacts.contacts.id", "contact_ids"]),
-    (
-        "teammate_ids",
-        &[
-            "teammates.teammates.id",
-            "teammates.admins.id",
-            "teammate_ids",
-        ],
-    ),
-    ("tag_ids", &["tags.tags.id", "tag_ids"]),
-    (
-        "conversation_rating.score",
-        &["conversation_rating.score", "conversation_rating.rating"],
-    ),
-    (
-        "conversation_rating.replied_at",
-        &[
-            "conversation_rating.replied_at",
-            "conversation_rating.created_at",
-        ],
-    ),
-    (
-        "conversation_rating.contact_id",
-        &[
-            "conversation_rating.contact_id",
-            "conversation_rating.contact.id",
-        ],
-    ),
-    (
-        "conversation_rating.admin_d",
-        &[
-            "conversation_rating.admin_d",
-            "conversation_rating.admin_id",
-            "conversation_rating.teammate.id",
-        ],
-    ),
-];
-
-/// The dotted paths of the Conversation model a search field is read from,
-/// in order of preference (arrays on the way are walked into).
-pub fn model_paths(field: &'static FieldDef) -> &'static [&'static str] {
-    MODEL_PATHS
-        .iter()
-        .find(|(name, _)| *name == field.name)
-        .map_or(std::slice::from_ref(&field.name), |(_, paths)| paths)
-}
-
-/// Every non-null value of `field` in `conversation`, from the first of its
-/// [`model_paths`] that holds any.
-pub fn field_values<'a>(field: &'static FieldDef, conversation: &'a Value) -> Vec<&'a Value> {
+/// Every non-null value of `field` in `object`, from the first of its
+/// [`FieldDef::paths`] that holds any.
+pub fn field_values<'a>(field: &FieldDef, object: &'a Value) -> Vec<&'a Value> {
     let mut out = Vec::new();
-    for path in model_paths(field) {
-        collect(conversation, path, &mut out);
+    for path in field.paths.iter() {
+        collect(object, path, &mut out);
         if !out.is_empty() {
             break;
         }
@@ -166,6 +109,7 @@ fn collect<'a>(value: &'a Value, path: &str, out: &mut Vec<&'a Value>) {
 enum Atom<'a> {
     Text(Cow<'a, str>),
     Int(i64),
+    Float(f64),
     Bool(bool),
 }
 
@@ -180,6 +124,19 @@ fn atom(ty: FieldType, value: &Value) -> Option<Atom<'_>> {
         FieldType::Integer => match value {
             Value::Number(n) => integral(n).map(Atom::Int),
             Value::String(s) => s.trim().parse().ok().map(Atom::Int),
+            _ => None,
+        },
+        FieldType::Float => match value {
+            Value::Number(n) => n.as_f64().map(Atom::Float),
+            Value::String(s) => s.trim().parse().ok().map(Atom::Float),
+            _ => None,
+        },
+        FieldType::Any => match value {
+            Value::String(s) => Some(Atom::Text(Cow::Borrowed(s))),
+            Value::Number(n) => integral(n)
+                .map(Atom::Int)
+                .or_else(|| n.as_f64().map(Atom::Float)),
+            Value::Bool(b) => Some(Atom::Bool(*b)),
             _ => None,
         },
         FieldType::Date => match value {
@@ -217,7 +174,9 @@ fn scalar_text(v: &ScalarValue) -> Cow<'_, str> {
     match v {
         ScalarValue::String(s) => Cow::Borrowed(s),
         ScalarValue::Integer(n) | ScalarValue::Date(n) => Cow::Owned(n.to_string()),
+        ScalarValue::Float(f) => Cow::Owned(f.to_string()),
         ScalarValue::Boolean(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        ScalarValue::Null => Cow::Borrowed("null"),
     }
 }
 
@@ -225,15 +184,24 @@ fn atom_text<'b>(a: &'b Atom<'_>) -> Cow<'b, str> {
     match a {
         Atom::Text(s) => Cow::Borrowed(s),
         Atom::Int(n) => Cow::Owned(n.to_string()),
+        Atom::Float(f) => Cow::Owned(f.to_string()),
         Atom::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
     }
 }
 
 /// Orders a data value against a query value of the same kind; values of
-/// different kinds are compared by their text.
-fn compare(a: &Atom<'_>, v: &ScalarValue) -> Ordering {
+/// different kinds are compared by their text. On day-matched fields,
+/// dates compare by their calendar day in the zone.
+fn compare(a: &Atom<'_>, v: &ScalarValue, order: &Order) -> Ordering {
     match (a, v) {
-        (Atom::Int(x), ScalarValue::Integer(y) | ScalarValue::Date(y)) => x.cmp(y),
+        (Atom::Int(x), ScalarValue::Date(y)) => match order {
+            Order::Day(tz) => day_of(*x, tz).cmp(&day_of(*y, tz)),
+            _ => x.cmp(y),
+        },
+        (Atom::Int(x), ScalarValue::Integer(y)) => x.cmp(y),
+        (Atom::Int(x), ScalarValue::Float(y)) => (*x as f64).total_cmp(y),
+        (Atom::Float(x), ScalarValue::Float(y)) => x.total_cmp(y),
+        (Atom::Float(x), ScalarValue::Integer(y)) => x.total_cmp(&(*y as f64)),
         (Atom::Bool(x), ScalarValue::Boolean(y)) => x.cmp(y),
         (Atom::Text(x), ScalarValue::String(y)) => x.as_ref().cmp(y.as_str()),
         _ => atom_text(a).as_ref().cmp(scalar_text(v).as_ref()),
@@ -250,38 +218,49 @@ fn positive(op: Op) -> (Op, bool) {
     }
 }
 
-/// True when one data value passes a positive operator.
-fn test(op: Op, a: &Atom<'_>, value: &FilterValue) -> bool {
+/// True when one data value passes a positive operator, with the API's
+/// meaning of `>`/`<` on the field.
+fn test(op: Op, a: &Atom<'_>, value: &FilterValue, order: &Order) -> bool {
     let one = |f: &dyn Fn(&ScalarValue) -> bool| match value {
         FilterValue::One(v) => f(v),
         FilterValue::List(vs) => vs.iter().any(f),
     };
+    let inclusive = *order == Order::Inclusive;
     match op {
-        Op::Eq | Op::Ne | Op::In | Op::Nin => one(&|v| compare(a, v) == Ordering::Equal),
-        Op::Gt | Op::Ge => one(&|v| compare(a, v) != Ordering::Less),
-        Op::Lt | Op::Le => one(&|v| compare(a, v) != Ordering::Greater),
+        Op::Eq | Op::Ne | Op::In | Op::Nin => one(&|v| compare(a, v, order) == Ordering::Equal),
+        Op::Gt if inclusive => one(&|v| compare(a, v, order) != Ordering::Less),
+        Op::Lt if inclusive => one(&|v| compare(a, v, order) != Ordering::Greater),
+        Op::Gt => one(&|v| compare(a, v, order) == Ordering::Greater),
+        Op::Lt => one(&|v| compare(a, v, order) == Ordering::Less),
+        Op::Ge => one(&|v| compare(a, v, order) != Ordering::Less),
+        Op::Le => one(&|v| compare(a, v, order) != Ordering::Greater),
         Op::Contains | Op::NotContains => one(&|v| atom_text(a).contains(scalar_text(v).as_ref())),
         Op::StartsWith => one(&|v| atom_text(a).starts_with(scalar_text(v).as_ref())),
         Op::EndsWith => one(&|v| atom_text(a).ends_with(scalar_text(v).as_ref())),
     }
 }
 
-/// True when `conversation` matches one filter.
-pub fn eval_filter(filter: &Filter, conversation: &Value) -> bool {
-    let values = field_values(filter.field, conversation);
+/// True when `object` matches one filter.
+pub fn eval_filter(filter: &Filter, object: &Value) -> bool {
+    let values = field_values(&filter.field, object);
     let (op, negative) = positive(filter.op);
-    let any = if filter.field.name == BODY {
-        body_matches(op, &values, &filter.value)
+    if let FilterValue::One(ScalarValue::Null) = filter.value {
+        // `= null`: no value; `!= null`: some value.
+        return values.is_empty() != negative;
+    }
+    let order = &filter.field.order;
+    let any = if filter.field.matching == Matching::Words {
+        body_matches(op, &values, &filter.value, order)
     } else {
         values
             .iter()
             .filter_map(|v| atom(filter.field.ty, v))
-            .any(|a| test(op, &a, &filter.value))
+            .any(|a| test(op, &a, &filter.value, order))
     };
     any != negative
 }
 
-fn body_matches(op: Op, values: &[&Value], value: &FilterValue) -> bool {
+fn body_matches(op: Op, values: &[&Value], value: &FilterValue, order: &Order) -> bool {
     let value = match value {
         FilterValue::One(v) => FilterValue::One(body_value(op, v)),
         FilterValue::List(vs) => FilterValue::List(vs.iter().map(|v| body_value(op, v)).collect()),
@@ -291,10 +270,10 @@ fn body_matches(op: Op, values: &[&Value], value: &FilterValue) -> bool {
         if matches!(op, Op::Eq | Op::In) {
             text.split_whitespace()
                 .map(trim_word)
-                .any(|w| test(op, &Atom::Text(Cow::Borrowed(w)), &value))
+                .any(|w| test(op, &Atom::Text(Cow::Borrowed(w)), &value, order))
         } else {
             let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            test(op, &Atom::Text(Cow::Owned(collapsed)), &value)
+            test(op, &Atom::Text(Cow::Owned(collapsed)), &value, order)
         }
     })
 }

@@ -32,6 +32,8 @@
 #![warn(missing_docs)]
 
 pub mod check;
+#[cfg(feature = "config")]
+pub mod config;
 pub mod decompile;
 pub mod diagnostic;
 pub mod emit;
@@ -43,6 +45,7 @@ pub mod json;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod op;
+pub mod schema;
 pub mod syntax;
 pub mod target;
 
@@ -52,8 +55,11 @@ pub use emit::{emit, emit_string};
 pub use error::Error;
 pub use eval::eval;
 pub use op::Op;
-pub use syntax::{Ast, Parsed, Span, parse};
+pub use schema::Schema;
 pub use target::Target;
+pub use syntax::{Ast, Parsed, Span, parse};
+
+use std::sync::Arc;
 
 use check::Pagination;
 use diagnostic::LineIndex;
@@ -104,8 +110,74 @@ impl Compiled {
     }
 }
 
-/// Parses, checks and prepares a query for emitting, reporting every
-/// problem found.
+/// One entry point for every shell (CLI, LSP, wasm, Python): a schema
+/// (target, fields, workspace attributes, time zone) and the options.
+///
+/// ```
+/// use std::sync::Arc;
+/// let schema = qc::Schema::builtin(qc::Target::Contacts);
+/// let compiler = qc::Compiler::new(Arc::new(schema), qc::Options::default());
+/// let out = compiler.compile("role = lead AND owner_id >= 5")?;
+/// assert_eq!(
+///     out.to_json_string(),
+///     r#"{"query":{"operator":"AND","value":[{"field":"role","operator":"=","value":"lead"},{"field":"owner_id","operator":">=","value":5}]}}"#
+/// );
+/// # Ok::<(), qc::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Compiler {
+    /// What the target accepts.
+    pub schema: Arc<Schema>,
+    /// Now, pagination and limits.
+    pub options: Options,
+}
+
+impl Compiler {
+    /// A compiler for `schema` with `options`.
+    pub fn new(schema: Arc<Schema>, options: Options) -> Self {
+        Self { schema, options }
+    }
+
+    /// Parses, checks and compiles a query, reporting every problem found.
+    pub fn compile(&self, source: &str) -> Result<Compiled, Error> {
+        if source.len() > self.options.max_input_bytes {
+            return Err(Error::Invalid(vec![input_too_large(
+                Some(source.len()),
+                self.options.max_input_bytes,
+            )]));
+        }
+        let parsed = parse(source);
+        let checked = check(&parsed.ast, &self.schema, &self.options);
+        let mut diagnostics = parsed.diagnostics;
+        diagnostics.extend(checked.diagnostics);
+        diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+        match checked.query {
+            Some(query) if !diagnostic::has_errors(&diagnostics) => Ok(Compiled {
+                query,
+                warnings: diagnostics,
+            }),
+            _ => Err(Error::Invalid(diagnostics)),
+        }
+    }
+
+    /// Every diagnostic for `source` (syntax, type and limit errors, and
+    /// warnings), in source order. What editors and `qc check` show.
+    pub fn diagnose(&self, source: &str) -> Vec<Diagnostic> {
+        match self.compile(source) {
+            Ok(c) => c.warnings,
+            Err(e) => e.diagnostics().to_vec(),
+        }
+    }
+
+    /// Validates a JSON search request for the schema's target.
+    pub fn validate(&self, json: &str) -> json::Validated {
+        json::validate_with(json, &self.schema)
+    }
+}
+
+/// Parses, checks and prepares a query for `POST /conversations/search`,
+/// reporting every problem found: [`Compiler::compile`] with the built-in
+/// conversations schema.
 ///
 /// ```
 /// let options = qc::Options::default();
@@ -120,33 +192,13 @@ impl Compiled {
 /// # Ok::<(), qc::Error>(())
 /// ```
 pub fn compile(source: &str, options: &Options) -> Result<Compiled, Error> {
-    if source.len() > options.max_input_bytes {
-        return Err(Error::Invalid(vec![input_too_large(
-            Some(source.len()),
-            options.max_input_bytes,
-        )]));
-    }
-    let parsed = parse(source);
-    let checked = check(&parsed.ast, options);
-    let mut diagnostics = parsed.diagnostics;
-    diagnostics.extend(checked.diagnostics);
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    match checked.query {
-        Some(query) if !diagnostic::has_errors(&diagnostics) => Ok(Compiled {
-            query,
-            warnings: diagnostics,
-        }),
-        _ => Err(Error::Invalid(diagnostics)),
-    }
+    Compiler::new(Schema::conversations(), options.clone()).compile(source)
 }
 
-/// Every diagnostic for `source` (syntax, type and limit errors, and
-/// warnings), in source order. What editors and `qc check` show.
+/// Every diagnostic for `source` for conversations: [`Compiler::diagnose`]
+/// with the built-in conversations schema.
 pub fn diagnose(source: &str, options: &Options) -> Vec<Diagnostic> {
-    match compile(source, options) {
-        Ok(c) => c.warnings,
-        Err(e) => e.diagnostics().to_vec(),
-    }
+    Compiler::new(Schema::conversations(), options.clone()).diagnose(source)
 }
 
 /// The diagnostic for an input over the size limit of `limit` bytes; `len`

@@ -1,22 +1,50 @@
-//! Date values to unix seconds (with jiff).
+//! Date values to unix seconds (with jiff), in the workspace's time zone.
 //!
-//! Accepted forms: unix seconds (`1704067200`), a calendar date
-//! (`2024-01-01`, midnight UTC), an RFC 3339 date-time with an offset
-//! (`2024-01-01T00:00:00+02:00`, `2024-01-01T00:00:00Z`), and times
-//! relative to now: `now`, `now-7d`, `now+2h` (units s, m, h, d, w).
+//! Accepted forms: unix seconds (`1704067200`); a calendar date
+//! (`2024-01-01`, midnight in the workspace's zone); an RFC 3339 date-time
+//! with an offset (`2024-01-01T00:00:00+02:00`, `...Z`); `today` and
+//! `yesterday` (midnight in the zone); and times relative to now: `now`,
+//! `now-7d`, `now+2h`, with the units `s m h d w` (fixed lengths) and `mo`
+//! `y` (calendar months and years in the zone). Units are case-sensitive.
 
-use jiff::Timestamp;
-use jiff::civil::{Date, Time};
-use jiff::tz::Offset;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Span as JSpan, Timestamp, ToSpan};
 
 /// Why a date could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateError {
     /// Not a date in any accepted form.
     NotADate,
-    /// Looks like a date but is invalid; the text says why.
-    Invalid(String),
+    /// Looks like a date but is invalid; the text says why, and `fixes`
+    /// holds the replacements that would be right (one: certain; two:
+    /// ambiguous, offered as help only).
+    Invalid {
+        /// What is wrong.
+        why: String,
+        /// Replacement texts.
+        fixes: Vec<String>,
+    },
 }
+
+impl DateError {
+    fn invalid(why: impl Into<String>) -> DateError {
+        DateError::Invalid {
+            why: why.into(),
+            fixes: Vec::new(),
+        }
+    }
+
+    fn fix(why: impl Into<String>, fixes: Vec<String>) -> DateError {
+        DateError::Invalid {
+            why: why.into(),
+            fixes,
+        }
+    }
+}
+
+/// The help shown with date errors.
+pub const DATE_FORMS: &str = "write unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time such as `2024-01-01T00:00:00Z`, `today`, `yesterday`, or `now-7d` (units s m h d w mo y)";
 
 /// True when `seconds` is a unix time jiff can represent (years -9999 to
 /// 9999): what a caller-supplied "now" must be.
@@ -30,12 +58,31 @@ pub fn is_unix_seconds(text: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Reads `text` as a date, `now` being `now` in unix seconds.
-pub fn parse_date(text: &str, now: i64) -> Result<i64, DateError> {
+/// More digits than this is milliseconds, not seconds (year 5138 and on).
+const MAX_SECONDS_DIGITS: usize = 11;
+
+/// Reads `text` as a date in `tz`, `now` being now in unix seconds.
+pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError> {
     let lower = text.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("now") {
+    if lower == "today" || lower == "yesterday" {
+        let today = Timestamp::from_second(now)
+            .map_err(|e| DateError::invalid(e.to_string()))?
+            .to_zoned_datetime(tz.clone())
+            .date();
+        let day = if lower == "today" {
+            Some(today)
+        } else {
+            today.yesterday().ok()
+        };
+        return day
+            .and_then(|d| start_of_day(d, tz))
+            .ok_or_else(|| DateError::invalid("date out of range"));
+    }
+    if lower.starts_with("now") {
+        // The first three bytes are ASCII letters.
+        let rest = text.get(3..).unwrap_or_default();
         if rest.is_empty() || rest.starts_with(['+', '-']) {
-            return relative(rest, now);
+            return relative(rest, now, tz);
         }
         return Err(DateError::NotADate);
     }
@@ -44,31 +91,107 @@ pub fn parse_date(text: &str, now: i64) -> Result<i64, DateError> {
         return Err(DateError::NotADate);
     }
     if is_unix_seconds(text) {
-        return text
+        let digits = text.trim_start_matches('-');
+        if digits.len() > MAX_SECONDS_DIGITS {
+            let fix = text
+                .parse::<i128>()
+                .map(|ms| (ms / 1000).to_string())
+                .ok()
+                .into_iter()
+                .collect();
+            return Err(DateError::fix(
+                "this looks like milliseconds; dates are unix seconds",
+                fix,
+            ));
+        }
+        let seconds = text
             .parse::<i64>()
-            .map_err(|_| DateError::Invalid("unix seconds out of range".to_owned()));
+            .map_err(|_| DateError::invalid("unix seconds out of range"))?;
+        return Ok(seconds);
     }
     if !starts_digit {
         return Err(DateError::NotADate);
     }
+    if let Some(fixes) = loose_calendar_date(text) {
+        let why = if fixes.len() == 1 {
+            "dates are written `YYYY-MM-DD`"
+        } else {
+            "the order of day and month is ambiguous; dates are written `YYYY-MM-DD`"
+        };
+        return Err(DateError::fix(why, fixes));
+    }
     if text.len() == 10 && !text.contains(['T', 't', ' ']) {
         let date: Date = text
             .parse()
-            .map_err(|e: jiff::Error| DateError::Invalid(e.to_string()))?;
-        return Offset::UTC
-            .to_timestamp(date.to_datetime(Time::midnight()))
-            .map(Timestamp::as_second)
-            .map_err(|e| DateError::Invalid(e.to_string()));
+            .map_err(|e: jiff::Error| DateError::invalid(e.to_string()))?;
+        return start_of_day(date, tz).ok_or_else(|| DateError::invalid("date out of range"));
     }
     if text.contains(['T', 't']) {
         return text
             .parse::<Timestamp>()
             .map(Timestamp::as_second)
-            .map_err(|e| DateError::Invalid(date_time_hint(text, e)));
+            .map_err(|e| DateError::invalid(date_time_hint(text, e)));
     }
-    Err(DateError::Invalid(
-        "expected YYYY-MM-DD, an RFC 3339 date-time or unix seconds".to_owned(),
+    Err(DateError::invalid(
+        "expected YYYY-MM-DD, an RFC 3339 date-time or unix seconds",
     ))
+}
+
+/// Midnight (the first instant) of `date` in `tz`, in unix seconds.
+pub fn start_of_day(date: Date, tz: &TimeZone) -> Option<i64> {
+    date.to_zoned_datetime(tz.clone())
+        .ok()
+        .and_then(|z| z.start_of_day().ok())
+        .map(|z| z.timestamp().as_second())
+}
+
+/// The calendar day of `seconds` in `tz`.
+pub fn day_of(seconds: i64, tz: &TimeZone) -> Option<Date> {
+    Timestamp::from_second(seconds)
+        .ok()
+        .map(|t| t.to_zoned_datetime(tz.clone()).date())
+}
+
+/// `YYYY-M-D` (one fix) and `MM/DD/YYYY` or `DD/MM/YYYY` (one fix when
+/// only one reading is a date, else two): the `YYYY-MM-DD` forms meant.
+fn loose_calendar_date(text: &str) -> Option<Vec<String>> {
+    let format = |y: i16, m: i8, d: i8| {
+        Date::new(y, m, d)
+            .ok()
+            .map(|date| date.strftime("%Y-%m-%d").to_string())
+    };
+    let numbers = |sep: char| -> Option<Vec<i32>> {
+        let parts: Vec<&str> = text.split(sep).collect();
+        if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4) {
+            return None;
+        }
+        parts.iter().map(|p| p.parse::<i32>().ok()).collect()
+    };
+    if let Some(n) = numbers('-') {
+        let (y, m, d) = (n[0], n[1], n[2]);
+        let canonical = text.len() == 10;
+        if canonical || !(1000..=9999).contains(&y) {
+            return None;
+        }
+        return format(y as i16, i8::try_from(m).ok()?, i8::try_from(d).ok()?).map(|f| vec![f]);
+    }
+    let n = numbers('/')?;
+    let (a, b, y) = (n[0], n[1], n[2]);
+    if !(1000..=9999).contains(&y) {
+        return None;
+    }
+    let y = y as i16;
+    let (a, b) = (i8::try_from(a).ok()?, i8::try_from(b).ok()?);
+    let month_first = format(y, a, b);
+    let day_first = format(y, b, a);
+    let fixes: Vec<String> = match (month_first, day_first) {
+        (Some(m), Some(d)) if m == d => vec![m],
+        (Some(m), Some(d)) => vec![m, d],
+        (Some(m), None) => vec![m],
+        (None, Some(d)) => vec![d],
+        (None, None) => return None,
+    };
+    Some(fixes)
 }
 
 fn date_time_hint(text: &str, e: jiff::Error) -> String {
@@ -83,39 +206,128 @@ fn date_time_hint(text: &str, e: jiff::Error) -> String {
     }
 }
 
-fn relative(rest: &str, now: i64) -> Result<i64, DateError> {
+/// The unit of a relative date or a duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Seconds(i64),
+    Months,
+    Years,
+}
+
+/// Splits `30m` into 30 and its unit; `M` gets its own message.
+fn amount_and_unit(text: &str) -> Result<(i64, Unit), DateError> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let unit = match unit {
+        "s" => Unit::Seconds(1),
+        "m" => Unit::Seconds(60),
+        "h" => Unit::Seconds(3_600),
+        "d" => Unit::Seconds(86_400),
+        "w" => Unit::Seconds(604_800),
+        "mo" => Unit::Months,
+        "y" => Unit::Years,
+        "M" => {
+            let a = format!("{digits}mo");
+            let b = format!("{digits}m");
+            return Err(DateError::fix(
+                format!("did you mean `{a}` (months) or `{b}` (minutes)? units are case-sensitive"),
+                vec![a, b],
+            ));
+        }
+        other => {
+            let lower = other.to_ascii_lowercase();
+            if lower != other && ["s", "m", "h", "d", "w", "mo", "y"].contains(&lower.as_str()) {
+                return Err(DateError::fix(
+                    "units are lower case: s m h d w mo y",
+                    vec![format!("{digits}{lower}")],
+                ));
+            }
+            return Err(DateError::invalid(
+                "expected a number and a unit: s, m, h, d, w, mo (months) or y (years)",
+            ));
+        }
+    };
+    if digits.is_empty() {
+        return Err(DateError::invalid("expected a number before the unit"));
+    }
+    let amount = digits
+        .parse::<i64>()
+        .map_err(|_| DateError::invalid("the amount is out of range"))?;
+    Ok((amount, unit))
+}
+
+fn relative(rest: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError> {
     if rest.is_empty() {
         return Ok(now);
     }
-    let bad = || {
-        DateError::Invalid(
-            "expected `now`, or `now` then +/- a number and a unit (s, m, h, d, w), e.g. `now-7d`"
-                .to_owned(),
-        )
+    let (sign, rest) = match rest.as_bytes().first() {
+        Some(b'+') => (1i64, &rest[1..]),
+        Some(b'-') => (-1i64, &rest[1..]),
+        _ => return Err(DateError::invalid("expected `now`, or `now` then +/- an amount")),
     };
-    let (sign, rest) = match rest.as_bytes()[0] {
-        b'+' => (1i64, &rest[1..]),
-        b'-' => (-1i64, &rest[1..]),
-        _ => return Err(bad()),
+    let out_of_range = || DateError::invalid("relative date out of range");
+    let (amount, unit) = amount_and_unit(rest).map_err(|e| match e {
+        DateError::Invalid { why, fixes } => DateError::Invalid {
+            why,
+            fixes: fixes
+                .into_iter()
+                .map(|f| format!("now{}{f}", if sign < 0 { '-' } else { '+' }))
+                .collect(),
+        },
+        other => other,
+    })?;
+    let signed = amount.checked_mul(sign).ok_or_else(out_of_range)?;
+    let seconds = match unit {
+        Unit::Seconds(per) => signed
+            .checked_mul(per)
+            .and_then(|s| now.checked_add(s))
+            .ok_or_else(out_of_range)?,
+        Unit::Months | Unit::Years => {
+            let span: JSpan = if unit == Unit::Months {
+                JSpan::new().try_months(signed)
+            } else {
+                JSpan::new().try_years(signed)
+            }
+            .map_err(|_| out_of_range())?;
+            Timestamp::from_second(now)
+                .map_err(|_| out_of_range())?
+                .to_zoned_datetime(tz.clone())
+                .checked_add(span)
+                .map_err(|_| out_of_range())?
+                .timestamp()
+                .as_second()
+        }
     };
-    let unit = rest.chars().last().ok_or_else(bad)?;
-    let digits = &rest[..rest.len() - unit.len_utf8()];
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
+    if !is_valid_timestamp(seconds) {
+        return Err(out_of_range());
     }
-    let seconds_per = match unit {
-        's' => 1,
-        'm' => 60,
-        'h' => 3_600,
-        'd' => 86_400,
-        'w' => 604_800,
-        _ => return Err(bad()),
-    };
-    let amount: i64 = digits.parse().map_err(|_| bad())?;
-    amount
-        .checked_mul(seconds_per)
-        .and_then(|s| now.checked_add(sign * s))
-        .ok_or_else(|| DateError::Invalid("relative date out of range".to_owned()))
+    Ok(seconds)
+}
+
+/// Reads a duration (`90s`, `30m`, `2h`, `1d`, `1w`) as seconds; `None`
+/// when `text` is not written as one. Months and years have no fixed
+/// length and are refused.
+pub fn parse_duration(text: &str) -> Option<Result<i64, DateError>> {
+    let first = text.chars().next()?;
+    let last = text.chars().last()?;
+    if !first.is_ascii_digit() || last.is_ascii_digit() {
+        return None;
+    }
+    Some(amount_and_unit(text).and_then(|(amount, unit)| match unit {
+        Unit::Seconds(per) => amount
+            .checked_mul(per)
+            .ok_or_else(|| DateError::invalid("the duration is out of range")),
+        Unit::Months | Unit::Years => Err(DateError::invalid(
+            "months and years have no fixed length in seconds; use s, m, h, d or w",
+        )),
+    }))
+}
+
+/// `n` days after `date` (before, when negative).
+pub fn add_days(date: Date, n: i32) -> Option<Date> {
+    date.checked_add(n.days()).ok()
 }
 
 #[cfg(test)]
@@ -124,46 +336,76 @@ mod tests {
 
     const NOW: i64 = 1_700_000_000;
 
+    fn utc(text: &str) -> Result<i64, DateError> {
+        parse_date(text, NOW, &TimeZone::UTC)
+    }
+
     #[test]
     fn accepted_forms() {
-        assert_eq!(parse_date("1704067200", NOW), Ok(1_704_067_200));
-        assert_eq!(parse_date("2024-01-01", NOW), Ok(1_704_067_200));
-        assert_eq!(parse_date("2024-01-01T00:00:00Z", NOW), Ok(1_704_067_200));
+        assert_eq!(utc("1704067200"), Ok(1_704_067_200));
+        assert_eq!(utc("2024-01-01"), Ok(1_704_067_200));
+        assert_eq!(utc("2024-01-01T00:00:00Z"), Ok(1_704_067_200));
+        assert_eq!(utc("2024-01-01T00:00:00+02:00"), Ok(1_704_060_000));
+        assert_eq!(utc("now"), Ok(NOW));
+        assert_eq!(utc("NOW"), Ok(NOW));
+        assert_eq!(utc("now-7d"), Ok(NOW - 7 * 86_400));
+        assert_eq!(utc("now+2h"), Ok(NOW + 7_200));
+        assert_eq!(utc("now-1w"), Ok(NOW - 604_800));
+        assert_eq!(utc("now-30m"), Ok(NOW - 1_800));
+        assert_eq!(utc("now+10s"), Ok(NOW + 10));
+        // 2023-11-14T22:13:20Z: today is 2023-11-14.
+        assert_eq!(utc("today"), Ok(1_699_920_000));
+        assert_eq!(utc("yesterday"), Ok(1_699_920_000 - 86_400));
+        // Calendar months: 2023-10-14T22:13:20Z.
+        assert_eq!(utc("now-1mo"), Ok(NOW - 31 * 86_400));
+        assert_eq!(utc("now-1y"), Ok(NOW - 365 * 86_400));
+    }
+
+    #[test]
+    fn calendar_dates_are_midnight_in_the_zone() {
+        let paris = TimeZone::get("Europe/Paris").unwrap();
         assert_eq!(
-            parse_date("2024-01-01T00:00:00+02:00", NOW),
-            Ok(1_704_060_000)
+            parse_date("2024-01-01", NOW, &paris),
+            Ok(1_704_067_200 - 3_600)
         );
-        assert_eq!(parse_date("now", NOW), Ok(NOW));
-        assert_eq!(parse_date("NOW", NOW), Ok(NOW));
-        assert_eq!(parse_date("now-7d", NOW), Ok(NOW - 7 * 86_400));
-        assert_eq!(parse_date("now+2h", NOW), Ok(NOW + 7_200));
-        assert_eq!(parse_date("now-1w", NOW), Ok(NOW - 604_800));
-        assert_eq!(parse_date("now-30m", NOW), Ok(NOW - 1_800));
-        assert_eq!(parse_date("now+10s", NOW), Ok(NOW + 10));
     }
 
     #[test]
     fn rejected_forms() {
-        assert_eq!(parse_date("foobar", NOW), Err(DateError::NotADate));
-        assert_eq!(parse_date("nowhere", NOW), Err(DateError::NotADate));
-        assert!(matches!(
-            parse_date("2024-13-01", NOW),
-            Err(DateError::Invalid(_))
-        ));
+        assert_eq!(utc("foobar"), Err(DateError::NotADate));
+        assert_eq!(utc("nowhere"), Err(DateError::NotADate));
+        assert!(matches!(utc("2024-13-01"), Err(DateError::Invalid { .. })));
         assert!(
-            matches!(parse_date("2024-01-01T00:00:00", NOW), Err(DateError::Invalid(m)) if m.contains("offset"))
+            matches!(utc("2024-01-01T00:00:00"), Err(DateError::Invalid { why, .. }) if why.contains("offset"))
         );
+        assert!(matches!(utc("now-7x"), Err(DateError::Invalid { .. })));
+        assert!(matches!(utc("now-d"), Err(DateError::Invalid { .. })));
         assert!(matches!(
-            parse_date("now-7y", NOW),
-            Err(DateError::Invalid(_))
+            utc("now-99999999999999999w"),
+            Err(DateError::Invalid { .. })
         ));
-        assert!(matches!(
-            parse_date("now-d", NOW),
-            Err(DateError::Invalid(_))
-        ));
-        assert!(matches!(
-            parse_date("now-99999999999999999w", NOW),
-            Err(DateError::Invalid(_))
-        ));
+        assert!(matches!(utc("now-99999999999d"), Err(DateError::Invalid { .. })));
+    }
+
+    #[test]
+    fn fixes() {
+        let fixes = |t: &str| match utc(t) {
+            Err(DateError::Invalid { fixes, .. }) => fixes,
+            other => panic!("{t}: {other:?}"),
+        };
+        assert_eq!(fixes("now-1M"), ["now-1mo", "now-1m"]);
+        assert_eq!(fixes("2024-1-5"), ["2024-01-05"]);
+        assert_eq!(fixes("01/02/2024"), ["2024-01-02", "2024-02-01"]);
+        assert_eq!(fixes("13/02/2024"), ["2024-02-13"]);
+        assert_eq!(fixes("1717200000000"), ["1717200000"]);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s"), Some(Ok(90)));
+        assert_eq!(parse_duration("2h"), Some(Ok(7_200)));
+        assert_eq!(parse_duration("1w"), Some(Ok(604_800)));
+        assert_eq!(parse_duration("90"), None);
+        assert!(matches!(parse_duration("1mo"), Some(Err(_))));
     }
 }

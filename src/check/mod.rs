@@ -3,24 +3,30 @@
 //! reports every problem it finds.
 
 mod dates;
-pub mod fields;
 pub mod limits;
+pub mod lower;
 mod normalise;
 mod query;
 pub mod rules;
 pub mod suggest;
 
-pub use dates::{DateError, is_unix_seconds, is_valid_timestamp, parse_date};
-pub use fields::{FIELDS, FieldDef, FieldType, field};
+pub use dates::{
+    DATE_FORMS, DateError, add_days, day_of, is_unix_seconds, is_valid_timestamp, parse_date,
+    parse_duration, start_of_day,
+};
 pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};
+pub use lower::negate;
 pub use query::{
     DEFAULT_PER_PAGE, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query,
     ScalarValue,
 };
 
+use std::sync::Arc;
+
 use crate::Options;
-use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
+use crate::schema::{FieldDef, Schema};
 use crate::syntax::{Ast, Comparison, Expr, ExprKind, MAX_ERRORS, Scalar, Span, ValueKind};
 
 /// The result of checking: the query when there were no errors, and every
@@ -33,15 +39,17 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Type-checks and normalises a syntax tree.
+/// Type-checks a syntax tree against `schema` and compiles it to the
+/// target's operators.
 ///
 /// Syntax-error nodes are skipped (the parser reported them) and the rest is
 /// still checked, so one run reports everything.
-pub fn check(ast: &Ast, options: &Options) -> Checked {
+pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
     let now = options
         .now
         .unwrap_or_else(|| jiff::Timestamp::now().as_second());
     let mut checker = Checker {
+        schema,
         now,
         diagnostics: Vec::new(),
         complete: true,
@@ -74,7 +82,8 @@ pub fn check(ast: &Ast, options: &Options) -> Checked {
     }
 }
 
-struct Checker {
+struct Checker<'s> {
+    schema: &'s Schema,
     now: i64,
     diagnostics: Vec<Diagnostic>,
     /// False once a part of the tree could not be lowered.
@@ -83,7 +92,7 @@ struct Checker {
     errors: usize,
 }
 
-impl Checker {
+impl Checker<'_> {
     /// Records a diagnostic, up to [`MAX_ERRORS`] errors; the first error
     /// over the cap is replaced by a [`Code::TooManyErrors`] diagnostic and
     /// later ones are dropped, so hostile input cannot grow the list.
@@ -154,189 +163,135 @@ impl Checker {
         if self.gave_up() {
             return self.fail();
         }
-        let Some(field) = fields::field(&c.field.name) else {
-            let mut d = Diagnostic::new(
-                Code::UnknownField,
-                c.field.span,
-                format!("unknown field `{}`", clip(&c.field.name)),
-            );
-            match suggest::closest(&c.field.name, FIELDS.iter().map(|f| f.name)) {
-                Some(s) => d = d.with_suggestion(c.field.span, s),
-                None => d = d.with_help("run `qc fields` to list the searchable fields"),
+        let spell = |name: &str| crate::syntax::lexical::field_text(name);
+        let field = match rules::lookup(self.schema, &c.field.name, c.field.span, spell) {
+            Ok((field, warning)) => {
+                if let Some(w) = warning {
+                    self.push(w);
+                }
+                field
             }
-            self.push(d);
-            return self.fail();
+            Err(d) => {
+                self.push(d);
+                return self.fail();
+            }
         };
-        // Conversations document `>`/`<` as inclusive.
-        let op = match c.op.op() {
-            Op::Ge => Op::Gt,
-            Op::Le => Op::Lt,
-            op => op,
-        };
+        let op = c.op.op();
         let op_ok = field.allows(op);
         if !op_ok {
             self.push(rules::operator_not_allowed(
-                field,
+                &field,
                 c.op.spelling.as_str(),
                 c.op.span,
+                field.operators(),
             ));
         }
-        let value = self.lower_value(field, c);
+        let value = self.lower_value(&field, c);
         if !op_ok {
             return self.fail();
         }
         let value = value?;
-        self.warn_multi_word(field, c);
-        let filter = Filter {
+        self.warn_multi_word(&field, c);
+        let mut filter = Filter {
             field,
             op,
             value,
             span,
         };
-        match negated {
-            None => Some(Node::Filter(filter)),
-            Some(not) => match negate(filter, not) {
-                Ok(f) => Some(Node::Filter(f)),
+        if let Some(not) = negated {
+            match negate(filter, not) {
+                Ok(f) => filter = f,
                 Err(d) => {
                     self.push(*d);
-                    self.fail()
+                    return self.fail();
                 }
-            },
+            }
         }
-    }
-
-    fn lower_value(&mut self, field: &'static FieldDef, c: &Comparison) -> Option<FilterValue> {
-        let op = c.op.op();
-        match &c.value.kind {
-            ValueKind::Error => self.fail(),
-            ValueKind::Scalar(s) if op.takes_list() => {
-                let mut list = String::from("[");
-                list.push_str(&s.to_string());
-                list.push(']');
-                let d = Diagnostic::new(
-                    Code::ListRequired,
-                    c.value.span,
-                    format!("`{}` needs a list of values", c.op.spelling),
-                )
-                .with_suggestion(c.value.span, list);
-                self.push(d);
-                // Still check the value itself.
-                self.scalar(field, s);
+        let mut warnings = Vec::new();
+        let node = lower::to_api(filter, self.schema.target(), &mut warnings);
+        for w in warnings {
+            self.push(w);
+        }
+        match node {
+            Ok(node) => Some(node),
+            Err(d) => {
+                self.push(*d);
                 self.fail()
             }
-            ValueKind::Scalar(s) => self.scalar(field, s).map(FilterValue::One),
-            ValueKind::List(items) => {
-                if !op.takes_list() {
-                    let mut d = Diagnostic::new(
-                        Code::ListNotAllowed,
-                        c.value.span,
-                        format!("`{}` takes a single value, not a list", c.op.spelling),
-                    );
-                    d = match op {
-                        Op::Eq => d
-                            .with_suggestion(c.op.span, "IN")
-                            .with_help("to match any value of a list use `IN`"),
-                        Op::Ne => d
-                            .with_suggestion(c.op.span, "NIN")
-                            .with_help("to exclude every value of a list use `NIN` (or `NOT IN`)"),
-                        _ => d.with_help("only `IN` and `NIN` take a list"),
-                    };
-                    self.push(d);
-                }
-                if items.is_empty() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::EmptyList,
-                            c.value.span,
-                            format!("`{}` needs at least one value", c.op.spelling),
-                        )
-                        .with_help("put at least one value between the brackets"),
-                    );
-                    return self.fail();
-                }
-                let mut values = Vec::with_capacity(items.len());
-                for item in items {
-                    if let Some(v) = self.scalar(field, item) {
-                        values.push(v);
-                    }
-                }
-                if !op.takes_list() || values.len() != items.len() {
-                    return self.fail();
-                }
-                Some(FilterValue::List(values))
-            }
         }
     }
 
-    fn scalar(&mut self, field: &'static FieldDef, s: &Scalar) -> Option<ScalarValue> {
-        let text = s.text.as_str();
-        let d = match field.ty {
-            FieldType::String => match rules::unknown_value(field, text, s.span, str::to_owned) {
-                None => return Some(ScalarValue::String(text.to_owned())),
-                Some(d) => d,
-            },
-            FieldType::Integer => match text.parse::<i64>() {
-                Ok(n) => return Some(ScalarValue::Integer(n)),
-                Err(_) => {
-                    let found = describe_scalar(s);
-                    let d = Diagnostic::new(
-                        Code::TypeMismatch,
-                        s.span,
-                        format!(
-                            "`{}` is an Integer field, but {found} is not a whole number",
-                            field.name
-                        ),
-                    );
-                    if text.parse::<f64>().is_ok() {
-                        d.with_help("the API compares whole numbers only")
-                    } else {
-                        d.with_help(format!("write a whole number, e.g. `{} > 2`", field.name))
-                    }
-                }
-            },
-            FieldType::Boolean => {
-                if text.eq_ignore_ascii_case("true") {
-                    return Some(ScalarValue::Boolean(true));
-                }
-                if text.eq_ignore_ascii_case("false") {
-                    return Some(ScalarValue::Boolean(false));
-                }
-                let d = Diagnostic::new(
-                    Code::TypeMismatch,
-                    s.span,
-                    format!(
-                        "`{}` is a Boolean field, but {} is not `true` or `false`",
-                        field.name,
-                        describe_scalar(s)
-                    ),
-                );
-                match suggest::closest(text, ["true", "false"]) {
-                    Some(v) => d.with_suggestion(s.span, v),
-                    None => d.with_help("write `true` or `false`"),
-                }
-            }
-            FieldType::Date => match parse_date(text, self.now) {
-                Ok(seconds) => return Some(ScalarValue::Date(seconds)),
-                Err(DateError::NotADate) => Diagnostic::new(
-                    Code::TypeMismatch,
-                    s.span,
-                    format!(
-                        "`{}` is a Date field, but {} is not a date",
-                        field.name,
-                        describe_scalar(s)
-                    ),
-                )
-                .with_help("write unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time such as `2024-01-01T00:00:00Z`, or `now-7d`"),
-                Err(DateError::Invalid(why)) => Diagnostic::new(
-                    Code::InvalidDate,
-                    s.span,
-                    format!("invalid date `{}`: {why}", clip(text)),
-                )
-                .with_help("write unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time such as `2024-01-01T00:00:00Z`, or `now-7d`"),
-            },
+    fn lower_value(&mut self, field: &Arc<FieldDef>, c: &Comparison) -> Option<FilterValue> {
+        let op = c.op.op();
+        let (list, items): (Option<usize>, &[Scalar]) = match &c.value.kind {
+            ValueKind::Error => return self.fail(),
+            ValueKind::Scalar(s) => (None, std::slice::from_ref(s)),
+            ValueKind::List(items) => (Some(items.len()), items),
         };
-        self.push(d);
-        self.fail()
+        let to_list = || {
+            let ValueKind::Scalar(s) = &c.value.kind else {
+                return None;
+            };
+            Some(format!("[{s}]"))
+        };
+        let shape = rules::shape(
+            op,
+            c.op.spelling.as_str(),
+            c.op.span,
+            c.value.span,
+            list,
+            to_list,
+            str::to_owned,
+        );
+        let shape_ok = shape.is_none();
+        if let Some(d) = shape {
+            self.push(d);
+        }
+        let mut values = Vec::with_capacity(items.len());
+        for item in items {
+            if let Some(v) = self.scalar(field, op, list.is_some(), item) {
+                values.push(v);
+            }
+        }
+        if !shape_ok || values.len() != items.len() {
+            return self.fail();
+        }
+        match list {
+            Some(_) => Some(FilterValue::List(values)),
+            None => values.pop().map(FilterValue::One),
+        }
+    }
+
+    fn scalar(&mut self, field: &FieldDef, op: Op, in_list: bool, s: &Scalar) -> Option<ScalarValue> {
+        if !s.quoted && s.text.eq_ignore_ascii_case("null") {
+            if in_list || !matches!(op, Op::Eq | Op::Ne) {
+                self.push(
+                    Diagnostic::new(
+                        Code::NullNotAllowed,
+                        s.span,
+                        if in_list {
+                            "a list may not hold `null`".to_owned()
+                        } else {
+                            format!("`{op}` cannot compare with `null`")
+                        },
+                    )
+                    .with_help("`null` goes with `=` and `!=` (or `IS NULL`, `IS NOT NULL`); write `\"null\"` for the text"),
+                );
+                return self.fail();
+            }
+            return Some(ScalarValue::Null);
+        }
+        let cx = rules::ValueContext {
+            now: self.now,
+            tz: self.schema.timezone(),
+        };
+        match rules::typed_text(field, &s.text, s.quoted, s.span, &cx, str::to_owned) {
+            Ok(v) => Some(v),
+            Err(d) => {
+                self.push(d);
+                self.fail()
+            }
+        }
     }
 
     fn warn_multi_word(&mut self, field: &FieldDef, c: &Comparison) {
@@ -346,92 +301,9 @@ impl Checker {
             ValueKind::Error => &[],
         };
         for s in scalars {
-            if let Some(d) = rules::multi_word_body(field, c.op.op(), &s.text, s.span) {
+            if let Some(d) = rules::multi_word(field, c.op.op(), &s.text, s.span) {
                 self.push(d);
             }
         }
-    }
-}
-
-fn describe_scalar(s: &Scalar) -> String {
-    let text = clip(&s.text);
-    let mut out = String::new();
-    if s.quoted {
-        let _ = crate::syntax::lexical::write_quoted(&mut out, &text);
-    } else {
-        out.push('`');
-        out.push_str(&text);
-        out.push('`');
-    }
-    out
-}
-
-/// The filter that matches exactly what `filter` does not.
-///
-/// `=`/`!=`, `IN`/`NIN` and `~`/`!~` swap; `x > n` becomes `x < n-1` and
-/// `x < n` becomes `x > n+1` because the API's `>`/`<` include the bound.
-/// `^` and `$` have no negation in the API.
-pub fn negate(filter: Filter, not: Span) -> Result<Filter, Box<Diagnostic>> {
-    let op = match filter.op {
-        Op::Eq => Op::Ne,
-        Op::Ne => Op::Eq,
-        Op::In => Op::Nin,
-        Op::Nin => Op::In,
-        Op::Contains => Op::NotContains,
-        Op::NotContains => Op::Contains,
-        Op::Gt | Op::Lt | Op::Ge | Op::Le => return negate_bound(filter, not),
-        Op::StartsWith | Op::EndsWith => {
-            let what = if filter.op == Op::StartsWith {
-                "starts with"
-            } else {
-                "ends with"
-            };
-            return Err(Box::new(
-                Diagnostic::new(
-                    Code::CannotNegate,
-                    filter.span,
-                    format!(
-                        "`{}` ({what}) cannot be negated: the API has no \"does not {}\" operator",
-                        filter.op,
-                        what.replace("starts", "start").replace("ends", "end")
-                    ),
-                )
-                .with_label(not, "negated by this NOT")
-                .with_help("rewrite the query without NOT around this comparison"),
-            ));
-        }
-    };
-    Ok(Filter { op, ..filter })
-}
-
-fn negate_bound(filter: Filter, not: Span) -> Result<Filter, Box<Diagnostic>> {
-    let (op, step) = if matches!(filter.op, Op::Gt | Op::Ge) {
-        (Op::Lt, -1)
-    } else {
-        (Op::Gt, 1)
-    };
-    let shifted = match &filter.value {
-        FilterValue::One(ScalarValue::Integer(n)) => n.checked_add(step).map(ScalarValue::Integer),
-        FilterValue::One(ScalarValue::Date(n)) => n.checked_add(step).map(ScalarValue::Date),
-        // The checker only lets integers and dates reach `>`/`<`.
-        _ => None,
-    };
-    match shifted {
-        Some(v) => Ok(Filter {
-            op,
-            value: FilterValue::One(v),
-            ..filter
-        }),
-        None => Err(Box::new(
-            Diagnostic::new(
-                Code::NegationOverflow,
-                filter.span,
-                format!(
-                    "`NOT {}` cannot be expressed: the bound is out of range",
-                    filter.op
-                ),
-            )
-            .with_label(not, "negated by this NOT"),
-        )),
     }
 }

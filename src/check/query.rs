@@ -3,7 +3,9 @@
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
-use super::fields::FieldDef;
+use std::sync::Arc;
+
+use crate::schema::FieldDef;
 use crate::op::Op;
 use crate::syntax::Span;
 
@@ -34,8 +36,8 @@ pub enum Node {
 /// One comparison the API understands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filter {
-    /// The field compared.
-    pub field: &'static FieldDef,
+    /// The field compared (its row of the schema).
+    pub field: Arc<FieldDef>,
     /// The API operator.
     pub op: Op,
     /// The typed value.
@@ -103,8 +105,13 @@ pub enum ScalarValue {
     Integer(i64),
     /// A boolean (emitted as JSON `true`/`false`).
     Boolean(bool),
+    /// A decimal number (emitted as a JSON number).
+    Float(f64),
     /// Unix seconds (emitted as a JSON string of digits, as the reference does).
     Date(i64),
+    /// No value: `= null` matches a missing or null attribute (emitted as
+    /// JSON `null`).
+    Null,
 }
 
 impl Serialize for ScalarValue {
@@ -113,7 +120,9 @@ impl Serialize for ScalarValue {
             ScalarValue::String(v) => s.serialize_str(v),
             ScalarValue::Integer(v) => s.serialize_i64(*v),
             ScalarValue::Boolean(v) => s.serialize_bool(*v),
+            ScalarValue::Float(v) => s.serialize_f64(*v),
             ScalarValue::Date(v) => s.collect_str(v),
+            ScalarValue::Null => s.serialize_unit(),
         }
     }
 }
@@ -170,7 +179,7 @@ impl Serialize for Node {
 impl Serialize for Filter {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Filter", 3)?;
-        st.serialize_field("field", self.field.name)?;
+        st.serialize_field("field", &self.field.name)?;
         st.serialize_field("operator", self.op.as_str())?;
         st.serialize_field("value", &self.value)?;
         st.end()

@@ -1,22 +1,94 @@
-//! Value rules shared by the compiler and the JSON validator, so that a
-//! query and a request break them with the same diagnostic.
+//! Field rules shared by the compiler and the JSON validator, so that a
+//! query and a request break them with the same diagnostic: finding the
+//! field, the operators it takes, the list/scalar shape of its value, its
+//! allowed values, and reading a value as the field's type.
 
-use super::fields::{FieldDef, FieldType};
+use std::sync::Arc;
+
+use jiff::tz::TimeZone;
+
+use super::dates::{DATE_FORMS, DateError, parse_date, parse_duration};
+use super::query::ScalarValue;
 use super::suggest;
 use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
+use crate::schema::{FieldDef, FieldType, Matching, OpSet, Origin, Schema};
 use crate::syntax::Span;
 
 /// `a` or `an` before a field type's name.
 pub fn article(ty: FieldType) -> &'static str {
-    if ty == FieldType::Integer { "an" } else { "a" }
+    ty.article()
 }
 
-/// The error for an operator the field's type does not take; `spelled` is
-/// the operator as written, `span` where.
-pub fn operator_not_allowed(field: &FieldDef, spelled: &str, span: Span) -> Diagnostic {
-    let allowed: Vec<&str> = field.operators().iter().map(|o| o.as_str()).collect();
-    let article = article(field.ty);
+/// The field named `name`, and a warning when it is not checked (a custom
+/// attribute accepted without a schema) or archived; or the error for an
+/// unknown field, with the closest known name written by `spell`.
+pub fn lookup(
+    schema: &Schema,
+    name: &str,
+    span: Span,
+    spell: impl FnOnce(&str) -> String,
+) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Diagnostic> {
+    if let Some(field) = schema.field(name) {
+        let warning = match field.origin {
+            Origin::Unchecked => Some(
+                Diagnostic::new(
+                    Code::UncheckedAttribute,
+                    span,
+                    format!(
+                        "`{}` is not checked: without a workspace schema its name and type are unknown (taken as {})",
+                        clip(name),
+                        field.ty
+                    ),
+                )
+                .with_help("pass the workspace's attributes with `--schema FILE` (the JSON of `GET /data_attributes` or `GET /ticket_types`)"),
+            ),
+            _ if field.archived => Some(Diagnostic::new(
+                Code::ArchivedAttribute,
+                span,
+                format!("`{}` is an archived attribute", clip(name)),
+            )),
+            _ => None,
+        };
+        return Ok((field, warning));
+    }
+    let what = if name.starts_with(crate::schema::CUSTOM_ATTRIBUTES)
+        || name.starts_with(crate::schema::TICKET_ATTRIBUTE)
+    {
+        "attribute"
+    } else {
+        "field"
+    };
+    let mut d = Diagnostic::new(
+        Code::UnknownField,
+        span,
+        format!(
+            "unknown {what} `{}` for {} search",
+            clip(name),
+            schema.target()
+        ),
+    );
+    d = match schema.closest(name) {
+        Some(s) => d
+            .with_help(format!("did you mean `{s}`?"))
+            .with_suggestion(span, spell(s)),
+        None => d.with_help(format!(
+            "run `qc fields --target {}` to list the searchable fields",
+            schema.target()
+        )),
+    };
+    Err(d)
+}
+
+/// The error for an operator the field does not take; `spelled` is the
+/// operator as written, `allowed` what the field takes, `span` where.
+pub fn operator_not_allowed(
+    field: &FieldDef,
+    spelled: &str,
+    span: Span,
+    allowed: OpSet,
+) -> Diagnostic {
+    let article = field.ty.article();
     let kind = if field.is_enumerated() {
         format!("{article} {} field with a fixed set of values", field.ty)
     } else {
@@ -30,7 +102,7 @@ pub fn operator_not_allowed(field: &FieldDef, spelled: &str, span: Span) -> Diag
             field.name
         ),
     )
-    .with_help(format!("`{}` accepts {}", field.name, allowed.join(" ")))
+    .with_help(format!("`{}` accepts {}", field.name, allowed.join()))
 }
 
 /// The error for a value an enumerated field does not allow, or `None` when
@@ -42,9 +114,10 @@ pub fn unknown_value(
     span: Span,
     spell: impl FnOnce(&str) -> String,
 ) -> Option<Diagnostic> {
-    if !field.is_enumerated() || field.values.contains(&text) {
+    if field.accepts_value(text) {
         return None;
     }
+    let values: Vec<&str> = field.values.iter().map(|v| v.as_ref()).collect();
     let d = Diagnostic::new(
         Code::UnknownValue,
         span,
@@ -52,10 +125,10 @@ pub fn unknown_value(
             "`{}` is not a valid value for `{}`; expected one of {}",
             clip(text),
             field.name,
-            field.values.join(", ")
+            values.join(", ")
         ),
     );
-    Some(match suggest::closest(text, field.values.iter().copied()) {
+    Some(match suggest::closest(text, values.iter().copied()) {
         Some(v) => d
             .with_help(format!("did you mean `{v}`?"))
             .with_suggestion(span, spell(v)),
@@ -63,10 +136,10 @@ pub fn unknown_value(
     })
 }
 
-/// The warning for a `source.body` equality with a value of several words
-/// (the API matches the body word by word), or `None`.
-pub fn multi_word_body(field: &FieldDef, op: Op, text: &str, span: Span) -> Option<Diagnostic> {
-    if field.name != "source.body" || !matches!(op, Op::Eq | Op::Ne | Op::In | Op::Nin) {
+/// The warning for an equality on a word-matched field with a value of
+/// several words (the API matches such fields word by word), or `None`.
+pub fn multi_word(field: &FieldDef, op: Op, text: &str, span: Span) -> Option<Diagnostic> {
+    if field.matching != Matching::Words || !matches!(op, Op::Eq | Op::Ne | Op::In | Op::Nin) {
         return None;
     }
     let mut words = text.split_whitespace();
@@ -77,11 +150,209 @@ pub fn multi_word_body(field: &FieldDef, op: Op, text: &str, span: Span) -> Opti
         Diagnostic::new(
             Code::MultiWordBody,
             span,
-            "`source.body` is matched word by word, so a value of several words never matches",
+            format!(
+                "`{}` is matched word by word, so a value of several words never matches",
+                field.name
+            ),
         )
         .with_help(format!(
-            "search for one word, e.g. `source.body = {}`, and join more words with AND",
+            "search for one word, e.g. `{} = {}`, and join more words with AND",
+            field.name,
             clip(first)
         )),
     )
+}
+
+/// The list/scalar shape rule: `IN`/`NIN` take a non-empty list and every
+/// other operator one value. `list` is `Some(len)` for a list value.
+/// `to_list` writes the value as a one-item list, for the fix; `quote_op`
+/// writes an operator as the input language needs.
+pub fn shape(
+    op: Op,
+    spelled: &str,
+    op_span: Span,
+    value_span: Span,
+    list: Option<usize>,
+    to_list: impl FnOnce() -> Option<String>,
+    quote_op: impl Fn(&str) -> String,
+) -> Option<Diagnostic> {
+    match list {
+        None if op.takes_list() => {
+            let d = Diagnostic::new(
+                Code::ListRequired,
+                value_span,
+                format!("`{spelled}` needs a list of values"),
+            );
+            Some(match to_list() {
+                Some(list) => d.with_suggestion(value_span, list),
+                None => d,
+            })
+        }
+        Some(_) if !op.takes_list() => {
+            let d = Diagnostic::new(
+                Code::ListNotAllowed,
+                value_span,
+                format!("`{spelled}` takes a single value, not a list"),
+            );
+            Some(match op {
+                Op::Eq => d
+                    .with_suggestion(op_span, quote_op("IN"))
+                    .with_help("to match any value of a list use `IN`"),
+                Op::Ne => d
+                    .with_suggestion(op_span, quote_op("NIN"))
+                    .with_help("to exclude every value of a list use `NIN` (or `NOT IN`)"),
+                _ => d.with_help("only `IN` and `NIN` take a list"),
+            })
+        }
+        Some(0) => Some(
+            Diagnostic::new(
+                Code::EmptyList,
+                value_span,
+                format!("`{spelled}` needs at least one value"),
+            )
+            .with_help("put at least one value in the list"),
+        ),
+        _ => None,
+    }
+}
+
+/// What a value is read with: now, the zone, and how the value was
+/// written (for messages).
+pub struct ValueContext<'a> {
+    /// Now, in unix seconds, for relative dates.
+    pub now: i64,
+    /// The workspace's time zone.
+    pub tz: &'a TimeZone,
+}
+
+/// Reads `text` as a value of `field`'s type (what the text means by its
+/// field's type, quoted or not). `shown` is how the value is quoted in
+/// messages.
+pub fn typed_text(
+    field: &FieldDef,
+    text: &str,
+    quoted: bool,
+    span: Span,
+    cx: &ValueContext<'_>,
+    spell: impl Fn(&str) -> String,
+) -> Result<ScalarValue, Diagnostic> {
+    let shown = || {
+        let text = clip(text);
+        if quoted {
+            let mut out = String::new();
+            let _ = crate::syntax::lexical::write_quoted(&mut out, &text);
+            out
+        } else {
+            format!("`{text}`")
+        }
+    };
+    let mismatch = |what: &str| {
+        Diagnostic::new(
+            Code::TypeMismatch,
+            span,
+            format!(
+                "`{}` is {} {} field, but {} is not {what}",
+                field.name,
+                field.ty.article(),
+                field.ty,
+                shown()
+            ),
+        )
+    };
+    match field.ty {
+        FieldType::String => match unknown_value(field, text, span, spell) {
+            None => Ok(ScalarValue::String(text.to_owned())),
+            Some(d) => Err(d),
+        },
+        FieldType::Any => Ok(if quoted {
+            ScalarValue::String(text.to_owned())
+        } else if let Ok(n) = text.parse::<i64>() {
+            ScalarValue::Integer(n)
+        } else if let Some(f) = decimal(text) {
+            ScalarValue::Float(f)
+        } else if text == "true" || text == "false" {
+            ScalarValue::Boolean(text == "true")
+        } else {
+            ScalarValue::String(text.to_owned())
+        }),
+        FieldType::Integer => {
+            if let Ok(n) = text.parse::<i64>() {
+                return Ok(ScalarValue::Integer(n));
+            }
+            if field.duration
+                && let Some(seconds) = parse_duration(text)
+            {
+                return seconds.map(ScalarValue::Integer).map_err(|e| {
+                    date_error(e, span, text, "duration").with_help(
+                        "a duration is a whole number of seconds, or a number and a unit: s m h d w",
+                    )
+                });
+            }
+            let d = mismatch("a whole number");
+            Err(if decimal(text).is_some() {
+                d.with_help("the API compares whole numbers only")
+            } else if field.duration {
+                d.with_help(format!(
+                    "write seconds or a duration, e.g. `{} > 2h`",
+                    field.name
+                ))
+            } else {
+                if parse_duration(text).is_some() {
+                    return Err(mismatch("a whole number").with_help(format!(
+                        "`{}` does not hold a duration: units like `2h` are for duration fields",
+                        field.name
+                    )));
+                }
+                d.with_help(format!("write a whole number, e.g. `{} > 2`", field.name))
+            })
+        }
+        FieldType::Float => match decimal(text) {
+            Some(f) => Ok(ScalarValue::Float(f)),
+            None => Err(mismatch("a number").with_help(format!("write a number, e.g. `{} > 2.5`", field.name))),
+        },
+        FieldType::Boolean => {
+            if text.eq_ignore_ascii_case("true") {
+                return Ok(ScalarValue::Boolean(true));
+            }
+            if text.eq_ignore_ascii_case("false") {
+                return Ok(ScalarValue::Boolean(false));
+            }
+            let d = mismatch("`true` or `false`");
+            Err(match suggest::closest(text, ["true", "false"]) {
+                Some(v) => d.with_suggestion(span, v),
+                None => d.with_help("write `true` or `false`"),
+            })
+        }
+        FieldType::Date => match parse_date(text, cx.now, cx.tz) {
+            Ok(seconds) => Ok(ScalarValue::Date(seconds)),
+            Err(DateError::NotADate) => Err(mismatch("a date").with_help(DATE_FORMS)),
+            Err(e) => Err(date_error(e, span, text, "date")),
+        },
+    }
+}
+
+/// A finite decimal number written plainly (`2.5`, `-3`, `1e3`).
+fn decimal(text: &str) -> Option<f64> {
+    let starts = text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.');
+    text.parse::<f64>().ok().filter(|f| starts && f.is_finite())
+}
+
+/// The diagnostic for an invalid date or duration: one fix is a
+/// suggestion, two are offered as help only.
+pub fn date_error(e: DateError, span: Span, text: &str, what: &str) -> Diagnostic {
+    let (why, fixes) = match e {
+        DateError::NotADate => ("not a date".to_owned(), Vec::new()),
+        DateError::Invalid { why, fixes } => (why, fixes),
+    };
+    let d = Diagnostic::new(
+        Code::InvalidDate,
+        span,
+        format!("invalid {what} `{}`: {why}", clip(text)),
+    );
+    match fixes.as_slice() {
+        [one] => d.with_suggestion(span, one.clone()),
+        [a, b] => d.with_help(format!("write `{a}` or `{b}`")),
+        _ if what == "date" => d.with_help(DATE_FORMS),
+        _ => d,
+    }
 }

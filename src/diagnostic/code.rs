@@ -156,6 +156,16 @@ codes! {
     example: "NOT statistics.count_reopens > -9223372036854775808",
     explanation: "`NOT x > n` is emitted as `x < n-1` and `NOT x < n` as `x > n+1` because the API's `>`/`<` include the bound. When `n-1` or `n+1` does not fit a 64-bit integer the comparison cannot be negated; such a comparison is always true or always false, so drop it.";
 
+    /// `null` used where it has no meaning.
+    NullNotAllowed = "E0111", Error, "`null` not allowed here",
+    example: "tag_ids IN [1, null]",
+    explanation: "`null` (bare) is the absence of a value: `field = null` (or `field IS NULL`) matches objects where the field is missing or null, and `field != null` (`IS NOT NULL`) those where it has a value. It goes only with `=` and `!=`, never in an `IN`/`NIN` list or with an ordering operator. To search for the text \"null\", quote it: `\"null\"`.";
+
+    /// The target's API has no operator for this comparison, and qc knows no exact equivalent.
+    TargetRule = "E0112", Error, "not expressible on this target",
+    example: "qc --target contacts 'last_seen_at != null'",
+    explanation: "Each endpoint accepts its own operators per field. Where one lacks an operator, qc compiles an exact equivalent: on contacts, `tag_id IN [a, b]` becomes `tag_id = a OR tag_id = b`, and a Date's `!= D` becomes `< D OR > D`, `>= D` becomes `> (the day before D)`. When no exact equivalent exists (a strict `>` on a decimal field where the API's `>` includes the bound, `!= null` on a contacts Date field), the comparison is refused, and the message names the target's rule.";
+
     /// Groups are nested deeper than the API allows.
     NestingLimit = "E0201", Error, "groups nested too deep for the API",
     example: "state = open AND (read = true OR (open = true AND priority = priority))",
@@ -165,6 +175,11 @@ codes! {
     GroupTooLarge = "E0202", Error, "too many filters in one group",
     example: "id = 1 OR id = 2 OR id = 3 OR id = 4 OR id = 5 OR id = 6 OR id = 7 OR id = 8 OR id = 9 OR id = 10 OR id = 11 OR id = 12 OR id = 13 OR id = 14 OR id = 15 OR id = 16",
     explanation: "The API allows at most 15 filters in each AND or OR group. Combine equality tests on one field with `IN [...]`, or split the group.";
+
+    /// A workspace schema file is malformed.
+    InvalidSchema = "E0401", Error, "invalid workspace schema",
+    example: "",
+    explanation: "`--schema FILE` reads the JSON Intercom returns from `GET /data_attributes` (a `data_attribute_list`) or `GET /ticket_types` (a `ticket_type_list`). The message gives the file, the JSON path and what is wrong, e.g. a `data_type` qc does not know or an attribute without `full_name`. (No example: the code is about a schema file, not a query.)";
 
     /// The input is not well-formed JSON.
     InvalidJson = "E0301", Error, "malformed JSON",
@@ -220,6 +235,41 @@ codes! {
     MultiWordBody = "W0001", Warning, "multi-word value for source.body",
     example: "source.body = \"need support\"",
     explanation: "The API matches `source.body` word by word: `source.body = \"need support\"` never matches, while `source.body = support` matches a body containing the word. Search for a single word, or use several comparisons joined with AND.";
+
+    /// A custom attribute accepted without a schema.
+    UncheckedAttribute = "W0101", Warning, "custom attribute not checked",
+    example: "custom_attributes.plan = pro",
+    explanation: "Without a workspace schema, qc accepts `custom_attributes.NAME` (contacts, conversations) as a String and `ticket_attribute.ID` (tickets) as any value, as the reference allows, but cannot tell whether the attribute exists or what type it has. Pass `--schema FILE` with the JSON of `GET /data_attributes` or `GET /ticket_types` (or list it in `qc.toml`) to check names, types and options.";
+
+    /// An archived custom attribute.
+    ArchivedAttribute = "W0102", Warning, "archived attribute",
+    example: "",
+    explanation: "The workspace schema marks this custom attribute as archived: it is still searchable, but it is no longer maintained and may hold stale values. (No example: it needs a workspace schema.)";
+
+    /// A contacts date that is not the start of a day.
+    NotAWholeDay = "W0103", Warning, "date matched by calendar day",
+    example: "qc --target contacts 'last_seen_at > now-30d'",
+    explanation: "Contacts search matches Date fields by calendar day in the workspace's time zone (`--timezone`, UTC by default): `=` matches the whole day, `>` from the start of the next day, `<` before the start of the day. A value with a time of day is truncated to its day; the message says which day. Write the day itself (`2024-03-10`, `today`) to make that explicit.";
+
+    /// `>=`/`<=` in a request where the reference documents inclusive `>`/`<`.
+    UndocumentedOperator = "W0201", Warning, "operator not in the target's reference",
+    example: "{\"query\": {\"field\": \"statistics.count_reopens\", \"operator\": \">=\", \"value\": 2}}",
+    explanation: "The API schema's operator enum lists `>=` and `<=`, but the conversations reference documents only `>` and `<`, as \"greater (or equal)\" and \"lower (or equal)\": they already include the bound. `qc validate` accepts `>=`/`<=` with this warning; `>`/`<` mean the same and are documented.";
+
+    /// A value the reference text and the OpenAPI table type differently.
+    DocsDisagree = "W0202", Warning, "the reference and the OpenAPI table disagree",
+    example: "{\"query\": {\"field\": \"admin_assignee_id\", \"operator\": \"=\", \"value\": 5017691}}",
+    explanation: "The conversations reference text types `admin_assignee_id` and `team_assignee_id` as String, the OpenAPI table as Integer. `qc validate` accepts both with this warning; qc compiles a string, as the reference text documents.";
+
+    /// A date given as a JSON number.
+    NumericDate = "W0203", Warning, "date as a JSON number",
+    example: "{\"query\": {\"field\": \"created_at\", \"operator\": \">\", \"value\": 1704067200}}",
+    explanation: "The reference writes dates as unix seconds in a JSON string; the OpenAPI schema also allows an integer, and the official SDKs send one. `qc validate` accepts both with this warning; qc emits the string form.";
+
+    /// `pagination` is null.
+    NullPagination = "W0204", Warning, "null pagination",
+    example: "{\"query\": {\"field\": \"open\", \"operator\": \"=\", \"value\": true}, \"pagination\": null}",
+    explanation: "The API's schema makes `pagination` nullable: null means no pagination (the API's default page size). `qc validate` accepts it with this warning; leaving `pagination` out says the same.";
 
     /// Decompiled text that the compiler would not read back to the same request.
     DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",

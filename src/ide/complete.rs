@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
-use crate::check::{FIELDS, FieldDef, FieldType, field};
 use crate::op::Op;
+use crate::schema::{FieldDef, FieldType, Schema};
 use crate::syntax::Span;
 use crate::syntax::lexer::{Token, TokenKind, tokenize};
-use crate::syntax::lexical::{OpSpelling, is_keyword, write_value};
+use crate::syntax::lexical::{OpSpelling, field_text, is_keyword, write_value};
 
 /// What a completion inserts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,6 +37,9 @@ pub struct Completion {
     pub insert_text: String,
     /// The range the insertion replaces (the word being typed, or empty).
     pub replace: Span,
+    /// A key that keeps the list in the schema's order when an editor
+    /// sorts it (`0001`, `0002`, ...).
+    pub sort_text: String,
 }
 
 /// Where the cursor is in the grammar.
@@ -64,7 +67,7 @@ enum State<'s> {
 ///
 /// The candidates are not filtered by what has been typed: editors filter
 /// them against the word in [`Completion::replace`] themselves.
-pub fn complete(source: &str, offset: usize) -> Vec<Completion> {
+pub fn complete(source: &str, offset: usize, schema: &Schema) -> Vec<Completion> {
     let offset = floor_char_boundary(source, offset);
     let tokens = tokenize(source);
     // The word being typed, if the cursor is inside or at the end of one.
@@ -76,7 +79,11 @@ pub fn complete(source: &str, offset: usize) -> Vec<Completion> {
         .iter()
         .take_while(|t| t.span.end <= replace.start && t.kind != TokenKind::Eof);
     let state = state_after(source, before);
-    candidates(state, replace)
+    let mut out = candidates(state, replace, schema);
+    for (i, c) in out.iter_mut().enumerate() {
+        c.sort_text = format!("{i:04}");
+    }
+    out
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -123,7 +130,7 @@ fn state_after<'s, 't>(source: &'s str, tokens: impl Iterator<Item = &'t Token>)
     state
 }
 
-fn candidates(state: State<'_>, replace: Span) -> Vec<Completion> {
+fn candidates(state: State<'_>, replace: Span, schema: &Schema) -> Vec<Completion> {
     let item = |label: &str, kind, detail: &str, documentation: &str| Completion {
         label: label.to_owned(),
         kind,
@@ -131,12 +138,26 @@ fn candidates(state: State<'_>, replace: Span) -> Vec<Completion> {
         documentation: documentation.to_owned(),
         insert_text: label.to_owned(),
         replace,
+        sort_text: String::new(),
     };
+    let field = |name: &str| schema.field(name);
     match state {
         State::Term => {
-            let mut out: Vec<Completion> = FIELDS
-                .iter()
-                .map(|f| item(f.name, CompletionKind::Field, f.ty.name(), &field_doc(f)))
+            let mut out: Vec<Completion> = schema
+                .fields()
+                .flat_map(|f| {
+                    f.names().map(move |name| {
+                        let detail = if f.is_custom() {
+                            format!("{} (custom)", f.ty.name())
+                        } else {
+                            f.ty.name().to_owned()
+                        };
+                        Completion {
+                            insert_text: field_text(name),
+                            ..item(name, CompletionKind::Field, &detail, &field_doc(f))
+                        }
+                    })
+                })
                 .collect();
             out.push(item(
                 "NOT",
@@ -183,7 +204,7 @@ fn candidates(state: State<'_>, replace: Span) -> Vec<Completion> {
             out
         }
         State::With(_) => vec![item("WITH", CompletionKind::Keyword, "", "")],
-        State::Value(name, _) | State::ListValue(name) => values(field(name), replace),
+        State::Value(name, _) | State::ListValue(name) => values(field(name).as_deref(), replace),
         State::ListNext(_) => Vec::new(),
         State::Joiner => vec![
             item("AND", CompletionKind::Keyword, "both sides must match", ""),
@@ -192,7 +213,7 @@ fn candidates(state: State<'_>, replace: Span) -> Vec<Completion> {
     }
 }
 
-fn values(def: Option<&'static FieldDef>, replace: Span) -> Vec<Completion> {
+fn values(def: Option<&FieldDef>, replace: Span) -> Vec<Completion> {
     let Some(def) = def else {
         return Vec::new();
     };
@@ -206,26 +227,36 @@ fn values(def: Option<&'static FieldDef>, replace: Span) -> Vec<Completion> {
             documentation: String::new(),
             insert_text,
             replace,
+            sort_text: String::new(),
         }
     };
     if def.is_enumerated() {
-        return def.values.iter().map(|v| value(v, def.name)).collect();
+        return def.values.iter().map(|v| value(v, &def.name)).collect();
     }
     match def.ty {
         FieldType::Boolean => vec![value("true", "Boolean"), value("false", "Boolean")],
         FieldType::Date => vec![
+            value("today", "midnight today in the workspace's zone"),
+            value("yesterday", "midnight yesterday in the workspace's zone"),
             value("now", "the current time"),
             value("now-1d", "24 hours ago"),
             value("now-7d", "7 days ago"),
             value("now-30d", "30 days ago"),
+            value("now-1mo", "a calendar month ago"),
         ],
-        FieldType::String | FieldType::Integer => Vec::new(),
+        FieldType::Integer if def.duration => vec![
+            value("30m", "30 minutes, in seconds"),
+            value("1h", "an hour, in seconds"),
+            value("1d", "a day, in seconds"),
+        ],
+        FieldType::String | FieldType::Integer | FieldType::Float | FieldType::Any => Vec::new(),
     }
 }
 
 /// Markdown documentation of a field: type, operators, values, description.
 pub(crate) fn field_doc(f: &FieldDef) -> String {
     let ops: Vec<&str> = f.operators().iter().map(|o| o.as_str()).collect();
+    let values: Vec<&str> = f.values.iter().map(|v| v.as_ref()).collect();
     let mut doc = format!(
         "**{}** ({})\n\n{}\n\nOperators: `{}`",
         f.name,
@@ -234,10 +265,23 @@ pub(crate) fn field_doc(f: &FieldDef) -> String {
         ops.join("` `")
     );
     if f.is_enumerated() {
-        doc.push_str(&format!("\n\nValues: `{}`", f.values.join("` `")));
+        doc.push_str(&format!("\n\nValues: `{}`", values.join("` `")));
     }
-    if f.ty == FieldType::Date {
-        doc.push_str("\n\nA date: unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time with offset, or `now-7d`.");
+    match &f.order {
+        crate::schema::Order::Day(tz) if f.ty == FieldType::Date => doc.push_str(&format!(
+            "\n\nMatched by calendar day in {}: `=` the whole day, `>` from the next day, `<` before the day.",
+            tz.iana_name().unwrap_or("UTC")
+        )),
+        _ if f.ty == FieldType::Date => doc.push_str(
+            "\n\nA date: unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time with offset, `today`, or `now-7d`.",
+        ),
+        _ => {}
+    }
+    if f.duration {
+        doc.push_str("\n\nA duration in seconds: `90`, `90s`, `30m`, `2h`, `1d`, `1w`.");
+    }
+    if f.is_custom() {
+        doc.push_str("\n\nA custom attribute of the workspace.");
     }
     doc
 }
@@ -247,7 +291,7 @@ mod tests {
     use super::*;
 
     fn labels(src: &str) -> Vec<String> {
-        complete(src, src.len())
+        complete(src, src.len(), &Schema::conversations())
             .into_iter()
             .map(|c| c.label)
             .collect()
@@ -258,7 +302,7 @@ mod tests {
         assert!(labels("").contains(&"created_at".to_owned()));
         assert!(labels("state = open AND ").contains(&"priority".to_owned()));
         assert!(labels("(").contains(&"state".to_owned()));
-        let partial = complete("sta", 3);
+        let partial = complete("sta", 3, &Schema::conversations());
         assert_eq!(partial[0].replace, Span::new(0, 3));
     }
 
@@ -278,6 +322,7 @@ mod tests {
         assert_eq!(labels("read != "), ["true", "false"]);
         assert_eq!(labels("state = op"), ["open", "closed", "snoozed"]);
         assert!(labels("created_at > ").contains(&"now-7d".to_owned()));
+        assert!(labels("statistics.time_to_admin_reply > ").contains(&"1h".to_owned()));
     }
 
     #[test]

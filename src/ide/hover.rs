@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::complete::field_doc;
-use crate::check::{FieldType, field, parse_date};
+use crate::check::parse_date;
+use crate::schema::{FieldType, Order, Schema};
 use crate::syntax::{Comparison, Expr, ExprKind, Span, ValueKind, parse};
 
 /// Hover information for a range of the text.
@@ -17,11 +18,11 @@ pub struct Hover {
 
 /// Hover information at byte `offset`: a field's type, operators, values
 /// and description; an operator's meaning in the API; a date's value.
-pub fn hover(source: &str, offset: usize) -> Option<Hover> {
+pub fn hover(source: &str, offset: usize, schema: &Schema) -> Option<Hover> {
     let parsed = parse(source);
     let mut found = None;
     find(&parsed.ast.root, offset, &mut |c| {
-        found = describe(c, offset)
+        found = describe(c, offset, schema)
     });
     found
 }
@@ -42,13 +43,15 @@ fn contains(span: Span, offset: usize) -> bool {
     span.start <= offset && offset <= span.end && !span.is_empty()
 }
 
-fn describe(c: &Comparison, offset: usize) -> Option<Hover> {
+fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
+    let field = schema.field(&c.field.name);
     if contains(c.field.span, offset) {
-        let contents = match field(&c.field.name) {
+        let contents = match &field {
             Some(f) => field_doc(f),
             None => format!(
-                "Unknown field `{}`: run `qc fields` to list the searchable fields.",
-                c.field.name
+                "Unknown field `{}`: run `qc fields --target {}` to list the searchable fields.",
+                c.field.name,
+                schema.target()
             ),
         };
         return Some(Hover {
@@ -60,14 +63,26 @@ fn describe(c: &Comparison, offset: usize) -> Option<Hover> {
         let op = c.op.op();
         let mut contents = format!("**{}**: {}", c.op.spelling, op.description());
         if c.op.spelling.as_str() != op.as_str() {
-            contents.push_str(&format!("\n\nSent to the API as `{op}`."));
+            contents.push_str(&format!("\n\nAn alias of `{op}`."));
+        }
+        if let Some(f) = &field
+            && op.is_order()
+        {
+            contents.push_str(match (&f.order, op) {
+                (Order::Inclusive, crate::op::Op::Gt) => "\n\nStrict. The API's `>` includes the bound, so `x > n` is sent as `> n+1`.",
+                (Order::Inclusive, crate::op::Op::Ge) => "\n\nInclusive. Sent as the API's `>`, which includes the bound.",
+                (Order::Inclusive, crate::op::Op::Lt) => "\n\nStrict. The API's `<` includes the bound, so `x < n` is sent as `< n-1`.",
+                (Order::Inclusive, _) => "\n\nInclusive. Sent as the API's `<`, which includes the bound.",
+                (Order::Strict, _) => "\n\nSent as written: this endpoint's operator means the same.",
+                (Order::Day(_), _) => "\n\nCompared by calendar day in the workspace's time zone.",
+            });
         }
         return Some(Hover {
             range: c.op.span,
             contents,
         });
     }
-    let def = field(&c.field.name).filter(|f| f.ty == FieldType::Date)?;
+    let def = field.filter(|f| f.ty == FieldType::Date)?;
     let scalars = match &c.value.kind {
         ValueKind::Scalar(s) => std::slice::from_ref(s),
         ValueKind::List(items) => items.as_slice(),
@@ -75,7 +90,7 @@ fn describe(c: &Comparison, offset: usize) -> Option<Hover> {
     };
     let s = scalars.iter().find(|s| contains(s.span, offset))?;
     let now = jiff::Timestamp::now().as_second();
-    let seconds = parse_date(&s.text, now).ok()?;
+    let seconds = parse_date(&s.text, now, schema.timezone()).ok()?;
     let rfc3339 = jiff::Timestamp::from_second(seconds)
         .map(|t| t.to_string())
         .unwrap_or_default();
@@ -95,12 +110,15 @@ mod tests {
     #[test]
     fn field_operator_and_date_hovers() {
         let src = "created_at >= 2024-01-01 AND state = open";
+        let schema = Schema::conversations();
+        let hover = |src, at| hover(src, at, &schema);
         let h = hover(src, 3).expect("field hover");
         assert_eq!(h.range, Span::new(0, 10));
         assert!(h.contents.contains("Date"), "{}", h.contents);
         let h = hover(src, 11).expect("operator hover");
         assert!(
-            h.contents.contains("Greater than or equal to"),
+            h.contents.contains("Greater than or equal to")
+                && h.contents.contains("Sent as the API's `>`"),
             "{}",
             h.contents
         );

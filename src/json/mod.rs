@@ -49,11 +49,16 @@ impl Validated {
     }
 }
 
-/// Validates a JSON search request.
+/// Validates a JSON search request for `POST /conversations/search`.
 pub fn validate(text: &str) -> Validated {
+    validate_with(text, &crate::Schema::conversations())
+}
+
+/// Validates a JSON search request against `schema`.
+pub fn validate_with(text: &str, schema: &crate::Schema) -> Validated {
     let mut diagnostics = Vec::new();
     let query = match read_json(text) {
-        Ok(json) => validate::lower(&json, &mut diagnostics),
+        Ok(json) => validate::lower(&json, schema, &mut diagnostics),
         Err(d) => {
             diagnostics.push(*d);
             None
@@ -71,8 +76,13 @@ pub fn validate(text: &str) -> Validated {
 /// Validates JSON given as bytes: invalid UTF-8 is a diagnostic at the
 /// first bad byte, not a panic.
 pub fn validate_bytes(bytes: &[u8]) -> Validated {
+    validate_bytes_with(bytes, &crate::Schema::conversations())
+}
+
+/// [`validate_bytes`] against `schema`.
+pub fn validate_bytes_with(bytes: &[u8], schema: &crate::Schema) -> Validated {
     match std::str::from_utf8(bytes) {
-        Ok(text) => validate(text),
+        Ok(text) => validate_with(text, schema),
         Err(e) => {
             let at = e.valid_up_to();
             let bad = e.error_len().unwrap_or(1);

@@ -6,20 +6,28 @@
 //! so that the limits are checked on the structure the API would see and
 //! `emit(validate(J)) == J` for every valid J in qc's canonical form.
 
+use std::sync::Arc;
+
 use super::reader::{Json, JsonKind, Member, is_integer};
 use crate::check::rules;
 use crate::check::{
-    FIELDS, FieldDef, FieldType, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node,
-    Pagination, Query, ScalarValue, check_limits, is_unix_seconds, parse_date, suggest,
+    Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query, ScalarValue,
+    check_limits, is_unix_seconds, parse_date, suggest,
 };
+use crate::schema::{FieldDef, FieldType, Order, Schema};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
 use crate::syntax::Span;
 
 /// Checks a request read from JSON; fills `diagnostics` and returns the
 /// query when there were no errors.
-pub(super) fn lower(root: &Json, diagnostics: &mut Vec<Diagnostic>) -> Option<Query> {
+pub(super) fn lower(
+    root: &Json,
+    schema: &Schema,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Query> {
     let mut v = Validator {
+        schema,
         diagnostics: Vec::new(),
         group_paths: Vec::new(),
     };
@@ -28,7 +36,8 @@ pub(super) fn lower(root: &Json, diagnostics: &mut Vec<Diagnostic>) -> Option<Qu
     query
 }
 
-struct Validator {
+struct Validator<'s> {
+    schema: &'s Schema,
     diagnostics: Vec<Diagnostic>,
     /// The JSON path of every group, for the limit diagnostics.
     group_paths: Vec<(Span, String)>,
@@ -61,7 +70,7 @@ const GROUP_KEYS: &[&str] = &["operator", "value"];
 const REQUEST_KEYS: &[&str] = &["query", "pagination"];
 const PAGINATION_KEYS: &[&str] = &["per_page", "starting_after"];
 
-impl Validator {
+impl Validator<'_> {
     fn push(&mut self, d: Diagnostic, path: &str) {
         self.diagnostics.push(d.with_path(shown(path)));
     }
@@ -162,6 +171,19 @@ impl Validator {
         };
         let node = query.and_then(|q| self.node(q, "query"));
         let pagination = match pagination {
+            Some(Json {
+                kind: JsonKind::Null,
+                span,
+            }) => {
+                let d = Diagnostic::new(
+                    Code::NullPagination,
+                    *span,
+                    "`pagination` is null: the API's schema allows it, and it means no pagination",
+                )
+                .with_help("leave `pagination` out instead");
+                self.push(d, "pagination");
+                Some(None)
+            }
             Some(p) => self.pagination(p, "pagination").map(Some),
             None => Some(None),
         };
@@ -292,16 +314,10 @@ impl Validator {
         let op_path = child(path, "operator");
         let op = op.and_then(|o| self.operator(o, &op_path).map(|op| (op, o.span)));
         let mut ok = field.is_some() && op.is_some();
-        if let (Some(field), Some((op, op_span))) = (field, op)
-            && !field.allows(op)
-        {
-            self.push(
-                rules::operator_not_allowed(field, op.as_str(), op_span),
-                &op_path,
-            );
-            ok = false;
+        if let (Some(field), Some((op, op_span))) = (&field, op) {
+            ok &= self.api_operator(field, op, op_span, &op_path);
         }
-        let value = match (field, value) {
+        let value = match (&field, value) {
             (Some(field), Some(value)) => self.value(field, op, value, path),
             _ => None,
         };
@@ -315,29 +331,54 @@ impl Validator {
         }))
     }
 
-    fn field(&mut self, j: &Json, path: &str) -> Option<&'static FieldDef> {
+    fn field(&mut self, j: &Json, path: &str) -> Option<Arc<FieldDef>> {
         let JsonKind::String(name) = &j.kind else {
             self.wrong_type(j, path, "a field name string");
             return None;
         };
-        if let Some(f) = crate::check::field(name) {
-            return Some(f);
-        }
-        let mut d = Diagnostic::new(
-            Code::UnknownField,
-            j.span,
-            format!("unknown field `{name}`"),
-        );
-        match suggest::closest(name, FIELDS.iter().map(|f| f.name)) {
-            Some(s) => {
-                d = d
-                    .with_help(format!("did you mean `{s}`?"))
-                    .with_suggestion(j.span, json_string(s));
+        match rules::lookup(self.schema, name, j.span, json_string) {
+            Ok((field, warning)) => {
+                if let Some(w) = warning {
+                    self.push(w, path);
+                }
+                Some(field)
             }
-            None => d = d.with_help("run `qc fields` to list the searchable fields"),
+            Err(d) => {
+                self.push(d, path);
+                None
+            }
         }
-        self.push(d, path);
-        None
+    }
+
+    /// True when the endpoint takes `op` on `field`. `>=`/`<=` where the
+    /// endpoint documents only inclusive `>`/`<` (conversations) are in the
+    /// API schema's operator enum: accepted with a warning.
+    fn api_operator(&mut self, field: &FieldDef, op: Op, span: Span, path: &str) -> bool {
+        if field.api_ops.contains(op) {
+            return true;
+        }
+        let ordered = matches!(field.ty, FieldType::Integer | FieldType::Date | FieldType::Float);
+        if ordered && field.order == Order::Inclusive && matches!(op, Op::Ge | Op::Le) {
+            let inclusive = if op == Op::Ge { ">" } else { "<" };
+            let d = Diagnostic::new(
+                Code::UndocumentedOperator,
+                span,
+                format!(
+                    "the {} reference does not list `{op}` for `{}`; its `{inclusive}` already includes the bound",
+                    self.schema.target(),
+                    field.name
+                ),
+            )
+            .with_help(format!("`{inclusive}` means the same and is documented"))
+            .with_suggestion(span, json_string(inclusive));
+            self.push(d, path);
+            return true;
+        }
+        self.push(
+            rules::operator_not_allowed(field, op.as_str(), span, field.api_ops),
+            path,
+        );
+        false
     }
 
     fn operator(&mut self, j: &Json, path: &str) -> Option<Op> {
@@ -345,7 +386,7 @@ impl Validator {
             self.wrong_type(j, path, "an operator string such as `\"=\"`");
             return None;
         };
-        if let Some(op) = Op::from_api(op).filter(|o| !matches!(o, Op::Ge | Op::Le)) {
+        if let Some(op) = Op::from_api(op) {
             return Some(op);
         }
         let mut d = Diagnostic::new(
@@ -354,8 +395,6 @@ impl Validator {
             format!("unknown operator `{op}`"),
         );
         let fix = match op.as_str() {
-            ">=" => Some((">", "the API's `>` already includes the bound: use `>`")),
-            "<=" => Some(("<", "the API's `<` already includes the bound: use `<`")),
             "==" => Some(("=", "equality is `=`")),
             "<>" => Some(("!=", "inequality is `!=`")),
             _ => None,
@@ -381,71 +420,54 @@ impl Validator {
     /// value is still type-checked, as far as its shape allows.
     fn value(
         &mut self,
-        field: &'static FieldDef,
+        field: &FieldDef,
         op: Option<(Op, Span)>,
         j: &Json,
         path: &str,
     ) -> Option<FilterValue> {
         let value_path = child(path, "value");
-        match (&j.kind, op) {
-            (JsonKind::Array(items), Some((op, _))) if op.takes_list() => {
-                if items.is_empty() {
-                    let d = Diagnostic::new(
-                        Code::EmptyList,
-                        j.span,
-                        format!("`{op}` needs at least one value"),
-                    )
-                    .with_help("put at least one value in the array");
-                    self.push(d, &value_path);
-                    return None;
-                }
-                let values = self.items(field, op, items, &value_path);
-                (values.len() == items.len()).then_some(FilterValue::List(values))
-            }
-            (JsonKind::Array(items), op) => {
-                if let Some((op, op_span)) = op {
-                    let mut d = Diagnostic::new(
-                        Code::ListNotAllowed,
-                        j.span,
-                        format!("`{op}` takes a single value, not an array"),
-                    );
-                    d = match op {
-                        Op::Eq => d
-                            .with_help("to match any value of a list use `IN`")
-                            .with_suggestion(op_span, json_string("IN")),
-                        Op::Ne => d
-                            .with_help("to exclude every value of a list use `NIN`")
-                            .with_suggestion(op_span, json_string("NIN")),
-                        _ => d.with_help("only `IN` and `NIN` take an array"),
-                    };
-                    self.push(d, &value_path);
-                }
-                self.items(field, op.map_or(Op::Eq, |(o, _)| o), items, &value_path);
-                None
-            }
-            (_, Some((op, _))) if op.takes_list() => {
-                let mut d = Diagnostic::new(
-                    Code::ListRequired,
-                    j.span,
-                    format!("`{op}` needs an array of values"),
-                );
-                if let Some(text) = json_text(j) {
-                    d = d.with_suggestion(j.span, format!("[{text}]"));
-                }
-                self.push(d, &value_path);
-                self.scalar(field, op, j, &value_path);
-                None
-            }
-            (_, op) => self
-                .scalar(field, op.map_or(Op::Eq, |(o, _)| o), j, &value_path)
-                .filter(|_| op.is_some())
-                .map(FilterValue::One),
+        let (list, items): (Option<usize>, &[Json]) = match &j.kind {
+            JsonKind::Array(items) => (Some(items.len()), items),
+            _ => (None, std::slice::from_ref(j)),
+        };
+        let checked_op = op.map_or(Op::Eq, |(o, _)| o);
+        let shape = op.and_then(|(op, op_span)| {
+            rules::shape(
+                op,
+                op.as_str(),
+                op_span,
+                j.span,
+                list,
+                || json_text(j).map(|t| format!("[{t}]")),
+                json_string,
+            )
+        });
+        let shape_ok = shape.is_none();
+        if let Some(d) = shape {
+            self.push(d, &value_path);
+        }
+        let values: Vec<ScalarValue> = match list {
+            Some(_) => self.items(field, checked_op, items, &value_path),
+            None => self
+                .scalar(field, checked_op, j, &value_path)
+                .into_iter()
+                .collect(),
+        };
+        if !shape_ok || op.is_none() || values.len() != items.len() {
+            return None;
+        }
+        if list.is_some() && values.contains(&ScalarValue::Null) {
+            return None;
+        }
+        match list {
+            Some(_) => Some(FilterValue::List(values)),
+            None => values.into_iter().next().map(FilterValue::One),
         }
     }
 
     fn items(
         &mut self,
-        field: &'static FieldDef,
+        field: &FieldDef,
         op: Op,
         items: &[Json],
         path: &str,
@@ -459,7 +481,7 @@ impl Validator {
 
     fn scalar(
         &mut self,
-        field: &'static FieldDef,
+        field: &FieldDef,
         op: Op,
         j: &Json,
         path: &str,
@@ -477,12 +499,52 @@ impl Validator {
                 ),
             )
         };
+        if let JsonKind::Null = j.kind {
+            if matches!(op, Op::Eq | Op::Ne) {
+                return Some(ScalarValue::Null);
+            }
+            let d = Diagnostic::new(
+                Code::NullNotAllowed,
+                j.span,
+                format!("`{op}` cannot compare with null"),
+            )
+            .with_help("null goes with `=` and `!=`, never in an IN/NIN array");
+            self.push(d, path);
+            return None;
+        }
         let d = match (field.ty, &j.kind) {
+            (FieldType::Any, JsonKind::String(s)) => return Some(ScalarValue::String(s.clone())),
+            (FieldType::Any, JsonKind::Bool(b)) => return Some(ScalarValue::Boolean(*b)),
+            (FieldType::Any | FieldType::Float, JsonKind::Number(n)) => {
+                match (n.parse::<i64>(), n.parse::<f64>()) {
+                    (Ok(v), _) if field.ty == FieldType::Any => {
+                        return Some(ScalarValue::Integer(v));
+                    }
+                    (_, Ok(f)) if f.is_finite() => return Some(ScalarValue::Float(f)),
+                    _ => mismatch("a finite number"),
+                }
+            }
+            (FieldType::Any, _) => mismatch("a string, a number or a boolean"),
+            (FieldType::Float, _) => mismatch("a JSON number"),
+            (FieldType::String, JsonKind::Number(n)) if field.lenient_integer && is_integer(n) => {
+                let d = Diagnostic::new(
+                    Code::DocsDisagree,
+                    j.span,
+                    format!(
+                        "`{}` is a String field in the reference text but an Integer in the OpenAPI table: accepted",
+                        field.name
+                    ),
+                )
+                .with_help("a JSON string matches what the reference text documents")
+                .with_suggestion(j.span, json_string(n));
+                self.push(d, path);
+                return Some(ScalarValue::String(n.clone()));
+            }
             (FieldType::String, JsonKind::String(s)) => {
                 match rules::unknown_value(field, s, j.span, json_string) {
                     Some(d) => d,
                     None => {
-                        if let Some(d) = rules::multi_word_body(field, op, s, j.span) {
+                        if let Some(d) = rules::multi_word(field, op, s, j.span) {
                             self.push(d, path);
                         }
                         return Some(ScalarValue::String(s.clone()));
@@ -531,7 +593,17 @@ impl Validator {
                 }
             }
             (FieldType::Date, JsonKind::Number(n)) if is_integer(n) => match n.parse::<i64>() {
-                Ok(v) => return Some(ScalarValue::Date(v)),
+                Ok(v) => {
+                    let d = Diagnostic::new(
+                        Code::NumericDate,
+                        j.span,
+                        "a date as a JSON number: the reference writes unix seconds as a string",
+                    )
+                    .with_help("both are accepted; qc emits the string form")
+                    .with_suggestion(j.span, json_string(n));
+                    self.push(d, path);
+                    return Some(ScalarValue::Date(v));
+                }
                 Err(_) => Diagnostic::new(
                     Code::InvalidDate,
                     j.span,
@@ -541,7 +613,7 @@ impl Validator {
             (FieldType::Date, JsonKind::String(s)) => {
                 let d = mismatch("unix seconds as a string of digits");
                 // A date qc reads in text (but not `now-7d`, which moves).
-                match parse_date(s, 0) {
+                match parse_date(s, 0, self.schema.timezone()) {
                     Ok(seconds) if !s.to_ascii_lowercase().starts_with("now") => d
                         .with_help(format!("`{s}` is {seconds} in unix seconds"))
                         .with_suggestion(j.span, json_string(&seconds.to_string())),

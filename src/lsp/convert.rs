@@ -193,6 +193,7 @@ pub fn completion(c: &Completion, text: &Text, encoding: PositionEncoding) -> ls
             text.range(c.replace, encoding),
             c.insert_text.clone(),
         ))),
+        sort_text: Some(c.sort_text.clone()),
         ..lsp::CompletionItem::default()
     }
 }

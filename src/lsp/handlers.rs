@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 use super::convert::{self, Text};
 use super::transport::{self, error_response};
-use crate::Options;
+use crate::Compiler;
 use crate::diagnostic::PositionEncoding;
 
 /// What the main loop should do after a message.
@@ -38,7 +38,7 @@ pub struct Server<W: Write> {
     encoding: PositionEncoding,
     initialized: bool,
     shutdown: bool,
-    options: Options,
+    compiler: Compiler,
 }
 
 /// A handler's result: a value, or a JSON-RPC error code and message.
@@ -54,7 +54,7 @@ impl<W: Write> Server<W> {
             encoding: PositionEncoding::Utf16,
             initialized: false,
             shutdown: false,
-            options: Options::default(),
+            compiler: Compiler::new(crate::Schema::conversations(), crate::Options::default()),
         }
     }
 
@@ -185,7 +185,7 @@ impl<W: Write> Server<W> {
         let at = &p.text_document_position;
         let doc = self.document(&at.text_document.uri)?;
         let offset = doc.text.offset(at.position, self.encoding);
-        let items = crate::ide::complete(&doc.text.text, offset)
+        let items = crate::ide::complete(&doc.text.text, offset, &self.compiler.schema)
             .iter()
             .map(|c| convert::completion(c, &doc.text, self.encoding))
             .collect();
@@ -196,7 +196,7 @@ impl<W: Write> Server<W> {
         let at = &p.text_document_position_params;
         let doc = self.document(&at.text_document.uri)?;
         let offset = doc.text.offset(at.position, self.encoding);
-        Ok(crate::ide::hover(&doc.text.text, offset)
+        Ok(crate::ide::hover(&doc.text.text, offset, &self.compiler.schema)
             .map(|h| convert::hover(&h, &doc.text, self.encoding)))
     }
 
@@ -204,7 +204,7 @@ impl<W: Write> Server<W> {
         let uri = &p.text_document.uri;
         let doc = self.document(uri)?;
         let wanted = doc.text.span(p.range, self.encoding);
-        let actions = crate::diagnose(&doc.text.text, &self.options)
+        let actions = self.compiler.diagnose(&doc.text.text)
             .iter()
             .filter(|d| d.range.start <= wanted.end && wanted.start <= d.range.end)
             .filter_map(|d| convert::quick_fix(d, &doc.text, uri, self.encoding))
@@ -291,7 +291,7 @@ impl<W: Write> Server<W> {
         let Some(doc) = self.documents.get(uri) else {
             return Ok(());
         };
-        let diagnostics = crate::diagnose(&doc.text.text, &self.options)
+        let diagnostics = self.compiler.diagnose(&doc.text.text)
             .iter()
             .map(|d| convert::diagnostic(d, &doc.text, uri, self.encoding))
             .collect();

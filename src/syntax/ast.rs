@@ -61,10 +61,8 @@ pub struct Comparison {
 /// A field name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Field {
-    /// The dotted name as written, e.g. `source.author.email`. The parser
-    /// borrows it from the field table ([`crate::check::FIELDS`]) when it
-    /// names a known field, so the usual case allocates nothing; other
-    /// names are owned.
+    /// The dotted name as written, e.g. `source.author.email` (decoded when
+    /// quoted). The parser knows no field table.
     pub name: Cow<'static, str>,
     /// Where it is.
     pub span: Span,

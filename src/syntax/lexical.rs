@@ -2,6 +2,8 @@
 //! characters and string escapes. Parser, printer, completion and the
 //! grammar test all read them from here.
 
+use std::fmt::Write as _;
+
 use super::Span;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
@@ -382,12 +384,24 @@ pub fn is_bare_word(text: &str) -> bool {
 }
 
 /// Writes `text` as a value: bare when possible, else double-quoted with
-/// escapes.
+/// escapes. The text `null` is quoted: bare, it is the null value.
 pub fn write_value(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
-    if is_bare_word(text) {
+    if is_bare_word(text) && !text.eq_ignore_ascii_case("null") {
         return f.write_str(text);
     }
     write_quoted(f, text)
+}
+
+/// A field name as query text: bare when possible, else quoted.
+pub fn field_text(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    // Writing to a String cannot fail.
+    let _ = if is_bare_word(name) {
+        out.write_str(name)
+    } else {
+        write_quoted(&mut out, name)
+    };
+    out
 }
 
 /// Writes `text` double-quoted, escaping what needs it.

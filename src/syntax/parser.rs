@@ -557,11 +557,7 @@ impl<'s> Parser<'s> {
         let name = match name_token.kind {
             TokenKind::Str { terminated } => Cow::Owned(self.string_value(name_token, terminated)),
             _ => {
-                let text = self.text(name_token);
-                match crate::check::field(text) {
-                    Some(def) => Cow::Borrowed(def.name),
-                    None => Cow::Owned(text.to_owned()),
-                }
+                Cow::Owned(self.text(name_token).to_owned())
             }
         };
         let field = Field {

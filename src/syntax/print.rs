@@ -52,7 +52,8 @@ impl fmt::Display for Expr {
 
 impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.field.name, self.op.spelling, self.value)
+        let name = super::lexical::field_text(&self.field.name);
+        write!(f, "{name} {} {}", self.op.spelling, self.value)
     }
 }
 
@@ -77,6 +78,9 @@ impl fmt::Display for Value {
 
 impl fmt::Display for Scalar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.quoted && self.text.eq_ignore_ascii_case("null") {
+            return f.write_str("null");
+        }
         write_value(f, &self.text)
     }
 }

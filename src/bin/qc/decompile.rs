@@ -52,7 +52,7 @@ pub fn run(args: DecompileArgs) -> ExitCode {
     let text = decompile(query, style);
     println!("{text}");
     let mut notes = read.validated.diagnostics.clone();
-    if let Some(d) = round_trip_warning(query, &text, &read.text) {
+    if let Some(d) = round_trip_warning(query, &text, &read) {
         notes.push(d);
     }
     validate::eprint(&notes, &read, args.format, color);
@@ -69,16 +69,18 @@ pub fn run(args: DecompileArgs) -> ExitCode {
 /// A warning when the compiler would not read `text` back to the request
 /// (after its normalisation), e.g. because merging nested groups makes a
 /// group of more than 15 filters.
-fn round_trip_warning(query: &qc::Query, text: &str, json: &str) -> Option<Diagnostic> {
+fn round_trip_warning(query: &qc::Query, text: &str, read: &validate::Read) -> Option<Diagnostic> {
+    let json = &read.text;
     let options = qc::Options {
         now: Some(0),
         ..qc::Options::default()
     };
+    let compiler = qc::Compiler::new(read.schema.clone(), options);
     let expected = qc::emit(&qc::Query {
         pagination: None,
         ..query.normalised()
     });
-    let why = match qc::compile(text, &options) {
+    let why = match compiler.compile(text) {
         Ok(c) if c.json() == expected => return None,
         Ok(_) => "it compiles to a different request".to_owned(),
         Err(e) => {

@@ -13,6 +13,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use qc::Options;
 
+use crate::workspace::WorkspaceArgs;
+
 use crate::report::{self, ColorChoice, Format};
 use crate::{EXIT_INVALID, EXIT_USAGE, parse_now};
 
@@ -39,6 +41,8 @@ pub struct FilterArgs {
     /// Colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
 }
 
 /// One line of input.
@@ -157,7 +161,11 @@ pub fn run(args: FilterArgs) -> ExitCode {
         now: args.now,
         ..Options::default()
     };
-    let query = match qc::compile(&args.query, &options) {
+    let schema = match args.workspace.load(args.color) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let query = match qc::Compiler::new(schema, options).compile(&args.query) {
         Ok(compiled) => {
             report::eprint(
                 &compiled.warnings,

@@ -7,6 +7,7 @@ use clap::Args;
 
 use crate::input::{self, Input, Origin};
 use crate::report::{self, ColorChoice, Format};
+use crate::workspace::WorkspaceArgs;
 use crate::{EXIT_INVALID, EXIT_USAGE};
 
 /// Arguments of `qc fmt`.
@@ -30,11 +31,18 @@ pub struct FmtArgs {
     /// Colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+    /// Formatting needs no schema; these are accepted so that every
+    /// command takes the same workspace flags, and checked.
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
 }
 
 /// Runs `qc fmt`. The formatted text of a file is the formatted query
 /// followed by one newline; that is what `--check` compares with.
 pub fn run(args: FmtArgs) -> ExitCode {
+    if let Err(code) = args.workspace.load(args.color) {
+        return code;
+    }
     let origin = Origin::new(None, args.file.clone());
     let name = origin.name();
     let text = match input::read(&origin, args.max_input_bytes) {

@@ -8,16 +8,18 @@ mod fmt;
 mod input;
 mod report;
 mod validate;
+mod workspace;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use qc::check::{FIELDS, MAX_PER_PAGE, Pagination};
-use qc::{Code, Options};
+use qc::check::{MAX_PER_PAGE, Pagination};
+use qc::{Code, Compiler, Options, Schema};
 
 use input::{Input, Origin};
+use workspace::WorkspaceArgs;
 use report::{ColorChoice, Format};
 
 /// Exit status: the query was invalid.
@@ -25,8 +27,8 @@ const EXIT_INVALID: u8 = 1;
 /// Exit status: bad usage (unknown flag, unreadable file).
 const EXIT_USAGE: u8 = 2;
 
-/// Compile qc queries into the JSON body of Intercom's
-/// `POST /conversations/search`.
+/// Compile qc queries into the JSON body of Intercom's search endpoints
+/// (`POST /conversations/search`, `/contacts/search`, `/tickets/search`).
 ///
 /// With no subcommand, compiles QUERY (or stdin when QUERY is absent or `-`)
 /// and prints the JSON on stdout. Diagnostics go to stderr; the exit status
@@ -51,6 +53,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        #[command(flatten)]
+        workspace: WorkspaceArgs,
     },
     /// Check a JSON search request (`{"query": ...}` or a bare query) against
     /// the compiler's rules; exit 0 valid, 1 invalid, 2 usage.
@@ -88,6 +92,8 @@ struct SourceArgs {
     /// Colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+    #[command(flatten)]
+    workspace: WorkspaceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -129,7 +135,7 @@ fn main() -> ExitCode {
         None => compile(cli.compile),
         Some(Command::Compile(args)) => compile(args),
         Some(Command::Check(args)) => check(args),
-        Some(Command::Fields { format }) => fields(format),
+        Some(Command::Fields { format, workspace }) => fields(format, &workspace),
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Decompile(args)) => decompile::run(args),
         Some(Command::Explain { code }) => explain(code.as_deref()),
@@ -146,6 +152,12 @@ fn options(source: &SourceArgs) -> Options {
         pagination: None,
         max_input_bytes: source.max_input_bytes,
     }
+}
+
+/// The compiler for the source's workspace, or the usage exit status.
+fn compiler(source: &SourceArgs) -> Result<Compiler, ExitCode> {
+    let schema = source.workspace.load(source.color)?;
+    Ok(Compiler::new(schema, options(source)))
 }
 
 /// Reads the query; on failure prints why and gives the exit code.
@@ -176,17 +188,20 @@ fn compile(args: CompileArgs) -> ExitCode {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let mut options = options(&args.source);
+    let mut compiler = match compiler(&args.source) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     if args.per_page.is_some() || args.starting_after.is_some() {
         match Pagination::new(args.per_page, args.starting_after) {
-            Ok(p) => options.pagination = Some(p),
+            Ok(p) => compiler.options.pagination = Some(p),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(EXIT_USAGE);
             }
         }
     }
-    match qc::compile(&text, &options) {
+    match compiler.compile(&text) {
         Ok(compiled) => {
             report::eprint(
                 &compiled.warnings,
@@ -216,7 +231,11 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let diagnostics = qc::diagnose(&text, &options(&args.source));
+    let compiler = match compiler(&args.source) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let diagnostics = compiler.diagnose(&text);
     match args.format {
         Format::Json => println!("{}", report::to_json(&diagnostics)),
         Format::Human => {
@@ -230,29 +249,47 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn fields(format: Format) -> ExitCode {
+fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
+    let schema: std::sync::Arc<Schema> = match workspace.load(report::ColorChoice::Auto) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let fields: Vec<&qc::schema::FieldDef> = schema.fields().collect();
     match format {
         Format::Json => {
-            println!("{}", serde_json::to_string(FIELDS).unwrap_or_default());
+            println!("{}", serde_json::to_string(&fields).unwrap_or_default());
         }
         Format::Human => {
-            let width = FIELDS.iter().map(|f| f.name.len()).max().unwrap_or(0);
+            let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
             println!(
-                "{:width$}  {:7}  {:26}  VALUES",
+                "{:width$}  {:7}  {:32}  VALUES",
                 "FIELD", "TYPE", "OPERATORS"
             );
-            for f in FIELDS {
-                let ops: Vec<&str> = f.operators().iter().map(|o| o.as_str()).collect();
+            for f in &fields {
                 let values = if f.values.is_empty() {
                     "any".to_owned()
                 } else {
-                    f.values.join(", ")
+                    let v: Vec<&str> = f.values.iter().map(|v| v.as_ref()).collect();
+                    v.join(", ")
                 };
+                let mut notes = String::new();
+                if f.is_custom() {
+                    notes.push_str("  (custom");
+                    if let Some(alias) = &f.alias {
+                        notes.push_str(&format!(", also `{alias}`"));
+                    }
+                    notes.push(')');
+                }
                 println!(
-                    "{:width$}  {:7}  {:26}  {values}",
+                    "{:width$}  {:7}  {:32}  {values}{notes}",
                     f.name,
                     f.ty.name(),
-                    ops.join(" ")
+                    f.operators().join()
+                );
+            }
+            if let Some(prefix) = schema.open_prefix() {
+                println!(
+                    "\n{prefix}NAME is accepted unchecked (pass --schema to check custom attributes)"
                 );
             }
         }

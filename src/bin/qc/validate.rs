@@ -8,6 +8,7 @@ use qc::Diagnostic;
 
 use crate::input::{self, Input, Origin};
 use crate::report::{self, ColorChoice, Format};
+use crate::workspace::WorkspaceArgs;
 use crate::{EXIT_INVALID, EXIT_USAGE};
 
 /// Arguments shared by the commands that read a JSON request.
@@ -22,6 +23,8 @@ pub struct JsonSourceArgs {
     /// Colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
 }
 
 /// `qc validate` arguments.
@@ -42,25 +45,30 @@ pub struct Read {
     pub name: String,
     /// The validation result.
     pub validated: qc::json::Validated,
+    /// The schema it was validated against.
+    pub schema: std::sync::Arc<qc::Schema>,
 }
 
 /// Reads and validates the request; `Err` is the exit code of a usage error
 /// (already reported).
 pub fn read(source: &JsonSourceArgs) -> Result<Read, ExitCode> {
+    let schema = source.workspace.load(source.color)?;
     let origin = Origin::new(None, source.file.clone());
     let name = origin.name();
     match input::read(&origin, source.max_input_bytes) {
         Ok(Input::Text(text)) => {
-            let validated = qc::json::validate(&text);
+            let validated = qc::json::validate_with(&text, &schema);
             Ok(Read {
                 text,
                 name,
                 validated,
+                schema,
             })
         }
         Ok(Input::Rejected(d, text)) => Ok(Read {
             text,
             name,
+            schema,
             validated: qc::json::Validated {
                 query: None,
                 diagnostics: vec![d],

@@ -1,0 +1,286 @@
+//! One row of a schema: a searchable field and every rule about it.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::op::Op;
+
+/// The type of a searchable field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum FieldType {
+    /// Text; emitted as a JSON string.
+    String,
+    /// A whole number; emitted as a JSON number.
+    Integer,
+    /// A decimal number (custom attributes); emitted as a JSON number.
+    Float,
+    /// A point in time; emitted as unix seconds in a JSON string.
+    Date,
+    /// `true` or `false`; emitted as a JSON boolean.
+    Boolean,
+    /// Any scalar, taken as written (ticket attributes whose type is not
+    /// known): numbers and booleans as JSON numbers and booleans, the rest
+    /// as strings.
+    Any,
+}
+
+impl FieldType {
+    /// The name used in messages and in `qc fields`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            FieldType::String => "String",
+            FieldType::Integer => "Integer",
+            FieldType::Float => "Float",
+            FieldType::Date => "Date",
+            FieldType::Boolean => "Boolean",
+            FieldType::Any => "Any",
+        }
+    }
+
+    /// `a` or `an` before the type's name.
+    pub const fn article(self) -> &'static str {
+        match self {
+            FieldType::Integer | FieldType::Any => "an",
+            _ => "a",
+        }
+    }
+
+    /// The operators a query may write on a field of this type.
+    pub const fn operators(self) -> OpSet {
+        match self {
+            FieldType::String => OpSet::TEXT,
+            FieldType::Integer | FieldType::Float | FieldType::Date => OpSet::ORDERED,
+            FieldType::Boolean => OpSet::EQUALITY,
+            FieldType::Any => OpSet::ANY,
+        }
+    }
+}
+
+impl std::fmt::Display for FieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of operators, as a bit set over [`Op`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct OpSet(u16);
+
+impl OpSet {
+    const fn of(ops: &[Op]) -> OpSet {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < ops.len() {
+            bits |= 1 << ops[i] as u16;
+            i += 1;
+        }
+        OpSet(bits)
+    }
+
+    /// `=` `!=` `IN` `NIN`.
+    pub const EQUALITY: OpSet = OpSet::of(&[Op::Eq, Op::Ne, Op::In, Op::Nin]);
+    /// Equality and `~` `!~` `^` `$`.
+    pub const TEXT: OpSet = OpSet::of(&[
+        Op::Eq,
+        Op::Ne,
+        Op::In,
+        Op::Nin,
+        Op::Contains,
+        Op::NotContains,
+        Op::StartsWith,
+        Op::EndsWith,
+    ]);
+    /// Equality and `>` `>=` `<` `<=`.
+    pub const ORDERED: OpSet = OpSet::of(&[
+        Op::Eq,
+        Op::Ne,
+        Op::In,
+        Op::Nin,
+        Op::Gt,
+        Op::Ge,
+        Op::Lt,
+        Op::Le,
+    ]);
+    /// Equality and the API's inclusive `>` `<` (conversations, tickets).
+    pub const ORDERED_INCLUSIVE: OpSet =
+        OpSet::of(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Gt, Op::Lt]);
+    /// What contacts accept on Date fields: `=` `>` `<`.
+    pub const DAY: OpSet = OpSet::of(&[Op::Eq, Op::Gt, Op::Lt]);
+    /// `>=` `<=`.
+    pub const GE_LE: OpSet = OpSet::of(&[Op::Ge, Op::Le]);
+    /// `=` `!=` only (contacts' `tag_id`).
+    pub const EQ_NE: OpSet = OpSet::of(&[Op::Eq, Op::Ne]);
+    /// Every operator.
+    pub const ANY: OpSet = OpSet::of(Op::ALL);
+
+    /// True when `op` is in the set.
+    pub const fn contains(self, op: Op) -> bool {
+        self.0 & (1 << op as u16) != 0
+    }
+
+    /// The set without `ops`.
+    pub const fn without(self, ops: OpSet) -> OpSet {
+        OpSet(self.0 & !ops.0)
+    }
+
+    /// The operators of both sets.
+    pub const fn and(self, other: OpSet) -> OpSet {
+        OpSet(self.0 & other.0)
+    }
+
+    /// The operators, in [`Op::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Op> {
+        Op::ALL.iter().copied().filter(move |op| self.contains(*op))
+    }
+
+    /// The operators as text, separated by spaces.
+    pub fn join(self) -> String {
+        let ops: Vec<&str> = self.iter().map(Op::as_str).collect();
+        ops.join(" ")
+    }
+}
+
+impl From<&[Op]> for OpSet {
+    fn from(ops: &[Op]) -> Self {
+        OpSet::of(ops)
+    }
+}
+
+/// What the endpoint's `>` and `<` mean on an ordered field, and so how a
+/// query's strict and inclusive comparisons are compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Order {
+    /// `>`/`<` include the bound, and there is no `>=`/`<=`
+    /// (conversations; tickets except `created_at`): `x > n` is sent as
+    /// `> n+1`, `x >= n` as `> n`.
+    Inclusive,
+    /// `>`/`<` are strict and `>=`/`<=` exist (contacts' Integer fields,
+    /// tickets' `created_at`): sent as written.
+    Strict,
+    /// Compared by calendar day in the workspace's time zone (contacts'
+    /// Date fields): `=` matches the whole day, `>` from the start of the
+    /// next day, `<` before the start of the day.
+    Day(jiff::tz::TimeZone),
+}
+
+/// How text values are matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Matching {
+    /// The whole value, exactly.
+    Exact,
+    /// Word by word, case-insensitively, in HTML text (`source.body`):
+    /// `=` matches one word of the body.
+    Words,
+}
+
+/// Where a field comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The endpoint's reference table.
+    Builtin,
+    /// A workspace schema file (`--schema`).
+    Workspace,
+    /// A custom attribute accepted by its prefix alone, without a schema:
+    /// its name and type are not checked.
+    Unchecked,
+}
+
+/// One row of a schema: everything qc knows about a searchable field. The
+/// compiler, the JSON validator, the evaluator, completion and hover all
+/// read the same row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    /// The name the API uses, e.g. `source.author.email` or
+    /// `ticket_attribute.17`.
+    pub name: Cow<'static, str>,
+    /// Another name a query may use for it (a ticket attribute's name).
+    pub alias: Option<String>,
+    /// Its type.
+    pub ty: FieldType,
+    /// The only values it accepts; empty when any value of the type goes.
+    pub values: Cow<'static, [Cow<'static, str>]>,
+    /// The operators the endpoint accepts on it.
+    pub api_ops: OpSet,
+    /// What the endpoint's `>`/`<` mean on it.
+    pub order: Order,
+    /// How text values match.
+    pub matching: Matching,
+    /// True when the field holds a duration in seconds (`90s`, `2h` are
+    /// accepted and sent as seconds).
+    pub duration: bool,
+    /// Where `eval` reads it in an object: dotted paths, arrays walked
+    /// into, the first path holding a value wins.
+    pub paths: Cow<'static, [Cow<'static, str>]>,
+    /// What the field holds.
+    pub doc: Cow<'static, str>,
+    /// Where the row comes from.
+    pub origin: Origin,
+    /// True when `qc validate` also accepts a JSON integer for this String
+    /// field, with a warning (the OpenAPI table types it Integer, the
+    /// reference text String).
+    pub lenient_integer: bool,
+    /// True for an archived custom attribute (still searchable, with a
+    /// warning).
+    pub archived: bool,
+}
+
+impl FieldDef {
+    /// The operators a query may write on the field: by type, only
+    /// equality for enumerated fields.
+    pub fn operators(&self) -> OpSet {
+        if self.is_enumerated() {
+            self.ty.operators().and(OpSet::EQUALITY)
+        } else {
+            self.ty.operators()
+        }
+    }
+
+    /// True when a query may write `op` on the field.
+    pub fn allows(&self, op: Op) -> bool {
+        self.operators().contains(op)
+    }
+
+    /// True when the field accepts only a fixed set of values.
+    pub fn is_enumerated(&self) -> bool {
+        !self.values.is_empty()
+    }
+
+    /// True when `text` is one of the field's values (or any goes).
+    pub fn accepts_value(&self, text: &str) -> bool {
+        !self.is_enumerated() || self.values.iter().any(|v| v == text)
+    }
+
+    /// True for a custom attribute (from a schema or by prefix).
+    pub fn is_custom(&self) -> bool {
+        self.origin != Origin::Builtin
+    }
+
+    /// Every name a query may use for the field.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_ref()).chain(self.alias.as_deref())
+    }
+}
+
+impl Serialize for FieldDef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("FieldDef", 8)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("type", self.ty.name())?;
+        let ops: Vec<&str> = self.operators().iter().map(Op::as_str).collect();
+        st.serialize_field("operators", &ops)?;
+        st.serialize_field("values", &self.values)?;
+        st.serialize_field("doc", &self.doc)?;
+        st.serialize_field("custom", &self.is_custom())?;
+        if let Some(alias) = &self.alias {
+            st.serialize_field("alias", alias)?;
+        }
+        if self.duration {
+            st.serialize_field("unit", "seconds")?;
+        }
+        st.end()
+    }
+}

@@ -1,0 +1,271 @@
+//! The schema: what one endpoint of one workspace accepts, as a value.
+//!
+//! A [`Schema`] holds a target's fields (its built-in table, plus the
+//! workspace's custom attributes read from `--schema` files) and the
+//! workspace's time zone. Every stage reads the same rows: the checker
+//! types and compiles comparisons with them, the JSON validator checks
+//! requests with them, `eval` reads objects at their paths, and completion
+//! and hover describe them. Special cases are columns of [`FieldDef`]
+//! (`matching`, `order`, `api_ops`, `duration`, `paths`), never tests of a
+//! field's name.
+
+mod field;
+mod tables;
+pub mod workspace;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use jiff::tz::TimeZone;
+
+pub use field::{FieldDef, FieldType, Matching, OpSet, Order, Origin};
+pub use workspace::{Attribute, Model, Workspace};
+
+use crate::target::Target;
+use tables::Row;
+
+/// Prefix of custom attributes on contacts and conversations.
+pub const CUSTOM_ATTRIBUTES: &str = "custom_attributes.";
+/// Prefix of ticket attributes on tickets.
+pub const TICKET_ATTRIBUTE: &str = "ticket_attribute.";
+
+/// The fields of one endpoint in one workspace, and the workspace's zone.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    target: Target,
+    timezone: TimeZone,
+    fields: Vec<Arc<FieldDef>>,
+    /// Every name and alias, to its row in `fields`.
+    index: HashMap<String, usize>,
+    /// The prefix under which attributes are accepted unchecked (no
+    /// workspace schema describes them), and their type.
+    open_prefix: Option<(&'static str, FieldType)>,
+}
+
+impl Schema {
+    /// The built-in schema of `target`, in UTC, without custom attributes.
+    pub fn builtin(target: Target) -> Schema {
+        Schema::new(target, TimeZone::UTC, &[])
+    }
+
+    /// The built-in conversations schema, shared: what [`crate::compile`]
+    /// uses.
+    pub fn conversations() -> Arc<Schema> {
+        static SCHEMA: OnceLock<Arc<Schema>> = OnceLock::new();
+        SCHEMA
+            .get_or_init(|| Arc::new(Schema::builtin(Target::Conversations)))
+            .clone()
+    }
+
+    /// The schema of `target` in a workspace whose zone is `timezone` and
+    /// whose attributes the `workspaces` files describe. Attributes of
+    /// another model than the target's are left out.
+    pub fn new(target: Target, timezone: TimeZone, workspaces: &[Workspace]) -> Schema {
+        let rows = match target {
+            Target::Conversations => tables::CONVERSATIONS,
+            Target::Contacts => tables::CONTACTS,
+            Target::Tickets => tables::TICKETS,
+        };
+        let mut schema = Schema {
+            target,
+            timezone,
+            fields: Vec::with_capacity(rows.len()),
+            index: HashMap::with_capacity(rows.len()),
+            open_prefix: None,
+        };
+        for row in rows {
+            let def = schema.builtin_row(row);
+            schema.add(def);
+        }
+        let model = Model::of(target);
+        let mut described = false;
+        for attribute in workspaces.iter().flat_map(|w| &w.attributes) {
+            if attribute.model != model {
+                continue;
+            }
+            described = true;
+            let def = schema.custom(attribute);
+            schema.add(def);
+        }
+        let any_of_model = workspaces.iter().any(|w| w.describes(model));
+        if !described && !any_of_model {
+            schema.open_prefix = match target {
+                Target::Conversations | Target::Contacts => {
+                    Some((CUSTOM_ATTRIBUTES, FieldType::String))
+                }
+                Target::Tickets => Some((TICKET_ATTRIBUTE, FieldType::Any)),
+            };
+        }
+        schema
+    }
+
+    /// The target the schema describes.
+    pub fn target(&self) -> Target {
+        self.target
+    }
+
+    /// The workspace's time zone: `YYYY-MM-DD` is midnight there, and
+    /// contacts' dates are matched by calendar day there.
+    pub fn timezone(&self) -> &TimeZone {
+        &self.timezone
+    }
+
+    /// The time zone's name (`UTC` when it has none).
+    pub fn timezone_name(&self) -> &str {
+        self.timezone.iana_name().unwrap_or("UTC")
+    }
+
+    /// Every field, built-in first in the reference's order, then the
+    /// workspace's attributes.
+    pub fn fields(&self) -> impl ExactSizeIterator<Item = &FieldDef> {
+        self.fields.iter().map(|f| f.as_ref())
+    }
+
+    /// The prefix accepted without checking (`custom_attributes.` or
+    /// `ticket_attribute.`) when no workspace schema describes the
+    /// target's attributes.
+    pub fn open_prefix(&self) -> Option<&'static str> {
+        self.open_prefix.map(|(p, _)| p)
+    }
+
+    /// The field a query names: by name or alias, or an unchecked custom
+    /// attribute under the open prefix.
+    pub fn field(&self, name: &str) -> Option<Arc<FieldDef>> {
+        if let Some(&i) = self.index.get(name) {
+            return self.fields.get(i).cloned();
+        }
+        let (prefix, ty) = self.open_prefix?;
+        let rest = name.strip_prefix(prefix)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let order = self.order_for(ty, false);
+        Some(Arc::new(FieldDef {
+            name: Cow::Owned(name.to_owned()),
+            alias: None,
+            ty,
+            values: Cow::Borrowed(&[]),
+            api_ops: self.api_ops_for(ty, &order),
+            order,
+            matching: Matching::Exact,
+            duration: false,
+            paths: Cow::Owned(vec![Cow::Owned(name.to_owned())]),
+            doc: Cow::Owned(format!(
+                "A custom attribute of the workspace; without `--schema` its name and type are not checked (taken as {}).",
+                ty
+            )),
+            origin: Origin::Unchecked,
+            lenient_integer: false,
+            archived: false,
+        }))
+    }
+
+    /// The known name closest to a misspelt one, for "did you mean".
+    pub fn closest(&self, name: &str) -> Option<&str> {
+        crate::check::suggest::closest(name, self.fields.iter().flat_map(|f| f.names()))
+    }
+
+    fn add(&mut self, def: FieldDef) {
+        let i = self.fields.len();
+        for name in def.names() {
+            self.index.entry(name.to_owned()).or_insert(i);
+        }
+        self.fields.push(Arc::new(def));
+    }
+
+    /// What `>`/`<` mean on a field of type `ty` on this target.
+    fn order_for(&self, ty: FieldType, strict_row: bool) -> Order {
+        match self.target {
+            Target::Contacts => match ty {
+                FieldType::Date => Order::Day(self.timezone.clone()),
+                _ => Order::Strict,
+            },
+            Target::Conversations | Target::Tickets if strict_row => Order::Strict,
+            Target::Conversations | Target::Tickets => Order::Inclusive,
+        }
+    }
+
+    /// The operators the endpoint accepts on a field of type `ty`.
+    fn api_ops_for(&self, ty: FieldType, order: &Order) -> OpSet {
+        match (ty, order) {
+            (FieldType::String, _) => OpSet::TEXT,
+            (FieldType::Boolean, _) => OpSet::EQUALITY,
+            (FieldType::Any, Order::Inclusive) => OpSet::ANY.without(OpSet::GE_LE),
+            (FieldType::Any, _) => OpSet::ANY,
+            (_, Order::Inclusive) => OpSet::ORDERED_INCLUSIVE,
+            (_, Order::Strict) => OpSet::ORDERED,
+            (_, Order::Day(_)) => OpSet::DAY,
+        }
+    }
+
+    fn builtin_row(&self, row: &Row) -> FieldDef {
+        let order = self.order_for(row.ty, row.flags & tables::STRICT != 0);
+        let mut api_ops = self.api_ops_for(row.ty, &order);
+        if !row.values.is_empty() {
+            api_ops = api_ops.and(OpSet::EQUALITY);
+        }
+        if row.flags & tables::EQ_NE != 0 {
+            api_ops = OpSet::EQ_NE;
+        }
+        let paths: Vec<Cow<'static, str>> = if row.paths.is_empty() {
+            vec![Cow::Borrowed(row.name)]
+        } else {
+            row.paths.iter().map(|p| Cow::Borrowed(*p)).collect()
+        };
+        FieldDef {
+            name: Cow::Borrowed(row.name),
+            alias: None,
+            ty: row.ty,
+            values: row.values.iter().map(|v| Cow::Borrowed(*v)).collect(),
+            api_ops,
+            order,
+            matching: if row.flags & tables::WORDS != 0 {
+                Matching::Words
+            } else {
+                Matching::Exact
+            },
+            duration: row.flags & tables::DURATION != 0,
+            paths: Cow::Owned(paths),
+            doc: Cow::Borrowed(row.doc),
+            origin: Origin::Builtin,
+            lenient_integer: row.flags & tables::ALSO_INTEGER != 0,
+            archived: false,
+        }
+    }
+
+    fn custom(&self, a: &Attribute) -> FieldDef {
+        let order = self.order_for(a.ty, false);
+        let mut api_ops = self.api_ops_for(a.ty, &order);
+        let values: Vec<Cow<'static, str>> = if a.ty == FieldType::String {
+            a.options.iter().map(|o| Cow::Owned(o.clone())).collect()
+        } else {
+            Vec::new()
+        };
+        if !values.is_empty() {
+            api_ops = api_ops.and(OpSet::EQUALITY);
+        }
+        FieldDef {
+            name: Cow::Owned(a.name.clone()),
+            alias: a.alias.clone(),
+            ty: a.ty,
+            values: Cow::Owned(values),
+            api_ops,
+            order,
+            matching: Matching::Exact,
+            duration: false,
+            paths: Cow::Owned(vec![Cow::Owned(a.path.clone())]),
+            doc: Cow::Owned(a.doc.clone()),
+            origin: Origin::Workspace,
+            lenient_integer: false,
+            archived: a.archived,
+        }
+    }
+}
+
+/// The error for a time zone name the bundled database does not know.
+pub fn timezone(name: &str) -> Result<TimeZone, String> {
+    TimeZone::get(name).map_err(|_| {
+        format!("unknown time zone `{name}`; expected an IANA name such as `Europe/Paris` or `UTC`")
+    })
+}

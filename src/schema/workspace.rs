@@ -1,0 +1,422 @@
+//! A workspace's own attributes, read from the JSON Intercom returns:
+//!
+//! - `GET /data_attributes`: a `data_attribute_list` (`{"type": "list",
+//!   "data": [...]}`, or the bare array) whose entries have `model`
+//!   (`contact`, `company` or `conversation`), `full_name` such as
+//!   `custom_attributes.plan`, `data_type` (`string`, `integer`, `float`,
+//!   `boolean`, `date`), `options` and `archived`. Only custom attributes
+//!   (`custom: true`, or a `full_name` under `custom_attributes.`) are
+//!   taken: the built-in ones are the reference's tables.
+//! - `GET /ticket_types`: a `ticket_type_list` (`ticket_types` or `data`),
+//!   or one `ticket_type`, whose `ticket_type_attributes` (a list object
+//!   with `ticket_type_attributes` or `data`) have `id`, `name` and
+//!   `data_type` (`string`, `list`, `integer`, `decimal`, `boolean`,
+//!   `datetime`, `files`). They become `ticket_attribute.{id}`, also
+//!   writable by name; `files` attributes cannot be searched and are left
+//!   out.
+//!
+//! A malformed file is one [`Diagnostic`] per problem, each with its JSON
+//! path and position.
+
+use crate::diagnostic::{Code, Diagnostic, LineIndex};
+use crate::json::{Json, JsonKind, read_json};
+use crate::schema::FieldType;
+use crate::target::Target;
+
+/// The object an attribute belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// Contacts (users and leads).
+    Contact,
+    /// Companies (no search endpoint of qc's).
+    Company,
+    /// Conversations.
+    Conversation,
+    /// Tickets.
+    Ticket,
+}
+
+impl Model {
+    /// The model a target searches.
+    pub fn of(target: Target) -> Model {
+        match target {
+            Target::Conversations => Model::Conversation,
+            Target::Contacts => Model::Contact,
+            Target::Tickets => Model::Ticket,
+        }
+    }
+}
+
+/// One custom attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    /// What it belongs to.
+    pub model: Model,
+    /// The name the API searches, e.g. `custom_attributes.plan` or
+    /// `ticket_attribute.17`.
+    pub name: String,
+    /// Another name a query may use (a ticket attribute's name).
+    pub alias: Option<String>,
+    /// Its type.
+    pub ty: FieldType,
+    /// Its predefined options; empty when any value goes.
+    pub options: Vec<String>,
+    /// Where the value is in an object of the model, dotted.
+    pub path: String,
+    /// Its description.
+    pub doc: String,
+    /// Whether it is archived.
+    pub archived: bool,
+}
+
+/// The attributes read from one schema file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Workspace {
+    /// Every searchable custom attribute in the file.
+    pub attributes: Vec<Attribute>,
+    /// The models the file describes completely (a data attributes list
+    /// describes contacts and conversations, ticket types describe
+    /// tickets), even when it holds no custom attribute of them.
+    models: Vec<Model>,
+}
+
+impl Workspace {
+    /// True when the file describes `model`'s attributes, so that names
+    /// it does not list are unknown rather than unchecked.
+    pub fn describes(&self, model: Model) -> bool {
+        self.models.contains(&model)
+    }
+
+    /// Reads a data attributes list or ticket types from JSON text.
+    pub fn from_json(text: &str) -> Result<Workspace, Vec<Diagnostic>> {
+        let json = read_json(text).map_err(|d| vec![*d])?;
+        let mut reader = Reader {
+            diagnostics: Vec::new(),
+            workspace: Workspace::default(),
+        };
+        reader.root(&json);
+        let Reader {
+            mut diagnostics,
+            workspace,
+        } = reader;
+        if diagnostics.is_empty() {
+            return Ok(workspace);
+        }
+        let index = LineIndex::new(text);
+        for d in &mut diagnostics {
+            d.locate(&index);
+        }
+        Err(diagnostics)
+    }
+
+    /// Reads already-parsed JSON (a `serde_json::Value`), e.g. from the
+    /// Python or JavaScript packages.
+    pub fn from_value(value: &serde_json::Value) -> Result<Workspace, Vec<Diagnostic>> {
+        Workspace::from_json(&value.to_string())
+    }
+}
+
+struct Reader {
+    diagnostics: Vec<Diagnostic>,
+    workspace: Workspace,
+}
+
+fn get<'j>(j: &'j Json, key: &str) -> Option<&'j Json> {
+    match &j.kind {
+        JsonKind::Object(members) => members.iter().find(|m| m.key == key).map(|m| &m.value),
+        _ => None,
+    }
+}
+
+fn string<'j>(j: &'j Json, key: &str) -> Option<&'j str> {
+    match get(j, key).map(|v| &v.kind) {
+        Some(JsonKind::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+fn boolean(j: &Json, key: &str) -> Option<bool> {
+    match get(j, key).map(|v| &v.kind) {
+        Some(JsonKind::Bool(b)) => Some(*b),
+        _ => None,
+    }
+}
+
+fn path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+impl Reader {
+    fn error(&mut self, j: &Json, path: &str, message: impl Into<String>) {
+        let shown = if path.is_empty() { "$" } else { path };
+        self.diagnostics.push(
+            Diagnostic::new(Code::InvalidSchema, j.span, message)
+                .with_path(shown)
+                .with_help("pass the JSON of `GET /data_attributes` or `GET /ticket_types`"),
+        );
+    }
+
+    fn root(&mut self, j: &Json) {
+        let (items, items_path) = match &j.kind {
+            JsonKind::Array(items) => (items.as_slice(), String::new()),
+            JsonKind::Object(_) if string(j, "type") == Some("ticket_type") => {
+                self.ticket_type(j, "");
+                return;
+            }
+            JsonKind::Object(_) => {
+                let key = ["data", "ticket_types"]
+                    .into_iter()
+                    .find(|k| get(j, k).is_some());
+                match key.and_then(|k| get(j, k).map(|v| (k, v))) {
+                    Some((k, Json {
+                        kind: JsonKind::Array(items),
+                        ..
+                    })) => (items.as_slice(), k.to_owned()),
+                    Some((k, other)) => {
+                        self.error(other, k, format!("expected an array, found {}", other.kind.describe()));
+                        return;
+                    }
+                    None => {
+                        self.error(j, "", "expected a data attributes list (`{\"type\": \"list\", \"data\": [...]}`) or ticket types (`{\"ticket_types\": [...]}`)");
+                        return;
+                    }
+                }
+            }
+            other => {
+                self.error(j, "", format!("expected an object or an array, found {}", other.describe()));
+                return;
+            }
+        };
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{items_path}[{i}]");
+            if get(item, "ticket_type_attributes").is_some()
+                || string(item, "type") == Some("ticket_type")
+            {
+                self.ticket_type(item, &at);
+            } else {
+                self.data_attribute(item, &at);
+            }
+        }
+    }
+
+    fn required<'j>(&mut self, j: &'j Json, at: &str, key: &str) -> Option<&'j str> {
+        match get(j, key) {
+            Some(Json {
+                kind: JsonKind::String(s),
+                ..
+            }) => Some(s),
+            Some(other) => {
+                self.error(other, &path(at, key), format!("`{key}` must be a string, found {}", other.kind.describe()));
+                None
+            }
+            None => {
+                self.error(j, at, format!("this attribute has no `{key}`"));
+                None
+            }
+        }
+    }
+
+    fn data_attribute(&mut self, j: &Json, at: &str) {
+        if !matches!(j.kind, JsonKind::Object(_)) {
+            self.error(j, at, format!("expected a data attribute object, found {}", j.kind.describe()));
+            return;
+        }
+        for model in [Model::Contact, Model::Conversation, Model::Company] {
+            if !self.workspace.models.contains(&model) {
+                self.workspace.models.push(model);
+            }
+        }
+        let model = match get(j, "model") {
+            None => Model::Contact,
+            Some(m) => match &m.kind {
+                JsonKind::String(s) if s == "contact" => Model::Contact,
+                JsonKind::String(s) if s == "company" => Model::Company,
+                JsonKind::String(s) if s == "conversation" => Model::Conversation,
+                _ => {
+                    self.error(m, &path(at, "model"), "`model` must be \"contact\", \"company\" or \"conversation\"");
+                    return;
+                }
+            },
+        };
+        let Some(full_name) = self.required(j, at, "full_name") else {
+            return;
+        };
+        let data_type = self.required(j, at, "data_type");
+        let custom = boolean(j, "custom").unwrap_or(false)
+            || full_name.starts_with(super::CUSTOM_ATTRIBUTES);
+        let ty = match data_type {
+            Some("string") => FieldType::String,
+            Some("integer") => FieldType::Integer,
+            Some("float") => FieldType::Float,
+            Some("boolean") => FieldType::Boolean,
+            Some("date") => FieldType::Date,
+            Some(other) => {
+                let other = other.to_owned();
+                if let Some(v) = get(j, "data_type") {
+                    self.error(v, &path(at, "data_type"), format!("unknown `data_type` `{other}`; expected string, integer, float, boolean or date"));
+                }
+                return;
+            }
+            None => return,
+        };
+        let options = self.options(j, at);
+        if !custom {
+            return;
+        }
+        let doc = string(j, "description")
+            .filter(|d| !d.is_empty())
+            .or_else(|| string(j, "label"))
+            .unwrap_or("A custom attribute of the workspace.")
+            .to_owned();
+        self.workspace.attributes.push(Attribute {
+            model,
+            name: full_name.to_owned(),
+            alias: None,
+            ty,
+            options,
+            path: full_name.to_owned(),
+            doc,
+            archived: boolean(j, "archived").unwrap_or(false),
+        });
+    }
+
+    fn options(&mut self, j: &Json, at: &str) -> Vec<String> {
+        match get(j, "options") {
+            None => Vec::new(),
+            Some(Json {
+                kind: JsonKind::Null,
+                ..
+            }) => Vec::new(),
+            Some(Json {
+                kind: JsonKind::Array(items),
+                ..
+            }) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match &item.kind {
+                        JsonKind::String(s) => out.push(s.clone()),
+                        other => self.error(item, &format!("{}[{i}]", path(at, "options")), format!("an option must be a string, found {}", other.describe())),
+                    }
+                }
+                out
+            }
+            Some(other) => {
+                self.error(other, &path(at, "options"), format!("`options` must be an array of strings, found {}", other.kind.describe()));
+                Vec::new()
+            }
+        }
+    }
+
+    fn ticket_type(&mut self, j: &Json, at: &str) {
+        if !self.workspace.models.contains(&Model::Ticket) {
+            self.workspace.models.push(Model::Ticket);
+        }
+        let attrs_path = path(at, "ticket_type_attributes");
+        let items = match get(j, "ticket_type_attributes") {
+            Some(list @ Json {
+                kind: JsonKind::Object(_),
+                ..
+            }) => {
+                let key = ["ticket_type_attributes", "data"]
+                    .into_iter()
+                    .find(|k| get(list, k).is_some());
+                match key.and_then(|k| get(list, k).map(|v| (k, v))) {
+                    Some((k, Json {
+                        kind: JsonKind::Array(items),
+                        ..
+                    })) => Some((items, path(&attrs_path, k))),
+                    _ => {
+                        self.error(list, &attrs_path, "expected a list object with a `ticket_type_attributes` or `data` array");
+                        None
+                    }
+                }
+            }
+            Some(Json {
+                kind: JsonKind::Array(items),
+                ..
+            }) => Some((items, attrs_path.clone())),
+            Some(other) => {
+                self.error(other, &attrs_path, format!("expected a list of ticket type attributes, found {}", other.kind.describe()));
+                None
+            }
+            None => {
+                self.error(j, at, "this ticket type has no `ticket_type_attributes`");
+                None
+            }
+        };
+        let Some((items, items_path)) = items else {
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            self.ticket_attribute(item, &format!("{items_path}[{i}]"));
+        }
+    }
+
+    fn ticket_attribute(&mut self, j: &Json, at: &str) {
+        if !matches!(j.kind, JsonKind::Object(_)) {
+            self.error(j, at, format!("expected a ticket type attribute object, found {}", j.kind.describe()));
+            return;
+        }
+        let id = match get(j, "id") {
+            Some(Json {
+                kind: JsonKind::String(s),
+                ..
+            }) => s.clone(),
+            Some(Json {
+                kind: JsonKind::Number(n),
+                ..
+            }) => n.clone(),
+            Some(other) => {
+                self.error(other, &path(at, "id"), format!("`id` must be a string, found {}", other.kind.describe()));
+                return;
+            }
+            None => {
+                self.error(j, at, "this attribute has no `id`");
+                return;
+            }
+        };
+        let Some(name) = self.required(j, at, "name") else {
+            return;
+        };
+        let name = name.to_owned();
+        let Some(data_type) = self.required(j, at, "data_type") else {
+            return;
+        };
+        let ty = match data_type {
+            "string" | "list" => FieldType::String,
+            "integer" => FieldType::Integer,
+            "decimal" => FieldType::Float,
+            "boolean" => FieldType::Boolean,
+            "datetime" => FieldType::Date,
+            "files" => return,
+            other => {
+                let other = other.to_owned();
+                if let Some(v) = get(j, "data_type") {
+                    self.error(v, &path(at, "data_type"), format!("unknown `data_type` `{other}`; expected string, list, integer, decimal, boolean, datetime or files"));
+                }
+                return;
+            }
+        };
+        let field = format!("{}{id}", super::TICKET_ATTRIBUTE);
+        if self.workspace.attributes.iter().any(|a| a.name == field) {
+            return;
+        }
+        let doc = string(j, "description")
+            .filter(|d| !d.is_empty())
+            .map_or_else(|| format!("The ticket attribute `{name}`."), |d| format!("{d} (ticket attribute `{name}`)"));
+        self.workspace.attributes.push(Attribute {
+            model: Model::Ticket,
+            path: format!("ticket_attributes.{name}"),
+            name: field,
+            alias: Some(name),
+            ty,
+            options: Vec::new(),
+            doc,
+            archived: boolean(j, "archived").unwrap_or(false),
+        });
+    }
+}
