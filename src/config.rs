@@ -98,9 +98,8 @@ impl Settings {
 
     /// Reads one `qc.toml`.
     pub fn read(file: &Path) -> Result<Settings, SettingsError> {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            SettingsError::Invalid(format!("cannot read {}: {e}", file.display()))
-        })?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| SettingsError::Invalid(format!("cannot read {}: {e}", file.display())))?;
         let mut settings: Settings = toml::from_str(&text).map_err(|e| {
             SettingsError::Invalid(format!("invalid {}: {}", file.display(), e.message()))
         })?;

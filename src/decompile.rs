@@ -1,7 +1,7 @@
 //! Checked queries back to qc text: `qc decompile`.
 //!
-//! The text is the shortest readable form: operators in their API
-//! spelling, values bare where the lexer reads them back unchanged
+//! The text is the shortest readable form: the tightest operator for
+//! what the API's means (an inclusive API `> 5` is `>= 5`), values bare where the lexer reads them back unchanged
 //! ([`write_value`]), and parentheses only where precedence needs them
 //! (an OR group inside an AND group). Groups nested in a group with the
 //! same operator are merged and single-member groups unwrapped, as the
@@ -19,17 +19,19 @@
 //! let query = v.query.expect("valid");
 //! assert_eq!(
 //!     decompile(&query, DateStyle::Rfc3339),
-//!     r#"created_at > 2024-01-01T00:00:00Z AND (state = open OR source.subject ~ "refund request")"#
+//!     r#"created_at >= 2024-01-01T00:00:00Z AND (state = open OR source.subject ~ "refund request")"#
 //! );
 //! assert_eq!(
 //!     decompile(&query, DateStyle::Unix),
-//!     r#"created_at > 1704067200 AND (state = open OR source.subject ~ "refund request")"#
+//!     r#"created_at >= 1704067200 AND (state = open OR source.subject ~ "refund request")"#
 //! );
 //! ```
 
 use std::fmt::Write;
 
-use crate::check::{FilterValue, GroupOp, Node, Query, ScalarValue, day_of, parse_date, start_of_day};
+use crate::check::{
+    FilterValue, GroupOp, Node, Query, ScalarValue, day_of, parse_date, start_of_day,
+};
 use crate::op::Op;
 use crate::schema::Order;
 use crate::syntax::lexical::{field_text, write_value};

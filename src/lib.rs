@@ -56,8 +56,8 @@ pub use error::Error;
 pub use eval::eval;
 pub use op::Op;
 pub use schema::Schema;
-pub use target::Target;
 pub use syntax::{Ast, Parsed, Span, parse};
+pub use target::Target;
 
 use std::sync::Arc;
 

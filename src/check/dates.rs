@@ -265,7 +265,11 @@ fn relative(rest: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError> {
     let (sign, rest) = match rest.as_bytes().first() {
         Some(b'+') => (1i64, &rest[1..]),
         Some(b'-') => (-1i64, &rest[1..]),
-        _ => return Err(DateError::invalid("expected `now`, or `now` then +/- an amount")),
+        _ => {
+            return Err(DateError::invalid(
+                "expected `now`, or `now` then +/- an amount",
+            ));
+        }
     };
     let out_of_range = || DateError::invalid("relative date out of range");
     let (amount, unit) = amount_and_unit(rest).map_err(|e| match e {
@@ -315,13 +319,15 @@ pub fn parse_duration(text: &str) -> Option<Result<i64, DateError>> {
     if !first.is_ascii_digit() || last.is_ascii_digit() {
         return None;
     }
-    Some(amount_and_unit(text).and_then(|(amount, unit)| match unit {
-        Unit::Seconds(per) => amount
-            .checked_mul(per)
-            .ok_or_else(|| DateError::invalid("the duration is out of range")),
-        Unit::Months | Unit::Years => Err(DateError::invalid(
-            "months and years have no fixed length in seconds; use s, m, h, d or w",
-        )),
+    Some(amount_and_unit(text).and_then(|(amount, unit)| {
+        match unit {
+            Unit::Seconds(per) => amount
+                .checked_mul(per)
+                .ok_or_else(|| DateError::invalid("the duration is out of range")),
+            Unit::Months | Unit::Years => Err(DateError::invalid(
+                "months and years have no fixed length in seconds; use s, m, h, d or w",
+            )),
+        }
     }))
 }
 
@@ -384,7 +390,10 @@ mod tests {
             utc("now-99999999999999999w"),
             Err(DateError::Invalid { .. })
         ));
-        assert!(matches!(utc("now-99999999999d"), Err(DateError::Invalid { .. })));
+        assert!(matches!(
+            utc("now-99999999999d"),
+            Err(DateError::Invalid { .. })
+        ));
     }
 
     #[test]

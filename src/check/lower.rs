@@ -145,9 +145,7 @@ fn inclusive(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
         _ => return supported(filter, target),
     };
     let shifted = match &filter.value {
-        FilterValue::One(ScalarValue::Integer(n)) => {
-            n.checked_add(step).map(ScalarValue::Integer)
-        }
+        FilterValue::One(ScalarValue::Integer(n)) => n.checked_add(step).map(ScalarValue::Integer),
         FilterValue::One(ScalarValue::Date(n)) => n.checked_add(step).map(ScalarValue::Date),
         FilterValue::One(v @ ScalarValue::Float(_)) if step == 0 => Some(v.clone()),
         FilterValue::One(ScalarValue::Float(_)) => {
@@ -248,9 +246,8 @@ fn day(
             span,
         })
     };
-    let outside = |v: ScalarValue| {
-        Node::group(GroupOp::Or, [one(Op::Lt, v.clone()), one(Op::Gt, v)], span)
-    };
+    let outside =
+        |v: ScalarValue| Node::group(GroupOp::Or, [one(Op::Lt, v.clone()), one(Op::Gt, v)], span);
     let node = match (&filter.value, filter.op) {
         (FilterValue::One(v), Op::Eq | Op::Gt | Op::Lt) => one(filter.op, start(v, 0)?),
         (FilterValue::One(v), Op::Ge) => {

@@ -172,7 +172,7 @@ impl Checker<'_> {
                 field
             }
             Err(d) => {
-                self.push(d);
+                self.push(*d);
                 return self.fail();
             }
         };
@@ -262,7 +262,13 @@ impl Checker<'_> {
         }
     }
 
-    fn scalar(&mut self, field: &FieldDef, op: Op, in_list: bool, s: &Scalar) -> Option<ScalarValue> {
+    fn scalar(
+        &mut self,
+        field: &FieldDef,
+        op: Op,
+        in_list: bool,
+        s: &Scalar,
+    ) -> Option<ScalarValue> {
         if !s.quoted && s.text.eq_ignore_ascii_case("null") {
             if in_list || !matches!(op, Op::Eq | Op::Ne) {
                 self.push(
@@ -288,7 +294,7 @@ impl Checker<'_> {
         match rules::typed_text(field, &s.text, s.quoted, s.span, &cx, str::to_owned) {
             Ok(v) => Some(v),
             Err(d) => {
-                self.push(d);
+                self.push(*d);
                 self.fail()
             }
         }

@@ -5,8 +5,8 @@ use serde::ser::{SerializeStruct, Serializer};
 
 use std::sync::Arc;
 
-use crate::schema::FieldDef;
 use crate::op::Op;
+use crate::schema::FieldDef;
 use crate::syntax::Span;
 
 /// Results per page when only a cursor is given (the API's default).

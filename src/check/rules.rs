@@ -28,7 +28,7 @@ pub fn lookup(
     name: &str,
     span: Span,
     spell: impl FnOnce(&str) -> String,
-) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Diagnostic> {
+) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Box<Diagnostic>> {
     if let Some(field) = schema.field(name) {
         let warning = match field.origin {
             Origin::Unchecked => Some(
@@ -77,7 +77,7 @@ pub fn lookup(
             schema.target()
         )),
     };
-    Err(d)
+    Err(Box::new(d))
 }
 
 /// The error for an operator the field does not take; `spelled` is the
@@ -235,7 +235,7 @@ pub fn typed_text(
     span: Span,
     cx: &ValueContext<'_>,
     spell: impl Fn(&str) -> String,
-) -> Result<ScalarValue, Diagnostic> {
+) -> Result<ScalarValue, Box<Diagnostic>> {
     let shown = || {
         let text = clip(text);
         if quoted {
@@ -262,7 +262,7 @@ pub fn typed_text(
     match field.ty {
         FieldType::String => match unknown_value(field, text, span, spell) {
             None => Ok(ScalarValue::String(text.to_owned())),
-            Some(d) => Err(d),
+            Some(d) => Err(Box::new(d)),
         },
         FieldType::Any => Ok(if quoted {
             ScalarValue::String(text.to_owned())
@@ -283,13 +283,13 @@ pub fn typed_text(
                 && let Some(seconds) = parse_duration(text)
             {
                 return seconds.map(ScalarValue::Integer).map_err(|e| {
-                    date_error(e, span, text, "duration").with_help(
+                    Box::new(date_error(e, span, text, "duration").with_help(
                         "a duration is a whole number of seconds, or a number and a unit: s m h d w",
-                    )
+                    ))
                 });
             }
             let d = mismatch("a whole number");
-            Err(if decimal(text).is_some() {
+            Err(Box::new(if decimal(text).is_some() {
                 d.with_help("the API compares whole numbers only")
             } else if field.duration {
                 d.with_help(format!(
@@ -298,17 +298,20 @@ pub fn typed_text(
                 ))
             } else {
                 if parse_duration(text).is_some() {
-                    return Err(mismatch("a whole number").with_help(format!(
+                    return Err(Box::new(mismatch("a whole number").with_help(format!(
                         "`{}` does not hold a duration: units like `2h` are for duration fields",
                         field.name
-                    )));
+                    ))));
                 }
                 d.with_help(format!("write a whole number, e.g. `{} > 2`", field.name))
-            })
+            }))
         }
         FieldType::Float => match decimal(text) {
             Some(f) => Ok(ScalarValue::Float(f)),
-            None => Err(mismatch("a number").with_help(format!("write a number, e.g. `{} > 2.5`", field.name))),
+            None => Err(Box::new(
+                mismatch("a number")
+                    .with_help(format!("write a number, e.g. `{} > 2.5`", field.name)),
+            )),
         },
         FieldType::Boolean => {
             if text.eq_ignore_ascii_case("true") {
@@ -318,15 +321,15 @@ pub fn typed_text(
                 return Ok(ScalarValue::Boolean(false));
             }
             let d = mismatch("`true` or `false`");
-            Err(match suggest::closest(text, ["true", "false"]) {
+            Err(Box::new(match suggest::closest(text, ["true", "false"]) {
                 Some(v) => d.with_suggestion(span, v),
                 None => d.with_help("write `true` or `false`"),
-            })
+            }))
         }
         FieldType::Date => match parse_date(text, cx.now, cx.tz) {
             Ok(seconds) => Ok(ScalarValue::Date(seconds)),
-            Err(DateError::NotADate) => Err(mismatch("a date").with_help(DATE_FORMS)),
-            Err(e) => Err(date_error(e, span, text, "date")),
+            Err(DateError::NotADate) => Err(Box::new(mismatch("a date").with_help(DATE_FORMS))),
+            Err(e) => Err(Box::new(date_error(e, span, text, "date"))),
         },
     }
 }

@@ -7,7 +7,11 @@
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input = input.to_lowercase();
     let len = input.chars().count();
-    let limit = (len / 3).max(1);
+    // One edit per three characters of the last dotted segment: a typo in
+    // `custom_attributes.tier` is judged by `tier`, not by the prefix
+    // every custom attribute shares.
+    let tail_len = input.rsplit('.').next().map_or(len, |t| t.chars().count());
+    let limit = (tail_len / 3).max(1);
     // The distance is at least the difference in length: skip candidates
     // that cannot be close, so a megabyte-long word costs O(length), not
     // O(length × candidate) per candidate.

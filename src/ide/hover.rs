@@ -69,11 +69,21 @@ fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
             && op.is_order()
         {
             contents.push_str(match (&f.order, op) {
-                (Order::Inclusive, crate::op::Op::Gt) => "\n\nStrict. The API's `>` includes the bound, so `x > n` is sent as `> n+1`.",
-                (Order::Inclusive, crate::op::Op::Ge) => "\n\nInclusive. Sent as the API's `>`, which includes the bound.",
-                (Order::Inclusive, crate::op::Op::Lt) => "\n\nStrict. The API's `<` includes the bound, so `x < n` is sent as `< n-1`.",
-                (Order::Inclusive, _) => "\n\nInclusive. Sent as the API's `<`, which includes the bound.",
-                (Order::Strict, _) => "\n\nSent as written: this endpoint's operator means the same.",
+                (Order::Inclusive, crate::op::Op::Gt) => {
+                    "\n\nStrict. The API's `>` includes the bound, so `x > n` is sent as `> n+1`."
+                }
+                (Order::Inclusive, crate::op::Op::Ge) => {
+                    "\n\nInclusive. Sent as the API's `>`, which includes the bound."
+                }
+                (Order::Inclusive, crate::op::Op::Lt) => {
+                    "\n\nStrict. The API's `<` includes the bound, so `x < n` is sent as `< n-1`."
+                }
+                (Order::Inclusive, _) => {
+                    "\n\nInclusive. Sent as the API's `<`, which includes the bound."
+                }
+                (Order::Strict, _) => {
+                    "\n\nSent as written: this endpoint's operator means the same."
+                }
                 (Order::Day(_), _) => "\n\nCompared by calendar day in the workspace's time zone.",
             });
         }

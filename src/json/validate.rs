@@ -14,9 +14,9 @@ use crate::check::{
     Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query, ScalarValue,
     check_limits, is_unix_seconds, parse_date, suggest,
 };
-use crate::schema::{FieldDef, FieldType, Order, Schema};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
+use crate::schema::{FieldDef, FieldType, Order, Schema};
 use crate::syntax::Span;
 
 /// Checks a request read from JSON; fills `diagnostics` and returns the
@@ -344,7 +344,7 @@ impl Validator<'_> {
                 Some(field)
             }
             Err(d) => {
-                self.push(d, path);
+                self.push(*d, path);
                 None
             }
         }
@@ -357,7 +357,10 @@ impl Validator<'_> {
         if field.api_ops.contains(op) {
             return true;
         }
-        let ordered = matches!(field.ty, FieldType::Integer | FieldType::Date | FieldType::Float);
+        let ordered = matches!(
+            field.ty,
+            FieldType::Integer | FieldType::Date | FieldType::Float
+        );
         if ordered && field.order == Order::Inclusive && matches!(op, Op::Ge | Op::Le) {
             let inclusive = if op == Op::Ge { ">" } else { "<" };
             let d = Diagnostic::new(
@@ -465,13 +468,7 @@ impl Validator<'_> {
         }
     }
 
-    fn items(
-        &mut self,
-        field: &FieldDef,
-        op: Op,
-        items: &[Json],
-        path: &str,
-    ) -> Vec<ScalarValue> {
+    fn items(&mut self, field: &FieldDef, op: Op, items: &[Json], path: &str) -> Vec<ScalarValue> {
         items
             .iter()
             .enumerate()
@@ -479,13 +476,7 @@ impl Validator<'_> {
             .collect()
     }
 
-    fn scalar(
-        &mut self,
-        field: &FieldDef,
-        op: Op,
-        j: &Json,
-        path: &str,
-    ) -> Option<ScalarValue> {
+    fn scalar(&mut self, field: &FieldDef, op: Op, j: &Json, path: &str) -> Option<ScalarValue> {
         let found = j.kind.describe();
         let mismatch = |expected: &str| {
             Diagnostic::new(

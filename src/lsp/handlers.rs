@@ -12,7 +12,10 @@ use serde::de::DeserializeOwned;
 
 use super::convert::{self, Text};
 use super::transport::{self, error_response};
+use std::path::PathBuf;
+
 use crate::Compiler;
+use crate::config::Settings;
 use crate::diagnostic::PositionEncoding;
 
 /// What the main loop should do after a message.
@@ -29,6 +32,8 @@ pub enum Flow {
 struct Document {
     text: Text,
     version: i32,
+    /// The compiler of the document's project (its `qc.toml`).
+    compiler: Compiler,
 }
 
 /// The server: open documents and the protocol's lifecycle.
@@ -38,7 +43,11 @@ pub struct Server<W: Write> {
     encoding: PositionEncoding,
     initialized: bool,
     shutdown: bool,
-    compiler: Compiler,
+    /// Settings from the client's `initializationOptions`.
+    defaults: Settings,
+    /// The compiler of each project, by the path of its `qc.toml` (`None`:
+    /// no project file).
+    projects: HashMap<Option<PathBuf>, Compiler>,
 }
 
 /// A handler's result: a value, or a JSON-RPC error code and message.
@@ -54,7 +63,8 @@ impl<W: Write> Server<W> {
             encoding: PositionEncoding::Utf16,
             initialized: false,
             shutdown: false,
-            compiler: Compiler::new(crate::Schema::conversations(), crate::Options::default()),
+            defaults: Settings::default(),
+            projects: HashMap::new(),
         }
     }
 
@@ -162,6 +172,19 @@ impl<W: Write> Server<W> {
             .as_ref()
             .and_then(|g| g.position_encodings.as_deref());
         self.encoding = convert::negotiate(offered);
+        if let Some(options) = params.initialization_options {
+            match serde_json::from_value::<Settings>(options) {
+                Ok(settings) => self.defaults = settings,
+                Err(e) => {
+                    return Err((
+                        ErrorCode::InvalidParams,
+                        format!(
+                            "invalid initializationOptions (expected `target`, `schema`, `timezone`): {e}"
+                        ),
+                    ));
+                }
+            }
+        }
         self.initialized = true;
         to_value(lsp::InitializeResult {
             capabilities: capabilities(self.encoding),
@@ -185,7 +208,7 @@ impl<W: Write> Server<W> {
         let at = &p.text_document_position;
         let doc = self.document(&at.text_document.uri)?;
         let offset = doc.text.offset(at.position, self.encoding);
-        let items = crate::ide::complete(&doc.text.text, offset, &self.compiler.schema)
+        let items = crate::ide::complete(&doc.text.text, offset, &doc.compiler.schema)
             .iter()
             .map(|c| convert::completion(c, &doc.text, self.encoding))
             .collect();
@@ -196,15 +219,19 @@ impl<W: Write> Server<W> {
         let at = &p.text_document_position_params;
         let doc = self.document(&at.text_document.uri)?;
         let offset = doc.text.offset(at.position, self.encoding);
-        Ok(crate::ide::hover(&doc.text.text, offset, &self.compiler.schema)
-            .map(|h| convert::hover(&h, &doc.text, self.encoding)))
+        Ok(
+            crate::ide::hover(&doc.text.text, offset, &doc.compiler.schema)
+                .map(|h| convert::hover(&h, &doc.text, self.encoding)),
+        )
     }
 
     fn code_action(&self, p: lsp::CodeActionParams) -> Handled<Vec<lsp::CodeActionOrCommand>> {
         let uri = &p.text_document.uri;
         let doc = self.document(uri)?;
         let wanted = doc.text.span(p.range, self.encoding);
-        let actions = self.compiler.diagnose(&doc.text.text)
+        let actions = doc
+            .compiler
+            .diagnose(&doc.text.text)
             .iter()
             .filter(|d| d.range.start <= wanted.end && wanted.start <= d.range.end)
             .filter_map(|d| convert::quick_fix(d, &doc.text, uri, self.encoding))
@@ -242,13 +269,53 @@ impl<W: Write> Server<W> {
         f(self, params)
     }
 
+    /// The compiler for a document: its project's `qc.toml` (found from
+    /// the document's directory) over the client's settings. A broken
+    /// project file or schema is reported to the client, and the built-in
+    /// conversations schema used meanwhile.
+    fn compiler_for(&mut self, uri: &lsp::Uri) -> io::Result<Compiler> {
+        let dir = uri
+            .as_str()
+            .strip_prefix("file://")
+            .map(|p| PathBuf::from(percent_decode(p)))
+            .and_then(|p| p.parent().map(PathBuf::from));
+        let found = match dir.as_deref().map(Settings::discover) {
+            Some(Ok(found)) => found,
+            Some(Err(e)) => {
+                self.log(lsp::MessageType::ERROR, format!("qc: {e}"))?;
+                None
+            }
+            None => None,
+        };
+        let key = found.as_ref().map(|(path, _)| path.clone());
+        if let Some(compiler) = self.projects.get(&key) {
+            return Ok(compiler.clone());
+        }
+        let settings = match found {
+            Some((_, file)) => self.defaults.clone().overridden_by(file),
+            None => self.defaults.clone(),
+        };
+        let schema = match settings.schema() {
+            Ok(schema) => std::sync::Arc::new(schema),
+            Err(e) => {
+                self.log(lsp::MessageType::ERROR, format!("qc: {e}"))?;
+                crate::Schema::conversations()
+            }
+        };
+        let compiler = Compiler::new(schema, crate::Options::default());
+        self.projects.insert(key, compiler.clone());
+        Ok(compiler)
+    }
+
     fn did_open(&mut self, p: lsp::DidOpenTextDocumentParams) -> Result<(), Problem> {
         let doc = p.text_document;
+        let compiler = self.compiler_for(&doc.uri).map_err(Problem::Io)?;
         self.documents.insert(
             doc.uri.clone(),
             Document {
                 text: Text::new(doc.text),
                 version: doc.version,
+                compiler,
             },
         );
         self.publish(&doc.uri).map_err(Problem::Io)
@@ -291,7 +358,9 @@ impl<W: Write> Server<W> {
         let Some(doc) = self.documents.get(uri) else {
             return Ok(());
         };
-        let diagnostics = self.compiler.diagnose(&doc.text.text)
+        let diagnostics = doc
+            .compiler
+            .diagnose(&doc.text.text)
             .iter()
             .map(|d| convert::diagnostic(d, &doc.text, uri, self.encoding))
             .collect();
@@ -349,4 +418,29 @@ fn capabilities(encoding: PositionEncoding) -> lsp::ServerCapabilities {
         )),
         ..lsp::ServerCapabilities::default()
     }
+}
+
+/// A `file://` URI's path with `%XX` escapes decoded.
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -172,12 +172,19 @@ impl Reader {
                     .into_iter()
                     .find(|k| get(j, k).is_some());
                 match key.and_then(|k| get(j, k).map(|v| (k, v))) {
-                    Some((k, Json {
-                        kind: JsonKind::Array(items),
-                        ..
-                    })) => (items.as_slice(), k.to_owned()),
+                    Some((
+                        k,
+                        Json {
+                            kind: JsonKind::Array(items),
+                            ..
+                        },
+                    )) => (items.as_slice(), k.to_owned()),
                     Some((k, other)) => {
-                        self.error(other, k, format!("expected an array, found {}", other.kind.describe()));
+                        self.error(
+                            other,
+                            k,
+                            format!("expected an array, found {}", other.kind.describe()),
+                        );
                         return;
                     }
                     None => {
@@ -187,7 +194,11 @@ impl Reader {
                 }
             }
             other => {
-                self.error(j, "", format!("expected an object or an array, found {}", other.describe()));
+                self.error(
+                    j,
+                    "",
+                    format!("expected an object or an array, found {}", other.describe()),
+                );
                 return;
             }
         };
@@ -210,7 +221,11 @@ impl Reader {
                 ..
             }) => Some(s),
             Some(other) => {
-                self.error(other, &path(at, key), format!("`{key}` must be a string, found {}", other.kind.describe()));
+                self.error(
+                    other,
+                    &path(at, key),
+                    format!("`{key}` must be a string, found {}", other.kind.describe()),
+                );
                 None
             }
             None => {
@@ -222,7 +237,14 @@ impl Reader {
 
     fn data_attribute(&mut self, j: &Json, at: &str) {
         if !matches!(j.kind, JsonKind::Object(_)) {
-            self.error(j, at, format!("expected a data attribute object, found {}", j.kind.describe()));
+            self.error(
+                j,
+                at,
+                format!(
+                    "expected a data attribute object, found {}",
+                    j.kind.describe()
+                ),
+            );
             return;
         }
         for model in [Model::Contact, Model::Conversation, Model::Company] {
@@ -237,7 +259,11 @@ impl Reader {
                 JsonKind::String(s) if s == "company" => Model::Company,
                 JsonKind::String(s) if s == "conversation" => Model::Conversation,
                 _ => {
-                    self.error(m, &path(at, "model"), "`model` must be \"contact\", \"company\" or \"conversation\"");
+                    self.error(
+                        m,
+                        &path(at, "model"),
+                        "`model` must be \"contact\", \"company\" or \"conversation\"",
+                    );
                     return;
                 }
             },
@@ -299,13 +325,24 @@ impl Reader {
                 for (i, item) in items.iter().enumerate() {
                     match &item.kind {
                         JsonKind::String(s) => out.push(s.clone()),
-                        other => self.error(item, &format!("{}[{i}]", path(at, "options")), format!("an option must be a string, found {}", other.describe())),
+                        other => self.error(
+                            item,
+                            &format!("{}[{i}]", path(at, "options")),
+                            format!("an option must be a string, found {}", other.describe()),
+                        ),
                     }
                 }
                 out
             }
             Some(other) => {
-                self.error(other, &path(at, "options"), format!("`options` must be an array of strings, found {}", other.kind.describe()));
+                self.error(
+                    other,
+                    &path(at, "options"),
+                    format!(
+                        "`options` must be an array of strings, found {}",
+                        other.kind.describe()
+                    ),
+                );
                 Vec::new()
             }
         }
@@ -317,18 +354,23 @@ impl Reader {
         }
         let attrs_path = path(at, "ticket_type_attributes");
         let items = match get(j, "ticket_type_attributes") {
-            Some(list @ Json {
-                kind: JsonKind::Object(_),
-                ..
-            }) => {
+            Some(
+                list @ Json {
+                    kind: JsonKind::Object(_),
+                    ..
+                },
+            ) => {
                 let key = ["ticket_type_attributes", "data"]
                     .into_iter()
                     .find(|k| get(list, k).is_some());
                 match key.and_then(|k| get(list, k).map(|v| (k, v))) {
-                    Some((k, Json {
-                        kind: JsonKind::Array(items),
-                        ..
-                    })) => Some((items, path(&attrs_path, k))),
+                    Some((
+                        k,
+                        Json {
+                            kind: JsonKind::Array(items),
+                            ..
+                        },
+                    )) => Some((items, path(&attrs_path, k))),
                     _ => {
                         self.error(list, &attrs_path, "expected a list object with a `ticket_type_attributes` or `data` array");
                         None
@@ -340,7 +382,14 @@ impl Reader {
                 ..
             }) => Some((items, attrs_path.clone())),
             Some(other) => {
-                self.error(other, &attrs_path, format!("expected a list of ticket type attributes, found {}", other.kind.describe()));
+                self.error(
+                    other,
+                    &attrs_path,
+                    format!(
+                        "expected a list of ticket type attributes, found {}",
+                        other.kind.describe()
+                    ),
+                );
                 None
             }
             None => {
@@ -358,7 +407,14 @@ impl Reader {
 
     fn ticket_attribute(&mut self, j: &Json, at: &str) {
         if !matches!(j.kind, JsonKind::Object(_)) {
-            self.error(j, at, format!("expected a ticket type attribute object, found {}", j.kind.describe()));
+            self.error(
+                j,
+                at,
+                format!(
+                    "expected a ticket type attribute object, found {}",
+                    j.kind.describe()
+                ),
+            );
             return;
         }
         let id = match get(j, "id") {
@@ -371,7 +427,11 @@ impl Reader {
                 ..
             }) => n.clone(),
             Some(other) => {
-                self.error(other, &path(at, "id"), format!("`id` must be a string, found {}", other.kind.describe()));
+                self.error(
+                    other,
+                    &path(at, "id"),
+                    format!("`id` must be a string, found {}", other.kind.describe()),
+                );
                 return;
             }
             None => {
@@ -407,7 +467,10 @@ impl Reader {
         }
         let doc = string(j, "description")
             .filter(|d| !d.is_empty())
-            .map_or_else(|| format!("The ticket attribute `{name}`."), |d| format!("{d} (ticket attribute `{name}`)"));
+            .map_or_else(
+                || format!("The ticket attribute `{name}`."),
+                |d| format!("{d} (ticket attribute `{name}`)"),
+            );
         self.workspace.attributes.push(Attribute {
             model: Model::Ticket,
             path: format!("ticket_attributes.{name}"),

@@ -403,13 +403,9 @@ impl<'s> Parser<'s> {
                 }
                 Expr::new(ExprKind::Error, Span::new(t.span.start, next.span.start))
             }
-            TokenKind::Str { .. } => {
-                let d = self
-                    .expected("a field name", t)
-                    .with_help("field names are written without quotes, e.g. `state = open`");
-                self.report(d);
-                self.parse_comparison()
-            }
+            // A quoted field name: a workspace attribute whose name holds
+            // spaces or punctuation.
+            TokenKind::Str { .. } => self.parse_comparison(),
             _ if matches!(t.kind, TokenKind::Symbol(_)) || self.at_negated_operator() => {
                 // `= open`, `NOT IN [..]`: the field is missing; skip the
                 // operator and value so they do not cascade into more errors.
@@ -556,9 +552,7 @@ impl<'s> Parser<'s> {
         let name_token = self.bump();
         let name = match name_token.kind {
             TokenKind::Str { terminated } => Cow::Owned(self.string_value(name_token, terminated)),
-            _ => {
-                Cow::Owned(self.text(name_token).to_owned())
-            }
+            _ => Cow::Owned(self.text(name_token).to_owned()),
         };
         let field = Field {
             name,

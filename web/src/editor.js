@@ -3,7 +3,7 @@
 import { EditorView, basicSetup } from "codemirror";
 import { EditorState } from "@codemirror/state";
 import { keymap, hoverTooltip } from "@codemirror/view";
-import { linter, lintGutter } from "@codemirror/lint";
+import { forceLinting, linter, lintGutter } from "@codemirror/lint";
 import { autocompletion } from "@codemirror/autocomplete";
 import { indentWithTab } from "@codemirror/commands";
 import { qcHighlighting, qcLanguage } from "./language.js";
@@ -14,12 +14,12 @@ export function describe(d) {
   return d.help ? `${d.message}\n${d.help}` : d.message;
 }
 
-function lintSource(qc) {
+function lintSource(qc, workspace) {
   return linter(
     (view) => {
       const text = view.state.doc.toString();
       const length = view.state.doc.length;
-      return qc.check(text).map((d) => {
+      return qc.check(text, workspace()).map((d) => {
         let { from, to } = d.range;
         from = Math.min(from, length);
         to = Math.min(Math.max(to, from), length);
@@ -52,11 +52,11 @@ function lintSource(qc) {
 
 const KIND_TYPES = { field: "property", operator: "keyword", value: "constant", keyword: "keyword" };
 
-function completionSource(qc) {
+function completionSource(qc, workspace) {
   return (context) => {
     const word = context.matchBefore(/[\p{L}\p{N}_.@+\-:]+$/u);
     if (!word && !context.explicit) return null;
-    const items = qc.complete(context.state.doc.toString(), context.pos);
+    const items = qc.complete(context.state.doc.toString(), context.pos, workspace());
     if (items.length === 0) return null;
     return {
       from: items[0].range.from,
@@ -73,9 +73,9 @@ function completionSource(qc) {
   };
 }
 
-function hovers(qc) {
+function hovers(qc, workspace) {
   return hoverTooltip((view, pos) => {
-    const h = qc.hover(view.state.doc.toString(), pos);
+    const h = qc.hover(view.state.doc.toString(), pos, workspace());
     if (!h) return null;
     return {
       pos: h.range.from,
@@ -86,8 +86,11 @@ function hovers(qc) {
   });
 }
 
-/** Creates the editor in `parent` with `doc`; `onChange(text)` runs on every edit. */
-export function createEditor(qc, parent, doc, onChange) {
+/**
+ * Creates the editor in `parent` with `doc`; `onChange(text)` runs on every
+ * edit, and `workspace()` gives the target and schema options of each call.
+ */
+export function createEditor(qc, parent, doc, onChange, workspace = () => ({})) {
   return new EditorView({
     parent,
     state: EditorState.create({
@@ -97,10 +100,10 @@ export function createEditor(qc, parent, doc, onChange) {
         keymap.of([indentWithTab]),
         qcLanguage,
         qcHighlighting,
-        lintSource(qc),
+        lintSource(qc, workspace),
         lintGutter(),
-        autocompletion({ override: [completionSource(qc)] }),
-        hovers(qc),
+        autocompletion({ override: [completionSource(qc, workspace)] }),
+        hovers(qc, workspace),
         EditorView.lineWrapping,
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange(update.state.doc.toString());
@@ -113,4 +116,9 @@ export function createEditor(qc, parent, doc, onChange) {
 /** Replaces the whole text of the editor. */
 export function setText(view, text) {
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}
+
+/** Checks the text again (after the target or the schema changed). */
+export function relint(view) {
+  forceLinting(view);
 }

@@ -2,9 +2,9 @@
 // problems) on the right, all computed in the page by the WebAssembly build.
 import "./style.css";
 import init, * as qc from "../pkg/qc_wasm.js";
-import { createEditor, describe, setText } from "./editor.js";
+import { createEditor, describe, relint, setText } from "./editor.js";
 import { EXAMPLES } from "./examples.js";
-import { queryFromHash, urlWithQuery } from "./share.js";
+import { stateFromHash, urlWithQuery } from "./share.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,10 +47,11 @@ function renderProblems(list, diagnostics, view) {
   );
 }
 
-function renderFields(table) {
-  const rows = qc.fields().map((f) => {
+function renderFields(table, workspace) {
+  const rows = qc.fields(workspace).map((f) => {
     const tr = document.createElement("tr");
-    for (const text of [f.name, f.type, f.operators.join(" "), f.values.join(", ") || "—", f.doc]) {
+    const name = f.custom ? `${f.name} (custom)` : f.name;
+    for (const text of [name, f.type, f.operators.join(" "), f.values.join(", ") || "—", f.doc]) {
       const td = document.createElement("td");
       td.textContent = text;
       tr.append(td);
@@ -90,11 +91,23 @@ async function main() {
     examples.add(new Option(ex.name, String(i)));
   }
 
+  const target = $("target");
+  const schemaInput = $("schema-input");
+  const shared = stateFromHash(location.hash);
+  if (shared.target) target.value = shared.target;
+  if (shared.schema) schemaInput.value = shared.schema;
+  /** The target and workspace schema every call uses. */
+  function workspace() {
+    const options = { target: target.value };
+    if (schemaInput.value.trim() !== "") options.schema = schemaInput.value;
+    return options;
+  }
+
   let view;
   let pending = 0;
   function update() {
     const text = view.state.doc.toString();
-    const options = { pretty: true };
+    const options = { pretty: true, ...workspace() };
     if (perPage.value !== "") options.per_page = Number(perPage.value);
     const result = qc.compile(text, options);
     output.textContent = result.ok ? result.json : "";
@@ -107,18 +120,32 @@ async function main() {
       : result.error ?? `${errors} error(s)`;
     status.className = result.ok ? "ok" : "invalid";
     renderProblems(problems, result.diagnostics, view);
-    history.replaceState(null, "", urlWithQuery(location.href, text));
+    history.replaceState(null, "", urlWithQuery(location.href, text, target.value, schemaInput.value));
   }
   function schedule() {
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(update);
   }
 
-  const initial = queryFromHash(location.hash) ?? EXAMPLES[1].query;
-  view = createEditor(qc, $("editor"), initial, () => {
-    examples.value = "";
-    schedule();
-  });
+  const initial = shared.query ?? EXAMPLES[1].query;
+  view = createEditor(
+    qc,
+    $("editor"),
+    initial,
+    () => {
+      examples.value = "";
+      schedule();
+    },
+    workspace,
+  );
+  /** A new target or schema: recheck the text and list the fields again. */
+  function workspaceChanged() {
+    renderFields($("fields"), workspace());
+    update();
+    relint(view);
+  }
+  target.addEventListener("change", workspaceChanged);
+  schemaInput.addEventListener("input", workspaceChanged);
   examples.value = "";
   examples.addEventListener("change", () => {
     const ex = EXAMPLES[Number(examples.value)];
@@ -129,7 +156,7 @@ async function main() {
   });
   perPage.addEventListener("input", schedule);
   window.addEventListener("hashchange", () => {
-    const q = queryFromHash(location.hash);
+    const q = stateFromHash(location.hash).query;
     if (q !== null && q !== view.state.doc.toString()) setText(view, q);
   });
   $("copy-json").addEventListener("click", (e) => copy(output.textContent, e.currentTarget));
@@ -145,14 +172,14 @@ async function main() {
     view.focus();
   });
   $("decompile").addEventListener("click", () => {
-    const result = qc.decompile($("json-input").value);
+    const result = qc.decompile($("json-input").value, false, workspace());
     renderProblems($("json-problems"), result.diagnostics, null);
     if (result.ok) {
       setText(view, result.text);
       update();
     }
   });
-  renderFields($("fields"));
+  renderFields($("fields"), workspace());
   update();
   document.body.dataset.ready = "true";
 }

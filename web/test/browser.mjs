@@ -205,7 +205,8 @@ try {
     await page.fill("#json-input", JSON.stringify(json));
     await page.click("#decompile");
     await page.locator("#status.ok").waitFor();
-    assert.equal(await editorText(page), "created_at > 2024-01-01T00:00:00Z AND state = open");
+    // The API's `>` includes the bound: the query text says `>=`.
+    assert.equal(await editorText(page), "created_at >= 2024-01-01T00:00:00Z AND state = open");
     assert.equal(await page.locator("#json-problems .problem").count(), 0);
     assert.deepEqual(JSON.parse(await page.locator("#output").textContent()), json);
   });
@@ -229,6 +230,38 @@ try {
       value: "50% off & more",
     });
     await shared.close();
+  });
+
+  await test("the target and the workspace schema change the rules, and the URL keeps them", async () => {
+    await page.selectOption("#target", "contacts");
+    await page.click("#workspace summary");
+    const schema = JSON.stringify({
+      type: "list",
+      data: [{ model: "contact", full_name: "custom_attributes.plan", data_type: "string", options: ["free", "pro"] }],
+    });
+    await page.fill("#schema-input", schema);
+    await replaceQuery(page, "role = lead AND custom_attributes.plan = pro AND tag_id IN [1, 2]");
+    await page.locator("#status.ok").waitFor();
+    const body = JSON.parse(await page.locator("#output").textContent());
+    assert.deepEqual(body.query.value[2], {
+      operator: "OR",
+      value: [
+        { field: "tag_id", operator: "=", value: "1" },
+        { field: "tag_id", operator: "=", value: "2" },
+      ],
+    });
+    await replaceQuery(page, "custom_attributes.plan = prp");
+    await page.locator("#problems .problem", { hasText: "did you mean `pro`?" }).waitFor();
+    const url = page.url();
+    assert.match(url, /&t=contacts/);
+    assert.match(url, /&s=/);
+    const shared = await open(url);
+    assert.equal(await shared.locator("#target").inputValue(), "contacts");
+    assert.equal(await shared.locator("#schema-input").inputValue(), schema);
+    await shared.locator("#problems .problem", { hasText: "did you mean `pro`?" }).waitFor();
+    await shared.close();
+    await page.selectOption("#target", "conversations");
+    await page.fill("#schema-input", "");
   });
 
   await test("once loaded, the page works offline", async () => {

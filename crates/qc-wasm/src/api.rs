@@ -1,17 +1,91 @@
 //! The playground's operations as plain Rust functions returning
 //! serialisable values; `lib.rs` only converts them to JavaScript.
 
-use qc::check::{FIELDS, FieldDef, Pagination, is_valid_timestamp};
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use qc::check::{Pagination, is_valid_timestamp};
 use qc::decompile::DateStyle;
-use qc::{Diagnostic, Options, ide};
+use qc::schema::{FieldDef, Workspace};
+use qc::{Compiler, Diagnostic, Options, Schema, Target, ide};
 use serde::{Deserialize, Serialize};
 
 use crate::text::{Text, Utf16Range};
+
+/// The workspace a call is for: every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct WorkspaceOptions {
+    /// `conversations` (default), `contacts` or `tickets`.
+    pub target: Option<String>,
+    /// The workspace's IANA time zone (default UTC).
+    pub timezone: Option<String>,
+    /// The workspace's attributes: the JSON of `GET /data_attributes` or
+    /// `GET /ticket_types`, as text or as an object (or a list of them).
+    pub schema: Option<serde_json::Value>,
+}
+
+thread_local! {
+    /// The last schema built, by its options: the playground asks again on
+    /// every keystroke.
+    static LAST: RefCell<Option<(WorkspaceOptions, Arc<Schema>)>> = const { RefCell::new(None) };
+}
+
+impl WorkspaceOptions {
+    /// The schema these options describe, or why there is none.
+    pub fn schema(&self) -> Result<Arc<Schema>, String> {
+        if let Some(schema) = LAST.with(|l| {
+            l.borrow()
+                .as_ref()
+                .filter(|(o, _)| o == self)
+                .map(|(_, s)| s.clone())
+        }) {
+            return Ok(schema);
+        }
+        let target: Target = match &self.target {
+            Some(t) => t.parse().map_err(|e: qc::target::UnknownTarget| e.to_string())?,
+            None => Target::default(),
+        };
+        let tz = match &self.timezone {
+            Some(name) => qc::schema::timezone(name)?,
+            None => jiff::tz::TimeZone::UTC,
+        };
+        let files: Vec<&serde_json::Value> = match &self.schema {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Array(items))
+                if items.iter().all(|i| i.is_string()) =>
+            {
+                items.iter().collect()
+            }
+            Some(one) => vec![one],
+        };
+        let mut workspaces = Vec::with_capacity(files.len());
+        for file in files {
+            let read = match file {
+                serde_json::Value::String(text) if text.trim().is_empty() => continue,
+                serde_json::Value::String(text) => Workspace::from_json(text),
+                other => Workspace::from_value(other),
+            };
+            let w = read.map_err(|diagnostics| {
+                let messages: Vec<String> =
+                    diagnostics.iter().map(|d| d.message_with_path()).collect();
+                format!("invalid workspace schema: {}", messages.join("; "))
+            })?;
+            workspaces.push(w);
+        }
+        let schema = Arc::new(Schema::new(target, tz, &workspaces));
+        LAST.with(|l| *l.borrow_mut() = Some((self.clone(), schema.clone())));
+        Ok(schema)
+    }
+}
 
 /// Options of [`compile`], as a JavaScript object. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct CompileOptions {
+    /// The target, time zone and workspace schema.
+    #[serde(flatten)]
+    pub workspace: WorkspaceOptions,
     /// "Now" for relative dates, in unix seconds; the browser's clock when
     /// absent.
     pub now: Option<f64>,
@@ -143,8 +217,19 @@ pub fn compile(source: &str, opts: &CompileOptions) -> CompileResult {
             };
         }
     };
+    let schema = match opts.workspace.schema() {
+        Ok(s) => s,
+        Err(error) => {
+            return CompileResult {
+                ok: false,
+                json: None,
+                diagnostics: Vec::new(),
+                error: Some(error),
+            };
+        }
+    };
     let text = Text::new(source);
-    match qc::compile(source, &options) {
+    match Compiler::new(schema, options).compile(source) {
         Ok(compiled) => CompileResult {
             ok: true,
             json: Some(qc::emit_string(&compiled.query, opts.pretty)),
@@ -160,11 +245,15 @@ pub fn compile(source: &str, opts: &CompileOptions) -> CompileResult {
     }
 }
 
-/// Every diagnostic of `source`, in source order.
-pub fn check(source: &str) -> Vec<JsDiagnostic> {
+/// Every diagnostic of `source`, in source order (none when the
+/// workspace options are wrong: [`compile`] says why).
+pub fn check(source: &str, workspace: &WorkspaceOptions) -> Vec<JsDiagnostic> {
+    let Ok(schema) = workspace.schema() else {
+        return Vec::new();
+    };
     convert(
         &Text::new(source),
-        &qc::diagnose(source, &Options::default()),
+        &Compiler::new(schema, Options::default()).diagnose(source),
     )
 }
 
@@ -229,8 +318,12 @@ pub fn format(source: &str, width: Option<u32>) -> TextResult {
 
 /// Turns a JSON search request back into query text, as `qc decompile`
 /// does; dates as RFC 3339 unless `unix_dates`.
-pub fn decompile(json: &str, unix_dates: bool) -> TextResult {
-    let validated = qc::json::validate(json);
+pub fn decompile(json: &str, unix_dates: bool, workspace: &WorkspaceOptions) -> TextResult {
+    let schema = match workspace.schema() {
+        Ok(s) => s,
+        Err(_) => Schema::conversations(),
+    };
+    let validated = qc::json::validate_with(json, &schema);
     let style = if unix_dates {
         DateStyle::Unix
     } else {
@@ -246,15 +339,22 @@ pub fn decompile(json: &str, unix_dates: bool) -> TextResult {
     }
 }
 
-/// The field table.
-pub fn fields() -> &'static [FieldDef] {
-    FIELDS
+/// The field table of the workspace's target.
+pub fn fields(workspace: &WorkspaceOptions) -> Vec<FieldDef> {
+    workspace
+        .schema()
+        .map(|s| s.fields().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn schema_or_default(workspace: &WorkspaceOptions) -> Arc<Schema> {
+    workspace.schema().unwrap_or_else(|_| Schema::conversations())
 }
 
 /// Completions at UTF-16 offset `at` of `source`.
-pub fn complete(source: &str, at: u32) -> Vec<JsCompletion> {
+pub fn complete(source: &str, at: u32, workspace: &WorkspaceOptions) -> Vec<JsCompletion> {
     let text = Text::new(source);
-    ide::complete(source, text.byte_offset(at))
+    ide::complete(source, text.byte_offset(at), &schema_or_default(workspace))
         .into_iter()
         .map(|c| JsCompletion {
             range: text.range(c.replace),
@@ -268,9 +368,9 @@ pub fn complete(source: &str, at: u32) -> Vec<JsCompletion> {
 }
 
 /// Hover information at UTF-16 offset `at` of `source`.
-pub fn hover(source: &str, at: u32) -> Option<JsHover> {
+pub fn hover(source: &str, at: u32, workspace: &WorkspaceOptions) -> Option<JsHover> {
     let text = Text::new(source);
-    ide::hover(source, text.byte_offset(at)).map(|h| JsHover {
+    ide::hover(source, text.byte_offset(at), &schema_or_default(workspace)).map(|h| JsHover {
         range: text.range(h.range),
         contents: h.contents,
     })
@@ -345,6 +445,36 @@ mod tests {
     }
 
     #[test]
+    fn targets_timezones_and_workspace_schemas() {
+        let opts = CompileOptions {
+            workspace: WorkspaceOptions {
+                target: Some("contacts".into()),
+                timezone: Some("Europe/Paris".into()),
+                schema: Some(serde_json::json!({"type": "list", "data": [{
+                    "type": "data_attribute", "model": "contact", "name": "plan",
+                    "full_name": "custom_attributes.plan", "data_type": "string",
+                    "options": ["free", "pro"]}]})),
+            },
+            ..fixed()
+        };
+        let out = compile("custom_attributes.plan = pro AND created_at = 2024-01-15", &opts);
+        assert!(out.ok, "{out:?}");
+        let json = out.json.expect("compiles");
+        assert!(json.contains(r#""value":"1705273200""#), "{json}");
+        let out = compile("custom_attributes.plan = prp", &opts);
+        assert_eq!(out.diagnostics[0].help.as_deref(), Some("did you mean `pro`?"));
+        let bad = CompileOptions {
+            workspace: WorkspaceOptions {
+                timezone: Some("Mars/Olympus".into()),
+                ..WorkspaceOptions::default()
+            },
+            ..fixed()
+        };
+        let out = compile("state = open", &bad);
+        assert!(!out.ok && out.error.as_deref().is_some_and(|e| e.contains("Mars/Olympus")));
+    }
+
+    #[test]
     fn misspelt_value_suggests_the_right_one() {
         let out = compile("state = opne", &fixed());
         assert!(!out.ok && out.json.is_none());
@@ -356,13 +486,13 @@ mod tests {
             (s.range.from, s.range.to, s.replacement.as_str()),
             (8, 12, "open")
         );
-        assert_eq!(check("state = opne"), out.diagnostics);
+        assert_eq!(check("state = opne", &WorkspaceOptions::default()), out.diagnostics);
     }
 
     #[test]
     fn ranges_are_in_utf16_units() {
         let src = "source.body ~ \"😀\" AND stat = open";
-        let d = &check(src)[0];
+        let d = &check(src, &WorkspaceOptions::default())[0];
         let start = src.find("stat ").expect("present");
         let from = src[..start].encode_utf16().count() as u32;
         assert_eq!((d.range.from, d.range.to), (from, from + 4));
@@ -378,18 +508,18 @@ mod tests {
         let json = r#"{"query": {"operator": "AND", "value": [
             {"field": "created_at", "operator": ">", "value": "1704067200"},
             {"field": "state", "operator": "=", "value": "open"}]}}"#;
-        let out = decompile(json, false);
+        let out = decompile(json, false, &WorkspaceOptions::default());
         assert_eq!(
             out.text.as_deref(),
-            Some("created_at > 2024-01-01T00:00:00Z AND state = open")
+            Some("created_at >= 2024-01-01T00:00:00Z AND state = open")
         );
-        let out = decompile(json, true);
+        let out = decompile(json, true, &WorkspaceOptions::default());
         assert_eq!(
             out.text.as_deref(),
-            Some("created_at > 1704067200 AND state = open")
+            Some("created_at >= 1704067200 AND state = open")
         );
         let bad = r#"{"query": {"field": "stat", "operator": "=", "value": "open"}}"#;
-        let out = decompile(bad, false);
+        let out = decompile(bad, false, &WorkspaceOptions::default());
         assert!(!out.ok && out.text.is_none());
         let d = &out.diagnostics[0];
         assert_eq!(d.path.as_deref(), Some("query.field"));
@@ -398,7 +528,7 @@ mod tests {
 
     #[test]
     fn field_table() {
-        let f = serde_json::to_value(fields()).expect("the table serialises");
+        let f = serde_json::to_value(fields(&WorkspaceOptions::default())).expect("the table serialises");
         let rows = f.as_array().expect("an array");
         let state = rows.iter().find(|r| r["name"] == "state").expect("state");
         assert_eq!(state["type"], "String");
@@ -410,22 +540,28 @@ mod tests {
             state["operators"],
             serde_json::json!(["=", "!=", "IN", "NIN"])
         );
-        assert_eq!(rows.len(), FIELDS.len());
+        assert_eq!(rows.len(), Schema::conversations().fields().len());
+        let contacts = WorkspaceOptions {
+            target: Some("contacts".into()),
+            ..WorkspaceOptions::default()
+        };
+        let rows = fields(&contacts);
+        assert!(rows.iter().any(|r| r.name == "andoid_sdk_version"));
     }
 
     #[test]
     fn completion_and_hover_use_utf16_offsets() {
         let src = "source.body ~ \"😀\" AND state = op";
         let at = src.encode_utf16().count() as u32;
-        let items = complete(src, at);
+        let items = complete(src, at, &WorkspaceOptions::default());
         let labels: Vec<&str> = items.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(labels, ["open", "closed", "snoozed"]);
         assert_eq!((items[0].range.from, items[0].range.to), (at - 2, at));
         let state = src.find("state").expect("present");
         let at = src[..state].encode_utf16().count() as u32 + 1;
-        let h = hover(src, at).expect("hover");
+        let h = hover(src, at, &WorkspaceOptions::default()).expect("hover");
         assert_eq!((h.range.from, h.range.to), (at - 1, at + 4));
         assert!(h.contents.contains("**state**"), "{}", h.contents);
-        assert!(hover("", 5).is_none());
+        assert!(hover("", 5, &WorkspaceOptions::default()).is_none());
     }
 }

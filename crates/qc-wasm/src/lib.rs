@@ -23,8 +23,19 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
         .unwrap_or_else(|e| JsValue::from_str(&format!("qc-wasm: {e}")))
 }
 
+/// The workspace options of a call: `{target?, timezone?, schema?}`, or
+/// the defaults when undefined or malformed.
+fn workspace(options: JsValue) -> api::WorkspaceOptions {
+    if options.is_undefined() || options.is_null() {
+        return api::WorkspaceOptions::default();
+    }
+    serde_wasm_bindgen::from_value(options).unwrap_or_default()
+}
+
 /// Compiles a query. `options` is `{now?, per_page?, starting_after?,
-/// pretty?}` (`now` in unix seconds) or undefined. Returns `{ok, json,
+/// pretty?, target?, timezone?, schema?}` (`now` in unix seconds; `schema`
+/// the JSON of `GET /data_attributes` or `GET /ticket_types`, as text or
+/// an object) or undefined. Returns `{ok, json,
 /// diagnostics, error}`: `json` is the request body text when `ok`;
 /// `error` explains bad options.
 #[wasm_bindgen]
@@ -48,8 +59,8 @@ pub fn compile(text: &str, options: JsValue) -> JsValue {
 /// Every diagnostic of a query: `[{severity, code, message, range: {from,
 /// to, start, end}, help, suggestion, labels}]`.
 #[wasm_bindgen]
-pub fn check(text: &str) -> JsValue {
-    to_js(&api::check(text))
+pub fn check(text: &str, options: JsValue) -> JsValue {
+    to_js(&api::check(text, &workspace(options)))
 }
 
 /// Formats query text as `qc fmt` does: `{ok, text, diagnostics}`;
@@ -63,29 +74,34 @@ pub fn format(text: &str, width: Option<u32>) -> JsValue {
 /// `{ok, text, diagnostics}` (diagnostic ranges are into `json`, with a
 /// `path` into the request). Dates are RFC 3339 unless `unixDates`.
 #[wasm_bindgen]
-pub fn decompile(json: &str, unix_dates: Option<bool>) -> JsValue {
-    to_js(&api::decompile(json, unix_dates.unwrap_or(false)))
+pub fn decompile(json: &str, unix_dates: Option<bool>, options: JsValue) -> JsValue {
+    to_js(&api::decompile(
+        json,
+        unix_dates.unwrap_or(false),
+        &workspace(options),
+    ))
 }
 
-/// The searchable fields: `[{name, type, values, operators, doc}]`.
+/// The searchable fields of the options' target: `[{name, type, values,
+/// operators, doc, custom}]`.
 #[wasm_bindgen]
-pub fn fields() -> JsValue {
-    to_js(&api::fields())
+pub fn fields(options: JsValue) -> JsValue {
+    to_js(&api::fields(&workspace(options)))
 }
 
 /// Completions at a UTF-16 offset: `[{label, kind, detail, documentation,
 /// insert, range}]`, unfiltered (the editor filters by the typed word in
 /// `range`).
 #[wasm_bindgen]
-pub fn complete(text: &str, offset: u32) -> JsValue {
-    to_js(&api::complete(text, offset))
+pub fn complete(text: &str, offset: u32, options: JsValue) -> JsValue {
+    to_js(&api::complete(text, offset, &workspace(options)))
 }
 
 /// Hover information at a UTF-16 offset: `{range, contents}` (Markdown),
 /// or `null`.
 #[wasm_bindgen]
-pub fn hover(text: &str, offset: u32) -> JsValue {
-    to_js(&api::hover(text, offset))
+pub fn hover(text: &str, offset: u32, options: JsValue) -> JsValue {
+    to_js(&api::hover(text, offset, &workspace(options)))
 }
 
 /// The version of qc this module was built from.

@@ -19,8 +19,8 @@ use qc::check::{MAX_PER_PAGE, Pagination};
 use qc::{Code, Compiler, Options, Schema};
 
 use input::{Input, Origin};
-use workspace::WorkspaceArgs;
 use report::{ColorChoice, Format};
+use workspace::WorkspaceArgs;
 
 /// Exit status: the query was invalid.
 const EXIT_INVALID: u8 = 1;
