@@ -4,6 +4,7 @@
 
 mod dates;
 pub mod limits;
+pub mod lints;
 pub mod lower;
 mod normalise;
 mod query;
@@ -57,9 +58,10 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
     };
     let root = checker.lower(&ast.root, None);
     if let Some(root) = &root {
-        let mut limits = Vec::new();
-        check_limits(root, &mut limits);
-        for d in limits {
+        let mut found = Vec::new();
+        lints::groups(root, &mut found);
+        check_limits(root, &mut found);
+        for d in found {
             checker.push(d);
         }
     }
@@ -207,7 +209,11 @@ impl Checker<'_> {
                 }
             }
         }
-        let mut warnings = Vec::new();
+        let text = match &c.value.kind {
+            ValueKind::Scalar(s) => Some(s.text.as_str()),
+            _ => None,
+        };
+        let mut warnings = lints::comparison(&filter, text, self.schema.timezone());
         let node = lower::to_api(filter, self.schema.target(), &mut warnings);
         for w in warnings {
             self.push(w);

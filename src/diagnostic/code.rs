@@ -271,6 +271,31 @@ codes! {
     example: "{\"query\": {\"field\": \"open\", \"operator\": \"=\", \"value\": true}, \"pagination\": null}",
     explanation: "The API's schema makes `pagination` nullable: null means no pagination (the API's default page size). `qc validate` accepts it with this warning; leaving `pagination` out says the same.";
 
+    /// An AND group whose comparisons contradict each other.
+    Contradiction = "W0401", Warning, "contradiction: the group never matches",
+    example: "state = open AND state = closed",
+    explanation: "Within one AND group, comparisons on the same field leave no value that satisfies them all (`state = open AND state = closed`, `x > 5 AND x < 3`, `x = a AND x != a`), so the group matches nothing. Fields that hold several values (`tag_ids`, `contact_ids`) are exempt from the `=`/`=` case: a conversation can carry both tags. Check the values and operators, or join the comparisons with OR.";
+
+    /// An AND group whose date bounds leave no date.
+    EmptyDateRange = "W0402", Warning, "empty date range",
+    example: "created_at > 2024-02-01 AND created_at < 2024-01-01",
+    explanation: "The lower bound of the date range is after its upper bound (with the API's meaning of each operator), so no date is in it and the group matches nothing. Swap the bounds or check the dates.";
+
+    /// `=` on a Date field matched to the second.
+    DateEquality = "W0403", Warning, "`=` on a date matches one second",
+    example: "created_at = 2024-01-15",
+    explanation: "Conversations and tickets compare dates to the second, so `created_at = 2024-01-15` matches only conversations created at exactly midnight. For the whole day write `created_at >= 2024-01-15 AND created_at < 2024-01-16`. (Contacts match dates by calendar day, so there `=` is the whole day and no warning is given.)";
+
+    /// An OR group that matches everything.
+    Tautology = "W0404", Warning, "tautology: the group always matches",
+    example: "read = true OR read = false",
+    explanation: "Within one OR group, comparisons on the same field cover every value (`read = true OR read = false`, `x = a OR x != a`), so the group filters nothing. Drop it, or check the values and operators.";
+
+    /// `%` or `*` in a value, as if qc had wildcards.
+    Wildcard = "W0405", Warning, "no wildcards",
+    example: "source.subject = \"%refund%\"",
+    explanation: "qc (like the API) has no wildcards: `%` and `*` are searched for literally. For \"contains\" use `~ \"refund\"`, for \"starts with\" `^`, for \"ends with\" `$`.";
+
     /// Decompiled text that the compiler would not read back to the same request.
     DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",
     example: "",

@@ -208,6 +208,9 @@ pub struct FieldDef {
     pub order: Order,
     /// How text values match.
     pub matching: Matching,
+    /// True when the field holds several values (a list of ids): `=`
+    /// matches when one of them does.
+    pub many: bool,
     /// True when the field holds a duration in seconds (`90s`, `2h` are
     /// accepted and sent as seconds).
     pub duration: bool,

@@ -149,6 +149,7 @@ impl Schema {
             api_ops: self.api_ops_for(ty, &order),
             order,
             matching: Matching::Exact,
+            many: false,
             duration: false,
             paths: Cow::Owned(vec![Cow::Owned(name.to_owned())]),
             doc: Cow::Owned(format!(
@@ -225,6 +226,7 @@ impl Schema {
             } else {
                 Matching::Exact
             },
+            many: row.flags & tables::MANY != 0,
             duration: row.flags & tables::DURATION != 0,
             paths: Cow::Owned(paths),
             doc: Cow::Borrowed(row.doc),
@@ -253,6 +255,7 @@ impl Schema {
             api_ops,
             order,
             matching: Matching::Exact,
+            many: false,
             duration: false,
             paths: Cow::Owned(vec![Cow::Owned(a.path.clone())]),
             doc: Cow::Owned(a.doc.clone()),

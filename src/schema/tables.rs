@@ -33,6 +33,9 @@ pub(super) const DURATION: u8 = 2;
 pub(super) const EQ_NE: u8 = 4;
 /// Strict `>`/`<` and real `>=`/`<=` (tickets' `created_at`).
 pub(super) const STRICT: u8 = 8;
+/// The field holds several values (a list of ids): `=` matches when one
+/// does.
+pub(super) const MANY: u8 = 32;
 /// A String field the OpenAPI table types Integer: `qc validate` accepts
 /// both, with a warning.
 pub(super) const ALSO_INTEGER: u8 = 16;
@@ -181,7 +184,7 @@ pub(super) static CONVERSATIONS: &[Row] = &[
         Str,
         &[],
         &["contacts.contacts.id", "contact_ids"],
-        0,
+        MANY,
         "The ids of the contacts (users or leads) involved in the conversation.",
     ),
     Row::new(
@@ -193,7 +196,7 @@ pub(super) static CONVERSATIONS: &[Row] = &[
             "teammates.admins.id",
             "teammate_ids",
         ],
-        0,
+        MANY,
         "The ids of the teammates who participated in the conversation (wrote at least one conversation part).",
     ),
     Row::new(
@@ -265,7 +268,7 @@ pub(super) static CONVERSATIONS: &[Row] = &[
         Str,
         &[],
         &["tags.tags.id", "tag_ids"],
-        0,
+        MANY,
         "The ids of the tags on the conversation.",
     ),
     Row::new(
@@ -834,7 +837,7 @@ pub(super) static CONTACTS: &[Row] = &[
         Str,
         &[],
         &["segments.data.id", "segment_id"],
-        0,
+        MANY,
         "The id of a segment the contact is in.",
     ),
     Row::new(
@@ -842,7 +845,7 @@ pub(super) static CONTACTS: &[Row] = &[
         Str,
         &[],
         &["tags.data.id", "tag_id"],
-        EQ_NE,
+        EQ_NE | MANY,
         "The id of a tag on the contact. The API accepts only `=` and `!=`.",
     ),
 ];
@@ -903,7 +906,7 @@ pub(super) static TICKETS: &[Row] = &[
         Str,
         &[],
         &["contacts.contacts.id", "contact_ids"],
-        0,
+        MANY,
         "The ids of the contacts on the ticket.",
     ),
     Row::new(
@@ -911,7 +914,7 @@ pub(super) static TICKETS: &[Row] = &[
         Str,
         &[],
         &[],
-        0,
+        MANY,
         "The ids of the teammates on the ticket.",
     ),
     Row::new(

@@ -1,0 +1,279 @@
+//! Lints: queries that are valid but almost certainly not what was meant.
+//! Each is a warning with its own code; the exit status stays 0.
+//!
+//! - On one comparison, as the query means it: `=` on a Date field that the
+//!   target matches to the second (W0403), and `%` or `*` inside an `=` or
+//!   `~` value, since qc has no wildcards (W0405).
+//! - On the compiled groups, with the API's meaning of each operator: an
+//!   AND group that can never match (W0401: `state = open AND state =
+//!   closed`, `x > 5 AND x < 3`, `x = a AND x != a`; W0402 for an empty
+//!   date range) and an OR group that always matches (W0404: `read = true
+//!   OR read = false`, `x = a OR x != a`).
+
+use super::dates::{add_days, day_of, start_of_day};
+use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
+use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::op::Op;
+use crate::schema::{FieldType, Matching, Order};
+
+/// Lints of one comparison, as written (after `NOT`), before it is
+/// compiled to the target's operators. `text` is the value as written.
+pub fn comparison(filter: &Filter, text: Option<&str>, tz: &jiff::tz::TimeZone) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let field = &filter.field;
+    if filter.op == Op::Eq
+        && field.ty == FieldType::Date
+        && !matches!(field.order, Order::Day(_))
+        && let FilterValue::One(ScalarValue::Date(seconds)) = filter.value
+    {
+        let name = crate::syntax::lexical::field_text(&field.name);
+        let day = day_of(seconds, tz);
+        let range = day
+            .and_then(|d| Some((d, add_days(d, 1)?)))
+            .map(|(d, next)| format!("`{name} >= {d} AND {name} < {next}`"));
+        let whole_day = day.and_then(|d| start_of_day(d, tz)) == Some(seconds);
+        let what = if whole_day {
+            "the first second of that day"
+        } else {
+            "that one second"
+        };
+        let d = Diagnostic::new(
+            Code::DateEquality,
+            filter.span,
+            format!(
+                "`=` on `{}` matches {what} only: the API compares dates to the second",
+                field.name
+            ),
+        );
+        out.push(match range {
+            Some(range) => d.with_help(format!("for the whole day write {range}")),
+            None => d,
+        });
+    }
+    if matches!(filter.op, Op::Eq | Op::Contains)
+        && field.ty == FieldType::String
+        && let Some(text) = text
+        && text.contains(['%', '*'])
+    {
+        let inner = text.trim_matches(['%', '*']);
+        let help = match (
+            text.starts_with(['%', '*']),
+            text.ends_with(['%', '*']),
+            inner.contains(['%', '*']),
+        ) {
+            (true, true, false) => format!(
+                "for \"contains\" write `{} ~ \"{}\"`",
+                field.name,
+                clip(inner)
+            ),
+            (false, true, false) => format!(
+                "for \"starts with\" write `{} ^ \"{}\"`",
+                field.name,
+                clip(inner)
+            ),
+            (true, false, false) => format!(
+                "for \"ends with\" write `{} $ \"{}\"`",
+                field.name,
+                clip(inner)
+            ),
+            _ => "use `~` (contains), `^` (starts with) or `$` (ends with)".to_owned(),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::Wildcard,
+                filter.span,
+                format!(
+                    "qc has no wildcards: `{}` is searched for literally, `%` and `*` included",
+                    clip(text)
+                ),
+            )
+            .with_help(help),
+        );
+    }
+    out
+}
+
+/// Lints of every group of a compiled tree.
+pub fn groups(node: &Node, out: &mut Vec<Diagnostic>) {
+    let Node::Group(g) = node else {
+        return;
+    };
+    let filters: Vec<&Filter> = g
+        .members
+        .iter()
+        .filter_map(|m| match m {
+            Node::Filter(f) => Some(f),
+            Node::Group(_) => None,
+        })
+        .collect();
+    match g.op {
+        GroupOp::And => contradictions(&filters, out),
+        GroupOp::Or => tautologies(&filters, out),
+    }
+    for m in &g.members {
+        groups(m, out);
+    }
+}
+
+/// A bound of an interval: the value and whether it is included.
+#[derive(Debug, Clone, Copy)]
+struct Bound {
+    value: f64,
+    inclusive: bool,
+}
+
+fn number(v: &ScalarValue) -> Option<f64> {
+    match v {
+        ScalarValue::Integer(n) | ScalarValue::Date(n) => Some(*n as f64),
+        ScalarValue::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+fn contradictions(filters: &[&Filter], out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, f) in filters.iter().enumerate() {
+        let name: &str = &f.field.name;
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name);
+        let same: Vec<&Filter> = filters[i..]
+            .iter()
+            .filter(|g| g.field.name == f.field.name)
+            .copied()
+            .collect();
+        if same.len() < 2 {
+            continue;
+        }
+        if let Some((a, b)) = conflicting_equalities(&same) {
+            out.push(never(
+                Code::Contradiction,
+                a,
+                b,
+                "these comparisons contradict each other: no value matches both",
+            ));
+            continue;
+        }
+        if let Some((a, b)) = empty_interval(&same) {
+            let (code, why) = if f.field.ty == FieldType::Date {
+                (
+                    Code::EmptyDateRange,
+                    "this date range is empty: no date is in both bounds",
+                )
+            } else {
+                (
+                    Code::Contradiction,
+                    "these bounds leave no value: no number is in both",
+                )
+            };
+            out.push(never(code, a, b, why));
+        }
+    }
+}
+
+fn never(code: Code, a: &Filter, b: &Filter, why: &str) -> Diagnostic {
+    Diagnostic::new(
+        code,
+        b.span,
+        format!("{why}, so this AND group never matches"),
+    )
+    .with_label(a.span, "this comparison")
+    .with_help("check the values and operators, or join the comparisons with OR")
+}
+
+/// Two filters on one field that no object satisfies together.
+fn conflicting_equalities<'f>(same: &[&'f Filter]) -> Option<(&'f Filter, &'f Filter)> {
+    let single = !same[0].field.many && same[0].field.matching == Matching::Exact;
+    for (i, a) in same.iter().enumerate() {
+        for b in &same[i + 1..] {
+            let (FilterValue::One(x), FilterValue::One(y)) = (&a.value, &b.value) else {
+                continue;
+            };
+            let conflict = match (a.op, b.op) {
+                // `x = a AND x != a`: the value is `a` and is not.
+                (Op::Eq, Op::Ne) | (Op::Ne, Op::Eq) => x == y,
+                // One value cannot equal two others.
+                (Op::Eq, Op::Eq) => single && x != y && !matches!(a.field.order, Order::Day(_)),
+                _ => false,
+            };
+            if conflict {
+                return Some((a, b));
+            }
+        }
+    }
+    None
+}
+
+/// Two bounds on one single-valued field that leave no value, under the
+/// API's meaning of `>`/`<` on it.
+fn empty_interval<'f>(same: &[&'f Filter]) -> Option<(&'f Filter, &'f Filter)> {
+    let field = &same[0].field;
+    if field.many || !matches!(field.order, Order::Inclusive | Order::Strict) {
+        return None;
+    }
+    let inclusive_api = field.order == Order::Inclusive;
+    let mut lo: Option<(Bound, &Filter)> = None;
+    let mut hi: Option<(Bound, &Filter)> = None;
+    for f in same {
+        let FilterValue::One(v) = &f.value else {
+            continue;
+        };
+        let Some(value) = number(v) else {
+            continue;
+        };
+        let (is_lo, inclusive) = match f.op {
+            Op::Gt => (true, inclusive_api),
+            Op::Ge => (true, true),
+            Op::Lt => (false, inclusive_api),
+            Op::Le => (false, true),
+            _ => continue,
+        };
+        let b = Bound { value, inclusive };
+        let slot = if is_lo { &mut lo } else { &mut hi };
+        let tighter = match slot {
+            None => true,
+            Some((old, _)) if is_lo => value > old.value || (value == old.value && !inclusive),
+            Some((old, _)) => value < old.value || (value == old.value && !inclusive),
+        };
+        if tighter {
+            *slot = Some((b, f));
+        }
+    }
+    let ((l, a), (h, b)) = (lo?, hi?);
+    let empty = l.value > h.value || (l.value == h.value && !(l.inclusive && h.inclusive));
+    empty.then_some((a, b))
+}
+
+fn tautologies(filters: &[&Filter], out: &mut Vec<Diagnostic>) {
+    for (i, a) in filters.iter().enumerate() {
+        for b in &filters[i + 1..] {
+            if a.field.name != b.field.name {
+                continue;
+            }
+            let (FilterValue::One(x), FilterValue::One(y)) = (&a.value, &b.value) else {
+                continue;
+            };
+            let always = match (a.op, b.op) {
+                (Op::Eq, Op::Ne) | (Op::Ne, Op::Eq) => x == y,
+                (Op::Eq, Op::Eq) => {
+                    a.field.ty == FieldType::Boolean
+                        && matches!((x, y), (ScalarValue::Boolean(p), ScalarValue::Boolean(q)) if p != q)
+                }
+                _ => false,
+            };
+            if always {
+                out.push(
+                    Diagnostic::new(
+                        Code::Tautology,
+                        b.span,
+                        "this OR group matches every object that has the field: the comparisons cover every value",
+                    )
+                    .with_label(a.span, "this comparison")
+                    .with_help("drop the group, or check the values and operators"),
+                );
+                return;
+            }
+        }
+    }
+}
