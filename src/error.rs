@@ -12,6 +12,9 @@ pub enum Error {
     /// `per_page` is outside 1..=150.
     #[error("per_page must be between 1 and 150, got {0}")]
     PerPage(u32),
+    /// The query cannot be split into requests that fit.
+    #[error("cannot plan the query: {0}")]
+    Plan(crate::optimise::PlanError),
 }
 
 impl Error {
@@ -19,7 +22,7 @@ impl Error {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             Error::Invalid(d) => d,
-            Error::PerPage(_) => &[],
+            Error::PerPage(_) | Error::Plan(_) => &[],
         }
     }
 }

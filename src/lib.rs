@@ -45,6 +45,7 @@ pub mod json;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod op;
+pub mod optimise;
 pub mod schema;
 pub mod syntax;
 pub mod target;
@@ -55,6 +56,7 @@ pub use emit::{emit, emit_string};
 pub use error::Error;
 pub use eval::eval;
 pub use op::Op;
+pub use optimise::{optimise, plan};
 pub use schema::Schema;
 pub use syntax::{Ast, Parsed, Span, parse};
 pub use target::Target;
@@ -77,6 +79,8 @@ pub struct Options {
     pub pagination: Option<Pagination>,
     /// Inputs longer than this many bytes are rejected before parsing.
     pub max_input_bytes: usize,
+    /// What to do with a query over the API's limits.
+    pub limits: Limits,
 }
 
 impl Default for Options {
@@ -85,8 +89,24 @@ impl Default for Options {
             now: None,
             pagination: None,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            limits: Limits::Rewrite,
         }
     }
+}
+
+/// What the checker does with a query over the API's limits (2 levels of
+/// nested groups, 15 filters per group).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Limits {
+    /// Rewrite it, exactly, until it fits ([`optimise::fit`]), with a note
+    /// saying what was rewritten; when nothing fits, an error that says
+    /// how many requests `qc plan` needs.
+    #[default]
+    Rewrite,
+    /// Refuse it (`--no-rewrite`).
+    Refuse,
+    /// Do not check: for [`Compiler::plan`], which splits the query.
+    Ignore,
 }
 
 /// A successfully compiled query.
@@ -167,6 +187,18 @@ impl Compiler {
             Ok(c) => c.warnings,
             Err(e) => e.diagnostics().to_vec(),
         }
+    }
+
+    /// The requests whose union is exactly the query, each within the API's
+    /// limits (at most `max`; see [`optimise::plan`]). One request when the
+    /// query fits, after rewriting.
+    pub fn plan(&self, source: &str, max: usize) -> Result<Vec<Query>, Error> {
+        let options = Options {
+            limits: Limits::Ignore,
+            ..self.options.clone()
+        };
+        let compiled = Compiler::new(self.schema.clone(), options).compile(source)?;
+        optimise::plan(&compiled.query, max).map_err(Error::Plan)
     }
 
     /// Validates a JSON search request for the schema's target.

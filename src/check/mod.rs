@@ -56,11 +56,19 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         complete: true,
         errors: 0,
     };
-    let root = checker.lower(&ast.root, None);
-    if let Some(root) = &root {
+    let mut root = checker.lower(&ast.root, None);
+    if let Some(tree) = &mut root {
         let mut found = Vec::new();
-        lints::groups(root, &mut found);
-        check_limits(root, &mut found);
+        lints::groups(tree, &mut found);
+        if options.limits != crate::Limits::Ignore {
+            let mut limits = Vec::new();
+            check_limits(tree, &mut limits);
+            let clean = checker.complete && checker.errors == 0;
+            if !limits.is_empty() && options.limits == crate::Limits::Rewrite && clean {
+                limits = fit_limits(tree, limits);
+            }
+            found.extend(limits);
+        }
         for d in found {
             checker.push(d);
         }
@@ -82,6 +90,50 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         }),
         diagnostics,
     }
+}
+
+/// Rewrites `tree` to fit the API's limits, giving a note that says what
+/// was rewritten; or, when nothing fits, the error that says how many
+/// requests `qc plan` needs, after the limit errors `limits`.
+fn fit_limits(tree: &mut Node, mut limits: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let query = Query {
+        root: tree.clone(),
+        pagination: None,
+    };
+    if let Some((fitted, done)) = crate::optimise::fit(&query) {
+        let span = tree.span();
+        *tree = fitted.root;
+        return vec![Diagnostic::new(
+            Code::Rewritten,
+            span,
+            format!(
+                "rewritten to fit the API's limits (2 levels of groups, 15 filters per group): {}",
+                done.describe()
+            ),
+        )
+        .with_help("the request selects exactly what the query says; `--no-rewrite` refuses instead")];
+    }
+    let span = tree.span();
+    let max = crate::optimise::DEFAULT_MAX_REQUESTS;
+    let d = match crate::optimise::plan(&query, max) {
+        Ok(requests) => Diagnostic::new(
+            Code::NeedsPlan,
+            span,
+            format!(
+                "no single request can express this query: `qc plan` runs it as {} requests whose union is exactly the query",
+                requests.len()
+            ),
+        )
+        .with_help("run `qc plan` (or `qc search`, which runs the plan) instead"),
+        Err(e) => Diagnostic::new(
+            Code::NeedsPlan,
+            span,
+            format!("no single request can express this query, and no plan can: {e}"),
+        )
+        .with_help("narrow the query, or split it by hand"),
+    };
+    limits.insert(0, d);
+    limits
 }
 
 struct Checker<'s> {

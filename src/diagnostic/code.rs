@@ -181,6 +181,11 @@ codes! {
     example: "",
     explanation: "`--schema FILE` reads the JSON Intercom returns from `GET /data_attributes` (a `data_attribute_list`) or `GET /ticket_types` (a `ticket_type_list`). The message gives the file, the JSON path and what is wrong, e.g. a `data_type` qc does not know or an attribute without `full_name`. (No example: the code is about a schema file, not a query.)";
 
+    /// No single request can express the query.
+    NeedsPlan = "E0203", Error, "the query needs several requests",
+    example: "(state = open AND priority = priority AND (tag_ids = 1 OR source.subject ~ a)) OR (read = true AND open = true AND (tag_ids = 2 OR source.subject ~ b))",
+    explanation: "The query is over the API's limits (2 levels of nested groups, 15 filters per group) and no exact rewrite makes it fit: it has more alternatives than one request can hold. `qc plan` prints the requests whose union is exactly the query (one JSON body per line), and `qc search` runs them and merges the results. The message says how many requests are needed.";
+
     /// The input is not well-formed JSON.
     InvalidJson = "E0301", Error, "malformed JSON",
     example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"value\": \"open\",}}",
@@ -295,6 +300,11 @@ codes! {
     Wildcard = "W0405", Warning, "no wildcards",
     example: "source.subject = \"%refund%\"",
     explanation: "qc (like the API) has no wildcards: `%` and `*` are searched for literally. For \"contains\" use `~ \"refund\"`, for \"starts with\" `^`, for \"ends with\" `$`.";
+
+    /// The query was rewritten to fit the API's limits.
+    Rewritten = "N0301", Note, "rewritten to fit the API's limits",
+    example: "tag_ids = 1 OR tag_ids = 2 OR tag_ids = 3 OR tag_ids = 4 OR tag_ids = 5 OR tag_ids = 6 OR tag_ids = 7 OR tag_ids = 8 OR tag_ids = 9 OR tag_ids = 10 OR tag_ids = 11 OR tag_ids = 12 OR tag_ids = 13 OR tag_ids = 14 OR tag_ids = 15 OR tag_ids = 16",
+    explanation: "The query as written is over the API's limits (2 levels of nested groups, 15 filters per group), so qc rewrote it into an exact equivalent that fits: equalities folded into IN (or `!=` into NIN), lists merged, duplicates and absorbed members removed, common members factored out, redundant bounds dropped, or long groups nested into sub-groups of the same operator. The request selects exactly what the query says. `--no-rewrite` refuses such queries instead.";
 
     /// Decompiled text that the compiler would not read back to the same request.
     DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",

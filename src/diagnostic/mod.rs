@@ -21,6 +21,8 @@ pub enum Severity {
     Error,
     /// The query compiles but probably does not do what was meant.
     Warning,
+    /// Information: what qc did (e.g. rewrote the query to fit).
+    Note,
 }
 
 /// A secondary location that explains a diagnostic ("group opened here").
@@ -163,6 +165,7 @@ impl std::fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{kind}[{}]", self.code)?;
         if let Some(loc) = self.location {

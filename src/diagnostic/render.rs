@@ -194,6 +194,7 @@ fn render_full(
     let kind = match diagnostic.severity {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
+        Severity::Note => ReportKind::Advice,
     };
     let config = Config::default()
         .with_index_type(IndexType::Byte)

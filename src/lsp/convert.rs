@@ -122,6 +122,7 @@ pub fn diagnostic(
     let severity = match d.severity {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,
         Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Note => lsp::DiagnosticSeverity::INFORMATION,
     };
     let mut message = d.message.clone();
     if let Some(help) = &d.help {

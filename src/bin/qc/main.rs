@@ -66,6 +66,9 @@ enum Command {
         /// The code to explain; all codes are listed when omitted.
         code: Option<String>,
     },
+    /// Print the requests whose union is exactly the query, one JSON body
+    /// per line (for queries no single request can express).
+    Plan(PlanArgs),
     /// Print a query file in canonical form; `--check` only tells whether it is.
     Fmt(fmt::FmtArgs),
     /// Print the conversations of a JSON Lines file (or stdin) that match a query.
@@ -92,6 +95,9 @@ struct SourceArgs {
     /// Colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
+    /// Refuse a query over the API's limits instead of rewriting it to fit.
+    #[arg(long)]
+    no_rewrite: bool,
     #[command(flatten)]
     workspace: WorkspaceArgs,
 }
@@ -109,6 +115,21 @@ struct CompileArgs {
     /// Indent the JSON.
     #[arg(long)]
     pretty: bool,
+    /// Format of diagnostics on stderr.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Refuse plans of more requests than this.
+    #[arg(long, value_name = "N", default_value_t = qc::optimise::DEFAULT_MAX_REQUESTS)]
+    max_requests: usize,
+    /// Results per page in each request (1 to 150).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PER_PAGE)))]
+    per_page: Option<u32>,
     /// Format of diagnostics on stderr.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -139,6 +160,7 @@ fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Decompile(args)) => decompile::run(args),
         Some(Command::Explain { code }) => explain(code.as_deref()),
+        Some(Command::Plan(args)) => plan(args),
         Some(Command::Fmt(args)) => fmt::run(args),
         Some(Command::Filter(args)) => filter::run(args),
         #[cfg(feature = "lsp")]
@@ -151,6 +173,11 @@ fn options(source: &SourceArgs) -> Options {
         now: source.now,
         pagination: None,
         max_input_bytes: source.max_input_bytes,
+        limits: if source.no_rewrite {
+            qc::Limits::Refuse
+        } else {
+            qc::Limits::Rewrite
+        },
     }
 }
 
@@ -221,6 +248,45 @@ fn compile(args: CompileArgs) -> ExitCode {
                 args.format,
                 args.source.color,
             );
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
+
+fn plan(args: PlanArgs) -> ExitCode {
+    let (text, name) = match read(&args.source, args.format) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let mut compiler = match compiler(&args.source) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Some(per_page) = args.per_page {
+        compiler.options.pagination = Some(Pagination {
+            per_page,
+            starting_after: None,
+        });
+    }
+    match compiler.plan(&text, args.max_requests) {
+        Ok(requests) => {
+            for request in &requests {
+                println!("{}", qc::emit_string(request, false));
+            }
+            if requests.len() > 1 {
+                eprintln!(
+                    "note: {} requests; their union is exactly the query (an object may match several)",
+                    requests.len()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(qc::Error::Invalid(diagnostics)) => {
+            report::eprint(&diagnostics, &text, &name, args.format, args.source.color);
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(e) => {
+            eprintln!("error: {e}; raise --max-requests, or narrow the query");
             ExitCode::from(EXIT_INVALID)
         }
     }
