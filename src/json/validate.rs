@@ -336,6 +336,22 @@ impl Validator<'_> {
             self.wrong_type(j, path, "a field name string");
             return None;
         };
+        // A request names fields as the API does: a ticket attribute by its
+        // id, never by the name a query may use.
+        let by_alias = self
+            .schema
+            .field(name)
+            .is_some_and(|f| f.alias.as_deref() == Some(name.as_str()));
+        if by_alias && let Some(f) = self.schema.field(name) {
+            let d = Diagnostic::new(
+                Code::UnknownField,
+                j.span,
+                format!("`{name}` is the name of `{}`; the API takes its id", f.name),
+            )
+            .with_suggestion(j.span, json_string(&f.name));
+            self.push(d, path);
+            return None;
+        }
         match rules::lookup(self.schema, name, j.span, json_string) {
             Ok((field, warning)) => {
                 if let Some(w) = warning {
