@@ -212,7 +212,10 @@ mod tests {
     fn regions_map_to_their_hosts() {
         let urls: Vec<String> = ["us", "eu", "au"]
             .iter()
-            .map(|r| r.parse::<Region>().map(|r| r.base_url().as_str().to_owned()))
+            .map(|r| {
+                r.parse::<Region>()
+                    .map(|r| r.base_url().as_str().to_owned())
+            })
             .collect::<Result<_, _>>()
             .unwrap_or_default();
         assert_eq!(
@@ -254,7 +257,10 @@ mod tests {
     #[test]
     fn hosts_and_loopback() {
         let host = |s: &str| BaseUrl::parse(s).map(|b| (b.host().to_owned(), b.is_loopback()));
-        assert_eq!(host("http://127.0.0.1:80/x"), Ok(("127.0.0.1".into(), true)));
+        assert_eq!(
+            host("http://127.0.0.1:80/x"),
+            Ok(("127.0.0.1".into(), true))
+        );
         assert_eq!(host("http://[::1]:80"), Ok(("::1".into(), true)));
         assert_eq!(host("http://u:p@LocalHost"), Ok(("LocalHost".into(), true)));
         assert_eq!(host("http://10.0.0.1"), Ok(("10.0.0.1".into(), false)));
@@ -266,7 +272,9 @@ mod tests {
         let base = BaseUrl::parse(secret).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(base.to_string(), "https://<redacted>@proxy.example/x");
         assert!(!format!("{base:?}").contains("hunter2"));
-        let err = BaseUrl::parse("https://me:hunter2@x?q").map(|_| ()).unwrap_err();
+        let err = BaseUrl::parse("https://me:hunter2@x?q")
+            .map(|_| ())
+            .unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 }

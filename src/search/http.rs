@@ -118,8 +118,9 @@ fn describe_io(e: &io::Error) -> String {
         io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
             "the connection was reset".to_owned()
         }
-        io::ErrorKind::UnexpectedEof => "the connection closed before the response was complete"
-            .to_owned(),
+        io::ErrorKind::UnexpectedEof => {
+            "the connection closed before the response was complete".to_owned()
+        }
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => "the request timed out".to_owned(),
         _ => format!("network error: {e}"),
     }

@@ -110,6 +110,8 @@ pub struct Search<'c, T, C> {
     client: &'c Client<T, C>,
     target: Target,
     url: String,
+    /// The URL as shown in errors (no user information).
+    shown_url: String,
     bodies: std::iter::Enumerate<std::vec::IntoIter<Value>>,
     chain: Option<Chain>,
     page: std::vec::IntoIter<Value>,
@@ -127,6 +129,7 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
             client,
             target,
             url: client.base.join(target.search_path()),
+            shown_url: format!("{}{}", client.base, target.search_path()),
             bodies: bodies.into_iter().enumerate(),
             chain: None,
             page: Vec::new().into_iter(),
@@ -228,7 +231,8 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         };
         chain.started = true;
         if let Some(cursor) = &page.next {
-            let repeated = chain.next.as_ref() == Some(cursor) || !chain.cursors.insert(cursor.clone());
+            let repeated =
+                chain.next.as_ref() == Some(cursor) || !chain.cursors.insert(cursor.clone());
             if repeated {
                 return Err(SearchError::CursorLoop {
                     cursor: cursor.clone(),
@@ -307,9 +311,10 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
                     self.wait(delay, WaitReason::Retry(why));
                 }
                 Err(e) => {
+                    let message = format!("POST {}: {}", self.shown_url, e.message);
                     return Err(SearchError::Transport {
                         kind: e.kind,
-                        message: client.token.scrub(&e.message),
+                        message: client.token.scrub(&message),
                         attempts: attempt,
                     });
                 }

@@ -60,9 +60,7 @@ impl RetryPolicy {
     /// The wait until the window of `limits` resets, when it says when
     /// and that is still to come; at most [`RetryPolicy::max_delay`].
     pub fn until_reset(&self, limits: &RateLimit, now: SystemTime) -> Option<Duration> {
-        let reset = UNIX_EPOCH.checked_add(Duration::from_secs(limits.reset?))?;
-        let wait = reset.duration_since(now).ok()?;
-        (!wait.is_zero()).then(|| wait.min(self.max_delay))
+        time_to_reset(limits, now).map(|wait| wait.min(self.max_delay))
     }
 
     /// The pause before the next request when few requests remain in the
@@ -77,10 +75,18 @@ impl RetryPolicy {
         if !low {
             return None;
         }
-        let until_reset = self.until_reset(limits, now)?;
+        let until_reset = time_to_reset(limits, now)?;
         let share = u32::try_from(remaining.saturating_add(1)).unwrap_or(u32::MAX);
-        Some(until_reset / share)
+        Some((until_reset / share).min(self.max_delay))
     }
+}
+
+/// The time until the window of `limits` resets, when that is known and
+/// still to come.
+fn time_to_reset(limits: &RateLimit, now: SystemTime) -> Option<Duration> {
+    let reset = UNIX_EPOCH.checked_add(Duration::from_secs(limits.reset?))?;
+    let wait = reset.duration_since(now).ok()?;
+    (!wait.is_zero()).then_some(wait)
 }
 
 /// The rate-limit headers of a response.
@@ -183,7 +189,9 @@ mod tests {
             .collect();
         assert_eq!(
             delays,
-            [500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]
+            [
+                500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000
+            ]
         );
         assert_eq!(p.backoff(u32::MAX, 0.0), p.max_delay);
     }
@@ -213,10 +221,7 @@ mod tests {
         );
         assert_eq!(p.until_reset(&limits(1_000), at(1_000)), None);
         assert_eq!(p.until_reset(&limits(900), at(1_000)), None);
-        assert_eq!(
-            p.until_reset(&limits(99_999), at(1_000)),
-            Some(p.max_delay)
-        );
+        assert_eq!(p.until_reset(&limits(99_999), at(1_000)), Some(p.max_delay));
         assert_eq!(p.until_reset(&RateLimit::default(), at(1_000)), None);
     }
 
@@ -234,10 +239,7 @@ mod tests {
             p.pace(&limits(99), at(1_000)),
             Some(Duration::from_millis(100))
         );
-        assert_eq!(
-            p.pace(&limits(0), at(1_000)),
-            Some(Duration::from_secs(10))
-        );
+        assert_eq!(p.pace(&limits(0), at(1_000)), Some(Duration::from_secs(10)));
         let unknown_limit = RateLimit {
             limit: None,
             ..limits(0)
@@ -246,7 +248,21 @@ mod tests {
             p.pace(&unknown_limit, at(1_000)),
             Some(Duration::from_secs(10))
         );
-        assert_eq!(p.pace(&RateLimit { limit: None, ..limits(3) }, at(1_000)), None);
+        assert_eq!(
+            p.pace(
+                &RateLimit {
+                    limit: None,
+                    ..limits(3)
+                },
+                at(1_000)
+            ),
+            None
+        );
+        let far = RateLimit {
+            reset: Some(1_000 + 3_600),
+            ..limits(1)
+        };
+        assert_eq!(p.pace(&far, at(1_000)), Some(p.max_delay));
     }
 
     #[test]

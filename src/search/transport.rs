@@ -24,10 +24,7 @@ impl Request<'_> {
     /// `Intercom-Version`, `Accept` and `Content-Type`.
     pub fn headers(&self) -> [(&'static str, String); 4] {
         [
-            (
-                "Authorization",
-                format!("Bearer {}", self.token.secret()),
-            ),
+            ("Authorization", format!("Bearer {}", self.token.secret())),
             ("Intercom-Version", INTERCOM_VERSION.to_owned()),
             ("Accept", "application/json".to_owned()),
             ("Content-Type", "application/json".to_owned()),
