@@ -621,3 +621,49 @@ fn a_closed_stdout_ends_the_search_quietly() {
     assert_eq!(run.stdout.lines().count(), 1);
     assert_eq!(run.stderr, "");
 }
+
+/// Runs `qc search` until the server has received `requests` requests,
+/// then sends it SIGINT.
+fn interrupted(format: &str) -> Run {
+    let api = Intercom::new(Target::Conversations, conversations(20));
+    let server = Server::start(move |request, n| {
+        let reply = api.reply(request);
+        if n == 0 {
+            reply
+        } else {
+            Reply::Slow(Duration::from_secs(3), Box::new(reply))
+        }
+    });
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_qc"))
+        .args(["search", "--per-page", "2", "--format", format])
+        .args(["--base-url", &server.url(), "state = open"])
+        .env("INTERCOM_TOKEN", TOKEN)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("qc starts");
+    let start = std::time::Instant::now();
+    while server.requests().len() < 2 && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(server.requests().len(), 2, "the second page was asked for");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    check(child.wait_with_output().expect("qc ends"))
+}
+
+#[test]
+fn ctrl_c_leaves_whole_lines_and_a_closed_array() {
+    let run = interrupted("jsonl");
+    assert_eq!(run.code, Some(130));
+    assert!(run.stdout.ends_with('\n'));
+    assert_eq!(run.ids(), ["1", "3"]);
+
+    let run = interrupted("json");
+    assert_eq!(run.code, Some(130));
+    let array: Value = serde_json::from_str(&run.stdout).expect("a closed JSON array");
+    assert_eq!(array.as_array().map(Vec::len), Some(2));
+}

@@ -82,7 +82,9 @@ fn counts(stats: &Stats) -> String {
         }
     );
     if stats.rate_limit_waits > 0 {
-        text.push_str(&format!(" · {} rate-limit waits", stats.rate_limit_waits));
+        let waits = stats.rate_limit_waits;
+        let noun = if waits == 1 { "wait" } else { "waits" };
+        text.push_str(&format!(" · {waits} rate-limit {noun}"));
     }
     text
 }
