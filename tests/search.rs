@@ -55,6 +55,11 @@ fn check(out: Output) -> Run {
 /// `qc search` with the token in the environment, fast retries, and
 /// no proxy.
 fn qc() -> Command {
+    qc_waiting_at_most("300ms")
+}
+
+/// [`qc`] with the longest single wait `max_wait`.
+fn qc_waiting_at_most(max_wait: &str) -> Command {
     let mut cmd = Command::cargo_bin("qc").expect("the qc binary");
     cmd.env("INTERCOM_TOKEN", TOKEN)
         .env("NO_COLOR", "1")
@@ -64,7 +69,7 @@ fn qc() -> Command {
         .env_remove("http_proxy")
         .env_remove("https_proxy")
         .env_remove("all_proxy")
-        .args(["search", "--backoff-base", "1ms", "--max-wait", "300ms"]);
+        .args(["search", "--backoff-base", "1ms", "--max-wait", max_wait]);
     cmd
 }
 
@@ -265,18 +270,30 @@ fn slows_down_when_few_requests_remain() {
             other => other,
         }
     });
-    let run = search(&server, &["--per-page", "1", "state = open"]);
+    let run = check(
+        qc_waiting_at_most("800ms")
+            .args([
+                "--base-url",
+                &server.url(),
+                "--per-page",
+                "1",
+                "state = open",
+            ])
+            .output()
+            .expect("qc runs"),
+    );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.ids(), ["1", "3", "5"]);
     let at: Vec<_> = server.requests().iter().map(|r| r.at).collect();
-    // 3 requests left for 30 s: a pause (capped at 300ms) before the next.
+    // 3 requests left for 30 s: a pause (of the longest wait allowed, 800ms)
+    // before the next; none when plenty remain.
     assert!(
-        at[1] - at[0] >= Duration::from_millis(280),
+        at[1] - at[0] >= Duration::from_millis(780),
         "{:?}",
         at[1] - at[0]
     );
     assert!(
-        at[2] - at[1] < Duration::from_millis(250),
+        at[2] - at[1] < Duration::from_millis(500),
         "{:?}",
         at[2] - at[1]
     );
@@ -328,12 +345,12 @@ fn a_slow_response_times_out_and_is_retried() {
     let server = Server::start(move |request, n| {
         let reply = api.reply(request);
         if n == 0 {
-            Reply::Slow(Duration::from_millis(1500), Box::new(reply))
+            Reply::Slow(Duration::from_secs(2), Box::new(reply))
         } else {
             reply
         }
     });
-    let run = search(&server, &["--timeout", "200ms", "state = open"]);
+    let run = search(&server, &["--timeout", "500ms", "state = open"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.ids(), ["1", "3"]);
     assert_eq!(server.requests().len(), 2);
