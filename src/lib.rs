@@ -28,6 +28,8 @@
 //! - `json/`: JSON search requests to checked queries ([`json::validate`])
 //! - `decompile.rs`: checked queries back to text ([`decompile::decompile`])
 //! - `ide/`: completion and hover; `lsp/`: the language server (feature `lsp`)
+//! - `search/`: running queries against the API, every page (feature
+//!   `search`, [`search`])
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -47,6 +49,8 @@ pub mod lsp;
 pub mod op;
 pub mod optimise;
 pub mod schema;
+#[cfg(feature = "search")]
+pub mod search;
 pub mod syntax;
 pub mod target;
 

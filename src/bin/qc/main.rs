@@ -7,6 +7,8 @@ mod filter;
 mod fmt;
 mod input;
 mod report;
+#[cfg(feature = "search")]
+mod search;
 mod validate;
 mod workspace;
 
@@ -73,6 +75,11 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Print the conversations of a JSON Lines file (or stdin) that match a query.
     Filter(filter::FilterArgs),
+    /// Run a query against Intercom and print every result, all pages;
+    /// the token comes from INTERCOM_TOKEN or --token-file. Exit 0 done,
+    /// 1 invalid query, 2 usage, 3 API or network failure.
+    #[cfg(feature = "search")]
+    Search(search::SearchArgs),
     /// Run the language server on stdin/stdout (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
@@ -163,6 +170,8 @@ fn main() -> ExitCode {
         Some(Command::Plan(args)) => plan(args),
         Some(Command::Fmt(args)) => fmt::run(args),
         Some(Command::Filter(args)) => filter::run(args),
+        #[cfg(feature = "search")]
+        Some(Command::Search(args)) => search::run(args),
         #[cfg(feature = "lsp")]
         Some(Command::Lsp) => lsp(),
     }

@@ -1,0 +1,428 @@
+//! An Intercom-compatible search server on 127.0.0.1 for the tests of
+//! `qc search`, on std's `TcpListener`.
+//!
+//! [`Server::start`] answers each request with what a handler returns:
+//! a [`Reply`] that can also be a fault (a connection closed mid-response,
+//! a hang past the client's timeout). [`Intercom`] is the handler of a
+//! working API: it checks the token and the version header, validates the
+//! body with `qc::json::validate`, evaluates the query with `qc::eval` over
+//! fixture objects and pages the matches with opaque cursors, in the shape
+//! of `openapi-2.11.yaml` (`cursor_pages`, `total_count`, the list key of
+//! the target). Every request is recorded for the test to inspect.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use qc::Target;
+use serde_json::{Value, json};
+
+/// The token the tests send, distinctive so a leak is found.
+pub const TOKEN: &str = "qc-test-SECRET-7f3a9c41d2";
+
+/// A request the server received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// `POST`.
+    pub method: String,
+    /// `/conversations/search`.
+    pub path: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The body as text.
+    pub body: String,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+impl Recorded {
+    /// A header by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (`null` when it is not).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// `pagination.per_page` of the body.
+    pub fn per_page(&self) -> Option<u64> {
+        self.json()["pagination"]["per_page"].as_u64()
+    }
+
+    /// `pagination.starting_after` of the body.
+    pub fn starting_after(&self) -> Option<String> {
+        self.json()["pagination"]["starting_after"]
+            .as_str()
+            .map(str::to_owned)
+    }
+}
+
+/// What the server does with a request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// A complete response.
+    Http {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// The status line and headers of a 200 promising 1000 bytes, a few
+    /// bytes of body, then the connection closes.
+    Truncated,
+    /// The connection closes without an answer.
+    Hangup,
+    /// The reply, after a delay.
+    Slow(Duration, Box<Reply>),
+}
+
+impl Reply {
+    /// A JSON response.
+    pub fn json(status: u16, body: &Value) -> Self {
+        Reply::Http {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    /// A response with this raw body.
+    pub fn raw(status: u16, body: &str) -> Self {
+        Reply::Http {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// Intercom's `error.list` body.
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        Reply::json(
+            status,
+            &json!({
+                "type": "error.list",
+                "request_id": "b4b1e0c0-test",
+                "errors": [{"code": code, "message": message}]
+            }),
+        )
+    }
+
+    /// The same reply with one more header.
+    pub fn header(mut self, name: &str, value: impl ToString) -> Self {
+        if let Reply::Http { headers, .. } = &mut self {
+            headers.push((name.to_owned(), value.to_string()));
+        }
+        self
+    }
+}
+
+type Handler = Box<dyn FnMut(&Recorded, usize) -> Reply + Send>;
+
+/// A server on 127.0.0.1 that runs until dropped.
+pub struct Server {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Server {
+    /// Starts a server answering request number `n` (from 0) with
+    /// `handler(request, n)`.
+    pub fn start(handler: impl FnMut(&Recorded, usize) -> Reply + Send + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local address");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let handler: Arc<Mutex<Handler>> = Arc::new(Mutex::new(Box::new(handler)));
+        {
+            let requests = Arc::clone(&requests);
+            let stop = Arc::clone(&stop);
+            thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let requests = Arc::clone(&requests);
+                    let handler = Arc::clone(&handler);
+                    thread::spawn(move || serve(stream, &requests, &handler));
+                }
+            });
+        }
+        Server {
+            addr,
+            requests,
+            stop,
+        }
+    }
+
+    /// A server that is a working Intercom API over `intercom`'s data.
+    pub fn intercom(intercom: Intercom) -> Self {
+        Server::start(move |request, _| intercom.reply(request))
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so that it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+/// Reads one request from `stream` and answers it; `Connection: close`.
+fn serve(stream: TcpStream, requests: &Mutex<Vec<Recorded>>, handler: &Mutex<Handler>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let Some(request) = read_request(&mut reader) else {
+        return;
+    };
+    let index = {
+        let mut list = requests.lock().unwrap_or_else(PoisonError::into_inner);
+        list.push(request.clone());
+        list.len() - 1
+    };
+    let reply = (handler.lock().unwrap_or_else(PoisonError::into_inner))(&request, index);
+    send(stream, reply);
+}
+
+fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_owned();
+    let path = parts.next()?.to_owned();
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line.split_once(':')?;
+        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+    }
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Recorded {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        at: Instant::now(),
+    })
+}
+
+fn send(mut stream: TcpStream, reply: Reply) {
+    match reply {
+        Reply::Http {
+            status,
+            headers,
+            body,
+        } => {
+            let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+            for (name, value) in headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str(&format!(
+                "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            ));
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+            let _ = stream.flush();
+        }
+        Reply::Truncated => {
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"type\":\"conv",
+            );
+            let _ = stream.flush();
+        }
+        Reply::Hangup => {}
+        Reply::Slow(delay, reply) => {
+            thread::sleep(delay);
+            send(stream, *reply);
+            return;
+        }
+    }
+    let _ = stream.shutdown(Shutdown::Both);
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+/// Now in unix seconds.
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A working search API over fixture objects.
+#[derive(Debug, Clone)]
+pub struct Intercom {
+    /// The endpoint served.
+    pub target: Target,
+    /// The objects searched, in the order results are given.
+    pub records: Vec<Value>,
+}
+
+impl Intercom {
+    /// An API for `target` over `records`.
+    pub fn new(target: Target, records: Vec<Value>) -> Self {
+        Intercom { target, records }
+    }
+
+    /// The answer of the API to `request`.
+    pub fn reply(&self, request: &Recorded) -> Reply {
+        if request.method != "POST" || request.path != self.target.search_path() {
+            return Reply::error(404, "not_found", "Resource Not Found");
+        }
+        if request.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+            return Reply::error(401, "unauthorized", "Access Token Invalid");
+        }
+        if request.header("intercom-version") != Some("2.11") {
+            return Reply::error(
+                400,
+                "intercom_version_invalid",
+                "Requested version is invalid",
+            );
+        }
+        let validated = qc::json::validate(&request.body);
+        let Some(query) = validated.query else {
+            let message = validated
+                .diagnostics
+                .first()
+                .map_or_else(|| "invalid body".to_owned(), |d| d.message.clone());
+            return Reply::error(400, "parameter_invalid", &message);
+        };
+        let Some(pagination) = &query.pagination else {
+            return Reply::error(400, "parameter_invalid", "pagination is required here");
+        };
+        let per_page = pagination.per_page as usize;
+        let start = match &pagination.starting_after {
+            None => 0,
+            Some(cursor) => match decode_cursor(cursor) {
+                Some(at) => at,
+                None => return Reply::error(400, "parameter_invalid", "invalid starting_after"),
+            },
+        };
+        let matches: Vec<&Value> = self
+            .records
+            .iter()
+            .filter(|r| qc::eval(&query, r))
+            .collect();
+        let end = (start + per_page).min(matches.len());
+        let page: Vec<&Value> = matches.get(start..end).unwrap_or_default().to_vec();
+        let next = if end < matches.len() {
+            json!({"page": start / per_page + 2, "starting_after": encode_cursor(end)})
+        } else {
+            Value::Null
+        };
+        let list_type = match self.target {
+            Target::Conversations => "conversation.list",
+            Target::Contacts => "list",
+            Target::Tickets => "ticket.list",
+        };
+        let mut body = json!({
+            "type": list_type,
+            "pages": {
+                "type": "pages",
+                "page": start / per_page + 1,
+                "per_page": per_page,
+                "total_pages": matches.len().div_ceil(per_page),
+                "next": next
+            },
+            "total_count": matches.len(),
+        });
+        body[self.target.list_key()] = json!(page);
+        Reply::json(200, &body)
+            .header("X-RateLimit-Limit", 10_000)
+            .header("X-RateLimit-Remaining", 9_999)
+            .header("X-RateLimit-Reset", unix_now() + 10)
+    }
+}
+
+/// An opaque cursor for "after the first `n` matches".
+pub fn encode_cursor(n: usize) -> String {
+    format!("WzE3MT{:x}Q==", n * 4099 + 17)
+}
+
+fn decode_cursor(cursor: &str) -> Option<usize> {
+    let hex = cursor.strip_prefix("WzE3MT")?.strip_suffix("Q==")?;
+    let n = usize::from_str_radix(hex, 16).ok()?.checked_sub(17)?;
+    (n % 4099 == 0).then_some(n / 4099)
+}
+
+/// `count` conversations with ids `"1"`, `"2"`, ...: odd ids open, even
+/// ids closed; those with an id divisible by 3 tagged `7`.
+pub fn conversations(count: usize) -> Vec<Value> {
+    (1..=count)
+        .map(|i| {
+            let tags: Vec<Value> = if i % 3 == 0 {
+                vec![json!({"type": "tag", "id": "7", "name": "vip"})]
+            } else {
+                Vec::new()
+            };
+            json!({
+                "type": "conversation",
+                "id": i.to_string(),
+                "created_at": 1_700_000_000 + i,
+                "state": if i % 2 == 1 { "open" } else { "closed" },
+                "tags": {"type": "tag.list", "tags": tags},
+                "title": format!("conversation {i}")
+            })
+        })
+        .collect()
+}
+
+/// The same objects typed as `object` (`contact`, `ticket`).
+pub fn retyped(records: Vec<Value>, object: &str) -> Vec<Value> {
+    records
+        .into_iter()
+        .map(|mut r| {
+            r["type"] = json!(object);
+            r
+        })
+        .collect()
+}
