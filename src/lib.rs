@@ -120,6 +120,24 @@ impl Compiled {
 /// # Ok::<(), qc::Error>(())
 /// ```
 pub fn compile(source: &str, options: &Options) -> Result<Compiled, Error> {
+    let mut result = compile_unverified(source, options);
+    let diagnostics = match &mut result {
+        Ok(compiled) => &mut compiled.warnings,
+        Err(Error::Invalid(diagnostics)) => diagnostics,
+        Err(_) => return result,
+    };
+    // Offer only the fixes that leave fewer problems.
+    diagnostic::fixes::keep_fixes_that_fix(source, diagnostics, |text| {
+        match compile_unverified(text, options) {
+            Ok(compiled) => compiled.warnings,
+            Err(e) => e.diagnostics().to_vec(),
+        }
+    });
+    result
+}
+
+/// [`compile`] without the check that suggestions really fix.
+fn compile_unverified(source: &str, options: &Options) -> Result<Compiled, Error> {
     if source.len() > options.max_input_bytes {
         return Err(Error::Invalid(vec![input_too_large(
             Some(source.len()),

@@ -106,6 +106,16 @@ codes! {
     example: "",
     explanation: "After 100 errors (`MAX_ERRORS`) the parser stops reporting more, and so does the checker, since the input is most likely not a qc query at all. Fix the first errors and run again. (No example is shown: it takes over 100 errors, e.g. `&` repeated 101 times.)";
 
+    /// Syntax from SQL, Lucene or a programming language where qc has its own.
+    ForeignSyntax = "E0011", Error, "syntax from another query language",
+    example: "state == open",
+    explanation: "qc recognises habits from SQL, Lucene and programming languages and says what qc writes instead, with a fix where the meaning is certain: `==` is `=`; `<>` is `!=`; `x LIKE \"%v%\"` is `x ~ \"v\"`, `\"v%\"` is `^` (starts with) and `\"%v\"` is `$` (ends with), while other patterns have no equivalent, since qc has no wildcards; `x BETWEEN a AND b` is `x >= a AND x <= b`; Lucene's `field:value` is `field = value`. (`IS NULL` and `IS NOT NULL` are valid qc; `&&` and `||` are reported as E0005: write `AND` and `OR`.)";
+
+    /// The input is a JSON request body, not a query.
+    JsonBody = "E0012", Error, "a JSON request body, not a query",
+    example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"value\": \"open\"}}",
+    explanation: "The input starts with `{`: it is a JSON request body, as the search API receives it, not qc query text. `qc decompile` turns a request body into a query, and `qc validate` checks one against the API's rules.";
+
     /// The field is not one the conversation search API accepts.
     UnknownField = "E0101", Error, "unknown field",
     example: "stat = open",
@@ -220,6 +230,11 @@ codes! {
     MultiWordBody = "W0001", Warning, "multi-word value for source.body",
     example: "source.body = \"need support\"",
     explanation: "The API matches `source.body` word by word: `source.body = \"need support\"` never matches, while `source.body = support` matches a body containing the word. Search for a single word, or use several comparisons joined with AND.";
+
+    /// A string delimited by typographic quotes.
+    SmartQuotes = "W0011", Warning, "smart quotes around a string",
+    example: "source.author.email ENDS WITH “@acme.com”",
+    explanation: "Word processors and chat apps turn `\"` and `'` into typographic quotes. Where a value starts, qc reads `“ ”` and `‘ ’` as string delimiters, like `\"` and `'`, so they never end up inside the value, and warns so that the query can be corrected where it is kept: the fix writes straight quotes. (Inside a bare word, as in `don’t`, they are ordinary characters.)";
 
     /// Decompiled text that the compiler would not read back to the same request.
     DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",

@@ -52,6 +52,10 @@ impl fmt::Display for Expr {
 
 impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.op.spelling.takes_value() {
+            // `IS NULL` holds its value.
+            return write!(f, "{} {}", self.field.name, self.op.spelling);
+        }
         write!(f, "{} {} {}", self.field.name, self.op.spelling, self.value)
     }
 }
