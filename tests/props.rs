@@ -541,7 +541,7 @@ fn write_leaf(l: &Leaf, c: &mut Choices) -> String {
     let spellings: Vec<OpSpelling> = OpSpelling::ALL
         .iter()
         .copied()
-        .filter(|s| s.op() == l.op)
+        .filter(|s| s.op() == l.op && s.takes_value())
         .collect();
     let spelling = spellings[c.next(spellings.len())];
     let op = spelling
