@@ -450,10 +450,22 @@ pub fn write_value(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result
 
 /// Writes `text` double-quoted, escaping what needs it.
 pub fn write_quoted(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
-    f.write_char('"')?;
+    write_quoted_with(f, text, '"')
+}
+
+/// Writes `text` between `quote`s (`"` or `'`), escaping what needs it.
+pub fn write_quoted_with(
+    f: &mut impl std::fmt::Write,
+    text: &str,
+    quote: char,
+) -> std::fmt::Result {
+    f.write_char(quote)?;
     for c in text.chars() {
         match c {
-            '"' => f.write_str("\\\"")?,
+            c if c == quote => {
+                f.write_char('\\')?;
+                f.write_char(c)?;
+            }
             '\\' => f.write_str("\\\\")?,
             '\n' => f.write_str("\\n")?,
             '\t' => f.write_str("\\t")?,
@@ -461,7 +473,7 @@ pub fn write_quoted(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Resul
             c => f.write_char(c)?,
         }
     }
-    f.write_char('"')
+    f.write_char(quote)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use super::lexer::{Lexer, Token, TokenKind};
 use super::lexical::{
     Keyword, OpSpelling, SMART_DOUBLE_QUOTES, SymbolOp, is_smart_quote, unescape, write_quoted,
-    write_value,
+    write_quoted_with, write_value,
 };
 use super::{Parsed, Span};
 use crate::diagnostic::{Code, Diagnostic, LineIndex, clip};
@@ -1091,17 +1091,18 @@ impl<'s> Parser<'s> {
             _ => format!("`{open}`"),
         };
         let straight = if SMART_DOUBLE_QUOTES.contains(&open) {
-            "`\"`"
+            '"'
         } else {
-            "`'`"
+            '\''
         };
-        let message = format!("smart quotes {quotes} around a string: qc reads them as {straight}");
+        let message =
+            format!("smart quotes {quotes} around a string: qc reads them as `{straight}`");
         let mut d = Diagnostic::new(Code::SmartQuotes, t.span, message);
         if fixable {
             let mut quoted = String::new();
-            let _ = write_quoted(&mut quoted, text);
+            let _ = write_quoted_with(&mut quoted, text, straight);
             d = d
-                .with_help(format!("write straight quotes: {}", clip(&quoted)))
+                .with_help(format!("write straight quotes: `{}`", clip(&quoted)))
                 .with_suggestion(t.span, quoted);
         } else {
             d = d.with_help("write straight quotes, `\"` or `'`");
