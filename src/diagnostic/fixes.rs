@@ -103,14 +103,14 @@ pub fn apply(source: &str, suggestion: &Suggestion) -> Option<String> {
     Some(format!("{before}{}{after}", suggestion.replacement))
 }
 
-/// Removes the suggestion of `d`, and its help when the help only said
-/// "did you mean" the replacement.
+/// Removes the suggestion of `d`, and its help when the help names the
+/// replacement (as in "did you mean `state`?").
 fn drop_suggestion(d: &mut Diagnostic) {
     let Some(suggestion) = d.suggestion.take() else {
         return;
     };
-    let restated = format!("did you mean `{}`?", suggestion.replacement);
-    if d.help.as_deref() == Some(restated.as_str()) {
+    let named = format!("`{}`", suggestion.replacement);
+    if d.help.as_deref().is_some_and(|h| h.contains(&named)) {
         d.help = None;
     }
 }

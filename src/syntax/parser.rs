@@ -1292,27 +1292,26 @@ impl<'s> Parser<'s> {
                 && n <= 2
                 && words.iter().all(|t| t.kind == TokenKind::Word)
                 && (signed(&value.text) || signed(self.text(first)));
+            // The helps stay true when the fix is not offered (it is only
+            // when it leaves fewer errors): the fix itself names the text.
+            let last_word = self.text(self.nth(n - 1));
             if glued {
                 // `now - 7d`: spaces around a sign.
                 let joined: String = text.split_whitespace().collect();
                 d = d
-                    .with_help(format!(
-                        "write the value without spaces: `{}`",
-                        clip(&joined)
-                    ))
+                    .with_help("write the value without spaces")
                     .with_suggestion(whole, joined);
-            } else if words.iter().any(|&t| t.keyword.is_some()) {
+            } else if words.iter().any(|&t| t.keyword.is_some()) || joiner_typo(last_word).is_some()
+            {
                 // `open CONTAINS x`, `a IS b`: which words belong to the
-                // value is anyone's guess.
+                // value is anyone's guess; `open AN` at the end is more
+                // likely a joiner left dangling than a value.
                 d = d.with_help("a value with spaces must be quoted");
             } else {
                 let mut quoted = String::new();
                 let _ = write_quoted(&mut quoted, text);
                 d = d
-                    .with_help(format!(
-                        "a value with spaces must be quoted: {}",
-                        clip(&quoted)
-                    ))
+                    .with_help("a value with spaces must be quoted")
                     .with_suggestion(whole, quoted);
             }
             self.report(d);
