@@ -135,4 +135,16 @@ fn playground_word_breakers_match_the_lexer() {
         serde_json::to_string(qc::syntax::lexical::WORD_BREAKERS).expect("a string serialises")
     );
     assert!(js.contains(&expected), "language.js lacks {expected}");
+    // It knows the comments and the typographic quotes as the lexer does.
+    for start in qc::syntax::lexical::COMMENT_STARTS {
+        let matched = format!("stream.match({start:?}, false)");
+        assert!(js.contains(&matched), "language.js lacks {matched}");
+    }
+    let quotes = qc::syntax::lexical::SMART_DOUBLE_QUOTES
+        .iter()
+        .chain(&qc::syntax::lexical::SMART_SINGLE_QUOTES);
+    for &q in quotes {
+        let escaped = format!("\\u{:04X}", u32::from(q));
+        assert!(js.contains(&escaped), "language.js lacks {escaped}");
+    }
 }

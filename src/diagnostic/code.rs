@@ -234,7 +234,7 @@ codes! {
     /// A string delimited by typographic quotes.
     SmartQuotes = "W0011", Warning, "smart quotes around a string",
     example: "source.author.email ENDS WITH “@acme.com”",
-    explanation: "Word processors and chat apps turn `\"` and `'` into typographic quotes. Where a value starts, qc reads `“ ”` and `‘ ’` as string delimiters, like `\"` and `'`, so they never end up inside the value, and warns so that the query can be corrected where it is kept: the fix writes straight quotes. (Inside a bare word, as in `don’t`, they are ordinary characters.)";
+    explanation: "Word processors and chat apps turn `\"` and `'` into typographic quotes. Where a value starts, qc reads `“ ”` and `‘ ’` as string delimiters, like `\"` and `'`, so they never end up inside the value, and warns so that the query can be corrected where it is kept: the fix writes straight quotes. (Inside a bare word, as in `don’t`, they are ordinary characters.) At most 100 are reported for one query.";
 
     /// Decompiled text that the compiler would not read back to the same request.
     DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",

@@ -277,3 +277,58 @@ impl Iterator for Lexer<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Lexer, TokenKind, tokenize};
+
+    /// Each token's kind and text, comments included.
+    fn lex(source: &str) -> Vec<(TokenKind, &str)> {
+        Lexer::new(source)
+            .map(|t| (t.kind, &source[t.span.range()]))
+            .collect()
+    }
+
+    #[test]
+    fn comments_start_where_tokens_start() {
+        use TokenKind::{Comment, Eof, Symbol, Word};
+        let eq = Symbol(super::SymbolOp::Eq);
+        assert_eq!(
+            lex("a = now-7d -- week\n#x\r\nb = -5#"),
+            [
+                (Word, "a"),
+                (eq, "="),
+                (Word, "now-7d"),
+                (Comment, "-- week"),
+                (Comment, "#x"),
+                (Word, "b"),
+                (eq, "="),
+                (Word, "-5#"),
+                (Eof, ""),
+            ]
+        );
+        // `tokenize` leaves them out; the end is after the last token.
+        let tokens = tokenize("a # c");
+        assert_eq!(tokens.len(), 2);
+        assert_eq!(tokens[1].span.start, 1);
+    }
+
+    #[test]
+    fn smart_quotes_delimit_strings_where_tokens_start() {
+        use TokenKind::{Eof, Str, Word};
+        let done = Str { terminated: true };
+        assert_eq!(
+            lex("“a b” ”c“ ‘d’ ’e’ don’t “x\\”y” ‘open"),
+            [
+                (done, "“a b”"),
+                (done, "”c“"),
+                (done, "‘d’"),
+                (done, "’e’"),
+                (Word, "don’t"),
+                (done, "“x\\”y”"),
+                (Str { terminated: false }, "‘open"),
+                (Eof, ""),
+            ]
+        );
+    }
+}

@@ -59,6 +59,7 @@ pub(super) fn parse(source: &str) -> Parsed {
         gave_up: false,
         unclosed_at_eof: None,
         joined_by_typo: false,
+        smart_quotes: 0,
     };
     let root = p.parse_query();
     let mut diagnostics = p.diagnostics;
@@ -175,6 +176,9 @@ struct Parser<'s> {
     /// A misspelt `AND`/`OR` (`AN`) was reported and consumed: the
     /// comparison after it needs no second error.
     joined_by_typo: bool,
+    /// Smart-quote warnings reported: they stop at [`MAX_ERRORS`], so that
+    /// a flood of them cannot grow the list without bound.
+    smart_quotes: usize,
 }
 
 impl<'s> Parser<'s> {
@@ -1083,6 +1087,10 @@ impl<'s> Parser<'s> {
     /// The warning for a string in typographic quotes, with straight quotes
     /// as the fix when the string is well-formed.
     fn smart_quotes(&mut self, t: Token, fixable: bool, text: &str) {
+        if self.smart_quotes >= MAX_ERRORS {
+            return;
+        }
+        self.smart_quotes += 1;
         let raw = self.text(t);
         let mut chars = raw.chars();
         let open = chars.next().unwrap_or('"');
