@@ -73,6 +73,14 @@ pub fn format_source(source: &str, width: usize) -> Result<String, Vec<Diagnosti
     crate::parse(source)
         .into_result()
         .map(|ast| format_with_comments(&ast, source, width))
+        .map_err(|mut diagnostics| {
+            // Syntax is fmt's business: a fix is offered when it leaves
+            // fewer syntax errors.
+            crate::diagnostic::fixes::keep_fixes_that_fix(source, &mut diagnostics, |text| {
+                crate::parse(text).diagnostics
+            });
+            diagnostics
+        })
 }
 
 /// Formats a syntax tree within `width` columns (a comparison longer than

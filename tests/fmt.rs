@@ -149,6 +149,14 @@ fn comments_in_long_queries() {
 }
 
 #[test]
+fn null_tests_keep_their_spelling() {
+    assert_eq!(
+        fmt("admin_assignee_id is not null and team_assignee_id IS null"),
+        "admin_assignee_id IS NOT NULL AND team_assignee_id IS NULL"
+    );
+}
+
+#[test]
 fn syntax_errors_are_not_formatted() {
     for q in [
         "state = (",
