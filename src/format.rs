@@ -99,7 +99,7 @@ pub fn format(ast: &Ast, width: usize) -> String {
     p.out
 }
 
-/// [`format`], keeping the comments of the tree, whose text is read from
+/// [`format()`], keeping the comments of the tree, whose text is read from
 /// `source` (the text the tree was parsed from).
 pub fn format_with_comments(ast: &Ast, source: &str, width: usize) -> String {
     let mut leaves = Vec::new();

@@ -1273,11 +1273,12 @@ impl<'s> Parser<'s> {
         let mut joiner = None;
         while self.is_scalar_start(self.nth(n)) && !self.operator_at(n + 1) {
             let t = self.nth(n);
-            if t.kind == TokenKind::Word && self.operand_at(n + 1) {
-                if let Some(k) = joiner_typo(self.text(t)) {
-                    joiner = Some(k);
-                    break;
-                }
+            if t.kind == TokenKind::Word
+                && self.operand_at(n + 1)
+                && let Some(k) = joiner_typo(self.text(t))
+            {
+                joiner = Some(k);
+                break;
             }
             n += 1;
         }
