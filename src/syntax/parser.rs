@@ -1416,11 +1416,11 @@ fn is_sql_operator(word: &str) -> bool {
 /// What SQL's `LIKE pattern` (`NOT LIKE` when `negated`) means in qc: the
 /// operator and the text without its `%`, or why there is no equivalent.
 fn like_pattern(pattern: &str, negated: bool) -> Result<(OpSpelling, &str), String> {
-    let (starts, rest) = match pattern.strip_prefix('%') {
+    let (at_start, rest) = match pattern.strip_prefix('%') {
         Some(rest) => (false, rest),
         None => (true, pattern),
     };
-    let (ends, text) = match rest.strip_suffix('%') {
+    let (at_end, text) = match rest.strip_suffix('%') {
         Some(text) => (false, text),
         None => (true, rest),
     };
@@ -1432,7 +1432,8 @@ fn like_pattern(pattern: &str, negated: bool) -> Result<(OpSpelling, &str), Stri
             "qc has no wildcards: `%x%` is `~ x` (contains), `x%` is `^ x` (starts with), `%x` is `$ x` (ends with); `%` and `_` elsewhere have no equivalent".to_owned(),
         );
     }
-    let symbol = match (starts, ends, negated) {
+    // Without a `%` on a side, the text is anchored there.
+    let symbol = match (at_start, at_end, negated) {
         (false, false, false) => SymbolOp::Contains,
         (false, false, true) => SymbolOp::NotContains,
         (true, false, false) => SymbolOp::StartsWith,
