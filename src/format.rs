@@ -31,10 +31,28 @@
 //! Comparisons and lists are never broken. Formatting never changes what a
 //! query means (`compile(format(q)) == compile(q)`) and is idempotent
 //! (`format(format(q)) == format(q)`).
+//!
+//! **Comments** (`#` or `--` to the end of the line) are kept by
+//! [`format_source`], each attached to a comparison: one on a line of its
+//! own goes before the comparison that follows it (before its `AND`/`OR`);
+//! one after code on a line goes after the comparison it follows, two
+//! spaces on, and comments inside a comparison go after it. A comment
+//! before the first comparison starts the output, one after the last ends
+//! it; a comment anywhere else breaks the query into lines, since a
+//! comment runs to the end of its line:
+//!
+//! ```text
+//! # open conversations waiting for us
+//! state = open
+//! AND read = false  -- unread only
+//! AND priority = priority
+//! ```
+
+use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::syntax::lexical::{KEYWORDS, is_keyword};
-use crate::syntax::{Ast, Comparison, Expr, ExprKind};
+use crate::syntax::{Ast, Comparison, Expr, ExprKind, Span};
 
 /// The width `qc fmt` breaks lines at by default.
 pub const DEFAULT_WIDTH: usize = 80;
@@ -42,30 +60,137 @@ pub const DEFAULT_WIDTH: usize = 80;
 /// Indentation of a parenthesised block.
 const INDENT: usize = 2;
 
-/// Formats query text; a query with syntax errors is not formatted and
-/// gives its diagnostics instead.
+/// Formats query text, comments included; a query with syntax errors is
+/// not formatted and gives its diagnostics instead.
 ///
 /// ```
 /// let text = qc::format::format_source("state=open and(read = 'true'  )", 80);
 /// assert_eq!(text.unwrap(), "state = open AND read = true");
+/// let text = qc::format::format_source("state=open # not closed\n and read=false", 80);
+/// assert_eq!(text.unwrap(), "state = open  # not closed\nAND read = false");
 /// ```
 pub fn format_source(source: &str, width: usize) -> Result<String, Vec<Diagnostic>> {
     crate::parse(source)
         .into_result()
-        .map(|ast| format(&ast, width))
+        .map(|ast| format_with_comments(&ast, source, width))
+        .map_err(|mut diagnostics| {
+            // Syntax is fmt's business: a fix is offered when it leaves
+            // fewer syntax errors.
+            crate::diagnostic::fixes::keep_fixes_that_fix(source, &mut diagnostics, |text| {
+                crate::parse(text).diagnostics
+            });
+            diagnostics
+        })
 }
 
 /// Formats a syntax tree within `width` columns (a comparison longer than
-/// the width still gets a line of its own). The tree should be free of
-/// syntax errors: error nodes print as `<error>`.
+/// the width still gets a line of its own), without its comments (the tree
+/// knows where they are, not what they say: see [`format_with_comments`]).
+/// The tree should be free of syntax errors: error nodes print as
+/// `<error>`.
 pub fn format(ast: &Ast, width: usize) -> String {
     let mut p = Printer {
         width,
         out: String::new(),
         col: 0,
+        comments: BTreeMap::new(),
     };
     p.expr(&ast.root, Context::ROOT, 0);
     p.out
+}
+
+/// [`format()`], keeping the comments of the tree, whose text is read from
+/// `source` (the text the tree was parsed from).
+pub fn format_with_comments(ast: &Ast, source: &str, width: usize) -> String {
+    let mut leaves = Vec::new();
+    collect_leaves(&ast.root, &mut leaves);
+    let mut comments = attach(source, &ast.comments, &leaves);
+    // Comments before the first comparison and after the last one need no
+    // line breaks in the query: they are written around it.
+    let head = leaves
+        .first()
+        .and_then(|l| comments.get_mut(&l.start))
+        .map(|c| std::mem::take(&mut c.leading))
+        .unwrap_or_default();
+    let (tail, after) = leaves
+        .last()
+        .and_then(|l| comments.get_mut(&l.start))
+        .map(|c| {
+            (
+                std::mem::take(&mut c.trailing),
+                std::mem::take(&mut c.after),
+            )
+        })
+        .unwrap_or_default();
+    let mut p = Printer {
+        width,
+        out: String::new(),
+        col: 0,
+        comments,
+    };
+    for c in &head {
+        p.out.push_str(c);
+        p.out.push('\n');
+    }
+    p.expr(&ast.root, Context::ROOT, 0);
+    p.trailing(&tail);
+    for c in &after {
+        p.out.push('\n');
+        p.out.push_str(c);
+    }
+    p.out
+}
+
+/// The comments attached to one comparison.
+#[derive(Debug, Default)]
+struct Attached {
+    /// On lines of their own before it.
+    leading: Vec<String>,
+    /// After it on its line (several are written as one).
+    trailing: Vec<String>,
+    /// On lines of their own after it: only after the last comparison.
+    after: Vec<String>,
+}
+
+/// The comparisons (and error nodes) of a tree, in source order.
+fn collect_leaves(e: &Expr, out: &mut Vec<Span>) {
+    match &e.kind {
+        ExprKind::Or(items) | ExprKind::And(items) => {
+            items.iter().for_each(|i| collect_leaves(i, out));
+        }
+        ExprKind::Not(inner) | ExprKind::Paren(inner) => collect_leaves(inner, out),
+        ExprKind::Compare(_) | ExprKind::Error => out.push(e.span),
+    }
+}
+
+/// Attaches each comment to a comparison (keyed by where it starts): see
+/// the module documentation.
+fn attach(source: &str, comments: &[Span], leaves: &[Span]) -> BTreeMap<usize, Attached> {
+    let mut out: BTreeMap<usize, Attached> = BTreeMap::new();
+    for &c in comments {
+        let Some(text) = source.get(c.range()) else {
+            continue;
+        };
+        let text = text.trim_end().to_owned();
+        let line_start = source
+            .get(..c.start)
+            .and_then(|s| s.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let own_line = source
+            .get(line_start..c.start)
+            .is_some_and(|s| s.trim().is_empty());
+        let inside = leaves.iter().find(|l| l.start < c.start && c.start < l.end);
+        let previous = leaves.iter().rev().find(|l| l.end <= c.start);
+        let next = leaves.iter().find(|l| l.start >= c.end);
+        match (inside, previous, next) {
+            (Some(l), _, _) => out.entry(l.start).or_default().trailing.push(text),
+            (None, Some(l), _) if !own_line => out.entry(l.start).or_default().trailing.push(text),
+            (None, _, Some(l)) => out.entry(l.start).or_default().leading.push(text),
+            (None, Some(l), None) => out.entry(l.start).or_default().after.push(text),
+            (None, None, None) => {}
+        }
+    }
+    out
 }
 
 /// Formats a syntax tree on one line.
@@ -133,6 +258,15 @@ fn field_reads_as_operator(c: &Comparison) -> bool {
     KEYWORDS.iter().any(|k| is_keyword(&c.field.name, k))
 }
 
+/// Where the first comparison of `e` is.
+fn first_leaf(e: &Expr) -> Span {
+    match &e.kind {
+        ExprKind::Or(items) | ExprKind::And(items) => items.first().map_or(e.span, first_leaf),
+        ExprKind::Not(inner) | ExprKind::Paren(inner) => first_leaf(inner),
+        ExprKind::Compare(_) | ExprKind::Error => e.span,
+    }
+}
+
 /// Writes `e` on one line.
 fn flat(out: &mut String, e: &Expr, cx: Context) {
     let (parens, e) = shape(e, cx);
@@ -170,9 +304,40 @@ struct Printer {
     out: String,
     /// Column of the end of `out`, in characters.
     col: usize,
+    /// Comments not yet written, by the start of their comparison.
+    comments: BTreeMap<usize, Attached>,
 }
 
 impl Printer {
+    /// True when a comparison of `e` still has comments to write: then `e`
+    /// cannot be written on one line.
+    fn has_comments(&self, e: &Expr) -> bool {
+        self.comments
+            .range(e.span.start..e.span.end.max(e.span.start + 1))
+            .any(|(_, c)| !c.leading.is_empty() || !c.trailing.is_empty())
+    }
+
+    /// Writes the comments that go before `e` (before its first comparison),
+    /// each on its own line at `indent`.
+    fn leading(&mut self, e: &Expr, indent: usize) {
+        let Some(comments) = self.comments.get_mut(&first_leaf(e).start) else {
+            return;
+        };
+        for c in std::mem::take(&mut comments.leading) {
+            self.push(&c);
+            self.newline(indent);
+        }
+    }
+
+    /// Writes comments after code on the current line, as one comment.
+    fn trailing(&mut self, comments: &[String]) {
+        if comments.is_empty() {
+            return;
+        }
+        self.push("  ");
+        self.push(&comments.join(" "));
+    }
+
     fn push(&mut self, s: &str) {
         self.out.push_str(s);
         self.col += s.chars().count();
@@ -187,16 +352,19 @@ impl Printer {
     /// Writes `e` at the current column; continuation lines start at
     /// `indent`.
     fn expr(&mut self, e: &Expr, cx: Context, indent: usize) {
-        let mut one_line = String::new();
-        flat(&mut one_line, e, cx);
-        if self.col + one_line.chars().count() <= self.width {
-            self.push(&one_line);
-            return;
+        if !self.has_comments(e) {
+            let mut one_line = String::new();
+            flat(&mut one_line, e, cx);
+            if self.col + one_line.chars().count() <= self.width {
+                self.push(&one_line);
+                return;
+            }
         }
         let (parens, e) = shape(e, cx);
         if parens {
             self.push("(");
             self.newline(indent + INDENT);
+            self.leading(e, indent + INDENT);
             self.body(e, indent + INDENT);
             self.newline(indent);
             self.push(")");
@@ -216,6 +384,12 @@ impl Printer {
             }
             ExprKind::Paren(_) | ExprKind::Compare(_) | ExprKind::Error => {
                 self.push(&e.to_string());
+                // Comments left on this comparison (its leading ones were
+                // written before the line it starts, if it starts one).
+                let attached = self.comments.remove(&e.span.start).unwrap_or_default();
+                let mut comments = attached.leading;
+                comments.extend(attached.trailing);
+                self.trailing(&comments);
             }
         }
     }
@@ -225,6 +399,7 @@ impl Printer {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.newline(indent);
+                self.leading(item, indent);
                 self.push(keyword);
             }
             // An operand that is itself a group without parentheses (AND

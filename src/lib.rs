@@ -163,7 +163,25 @@ impl Compiler {
     }
 
     /// Parses, checks and compiles a query, reporting every problem found.
+    /// A suggestion is offered only when applying it leaves fewer problems.
     pub fn compile(&self, source: &str) -> Result<Compiled, Error> {
+        let mut result = self.compile_unverified(source);
+        let diagnostics = match &mut result {
+            Ok(compiled) => &mut compiled.warnings,
+            Err(Error::Invalid(diagnostics)) => diagnostics,
+            Err(_) => return result,
+        };
+        diagnostic::fixes::keep_fixes_that_fix(source, diagnostics, |text| {
+            match self.compile_unverified(text) {
+                Ok(compiled) => compiled.warnings,
+                Err(e) => e.diagnostics().to_vec(),
+            }
+        });
+        result
+    }
+
+    /// [`Compiler::compile`] without the check that suggestions really fix.
+    fn compile_unverified(&self, source: &str) -> Result<Compiled, Error> {
         if source.len() > self.options.max_input_bytes {
             return Err(Error::Invalid(vec![input_too_large(
                 Some(source.len()),

@@ -77,3 +77,30 @@ fn fmt_missing_file_is_exit_2() {
             "error: cannot read /nonexistent/q.qc",
         ));
 }
+
+#[test]
+fn fmt_keeps_comments() {
+    qc().arg("fmt")
+        .write_stdin("# open ones\nstate=open -- not snoozed\nand read=false # unread\n")
+        .assert()
+        .success()
+        .stdout("# open ones\nstate = open  -- not snoozed\nAND read = false  # unread\n")
+        .stderr("");
+}
+
+#[test]
+fn fmt_check_accepts_formatted_comments() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("commented.qc");
+    std::fs::write(
+        &file,
+        "-- triage\nstate = open\n# unread only\nAND read = false  # for now\n",
+    )
+    .expect("write");
+    qc().args(["fmt", "--check"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+}

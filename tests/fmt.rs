@@ -125,6 +125,38 @@ fn narrow_width() {
 }
 
 #[test]
+fn comments() {
+    insta::assert_snapshot!(table(&[
+        "state = open # open ones",
+        "# header\nstate=open and read=false",
+        "state = open -- open\nand read = false # unread\nand priority = priority",
+        "state = open and\n-- unread ones\nread = false",
+        "state = # inside a comparison\n open and read = false",
+        "state = open and (read = false # unread\n or priority = priority) and open = true",
+        "not # negated\n state = closed",
+        "(state = open or read = false) # after the group",
+        "state = open\n# trailing line\n-- and another",
+        "tag_ids in [1, # one\n 2] and state = open",
+        "state = open   #   spaced out   ",
+        "state = open AND read = false # a\n# b\nAND open = true",
+    ]));
+}
+
+#[test]
+fn comments_in_long_queries() {
+    let q = "-- conversations to look at\nstate = open AND (source.author.email ends with \"@example.com\" -- customers\n or tag_ids in [123, 456, 789]) and not source.subject contains refund # no refunds";
+    insta::assert_snapshot!(table(&[q]));
+}
+
+#[test]
+fn null_tests_keep_their_spelling() {
+    assert_eq!(
+        fmt("admin_assignee_id is not null and team_assignee_id IS null"),
+        "admin_assignee_id IS NOT NULL AND team_assignee_id IS NULL"
+    );
+}
+
+#[test]
 fn syntax_errors_are_not_formatted() {
     for q in [
         "state = (",
@@ -175,6 +207,84 @@ fn the_generator_makes_valid_queries() {
         }
     }
     assert!(long > 50, "only {long} long queries");
+}
+
+/// `q` with a comment after some of its tokens (chosen by `at`), each
+/// `# cN` or `-- cN` to the end of its line; and the comments' texts.
+fn with_comments(q: &str, at: &[u32]) -> (String, Vec<String>) {
+    let ends: Vec<usize> = qc::syntax::lexer::Lexer::new(q)
+        .filter(|t| t.kind != qc::syntax::lexer::TokenKind::Eof)
+        .map(|t| t.span.end)
+        .collect();
+    let mut out = String::new();
+    let mut texts = Vec::new();
+    let mut from = 0;
+    for (i, &end) in ends.iter().enumerate() {
+        let Some(&choice) = at.get(i) else {
+            break;
+        };
+        if choice % 4 != 0 {
+            continue;
+        }
+        out.push_str(&q[from..end]);
+        let text = if choice % 8 == 0 {
+            format!("# <c{i}>")
+        } else {
+            format!("-- <c{i}>")
+        };
+        // Own line or after code, as `choice` says.
+        if choice % 3 == 0 {
+            out.push('\n');
+        } else {
+            out.push(' ');
+        }
+        out.push_str(&text);
+        out.push('\n');
+        texts.push(text);
+        from = end;
+    }
+    out.push_str(&q[from..]);
+    (out, texts)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn fmt_keeps_comments_and_is_idempotent(
+        choices in prop::collection::vec(any::<u32>(), 256),
+        at in prop::collection::vec(any::<u32>(), 64),
+        width in 10usize..120,
+    ) {
+        let (q, texts) = with_comments(&query(&choices), &at);
+        let once = format_source(&q, width);
+        prop_assert!(once.is_ok(), "{:?} did not format", q);
+        let once = once.unwrap_or_default();
+        for t in &texts {
+            prop_assert!(once.contains(t.as_str()), "{:?} lost {:?}: {:?}", q, t, once);
+        }
+        let twice = format_source(&once, width).unwrap_or_default();
+        prop_assert_eq!(&twice, &once, "not idempotent for {:?}", q);
+        prop_assert_eq!(compiled(&once), compiled(&q), "meaning changed: {:?} -> {:?}", q, once);
+        // Each comment once, several after one comparison sharing a line.
+        let written = qc::parse(&once).ast.comments.len();
+        prop_assert_eq!(written, texts.len() - merged(&once, &texts), "{:?}", once);
+    }
+}
+
+/// How many comments of `texts` share a line with another in `formatted`
+/// (several comments after one comparison are written as one).
+fn merged(formatted: &str, texts: &[String]) -> usize {
+    formatted
+        .lines()
+        .map(|l| {
+            texts
+                .iter()
+                .filter(|t| l.contains(t.as_str()))
+                .count()
+                .saturating_sub(1)
+        })
+        .sum()
 }
 
 proptest! {

@@ -60,9 +60,40 @@ fn operator_production_lists_exactly_the_parsers_spellings() {
         .collect();
     let in_parser: BTreeSet<String> = OpSpelling::ALL
         .iter()
+        .filter(|s| s.takes_value())
         .map(|s| s.as_str().to_owned())
         .collect();
     assert_eq!(in_grammar, in_parser);
+}
+
+/// `IS NULL` and `IS NOT NULL` hold their value: the grammar has them as
+/// comparisons of their own.
+#[test]
+fn comparison_production_lists_the_null_tests() {
+    let body = production("comparison");
+    let in_grammar: BTreeSet<String> = body
+        .split('|')
+        .map(|alternative| terminals(alternative).join(" "))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let in_parser: BTreeSet<String> = OpSpelling::ALL
+        .iter()
+        .filter(|s| !s.takes_value())
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    assert_eq!(in_grammar, in_parser);
+}
+
+/// The comment rule starts with the lexer's comment starts.
+#[test]
+fn comment_production_uses_the_lexers_comment_starts() {
+    let body = production("comment");
+    let starts: BTreeSet<String> = terminals(&body).into_iter().collect();
+    let known: BTreeSet<String> = qc::syntax::lexical::COMMENT_STARTS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(starts, known);
 }
 
 #[test]
@@ -104,4 +135,16 @@ fn playground_word_breakers_match_the_lexer() {
         serde_json::to_string(qc::syntax::lexical::WORD_BREAKERS).expect("a string serialises")
     );
     assert!(js.contains(&expected), "language.js lacks {expected}");
+    // It knows the comments and the typographic quotes as the lexer does.
+    for start in qc::syntax::lexical::COMMENT_STARTS {
+        let matched = format!("stream.match({start:?}, false)");
+        assert!(js.contains(&matched), "language.js lacks {matched}");
+    }
+    let quotes = qc::syntax::lexical::SMART_DOUBLE_QUOTES
+        .iter()
+        .chain(&qc::syntax::lexical::SMART_SINGLE_QUOTES);
+    for &q in quotes {
+        let escaped = format!("\\u{:04X}", u32::from(q));
+        assert!(js.contains(&escaped), "language.js lacks {escaped}");
+    }
 }

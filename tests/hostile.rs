@@ -168,6 +168,31 @@ fn ten_megabytes_of_errors_are_capped() {
 }
 
 #[test]
+fn ten_megabytes_of_comments() {
+    // Comments are set aside as they are lexed: a query under ten
+    // megabytes of them compiles.
+    let mut input = "# a comment line\n-- and another one\n".repeat(10 * MB / 36);
+    input.push_str("state = open # the query\n");
+    let limit = (11 * MB).to_string();
+    let r = run(&["--max-input-bytes", &limit], input);
+    assert_eq!(r.status, 0, "{}", head(&r.stderr));
+    assert!(r.stdout.contains("\"open\""), "{}", head(&r.stdout));
+}
+
+#[test]
+fn a_megabyte_of_smart_quotes_is_capped() {
+    // A hundred thousand values in typographic quotes: the warnings stop
+    // at the cap.
+    let mut input = "tag_ids IN [".to_owned();
+    input.push_str(&"“1”, ".repeat(MB / 10));
+    input.push_str("“2”]");
+    let limit = (2 * MB).to_string();
+    let (_, list) = diagnostics(&["--max-input-bytes", &limit], input);
+    let smart = codes(&list).iter().filter(|&&c| c == "W0011").count();
+    assert_eq!(smart, MAX_ERRORS, "{:?}", &list[..3]);
+}
+
+#[test]
 fn syntax_errors_are_capped() {
     let (status, list) = diagnostics(&[], ")".repeat(100_000));
     assert_eq!(status, 1);

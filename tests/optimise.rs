@@ -136,17 +136,22 @@ fn over_the_limits_the_compiler_rewrites_and_says_so() {
     assert_eq!(refused.diagnostics()[0].code, qc::Code::GroupTooLarge);
 
     // A query that fits is emitted as written.
-    let fits = qc::compile("state = open OR state = closed", &qc::Options::default())
-        .expect("valid");
+    let fits =
+        qc::compile("state = open OR state = closed", &qc::Options::default()).expect("valid");
     assert!(fits.warnings.is_empty());
     assert_eq!(fits.json()["query"]["operator"], "OR");
 }
 
 #[test]
 fn sixteen_comparisons_joined_by_and_nest() {
-    let ands: Vec<String> = (1..=16).map(|i| format!("source.subject !~ w{i}")).collect();
+    let ands: Vec<String> = (1..=16)
+        .map(|i| format!("source.subject !~ w{i}"))
+        .collect();
     let compiled = qc::compile(&ands.join(" AND "), &qc::Options::default()).expect("rewritten");
-    let top = compiled.json()["query"]["value"].as_array().cloned().unwrap_or_default();
+    let top = compiled.json()["query"]["value"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(top.len() <= 15);
     assert!(top.iter().any(|m| m["operator"] == "AND"));
 }
@@ -170,6 +175,8 @@ fn a_query_no_request_can_hold_is_planned() {
     assert_eq!(requests.len(), 2);
     assert!(matches!(
         compiler.plan(text, 1),
-        Err(qc::Error::Plan(qc::optimise::PlanError::TooManyRequests { max: 1 }))
+        Err(qc::Error::Plan(qc::optimise::PlanError::TooManyRequests {
+            max: 1
+        }))
     ));
 }

@@ -236,6 +236,27 @@ fn token() -> impl Strategy<Value = String> {
             "closed",
             "\u{7}",
             "\u{feff}",
+            "#",
+            "# note\n",
+            "--",
+            "-- note\n",
+            "a--b",
+            "“",
+            "”",
+            "‘",
+            "’",
+            "“a b”",
+            "‘x’",
+            "IS NULL",
+            "IS NOT NULL",
+            "LIKE",
+            "\"%a%\"",
+            "BETWEEN",
+            "==",
+            "<>",
+            ":",
+            "state:open",
+            "{",
         ]
         .map(String::from),
     );
@@ -487,8 +508,9 @@ impl Choices {
         }
     }
 
+    /// Whitespace, or now and then a comment (which runs to a line break).
     fn space(&mut self) -> &'static str {
-        [" ", "  ", "\n", "\t "][self.next(4)]
+        [" ", "  ", "\n", "\t ", " # note\n", " -- note\n  "][self.next(6)]
     }
 }
 
@@ -541,7 +563,7 @@ fn write_leaf(l: &Leaf, c: &mut Choices) -> String {
     let spellings: Vec<OpSpelling> = OpSpelling::ALL
         .iter()
         .copied()
-        .filter(|s| s.op() == l.op)
+        .filter(|s| s.op() == l.op && s.takes_value())
         .collect();
     let spelling = spellings[c.next(spellings.len())];
     let op = spelling
@@ -557,14 +579,27 @@ fn write_leaf(l: &Leaf, c: &mut Choices) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     let value = if l.op.takes_list() {
-        let items: Vec<&str> = l.values.iter().map(|v| v.text.as_str()).collect();
+        let items: Vec<String> = l.values.iter().map(|v| smart(&v.text, c)).collect();
         let trailing = if c.next(4) == 0 { "," } else { "" };
         format!("[{}{trailing}]", items.join(", "))
     } else {
-        l.values[0].text.clone()
+        smart(&l.values[0].text, c)
     };
     let (a, b) = (c.space(), c.space());
     format!("{}{a}{op}{b}{value}", l.field.name)
+}
+
+/// A double-quoted value now and then in typographic quotes, which mean the
+/// same (with a warning), when nothing inside would close them early.
+fn smart(text: &str, c: &mut Choices) -> String {
+    let inner = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'));
+    match inner {
+        Some(inner) if c.next(4) == 0 && !inner.contains(['\\', '“', '”']) && !inner.is_empty() =>
+        {
+            format!("“{inner}”")
+        }
+        _ => text.to_owned(),
+    }
 }
 
 /// Text for `n` usable as an operand of AND or OR.

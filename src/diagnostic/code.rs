@@ -106,6 +106,16 @@ codes! {
     example: "",
     explanation: "After 100 errors (`MAX_ERRORS`) the parser stops reporting more, and so does the checker, since the input is most likely not a qc query at all. Fix the first errors and run again. (No example is shown: it takes over 100 errors, e.g. `&` repeated 101 times.)";
 
+    /// Syntax from SQL, Lucene or a programming language where qc has its own.
+    ForeignSyntax = "E0011", Error, "syntax from another query language",
+    example: "state == open",
+    explanation: "qc recognises habits from SQL, Lucene and programming languages and says what qc writes instead, with a fix where the meaning is certain: `==` is `=`; `<>` is `!=`; `x LIKE \"%v%\"` is `x ~ \"v\"`, `\"v%\"` is `^` (starts with) and `\"%v\"` is `$` (ends with), while other patterns have no equivalent, since qc has no wildcards; `x BETWEEN a AND b` is `x >= a AND x <= b`; Lucene's `field:value` is `field = value`. (`IS NULL` and `IS NOT NULL` are valid qc; `&&` and `||` are reported as E0005: write `AND` and `OR`.)";
+
+    /// The input is a JSON request body, not a query.
+    JsonBody = "E0012", Error, "a JSON request body, not a query",
+    example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"value\": \"open\"}}",
+    explanation: "The input starts with `{`: it is a JSON request body, as the search API receives it, not qc query text. `qc decompile` turns a request body into a query, and `qc validate` checks one against the API's rules.";
+
     /// The field is not one the conversation search API accepts.
     UnknownField = "E0101", Error, "unknown field",
     example: "stat = open",
@@ -305,6 +315,10 @@ codes! {
     Rewritten = "N0301", Note, "rewritten to fit the API's limits",
     example: "tag_ids = 1 OR tag_ids = 2 OR tag_ids = 3 OR tag_ids = 4 OR tag_ids = 5 OR tag_ids = 6 OR tag_ids = 7 OR tag_ids = 8 OR tag_ids = 9 OR tag_ids = 10 OR tag_ids = 11 OR tag_ids = 12 OR tag_ids = 13 OR tag_ids = 14 OR tag_ids = 15 OR tag_ids = 16",
     explanation: "The query as written is over the API's limits (2 levels of nested groups, 15 filters per group), so qc rewrote it into an exact equivalent that fits: equalities folded into IN (or `!=` into NIN), lists merged, duplicates and absorbed members removed, common members factored out, redundant bounds dropped, or long groups nested into sub-groups of the same operator. The request selects exactly what the query says. `--no-rewrite` refuses such queries instead.";
+    /// A string delimited by typographic quotes.
+    SmartQuotes = "W0011", Warning, "smart quotes around a string",
+    example: "source.author.email ENDS WITH “@acme.com”",
+    explanation: "Word processors and chat apps turn `\"` and `'` into typographic quotes. Where a value starts, qc reads `“ ”` and `‘ ’` as string delimiters, like `\"` and `'`, so they never end up inside the value, and warns so that the query can be corrected where it is kept: the fix writes straight quotes. (Inside a bare word, as in `don’t`, they are ordinary characters.) At most 100 are reported for one query.";
 
     /// Decompiled text that the compiler would not read back to the same request.
     DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",

@@ -2,6 +2,7 @@
 //! and derived line:column positions.
 
 mod code;
+pub mod fixes;
 mod position;
 mod render;
 

@@ -18,6 +18,9 @@ pub struct Ast {
     pub source_len: usize,
     /// Line index of the source, for positions in diagnostics.
     pub line_index: LineIndex,
+    /// Where the comments are (`#` or `--` to the end of the line), in
+    /// source order. The compiler ignores them; the formatter keeps them.
+    pub comments: Vec<Span>,
 }
 
 /// An expression node.

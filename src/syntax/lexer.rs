@@ -3,6 +3,10 @@
 //! The lexer never fails: characters that start no token become
 //! [`TokenKind::Unknown`] and an unterminated string runs to the end of the
 //! input, so the parser can report them in place and keep going.
+//!
+//! Comments (`#` or `--` where a token starts, to the end of the line) are
+//! tokens of their own, [`TokenKind::Comment`]: the parser sets them aside
+//! (the formatter keeps them) and [`tokenize`] leaves them out.
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while1};
@@ -11,7 +15,9 @@ use nom::combinator::{map, value};
 use nom::{IResult, Parser};
 
 use super::Span;
-use super::lexical::{Keyword, SymbolOp, is_ascii_word_byte, is_word_char};
+use super::lexical::{
+    Keyword, SMART_DOUBLE_QUOTES, SMART_SINGLE_QUOTES, SymbolOp, is_ascii_word_byte, is_word_char,
+};
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,11 +36,15 @@ pub enum TokenKind {
     Symbol(SymbolOp),
     /// A bare word: field names, keywords, bare values, numbers and dates.
     Word,
-    /// A quoted string, terminated or not.
+    /// A quoted string, terminated or not. Its first character is the
+    /// quote that opened it: `"`, `'`, or a typographic quote `“ ” ‘ ’`.
     Str {
         /// False when the input ended before the closing quote.
         terminated: bool,
     },
+    /// `#` or `--` where a token starts, up to the end of the line (the
+    /// line break is not part of it).
+    Comment,
     /// A character that starts no token.
     Unknown,
     /// The end of the input.
@@ -102,6 +112,44 @@ fn string(input: &str) -> IResult<&str, TokenKind> {
     Ok(("", TokenKind::Str { terminated: false }))
 }
 
+/// A string in typographic quotes: `“` or `”`, then anything up to the
+/// next `“` or `”` not escaped by a backslash (`‘ ’` likewise).
+fn smart_string(input: &str) -> IResult<&str, TokenKind> {
+    let mut chars = input.char_indices();
+    let closers = match chars.next() {
+        Some((_, c)) if SMART_DOUBLE_QUOTES.contains(&c) => SMART_DOUBLE_QUOTES,
+        Some((_, c)) if SMART_SINGLE_QUOTES.contains(&c) => SMART_SINGLE_QUOTES,
+        _ => return unknown(input),
+    };
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' {
+            chars.next();
+        } else if closers.contains(&c) {
+            let rest = input.get(i + c.len_utf8()..).unwrap_or("");
+            return Ok((rest, TokenKind::Str { terminated: true }));
+        }
+    }
+    Ok(("", TokenKind::Str { terminated: false }))
+}
+
+/// A comment: everything up to the end of the line.
+fn comment(input: &str) -> IResult<&str, TokenKind> {
+    let end = input
+        .bytes()
+        .position(|b| b == b'\n' || b == b'\r')
+        .unwrap_or(input.len());
+    Ok((input.get(end..).unwrap_or(""), TokenKind::Comment))
+}
+
+/// True when `input` starts with a typographic quote (all four are the
+/// bytes E2 80 98, 99, 9C or 9D).
+fn starts_with_smart_quote(input: &str) -> bool {
+    matches!(
+        input.as_bytes(),
+        [0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D, ..]
+    )
+}
+
 fn word(input: &str) -> IResult<&str, TokenKind> {
     // `take_while1(is_word_char)`, but ASCII bytes are classified from the
     // table without decoding characters; only non-ASCII text takes the
@@ -132,24 +180,29 @@ fn token(input: &str) -> IResult<&str, TokenKind> {
         Some(b'(' | b')' | b'[' | b']' | b',') => punctuation(input),
         Some(b'=' | b'!' | b'<' | b'>' | b'~' | b'^' | b'$') => alt((symbol, unknown)).parse(input),
         Some(b'"' | b'\'') => string(input),
+        Some(b'#') => comment(input),
+        Some(b'-') if input.starts_with("--") => comment(input),
+        Some(0xE2) if starts_with_smart_quote(input) => smart_string(input),
         _ => alt((word, unknown)).parse(input),
     }
 }
 
-/// Splits `source` into tokens, ending with [`TokenKind::Eof`].
+/// Splits `source` into tokens, ending with [`TokenKind::Eof`]; comments
+/// are left out, as whitespace is.
 pub fn tokenize(source: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(source.len() / 4 + 1);
-    tokens.extend(Lexer::new(source));
+    tokens.extend(Lexer::new(source).filter(|t| t.kind != TokenKind::Comment));
     tokens
 }
 
-/// The tokens of a source, one at a time, ending with one
-/// [`TokenKind::Eof`]: the parser lexes only as far as it reads.
+/// The tokens of a source, comments included, one at a time, ending with
+/// one [`TokenKind::Eof`]: the parser lexes only as far as it reads.
 #[derive(Debug, Clone)]
 pub struct Lexer<'s> {
     source: &'s str,
     rest: &'s str,
-    /// The end of the last token returned: where Eof is placed.
+    /// The end of the last token returned other than a comment: where Eof
+    /// is placed, so that what is added at the end goes before a comment.
     last_end: usize,
     done: bool,
 }
@@ -214,11 +267,68 @@ impl Iterator for Lexer<'_> {
             _ => None,
         };
         self.rest = next;
-        self.last_end = end;
+        if kind != TokenKind::Comment {
+            self.last_end = end;
+        }
         Some(Token {
             kind,
             span: Span::new(start, end),
             keyword,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Lexer, TokenKind, tokenize};
+
+    /// Each token's kind and text, comments included.
+    fn lex(source: &str) -> Vec<(TokenKind, &str)> {
+        Lexer::new(source)
+            .map(|t| (t.kind, &source[t.span.range()]))
+            .collect()
+    }
+
+    #[test]
+    fn comments_start_where_tokens_start() {
+        use TokenKind::{Comment, Eof, Symbol, Word};
+        let eq = Symbol(super::SymbolOp::Eq);
+        assert_eq!(
+            lex("a = now-7d -- week\n#x\r\nb = -5#"),
+            [
+                (Word, "a"),
+                (eq, "="),
+                (Word, "now-7d"),
+                (Comment, "-- week"),
+                (Comment, "#x"),
+                (Word, "b"),
+                (eq, "="),
+                (Word, "-5#"),
+                (Eof, ""),
+            ]
+        );
+        // `tokenize` leaves them out; the end is after the last token.
+        let tokens = tokenize("a # c");
+        assert_eq!(tokens.len(), 2);
+        assert_eq!(tokens[1].span.start, 1);
+    }
+
+    #[test]
+    fn smart_quotes_delimit_strings_where_tokens_start() {
+        use TokenKind::{Eof, Str, Word};
+        let done = Str { terminated: true };
+        assert_eq!(
+            lex("“a b” ”c“ ‘d’ ’e’ don’t “x\\”y” ‘open"),
+            [
+                (done, "“a b”"),
+                (done, "”c“"),
+                (done, "‘d’"),
+                (done, "’e’"),
+                (Word, "don’t"),
+                (done, "“x\\”y”"),
+                (Str { terminated: false }, "‘open"),
+                (Eof, ""),
+            ]
+        );
     }
 }

@@ -13,7 +13,7 @@ pub const RESERVED: &[&str] = &["AND", "OR", "NOT"];
 
 /// Every keyword of the language (letter case is ignored when reading).
 pub const KEYWORDS: &[&str] = &[
-    "AND", "OR", "NOT", "IN", "NIN", "CONTAINS", "STARTS", "ENDS", "WITH",
+    "AND", "OR", "NOT", "IN", "NIN", "CONTAINS", "STARTS", "ENDS", "WITH", "IS", "NULL",
 ];
 
 /// A keyword, recognised once by the lexer (see [`Keyword::of`]).
@@ -37,6 +37,10 @@ pub enum Keyword {
     Ends,
     /// `WITH`
     With,
+    /// `IS`, in `IS NULL` and `IS NOT NULL`
+    Is,
+    /// `NULL`, in `IS NULL` and `IS NOT NULL`
+    Null,
 }
 
 impl Keyword {
@@ -44,13 +48,21 @@ impl Keyword {
     /// answer as [`is_keyword`] against each of [`KEYWORDS`].
     pub fn of(word: &str) -> Option<Keyword> {
         let candidates: &[(&str, Keyword)] = match word.len() {
-            2 => &[("OR", Keyword::Or), ("IN", Keyword::In)],
+            2 => &[
+                ("OR", Keyword::Or),
+                ("IN", Keyword::In),
+                ("IS", Keyword::Is),
+            ],
             3 => &[
                 ("AND", Keyword::And),
                 ("NOT", Keyword::Not),
                 ("NIN", Keyword::Nin),
             ],
-            4 => &[("ENDS", Keyword::Ends), ("WITH", Keyword::With)],
+            4 => &[
+                ("ENDS", Keyword::Ends),
+                ("WITH", Keyword::With),
+                ("NULL", Keyword::Null),
+            ],
             6 => &[("STARTS", Keyword::Starts)],
             8 => &[("CONTAINS", Keyword::Contains)],
             _ => return None,
@@ -69,6 +81,30 @@ impl Keyword {
 
 /// Characters that end a bare word besides whitespace and control characters.
 pub const WORD_BREAKERS: &str = "()[],\"'=!<>~^$&|";
+
+/// What starts a comment, where a token could start: `#` and `--`. A
+/// comment runs to the end of the line. Inside a word both are ordinary
+/// characters (`now-7d`, `a--b`, `C#`), so only a `#` or `--` at the start
+/// of a token begins a comment.
+pub const COMMENT_STARTS: &[&str] = &["#", "--"];
+
+/// True when `text`, read where a token starts, begins a comment.
+pub fn starts_comment(text: &str) -> bool {
+    COMMENT_STARTS.iter().any(|c| text.starts_with(c))
+}
+
+/// Typographic double quotes, `“` and `”`: where a token starts, either
+/// opens a string that either closes, as `"` does (with a warning).
+pub const SMART_DOUBLE_QUOTES: [char; 2] = ['\u{201C}', '\u{201D}'];
+
+/// Typographic single quotes, `‘` and `’`: where a token starts, either
+/// opens a string that either closes, as `'` does (with a warning).
+pub const SMART_SINGLE_QUOTES: [char; 2] = ['\u{2018}', '\u{2019}'];
+
+/// True for the typographic quotes `“ ” ‘ ’`.
+pub fn is_smart_quote(c: char) -> bool {
+    SMART_DOUBLE_QUOTES.contains(&c) || SMART_SINGLE_QUOTES.contains(&c)
+}
 
 /// True for characters that may appear in a bare word.
 pub fn is_word_char(c: char) -> bool {
@@ -163,6 +199,10 @@ pub enum OpSpelling {
     StartsWith,
     /// `ENDS WITH`, an alias of `$`
     EndsWith,
+    /// `IS NULL`: `= null`, the operator and its value in one
+    IsNull,
+    /// `IS NOT NULL`: `!= null`, the operator and its value in one
+    IsNotNull,
 }
 
 impl OpSpelling {
@@ -185,6 +225,8 @@ impl OpSpelling {
         OpSpelling::NotContains,
         OpSpelling::StartsWith,
         OpSpelling::EndsWith,
+        OpSpelling::IsNull,
+        OpSpelling::IsNotNull,
     ];
 
     /// The canonical text of this spelling.
@@ -209,7 +251,15 @@ impl OpSpelling {
             OpSpelling::NotContains => "NOT CONTAINS",
             OpSpelling::StartsWith => "STARTS WITH",
             OpSpelling::EndsWith => "ENDS WITH",
+            OpSpelling::IsNull => "IS NULL",
+            OpSpelling::IsNotNull => "IS NOT NULL",
         }
+    }
+
+    /// False for `IS NULL` and `IS NOT NULL`, which are written without a
+    /// value (it is `null`); true for every spelling followed by a value.
+    pub const fn takes_value(self) -> bool {
+        !matches!(self, OpSpelling::IsNull | OpSpelling::IsNotNull)
     }
 
     /// The operator this spelling means.
@@ -233,6 +283,8 @@ impl OpSpelling {
             OpSpelling::NotContains => Op::NotContains,
             OpSpelling::StartsWith => Op::StartsWith,
             OpSpelling::EndsWith => Op::EndsWith,
+            OpSpelling::IsNull => Op::Eq,
+            OpSpelling::IsNotNull => Op::Ne,
         }
     }
 
@@ -268,17 +320,19 @@ impl std::fmt::Display for OpSpelling {
 /// as written, so the caller still gets a value.
 pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (String, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let inner_end = if terminated && raw.len() >= 2 {
-        raw.len() - 1
-    } else {
-        raw.len()
+    // Quotes are one byte, or three for the typographic ones.
+    let mut chars = raw.chars();
+    let open = chars.next().map_or(0, char::len_utf8);
+    let close = match chars.next_back() {
+        Some(c) if terminated => c.len_utf8(),
+        _ => 0,
     };
-    let inner = raw.get(1..inner_end).unwrap_or("");
+    let inner = raw.get(open..raw.len() - close).unwrap_or("");
     if !inner.contains('\\') {
         // No escapes: the text is the value (the usual case).
         return (inner.to_owned(), diagnostics);
     }
-    let base = offset + 1;
+    let base = offset + open;
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.char_indices().peekable();
     let mut next_close = None;
@@ -380,7 +434,11 @@ fn unicode_escape(
 
 /// True when `text` can be written as a bare word and read back unchanged.
 pub fn is_bare_word(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(is_word_char) && !is_reserved(text)
+    !text.is_empty()
+        && text.chars().all(is_word_char)
+        && !is_reserved(text)
+        && !starts_comment(text)
+        && !text.starts_with(is_smart_quote)
 }
 
 /// Writes `text` as a value: bare when possible, else double-quoted with
@@ -406,10 +464,22 @@ pub fn field_text(name: &str) -> String {
 
 /// Writes `text` double-quoted, escaping what needs it.
 pub fn write_quoted(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
-    f.write_char('"')?;
+    write_quoted_with(f, text, '"')
+}
+
+/// Writes `text` between `quote`s (`"` or `'`), escaping what needs it.
+pub fn write_quoted_with(
+    f: &mut impl std::fmt::Write,
+    text: &str,
+    quote: char,
+) -> std::fmt::Result {
+    f.write_char(quote)?;
     for c in text.chars() {
         match c {
-            '"' => f.write_str("\\\"")?,
+            c if c == quote => {
+                f.write_char('\\')?;
+                f.write_char(c)?;
+            }
             '\\' => f.write_str("\\\\")?,
             '\n' => f.write_str("\\n")?,
             '\t' => f.write_str("\\t")?,
@@ -417,7 +487,7 @@ pub fn write_quoted(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Resul
             c => f.write_char(c)?,
         }
     }
-    f.write_char('"')
+    f.write_char(quote)
 }
 
 #[cfg(test)]

@@ -12,7 +12,10 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use super::lexer::{Lexer, Token, TokenKind};
-use super::lexical::{Keyword, OpSpelling, unescape};
+use super::lexical::{
+    Keyword, OpSpelling, SMART_DOUBLE_QUOTES, SymbolOp, is_smart_quote, unescape, write_quoted,
+    write_quoted_with, write_value,
+};
 use super::{Parsed, Span};
 use crate::diagnostic::{Code, Diagnostic, LineIndex, clip};
 
@@ -26,12 +29,27 @@ pub const MAX_ERRORS: usize = 100;
 const MAX_QUOTED: usize = 24;
 
 pub(super) fn parse(source: &str) -> Parsed {
+    let line_index = LineIndex::new(source);
+    if let Some(mut d) = json_body(source) {
+        d.locate(&line_index);
+        return Parsed {
+            ast: Ast {
+                root: Expr::new(ExprKind::Error, Span::new(0, source.len())),
+                source_len: source.len(),
+                line_index,
+                comments: Vec::new(),
+            },
+            diagnostics: vec![d],
+        };
+    }
     let mut p = Parser {
         source,
         tokens: Tokens {
             lexer: Lexer::new(source),
             ahead: VecDeque::new(),
             consumed: 0,
+            previous: None,
+            comments: Vec::new(),
         }
         .into(),
         diagnostics: Vec::new(),
@@ -40,9 +58,10 @@ pub(super) fn parse(source: &str) -> Parsed {
         depth_reported: false,
         gave_up: false,
         unclosed_at_eof: None,
+        joined_by_typo: false,
+        smart_quotes: 0,
     };
     let root = p.parse_query();
-    let line_index = LineIndex::new(source);
     let mut diagnostics = p.diagnostics;
     for d in &mut diagnostics {
         d.locate(&line_index);
@@ -52,9 +71,28 @@ pub(super) fn parse(source: &str) -> Parsed {
             root,
             source_len: source.len(),
             line_index,
+            comments: p.tokens.into_inner().comments,
         },
         diagnostics,
     }
+}
+
+/// The one error for a pasted JSON request body: input whose first
+/// character, after whitespace, is `{` (which starts no qc query).
+fn json_body(source: &str) -> Option<Diagnostic> {
+    let rest = source.trim_start();
+    if !rest.starts_with('{') {
+        return None;
+    }
+    let at = source.len() - rest.len();
+    Some(
+        Diagnostic::new(
+            Code::JsonBody,
+            Span::new(at, at + 1),
+            "this is a JSON request body: `qc decompile` turns it into a query",
+        )
+        .with_help("run `qc decompile` on it for the query, or `qc validate` to check it"),
+    )
 }
 
 /// The tokens not yet consumed: lexed on demand, and forgotten once
@@ -66,6 +104,10 @@ struct Tokens<'s> {
     ahead: VecDeque<Token>,
     /// How many tokens have been consumed.
     consumed: usize,
+    /// The last token consumed.
+    previous: Option<Token>,
+    /// The comments lexed so far, which the parser skips.
+    comments: Vec<Span>,
 }
 
 impl Tokens<'_> {
@@ -84,6 +126,7 @@ impl Tokens<'_> {
     fn fill(&mut self, n: usize) -> Token {
         while self.ahead.len() <= n {
             match self.lexer.next() {
+                Some(t) if t.kind == TokenKind::Comment => self.comments.push(t.span),
                 Some(t) => self.ahead.push_back(t),
                 None => break,
             }
@@ -101,9 +144,11 @@ impl Tokens<'_> {
 
     /// Consumes the current token unless it is the end of input.
     fn advance(&mut self) {
-        if self.nth(0).kind != TokenKind::Eof {
+        let t = self.nth(0);
+        if t.kind != TokenKind::Eof {
             self.ahead.pop_front();
             self.consumed += 1;
+            self.previous = Some(t);
         }
     }
 
@@ -128,6 +173,12 @@ struct Parser<'s> {
     /// The diagnostic (index) and count of parentheses left open at the end
     /// of input: one diagnostic covers them all instead of one per `(`.
     unclosed_at_eof: Option<(usize, usize)>,
+    /// A misspelt `AND`/`OR` (`AN`) was reported and consumed: the
+    /// comparison after it needs no second error.
+    joined_by_typo: bool,
+    /// Smart-quote warnings reported: they stop at [`MAX_ERRORS`], so that
+    /// a flood of them cannot grow the list without bound.
+    smart_quotes: usize,
 }
 
 impl<'s> Parser<'s> {
@@ -301,10 +352,12 @@ impl<'s> Parser<'s> {
                     items.push(self.parse_unary());
                 }
             } else if self.starts_term(t) {
-                let d = self
-                    .expected("`AND` or `OR` between comparisons", t)
-                    .with_help("join comparisons with AND or OR");
-                self.report(d);
+                if !std::mem::take(&mut self.joined_by_typo) {
+                    let d = self
+                        .expected("`AND` or `OR` between comparisons", t)
+                        .with_help("join comparisons with AND or OR");
+                    self.report(d);
+                }
                 let before = self.tokens.get_mut().consumed;
                 items.push(self.parse_unary());
                 // Progress guard: the loop must consume input on every turn
@@ -549,27 +602,393 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_comparison(&mut self) -> Expr {
+        let after_not = self
+            .tokens
+            .get_mut()
+            .previous
+            .is_some_and(|t| t.keyword == Some(Keyword::Not));
         let name_token = self.bump();
-        let name = match name_token.kind {
-            TokenKind::Str { terminated } => Cow::Owned(self.string_value(name_token, terminated)),
-            _ => Cow::Owned(self.text(name_token).to_owned()),
+        if name_token.kind == TokenKind::Word
+            && let Some(expr) = self.lucene(name_token)
+        {
+            return expr;
+        }
+        let field = match name_token.kind {
+            TokenKind::Str { terminated } => Field {
+                name: Cow::Owned(self.string_value(name_token, terminated)),
+                span: name_token.span,
+            },
+            _ => self.field(name_token),
         };
-        let field = Field {
-            name,
-            span: name_token.span,
-        };
+        if let Some(expr) = self.sql_operator(&field, after_not) {
+            return expr;
+        }
         let Some(op) = self.parse_operator(&field) else {
             let end = self.skip_to_sync(field.span.end);
             return Expr::new(ExprKind::Error, Span::new(field.span.start, end));
         };
-        let value = self.parse_value(op);
+        let value = if op.spelling.takes_value() {
+            self.parse_value(op)
+        } else {
+            // `IS NULL`: the operator was read, `NULL` is the value.
+            let null = self.bump();
+            Value {
+                kind: ValueKind::Scalar(Scalar {
+                    text: "null".to_owned(),
+                    quoted: false,
+                    span: null.span,
+                }),
+                span: null.span,
+            }
+        };
+        self.comparison(field, op, value)
+    }
+
+    /// The comparison node, with the check for unquoted words after it.
+    fn comparison(&mut self, field: Field, op: Operator, value: Value) -> Expr {
         let span = field.span.cover(op.span).cover(value.span);
         let mut expr = Expr::new(ExprKind::Compare(Comparison { field, op, value }), span);
         self.stray_words_after_value(&mut expr);
         expr
     }
 
+    /// A field named by a word, borrowed from the field table when known.
+    fn field(&self, t: Token) -> Field {
+        Field {
+            name: field_name(self.text(t)),
+            span: t.span,
+        }
+    }
+
+    /// True when the token `n` places ahead starts an operator, foreign
+    /// ones (`LIKE`, `BETWEEN`) included.
+    fn operator_at(&self, n: usize) -> bool {
+        let t = self.nth(n);
+        match t.kind {
+            TokenKind::Symbol(_) => true,
+            TokenKind::Word => match t.keyword {
+                Some(
+                    Keyword::In
+                    | Keyword::Nin
+                    | Keyword::Contains
+                    | Keyword::Starts
+                    | Keyword::Ends
+                    | Keyword::Is,
+                ) => true,
+                Some(Keyword::Not) => {
+                    let next = self.nth(n + 1);
+                    matches!(next.keyword, Some(Keyword::In | Keyword::Contains))
+                        || is_sql_operator(self.text(next))
+                }
+                Some(_) => false,
+                None => is_sql_operator(self.text(t)),
+            },
+            _ => false,
+        }
+    }
+
+    /// True when a comparison, a `NOT` or a parenthesis starts `n` tokens
+    /// ahead: what may follow `AND`.
+    fn operand_at(&self, n: usize) -> bool {
+        let t = self.nth(n);
+        match t.kind {
+            TokenKind::LParen => true,
+            TokenKind::Word if t.keyword == Some(Keyword::Not) => true,
+            _ => self.is_scalar_start(t) && self.operator_at(n + 1),
+        }
+    }
+
+    /// Lucene's `field:value` (one word), `field: value` and
+    /// `field:"value"`, read as `field = value` with one error and a fix;
+    /// `field:` before an operator is the field. `None` when `name` (a
+    /// word) is no such thing.
+    fn lucene(&mut self, name: Token) -> Option<Expr> {
+        let text = self.text(name);
+        let colon = text.find(':')?;
+        let field_text = text.get(..colon)?;
+        let rest = text.get(colon + 1..).unwrap_or("");
+        let field_like = !field_text.is_empty()
+            && field_text
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        if !field_like || self.operator_at(0) && !rest.is_empty() {
+            // `a:b = 1` names a field `a:b` (which the checker judges).
+            return None;
+        }
+        let field = Field {
+            name: field_name(field_text),
+            span: Span::new(name.span.start, name.span.start + colon),
+        };
+        let colon_span = Span::new(field.span.end, field.span.end + 1);
+        let message =
+            "`field:value` is Lucene syntax: qc compares with an operator, as in `state = open`";
+        let d = Diagnostic::new(Code::ForeignSyntax, name.span, message);
+        if self.operator_at(0) {
+            // `created_at:>5`: drop the colon.
+            self.report(
+                d.with_help(format!("write `{field_text}` without the colon"))
+                    .with_suggestion(name.span, field_text.to_owned()),
+            );
+            let op = self.parse_operator(&field);
+            let Some(op) = op else {
+                let end = self.skip_to_sync(name.span.end);
+                return Some(Expr::new(ExprKind::Error, Span::new(name.span.start, end)));
+            };
+            let value = self.parse_value(op);
+            return Some(self.comparison(field, op, value));
+        }
+        let scalar = if !rest.is_empty() {
+            Scalar {
+                text: rest.to_owned(),
+                quoted: false,
+                span: Span::new(colon_span.end, name.span.end),
+            }
+        } else if self.is_scalar_start(self.peek()) {
+            self.scalar()
+        } else {
+            // `state:(open OR closed)`, `tags:[a TO b]`, `state:` at the end.
+            self.report(d.with_help(format!(
+                "write `{field_text} = value`, or `{field_text} IN [a, b]` for several values"
+            )));
+            let mut end = name.span.end;
+            let t = self.peek();
+            for (open, close) in [
+                (TokenKind::LParen, TokenKind::RParen),
+                (TokenKind::LBracket, TokenKind::RBracket),
+            ] {
+                if t.kind == open {
+                    self.bump();
+                    end = self.skip_balanced(open, close);
+                }
+            }
+            return Some(Expr::new(ExprKind::Error, Span::new(name.span.start, end)));
+        };
+        let whole = name.span.cover(scalar.span);
+        let mut replacement = format!("{field_text} = ");
+        if rest.is_empty() {
+            replacement.push_str(self.source.get(scalar.span.range()).unwrap_or(""));
+        } else {
+            let _ = write_value(&mut replacement, rest);
+        }
+        self.report(
+            d.with_help(format!("write `{}`", clip(&replacement)))
+                .with_suggestion(whole, replacement),
+        );
+        let op = Operator {
+            spelling: OpSpelling::Symbol(SymbolOp::Eq),
+            span: colon_span,
+        };
+        let value = Value {
+            span: scalar.span,
+            kind: ValueKind::Scalar(scalar),
+        };
+        Some(self.comparison(field, op, value))
+    }
+
+    /// SQL's `LIKE` and `BETWEEN` (and `NOT LIKE`, `NOT BETWEEN`) after
+    /// `field`: one error, with the qc equivalent as the fix when there is
+    /// one, and the comparison it means in the tree. `None` when the next
+    /// token is neither.
+    fn sql_operator(&mut self, field: &Field, after_not: bool) -> Option<Expr> {
+        let negated = self.at_keyword(Keyword::Not);
+        let word = self.nth(usize::from(negated));
+        if word.kind != TokenKind::Word || !is_sql_operator(self.text(word)) {
+            return None;
+        }
+        let first = self.bump();
+        if negated {
+            self.bump();
+        }
+        let op_span = first.span.cover(word.span);
+        let field_text = self.source.get(field.span.range()).unwrap_or("").to_owned();
+        if self.text(word).eq_ignore_ascii_case("LIKE") {
+            Some(self.like(field, op_span, negated, &field_text))
+        } else {
+            Some(self.between(field, op_span, negated, after_not, &field_text))
+        }
+    }
+
+    /// `field LIKE pattern`, with `LIKE` (or `NOT LIKE`) at `op_span`.
+    fn like(&mut self, field: &Field, op_span: Span, negated: bool, field_text: &str) -> Expr {
+        let message = if negated {
+            "`NOT LIKE` is SQL: qc has no wildcards, and writes `!~` (doesn't contain)"
+        } else {
+            "`LIKE` is SQL: qc has no wildcards, and writes `~` (contains), `^` (starts with) or `$` (ends with)"
+        };
+        let d = Diagnostic::new(Code::ForeignSyntax, op_span, message);
+        if !self.is_scalar_start(self.peek()) {
+            self.report(d.with_help(format!("write e.g. `{field_text} ~ refund`")));
+            return Expr::new(ExprKind::Error, field.span.cover(op_span));
+        }
+        let pattern = self.scalar();
+        let meant = like_pattern(&pattern.text, negated).map(|(op, text)| (op, text.to_owned()));
+        match meant {
+            Ok((spelling, text)) => {
+                let text = text.as_str();
+                let mut replacement = format!("{spelling} ");
+                let _ = if pattern.quoted {
+                    write_quoted(&mut replacement, text)
+                } else {
+                    write_value(&mut replacement, text)
+                };
+                let help = format!("write `{field_text} {}`", clip(&replacement));
+                let d = d
+                    .with_help(help)
+                    .with_suggestion(op_span.cover(pattern.span), replacement);
+                self.report(d);
+                let op = Operator {
+                    spelling,
+                    span: op_span,
+                };
+                let value = Value {
+                    span: pattern.span,
+                    kind: ValueKind::Scalar(Scalar {
+                        text: text.to_owned(),
+                        ..pattern
+                    }),
+                };
+                self.comparison(field.clone(), op, value)
+            }
+            Err(help) => {
+                self.report(d.with_help(help));
+                Expr::new(ExprKind::Error, field.span.cover(pattern.span))
+            }
+        }
+    }
+
+    /// `field BETWEEN low AND high`, with `BETWEEN` (or `NOT BETWEEN`) at
+    /// `op_span`: `field >= low AND field <= high` in the tree.
+    fn between(
+        &mut self,
+        field: &Field,
+        op_span: Span,
+        negated: bool,
+        after_not: bool,
+        field_text: &str,
+    ) -> Expr {
+        let message = if negated {
+            "`NOT BETWEEN` is SQL: qc writes a range as two comparisons"
+        } else {
+            "`BETWEEN` is SQL: qc writes a range as two comparisons joined with AND"
+        };
+        let d = Diagnostic::new(Code::ForeignSyntax, op_span, message);
+        let complete = self.is_scalar_start(self.nth(0))
+            && self.nth_is_keyword(1, Keyword::And)
+            && self.is_scalar_start(self.nth(2));
+        if !complete {
+            self.report(d.with_help(format!(
+                "write `{field_text} >= low AND {field_text} <= high`"
+            )));
+            // Take the bounds that are there, so that they do not read as
+            // comparisons of their own.
+            let mut end = op_span.end;
+            if self.is_scalar_start(self.peek()) {
+                end = self.bump().span.end;
+                if self.at_keyword(Keyword::And)
+                    && self.is_scalar_start(self.nth(1))
+                    && !self.operator_at(2)
+                {
+                    self.bump();
+                    end = self.bump().span.end;
+                }
+            }
+            return Expr::new(ExprKind::Error, Span::new(field.span.start, end));
+        }
+        let low = self.scalar();
+        let and = self.bump();
+        let high = self.scalar();
+        let text = |s: &Scalar| self.source.get(s.span.range()).unwrap_or("");
+        let mut replacement = format!(
+            "{field_text} >= {} AND {field_text} <= {}",
+            text(&low),
+            text(&high)
+        );
+        if negated {
+            replacement = format!("NOT ({replacement})");
+        } else if after_not {
+            replacement = format!("({replacement})");
+        }
+        let whole = field.span.cover(high.span);
+        let d = d
+            .with_help(format!("write `{}`", clip(&replacement)))
+            .with_suggestion(whole, replacement);
+        self.report(d);
+        let compare = |spelling, span, s: Scalar| {
+            let value = Value {
+                span: s.span,
+                kind: ValueKind::Scalar(s),
+            };
+            let op = Operator { spelling, span };
+            let span = field.span.cover(value.span);
+            Expr::new(
+                ExprKind::Compare(Comparison {
+                    field: field.clone(),
+                    op,
+                    value,
+                }),
+                span,
+            )
+        };
+        let range = vec![
+            compare(OpSpelling::Symbol(SymbolOp::Ge), op_span, low),
+            compare(OpSpelling::Symbol(SymbolOp::Le), and.span, high),
+        ];
+        let mut expr = Expr::new(ExprKind::And(range), whole);
+        if negated || after_not {
+            expr = Expr::new(ExprKind::Paren(Box::new(expr)), whole);
+        }
+        if negated {
+            expr = Expr::new(ExprKind::Not(Box::new(expr)), whole);
+        }
+        expr
+    }
+
+    /// `==` and `!==` (programming languages) and `<>` (SQL) at the
+    /// operator: one error with the fix, and the operator they mean.
+    fn doubled_symbol(&mut self) -> Option<Operator> {
+        let t = self.peek();
+        let TokenKind::Symbol(symbol) = t.kind else {
+            return None;
+        };
+        let next = self.nth(1);
+        if next.span.start != t.span.end {
+            return None;
+        }
+        let (meant, fix) = match (symbol, next.kind) {
+            (SymbolOp::Eq, TokenKind::Symbol(SymbolOp::Eq)) => (SymbolOp::Eq, "="),
+            (SymbolOp::Ne, TokenKind::Symbol(SymbolOp::Eq)) => (SymbolOp::Ne, "!="),
+            (SymbolOp::Lt, TokenKind::Symbol(SymbolOp::Gt)) => (SymbolOp::Ne, "!="),
+            _ => return None,
+        };
+        self.bump();
+        let mut last = self.bump().span;
+        // `===`, `!===`: any more `=` right after belong to it.
+        while self.peek().kind == TokenKind::Symbol(SymbolOp::Eq)
+            && self.peek().span.start == last.end
+        {
+            last = self.bump().span;
+        }
+        let span = t.span.cover(last);
+        let written = self.source.get(span.range()).unwrap_or("");
+        let message = if symbol == SymbolOp::Lt {
+            "`<>` is SQL for \"not equal\": qc writes `!=`".to_owned()
+        } else {
+            format!("`{written}` is from programming languages: qc writes `{fix}`")
+        };
+        let d = Diagnostic::new(Code::ForeignSyntax, span, message)
+            .with_help(format!("write `{fix}`"))
+            .with_suggestion(span, fix);
+        self.report(d);
+        Some(Operator {
+            spelling: OpSpelling::Symbol(meant),
+            span,
+        })
+    }
+
     fn parse_operator(&mut self, field: &Field) -> Option<Operator> {
+        if let Some(op) = self.doubled_symbol() {
+            return Some(op);
+        }
         let t = self.peek();
         let word = |p: &Self, k| p.at_keyword(k);
         let (spelling, len) = match t.kind {
@@ -604,6 +1023,29 @@ impl<'s> Parser<'s> {
                 }
                 (spelling, 2)
             }
+            TokenKind::Word if word(self, Keyword::Is) => {
+                // `IS NULL`, `IS NOT NULL`: the operator is `IS` (and
+                // `NOT`); the caller reads `NULL` as the value.
+                if self.nth_is_keyword(1, Keyword::Null) {
+                    (OpSpelling::IsNull, 1)
+                } else if self.nth_is_keyword(1, Keyword::Not)
+                    && self.nth_is_keyword(2, Keyword::Null)
+                {
+                    (OpSpelling::IsNotNull, 2)
+                } else {
+                    let at = if self.nth_is_keyword(1, Keyword::Not) {
+                        2
+                    } else {
+                        1
+                    };
+                    let after = self.nth(at);
+                    let d = self
+                        .expected("`NULL` or `NOT NULL` after `IS`", after)
+                        .with_help("`IS` only tests for null, as in `admin_assignee_id IS NULL`; compare values with `=` or `!=`");
+                    self.report(d);
+                    return None;
+                }
+            }
             _ => {
                 let d = self
                     .expected(&format!("an operator after `{}`", clip(&field.name)), t)
@@ -626,11 +1068,50 @@ impl<'s> Parser<'s> {
                 .with_help("add the closing quote");
             self.report(d);
         }
-        let (text, diagnostics) = unescape(self.text(t), t.span.start, terminated);
+        let raw = self.text(t);
+        let (text, diagnostics) = unescape(raw, t.span.start, terminated);
+        let escapes_valid = diagnostics.is_empty();
         for d in diagnostics {
             self.report(d);
         }
+        if raw.starts_with(is_smart_quote) {
+            self.smart_quotes(t, terminated && escapes_valid, &text);
+        }
         text
+    }
+
+    /// The warning for a string in typographic quotes, with straight quotes
+    /// as the fix when the string is well-formed.
+    fn smart_quotes(&mut self, t: Token, fixable: bool, text: &str) {
+        if self.smart_quotes >= MAX_ERRORS {
+            return;
+        }
+        self.smart_quotes += 1;
+        let raw = self.text(t);
+        let mut chars = raw.chars();
+        let open = chars.next().unwrap_or('"');
+        let quotes = match chars.next_back() {
+            Some(close) if fixable => format!("`{open}` and `{close}`"),
+            _ => format!("`{open}`"),
+        };
+        let straight = if SMART_DOUBLE_QUOTES.contains(&open) {
+            '"'
+        } else {
+            '\''
+        };
+        let message =
+            format!("smart quotes {quotes} around a string: qc reads them as `{straight}`");
+        let mut d = Diagnostic::new(Code::SmartQuotes, t.span, message);
+        if fixable {
+            let mut quoted = String::new();
+            let _ = write_quoted_with(&mut quoted, text, straight);
+            d = d
+                .with_help(format!("write straight quotes: `{}`", clip(&quoted)))
+                .with_suggestion(t.span, quoted);
+        } else {
+            d = d.with_help("write straight quotes, `\"` or `'`");
+        }
+        self.report(d);
     }
 
     fn scalar(&mut self) -> Scalar {
@@ -774,7 +1255,9 @@ impl<'s> Parser<'s> {
     }
 
     /// `source.body = need support`: words after a value that do not start
-    /// a comparison were probably meant to be part of the value.
+    /// a comparison were probably meant to be part of the value. A word
+    /// spelt like `AND`/`OR` (`AN`) before a comparison is a misspelt joiner
+    /// instead.
     fn stray_words_after_value(&mut self, expr: &mut Expr) {
         let ExprKind::Compare(c) = &expr.kind else {
             return;
@@ -782,52 +1265,80 @@ impl<'s> Parser<'s> {
         let ValueKind::Scalar(value) = &c.value.kind else {
             return;
         };
-        let starts_comparison = |p: &Self, n: usize| {
-            let next = p.nth(n + 1);
-            matches!(next.kind, TokenKind::Symbol(_))
-                || matches!(
-                    next.keyword,
-                    Some(
-                        Keyword::In
-                            | Keyword::Nin
-                            | Keyword::Not
-                            | Keyword::Contains
-                            | Keyword::Starts
-                            | Keyword::Ends
-                    )
-                )
-        };
         let mut n = 0;
-        while self.is_scalar_start(self.nth(n)) && !starts_comparison(self, n) {
+        let mut joiner = None;
+        while self.is_scalar_start(self.nth(n)) && !self.operator_at(n + 1) {
+            let t = self.nth(n);
+            if t.kind == TokenKind::Word
+                && self.operand_at(n + 1)
+                && let Some(k) = joiner_typo(self.text(t))
+            {
+                joiner = Some(k);
+                break;
+            }
             n += 1;
         }
-        if n == 0 {
-            return;
+        if n > 0 {
+            let first = self.nth(0);
+            let last = self.nth(n - 1).span;
+            let whole = value.span.cover(last);
+            let mut d = Diagnostic::new(
+                Code::UnexpectedToken,
+                first.span.cover(last),
+                format!(
+                    "expected `AND`, `OR` or the end of the comparison, found {}",
+                    self.describe(first)
+                ),
+            );
+            let words: Vec<Token> = (0..n).map(|i| self.nth(i)).collect();
+            let text = self.source.get(whole.range()).unwrap_or("");
+            let signed = |w: &str| w.starts_with(['-', '+']) || w.ends_with(['-', '+']);
+            let glued = !value.quoted
+                && n <= 2
+                && words.iter().all(|t| t.kind == TokenKind::Word)
+                && (signed(&value.text) || signed(self.text(first)));
+            // The helps stay true when the fix is not offered (it is only
+            // when it leaves fewer errors): the fix itself names the text.
+            let last_word = self.text(self.nth(n - 1));
+            if glued {
+                // `now - 7d`: spaces around a sign.
+                let joined: String = text.split_whitespace().collect();
+                d = d
+                    .with_help("write the value without spaces")
+                    .with_suggestion(whole, joined);
+            } else if words.iter().any(|&t| t.keyword.is_some()) || joiner_typo(last_word).is_some()
+            {
+                // `open CONTAINS x`, `a IS b`: which words belong to the
+                // value is anyone's guess; `open AN` at the end is more
+                // likely a joiner left dangling than a value.
+                d = d.with_help("a value with spaces must be quoted");
+            } else {
+                let mut quoted = String::new();
+                let _ = write_quoted(&mut quoted, text);
+                d = d
+                    .with_help("a value with spaces must be quoted")
+                    .with_suggestion(whole, quoted);
+            }
+            self.report(d);
+            for _ in 0..n {
+                self.bump();
+            }
+            expr.span = expr.span.cover(last);
         }
-        let first = self.nth(0).span;
-        let last = self.nth(n - 1).span;
-        let whole = value.span.cover(last);
-        let mut quoted = String::new();
-        let text = self.source.get(whole.range()).unwrap_or("");
-        let _ = super::lexical::write_quoted(&mut quoted, text);
-        let d = Diagnostic::new(
-            Code::UnexpectedToken,
-            first.cover(last),
-            format!(
-                "expected `AND`, `OR` or the end of the comparison, found {}",
-                self.describe(self.nth(0))
-            ),
-        )
-        .with_suggestion(whole, quoted.clone())
-        .with_help(format!(
-            "a value with spaces must be quoted: {}",
-            clip(&quoted)
-        ));
-        self.report(d);
-        for _ in 0..n {
-            self.bump();
+        if let Some(keyword) = joiner {
+            let t = self.bump();
+            let d = Diagnostic::new(
+                Code::UnexpectedToken,
+                t.span,
+                format!(
+                    "expected `AND`, `OR` or the end of the comparison, found {}",
+                    self.describe(t)
+                ),
+            )
+            .with_suggestion(t.span, keyword);
+            self.report(d);
+            self.joined_by_typo = true;
         }
-        expr.span = expr.span.cover(last);
     }
 
     /// Reports an unknown character `t` (already consumed) together with
@@ -881,6 +1392,67 @@ impl<'s> Parser<'s> {
             None => d,
         }
     }
+}
+
+/// The name of a field as written: borrowed from the field table when it
+/// names a known field, so the usual case allocates nothing.
+fn field_name(text: &str) -> Cow<'static, str> {
+    Cow::Owned(text.to_owned())
+}
+
+/// SQL's `LIKE` and `BETWEEN`, in any letter case: not qc keywords (they
+/// may be values or fields), but read as operators after a field.
+fn is_sql_operator(word: &str) -> bool {
+    word.eq_ignore_ascii_case("LIKE") || word.eq_ignore_ascii_case("BETWEEN")
+}
+
+/// What SQL's `LIKE pattern` (`NOT LIKE` when `negated`) means in qc: the
+/// operator and the text without its `%`, or why there is no equivalent.
+fn like_pattern(pattern: &str, negated: bool) -> Result<(OpSpelling, &str), String> {
+    let (at_start, rest) = match pattern.strip_prefix('%') {
+        Some(rest) => (false, rest),
+        None => (true, pattern),
+    };
+    let (at_end, text) = match rest.strip_suffix('%') {
+        Some(text) => (false, text),
+        None => (true, rest),
+    };
+    if text.is_empty() {
+        return Err("`%` alone matches any text: drop the comparison".to_owned());
+    }
+    if text.contains(['%', '_', '\\']) {
+        return Err(
+            "qc has no wildcards: `%x%` is `~ x` (contains), `x%` is `^ x` (starts with), `%x` is `$ x` (ends with); `%` and `_` elsewhere have no equivalent".to_owned(),
+        );
+    }
+    // Without a `%` on a side, the text is anchored there.
+    let symbol = match (at_start, at_end, negated) {
+        (false, false, false) => SymbolOp::Contains,
+        (false, false, true) => SymbolOp::NotContains,
+        (true, false, false) => SymbolOp::StartsWith,
+        (false, true, false) => SymbolOp::EndsWith,
+        (true, true, false) => SymbolOp::Eq,
+        (true, true, true) => SymbolOp::Ne,
+        (_, _, true) => {
+            return Err(
+                "the API cannot negate starts-with or ends-with: there is no qc equivalent"
+                    .to_owned(),
+            );
+        }
+    };
+    Ok((OpSpelling::Symbol(symbol), text))
+}
+
+/// `AND` or `OR` when `word` is one letter away from it (`AN`, `ADN`,
+/// `OE`), in any letter case.
+fn joiner_typo(word: &str) -> Option<&'static str> {
+    if !(2..=4).contains(&word.len()) || !word.is_ascii() {
+        return None;
+    }
+    let upper = word.to_ascii_uppercase();
+    ["AND", "OR"]
+        .into_iter()
+        .find(|k| strsim::osa_distance(&upper, k) <= 1)
 }
 
 /// True for a word spelling `AND`, `OR` or `NOT`.

@@ -53,6 +53,10 @@ impl fmt::Display for Expr {
 impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = super::lexical::field_text(&self.field.name);
+        if !self.op.spelling.takes_value() {
+            // `IS NULL` holds its value.
+            return write!(f, "{name} {}", self.op.spelling);
+        }
         write!(f, "{name} {} {}", self.op.spelling, self.value)
     }
 }

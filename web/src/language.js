@@ -19,11 +19,20 @@ const WORD = new RegExp(
   "u",
 );
 
-function readString(stream, quote) {
+// Typographic quotes open a string where a token starts, as " and ' do
+// (qc warns about them); either quote of a pair closes it.
+const SMART_QUOTES = {
+  "\u201C": "\u201C\u201D",
+  "\u201D": "\u201C\u201D",
+  "\u2018": "\u2018\u2019",
+  "\u2019": "\u2018\u2019",
+};
+
+function readString(stream, closers) {
   let escaped = false;
   let ch;
   while ((ch = stream.next()) != null) {
-    if (ch === quote && !escaped) return true;
+    if (closers.includes(ch) && !escaped) return true;
     escaped = !escaped && ch === "\\";
   }
   return false;
@@ -36,6 +45,12 @@ export const qcLanguage = StreamLanguage.define({
   copyState: (s) => ({ ...s }),
   token(stream, state) {
     if (stream.eatSpace()) return null;
+    // A comment: `#` or `--` where a token starts, to the end of the line
+    // (inside a word, as in `now-7d`, they are ordinary characters).
+    if (stream.match("#", false) || stream.match("--", false)) {
+      stream.skipToEnd();
+      return "comment";
+    }
     const ch = stream.peek();
     if (ch === "(") {
       stream.next();
@@ -64,9 +79,9 @@ export const qcLanguage = StreamLanguage.define({
       state.expect = "value";
       return "separator";
     }
-    if (ch === '"' || ch === "'") {
+    if (ch === '"' || ch === "'" || Object.hasOwn(SMART_QUOTES, ch)) {
       stream.next();
-      readString(stream, ch);
+      readString(stream, SMART_QUOTES[ch] ?? ch);
       const wasField = state.expect === "field";
       state.expect = wasField ? "operator" : state.list ? "list" : "joiner";
       return wasField ? "propertyName" : "string";
@@ -116,6 +131,7 @@ export const qcLanguage = StreamLanguage.define({
   },
   languageData: {
     closeBrackets: { brackets: ["(", "[", '"', "'"] },
+    commentTokens: { line: "#" },
   },
 });
 
@@ -131,5 +147,6 @@ export const qcHighlighting = syntaxHighlighting(
     { tag: tags.number, color: "#0f766e" },
     { tag: [tags.paren, tags.squareBracket, tags.separator], color: "#5b6275" },
     { tag: tags.invalid, color: "#c62828" },
+    { tag: tags.comment, color: "#6b7280", fontStyle: "italic" },
   ]),
 );

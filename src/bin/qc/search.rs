@@ -157,7 +157,11 @@ pub fn request_bodies(text: &str, compiler: &Compiler) -> Result<Plan, qc::Error
             bodies: vec![compiled.json()],
             warnings: compiled.warnings,
         }),
-        Err(e) if e.diagnostics().iter().any(|d| d.code == qc::Code::NeedsPlan) => {
+        Err(e)
+            if e.diagnostics()
+                .iter()
+                .any(|d| d.code == qc::Code::NeedsPlan) =>
+        {
             let requests = compiler.plan(text, qc::optimise::DEFAULT_MAX_REQUESTS)?;
             Ok(Plan {
                 bodies: requests.iter().map(qc::emit).collect(),
