@@ -110,8 +110,15 @@ async function main() {
     const options = { pretty: true, ...workspace() };
     if (perPage.value !== "") options.per_page = Number(perPage.value);
     const result = qc.compile(text, options);
-    output.textContent = result.ok ? result.json : "";
-    output.hidden = !result.ok;
+    // A query no single request can express: show its plan.
+    const needsPlan = !result.ok && result.diagnostics.some((d) => d.code === "E0203");
+    const planned = needsPlan ? qc.plan(text, { ...options, pretty: false }) : null;
+    if (planned && planned.ok) {
+      output.textContent = planned.requests.join("\n");
+    } else {
+      output.textContent = result.ok ? result.json : "";
+    }
+    output.hidden = !result.ok && !(planned && planned.ok);
     const errors = result.diagnostics.filter((d) => d.severity === "error").length;
     status.textContent = result.ok
       ? result.diagnostics.length
@@ -119,6 +126,10 @@ async function main() {
         : "compiled"
       : result.error ?? `${errors} error(s)`;
     status.className = result.ok ? "ok" : "invalid";
+    if (planned && planned.ok) {
+      status.textContent = `needs ${planned.requests.length} requests (qc plan): one JSON body per line`;
+      status.className = "plan";
+    }
     renderProblems(problems, result.diagnostics, view);
     history.replaceState(null, "", urlWithQuery(location.href, text, target.value, schemaInput.value));
   }

@@ -264,6 +264,22 @@ try {
     await page.fill("#schema-input", "");
   });
 
+  await test("a query over the limits is rewritten with a note, or planned", async () => {
+    const ors = Array.from({ length: 20 }, (_, i) => `tag_ids = ${i + 1}`).join(" OR ");
+    await replaceQuery(page, ors);
+    await page.locator("#status.ok").waitFor();
+    assert.equal(JSON.parse(await page.locator("#output").textContent()).query.operator, "IN");
+    await page.locator("#problems .problem", { hasText: "rewritten to fit" }).waitFor();
+    await replaceQuery(
+      page,
+      "(state = open AND read = true AND (tag_ids = 1 OR source.subject ~ a)) OR (state = closed AND read = false AND (tag_ids = 2 OR source.subject ~ b))",
+    );
+    await page.locator("#status.plan").waitFor();
+    const lines = (await page.locator("#output").textContent()).split("\n");
+    assert.equal(lines.length, 2);
+    for (const line of lines) assert.ok(JSON.parse(line).query);
+  });
+
   await test("once loaded, the page works offline", async () => {
     await page.context().setOffline(true);
     await replaceQuery(page, "read = tru");

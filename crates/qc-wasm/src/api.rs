@@ -43,7 +43,9 @@ impl WorkspaceOptions {
             return Ok(schema);
         }
         let target: Target = match &self.target {
-            Some(t) => t.parse().map_err(|e: qc::target::UnknownTarget| e.to_string())?,
+            Some(t) => t
+                .parse()
+                .map_err(|e: qc::target::UnknownTarget| e.to_string())?,
             None => Target::default(),
         };
         let tz = match &self.timezone {
@@ -52,9 +54,7 @@ impl WorkspaceOptions {
         };
         let files: Vec<&serde_json::Value> = match &self.schema {
             None | Some(serde_json::Value::Null) => Vec::new(),
-            Some(serde_json::Value::Array(items))
-                if items.iter().all(|i| i.is_string()) =>
-            {
+            Some(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_string()) => {
                 items.iter().collect()
             }
             Some(one) => vec![one],
@@ -245,6 +245,54 @@ pub fn compile(source: &str, opts: &CompileOptions) -> CompileResult {
     }
 }
 
+/// The requests whose union is exactly the query (`qc plan`): compact
+/// JSON bodies, one per request; one when the query fits. Bad options or
+/// an invalid query give the same `error`/`diagnostics` as [`compile`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanResult {
+    /// True when there is a plan.
+    pub ok: bool,
+    /// The request bodies.
+    pub requests: Vec<String>,
+    /// Errors and warnings of the query.
+    pub diagnostics: Vec<JsDiagnostic>,
+    /// A problem with the options, or why no plan fits.
+    pub error: Option<String>,
+}
+
+/// Plans `source` into at most 50 requests.
+pub fn plan(source: &str, opts: &CompileOptions) -> PlanResult {
+    let fail = |error: String| PlanResult {
+        ok: false,
+        requests: Vec::new(),
+        diagnostics: Vec::new(),
+        error: Some(error),
+    };
+    let options = match options(opts) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let schema = match opts.workspace.schema() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let compiler = Compiler::new(schema, options);
+    match compiler.plan(source, qc::optimise::DEFAULT_MAX_REQUESTS) {
+        Ok(requests) => PlanResult {
+            ok: true,
+            requests: requests.iter().map(|q| qc::emit_string(q, false)).collect(),
+            diagnostics: Vec::new(),
+            error: None,
+        },
+        Err(e) => PlanResult {
+            ok: false,
+            requests: Vec::new(),
+            diagnostics: convert(&Text::new(source), e.diagnostics()),
+            error: Some(e.to_string()).filter(|_| e.diagnostics().is_empty()),
+        },
+    }
+}
+
 /// Every diagnostic of `source`, in source order (none when the
 /// workspace options are wrong: [`compile`] says why).
 pub fn check(source: &str, workspace: &WorkspaceOptions) -> Vec<JsDiagnostic> {
@@ -348,7 +396,9 @@ pub fn fields(workspace: &WorkspaceOptions) -> Vec<FieldDef> {
 }
 
 fn schema_or_default(workspace: &WorkspaceOptions) -> Arc<Schema> {
-    workspace.schema().unwrap_or_else(|_| Schema::conversations())
+    workspace
+        .schema()
+        .unwrap_or_else(|_| Schema::conversations())
 }
 
 /// Completions at UTF-16 offset `at` of `source`.
@@ -457,12 +507,18 @@ mod tests {
             },
             ..fixed()
         };
-        let out = compile("custom_attributes.plan = pro AND created_at = 2024-01-15", &opts);
+        let out = compile(
+            "custom_attributes.plan = pro AND created_at = 2024-01-15",
+            &opts,
+        );
         assert!(out.ok, "{out:?}");
         let json = out.json.expect("compiles");
         assert!(json.contains(r#""value":"1705273200""#), "{json}");
         let out = compile("custom_attributes.plan = prp", &opts);
-        assert_eq!(out.diagnostics[0].help.as_deref(), Some("did you mean `pro`?"));
+        assert_eq!(
+            out.diagnostics[0].help.as_deref(),
+            Some("did you mean `pro`?")
+        );
         let bad = CompileOptions {
             workspace: WorkspaceOptions {
                 timezone: Some("Mars/Olympus".into()),
@@ -471,7 +527,27 @@ mod tests {
             ..fixed()
         };
         let out = compile("state = open", &bad);
-        assert!(!out.ok && out.error.as_deref().is_some_and(|e| e.contains("Mars/Olympus")));
+        assert!(
+            !out.ok
+                && out
+                    .error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("Mars/Olympus"))
+        );
+    }
+
+    #[test]
+    fn queries_over_the_limits_are_rewritten_or_planned() {
+        let ors: Vec<String> = (1..=20).map(|i| format!("tag_ids = {i}")).collect();
+        let out = compile(&ors.join(" OR "), &fixed());
+        assert!(out.ok, "{out:?}");
+        assert_eq!(out.diagnostics[0].code, qc::Code::Rewritten);
+        let text = "(state = open AND read = true AND (tag_ids = 1 OR source.subject ~ a)) OR (state = closed AND read = false AND (tag_ids = 2 OR source.subject ~ b))";
+        let out = compile(text, &fixed());
+        assert!(!out.ok && out.diagnostics[0].code == qc::Code::NeedsPlan);
+        let planned = plan(text, &fixed());
+        assert!(planned.ok);
+        assert_eq!(planned.requests.len(), 2);
     }
 
     #[test]
@@ -486,7 +562,10 @@ mod tests {
             (s.range.from, s.range.to, s.replacement.as_str()),
             (8, 12, "open")
         );
-        assert_eq!(check("state = opne", &WorkspaceOptions::default()), out.diagnostics);
+        assert_eq!(
+            check("state = opne", &WorkspaceOptions::default()),
+            out.diagnostics
+        );
     }
 
     #[test]
@@ -528,7 +607,8 @@ mod tests {
 
     #[test]
     fn field_table() {
-        let f = serde_json::to_value(fields(&WorkspaceOptions::default())).expect("the table serialises");
+        let f = serde_json::to_value(fields(&WorkspaceOptions::default()))
+            .expect("the table serialises");
         let rows = f.as_array().expect("an array");
         let state = rows.iter().find(|r| r["name"] == "state").expect("state");
         assert_eq!(state["type"], "String");

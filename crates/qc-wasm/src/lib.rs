@@ -56,6 +56,27 @@ pub fn compile(text: &str, options: JsValue) -> JsValue {
     }
 }
 
+/// The requests whose union is exactly the query (`qc plan`), with the
+/// same options as [`compile`]: `{ok, requests, diagnostics, error}`,
+/// `requests` being compact JSON bodies.
+#[wasm_bindgen]
+pub fn plan(text: &str, options: JsValue) -> JsValue {
+    let opts = if options.is_undefined() || options.is_null() {
+        Ok(api::CompileOptions::default())
+    } else {
+        serde_wasm_bindgen::from_value(options)
+    };
+    match opts {
+        Ok(opts) => to_js(&api::plan(text, &opts)),
+        Err(e) => to_js(&api::PlanResult {
+            ok: false,
+            requests: Vec::new(),
+            diagnostics: Vec::new(),
+            error: Some(format!("invalid options: {e}")),
+        }),
+    }
+}
+
 /// Every diagnostic of a query: `[{severity, code, message, range: {from,
 /// to, start, end}, help, suggestion, labels}]`.
 #[wasm_bindgen]
