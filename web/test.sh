@@ -14,8 +14,10 @@ cargo test --manifest-path "$manifest"
 
 size="$(stat -c %s "$web/dist/qc_wasm_bg.wasm")"
 echo "qc_wasm_bg.wasm: $size bytes"
-if [ "$size" -ge 500000 ]; then
-  echo "error: the .wasm is over 500 KB (500000 bytes)" >&2
+# The bound keeps the module from growing unnoticed; most of it is the
+# bundled time-zone database (see the README's performance section).
+if [ "$size" -ge 1000000 ]; then
+  echo "error: the .wasm is over 1 MB (1000000 bytes)" >&2
   exit 1
 fi
 
