@@ -206,19 +206,8 @@ fn options(opts: &CompileOptions) -> Result<Options, String> {
 
 /// Compiles `source` to the request body, with every diagnostic.
 pub fn compile(source: &str, opts: &CompileOptions) -> CompileResult {
-    let options = match options(opts) {
-        Ok(o) => o,
-        Err(error) => {
-            return CompileResult {
-                ok: false,
-                json: None,
-                diagnostics: Vec::new(),
-                error: Some(error),
-            };
-        }
-    };
-    let schema = match opts.workspace.schema() {
-        Ok(s) => s,
+    let compiler = match compiler(opts) {
+        Ok(c) => c,
         Err(error) => {
             return CompileResult {
                 ok: false,
@@ -229,7 +218,7 @@ pub fn compile(source: &str, opts: &CompileOptions) -> CompileResult {
         }
     };
     let text = Text::new(source);
-    match Compiler::new(schema, options).compile(source) {
+    match compiler.compile(source) {
         Ok(compiled) => CompileResult {
             ok: true,
             json: Some(qc::emit_string(&compiled.query, opts.pretty)),
@@ -260,23 +249,24 @@ pub struct PlanResult {
     pub error: Option<String>,
 }
 
+/// The compiler the options describe, or why there is none.
+fn compiler(opts: &CompileOptions) -> Result<Compiler, String> {
+    Ok(Compiler::new(opts.workspace.schema()?, options(opts)?))
+}
+
 /// Plans `source` into at most 50 requests.
 pub fn plan(source: &str, opts: &CompileOptions) -> PlanResult {
-    let fail = |error: String| PlanResult {
-        ok: false,
-        requests: Vec::new(),
-        diagnostics: Vec::new(),
-        error: Some(error),
+    let compiler = match compiler(opts) {
+        Ok(c) => c,
+        Err(error) => {
+            return PlanResult {
+                ok: false,
+                requests: Vec::new(),
+                diagnostics: Vec::new(),
+                error: Some(error),
+            };
+        }
     };
-    let options = match options(opts) {
-        Ok(o) => o,
-        Err(e) => return fail(e),
-    };
-    let schema = match opts.workspace.schema() {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let compiler = Compiler::new(schema, options);
     match compiler.plan(source, qc::optimise::DEFAULT_MAX_REQUESTS) {
         Ok(requests) => PlanResult {
             ok: true,

@@ -40,20 +40,23 @@ fn workspace(options: JsValue) -> api::WorkspaceOptions {
 /// `error` explains bad options.
 #[wasm_bindgen]
 pub fn compile(text: &str, options: JsValue) -> JsValue {
-    let opts = if options.is_undefined() || options.is_null() {
-        Ok(api::CompileOptions::default())
-    } else {
-        serde_wasm_bindgen::from_value(options)
-    };
-    match opts {
+    match compile_options(options) {
         Ok(opts) => to_js(&api::compile(text, &opts)),
-        Err(e) => to_js(&api::CompileResult {
+        Err(error) => to_js(&api::CompileResult {
             ok: false,
             json: None,
             diagnostics: Vec::new(),
-            error: Some(format!("invalid options: {e}")),
+            error: Some(error),
         }),
     }
+}
+
+/// The options of [`compile`] and [`plan`]; the defaults when undefined.
+fn compile_options(options: JsValue) -> Result<api::CompileOptions, String> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(api::CompileOptions::default());
+    }
+    serde_wasm_bindgen::from_value(options).map_err(|e| format!("invalid options: {e}"))
 }
 
 /// The requests whose union is exactly the query (`qc plan`), with the
@@ -61,18 +64,13 @@ pub fn compile(text: &str, options: JsValue) -> JsValue {
 /// `requests` being compact JSON bodies.
 #[wasm_bindgen]
 pub fn plan(text: &str, options: JsValue) -> JsValue {
-    let opts = if options.is_undefined() || options.is_null() {
-        Ok(api::CompileOptions::default())
-    } else {
-        serde_wasm_bindgen::from_value(options)
-    };
-    match opts {
+    match compile_options(options) {
         Ok(opts) => to_js(&api::plan(text, &opts)),
-        Err(e) => to_js(&api::PlanResult {
+        Err(error) => to_js(&api::PlanResult {
             ok: false,
             requests: Vec::new(),
             diagnostics: Vec::new(),
-            error: Some(format!("invalid options: {e}")),
+            error: Some(error),
         }),
     }
 }

@@ -219,13 +219,16 @@ fn read(source: &SourceArgs, format: Format) -> Result<(String, String), ExitCod
     }
 }
 
+/// The query text, its name and the compiler for it; or the exit status
+/// after reporting why not.
+fn prepare(source: &SourceArgs, format: Format) -> Result<(String, String, Compiler), ExitCode> {
+    let (text, name) = read(source, format)?;
+    Ok((text, name, compiler(source)?))
+}
+
 fn compile(args: CompileArgs) -> ExitCode {
-    let (text, name) = match read(&args.source, args.format) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let mut compiler = match compiler(&args.source) {
-        Ok(c) => c,
+    let (text, name, mut compiler) = match prepare(&args.source, args.format) {
+        Ok(p) => p,
         Err(code) => return code,
     };
     if args.per_page.is_some() || args.starting_after.is_some() {
@@ -263,12 +266,8 @@ fn compile(args: CompileArgs) -> ExitCode {
 }
 
 fn plan(args: PlanArgs) -> ExitCode {
-    let (text, name) = match read(&args.source, args.format) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let mut compiler = match compiler(&args.source) {
-        Ok(c) => c,
+    let (text, name, mut compiler) = match prepare(&args.source, args.format) {
+        Ok(p) => p,
         Err(code) => return code,
     };
     if let Some(per_page) = args.per_page {
@@ -302,12 +301,8 @@ fn plan(args: PlanArgs) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let (text, name) = match read(&args.source, args.format) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let compiler = match compiler(&args.source) {
-        Ok(c) => c,
+    let (text, name, compiler) = match prepare(&args.source, args.format) {
+        Ok(p) => p,
         Err(code) => return code,
     };
     let diagnostics = compiler.diagnose(&text);
