@@ -23,7 +23,7 @@ use qc::decompile::DateStyle;
 use qc::diagnostic::{RenderOptions, render_all};
 use qc::{Compiler, Diagnostic, Options};
 
-use convert::{dumps, serialised, to_py};
+use convert::{dumps, loads, serialised};
 
 /// The name diagnostics of query text are rendered under, as the command
 /// line names a query given as an argument.
@@ -115,7 +115,7 @@ fn compile<'py>(
     match compiler.compile(&text) {
         Ok(compiled) => {
             warn(py, &compiled.warnings, &text, QUERY)?;
-            to_py(py, &compiled.json())
+            loads(py, &compiled.to_json_string())
         }
         Err(e) if e.diagnostics().is_empty() => Err(PyValueError::new_err(e.to_string())),
         Err(e) => Err(query_error(py, e.diagnostics(), &text, QUERY)),
@@ -231,12 +231,15 @@ fn fields<'py>(
     serialised(py, &rows)
 }
 
+// The default of `width` below is written out for Python's signature.
+const _: () = assert!(qc::format::DEFAULT_WIDTH == 80);
+
 /// Prints query text in canonical form, as `qc fmt` does (without the
 /// final newline), breaking lines longer than `width` columns.
 ///
 /// Raises QueryError when the text has syntax errors.
 #[pyfunction]
-#[pyo3(signature = (text, *, width = qc::format::DEFAULT_WIDTH))]
+#[pyo3(signature = (text, *, width = 80))]
 fn format(py: Python<'_>, text: String, width: usize) -> PyResult<String> {
     qc::format::format_source(&text, width).map_err(|d| query_error(py, &d, &text, QUERY))
 }

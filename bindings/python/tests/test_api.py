@@ -172,7 +172,8 @@ def test_schema_shapes(tmp_path):
     with pytest.raises(QueryError, match="did you mean `pro`"):
         intercom_qc.compile("custom_attributes.plan = prp", target="contacts", schema=ATTRIBUTES)
     # Without a schema, custom attributes are not checked.
-    assert intercom_qc.compile("custom_attributes.plan = prp", target="contacts")
+    with pytest.warns(QueryWarning, match="not checked"):
+        assert intercom_qc.compile("custom_attributes.plan = prp", target="contacts")
     body = intercom_qc.compile("severity > 2", target="tickets", schema=[file, tickets])
     assert body["query"] == {"field": "ticket_attribute.17", "operator": ">", "value": 3}  # inclusive `>`
     rows = intercom_qc.fields("tickets", tickets)

@@ -8,6 +8,7 @@ validate and decompile request bodies, and format queries.
 """
 
 from intercom_qc._errors import QueryError, QueryWarning
+from intercom_qc._types import Body, Diagnostic, Field, Now, Schema, SchemaSource
 from intercom_qc._native import (
     __version__,
     check,
@@ -19,6 +20,12 @@ from intercom_qc._native import (
 )
 
 __all__ = [
+    "Body",
+    "Diagnostic",
+    "Field",
+    "Now",
+    "Schema",
+    "SchemaSource",
     "QueryError",
     "QueryWarning",
     "__version__",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List
+from typing import Iterable, List
+
+from intercom_qc._types import Diagnostic
 
 
 class QueryError(ValueError):
@@ -14,9 +16,9 @@ class QueryError(ValueError):
     order).
     """
 
-    diagnostics: List[Dict[str, Any]]
+    diagnostics: List[Diagnostic]
 
-    def __init__(self, message: str, diagnostics: Iterable[Dict[str, Any]] = ()) -> None:
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
         super().__init__(message)
         self.diagnostics = list(diagnostics)
 
@@ -31,9 +33,9 @@ class QueryWarning(UserWarning):
     ``warning.diagnostics`` holds them as dicts.
     """
 
-    diagnostics: List[Dict[str, Any]]
+    diagnostics: List[Diagnostic]
 
-    def __init__(self, message: str, diagnostics: Iterable[Dict[str, Any]] = ()) -> None:
+    def __init__(self, message: str, diagnostics: Iterable[Diagnostic] = ()) -> None:
         super().__init__(message)
         self.diagnostics = list(diagnostics)
 
