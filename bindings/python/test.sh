@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tests the Python package: installs it with pip, as a user would
+# Tests the Python package: checks its crate (fmt, clippy), installs it with pip, as a user would
 # (`pip install ./bindings/python`: maturin builds the abi3 wheel), into a
 # virtual environment under target/ that also holds pytest, then runs its
 # tests (the API, and parity with the `qc` command over the fixture corpus;
@@ -13,6 +13,9 @@ root="$(cd "$here/../.." && pwd)"
 venv="${QC_PY_VENV:-$root/target/py}"
 # One cargo cache for every build of the extension.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/python}"
+
+cargo fmt --manifest-path "$here/Cargo.toml" -- --check
+cargo clippy --manifest-path "$here/Cargo.toml" -- -D warnings
 
 if [ ! -x "$venv/bin/python" ]; then
   "${PYTHON:-python3}" -m venv "$venv"

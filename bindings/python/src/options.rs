@@ -124,9 +124,7 @@ fn sources(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Source>> {
 /// array: a path, text, a list, or a list object (`data`/`ticket_types`).
 fn is_whole_file(item: &Bound<'_, PyAny>) -> bool {
     match item.cast::<PyDict>() {
-        Ok(d) => {
-            d.contains("data").unwrap_or(false) || d.contains("ticket_types").unwrap_or(false)
-        }
+        Ok(d) => d.contains("data").unwrap_or(false) || d.contains("ticket_types").unwrap_or(false),
         Err(_) => true,
     }
 }

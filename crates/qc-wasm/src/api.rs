@@ -68,7 +68,9 @@ impl WorkspaceOptions {
             return Ok(schema);
         }
         let target: Target = match &self.target {
-            Some(t) => t.parse().map_err(|e: qc::target::UnknownTarget| e.to_string())?,
+            Some(t) => t
+                .parse()
+                .map_err(|e: qc::target::UnknownTarget| e.to_string())?,
             None => Target::default(),
         };
         let tz = match &self.timezone {
@@ -241,9 +243,7 @@ fn now(now: Option<&Now>) -> Result<Option<i64>, String> {
 fn pagination(opts: &CompileOptions) -> Result<Option<Pagination>, String> {
     let per_page = match opts.per_page {
         None => None,
-        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
-            Some(n as u32)
-        }
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Some(n as u32),
         Some(n) => return Err(format!("per_page must be between 1 and 150, got {n}")),
     };
     if per_page.is_none() && opts.starting_after.is_none() {
@@ -347,7 +347,9 @@ pub fn fields(workspace: &WorkspaceOptions) -> Outcome<Vec<FieldDef>> {
 }
 
 fn schema_or_default(workspace: &WorkspaceOptions) -> Arc<Schema> {
-    workspace.schema().unwrap_or_else(|_| Schema::conversations())
+    workspace
+        .schema()
+        .unwrap_or_else(|_| Schema::conversations())
 }
 
 /// Completions at UTF-16 offset `at` of `source`.
@@ -405,7 +407,9 @@ mod tests {
             starting_after: Some("abc".into()),
             ..CompileOptions::default()
         };
-        let body = compile("created_at > now-1d", &opts).value.expect("compiles");
+        let body = compile("created_at > now-1d", &opts)
+            .value
+            .expect("compiles");
         assert_eq!(body["query"]["value"], json!("1717113601"));
         assert_eq!(
             body["pagination"],
@@ -450,7 +454,10 @@ mod tests {
     fn errors_are_rendered_as_the_command_line_does() {
         let out = compile("stat = opne", &fixed());
         assert!(out.value.is_none() && out.error.is_none());
-        assert_eq!(out.diagnostics[0].help.as_deref(), Some("did you mean `state`?"));
+        assert_eq!(
+            out.diagnostics[0].help.as_deref(),
+            Some("did you mean `state`?")
+        );
         assert!(out.diagnostics[0].location.is_some());
         assert!(
             out.rendered
@@ -496,9 +503,15 @@ mod tests {
             );
         }
         let bad = |workspace: WorkspaceOptions| {
-            compile("state = open", &CompileOptions { workspace, ..fixed() })
-                .error
-                .unwrap_or_default()
+            compile(
+                "state = open",
+                &CompileOptions {
+                    workspace,
+                    ..fixed()
+                },
+            )
+            .error
+            .unwrap_or_default()
         };
         assert!(
             bad(WorkspaceOptions {
