@@ -19,7 +19,7 @@ export class QueryError extends Error {
 }
 
 const WORKSPACE = ["target", "timezone", "schema"];
-const COMPILE = [...WORKSPACE, "now", "perPage", "startingAfter", "per_page", "starting_after"];
+const COMPILE = [...WORKSPACE, "now", "perPage", "startingAfter", "rewrite", "per_page", "starting_after"];
 const DECOMPILE = [...WORKSPACE, "dates"];
 const SNAKE = { perPage: "per_page", startingAfter: "starting_after" };
 
@@ -84,6 +84,11 @@ function convert(key, value, name) {
     case "per_page":
       if (typeof value !== "number") {
         throw new TypeError(`${name}: perPage must be a number, not ${describe(value)}`);
+      }
+      return value;
+    case "rewrite":
+      if (typeof value !== "boolean") {
+        throw new TypeError(`${name}: rewrite must be a boolean, not ${describe(value)}`);
       }
       return value;
     case "schema":

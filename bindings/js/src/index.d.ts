@@ -15,7 +15,7 @@ export interface Position {
 
 /** A diagnostic, as `qc check --format json` prints it. */
 export interface Diagnostic {
-  severity: "error" | "warning";
+  severity: "error" | "warning" | "note";
   /** The stable code, e.g. `E0101`; `qc explain CODE` explains it. */
   code: string;
   message: string;
@@ -72,6 +72,11 @@ export interface CompileOptions extends WorkspaceOptions {
   perPage?: number;
   /** The cursor of the page to continue after (adds pagination). */
   startingAfter?: string;
+  /**
+   * A query over the API's limits is rewritten exactly to fit, with a note
+   * (default); `false` refuses it, as `qc --no-rewrite`.
+   */
+  rewrite?: boolean;
 }
 
 export interface DecompileOptions extends WorkspaceOptions {

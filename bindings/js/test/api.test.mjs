@@ -211,3 +211,11 @@ test("init resolves at once in Node, and version names qc's", async () => {
   await qc.init();
   assert.match(qc.version(), /^\d+\.\d+\.\d+/);
 });
+
+test("queries over the limits are rewritten, or refused with rewrite: false", () => {
+  const query = Array.from({ length: 20 }, (_, i) => `tag_ids = ${i}`).join(" OR ");
+  assert.equal(qc.compile(query).query.operator, "IN");
+  assert.equal(qc.check(query)[0].severity, "note");
+  assert.throws(() => qc.compile(query, { rewrite: false }), qc.QueryError);
+  assert.throws(() => qc.compile(query, { rewrite: "no" }), TypeError);
+});

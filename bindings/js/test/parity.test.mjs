@@ -171,3 +171,26 @@ describe("targets, time zones and workspace schemas, as the qc command", () => {
     });
   }
 });
+
+describe("queries over the API's limits, as the qc command", () => {
+  const queries = {
+    fold: Array.from({ length: 20 }, (_, i) => `tag_ids = ${i}`).join(" OR "),
+    nest: Array.from({ length: 20 }, (_, i) => `(state = open OR statistics.count_reopens > ${i})`).join(" AND "),
+  };
+  for (const [label, query] of Object.entries(queries)) {
+    for (const rewrite of [true, false]) {
+      test(`${label}, rewrite: ${rewrite}`, () => {
+        const flags = ["--now", NOW, ...(rewrite ? [] : ["--no-rewrite"])];
+        const out = cli([...flags, "--", query]);
+        const checked = JSON.parse(cli(["check", "--format", "json", ...flags, "--", query]).stdout);
+        assert.deepEqual(qc.check(query, { now: NOW, rewrite }), checked);
+        if (out.status === 0) {
+          assert.deepEqual(qc.compile(query, { now: NOW, rewrite }), JSON.parse(out.stdout));
+        } else {
+          const e = thrown(() => qc.compile(query, { now: NOW, rewrite }));
+          assert.equal(e.message, out.stderr);
+        }
+      });
+    }
+  }
+});

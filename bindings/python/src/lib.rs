@@ -21,7 +21,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyString, PyType};
 use qc::decompile::DateStyle;
 use qc::diagnostic::{RenderOptions, render_all};
-use qc::{Compiler, Diagnostic, Options};
+use qc::{Compiler, Diagnostic, Limits, Options};
 
 use convert::{dumps, loads, serialised};
 
@@ -82,10 +82,16 @@ fn compiler(
     schema: Option<&Bound<'_, PyAny>>,
     per_page: Option<&Bound<'_, PyAny>>,
     starting_after: Option<String>,
+    rewrite: bool,
 ) -> PyResult<Compiler> {
     let options = Options {
         now: options::now(now)?,
         pagination: options::pagination(per_page, starting_after)?,
+        limits: if rewrite {
+            Limits::Rewrite
+        } else {
+            Limits::Refuse
+        },
         ..Options::default()
     };
     let schema = options::schema(py, target, timezone, schema)?;
@@ -94,12 +100,13 @@ fn compiler(
 
 /// Compiles query text to the body of a search request (`POST
 /// /conversations/search`, `/contacts/search` or `/tickets/search`), as a
-/// dict.
+/// dict. A query over the API's limits is rewritten exactly to fit (with a
+/// note), or refused when `rewrite` is false (`qc --no-rewrite`).
 ///
-/// Raises QueryError when the query has errors; warnings are issued as
-/// QueryWarning.
+/// Raises QueryError when the query has errors; warnings and notes are
+/// issued as QueryWarning.
 #[pyfunction]
-#[pyo3(signature = (text, *, target = "conversations", now = None, timezone = None, schema = None, per_page = None, starting_after = None))]
+#[pyo3(signature = (text, *, target = "conversations", now = None, timezone = None, schema = None, per_page = None, starting_after = None, rewrite = true))]
 #[allow(clippy::too_many_arguments)]
 fn compile<'py>(
     py: Python<'py>,
@@ -110,8 +117,18 @@ fn compile<'py>(
     schema: Option<&Bound<'py, PyAny>>,
     per_page: Option<&Bound<'py, PyAny>>,
     starting_after: Option<String>,
+    rewrite: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let compiler = compiler(py, target, now, timezone, schema, per_page, starting_after)?;
+    let compiler = compiler(
+        py,
+        target,
+        now,
+        timezone,
+        schema,
+        per_page,
+        starting_after,
+        rewrite,
+    )?;
     match compiler.compile(&text) {
         Ok(compiled) => {
             warn(py, &compiled.warnings, &text, QUERY)?;
@@ -125,7 +142,7 @@ fn compile<'py>(
 /// Every diagnostic of query text (errors and warnings, in source order),
 /// as `qc check --format json` prints them. Empty for a clean query.
 #[pyfunction]
-#[pyo3(signature = (text, *, target = "conversations", now = None, timezone = None, schema = None, per_page = None, starting_after = None))]
+#[pyo3(signature = (text, *, target = "conversations", now = None, timezone = None, schema = None, per_page = None, starting_after = None, rewrite = true))]
 #[allow(clippy::too_many_arguments)]
 fn check<'py>(
     py: Python<'py>,
@@ -136,8 +153,18 @@ fn check<'py>(
     schema: Option<&Bound<'py, PyAny>>,
     per_page: Option<&Bound<'py, PyAny>>,
     starting_after: Option<String>,
+    rewrite: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let compiler = compiler(py, target, now, timezone, schema, per_page, starting_after)?;
+    let compiler = compiler(
+        py,
+        target,
+        now,
+        timezone,
+        schema,
+        per_page,
+        starting_after,
+        rewrite,
+    )?;
     serialised(py, &compiler.diagnose(&text))
 }
 

@@ -266,3 +266,13 @@ def test_version_and_exports():
     assert intercom_qc.__version__ == "0.1.0"
     assert set(intercom_qc.__all__) >= {"compile", "check", "validate", "decompile", "fields", "format", "QueryError"}
     assert intercom_qc.compile.__doc__ and "QueryError" in intercom_qc.compile.__doc__
+
+
+def test_rewrite():
+    query = " OR ".join(f"tag_ids = {i}" for i in range(20))
+    with pytest.warns(QueryWarning, match="N0301") as caught:
+        body = intercom_qc.compile(query)
+    assert body["query"]["operator"] == "IN"
+    assert caught[0].message.diagnostics[0]["severity"] == "note"
+    with pytest.raises(QueryError):
+        intercom_qc.compile(query, rewrite=False)

@@ -216,3 +216,26 @@ def test_targets_zones_and_schemas_as_the_cli_does(cli, tmp_path, target, zone, 
 
 def test_the_repository_root_is_found():
     assert (ROOT / "Cargo.toml").exists() and (ROOT / "tests" / "fixtures").is_dir()
+
+
+OVER_LIMITS = [
+    " OR ".join(f"tag_ids = {i}" for i in range(20)),
+    " AND ".join(f"(state = open OR statistics.count_reopens > {i})" for i in range(20)),
+]
+
+
+@pytest.mark.parametrize("query", OVER_LIMITS, ids=["fold", "nest"])
+@pytest.mark.parametrize("rewrite", [True, False])
+def test_queries_over_the_limits_as_the_cli_does(cli, query, rewrite):
+    flags = ["--now", NOW] + ([] if rewrite else ["--no-rewrite"])
+    out = cli([*flags, "--", query])
+    checked = cli(["check", "--format", "json", *flags, "--", query])
+    assert intercom_qc.check(query, now=NOW, rewrite=rewrite) == json.loads(checked.stdout)
+    if out.returncode == 0:
+        body, warning = compile_quietly(query, now=NOW, rewrite=rewrite)
+        assert body == json.loads(out.stdout)
+        assert warning is not None and str(warning) == out.stderr.decode()
+    else:
+        with pytest.raises(intercom_qc.QueryError) as raised:
+            intercom_qc.compile(query, now=NOW, rewrite=rewrite)
+        assert str(raised.value) == out.stderr.decode()

@@ -14,7 +14,7 @@ use qc::check::{Pagination, is_valid_timestamp};
 use qc::decompile::DateStyle;
 use qc::diagnostic::{RenderOptions, render_all};
 use qc::schema::{FieldDef, Workspace};
-use qc::{Compiler, Diagnostic, Options, Schema, Target, ide};
+use qc::{Compiler, Diagnostic, Limits, Options, Schema, Target, ide};
 use serde::{Deserialize, Serialize};
 
 use crate::text::{Text, Utf16Range};
@@ -129,6 +129,9 @@ pub struct CompileOptions {
     /// The cursor of the page to continue after.
     #[serde(alias = "startingAfter")]
     pub starting_after: Option<String>,
+    /// Rewrite a query over the API's limits to fit (default), or refuse
+    /// it when false (`qc --no-rewrite`).
+    pub rewrite: Option<bool>,
 }
 
 /// The result of a call: a value, or why there is none.
@@ -259,6 +262,11 @@ fn compiler(opts: &CompileOptions) -> Result<Compiler, String> {
     let options = Options {
         now: now(opts.now.as_ref())?,
         pagination: pagination(opts)?,
+        limits: if opts.rewrite.unwrap_or(true) {
+            Limits::Rewrite
+        } else {
+            Limits::Refuse
+        },
         ..Options::default()
     };
     Ok(Compiler::new(opts.workspace.schema()?, options))

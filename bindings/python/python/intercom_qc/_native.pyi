@@ -15,6 +15,7 @@ def compile(
     schema: Optional[Schema] = None,
     per_page: Optional[int] = None,
     starting_after: Optional[str] = None,
+    rewrite: bool = True,
 ) -> Dict[str, Any]:
     """Compiles query text to the body of a search request.
 
@@ -22,10 +23,12 @@ def compile(
     ``now`` fixes "now" for relative dates (the system clock when None).
     ``timezone`` is the workspace's IANA zone (UTC when None). ``schema``
     describes the workspace's custom attributes. ``per_page`` (1 to 150)
-    and ``starting_after`` add pagination.
+    and ``starting_after`` add pagination. A query over the API's limits is
+    rewritten exactly to fit (with a note), or refused when ``rewrite`` is
+    False.
 
     Raises QueryError when the query has errors, ValueError or TypeError
-    for bad arguments; warnings are issued as QueryWarning.
+    for bad arguments; warnings and notes are issued as QueryWarning.
     """
 
 def check(
@@ -37,6 +40,7 @@ def check(
     schema: Optional[Schema] = None,
     per_page: Optional[int] = None,
     starting_after: Optional[str] = None,
+    rewrite: bool = True,
 ) -> List[Diagnostic]:
     """Every diagnostic of query text, as ``qc check --format json`` prints
     them; empty for a clean query."""

@@ -37,7 +37,7 @@ class Suggestion(TypedDict):
 
 
 class _DiagnosticRequired(TypedDict):
-    severity: Literal["error", "warning"]
+    severity: Literal["error", "warning", "note"]
     code: str
     message: str
     range: Span
