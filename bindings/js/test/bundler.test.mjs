@@ -1,7 +1,7 @@
 // Browsers and bundlers: dist/browser.mjs needs `await init()` first, and a
 // bundler resolves the package to it (Node's platform to node.cjs).
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -54,7 +54,6 @@ test("a bundler for the browser takes browser.mjs, and the bundle runs", async (
 
 test("a bundler for Node takes node.cjs", async () => {
   const out = join(tmp, "server.cjs");
-  writeFileSync(join(tmp, "placeholder"), "");
   const result = await build({
     stdin: { contents: 'module.exports = require("intercom-qc");', resolveDir: pkg, loader: "js" },
     bundle: true,
