@@ -1,5 +1,6 @@
 // Bundles the playground into dist/: index.html, main.js, main.css and the
-// WebAssembly module, with no reference to anything outside dist/.
+// WebAssembly module of the intercom-qc package (bindings/js, built first),
+// with no reference to anything outside dist/.
 import { build } from "esbuild";
 import { copyFile, mkdir, rm, stat } from "node:fs/promises";
 
@@ -20,7 +21,10 @@ await build({
   logLevel: "warning",
 });
 await copyFile(new URL("index.html", here), new URL("index.html", dist));
-await copyFile(new URL("pkg/qc_wasm_bg.wasm", here), new URL("qc_wasm_bg.wasm", dist));
+await copyFile(
+  new URL("node_modules/intercom-qc/dist/qc_wasm_bg.wasm", here),
+  new URL("qc_wasm_bg.wasm", dist),
+);
 
 for (const file of ["index.html", "main.js", "main.css", "qc_wasm_bg.wasm"]) {
   const { size } = await stat(new URL(file, dist));

@@ -1,23 +1,20 @@
 #!/usr/bin/env bash
-# Builds the playground into web/dist: the WebAssembly module (release,
-# optimised for size), its JavaScript bindings, and the bundled page.
-# Needs: the wasm32-unknown-unknown target, wasm-bindgen-cli at the version
-# crates/qc-wasm pins, and `npm ci` in web/ (run here when node_modules is missing).
+# Builds the playground into web/dist: the intercom-qc npm package
+# (bindings/js: the WebAssembly module, optimised for size, and its
+# bindings; the playground uses it as its one set of wasm bindings) and the
+# bundled page.
+# Needs: the wasm32-unknown-unknown target and wasm-bindgen-cli at the
+# version crates/qc-wasm pins (web/setup.sh); `npm ci` is run in
+# bindings/js and web/ when their node_modules are missing.
+# QC_SKIP_PACKAGE=1 takes bindings/js/dist as it is (already built).
 set -euo pipefail
 web="$(cd "$(dirname "$0")" && pwd)"
-crate="$web/../crates/qc-wasm"
-# Under the root's target/ so that a cache of target/ covers it.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$web/../target/qc-wasm}"
+package="$web/../bindings/js"
 
-cargo build --manifest-path "$crate/Cargo.toml" --release --target wasm32-unknown-unknown
-wasm-bindgen --target web --no-typescript --out-dir "$web/pkg" \
-  "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/qc_wasm.wasm"
+if [ -z "${QC_SKIP_PACKAGE:-}" ]; then
+  (cd "$package" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build)
+fi
 
 cd "$web"
-[ -d node_modules ] || npm ci --no-audit --no-fund
-if [ -x node_modules/.bin/wasm-opt ]; then
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    pkg/qc_wasm_bg.wasm -o pkg/qc_wasm_bg.wasm
-fi
+[ -d node_modules/intercom-qc ] || npm ci --no-audit --no-fund
 node build.mjs

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what building and testing the playground needs, skipping what is
-# already there: Debian's Chromium, the wasm32 target, wasm-bindgen-cli at
-# exactly the version crates/qc-wasm locks, and web/node_modules (npm ci).
+# Installs what building and testing the playground and the intercom-qc npm
+# package need, skipping what is already there: Debian's Chromium, the wasm32
+# target, wasm-bindgen-cli at exactly the version crates/qc-wasm locks, and
+# bindings/js/node_modules and web/node_modules (npm ci).
 set -euo pipefail
 web="$(cd "$(dirname "$0")" && pwd)"
 lock="$web/../crates/qc-wasm/Cargo.lock"
@@ -21,5 +22,6 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $version" ]; then
     cargo install wasm-bindgen-cli --version "$version"
 fi
 
+(cd "$web/../bindings/js" && npm ci --no-audit --no-fund)
 cd "$web"
 npm ci --no-audit --no-fund

@@ -1,4 +1,4 @@
-// The CodeMirror editor wired to the WebAssembly build: squiggles from
+// The CodeMirror editor wired to the intercom-qc package: squiggles from
 // `check`, completion from `complete`, hover from `hover`.
 import { EditorView, basicSetup } from "codemirror";
 import { EditorState } from "@codemirror/state";
@@ -8,6 +8,7 @@ import { autocompletion } from "@codemirror/autocomplete";
 import { indentWithTab } from "@codemirror/commands";
 import { qcHighlighting, qcLanguage } from "./language.js";
 import { renderMarkdown } from "./markdown.js";
+import { forEditor, utf16Offsets } from "./offsets.js";
 
 /** The text of a diagnostic: the message and, when known, the fix. */
 export function describe(d) {
@@ -19,31 +20,37 @@ function lintSource(qc, workspace) {
     (view) => {
       const text = view.state.doc.toString();
       const length = view.state.doc.length;
-      return qc.check(text, workspace()).map((d) => {
-        let { from, to } = d.range;
+      let diagnostics;
+      try {
+        diagnostics = qc.check(text, workspace());
+      } catch {
+        return []; // a bad target or schema: the status line says why
+      }
+      const toUtf16 = utf16Offsets(text);
+      return diagnostics.map((diagnostic) => {
+        const d = forEditor(diagnostic, toUtf16);
+        let { from, to } = d;
         from = Math.min(from, length);
         to = Math.min(Math.max(to, from), length);
-        const diagnostic = {
+        const lint = {
           from,
           to,
           severity: d.severity,
           source: d.code,
           message: describe(d),
         };
-        if (d.suggestion) {
-          const s = d.suggestion;
-          diagnostic.actions = [
+        if (d.fix) {
+          const { from, to, insert, message } = d.fix;
+          lint.actions = [
             {
-              name: s.message,
+              name: message,
               apply(view) {
-                view.dispatch({
-                  changes: { from: s.range.from, to: s.range.to, insert: s.replacement },
-                });
+                view.dispatch({ changes: { from, to, insert } });
               },
             },
           ];
         }
-        return diagnostic;
+        return lint;
       });
     },
     { delay: 150 },

@@ -1,21 +1,26 @@
 // The qc playground: an editor on the left, the request body (or the
-// problems) on the right, all computed in the page by the WebAssembly build.
+// problems) on the right, all computed in the page by the intercom-qc
+// package (bindings/js), qc's compiler in WebAssembly.
 import "./style.css";
-import init, * as qc from "../pkg/qc_wasm.js";
+import * as qc from "intercom-qc";
 import { createEditor, describe, relint, setText } from "./editor.js";
+import { forEditor, utf16Offsets } from "./offsets.js";
 import { EXAMPLES } from "./examples.js";
 import { stateFromHash, urlWithQuery } from "./share.js";
 
 const $ = (id) => document.getElementById(id);
 
-function renderProblems(list, diagnostics, view) {
+/** Lists diagnostics of `text`; in the editor `view` when not null. */
+function renderProblems(list, text, diagnostics, view) {
   const jump = view !== null;
+  const toUtf16 = utf16Offsets(text);
   list.replaceChildren(
-    ...diagnostics.map((d) => {
+    ...diagnostics.map((diagnostic) => {
+      const d = forEditor(diagnostic, toUtf16);
       const li = document.createElement("li");
       li.className = `problem ${d.severity}`;
-      const where =
-        `${d.range.start.line + 1}:${d.range.start.character + 1}` + (d.path ? ` (${d.path})` : "");
+      const at = d.location ? `${d.location.start.line}:${d.location.start.column}` : `byte ${d.range.start}`;
+      const where = at + (d.path ? ` (${d.path})` : "");
       const head = document.createElement("div");
       head.textContent = `${d.severity}[${d.code}] ${where}: ${d.message}`;
       li.append(head);
@@ -25,20 +30,20 @@ function renderProblems(list, diagnostics, view) {
         help.textContent = d.help;
         li.append(help);
       }
-      if (d.suggestion && jump) {
-        const s = d.suggestion;
+      if (d.fix && jump) {
+        const { from, to, insert, message } = d.fix;
         const fix = document.createElement("button");
         fix.className = "fix";
-        fix.textContent = s.message;
+        fix.textContent = message;
         fix.addEventListener("click", () => {
-          view.dispatch({ changes: { from: s.range.from, to: s.range.to, insert: s.replacement } });
+          view.dispatch({ changes: { from, to, insert } });
           view.focus();
         });
         li.append(fix);
       }
       li.addEventListener("click", (e) => {
         if (!jump || e.target.tagName === "BUTTON") return;
-        view.dispatch({ selection: { anchor: d.range.from, head: d.range.to }, scrollIntoView: true });
+        view.dispatch({ selection: { anchor: d.from, head: d.to }, scrollIntoView: true });
         view.focus();
       });
       li.title = describe(d);
@@ -48,7 +53,13 @@ function renderProblems(list, diagnostics, view) {
 }
 
 function renderFields(table, workspace) {
-  const rows = qc.fields(workspace).map((f) => {
+  let fields = [];
+  try {
+    fields = qc.fields(workspace);
+  } catch {
+    // A bad schema: the status line says why.
+  }
+  const rows = fields.map((f) => {
     const tr = document.createElement("tr");
     const name = f.custom ? `${f.name} (custom)` : f.name;
     for (const text of [name, f.type, f.operators.join(" "), f.values.join(", ") || "—", f.doc]) {
@@ -78,7 +89,7 @@ async function copy(text, button) {
 }
 
 async function main() {
-  await init({ module_or_path: new URL("qc_wasm_bg.wasm", import.meta.url) });
+  await qc.init(new URL("qc_wasm_bg.wasm", import.meta.url));
   $("version").textContent = `qc ${qc.version()}`;
 
   const output = $("output");
@@ -105,32 +116,44 @@ async function main() {
 
   let view;
   let pending = 0;
+  /** Compiles the text: `{body, diagnostics, error}`. */
+  function run(text) {
+    const options = workspace();
+    if (perPage.value !== "") options.perPage = Number(perPage.value);
+    try {
+      const body = qc.compile(text, options);
+      return { body, requests: null, diagnostics: qc.check(text, workspace()), error: null };
+    } catch (e) {
+      if (!(e instanceof qc.QueryError)) return { body: null, requests: null, diagnostics: [], error: e.message };
+      // A query no single request can express: show its plan.
+      const requests = e.diagnostics.some((d) => d.code === "E0203") ? qc.plan(text, options) : null;
+      return { body: null, requests, diagnostics: e.diagnostics, error: null };
+    }
+  }
+
   function update() {
     const text = view.state.doc.toString();
-    const options = { pretty: true, ...workspace() };
-    if (perPage.value !== "") options.per_page = Number(perPage.value);
-    const result = qc.compile(text, options);
-    // A query no single request can express: show its plan.
-    const needsPlan = !result.ok && result.diagnostics.some((d) => d.code === "E0203");
-    const planned = needsPlan ? qc.plan(text, { ...options, pretty: false }) : null;
-    if (planned && planned.ok) {
-      output.textContent = planned.requests.join("\n");
-    } else {
-      output.textContent = result.ok ? result.json : "";
-    }
-    output.hidden = !result.ok && !(planned && planned.ok);
+    const result = run(text);
+    const ok = result.body !== null;
+    const planned = result.requests !== null;
+    output.textContent = ok
+      ? JSON.stringify(result.body, null, 2)
+      : planned
+        ? result.requests.map((r) => JSON.stringify(r)).join("\n")
+        : "";
+    output.hidden = !ok && !planned;
     const errors = result.diagnostics.filter((d) => d.severity === "error").length;
-    status.textContent = result.ok
+    status.textContent = ok
       ? result.diagnostics.length
         ? `compiled with ${result.diagnostics.length} warning(s)`
         : "compiled"
       : result.error ?? `${errors} error(s)`;
-    status.className = result.ok ? "ok" : "invalid";
-    if (planned && planned.ok) {
-      status.textContent = `needs ${planned.requests.length} requests (qc plan): one JSON body per line`;
+    status.className = ok ? "ok" : "invalid";
+    if (planned) {
+      status.textContent = `needs ${result.requests.length} requests (qc plan): one JSON body per line`;
       status.className = "plan";
     }
-    renderProblems(problems, result.diagnostics, view);
+    renderProblems(problems, text, result.diagnostics, view);
     history.replaceState(null, "", urlWithQuery(location.href, text, target.value, schemaInput.value));
   }
   function schedule() {
@@ -173,20 +196,28 @@ async function main() {
   $("copy-json").addEventListener("click", (e) => copy(output.textContent, e.currentTarget));
   $("copy-link").addEventListener("click", (e) => copy(location.href, e.currentTarget));
   $("format").addEventListener("click", () => {
-    const result = qc.format(view.state.doc.toString());
-    if (result.ok) {
-      if (result.text !== view.state.doc.toString()) setText(view, result.text);
-    } else {
+    try {
+      const text = qc.format(view.state.doc.toString());
+      if (text !== view.state.doc.toString()) setText(view, text);
+    } catch {
       status.textContent = "fix the syntax errors before formatting";
       status.className = "invalid";
     }
     view.focus();
   });
   $("decompile").addEventListener("click", () => {
-    const result = qc.decompile($("json-input").value, false, workspace());
-    renderProblems($("json-problems"), result.diagnostics, null);
-    if (result.ok) {
-      setText(view, result.text);
+    const json = $("json-input").value;
+    let text = null;
+    let diagnostics = [];
+    try {
+      text = qc.decompile(json, workspace());
+    } catch (e) {
+      if (!(e instanceof qc.QueryError)) throw e;
+      diagnostics = e.diagnostics;
+    }
+    renderProblems($("json-problems"), json, diagnostics, null);
+    if (text !== null) {
+      setText(view, text);
       update();
     }
   });

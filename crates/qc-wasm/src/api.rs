@@ -1,13 +1,20 @@
-//! The playground's operations as plain Rust functions returning
-//! serialisable values; `lib.rs` only converts them to JavaScript.
+//! The operations of the `intercom-qc` npm package (and so of the
+//! playground) as plain Rust functions returning serialisable values;
+//! `lib.rs` only converts them to and from JavaScript.
+//!
+//! Diagnostics are [`qc::Diagnostic`]s serialised as `qc check --format
+//! json` prints them (byte ranges into the UTF-8 text, 1-based
+//! line:column), so that the package gives what the command line gives.
+//! Completion and hover, for editors, take and give UTF-16 offsets.
 
 use std::cell::RefCell;
 use std::sync::Arc;
 
 use qc::check::{Pagination, is_valid_timestamp};
 use qc::decompile::DateStyle;
+use qc::diagnostic::{RenderOptions, render_all};
 use qc::schema::{FieldDef, Workspace};
-use qc::{Compiler, Diagnostic, Options, Schema, Target, ide};
+use qc::{Compiler, Diagnostic, Limits, Options, Schema, Target, ide};
 use serde::{Deserialize, Serialize};
 
 use crate::text::{Text, Utf16Range};
@@ -21,7 +28,8 @@ pub struct WorkspaceOptions {
     /// The workspace's IANA time zone (default UTC).
     pub timezone: Option<String>,
     /// The workspace's attributes: the JSON of `GET /data_attributes` or
-    /// `GET /ticket_types`, as text or as an object (or a list of them).
+    /// `GET /ticket_types`, as text or as an object (or the bare array of
+    /// attributes), or a list of those.
     pub schema: Option<serde_json::Value>,
 }
 
@@ -29,6 +37,23 @@ thread_local! {
     /// The last schema built, by its options: the playground asks again on
     /// every keystroke.
     static LAST: RefCell<Option<(WorkspaceOptions, Arc<Schema>)>> = const { RefCell::new(None) };
+}
+
+/// The schema files a `schema` option holds: one (text, an object, or the
+/// bare array of attributes), or a list of them. A list is a list of files
+/// when one of its items is not an attribute: text, an array, or a list
+/// object (`data` or `ticket_types`).
+fn schema_files(schema: &serde_json::Value) -> Vec<&serde_json::Value> {
+    use serde_json::Value;
+    let whole = |item: &Value| match item {
+        Value::Object(o) => o.contains_key("data") || o.contains_key("ticket_types"),
+        _ => true,
+    };
+    match schema {
+        Value::Null => Vec::new(),
+        Value::Array(items) if items.iter().any(whole) => items.iter().collect(),
+        one => vec![one],
+    }
 }
 
 impl WorkspaceOptions {
@@ -52,24 +77,22 @@ impl WorkspaceOptions {
             Some(name) => qc::schema::timezone(name)?,
             None => jiff::tz::TimeZone::UTC,
         };
-        let files: Vec<&serde_json::Value> = match &self.schema {
-            None | Some(serde_json::Value::Null) => Vec::new(),
-            Some(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_string()) => {
-                items.iter().collect()
-            }
-            Some(one) => vec![one],
-        };
+        let files = self.schema.as_ref().map(schema_files).unwrap_or_default();
         let mut workspaces = Vec::with_capacity(files.len());
         for file in files {
-            let read = match file {
+            let (read, text) = match file {
                 serde_json::Value::String(text) if text.trim().is_empty() => continue,
-                serde_json::Value::String(text) => Workspace::from_json(text),
-                other => Workspace::from_value(other),
+                serde_json::Value::String(text) => (Workspace::from_json(text), text.clone()),
+                other => {
+                    let text = other.to_string();
+                    (Workspace::from_json(&text), text)
+                }
             };
             let w = read.map_err(|diagnostics| {
-                let messages: Vec<String> =
-                    diagnostics.iter().map(|d| d.message_with_path()).collect();
-                format!("invalid workspace schema: {}", messages.join("; "))
+                format!(
+                    "invalid workspace schema:\n{}",
+                    render(&diagnostics, &text, "schema").trim_end()
+                )
             })?;
             workspaces.push(w);
         }
@@ -79,79 +102,97 @@ impl WorkspaceOptions {
     }
 }
 
-/// Options of [`compile`], as a JavaScript object. Every field is optional.
+/// "Now" for relative dates: unix seconds, or RFC 3339 text.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Now {
+    /// Unix seconds (fractions are dropped).
+    Seconds(f64),
+    /// RFC 3339, e.g. `2024-06-01T00:00:00Z`, as `qc --now` takes it.
+    Text(String),
+}
+
+/// Options of [`compile`] and [`check`], as a JavaScript object. Every
+/// field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct CompileOptions {
     /// The target, time zone and workspace schema.
     #[serde(flatten)]
     pub workspace: WorkspaceOptions,
-    /// "Now" for relative dates, in unix seconds; the browser's clock when
-    /// absent.
-    pub now: Option<f64>,
+    /// "Now" for relative dates; the clock when absent.
+    pub now: Option<Now>,
     /// Results per page (1 to 150); no pagination when absent and no
     /// `starting_after` is given.
     #[serde(alias = "perPage")]
-    pub per_page: Option<u32>,
+    pub per_page: Option<f64>,
     /// The cursor of the page to continue after.
     #[serde(alias = "startingAfter")]
     pub starting_after: Option<String>,
-    /// Indent the JSON.
-    pub pretty: bool,
+    /// Rewrite a query over the API's limits to fit (default), or refuse
+    /// it when false (`qc --no-rewrite`).
+    pub rewrite: Option<bool>,
 }
 
-/// The result of [`compile`].
+/// The result of a call: a value, or why there is none.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CompileResult {
-    /// True when the query compiled.
-    pub ok: bool,
-    /// The request body, when the query compiled.
-    pub json: Option<String>,
-    /// Every error and warning, in source order.
-    pub diagnostics: Vec<JsDiagnostic>,
-    /// A problem with the options rather than the query.
+pub struct Outcome<T> {
+    /// The result; `None` when the input has errors or the options are bad.
+    pub value: Option<T>,
+    /// The input's diagnostics: the warnings that go with the value, or
+    /// the errors (and warnings) that stand in its place.
+    pub diagnostics: Vec<Diagnostic>,
+    /// `diagnostics` rendered as the command line prints them.
+    pub rendered: String,
+    /// Why the options are bad.
     pub error: Option<String>,
 }
 
-/// A diagnostic with UTF-16 ranges.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct JsDiagnostic {
-    /// `"error"` or `"warning"`.
-    pub severity: qc::Severity,
-    /// The stable code, e.g. `"E0101"`.
-    pub code: qc::Code,
-    /// What is wrong.
-    pub message: String,
-    /// Where.
-    pub range: Utf16Range,
-    /// Advice, e.g. "did you mean `open`?".
-    pub help: Option<String>,
-    /// A replacement that fixes the problem.
-    pub suggestion: Option<JsSuggestion>,
-    /// Secondary locations.
-    pub labels: Vec<JsLabel>,
-    /// For JSON input: where in the request, e.g. `query.value[1].field`.
-    pub path: Option<String>,
+impl<T> Outcome<T> {
+    /// A value and the warnings that go with it.
+    fn value(value: T, diagnostics: Vec<Diagnostic>, source: &str, name: &str) -> Self {
+        Outcome {
+            value: Some(value),
+            rendered: render(&diagnostics, source, name),
+            diagnostics,
+            error: None,
+        }
+    }
+
+    /// No value: the input has errors.
+    fn invalid(diagnostics: Vec<Diagnostic>, source: &str, name: &str) -> Self {
+        Outcome {
+            value: None,
+            rendered: render(&diagnostics, source, name),
+            diagnostics,
+            error: None,
+        }
+    }
+
+    /// No value: the options are bad.
+    pub fn bad_options(error: impl Into<String>) -> Self {
+        Outcome {
+            value: None,
+            diagnostics: Vec::new(),
+            rendered: String::new(),
+            error: Some(error.into()),
+        }
+    }
 }
 
-/// A machine-applicable fix.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct JsSuggestion {
-    /// The text to replace.
-    pub range: Utf16Range,
-    /// What to put there.
-    pub replacement: String,
-    /// A short description, e.g. "replace with `open`".
-    pub message: String,
-}
+/// The name diagnostics of query text are rendered under, as the command
+/// line names a query given as an argument.
+const QUERY: &str = "query";
+/// The name diagnostics of a JSON request are rendered under.
+const REQUEST: &str = "request";
 
-/// A secondary location of a diagnostic.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct JsLabel {
-    /// Where.
-    pub range: Utf16Range,
-    /// What it says.
-    pub message: String,
+/// Diagnostics rendered as the command line prints them (no colour).
+fn render(diagnostics: &[Diagnostic], source: &str, name: &str) -> String {
+    let options = RenderOptions {
+        source_name: name.to_owned(),
+        ..RenderOptions::default()
+    };
+    render_all(diagnostics, source, &options)
 }
 
 /// A completion candidate.
@@ -180,186 +221,132 @@ pub struct JsHover {
     pub contents: String,
 }
 
-fn options(opts: &CompileOptions) -> Result<Options, String> {
-    let pagination = if opts.per_page.is_some() || opts.starting_after.is_some() {
-        Some(
-            Pagination::new(opts.per_page, opts.starting_after.clone())
-                .map_err(|e| e.to_string())?,
-        )
-    } else {
-        None
-    };
-    let now = match opts.now {
-        // `as` saturates; out-of-range values are then refused by the check.
-        Some(n) if n.is_finite() && is_valid_timestamp(n.trunc() as i64) => Some(n.trunc() as i64),
-        Some(_) => {
-            return Err("`now` must be unix seconds between the years -9999 and 9999".to_owned());
-        }
-        None => None,
-    };
-    Ok(Options {
-        now,
-        pagination,
-        ..Options::default()
-    })
-}
+const NOW_RANGE: &str = "now must be between the years -9999 and 9999";
 
-/// Compiles `source` to the request body, with every diagnostic.
-pub fn compile(source: &str, opts: &CompileOptions) -> CompileResult {
-    let compiler = match compiler(opts) {
-        Ok(c) => c,
-        Err(error) => {
-            return CompileResult {
-                ok: false,
-                json: None,
-                diagnostics: Vec::new(),
-                error: Some(error),
-            };
-        }
+fn now(now: Option<&Now>) -> Result<Option<i64>, String> {
+    let seconds = match now {
+        None => return Ok(None),
+        // `as` saturates; out-of-range values are then refused below.
+        Some(Now::Seconds(n)) if n.is_finite() => n.floor() as i64,
+        Some(Now::Seconds(_)) => return Err(NOW_RANGE.to_owned()),
+        Some(Now::Text(text)) => text
+            .parse::<jiff::Timestamp>()
+            .map(|t| t.as_second())
+            .map_err(|e| {
+                format!("now: expected an RFC 3339 date-time such as 2024-01-01T00:00:00Z: {e}")
+            })?,
     };
-    let text = Text::new(source);
-    match compiler.compile(source) {
-        Ok(compiled) => CompileResult {
-            ok: true,
-            json: Some(qc::emit_string(&compiled.query, opts.pretty)),
-            diagnostics: convert(&text, &compiled.warnings),
-            error: None,
-        },
-        Err(e) => CompileResult {
-            ok: false,
-            json: None,
-            diagnostics: convert(&text, e.diagnostics()),
-            error: Some(e.to_string()).filter(|_| e.diagnostics().is_empty()),
-        },
+    if is_valid_timestamp(seconds) {
+        Ok(Some(seconds))
+    } else {
+        Err(NOW_RANGE.to_owned())
     }
 }
 
-/// The requests whose union is exactly the query (`qc plan`): compact
-/// JSON bodies, one per request; one when the query fits. Bad options or
-/// an invalid query give the same `error`/`diagnostics` as [`compile`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlanResult {
-    /// True when there is a plan.
-    pub ok: bool,
-    /// The request bodies.
-    pub requests: Vec<String>,
-    /// Errors and warnings of the query.
-    pub diagnostics: Vec<JsDiagnostic>,
-    /// A problem with the options, or why no plan fits.
-    pub error: Option<String>,
+fn pagination(opts: &CompileOptions) -> Result<Option<Pagination>, String> {
+    let per_page = match opts.per_page {
+        None => None,
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Some(n as u32),
+        Some(n) => return Err(format!("per_page must be between 1 and 150, got {n}")),
+    };
+    if per_page.is_none() && opts.starting_after.is_none() {
+        return Ok(None);
+    }
+    Pagination::new(per_page, opts.starting_after.clone())
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
-/// The compiler the options describe, or why there is none.
+/// The compiler for `opts`, or why there is none.
 fn compiler(opts: &CompileOptions) -> Result<Compiler, String> {
-    Ok(Compiler::new(opts.workspace.schema()?, options(opts)?))
+    let options = Options {
+        now: now(opts.now.as_ref())?,
+        pagination: pagination(opts)?,
+        limits: if opts.rewrite.unwrap_or(true) {
+            Limits::Rewrite
+        } else {
+            Limits::Refuse
+        },
+        ..Options::default()
+    };
+    Ok(Compiler::new(opts.workspace.schema()?, options))
 }
 
-/// Plans `source` into at most 50 requests.
-pub fn plan(source: &str, opts: &CompileOptions) -> PlanResult {
+/// Compiles `source` to the request body, with its warnings.
+pub fn compile(source: &str, opts: &CompileOptions) -> Outcome<serde_json::Value> {
     let compiler = match compiler(opts) {
         Ok(c) => c,
-        Err(error) => {
-            return PlanResult {
-                ok: false,
-                requests: Vec::new(),
-                diagnostics: Vec::new(),
-                error: Some(error),
-            };
-        }
+        Err(e) => return Outcome::bad_options(e),
+    };
+    match compiler.compile(source) {
+        Ok(compiled) => Outcome::value(compiled.json(), compiled.warnings, source, QUERY),
+        Err(e) if e.diagnostics().is_empty() => Outcome::bad_options(e.to_string()),
+        Err(e) => Outcome::invalid(e.diagnostics().to_vec(), source, QUERY),
+    }
+}
+
+/// The requests whose union is exactly the query (`qc plan`): one body
+/// when the query fits (after rewriting), several when no single request
+/// can express it; at most 50.
+pub fn plan(source: &str, opts: &CompileOptions) -> Outcome<Vec<serde_json::Value>> {
+    let compiler = match compiler(opts) {
+        Ok(c) => c,
+        Err(e) => return Outcome::bad_options(e),
     };
     match compiler.plan(source, qc::optimise::DEFAULT_MAX_REQUESTS) {
-        Ok(requests) => PlanResult {
-            ok: true,
-            requests: requests.iter().map(|q| qc::emit_string(q, false)).collect(),
-            diagnostics: Vec::new(),
-            error: None,
-        },
-        Err(e) => PlanResult {
-            ok: false,
-            requests: Vec::new(),
-            diagnostics: convert(&Text::new(source), e.diagnostics()),
-            error: Some(e.to_string()).filter(|_| e.diagnostics().is_empty()),
-        },
+        Ok(requests) => Outcome::value(
+            requests.iter().map(qc::emit).collect(),
+            Vec::new(),
+            source,
+            QUERY,
+        ),
+        Err(e) if e.diagnostics().is_empty() => Outcome::bad_options(e.to_string()),
+        Err(e) => Outcome::invalid(e.diagnostics().to_vec(), source, QUERY),
     }
 }
 
-/// Every diagnostic of `source`, in source order (none when the
-/// workspace options are wrong: [`compile`] says why).
-pub fn check(source: &str, workspace: &WorkspaceOptions) -> Vec<JsDiagnostic> {
-    let Ok(schema) = workspace.schema() else {
-        return Vec::new();
-    };
-    convert(
-        &Text::new(source),
-        &Compiler::new(schema, Options::default()).diagnose(source),
-    )
+/// Every diagnostic of `source`, in source order, as `qc check --format
+/// json` prints them.
+pub fn check(source: &str, opts: &CompileOptions) -> Outcome<Vec<Diagnostic>> {
+    match compiler(opts) {
+        Ok(c) => Outcome::value(c.diagnose(source), Vec::new(), source, QUERY),
+        Err(e) => Outcome::bad_options(e),
+    }
 }
 
-fn convert(text: &Text<'_>, diagnostics: &[Diagnostic]) -> Vec<JsDiagnostic> {
-    diagnostics
-        .iter()
-        .map(|d| JsDiagnostic {
-            severity: d.severity,
-            code: d.code,
-            message: d.message.clone(),
-            range: text.range(d.range),
-            help: d.help.clone(),
-            suggestion: d.suggestion.as_ref().map(|s| JsSuggestion {
-                range: text.range(s.span),
-                replacement: s.replacement.clone(),
-                message: s.message.clone(),
-            }),
-            labels: d
-                .labels
-                .iter()
-                .map(|l| JsLabel {
-                    range: text.range(l.span),
-                    message: l.message.clone(),
-                })
-                .collect(),
-            path: d.path.clone(),
-        })
-        .collect()
+/// Every diagnostic of a JSON request, as `qc validate --format json`
+/// prints them.
+pub fn validate(json: &str, workspace: &WorkspaceOptions) -> Outcome<Vec<Diagnostic>> {
+    match workspace.schema() {
+        Ok(schema) => Outcome::value(
+            qc::json::validate_with(json, &schema).diagnostics,
+            Vec::new(),
+            json,
+            REQUEST,
+        ),
+        Err(e) => Outcome::bad_options(e),
+    }
 }
 
-/// The result of [`format`] and [`decompile`]: query text, or why there is
-/// none.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TextResult {
-    /// True when `text` is present.
-    pub ok: bool,
-    /// The query text.
-    pub text: Option<String>,
-    /// Errors and warnings of the input, ranges into the input.
-    pub diagnostics: Vec<JsDiagnostic>,
-}
-
-/// Formats query text as `qc fmt` does, breaking lines at `width` columns
-/// (80 when `None`). A query with syntax errors is not formatted.
-pub fn format(source: &str, width: Option<u32>) -> TextResult {
+/// Formats query text as `qc fmt` does (without the final newline),
+/// breaking lines at `width` columns (80 when `None`). A query with
+/// syntax errors is not formatted.
+pub fn format(source: &str, width: Option<u32>) -> Outcome<String> {
     let width = width.map_or(qc::format::DEFAULT_WIDTH, |w| {
         usize::try_from(w).unwrap_or(usize::MAX)
     });
     match qc::format::format_source(source, width) {
-        Ok(text) => TextResult {
-            ok: true,
-            text: Some(text),
-            diagnostics: Vec::new(),
-        },
-        Err(diagnostics) => TextResult {
-            ok: false,
-            text: None,
-            diagnostics: convert(&Text::new(source), &diagnostics),
-        },
+        Ok(text) => Outcome::value(text, Vec::new(), source, QUERY),
+        Err(diagnostics) => Outcome::invalid(diagnostics, source, QUERY),
     }
 }
 
 /// Turns a JSON search request back into query text, as `qc decompile`
 /// does; dates as RFC 3339 unless `unix_dates`.
-pub fn decompile(json: &str, unix_dates: bool, workspace: &WorkspaceOptions) -> TextResult {
+pub fn decompile(json: &str, unix_dates: bool, workspace: &WorkspaceOptions) -> Outcome<String> {
     let schema = match workspace.schema() {
         Ok(s) => s,
-        Err(_) => Schema::conversations(),
+        Err(e) => return Outcome::bad_options(e),
     };
     let validated = qc::json::validate_with(json, &schema);
     let style = if unix_dates {
@@ -367,22 +354,24 @@ pub fn decompile(json: &str, unix_dates: bool, workspace: &WorkspaceOptions) -> 
     } else {
         DateStyle::Rfc3339
     };
-    TextResult {
-        ok: validated.query.is_some(),
-        text: validated
-            .query
-            .as_ref()
-            .map(|q| qc::decompile::decompile(q, style)),
-        diagnostics: convert(&Text::new(json), &validated.diagnostics),
+    match &validated.query {
+        Some(query) => Outcome::value(
+            qc::decompile::decompile(query, style),
+            validated.diagnostics,
+            json,
+            REQUEST,
+        ),
+        None => Outcome::invalid(validated.diagnostics, json, REQUEST),
     }
 }
 
-/// The field table of the workspace's target.
-pub fn fields(workspace: &WorkspaceOptions) -> Vec<FieldDef> {
-    workspace
-        .schema()
-        .map(|s| s.fields().cloned().collect())
-        .unwrap_or_default()
+/// The field table of the workspace's target, as `qc fields --format
+/// json` prints it.
+pub fn fields(workspace: &WorkspaceOptions) -> Outcome<Vec<FieldDef>> {
+    match workspace.schema() {
+        Ok(s) => Outcome::value(s.fields().cloned().collect(), Vec::new(), "", QUERY),
+        Err(e) => Outcome::bad_options(e),
+    }
 }
 
 fn schema_or_default(workspace: &WorkspaceOptions) -> Arc<Schema> {
@@ -419,203 +408,211 @@ pub fn hover(source: &str, at: u32, workspace: &WorkspaceOptions) -> Option<JsHo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn fixed() -> CompileOptions {
         CompileOptions {
-            now: Some(1_717_200_000.0),
+            now: Some(Now::Seconds(1_717_200_000.0)),
             ..CompileOptions::default()
         }
     }
 
     #[test]
-    fn compiles_to_json() {
+    fn compiles_to_the_body() {
         let out = compile("state = open", &fixed());
-        assert!(out.ok);
         assert_eq!(
-            out.json.as_deref(),
-            Some(r#"{"query":{"field":"state","operator":"=","value":"open"}}"#)
+            out.value,
+            Some(json!({"query": {"field": "state", "operator": "=", "value": "open"}}))
         );
-        assert!(out.diagnostics.is_empty() && out.error.is_none());
+        assert!(out.diagnostics.is_empty() && out.error.is_none() && out.rendered.is_empty());
     }
 
     #[test]
-    fn pretty_and_pagination() {
+    fn now_as_text_and_pagination() {
         let opts = CompileOptions {
-            per_page: Some(5),
+            now: Some(Now::Text("2024-06-01T00:00:00Z".into())),
+            per_page: Some(5.0),
             starting_after: Some("abc".into()),
-            pretty: true,
-            ..fixed()
+            ..CompileOptions::default()
         };
-        let json = compile("read = true", &opts).json.expect("compiles");
-        assert!(json.contains("\n  \"query\""), "{json}");
-        assert!(json.contains("\"per_page\": 5"), "{json}");
-        assert!(json.contains("\"starting_after\": \"abc\""), "{json}");
+        let body = compile("created_at > now-1d", &opts)
+            .value
+            .expect("compiles");
+        assert_eq!(body["query"]["value"], json!("1717113601"));
+        assert_eq!(
+            body["pagination"],
+            json!({"per_page": 5, "starting_after": "abc"})
+        );
     }
 
     #[test]
     fn option_errors_are_reported_not_thrown() {
-        let opts = CompileOptions {
-            per_page: Some(500),
-            ..fixed()
-        };
-        let out = compile("read = true", &opts);
-        assert!(!out.ok);
-        assert_eq!(
-            out.error.as_deref(),
-            Some("per_page must be between 1 and 150, got 500")
-        );
-        let opts = CompileOptions {
-            now: Some(f64::NAN),
-            ..fixed()
-        };
-        assert!(compile("read = true", &opts).error.is_some());
-        // Extreme clocks give diagnostics, not panics.
-        for now in [1e300, -1e300, 0.0] {
+        for (per_page, error) in [
+            (500.0, "per_page must be between 1 and 150, got 500"),
+            (-1.0, "per_page must be between 1 and 150, got -1"),
+            (2.5, "per_page must be between 1 and 150, got 2.5"),
+        ] {
+            let opts = CompileOptions {
+                per_page: Some(per_page),
+                ..fixed()
+            };
+            let out = compile("read = true", &opts);
+            assert!(out.value.is_none());
+            assert_eq!(out.error.as_deref(), Some(error));
+        }
+        for now in [Now::Seconds(f64::NAN), Now::Text("yesterday".into())] {
             let opts = CompileOptions {
                 now: Some(now),
                 ..fixed()
             };
-            let out = compile("created_at > now-7d OR updated_at < now+1w", &opts);
-            if now == 0.0 {
-                assert!(out.ok, "{now}: {out:?}");
-            } else {
-                assert!(!out.ok && out.error.is_some(), "{now}: {out:?}");
-            }
+            assert!(compile("read = true", &opts).error.is_some());
+        }
+        // Extreme clocks are bad options, not panics.
+        for now in [1e300, -1e300] {
+            let opts = CompileOptions {
+                now: Some(Now::Seconds(now)),
+                ..fixed()
+            };
+            let out = compile("created_at > now-7d", &opts);
+            assert_eq!(out.error.as_deref(), Some(NOW_RANGE), "{now}");
         }
     }
 
     #[test]
-    fn targets_timezones_and_workspace_schemas() {
-        let opts = CompileOptions {
-            workspace: WorkspaceOptions {
-                target: Some("contacts".into()),
-                timezone: Some("Europe/Paris".into()),
-                schema: Some(serde_json::json!({"type": "list", "data": [{
-                    "type": "data_attribute", "model": "contact", "name": "plan",
-                    "full_name": "custom_attributes.plan", "data_type": "string",
-                    "options": ["free", "pro"]}]})),
-            },
-            ..fixed()
-        };
-        let out = compile(
-            "custom_attributes.plan = pro AND created_at = 2024-01-15",
-            &opts,
-        );
-        assert!(out.ok, "{out:?}");
-        let json = out.json.expect("compiles");
-        assert!(json.contains(r#""value":"1705273200""#), "{json}");
-        let out = compile("custom_attributes.plan = prp", &opts);
+    fn errors_are_rendered_as_the_command_line_does() {
+        let out = compile("stat = opne", &fixed());
+        assert!(out.value.is_none() && out.error.is_none());
         assert_eq!(
             out.diagnostics[0].help.as_deref(),
-            Some("did you mean `pro`?")
+            Some("did you mean `state`?")
         );
-        let bad = CompileOptions {
-            workspace: WorkspaceOptions {
+        assert!(out.diagnostics[0].location.is_some());
+        assert!(
+            out.rendered
+                .starts_with("[E0101] Error: unknown field `stat`"),
+            "{}",
+            out.rendered
+        );
+        assert!(out.rendered.contains("─[ query:1:1 ]"), "{}", out.rendered);
+        assert_eq!(check("stat = opne", &fixed()).value, Some(out.diagnostics));
+    }
+
+    #[test]
+    fn targets_timezones_and_workspace_schemas() {
+        let attributes = json!([{"model": "contact", "full_name": "custom_attributes.plan",
+            "data_type": "string", "options": ["free", "pro"]}]);
+        let list = json!({"type": "list", "data": attributes});
+        for schema in [
+            attributes.clone(),
+            list.clone(),
+            json!(list.to_string()),
+            json!([list.clone()]),
+            json!([list.to_string(), {"ticket_types": []}]),
+        ] {
+            let opts = CompileOptions {
+                workspace: WorkspaceOptions {
+                    target: Some("contacts".into()),
+                    timezone: Some("Europe/Paris".into()),
+                    schema: Some(schema.clone()),
+                },
+                ..fixed()
+            };
+            let out = compile(
+                "custom_attributes.plan = pro AND created_at = 2024-01-15",
+                &opts,
+            );
+            let body = out.value.expect("compiles").to_string();
+            assert!(body.contains(r#""value":"1705273200""#), "{schema}: {body}");
+            let out = compile("custom_attributes.plan = prp", &opts);
+            assert_eq!(
+                out.diagnostics[0].help.as_deref(),
+                Some("did you mean `pro`?"),
+                "{schema}"
+            );
+        }
+        let bad = |workspace: WorkspaceOptions| {
+            compile(
+                "state = open",
+                &CompileOptions {
+                    workspace,
+                    ..fixed()
+                },
+            )
+            .error
+            .unwrap_or_default()
+        };
+        assert!(
+            bad(WorkspaceOptions {
                 timezone: Some("Mars/Olympus".into()),
                 ..WorkspaceOptions::default()
-            },
-            ..fixed()
-        };
-        let out = compile("state = open", &bad);
+            })
+            .contains("Mars/Olympus")
+        );
         assert!(
-            !out.ok
-                && out
-                    .error
-                    .as_deref()
-                    .is_some_and(|e| e.contains("Mars/Olympus"))
+            bad(WorkspaceOptions {
+                target: Some("companies".into()),
+                ..WorkspaceOptions::default()
+            })
+            .contains("unknown target `companies`")
+        );
+        assert!(
+            bad(WorkspaceOptions {
+                schema: Some(json!({"type": "list", "data": 5})),
+                ..WorkspaceOptions::default()
+            })
+            .starts_with("invalid workspace schema:\n")
         );
     }
 
     #[test]
-    fn queries_over_the_limits_are_rewritten_or_planned() {
-        let ors: Vec<String> = (1..=20).map(|i| format!("tag_ids = {i}")).collect();
-        let out = compile(&ors.join(" OR "), &fixed());
-        assert!(out.ok, "{out:?}");
-        assert_eq!(out.diagnostics[0].code, qc::Code::Rewritten);
-        let text = "(state = open AND read = true AND (tag_ids = 1 OR source.subject ~ a)) OR (state = closed AND read = false AND (tag_ids = 2 OR source.subject ~ b))";
-        let out = compile(text, &fixed());
-        assert!(!out.ok && out.diagnostics[0].code == qc::Code::NeedsPlan);
-        let planned = plan(text, &fixed());
-        assert!(planned.ok);
-        assert_eq!(planned.requests.len(), 2);
-    }
-
-    #[test]
-    fn misspelt_value_suggests_the_right_one() {
-        let out = compile("state = opne", &fixed());
-        assert!(!out.ok && out.json.is_none());
-        let d = &out.diagnostics[0];
-        assert_eq!((d.range.from, d.range.to), (8, 12));
-        assert_eq!(d.help.as_deref(), Some("did you mean `open`?"));
-        let s = d.suggestion.as_ref().expect("suggestion");
-        assert_eq!(
-            (s.range.from, s.range.to, s.replacement.as_str()),
-            (8, 12, "open")
-        );
-        assert_eq!(
-            check("state = opne", &WorkspaceOptions::default()),
-            out.diagnostics
-        );
-    }
-
-    #[test]
-    fn ranges_are_in_utf16_units() {
-        let src = "source.body ~ \"😀\" AND stat = open";
-        let d = &check(src, &WorkspaceOptions::default())[0];
-        let start = src.find("stat ").expect("present");
-        let from = src[..start].encode_utf16().count() as u32;
-        assert_eq!((d.range.from, d.range.to), (from, from + 4));
-    }
-
-    #[test]
-    fn format_and_decompile() {
+    fn validate_format_and_decompile() {
         let out = format("state=open and(read = 'true'  )", None);
-        assert_eq!(out.text.as_deref(), Some("state = open AND read = true"));
+        assert_eq!(out.value.as_deref(), Some("state = open AND read = true"));
         let out = format("state = open AND (", None);
-        assert!(!out.ok && out.text.is_none() && !out.diagnostics.is_empty());
+        assert!(out.value.is_none() && !out.diagnostics.is_empty() && !out.rendered.is_empty());
 
         let json = r#"{"query": {"operator": "AND", "value": [
             {"field": "created_at", "operator": ">", "value": "1704067200"},
             {"field": "state", "operator": "=", "value": "open"}]}}"#;
-        let out = decompile(json, false, &WorkspaceOptions::default());
+        let none = WorkspaceOptions::default();
+        assert_eq!(validate(json, &none).value, Some(Vec::new()));
+        let out = decompile(json, false, &none);
         assert_eq!(
-            out.text.as_deref(),
+            out.value.as_deref(),
             Some("created_at >= 2024-01-01T00:00:00Z AND state = open")
         );
-        let out = decompile(json, true, &WorkspaceOptions::default());
+        let out = decompile(json, true, &none);
         assert_eq!(
-            out.text.as_deref(),
+            out.value.as_deref(),
             Some("created_at >= 1704067200 AND state = open")
         );
         let bad = r#"{"query": {"field": "stat", "operator": "=", "value": "open"}}"#;
-        let out = decompile(bad, false, &WorkspaceOptions::default());
-        assert!(!out.ok && out.text.is_none());
+        let out = decompile(bad, false, &none);
+        assert!(out.value.is_none());
         let d = &out.diagnostics[0];
         assert_eq!(d.path.as_deref(), Some("query.field"));
-        assert_eq!(&bad[d.range.from as usize..d.range.to as usize], "\"stat\"");
+        assert_eq!(&bad[d.range.start..d.range.end], "\"stat\"");
+        assert!(out.rendered.contains("─[ request:1:"), "{}", out.rendered);
+        assert_eq!(validate(bad, &none).value, Some(out.diagnostics));
     }
 
     #[test]
     fn field_table() {
-        let f = serde_json::to_value(fields(&WorkspaceOptions::default()))
-            .expect("the table serialises");
-        let rows = f.as_array().expect("an array");
-        let state = rows.iter().find(|r| r["name"] == "state").expect("state");
+        let rows = fields(&WorkspaceOptions::default()).value.expect("a table");
+        let f = serde_json::to_value(&rows).expect("the table serialises");
+        let state = f
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["name"] == "state"))
+            .expect("state");
         assert_eq!(state["type"], "String");
-        assert_eq!(
-            state["values"],
-            serde_json::json!(["open", "closed", "snoozed"])
-        );
-        assert_eq!(
-            state["operators"],
-            serde_json::json!(["=", "!=", "IN", "NIN"])
-        );
+        assert_eq!(state["values"], json!(["open", "closed", "snoozed"]));
+        assert_eq!(state["operators"], json!(["=", "!=", "IN", "NIN"]));
         assert_eq!(rows.len(), Schema::conversations().fields().len());
         let contacts = WorkspaceOptions {
             target: Some("contacts".into()),
             ..WorkspaceOptions::default()
         };
-        let rows = fields(&contacts);
+        let rows = fields(&contacts).value.expect("a table");
         assert!(rows.iter().any(|r| r.name == "andoid_sdk_version"));
     }
 

@@ -1,0 +1,127 @@
+// Builds the package into dist/ (`npm run build`):
+//
+// 1. the WebAssembly crate, crates/qc-wasm (release, wasm32-unknown-unknown);
+// 2. its bindings with wasm-bindgen (--target web) into pkg/;
+// 3. wasm-opt -Oz (binaryen, a devDependency) on the module;
+// 4. esbuild: dist/node.cjs (Node, loads the module synchronously on first
+//    require), dist/browser.mjs (browsers and bundlers: `await init()`
+//    first), and dist/node.mjs, the ESM face of node.cjs, so that `import`
+//    and `require` share one instance; the TypeScript declarations.
+//
+// Needs cargo with the wasm32-unknown-unknown target and wasm-bindgen-cli at
+// the version crates/qc-wasm locks (web/setup.sh installs both).
+// QC_SKIP_CARGO=1 reuses the last pkg/ (for quick JavaScript-only rebuilds).
+import { spawnSync } from "node:child_process";
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const crate = join(root, "crates", "qc-wasm");
+const pkg = join(here, "pkg");
+const dist = join(here, "dist");
+// Under the root's target/ so that a cache of target/ covers it.
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target", "qc-wasm");
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: "inherit", ...options });
+  if (result.error) {
+    throw new Error(`cannot run ${command}: ${result.error.message}`);
+  }
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed with status ${result.status}`);
+  }
+}
+
+async function lockedWasmBindgen() {
+  const lock = await readFile(join(crate, "Cargo.lock"), "utf8");
+  const m = lock.match(/name = "wasm-bindgen"\nversion = "([^"]+)"/);
+  return m ? m[1] : null;
+}
+
+if (!process.env.QC_SKIP_CARGO) {
+  run("cargo", [
+    "build",
+    "--manifest-path",
+    join(crate, "Cargo.toml"),
+    "--release",
+    "--target",
+    "wasm32-unknown-unknown",
+  ], { env: { ...process.env, CARGO_TARGET_DIR: targetDir } });
+
+  const want = await lockedWasmBindgen();
+  const have = spawnSync("wasm-bindgen", ["--version"], { encoding: "utf8" });
+  if (have.error || have.stdout.trim() !== `wasm-bindgen ${want}`) {
+    throw new Error(
+      `wasm-bindgen ${want} is needed (found: ${have.error ? "none" : have.stdout.trim()}); ` +
+        `run web/setup.sh, or: cargo install wasm-bindgen-cli --version ${want}`,
+    );
+  }
+  await rm(pkg, { recursive: true, force: true });
+  run("wasm-bindgen", [
+    "--target",
+    "web",
+    "--no-typescript",
+    "--out-dir",
+    pkg,
+    join(targetDir, "wasm32-unknown-unknown", "release", "qc_wasm.wasm"),
+  ]);
+
+  const wasmOpt = join(here, "node_modules", ".bin", "wasm-opt");
+  if (existsSync(wasmOpt)) {
+    const module = join(pkg, "qc_wasm_bg.wasm");
+    run(wasmOpt, [
+      "-Oz",
+      "--enable-bulk-memory",
+      "--enable-nontrapping-float-to-int",
+      "--enable-sign-ext",
+      "--enable-mutable-globals",
+      "--enable-reference-types",
+      "--enable-multivalue",
+      module,
+      "-o",
+      module,
+    ]);
+  } else {
+    console.warn("wasm-opt not found (npm install first): the module is not optimised");
+  }
+}
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(dist, { recursive: true });
+const common = {
+  bundle: true,
+  target: "es2022",
+  legalComments: "none",
+  logLevel: "warning",
+};
+await build({
+  ...common,
+  entryPoints: [join(here, "src", "node.js")],
+  outfile: join(dist, "node.cjs"),
+  platform: "node",
+  format: "cjs",
+  // The bindings' default module URL (import.meta.url) is never used in
+  // Node: the module is read from beside node.cjs.
+  logOverride: { "empty-import-meta": "silent" },
+});
+await build({
+  ...common,
+  entryPoints: [join(here, "src", "browser.js")],
+  outfile: join(dist, "browser.mjs"),
+  platform: "neutral",
+  format: "esm",
+});
+await copyFile(join(here, "src", "node.mjs"), join(dist, "node.mjs"));
+await copyFile(join(pkg, "qc_wasm_bg.wasm"), join(dist, "qc_wasm_bg.wasm"));
+const types = await readFile(join(here, "src", "index.d.ts"), "utf8");
+await writeFile(join(dist, "index.d.ts"), types);
+await writeFile(join(dist, "index.d.mts"), types);
+
+for (const file of ["node.cjs", "node.mjs", "browser.mjs", "qc_wasm_bg.wasm"]) {
+  const { size } = await stat(join(dist, file));
+  console.log(`dist/${file.padEnd(16)} ${(size / 1024).toFixed(1).padStart(7)} KiB`);
+}

@@ -1,0 +1,171 @@
+// Type declarations of the intercom-qc package (the same for `import` and
+// `require`).
+
+/** A byte range of the UTF-8 text, as the `qc` command prints it. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A 1-based line and column; the column counts Unicode code points. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A diagnostic, as `qc check --format json` prints it. */
+export interface Diagnostic {
+  severity: "error" | "warning" | "note";
+  /** The stable code, e.g. `E0101`; `qc explain CODE` explains it. */
+  code: string;
+  message: string;
+  /** Byte offsets into the UTF-8 encoding of the text. */
+  range: Span;
+  location?: { start: Position; end: Position };
+  /** Secondary locations, e.g. "group opened here". */
+  labels?: { span: Span; message: string }[];
+  /** Advice, e.g. "did you mean `open`?". */
+  help?: string;
+  /** A replacement of `span` that fixes the problem. */
+  suggestion?: { span: Span; replacement: string; message: string };
+  /** For a request body: where in it, e.g. `query.value[1].operator`. */
+  path?: string;
+}
+
+/** A searchable field, as `qc fields --format json` prints it. */
+export interface Field {
+  name: string;
+  type: "String" | "Integer" | "Float" | "Date" | "Boolean" | "Any";
+  operators: string[];
+  /** The values an enumerated field takes; empty when any value goes. */
+  values: string[];
+  doc: string;
+  /** True for a workspace's custom attribute. */
+  custom: boolean;
+  /** Another name a query may use (a ticket attribute's name). */
+  alias?: string;
+}
+
+/** The search endpoint a query is for. */
+export type Target = "conversations" | "contacts" | "tickets";
+
+/**
+ * A workspace's attributes: the JSON of `GET /data_attributes` or
+ * `GET /ticket_types`, as text or parsed (or the bare array of attributes),
+ * or a list of those.
+ */
+export type Schema = string | object | unknown[];
+
+/** The workspace a call is for. */
+export interface WorkspaceOptions {
+  /** Default `conversations`. */
+  target?: Target | string;
+  /** The workspace's IANA time zone, e.g. `Europe/Paris`; default UTC. */
+  timezone?: string;
+  schema?: Schema;
+}
+
+export interface CompileOptions extends WorkspaceOptions {
+  /** "Now" for relative dates: unix seconds, a Date or RFC 3339 text; the clock when absent. */
+  now?: number | Date | string;
+  /** Results per page, 1 to 150 (adds pagination). */
+  perPage?: number;
+  /** The cursor of the page to continue after (adds pagination). */
+  startingAfter?: string;
+  /**
+   * A query over the API's limits is rewritten exactly to fit, with a note
+   * (default); `false` refuses it, as `qc --no-rewrite`.
+   */
+  rewrite?: boolean;
+}
+
+export interface DecompileOptions extends WorkspaceOptions {
+  /** How dates are written: `rfc3339` (default) or `unix` seconds. */
+  dates?: "rfc3339" | "unix";
+}
+
+/** A search request body: a plain JSON object. */
+export type Body = { [key: string]: unknown };
+
+/**
+ * The query (or request body) has errors. `message` renders every
+ * diagnostic as the `qc` command does.
+ */
+export class QueryError extends Error {
+  constructor(message: string, diagnostics?: Diagnostic[]);
+  name: "QueryError";
+  /** Every diagnostic, errors and warnings, in source order. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Loads the WebAssembly module. Needed once before anything else in
+ * browsers (from `input`: a URL, a `Response`, bytes or a
+ * `WebAssembly.Module`; by default `qc_wasm_bg.wasm` beside the package's
+ * script); resolves at once in Node.
+ */
+export function init(input?: unknown): Promise<void>;
+
+/**
+ * Compiles query text to the body of a search request. Throws `QueryError`
+ * when the query has errors, `RangeError` for a bad option value.
+ */
+export function compile(text: string, options?: CompileOptions): Body;
+
+/**
+ * The request bodies whose union is exactly the query (`qc plan`): one when
+ * it fits the API's limits, several when no single request can express it.
+ * Throws like `compile`.
+ */
+export function plan(text: string, options?: CompileOptions): Body[];
+
+/** Every diagnostic of query text; empty for a clean query. */
+export function check(text: string, options?: CompileOptions): Diagnostic[];
+
+/**
+ * Every diagnostic of a request body (ranges into its JSON text:
+ * `JSON.stringify(body)` for an object); empty when it is valid and clean.
+ */
+export function validate(body: Body | string, options?: WorkspaceOptions): Diagnostic[];
+
+/** A valid request body back to query text. Throws `QueryError` when it is invalid. */
+export function decompile(body: Body | string, options?: DecompileOptions): string;
+
+/** The searchable fields of a target. */
+export function fields(options?: WorkspaceOptions): Field[];
+
+/** Query text in canonical form (`qc fmt`). Throws `QueryError` on syntax errors. */
+export function format(text: string, options?: { width?: number }): string;
+
+/** A range in UTF-16 terms, as JavaScript strings and editors count. */
+export interface Utf16Range {
+  from: number;
+  to: number;
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** A completion candidate. */
+export interface Completion {
+  label: string;
+  kind: "field" | "operator" | "value" | "keyword";
+  detail: string;
+  /** Markdown. */
+  documentation: string;
+  /** The text to insert in place of `range`. */
+  insert: string;
+  range: Utf16Range;
+}
+
+/** Completions at a UTF-16 offset of the text, for editors (unfiltered). */
+export function complete(text: string, offset: number, options?: WorkspaceOptions): Completion[];
+
+/** Hover information (Markdown) at a UTF-16 offset of the text, or null. */
+export function hover(
+  text: string,
+  offset: number,
+  options?: WorkspaceOptions,
+): { range: Utf16Range; contents: string } | null;
+
+/** The version of qc inside. */
+export function version(): string;
