@@ -33,7 +33,7 @@ test("now as seconds, a Date or RFC 3339 text", () => {
 test("query errors throw QueryError with the diagnostics, rendered like the CLI", () => {
   let error;
   try {
-    qc.compile("stat = opne");
+    qc.compile("stat = open");
   } catch (e) {
     error = e;
   }
@@ -47,7 +47,7 @@ test("query errors throw QueryError with the diagnostics, rendered like the CLI"
   assert.equal(d.suggestion.replacement, "state");
   assert.match(error.message, /^\[E0101\] Error: unknown field `stat`/);
   assert.match(error.message, /─\[ query:1:1 \]/);
-  assert.deepEqual(qc.check("stat = opne"), error.diagnostics);
+  assert.deepEqual(qc.check("stat = open"), error.diagnostics);
 });
 
 test("check lists warnings and errors; empty for a clean query", () => {

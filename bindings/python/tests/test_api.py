@@ -58,7 +58,7 @@ def test_bad_now(now, error, match):
 
 def test_query_errors_carry_diagnostics_and_render_like_the_cli():
     with pytest.raises(QueryError) as raised:
-        intercom_qc.compile("stat = opne")
+        intercom_qc.compile("stat = open")
     error = raised.value
     assert isinstance(error, ValueError)
     [d] = error.diagnostics

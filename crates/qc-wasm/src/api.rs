@@ -480,7 +480,7 @@ mod tests {
 
     #[test]
     fn errors_are_rendered_as_the_command_line_does() {
-        let out = compile("stat = opne", &fixed());
+        let out = compile("stat = open", &fixed());
         assert!(out.value.is_none() && out.error.is_none());
         assert_eq!(
             out.diagnostics[0].help.as_deref(),
@@ -494,7 +494,7 @@ mod tests {
             out.rendered
         );
         assert!(out.rendered.contains("─[ query:1:1 ]"), "{}", out.rendered);
-        assert_eq!(check("stat = opne", &fixed()).value, Some(out.diagnostics));
+        assert_eq!(check("stat = open", &fixed()).value, Some(out.diagnostics));
     }
 
     #[test]
