@@ -27,9 +27,10 @@ fn options() -> Options {
 
 fn case(c: &mut Criterion, name: &str, source: &str) {
     let options = options();
+    let schema = qc::Schema::conversations();
     let parsed = qc::parse(source);
     assert!(!parsed.has_errors(), "{name}: {:?}", parsed.diagnostics);
-    let query = qc::check(&parsed.ast, &options)
+    let query = qc::check(&parsed.ast, &schema, &options)
         .query
         .expect("the case checks");
     let json = qc::emit_string(&query, false);
@@ -38,7 +39,7 @@ fn case(c: &mut Criterion, name: &str, source: &str) {
     group.throughput(Throughput::Bytes(source.len() as u64));
     group.bench_function("parse", |b| b.iter(|| qc::parse(black_box(source))));
     group.bench_function("check", |b| {
-        b.iter(|| qc::check(black_box(&parsed.ast), &options))
+        b.iter(|| qc::check(black_box(&parsed.ast), &schema, &options))
     });
     group.bench_function("emit", |b| {
         b.iter(|| qc::emit_string(black_box(&query), false))

@@ -34,6 +34,18 @@ fn design_card_query() {
 
 #[test]
 fn date_is_unix_seconds_string() {
+    // `>=` is the API's inclusive `>`; a strict `>` starts a second later.
+    let out = qc()
+        .arg("created_at >= 2024-01-01")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        json(&out),
+        serde_json::json!({"query":{"field":"created_at","operator":">","value":"1704067200"}})
+    );
     let out = qc()
         .arg("created_at > 2024-01-01")
         .assert()
@@ -43,7 +55,7 @@ fn date_is_unix_seconds_string() {
         .clone();
     assert_eq!(
         json(&out),
-        serde_json::json!({"query":{"field":"created_at","operator":">","value":"1704067200"}})
+        serde_json::json!({"query":{"field":"created_at","operator":">","value":"1704067201"}})
     );
 }
 
@@ -204,11 +216,13 @@ fn fields_human_and_json() {
         .success()
         .stdout(predicate::str::contains("conversation_rating.admin_d"))
         .stdout(predicate::str::contains("open, closed, snoozed"))
-        .stdout(predicate::str::is_match(r"created_at\s+Date\s+= != > < IN NIN").expect("regex"));
+        .stdout(
+            predicate::str::is_match(r"created_at\s+Date\s+= != IN NIN < <= > >=").expect("regex"),
+        );
     let a = qc().args(["fields", "--format", "json"]).assert().success();
     let v = stdout_of(&a);
     let rows = v.as_array().expect("a JSON array");
-    assert_eq!(rows.len(), qc::check::FIELDS.len());
+    assert_eq!(rows.len(), qc::Schema::conversations().fields().len());
     let state = rows
         .iter()
         .find(|r| r["name"] == "state")
@@ -275,12 +289,12 @@ fn pretty_indents() {
 #[test]
 fn now_fixes_relative_dates() {
     let a = qc()
-        .args(["--now", "2024-06-01T00:00:00Z", "updated_at > now-7d"])
+        .args(["--now", "2024-06-01T00:00:00Z", "updated_at >= now-7d"])
         .assert()
         .success();
     assert_eq!(stdout_of(&a)["query"]["value"], "1716595200");
     let a = qc()
-        .args(["--now", "2024-06-01T02:00:00+02:00", "updated_at < now"])
+        .args(["--now", "2024-06-01T02:00:00+02:00", "updated_at <= now"])
         .assert()
         .success();
     assert_eq!(stdout_of(&a)["query"]["value"], "1717200000");
@@ -403,7 +417,7 @@ fn compile_subcommand_is_the_default() {
 #[test]
 fn quoted_values_take_the_field_type() {
     let out = qc()
-        .arg(r#"statistics.count_reopens > "5" AND read = "true""#)
+        .arg(r#"statistics.count_reopens >= "5" AND read = "true""#)
         .assert()
         .success()
         .get_output()

@@ -114,14 +114,21 @@ fn enumerated_and_boolean() {
     ]);
 }
 
+/// A query's `>`/`<` are strict and `>=`/`<=` inclusive; the compiler
+/// shifts the bound for the API's inclusive `>`/`<`, and eval reads the
+/// API's meaning, so together they select what the query says.
 #[test]
-fn integers_are_inclusive() {
+fn integers_strict_and_inclusive() {
     check(&[
         ("statistics.count_reopens = 2", true),
         ("statistics.count_reopens != 2", false),
-        ("statistics.count_reopens > 2", true), // the API's > includes the bound
+        ("statistics.count_reopens > 2", false), // strict
+        ("statistics.count_reopens >= 2", true),
+        ("statistics.count_reopens > 1", true),
         ("statistics.count_reopens > 3", false),
-        ("statistics.count_reopens < 2", true),
+        ("statistics.count_reopens < 2", false),
+        ("statistics.count_reopens <= 2", true),
+        ("statistics.count_reopens < 3", true),
         ("statistics.count_reopens < 1", false),
         ("statistics.count_reopens IN [1, 2]", true),
         ("statistics.count_reopens NIN [1, 2]", false),
@@ -129,9 +136,56 @@ fn integers_are_inclusive() {
             "statistics.time_to_admin_reply >= 300 AND statistics.time_to_admin_reply <= 300",
             true,
         ),
-        ("NOT statistics.count_reopens > 2", false), // becomes < 1
-        ("NOT statistics.count_reopens > 3", true),  // becomes < 2
+        ("NOT statistics.count_reopens > 2", true), // x <= 2
+        ("NOT statistics.count_reopens > 1", false), // x <= 1
+        ("NOT statistics.count_reopens >= 2", false), // x < 2
+        ("NOT statistics.count_reopens < 2", true), // x >= 2
+        ("NOT statistics.count_reopens <= 1", true), // x > 1
     ]);
+}
+
+/// Duration fields hold seconds: `5m` is 300.
+#[test]
+fn durations_are_seconds() {
+    check(&[
+        ("statistics.time_to_admin_reply = 5m", true),
+        ("statistics.time_to_admin_reply = 300s", true),
+        ("statistics.time_to_admin_reply > 4m", true),
+        ("statistics.time_to_admin_reply > 5m", false),
+        ("statistics.time_to_admin_reply >= 5m", true),
+        ("statistics.time_to_admin_reply < 1h", true),
+        ("statistics.time_to_admin_reply < 5m", false),
+        ("NOT statistics.time_to_admin_reply < 5m", true),
+        ("statistics.time_to_admin_reply IN [1h, 5m]", true),
+    ]);
+}
+
+/// `= null` matches a missing or null attribute, `!= null` one with a
+/// value; quoted "null" is text.
+#[test]
+fn null_matches_missing_values() {
+    check(&[
+        ("team_assignee_id = null", true), // null in the data
+        ("team_assignee_id != null", false),
+        ("ai_agent.resolution_state = null", true), // absent
+        ("admin_assignee_id = null", false),
+        ("admin_assignee_id != NULL", true),
+        ("snoozed_until = null", true),
+        ("created_at = null", false),
+        ("tag_ids != null", true),
+        ("contact_ids = null", false),
+        ("source.url = \"null\"", false), // the text "null"
+        ("NOT team_assignee_id = null", false),
+        ("NOT (team_assignee_id != null AND state = open)", true),
+    ]);
+    assert!(matches(
+        "source.url = \"null\"",
+        &json!({"source": {"url": "null"}})
+    ));
+    assert!(!matches(
+        "source.url = null",
+        &json!({"source": {"url": "null"}})
+    ));
 }
 
 #[test]
@@ -139,13 +193,24 @@ fn dates_compare_as_unix_seconds() {
     check(&[
         ("created_at = 1704067200", true),
         ("created_at = 2024-01-01", true),
-        ("created_at > 2024-01-01", true),
+        ("created_at > 2024-01-01", false), // strict, to the second
+        ("created_at >= 2024-01-01", true),
+        ("created_at > 2023-12-31T23:59:59Z", true),
         ("created_at > 2024-01-01T00:00:01Z", false),
-        ("created_at < 2024-01-01T02:00:00+02:00", true),
+        ("created_at < 2024-01-01T02:00:00+02:00", false),
+        ("created_at <= 2024-01-01T02:00:00+02:00", true),
+        ("created_at < 2024-01-01T00:00:01Z", true),
         ("updated_at > now-7d", true),
         ("updated_at > now-1d", false),
-        ("statistics.first_contact_reply_at > 1704067300", true),
+        ("updated_at > now-1mo", true),
+        ("updated_at < today", true),
+        ("updated_at > yesterday", false),
+        ("statistics.first_contact_reply_at > 1704067300", false),
+        ("statistics.first_contact_reply_at >= 1704067300", true),
+        ("statistics.first_contact_reply_at > 1704067299", true),
         ("statistics.first_contact_reply_at < 1704067299", false),
+        ("statistics.first_contact_reply_at < 1704067301", true),
+        ("NOT statistics.first_contact_reply_at > 1704067300", true),
     ]);
     // Dates given as strings of digits or RFC 3339 text are read too.
     let c = json!({"created_at": "1704067200", "updated_at": "2024-01-01T00:00:00Z"});
@@ -302,4 +367,24 @@ fn html_stripping() {
         "x <y> &amp; &unknown;"
     );
     assert_eq!(strip_html("a < b"), "a < b");
+}
+
+/// A value of the wrong type counts as missing (the rules at the top of
+/// `src/eval.rs`), so `= null` matches it. Contacts' `avatar` is read from
+/// `avatar.image_url`, then `avatar`: a contact without an avatar, as the
+/// API returns it (`"avatar": {"type": "avatar", "image_url": null}`), has
+/// the avatar object at the second path, which `= null` counts as a value.
+#[test]
+#[ignore = "src bug: `= null` counts a value of the wrong type (the avatar object) as present"]
+fn null_ignores_values_of_the_wrong_type() {
+    let contacts = qc::Compiler::new(
+        std::sync::Arc::new(qc::Schema::builtin(qc::Target::Contacts)),
+        Options::default(),
+    );
+    let no_avatar = json!({"type": "contact", "avatar": {"type": "avatar", "image_url": null}});
+    let q = contacts.compile("avatar = null").expect("compiles").query;
+    assert!(qc::eval(&q, &no_avatar), "avatar = null");
+    let q = contacts.compile("avatar != null").expect("compiles").query;
+    assert!(!qc::eval(&q, &no_avatar), "avatar != null");
+    assert!(matches("open = null", &json!({"open": "yes"})));
 }

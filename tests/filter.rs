@@ -129,12 +129,13 @@ fn to_json_line(rng: &mut Rng, c: &Conversation) -> String {
 }
 
 const QUERY: &str = "state = open AND (tag_ids IN [3, 7] OR statistics.count_reopens > 4) \
-     AND source.body = refund AND created_at > 2024-03-01 AND source.author.email !~ spam";
+     AND source.body = refund AND created_at >= 2024-03-01 AND source.author.email !~ spam";
 
-/// The query above, in plain Rust over the generated data.
+/// The query above, in plain Rust over the generated data: `>` is strict,
+/// `>=` inclusive.
 fn expected(c: &Conversation) -> bool {
     c.state == "open"
-        && (c.tags.iter().any(|&t| t == 3 || t == 7) || c.count_reopens.is_some_and(|n| n >= 4))
+        && (c.tags.iter().any(|&t| t == 3 || t == 7) || c.count_reopens.is_some_and(|n| n > 4))
         && c.words.contains(&"refund")
         && c.created_at >= MAR_2024
         && !c.email.contains("spam")

@@ -9,14 +9,21 @@
 //!   within the limits) always compile, to exactly the JSON of the
 //!   normalised tree they were written from;
 //! - canonical printing round-trips.
+//!
+//! The field table is the built-in conversations [`Schema`]: a query's
+//! `>`/`<` are strict and `>=`/`<=` inclusive, and the API's `>`/`<`
+//! include the bound, so the expected JSON shifts bounds by one.
+
+use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Value as Json, json};
 
 use qc::Op;
-use qc::check::{FIELDS, FieldDef, FieldType, MAX_GROUP_MEMBERS, MAX_NESTING};
+use qc::check::{MAX_GROUP_MEMBERS, MAX_NESTING};
 use qc::diagnostic::{RenderOptions, render_all};
+use qc::schema::{FieldDef, FieldType, Schema};
 use qc::syntax::OpSpelling;
 use qc::syntax::lexical::{KEYWORDS, write_quoted};
 use qc::{Diagnostic, Options};
@@ -30,6 +37,14 @@ fn options() -> Options {
         ..Options::default()
     }
 }
+
+/// The built-in conversations schema, leaked so that its rows are
+/// `'static` for the generators.
+static SCHEMA: LazyLock<&'static Schema> =
+    LazyLock::new(|| Box::leak(Box::new(Schema::builtin(qc::Target::Conversations))));
+
+/// Its rows, in the reference's order.
+static FIELDS: LazyLock<Vec<&'static FieldDef>> = LazyLock::new(|| SCHEMA.fields().collect());
 
 // ----- shared assertions ------------------------------------------------
 
@@ -86,10 +101,17 @@ fn check_node(node: &Json, level: usize) {
 fn check_filter(node: &Json) {
     assert_eq!(node.as_object().map(|o| o.len()), Some(3), "{node}");
     let name = node["field"].as_str().expect("field name");
-    let field = qc::check::field(name).unwrap_or_else(|| panic!("unknown field {name}"));
+    let field = SCHEMA
+        .field(name)
+        .unwrap_or_else(|| panic!("unknown field {name}"));
     let op_text = node["operator"].as_str().expect("operator");
     let op = Op::from_api(op_text).unwrap_or_else(|| panic!("unknown operator {op_text}"));
-    assert!(field.allows(op), "{name} does not allow {op_text}");
+    // The JSON holds the API's operators: conversations have no `>=`/`<=`.
+    assert!(field.api_ops.contains(op), "{name} does not take {op_text}");
+    if node["value"].is_null() {
+        assert!(matches!(op, Op::Eq | Op::Ne), "null with {op_text}: {node}");
+        return;
+    }
     let value = &node["value"];
     let values: Vec<&Json> = if op.takes_list() {
         let list = value.as_array().expect("IN/NIN take a list");
@@ -100,12 +122,12 @@ fn check_filter(node: &Json) {
     };
     for v in values {
         let typed = match field.ty {
-            FieldType::String => v
-                .as_str()
-                .is_some_and(|s| field.values.is_empty() || field.values.contains(&s)),
+            FieldType::String => v.as_str().is_some_and(|s| field.accepts_value(s)),
             FieldType::Integer => v.is_i64(),
+            FieldType::Float => v.is_number(),
             FieldType::Boolean => v.is_boolean(),
             FieldType::Date => v.as_str().is_some_and(|s| s.parse::<i64>().is_ok()),
+            FieldType::Any => v.is_string() || v.is_number() || v.is_boolean(),
         };
         assert!(typed, "{name} ({}) given {v}", field.ty);
     }
@@ -116,7 +138,7 @@ fn check_filter(node: &Json) {
 fn run_everything(source: &str) {
     let parsed = qc::parse(source);
     assert_spans_inside(source, &parsed.diagnostics);
-    let checked = qc::check(&parsed.ast, &options());
+    let checked = qc::check(&parsed.ast, &SCHEMA, &options());
     assert_spans_inside(source, &checked.diagnostics);
     let _ = parsed.ast.to_string();
     match qc::compile(source, &options()) {
@@ -136,11 +158,20 @@ fn run_everything(source: &str) {
 
 // ----- canonical printing -----------------------------------------------
 
-/// The tree as JSON without spans or quoting (which printing may change).
+/// The tree as JSON without spans or quoting (which printing may change),
+/// and with the bare `null` in lower case (how it is printed).
 fn shape(ast: &qc::Ast) -> Json {
     fn strip(v: &mut Json) {
         match v {
             Json::Object(map) => {
+                let bare_null = map.get("quoted") == Some(&Json::Bool(false))
+                    && map
+                        .get("text")
+                        .and_then(Json::as_str)
+                        .is_some_and(|t| t.eq_ignore_ascii_case("null"));
+                if bare_null {
+                    map.insert("text".to_owned(), json!("null"));
+                }
                 map.remove("span");
                 map.remove("quoted");
                 map.values_mut().for_each(strip);
@@ -186,7 +217,7 @@ fn token() -> impl Strategy<Value = String> {
         .collect();
     pieces.extend(KEYWORDS.iter().map(|k| k.to_string()));
     pieces.extend(KEYWORDS.iter().map(|k| k.to_lowercase()));
-    pieces.extend(FIELDS.iter().step_by(4).map(|f| f.name.to_owned()));
+    pieces.extend(FIELDS.iter().step_by(4).map(|f| f.name.to_string()));
     pieces.extend(
         [
             "state",
@@ -216,6 +247,21 @@ fn token() -> impl Strategy<Value = String> {
             "now",
             "now-7d",
             "now+",
+            "now-1M",
+            "now-1mo",
+            "today",
+            "yesterday",
+            "null",
+            "NULL",
+            "\"null\"",
+            "90s",
+            "2h",
+            "1w",
+            "2024-1-5",
+            "01/02/2024",
+            "1717200000000",
+            ">=",
+            "<=",
             "true",
             "FALSE",
             "é",
@@ -319,10 +365,11 @@ fn quoted(text: &str) -> String {
 }
 
 fn string_value(field: &'static FieldDef) -> BoxedStrategy<Val> {
-    if !field.values.is_empty() {
-        return (select(field.values), any::<bool>())
+    if field.is_enumerated() {
+        let values: Vec<String> = field.values.iter().map(|v| v.to_string()).collect();
+        return (select(values), any::<bool>())
             .prop_map(|(v, q)| Val {
-                text: if q { quoted(v) } else { v.to_owned() },
+                text: if q { quoted(&v) } else { v.clone() },
                 json: json!(v),
                 number: None,
             })
@@ -364,11 +411,11 @@ fn date_value() -> BoxedStrategy<Val> {
         date(ts.display_with_offset(offset).to_string(), s)
     });
     let units = vec![
-        ('s', 1),
-        ('m', 60),
-        ('h', 3_600),
-        ('d', 86_400),
-        ('w', 604_800),
+        ("s", 1),
+        ("m", 60),
+        ("h", 3_600),
+        ("d", 86_400),
+        ("w", 604_800),
     ];
     let relative =
         (any::<bool>(), 0i64..1000, select(units)).prop_map(|(minus, n, (unit, per))| {
@@ -379,7 +426,40 @@ fn date_value() -> BoxedStrategy<Val> {
             };
             date(format!("now{sign}{n}{unit}"), secs)
         });
-    prop_oneof![unix, day, rfc, relative, Just(date("now".to_owned(), NOW))].boxed()
+    // Calendar months and years, from now in UTC (the default zone).
+    let calendar = (any::<bool>(), 0i64..200, any::<bool>()).prop_map(|(minus, n, years)| {
+        let signed = if minus { -n } else { n };
+        let span = if years {
+            jiff::Span::new().years(signed)
+        } else {
+            jiff::Span::new().months(signed)
+        };
+        let secs = jiff::Timestamp::from_second(NOW)
+            .expect("in range")
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .checked_add(span)
+            .expect("in range")
+            .timestamp()
+            .as_second();
+        let sign = if minus { '-' } else { '+' };
+        let unit = if years { "y" } else { "mo" };
+        date(format!("now{sign}{n}{unit}"), secs)
+    });
+    // Midnight UTC of now's day (2024-06-01) and the day before.
+    let days = prop_oneof![
+        Just(date("today".to_owned(), NOW)),
+        Just(date("yesterday".to_owned(), NOW - 86_400)),
+    ];
+    prop_oneof![
+        unix,
+        day,
+        rfc,
+        relative,
+        calendar,
+        days,
+        Just(date("now".to_owned(), NOW))
+    ]
+    .boxed()
 }
 
 fn boolean_value() -> BoxedStrategy<Val> {
@@ -403,34 +483,77 @@ fn boolean_value() -> BoxedStrategy<Val> {
         .boxed()
 }
 
+fn integer(n: i64) -> Val {
+    Val {
+        text: n.to_string(),
+        json: json!(n),
+        number: Some(n),
+    }
+}
+
+/// A duration as written (`90s`, `2h`) on a duration field, sent as seconds.
+fn duration_value() -> BoxedStrategy<Val> {
+    let units = vec![
+        ("s", 1),
+        ("m", 60),
+        ("h", 3_600),
+        ("d", 86_400),
+        ("w", 604_800),
+    ];
+    (0i64..10_000, select(units))
+        .prop_map(|(n, (unit, per))| Val {
+            text: format!("{n}{unit}"),
+            json: json!(n * per),
+            number: Some(n * per),
+        })
+        .boxed()
+}
+
 fn scalar(field: &'static FieldDef) -> BoxedStrategy<Val> {
     match field.ty {
         FieldType::String => string_value(field),
+        FieldType::Integer if field.duration => prop_oneof![
+            (-1_000_000_000_000i64..1_000_000_000_000).prop_map(integer),
+            duration_value(),
+        ]
+        .boxed(),
         FieldType::Integer => (-1_000_000_000_000i64..1_000_000_000_000)
-            .prop_map(|n| Val {
-                text: n.to_string(),
-                json: json!(n),
-                number: Some(n),
-            })
+            .prop_map(integer)
             .boxed(),
         FieldType::Boolean => boolean_value(),
         FieldType::Date => date_value(),
+        FieldType::Float | FieldType::Any => unreachable!("no such built-in conversations field"),
     }
+}
+
+/// `null`, bare, in any letter case: the JSON null.
+fn null_value() -> BoxedStrategy<Val> {
+    select(vec!["null", "NULL", "Null"])
+        .prop_map(|text| Val {
+            text: text.to_owned(),
+            json: Json::Null,
+            number: None,
+        })
+        .boxed()
 }
 
 fn leaf() -> impl Strategy<Value = Leaf> {
     (0..FIELDS.len())
         .prop_flat_map(|i| {
-            let field: &'static FieldDef = &FIELDS[i];
-            (Just(field), select(field.operators()))
+            let field: &'static FieldDef = FIELDS[i];
+            (
+                Just(field),
+                select(field.operators().iter().collect::<Vec<_>>()),
+            )
         })
         .prop_flat_map(|(field, op)| {
             let count = if op.takes_list() { 1..5usize } else { 1..2 };
-            (
-                Just(field),
-                Just(op),
-                prop::collection::vec(scalar(field), count),
-            )
+            let one = if matches!(op, Op::Eq | Op::Ne) {
+                prop_oneof![6 => scalar(field), 1 => null_value()].boxed()
+            } else {
+                scalar(field)
+            };
+            (Just(field), Just(op), prop::collection::vec(one, count))
         })
         .prop_map(|(field, op, values)| Leaf { field, op, values })
 }
@@ -461,15 +584,36 @@ fn norm() -> impl Strategy<Value = Norm> {
     prop_oneof![1 => leaf().prop_map(Norm::Leaf), 3 => group]
 }
 
+/// A number as the field's JSON: dates are strings of unix seconds.
+fn number_json(field: &FieldDef, n: i64) -> Json {
+    match field.ty {
+        FieldType::Date => json!(n.to_string()),
+        _ => json!(n),
+    }
+}
+
 fn expected_json(n: &Norm) -> Json {
     match n {
         Norm::Leaf(l) => {
+            // The API's `>`/`<` include the bound: `x > n` is sent as
+            // `> n+1`, `x >= n` as `> n`, `x < n` as `< n-1`, `x <= n` as
+            // `< n`.
+            let (op, step) = match l.op {
+                Op::Gt => (Op::Gt, 1),
+                Op::Ge => (Op::Gt, 0),
+                Op::Lt => (Op::Lt, -1),
+                Op::Le => (Op::Lt, 0),
+                op => (op, 0),
+            };
             let value = if l.op.takes_list() {
                 Json::Array(l.values.iter().map(|v| v.json.clone()).collect())
+            } else if l.op.is_order() {
+                let n = l.values[0].number.expect("ordered values are numbers");
+                number_json(l.field, n + step)
             } else {
                 l.values[0].json.clone()
             };
-            json!({"field": l.field.name, "operator": l.op.as_str(), "value": value})
+            json!({"field": l.field.name, "operator": op.as_str(), "value": value})
         }
         Norm::Group(and, members) => json!({
             "operator": if *and { "AND" } else { "OR" },
@@ -515,36 +659,25 @@ impl Choices {
 }
 
 /// The leaf `w` such that `NOT w` normalises to `l`, if there is one.
+/// NOT is logical: `NOT x <= n` is `x > n`, `NOT x < n` is `x >= n`.
 fn negated_leaf(l: &Leaf) -> Option<Leaf> {
-    let shifted = |delta: i64| -> Option<Vec<Val>> {
-        let n = l.values.first()?.number?.checked_add(delta)?;
-        let json = match l.field.ty {
-            FieldType::Date => json!(n.to_string()),
-            _ => json!(n),
-        };
-        Some(vec![Val {
-            text: n.to_string(),
-            json,
-            number: Some(n),
-        }])
-    };
-    let (op, values) = match l.op {
-        Op::Eq => (Op::Ne, l.values.clone()),
-        Op::Ne => (Op::Eq, l.values.clone()),
-        Op::In => (Op::Nin, l.values.clone()),
-        Op::Nin => (Op::In, l.values.clone()),
-        Op::Contains => (Op::NotContains, l.values.clone()),
-        Op::NotContains => (Op::Contains, l.values.clone()),
-        // NOT (x < n-1) is x > n, and NOT (x > n+1) is x < n: the API's
-        // bounds are inclusive.
-        Op::Gt => (Op::Lt, shifted(-1)?),
-        Op::Lt => (Op::Gt, shifted(1)?),
-        Op::StartsWith | Op::EndsWith | Op::Ge | Op::Le => return None,
+    let op = match l.op {
+        Op::Eq => Op::Ne,
+        Op::Ne => Op::Eq,
+        Op::In => Op::Nin,
+        Op::Nin => Op::In,
+        Op::Contains => Op::NotContains,
+        Op::NotContains => Op::Contains,
+        Op::Gt => Op::Le,
+        Op::Le => Op::Gt,
+        Op::Ge => Op::Lt,
+        Op::Lt => Op::Ge,
+        Op::StartsWith | Op::EndsWith => return None,
     };
     Some(Leaf {
         field: l.field,
         op,
-        values,
+        values: l.values.clone(),
     })
 }
 

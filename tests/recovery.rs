@@ -39,7 +39,7 @@ const BROKEN: &[(&str, &str)] = &[
         "starts_without_with",
         "source.subject STARTS \"Re:\" AND state = open",
     ),
-    ("quoted_field", "\"state\" = open"),
+    ("quoted_unknown_field", "\"my plan\" = pro AND stat = open"),
     ("missing_joiner", "state = open read = true"),
     ("keyword_as_value", "source.subject = NOT AND state = open"),
     ("not_alone", "NOT"),
@@ -123,6 +123,17 @@ fn expected_and_found_in_words() {
         d[0].message,
         "expected `)` to close the parenthesis, found end of input"
     );
+}
+
+/// Field names may be quoted (for attribute names with spaces or
+/// punctuation): a quoted known name is that field.
+#[test]
+fn quoted_field_names_are_fields() {
+    let bare = qc::compile("state = open", &support::options()).expect("compiles");
+    let quoted = qc::compile("\"state\" = open", &support::options()).expect("compiles");
+    assert_eq!(quoted.json(), bare.json());
+    let quoted = qc::compile("'state' = open", &support::options()).expect("compiles");
+    assert_eq!(quoted.json(), bare.json());
 }
 
 /// Strict behaviour is derived from the lenient parser.

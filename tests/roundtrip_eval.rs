@@ -15,13 +15,14 @@ mod common;
 
 use std::cell::Cell;
 
-use common::{Choices, DATES, INTEGERS, TEXTS, options, query};
+use common::{Choices, DATES, FIELDS, INTEGERS, TEXTS, options, query};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use qc::Op;
-use qc::check::{FIELDS, FieldDef, FieldType, Node, Query};
+use qc::check::{Node, Query};
 use qc::decompile::{DateStyle, decompile};
 use qc::format::format_source;
+use qc::schema::{FieldDef, FieldType, Matching};
 use serde_json::{Map, Value, json};
 
 // ---- random conversations ----
@@ -88,7 +89,7 @@ fn value(ch: &mut Choices<'_>, field: &FieldDef) -> Value {
         return json!(field.values[ch.pick(field.values.len())]);
     }
     match field.ty {
-        FieldType::String if field.name == "source.body" => body(ch),
+        FieldType::String if field.matching == Matching::Words => body(ch),
         FieldType::String => text(ch),
         FieldType::Integer => {
             let n = if ch.chance(4) {
@@ -108,6 +109,7 @@ fn value(ch: &mut Choices<'_>, field: &FieldDef) -> Value {
             n => json!(n % 2 == 0),
         },
         FieldType::Date => date(ch),
+        FieldType::Float | FieldType::Any => unreachable!("no such built-in conversations field"),
     }
 }
 
@@ -128,19 +130,19 @@ fn set(root: &mut Value, path: &str, value: Value) {
 }
 
 /// A conversation with each search field absent, null or set, at one of
-/// the model paths `qc::eval` reads it from: `contacts.contacts[].id`,
-/// `tags.tags[].id` and the like for the id lists, `conversation_rating.rating`
-/// or `.score`, and so on.
+/// the paths its schema row says `qc::eval` reads it from:
+/// `contacts.contacts[].id`, `tags.tags[].id` and the like for the id
+/// lists, `conversation_rating.rating` or `.score`, and so on.
 fn conversation(choices: &[u32]) -> Value {
     let mut ch = Choices::new(choices);
     let mut root = json!({"type": "conversation"});
-    for field in FIELDS {
-        let paths = qc::eval::model_paths(field);
-        let path = paths[ch.pick(paths.len())];
+    for field in FIELDS.iter() {
+        let path: &str = &field.paths[ch.pick(field.paths.len())];
         match ch.pick(8) {
             0 => continue,
             1 => set(&mut root, path, Value::Null),
-            _ if matches!(field.name, "contact_ids" | "teammate_ids" | "tag_ids") => {
+            // The id lists: many values each.
+            _ if field.many => {
                 let ids: Vec<Value> = (0..ch.pick(4)).map(|_| text(&mut ch)).collect();
                 match path.strip_suffix(".id") {
                     Some(list) => {

@@ -6,9 +6,19 @@
 //! Each test crate uses part of this module.
 #![allow(dead_code)]
 
+use std::sync::LazyLock;
+
 use qc::Op;
 use qc::Options;
-use qc::check::{FIELDS, FieldDef, FieldType};
+use qc::schema::{FieldDef, FieldType, Schema};
+
+/// The built-in conversations schema, leaked so that its rows are
+/// `'static` for generators.
+pub static SCHEMA: LazyLock<&'static Schema> =
+    LazyLock::new(|| Box::leak(Box::new(Schema::builtin(qc::Target::Conversations))));
+
+/// The rows of [`SCHEMA`], in the reference's order.
+pub static FIELDS: LazyLock<Vec<&'static FieldDef>> = LazyLock::new(|| SCHEMA.fields().collect());
 
 /// Draws from a list of numbers that proptest generates and shrinks
 /// towards zero, so failing queries shrink towards simple ones.
@@ -137,7 +147,7 @@ fn string_value(ch: &mut Choices<'_>, text: &str) -> String {
 
 fn scalar(ch: &mut Choices<'_>, field: &FieldDef) -> String {
     if field.is_enumerated() {
-        let v = field.values[ch.pick(field.values.len())];
+        let v = &field.values[ch.pick(field.values.len())];
         return string_value(ch, v);
     }
     match field.ty {
@@ -149,6 +159,11 @@ fn scalar(ch: &mut Choices<'_>, field: &FieldDef) -> String {
         FieldType::Integer => (ch.pick(2001) as i64 - 1000).to_string(),
         FieldType::Boolean => ["true", "false", "TRUE", "'false'"][ch.pick(4)].to_owned(),
         FieldType::Date => DATES[ch.pick(DATES.len())].0.to_owned(),
+        FieldType::Float => ["0", "2.5", "-1.25", "300"][ch.pick(4)].to_owned(),
+        FieldType::Any => {
+            let text = TEXTS[ch.pick(TEXTS.len())];
+            string_value(ch, text)
+        }
     }
 }
 
@@ -171,11 +186,10 @@ pub const DATES: &[(&str, i64)] = &[
 ];
 
 fn comparison(ch: &mut Choices<'_>, negated: bool) -> String {
-    let field = &FIELDS[ch.pick(FIELDS.len())];
+    let field = FIELDS[ch.pick(FIELDS.len())];
     let ops: Vec<Op> = field
         .operators()
         .iter()
-        .copied()
         .filter(|op| !(negated && matches!(op, Op::StartsWith | Op::EndsWith)))
         .collect();
     let op = ops[ch.pick(ops.len())];
