@@ -132,7 +132,10 @@ fn write_scalar(out: &mut String, value: &ScalarValue, dates: DateStyle, order: 
 /// A date as text that the compiler reads back to the same seconds.
 pub fn date_text(seconds: i64, style: DateStyle) -> String {
     let unix = seconds.to_string();
-    if style == DateStyle::Unix {
+    // More than 11 digits reads as milliseconds: such dates (years 5138
+    // and on) are written RFC 3339 in either style.
+    let long = unix.trim_start_matches('-').len() > 11;
+    if style == DateStyle::Unix && !long {
         return unix;
     }
     match jiff::Timestamp::from_second(seconds) {

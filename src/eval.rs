@@ -80,7 +80,7 @@ pub fn eval_node(node: &Node, conversation: &Value) -> bool {
 pub fn field_values<'a>(field: &FieldDef, object: &'a Value) -> Vec<&'a Value> {
     let mut out = Vec::new();
     for path in field.paths.iter() {
-        collect(object, path, &mut out);
+        collect(object, &path.0, &mut out);
         if !out.is_empty() {
             break;
         }
@@ -89,15 +89,14 @@ pub fn field_values<'a>(field: &FieldDef, object: &'a Value) -> Vec<&'a Value> {
 }
 
 /// Walks `path` from `value`, into every element of the arrays met.
-fn collect<'a>(value: &'a Value, path: &str, out: &mut Vec<&'a Value>) {
+fn collect<'a>(value: &'a Value, path: &[Cow<'static, str>], out: &mut Vec<&'a Value>) {
     match value {
         Value::Null => {}
         Value::Array(items) => items.iter().for_each(|v| collect(v, path, out)),
         _ if path.is_empty() => out.push(value),
         Value::Object(map) => {
-            let (head, rest) = path.split_once('.').unwrap_or((path, ""));
-            if let Some(next) = map.get(head) {
-                collect(next, rest, out);
+            if let Some(next) = path.first().and_then(|head| map.get(head.as_ref())) {
+                collect(next, &path[1..], out);
             }
         }
         _ => {}
@@ -245,8 +244,9 @@ pub fn eval_filter(filter: &Filter, object: &Value) -> bool {
     let values = field_values(&filter.field, object);
     let (op, negative) = positive(filter.op);
     if let FilterValue::One(ScalarValue::Null) = filter.value {
-        // `= null`: no value; `!= null`: some value.
-        return values.is_empty() != negative;
+        // `= null`: no value (of the field's type); `!= null`: some value.
+        let present = values.iter().any(|v| atom(filter.field.ty, v).is_some());
+        return present == negative;
     }
     let order = &filter.field.order;
     let any = if filter.field.matching == Matching::Words {

@@ -189,7 +189,17 @@ impl Compiler {
             )]));
         }
         let parsed = parse(source);
-        let checked = check(&parsed.ast, &self.schema, &self.options);
+        // A query with syntax errors is not rewritten or planned: its
+        // limits are reported as they are.
+        let checked = if parsed.has_errors() && self.options.limits == Limits::Rewrite {
+            let options = Options {
+                limits: Limits::Refuse,
+                ..self.options.clone()
+            };
+            check(&parsed.ast, &self.schema, &options)
+        } else {
+            check(&parsed.ast, &self.schema, &self.options)
+        };
         let mut diagnostics = parsed.diagnostics;
         diagnostics.extend(checked.diagnostics);
         diagnostics.sort_by_key(|d| (d.range.start, d.range.end));

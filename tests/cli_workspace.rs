@@ -568,7 +568,6 @@ fn eval_reads_ticket_attributes_by_name() {
 /// (and `qc filter --target tickets`) looks for `{"Build v1": {"2": ..}}`
 /// and never finds the value.
 #[test]
-#[ignore = "src bug: eval splits a ticket attribute's name at its dots"]
 fn eval_reads_ticket_attribute_names_with_dots() {
     let q = ticket_compiler()
         .compile("\"Build v1.2\" = beta")

@@ -375,7 +375,6 @@ fn html_stripping() {
 /// API returns it (`"avatar": {"type": "avatar", "image_url": null}`), has
 /// the avatar object at the second path, which `= null` counts as a value.
 #[test]
-#[ignore = "src bug: `= null` counts a value of the wrong type (the avatar object) as present"]
 fn null_ignores_values_of_the_wrong_type() {
     let contacts = qc::Compiler::new(
         std::sync::Arc::new(qc::Schema::builtin(qc::Target::Contacts)),

@@ -88,9 +88,11 @@ fn case(target: Target, zone: &str, files: &[&str]) -> Case {
     let mut fields: Vec<&'static FieldDef> = Vec::new();
     for f in schema.fields() {
         let clash = fields.iter().any(|g| {
-            f.paths
-                .iter()
-                .any(|p| g.paths.iter().any(|q| overlap(p, q)))
+            f.paths.iter().any(|p| {
+                g.paths
+                    .iter()
+                    .any(|q| overlap(&p.to_string(), &q.to_string()))
+            })
         });
         if !clash {
             fields.push(f);
@@ -475,7 +477,8 @@ fn object(choices: &[u32], case: &Case, dates_present: bool) -> Object {
     let mut json = json!({"type": "object"});
     let mut values = Vec::with_capacity(case.fields.len());
     for f in &case.fields {
-        let path: &str = &f.paths[ch.pick(f.paths.len())];
+        let paths: Vec<String> = f.paths.iter().map(|p| p.to_string()).collect();
+        let path: &str = &paths[ch.pick(paths.len())];
         let day_matched = matches!(f.order, Order::Day(_));
         let state = if dates_present && day_matched {
             2 + ch.pick(6)
@@ -489,9 +492,9 @@ fn object(choices: &[u32], case: &Case, dates_present: bool) -> Object {
                 // (contacts' `avatar.image_url` in `avatar`) leaves an
                 // object there, which `= null` miscounts as a value: see
                 // `eval.rs`'s `null_ignores_values_of_the_wrong_type`.
-                let inside = |p: &str| f.paths.iter().any(|q| p.starts_with(&format!("{q}.")));
+                let inside = |p: &str| paths.iter().any(|q| p.starts_with(&format!("{q}.")));
                 let path = if inside(path) {
-                    f.paths.iter().find(|p| !inside(p)).map_or(path, |p| p)
+                    paths.iter().find(|p| !inside(p)).map_or(path, |p| p)
                 } else {
                     path
                 };

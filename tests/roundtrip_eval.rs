@@ -137,7 +137,8 @@ fn conversation(choices: &[u32]) -> Value {
     let mut ch = Choices::new(choices);
     let mut root = json!({"type": "conversation"});
     for field in FIELDS.iter() {
-        let path: &str = &field.paths[ch.pick(field.paths.len())];
+        let paths: Vec<String> = field.paths.iter().map(|p| p.to_string()).collect();
+        let path: &str = &paths[ch.pick(paths.len())];
         match ch.pick(8) {
             0 => continue,
             1 => set(&mut root, path, Value::Null),

@@ -93,11 +93,19 @@ pub fn comparison(filter: &Filter, text: Option<&str>, tz: &jiff::tz::TimeZone) 
     out
 }
 
+/// The most members of a group the group lints compare pairwise: no
+/// request holds more than 15, and a larger group is refused or rewritten
+/// anyway, so a hostile one is not worth quadratic time.
+const MAX_LINTED_MEMBERS: usize = 256;
+
 /// Lints of every group of a compiled tree.
 pub fn groups(node: &Node, out: &mut Vec<Diagnostic>) {
     let Node::Group(g) = node else {
         return;
     };
+    if g.members.len() > MAX_LINTED_MEMBERS {
+        return;
+    }
     let filters: Vec<&Filter> = g
         .members
         .iter()

@@ -162,9 +162,9 @@ codes! {
     explanation: "The API has no NOT; qc pushes negation into the comparisons (`=` to `!=`, `IN` to `NIN`, `~` to `!~`, `>` to `<`). `^` (starts with) and `$` (ends with) have no negated form in the API, so `NOT` cannot be applied to them. Rewrite the query without the negation.";
 
     /// Negating a `>`/`<` comparison would step outside the integer range.
-    NegationOverflow = "E0110", Error, "negation out of range",
-    example: "NOT statistics.count_reopens > -9223372036854775808",
-    explanation: "`NOT x > n` is emitted as `x < n-1` and `NOT x < n` as `x > n+1` because the API's `>`/`<` include the bound. When `n-1` or `n+1` does not fit a 64-bit integer the comparison cannot be negated; such a comparison is always true or always false, so drop it.";
+    NegationOverflow = "E0110", Error, "bound out of range",
+    example: "statistics.count_reopens > 9223372036854775807",
+    explanation: "Where the API's `>`/`<` include the bound (conversations, tickets), a strict `x > n` is sent as `> n+1` and `x < n` as `< n-1`. When `n+1` or `n-1` does not fit a 64-bit integer the comparison cannot be expressed; it is always false, so drop it.";
 
     /// `null` used where it has no meaning.
     NullNotAllowed = "E0111", Error, "`null` not allowed here",
@@ -183,8 +183,8 @@ codes! {
 
     /// A group holds more members than the API allows.
     GroupTooLarge = "E0202", Error, "too many filters in one group",
-    example: "id = 1 OR id = 2 OR id = 3 OR id = 4 OR id = 5 OR id = 6 OR id = 7 OR id = 8 OR id = 9 OR id = 10 OR id = 11 OR id = 12 OR id = 13 OR id = 14 OR id = 15 OR id = 16",
-    explanation: "The API allows at most 15 filters in each AND or OR group. Combine equality tests on one field with `IN [...]`, or split the group.";
+    example: "state = open AND (source.subject ~ a OR source.subject ~ b OR source.subject ~ c OR source.subject ~ d OR source.subject ~ e OR source.subject ~ f OR source.subject ~ g OR source.subject ~ h OR source.subject ~ i OR source.subject ~ j OR source.subject ~ k OR source.subject ~ l OR source.subject ~ m OR source.subject ~ n OR source.subject ~ o OR source.subject ~ p)",
+    explanation: "The API allows at most 15 filters in each AND or OR group. qc rewrites what it can exactly (equalities folded into `IN [...]`, long groups nested into sub-groups: see N0301); a group that still holds more, such as a nested OR of 16 different comparisons, is reported, and `qc plan` splits the query into requests (E0203).";
 
     /// A workspace schema file is malformed.
     InvalidSchema = "E0401", Error, "invalid workspace schema",

@@ -12,8 +12,11 @@ use super::reader::{Json, JsonKind, Member, is_integer};
 use crate::check::rules;
 use crate::check::{
     Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query, ScalarValue,
-    check_limits, is_unix_seconds, parse_date, suggest,
+    check_limits, is_unix_seconds, is_valid_timestamp, parse_date, suggest,
 };
+
+/// The help for a date outside what qc (and jiff) can represent.
+const DATE_RANGE: &str = "qc handles dates from the year -9999 to 9999";
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Order, Schema};
@@ -591,16 +594,17 @@ impl Validator<'_> {
             (FieldType::Boolean, _) => mismatch("`true` or `false`"),
             (FieldType::Date, JsonKind::String(s)) if is_unix_seconds(s) => {
                 match s.parse::<i64>() {
-                    Ok(v) => return Some(ScalarValue::Date(v)),
-                    Err(_) => Diagnostic::new(
+                    Ok(v) if is_valid_timestamp(v) => return Some(ScalarValue::Date(v)),
+                    _ => Diagnostic::new(
                         Code::InvalidDate,
                         j.span,
                         format!("invalid date `{s}`: unix seconds out of range"),
-                    ),
+                    )
+                    .with_help(DATE_RANGE),
                 }
             }
             (FieldType::Date, JsonKind::Number(n)) if is_integer(n) => match n.parse::<i64>() {
-                Ok(v) => {
+                Ok(v) if is_valid_timestamp(v) => {
                     let d = Diagnostic::new(
                         Code::NumericDate,
                         j.span,
@@ -611,11 +615,12 @@ impl Validator<'_> {
                     self.push(d, path);
                     return Some(ScalarValue::Date(v));
                 }
-                Err(_) => Diagnostic::new(
+                _ => Diagnostic::new(
                     Code::InvalidDate,
                     j.span,
                     format!("invalid date `{n}`: unix seconds out of range"),
-                ),
+                )
+                .with_help(DATE_RANGE),
             },
             (FieldType::Date, JsonKind::String(s)) => {
                 let d = mismatch("unix seconds as a string of digits");

@@ -23,6 +23,14 @@ pub enum PlanError {
         /// The bound.
         max: usize,
     },
+    /// The query holds more filters than qc rewrites or plans.
+    #[error("it holds {filters} filters; qc rewrites and plans queries of at most {max}")]
+    TooLarge {
+        /// Filters in the query.
+        filters: usize,
+        /// [`super::MAX_REWRITE_FILTERS`].
+        max: usize,
+    },
     /// An AND group too large for one request, with no OR to split on.
     #[error("an AND group too large for one request has no OR to split the query on")]
     CannotSplit,
@@ -35,8 +43,12 @@ pub fn plan(query: &Query, max: usize) -> Result<Vec<Query>, PlanError> {
     if let Some((q, _)) = fit(query) {
         return Ok(vec![q]);
     }
-    if super::filter_count(&query.root) > super::MAX_REWRITE_FILTERS {
-        return Err(PlanError::TooManyRequests { max });
+    let filters = super::filter_count(&query.root);
+    if filters > super::MAX_REWRITE_FILTERS {
+        return Err(PlanError::TooLarge {
+            filters,
+            max: super::MAX_REWRITE_FILTERS,
+        });
     }
     let mut done = super::Rewrites::default();
     let root = rewrite::simplify(query.root.clone(), &mut done);

@@ -175,6 +175,35 @@ pub enum Matching {
     Words,
 }
 
+/// Where a value is in an object: its keys, outermost first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath(pub Vec<Cow<'static, str>>);
+
+impl FieldPath {
+    /// The path of a dotted name, `source.author.email`.
+    pub fn dotted(path: &'static str) -> FieldPath {
+        FieldPath(path.split('.').map(Cow::Borrowed).collect())
+    }
+
+    /// The path of keys given one by one (a key may hold dots).
+    pub fn keys(keys: impl IntoIterator<Item = String>) -> FieldPath {
+        FieldPath(keys.into_iter().map(Cow::Owned).collect())
+    }
+}
+
+impl std::fmt::Display for FieldPath {
+    /// The keys joined with dots.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, key) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            f.write_str(key)?;
+        }
+        Ok(())
+    }
+}
+
 /// Where a field comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -214,9 +243,9 @@ pub struct FieldDef {
     /// True when the field holds a duration in seconds (`90s`, `2h` are
     /// accepted and sent as seconds).
     pub duration: bool,
-    /// Where `eval` reads it in an object: dotted paths, arrays walked
-    /// into, the first path holding a value wins.
-    pub paths: Cow<'static, [Cow<'static, str>]>,
+    /// Where `eval` reads it in an object, arrays walked into; the first
+    /// path holding a value wins.
+    pub paths: Vec<FieldPath>,
     /// What the field holds.
     pub doc: Cow<'static, str>,
     /// Where the row comes from.

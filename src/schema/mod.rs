@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 
 use jiff::tz::TimeZone;
 
-pub use field::{FieldDef, FieldType, Matching, OpSet, Order, Origin};
+pub use field::{FieldDef, FieldPath, FieldType, Matching, OpSet, Order, Origin};
 pub use workspace::{Attribute, Model, Workspace};
 
 use crate::target::Target;
@@ -151,7 +151,7 @@ impl Schema {
             matching: Matching::Exact,
             many: false,
             duration: false,
-            paths: Cow::Owned(vec![Cow::Owned(name.to_owned())]),
+            paths: vec![FieldPath::keys(name.split('.').map(str::to_owned))],
             doc: Cow::Owned(format!(
                 "A custom attribute of the workspace; without `--schema` its name and type are not checked (taken as {}).",
                 ty
@@ -209,10 +209,10 @@ impl Schema {
         if row.flags & tables::EQ_NE != 0 {
             api_ops = OpSet::EQ_NE;
         }
-        let paths: Vec<Cow<'static, str>> = if row.paths.is_empty() {
-            vec![Cow::Borrowed(row.name)]
+        let paths: Vec<FieldPath> = if row.paths.is_empty() {
+            vec![FieldPath::dotted(row.name)]
         } else {
-            row.paths.iter().map(|p| Cow::Borrowed(*p)).collect()
+            row.paths.iter().map(|p| FieldPath::dotted(p)).collect()
         };
         FieldDef {
             name: Cow::Borrowed(row.name),
@@ -228,7 +228,7 @@ impl Schema {
             },
             many: row.flags & tables::MANY != 0,
             duration: row.flags & tables::DURATION != 0,
-            paths: Cow::Owned(paths),
+            paths,
             doc: Cow::Borrowed(row.doc),
             origin: Origin::Builtin,
             lenient_integer: row.flags & tables::ALSO_INTEGER != 0,
@@ -257,7 +257,7 @@ impl Schema {
             matching: Matching::Exact,
             many: false,
             duration: false,
-            paths: Cow::Owned(vec![Cow::Owned(a.path.clone())]),
+            paths: vec![FieldPath::keys(a.path.iter().cloned())],
             doc: Cow::Owned(a.doc.clone()),
             origin: Origin::Workspace,
             lenient_integer: false,

@@ -61,8 +61,8 @@ pub struct Attribute {
     pub ty: FieldType,
     /// Its predefined options; empty when any value goes.
     pub options: Vec<String>,
-    /// Where the value is in an object of the model, dotted.
-    pub path: String,
+    /// Where the value is in an object of the model: its keys.
+    pub path: Vec<String>,
     /// Its description.
     pub doc: String,
     /// Whether it is archived.
@@ -304,7 +304,9 @@ impl Reader {
             alias: None,
             ty,
             options,
-            path: full_name.to_owned(),
+            // "We can split full_name on `.` to access nested user object
+            // values" (the reference's `data_attribute.full_name`).
+            path: full_name.split('.').map(str::to_owned).collect(),
             doc,
             archived: boolean(j, "archived").unwrap_or(false),
         });
@@ -473,7 +475,7 @@ impl Reader {
             );
         self.workspace.attributes.push(Attribute {
             model: Model::Ticket,
-            path: format!("ticket_attributes.{name}"),
+            path: vec!["ticket_attributes".to_owned(), name.clone()],
             name: field,
             alias: Some(name),
             ty,

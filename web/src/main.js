@@ -126,7 +126,14 @@ async function main() {
     } catch (e) {
       if (!(e instanceof qc.QueryError)) return { body: null, requests: null, diagnostics: [], error: e.message };
       // A query no single request can express: show its plan.
-      const requests = e.diagnostics.some((d) => d.code === "E0203") ? qc.plan(text, options) : null;
+      let requests = null;
+      if (e.diagnostics.some((d) => d.code === "E0203")) {
+        try {
+          requests = qc.plan(text, options);
+        } catch {
+          requests = null;
+        }
+      }
       return { body: null, requests, diagnostics: e.diagnostics, error: null };
     }
   }
