@@ -14,7 +14,8 @@
 //! - **Day** (contacts' Date fields): values are calendar days in the
 //!   workspace's zone; `=`, `>` and `<` are sent as the day's first
 //!   instant, `>= D` as `> D-1`, `<= D` as `< D+1`, `!= D` as
-//!   `< D OR > D`, `IN` as an OR of `=` and `NIN` as an AND of `!=`.
+//!   `< D OR > D OR = null` (`!=` matches a missing date), `IN` as an OR
+//!   of `=` and `NIN` as an AND of those.
 //!
 //! Where the endpoint lacks `IN`/`NIN` on a field (contacts' `tag_id`),
 //! they become an OR of `=` and an AND of `!=`. Where no exact equivalent
@@ -246,8 +247,19 @@ fn day(
             span,
         })
     };
-    let outside =
-        |v: ScalarValue| Node::group(GroupOp::Or, [one(Op::Lt, v.clone()), one(Op::Gt, v)], span);
+    // `!= D` also matches contacts without the date, as `!=` does
+    // everywhere: `< D OR > D OR = null`.
+    let outside = |v: ScalarValue| {
+        Node::group(
+            GroupOp::Or,
+            [
+                one(Op::Lt, v.clone()),
+                one(Op::Gt, v),
+                one(Op::Eq, ScalarValue::Null),
+            ],
+            span,
+        )
+    };
     let node = match (&filter.value, filter.op) {
         (FilterValue::One(v), Op::Eq | Op::Gt | Op::Lt) => one(filter.op, start(v, 0)?),
         (FilterValue::One(v), Op::Ge) => {

@@ -347,8 +347,13 @@ pub fn date_error(e: DateError, span: Span, text: &str, what: &str) -> Diagnosti
         DateError::NotADate => ("not a date".to_owned(), Vec::new()),
         DateError::Invalid { why, fixes } => (why, fixes),
     };
+    let code = if what == "duration" {
+        Code::InvalidDuration
+    } else {
+        Code::InvalidDate
+    };
     let d = Diagnostic::new(
-        Code::InvalidDate,
+        code,
         span,
         format!("invalid {what} `{}`: {why}", clip(text)),
     );

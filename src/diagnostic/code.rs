@@ -119,12 +119,12 @@ codes! {
     /// The field is not one the conversation search API accepts.
     UnknownField = "E0101", Error, "unknown field",
     example: "stat = open",
-    explanation: "Only the fields listed in the conversation search reference can be searched (run `qc fields` to list them). When a known field is close to what was written, the message suggests it.";
+    explanation: "Only the fields of the target's reference table can be searched (`qc fields --target T` lists them), plus the workspace's custom attributes: with `--schema`, those it lists; without, any `custom_attributes.NAME` (contacts, conversations) or `ticket_attribute.ID` (tickets), unchecked. When a known field is close to what was written, the message suggests it.";
 
     /// The operator does not apply to the field's type.
     OperatorNotAllowed = "E0102", Error, "operator not allowed for this field",
     example: "created_at ~ \"x\"",
-    explanation: "Each field type accepts a fixed set of operators. String: = != IN NIN ~ !~ ^ $. Integer and Date: = != > < IN NIN. Boolean: = != IN NIN. Fields with a fixed set of values (state, priority, source.type): = != IN NIN. The message lists the operators the field accepts.";
+    explanation: "Each field accepts the operators of its type that its target can express, exactly or through an equivalent. String: = != IN NIN ~ !~ ^ $. Integer and Date: = != > >= < <= IN NIN. Boolean: = != IN NIN. Fields with a fixed set of values (state, priority, source.type, role): = != IN NIN. Contacts' `tag_id`: = != IN NIN. A strict `>`/`<` on a decimal attribute cannot be expressed where the API's `>` includes the bound. The message lists the operators the field accepts (`qc fields` too).";
 
     /// The value does not have the field's type.
     TypeMismatch = "E0103", Error, "value does not fit the field's type",
@@ -154,17 +154,22 @@ codes! {
     /// The text looks like a date but is not a valid one.
     InvalidDate = "E0108", Error, "invalid date",
     example: "created_at > 2024-13-01",
-    explanation: "Dates are unix seconds (`1704067200`), a calendar date `YYYY-MM-DD` (midnight UTC), an RFC 3339 date-time with an offset (`2024-01-01T00:00:00+02:00`, `...Z`), or relative to now: `now`, `now-7d`, `now+2h` with units s, m, h, d, w.";
+    explanation: "Dates are unix seconds (`1704067200`, at most 11 digits: more is milliseconds, and the fix divides by 1000), a calendar date `YYYY-MM-DD` (midnight in the workspace's zone; `2024-1-5` and `01/02/2024` get the `YYYY-MM-DD` fix, or two suggestions when day and month could be either), an RFC 3339 date-time with an offset (`2024-01-01T00:00:00+02:00`, `...Z`), `today` and `yesterday`, or relative to now: `now`, `now-7d`, `now+2h`, `now-1mo` with units s, m, h, d, w (fixed) and mo, y (calendar), case-sensitive (`M` is refused: `mo` or `m`?). Dates must fall within the years -9999 to 9999.";
 
     /// `NOT` was applied to an operator the API cannot negate.
     CannotNegate = "E0109", Error, "operator cannot be negated",
     example: "NOT source.subject ^ \"Re:\"",
-    explanation: "The API has no NOT; qc pushes negation into the comparisons (`=` to `!=`, `IN` to `NIN`, `~` to `!~`, `>` to `<`). `^` (starts with) and `$` (ends with) have no negated form in the API, so `NOT` cannot be applied to them. Rewrite the query without the negation.";
+    explanation: "The API has no NOT; qc pushes negation into the comparisons (`=` to `!=`, `IN` to `NIN`, `~` to `!~`, `>` to `<=`, `>=` to `<`). `^` (starts with) and `$` (ends with) have no negated form in the API, so `NOT` cannot be applied to them. Rewrite the query without the negation.";
 
     /// Negating a `>`/`<` comparison would step outside the integer range.
     NegationOverflow = "E0110", Error, "bound out of range",
     example: "statistics.count_reopens > 9223372036854775807",
     explanation: "Where the API's `>`/`<` include the bound (conversations, tickets), a strict `x > n` is sent as `> n+1` and `x < n` as `< n-1`. When `n+1` or `n-1` does not fit a 64-bit integer the comparison cannot be expressed; it is always false, so drop it.";
+
+    /// A duration that is not one.
+    InvalidDuration = "E0113", Error, "invalid duration",
+    example: "statistics.time_to_admin_reply > 1mo",
+    explanation: "Duration fields (`statistics.time_to_assignment`, `time_to_admin_reply`, `time_to_first_close`, `time_to_last_close`, `median_time_to_reply`) hold seconds: write a whole number of seconds or a number and a unit of fixed length, `90s`, `30m`, `2h`, `1d`, `1w`. Months and years have no fixed length in seconds. Units are case-sensitive.";
 
     /// `null` used where it has no meaning.
     NullNotAllowed = "E0111", Error, "`null` not allowed here",
@@ -178,8 +183,8 @@ codes! {
 
     /// Groups are nested deeper than the API allows.
     NestingLimit = "E0201", Error, "groups nested too deep for the API",
-    example: "state = open AND (read = true OR (open = true AND priority = priority))",
-    explanation: "The API allows at most 2 nested filters: counting the top-level group as the first, a group may hold groups, but those may hold only comparisons. `(a OR b) AND (c OR d)` is the deepest shape allowed. Flatten the query, for example by distributing an AND over an OR or by using IN/NIN.";
+    example: "(state = open AND priority = priority AND (tag_ids = 1 OR source.subject ~ a)) OR (read = true AND open = true AND (tag_ids = 2 OR source.subject ~ b))",
+    explanation: "The API allows at most 2 nested filters: counting the top-level group as the first, a group may hold groups, but those may hold only comparisons. `(a OR b) AND (c OR d)` is the deepest shape allowed. qc rewrites a deeper query exactly where it can (factoring out common members, distributing an AND over an OR: see N0301); what still does not fit is reported here, with E0203 when `qc plan` can split it into several requests.";
 
     /// A group holds more members than the API allows.
     GroupTooLarge = "E0202", Error, "too many filters in one group",
@@ -224,7 +229,7 @@ codes! {
     /// A filter's operator is not one the API knows.
     UnknownOperator = "E0306", Error, "unknown operator",
     example: "{\"query\": {\"field\": \"state\", \"operator\": \"==\", \"value\": \"open\"}}",
-    explanation: "A filter's operator is one of `=` `!=` `>` `<` `IN` `NIN` `~` `!~` `^` `$`. The API's `>` and `<` already include the bound, so qc treats `>=` and `<=` as unknown and suggests `>` and `<`.";
+    explanation: "A filter's operator is one of the API schema's enum: `=` `!=` `IN` `NIN` `<` `<=` `>` `>=` `~` `!~` `^` `$`. A near miss (`==`, `<>`, lower-case `in`) gets its fix.";
 
     /// A group's operator is not `AND` or `OR`.
     UnknownGroupOperator = "E0307", Error, "unknown group operator",

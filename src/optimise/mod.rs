@@ -41,6 +41,9 @@ pub struct Rewrites {
     pub bounds: usize,
     /// Sub-groups made to nest an over-long group.
     pub nested: usize,
+    /// ANDs distributed over an OR (`a AND (b OR c)` is `(a AND b) OR (a
+    /// AND c)`) to lower the nesting.
+    pub distributed: usize,
 }
 
 impl Rewrites {
@@ -63,6 +66,7 @@ impl Rewrites {
         say(self.factored, "factored out common members");
         say(self.bounds, "dropped redundant bounds");
         say(self.nested, "nested long groups into sub-groups");
+        say(self.distributed, "distributed AND over OR");
         parts.join("; ")
     }
 }
@@ -100,6 +104,24 @@ pub fn optimise(query: &Query) -> Query {
 /// what was rewritten; `None` when no single request can express it
 /// (see [`plan`]).
 pub fn fit(query: &Query) -> Option<(Query, Rewrites)> {
+    if let Some(found) = fit_local(query) {
+        return Some(found);
+    }
+    // Distributing may bring the nesting down: a plan of one request.
+    match plan::plan_local(query, 1) {
+        Ok(mut requests) if requests.len() == 1 => {
+            let done = Rewrites {
+                distributed: 1,
+                ..Rewrites::default()
+            };
+            requests.pop().map(|q| (q, done))
+        }
+        _ => None,
+    }
+}
+
+/// [`fit`] without distributing: simplifying and nesting only.
+fn fit_local(query: &Query) -> Option<(Query, Rewrites)> {
     if fits(&query.root) {
         return Some((query.clone(), Rewrites::default()));
     }

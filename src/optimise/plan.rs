@@ -8,7 +8,7 @@
 //! rewritten by [`super::fit`]. An AND that holds no OR and still does not
 //! fit cannot be split: a union cannot narrow a result.
 
-use super::{fit, fits, rewrite};
+use super::{fit, fit_local, fits, rewrite};
 use crate::check::{GroupOp, Node, Query};
 
 /// The most requests a plan holds unless told otherwise.
@@ -41,6 +41,14 @@ pub enum PlanError {
 /// the query fits (after rewriting). At most `max` requests.
 pub fn plan(query: &Query, max: usize) -> Result<Vec<Query>, PlanError> {
     if let Some((q, _)) = fit(query) {
+        return Ok(vec![q]);
+    }
+    plan_local(query, max)
+}
+
+/// [`plan`] of a query that does not fit without distributing.
+pub(super) fn plan_local(query: &Query, max: usize) -> Result<Vec<Query>, PlanError> {
+    if let Some((q, _)) = fit_local(query) {
         return Ok(vec![q]);
     }
     let filters = super::filter_count(&query.root);
@@ -94,7 +102,7 @@ pub fn plan(query: &Query, max: usize) -> Result<Vec<Query>, PlanError> {
                 pagination: query.pagination.clone(),
             };
             // The request as a query of its own: simplified where that helps.
-            Ok(match fit(&optimise_if_smaller(&query)) {
+            Ok(match fit_local(&optimise_if_smaller(&query)) {
                 Some((q, _)) => q,
                 None => query,
             })
@@ -128,7 +136,7 @@ fn alternatives(node: Node, bound: usize, out: &mut Vec<Node>) -> Result<(), Pla
         return Err(PlanError::TooManyRequests { max: bound });
     }
     if fits(&node)
-        || fit(&Query {
+        || fit_local(&Query {
             root: node.clone(),
             pagination: None,
         })

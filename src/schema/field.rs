@@ -119,6 +119,11 @@ impl OpSet {
         self.0 & (1 << op as u16) != 0
     }
 
+    /// The set with `op`.
+    pub const fn with(self, op: Op) -> OpSet {
+        OpSet(self.0 | (1 << op as u16))
+    }
+
     /// The set without `ops`.
     pub const fn without(self, ops: OpSet) -> OpSet {
         OpSet(self.0 & !ops.0)
@@ -260,13 +265,40 @@ pub struct FieldDef {
 }
 
 impl FieldDef {
-    /// The operators a query may write on the field: by type, only
-    /// equality for enumerated fields.
+    /// The operators a query may write on the field: those of its type
+    /// (only equality for enumerated fields) that the endpoint takes, or
+    /// that qc compiles to an exact equivalent (see [`crate::check::lower`]).
     pub fn operators(&self) -> OpSet {
-        if self.is_enumerated() {
+        let by_type = if self.is_enumerated() {
             self.ty.operators().and(OpSet::EQUALITY)
         } else {
             self.ty.operators()
+        };
+        let mut ops = OpSet::default();
+        for op in by_type.iter().filter(|op| self.expressible(*op)) {
+            ops = ops.with(op);
+        }
+        ops
+    }
+
+    /// True when `op` can be sent as it is or as an exact equivalent.
+    fn expressible(&self, op: Op) -> bool {
+        let api = self.api_ops;
+        let stepped = matches!(
+            self.ty,
+            FieldType::Integer | FieldType::Date | FieldType::Any
+        );
+        match (&self.order, op) {
+            // A strict bound is the inclusive one a step further.
+            (Order::Inclusive, Op::Gt) => stepped && api.contains(Op::Gt),
+            (Order::Inclusive, Op::Lt) => stepped && api.contains(Op::Lt),
+            (Order::Inclusive, Op::Ge) => api.contains(Op::Gt),
+            (Order::Inclusive, Op::Le) => api.contains(Op::Lt),
+            (Order::Day(_), Op::Ne | Op::Ge | Op::Le | Op::In | Op::Nin) => true,
+            _ if api.contains(op) => true,
+            (_, Op::In) => api.contains(Op::Eq),
+            (_, Op::Nin) => api.contains(Op::Ne),
+            _ => false,
         }
     }
 

@@ -278,8 +278,11 @@ fn plan(args: PlanArgs) -> ExitCode {
     }
     match compiler.plan(&text, args.max_requests) {
         Ok(requests) => {
+            let mut out = Stdout::new();
             for request in &requests {
-                println!("{}", qc::emit_string(request, false));
+                if !out.line(format_args!("{}", qc::emit_string(request, false))) {
+                    return ExitCode::SUCCESS;
+                }
             }
             if requests.len() > 1 {
                 eprintln!(
@@ -319,22 +322,41 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
+/// Writes lines to stdout, stopping quietly when it is closed (`| head`).
+struct Stdout(std::io::StdoutLock<'static>);
+
+impl Stdout {
+    fn new() -> Self {
+        Stdout(std::io::stdout().lock())
+    }
+
+    /// False once stdout is closed.
+    fn line(&mut self, text: std::fmt::Arguments<'_>) -> bool {
+        use std::io::Write;
+        writeln!(self.0, "{text}").is_ok()
+    }
+}
+
 fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
     let schema: std::sync::Arc<Schema> = match workspace.load(report::ColorChoice::Auto) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let fields: Vec<&qc::schema::FieldDef> = schema.fields().collect();
+    let mut out = Stdout::new();
     match format {
         Format::Json => {
-            println!("{}", serde_json::to_string(&fields).unwrap_or_default());
+            out.line(format_args!(
+                "{}",
+                serde_json::to_string(&fields).unwrap_or_default()
+            ));
         }
         Format::Human => {
             let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
-            println!(
+            out.line(format_args!(
                 "{:width$}  {:7}  {:32}  VALUES",
                 "FIELD", "TYPE", "OPERATORS"
-            );
+            ));
             for f in &fields {
                 let values = if f.values.is_empty() {
                     "any".to_owned()
@@ -350,17 +372,20 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
                     }
                     notes.push(')');
                 }
-                println!(
+                let shown = out.line(format_args!(
                     "{:width$}  {:7}  {:32}  {values}{notes}",
                     f.name,
                     f.ty.name(),
                     f.operators().join()
-                );
+                ));
+                if !shown {
+                    return ExitCode::SUCCESS;
+                }
             }
             if let Some(prefix) = schema.open_prefix() {
-                println!(
+                out.line(format_args!(
                     "\n{prefix}NAME is accepted unchecked (pass --schema to check custom attributes)"
-                );
+                ));
             }
         }
     }
@@ -369,8 +394,11 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
 
 fn explain(code: Option<&str>) -> ExitCode {
     let Some(code) = code else {
+        let mut out = Stdout::new();
         for c in Code::ALL {
-            println!("{c}  {}", c.title());
+            if !out.line(format_args!("{c}  {}", c.title())) {
+                break;
+            }
         }
         return ExitCode::SUCCESS;
     };
