@@ -701,3 +701,74 @@ fn helpers_agree_with_known_instants() {
             .as_second()
     );
 }
+
+// ---- qc filter ---------------------------------------------------------
+
+/// `qc filter` evaluates contacts by their own rules: dates by calendar day
+/// in the zone, here the 23-hour 2024-03-31 in Paris.
+#[test]
+fn filter_target_contacts_by_day_in_the_zone() {
+    let tz = zone("Europe/Paris");
+    let start = midnight(&tz, 2024, 3, 31);
+    let next = midnight(&tz, 2024, 4, 1);
+    let lines = [
+        (1, start - 1), // 2024-03-30 23:59:59 in Paris
+        (2, start),     // the first second of 2024-03-31
+        (3, next - 1),  // its last second, 23 hours later
+        (4, next),      // 2024-04-01
+    ]
+    .map(|(id, s)| format!(r#"{{"type":"contact","id":"{id}","created_at":{s}}}"#))
+    .join("\n");
+    let ids = |query: &str, zone: &str| -> Vec<String> {
+        let out = qc()
+            .args(["filter", "--target", "contacts", "--timezone", zone, query])
+            .write_stdin(lines.clone())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8_lossy(&out)
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).expect("a JSON line");
+                v["id"].as_str().unwrap_or_default().to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(ids("created_at = 2024-03-31", "Europe/Paris"), ["2", "3"]);
+    assert_eq!(ids("created_at != 2024-03-31", "Europe/Paris"), ["1", "4"]);
+    assert_eq!(
+        ids("created_at >= 2024-03-31", "Europe/Paris"),
+        ["2", "3", "4"]
+    );
+    assert_eq!(ids("created_at < 2024-03-31", "Europe/Paris"), ["1"]);
+    // The same instants, as days in UTC: 21:59:59Z and 22:00:00Z.
+    assert_eq!(ids("created_at = 2024-03-31", "UTC"), ["3", "4"]);
+}
+
+/// Tickets' `created_at` is strict, their other dates inclusive: both
+/// select what the query says.
+#[test]
+fn filter_target_tickets() {
+    let lines = [1_704_067_199, 1_704_067_200, 1_704_067_201]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(r#"{{"type":"ticket","id":"{i}","created_at":{s},"updated_at":{s}}}"#)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (query, expected) in [
+        ("created_at > 2024-01-01", "matched 1 of 3\n"),
+        ("created_at >= 2024-01-01", "matched 2 of 3\n"),
+        ("updated_at > 2024-01-01", "matched 1 of 3\n"),
+        ("updated_at <= 2024-01-01", "matched 2 of 3\n"),
+    ] {
+        qc().args(["filter", "--target", "tickets", query])
+            .write_stdin(lines.clone())
+            .assert()
+            .success()
+            .stderr(expected);
+    }
+}

@@ -146,3 +146,55 @@ fn strict_mode_is_has_errors() {
         .unwrap_or_default();
     assert_eq!(err.len(), 1);
 }
+
+/// The number of errors in `query`.
+fn errors(query: &str) -> usize {
+    qc::diagnose(query, &support::options())
+        .iter()
+        .filter(|d| d.is_error())
+        .count()
+}
+
+/// Applies every suggestion of `query`'s diagnostics, one at a time, and
+/// checks that each leaves fewer errors (issue 10: a fix must really fix).
+fn fixes_leave_fewer_errors(query: &str) {
+    let before = errors(query);
+    let diagnostics = qc::diagnose(query, &support::options());
+    let mut fixes = 0;
+    for d in &diagnostics {
+        let Some(s) = &d.suggestion else { continue };
+        let mut fixed = query.to_owned();
+        fixed.replace_range(s.span.range(), &s.replacement);
+        let after = errors(&fixed);
+        assert!(
+            after < before,
+            "{query:?}: the fix {:?} gives {fixed:?}, with {after} errors (was {before})",
+            s.replacement
+        );
+        fixes += 1;
+    }
+    assert!(fixes > 0, "{query:?} offers no fix");
+}
+
+#[test]
+fn date_fixes_leave_fewer_errors() {
+    for query in [
+        "created_at > 1717200000000",
+        "created_at > 2024-1-5",
+        "created_at > 13/02/2024",
+        "created_at > NOW-1D",
+        "statistics.time_to_admin_reply > 2H",
+    ] {
+        fixes_leave_fewer_errors(query);
+    }
+}
+
+/// `99999999999999999999` is refused as milliseconds, but the value
+/// divided by 1000, `99999999999999999`, is still not unix seconds: that
+/// fix would leave the same error, so none is offered.
+#[test]
+fn milliseconds_fix_of_a_huge_number() {
+    let diagnostics = qc::diagnose("created_at > 99999999999999999999", &support::options());
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert!(diagnostics[0].suggestion.is_none(), "{diagnostics:?}");
+}
