@@ -45,6 +45,11 @@ fn read_frame(r: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     fn start(capabilities: Value) -> Client {
+        Client::start_with(capabilities, Value::Null)
+    }
+
+    /// A server initialised with `initializationOptions`.
+    fn start_with(capabilities: Value, options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qc"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -72,7 +77,12 @@ impl Client {
         };
         let init = client.request(
             "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": capabilities }),
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
         );
         assert!(init["result"]["capabilities"].is_object(), "{init}");
         client.notify("initialized", json!({}));
@@ -139,7 +149,6 @@ impl Client {
         loop {
             let v = self.recv();
             if v["method"] == "textDocument/publishDiagnostics" {
-                assert_eq!(v["params"]["uri"], URI);
                 return v["params"]["diagnostics"]
                     .as_array()
                     .cloned()
@@ -149,9 +158,13 @@ impl Client {
     }
 
     fn open(&mut self, text: &str) -> Vec<Value> {
+        self.open_at(URI, text)
+    }
+
+    fn open_at(&mut self, uri: &str, text: &str) -> Vec<Value> {
         self.notify(
             "textDocument/didOpen",
-            json!({"textDocument": {"uri": URI, "languageId": "qc", "version": 1, "text": text}}),
+            json!({"textDocument": {"uri": uri, "languageId": "qc", "version": 1, "text": text}}),
         );
         self.diagnostics()
     }
@@ -379,5 +392,101 @@ fn quick_fix_turns_equals_with_a_list_into_in() {
         json!([{"range": range(0, 8, 0, 9), "newText": "IN"}]),
         "{r}"
     );
+    assert_eq!(c.shutdown(), 0);
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect()
+}
+
+/// `initializationOptions` set the target, and the `qc.toml` nearest a
+/// document (with its schema file, relative to it) overrides them.
+#[test]
+fn settings_from_initialization_options_and_qc_toml() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(project.join("queries")).expect("mkdir");
+    std::fs::write(
+        project.join("qc.toml"),
+        "target = \"contacts\"\nschema = [\"attributes.json\"]\ntimezone = \"Europe/Paris\"\n",
+    )
+    .expect("write qc.toml");
+    std::fs::write(
+        project.join("attributes.json"),
+        r#"{"type": "list", "data": [{"model": "contact", "full_name": "custom_attributes.plan",
+            "data_type": "string", "options": ["free", "pro"]}]}"#,
+    )
+    .expect("write the schema");
+    let mut c = Client::start_with(json!({}), json!({"target": "tickets"}));
+
+    // Outside the project: the client's target, tickets.
+    let outside = format!("file://{}/query.qc", dir.path().display());
+    assert!(c.open_at(&outside, "ticket_type_id = 1").is_empty());
+    assert_eq!(codes(&c.open_at(&outside, "role = lead")), ["E0101"]);
+
+    // In the project: contacts, with the workspace's attributes.
+    let inside = format!("file://{}/queries/q.qc", project.display());
+    assert!(
+        c.open_at(&inside, "role = lead AND custom_attributes.plan = pro")
+            .is_empty()
+    );
+    let d = c.open_at(&inside, "custom_attributes.plan = prp");
+    assert_eq!(codes(&d), ["E0104"], "{d:?}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("free, pro")
+    );
+    // Completion offers the attribute, in the table's order.
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": inside}, "position": {"line": 0, "character": 0}}),
+    );
+    let response = items.clone();
+    let items = items["result"].as_array().cloned().unwrap_or_default();
+    assert!(
+        items.iter().any(|i| i["label"] == "custom_attributes.plan"),
+        "{response}"
+    );
+    let sort: Vec<&str> = items
+        .iter()
+        .filter_map(|i| i["sortText"].as_str())
+        .collect();
+    let mut sorted = sort.clone();
+    sorted.sort_unstable();
+    assert_eq!(sort, sorted, "sortText keeps the table's order");
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// A broken `qc.toml` is reported to the client, and the server keeps
+/// serving with the built-in schema.
+#[test]
+fn a_broken_qc_toml_is_reported_not_fatal() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("qc.toml"), "target = \"accounts\"\n").expect("write");
+    let mut c = Client::start(json!({}));
+    let uri = format!("file://{}/q.qc", dir.path().display());
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "qc", "version": 1, "text": "state = open"}}),
+    );
+    let log = loop {
+        let v = c.recv();
+        if v["method"] == "window/logMessage" {
+            break v;
+        }
+    };
+    assert!(
+        log["params"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("unknown target `accounts`"),
+        "{log}"
+    );
+    assert!(c.diagnostics().is_empty());
     assert_eq!(c.shutdown(), 0);
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Schema};
 use crate::syntax::Span;
-use crate::syntax::lexer::{Token, TokenKind, tokenize};
+use crate::syntax::lexer::{Lexer, Token, TokenKind, tokenize};
 use crate::syntax::lexical::{OpSpelling, field_text, is_keyword, write_value};
 
 /// What a completion inserts.
@@ -69,6 +69,13 @@ enum State<'s> {
 /// them against the word in [`Completion::replace`] themselves.
 pub fn complete(source: &str, offset: usize, schema: &Schema) -> Vec<Completion> {
     let offset = floor_char_boundary(source, offset);
+    // Nothing to complete inside a comment.
+    let in_comment = Lexer::new(source)
+        .take_while(|t| t.span.start < offset)
+        .any(|t| t.kind == TokenKind::Comment && t.span.start < offset && offset <= t.span.end);
+    if in_comment {
+        return Vec::new();
+    }
     let tokens = tokenize(source);
     // The word being typed, if the cursor is inside or at the end of one.
     let current = tokens
@@ -173,7 +180,14 @@ fn candidates(state: State<'_>, replace: Span, schema: &Schema) -> Vec<Completio
                 .iter()
                 .filter(|s| allowed(s.op()))
                 .map(|s| {
-                    let detail = if s.as_str() == s.op().as_str() {
+                    let detail = if !s.takes_value() {
+                        let what = if s.op() == Op::Eq {
+                            "missing or null"
+                        } else {
+                            "has a value"
+                        };
+                        format!("the field {what} (`{} null`)", s.op())
+                    } else if s.as_str() == s.op().as_str() {
                         s.op().description().to_owned()
                     } else {
                         format!("alias of `{}`: {}", s.op(), s.op().description())
@@ -323,6 +337,22 @@ mod tests {
         assert_eq!(labels("state = op"), ["open", "closed", "snoozed"]);
         assert!(labels("created_at > ").contains(&"now-7d".to_owned()));
         assert!(labels("statistics.time_to_admin_reply > ").contains(&"1h".to_owned()));
+    }
+
+    #[test]
+    fn nothing_inside_comments_and_is_null_explained() {
+        assert!(labels("state = open # sta").is_empty());
+        assert!(!labels("state = open # note\n").is_empty());
+        let items = complete("read ", 5, &Schema::conversations());
+        let is_null = items
+            .iter()
+            .find(|c| c.label == "IS NULL")
+            .expect("IS NULL");
+        assert!(
+            is_null.detail.contains("missing or null"),
+            "{}",
+            is_null.detail
+        );
     }
 
     #[test]
