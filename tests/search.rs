@@ -685,3 +685,43 @@ fn ctrl_c_leaves_whole_lines_and_a_closed_array() {
     let array: Value = serde_json::from_str(&run.stdout).expect("a closed JSON array");
     assert_eq!(array.as_array().map(Vec::len), Some(2));
 }
+
+/// A query that no single request can express runs as its plan: each
+/// request is sent, and each object that matches several is printed once,
+/// so the output is exactly what the query selects.
+#[test]
+fn a_planned_query_runs_every_request_and_prints_each_result_once() {
+    let records = conversations(30);
+    let text = "(state = open AND created_at > 1 AND (tag_ids = 7 OR id ~ 1)) OR (tag_ids = 7 AND created_at > 1 AND (state = closed OR id ~ 2))";
+    let server = Server::intercom(Intercom::new(Target::Conversations, records.clone()));
+    let run = search(&server, &["--per-page", "4", text]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+
+    let options = qc::Options {
+        limits: qc::Limits::Ignore,
+        ..qc::Options::default()
+    };
+    let query = qc::compile(text, &options).expect("valid").query;
+    let mut want: Vec<String> = records
+        .iter()
+        .filter(|r| qc::eval(&query, r))
+        .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let mut got = run.ids();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(
+        got.windows(2).all(|w| w[0] != w[1]),
+        "printed twice: {got:?}"
+    );
+    // Two distinct request bodies, each within the API's limits.
+    let requests = server.requests();
+    let mut bodies: Vec<Value> = requests.iter().map(|r| r.json()["query"].clone()).collect();
+    bodies.dedup();
+    assert!(bodies.len() >= 2, "{bodies:?}");
+    for b in &bodies {
+        let validated = qc::json::validate(&json!({"query": b}).to_string());
+        assert!(validated.is_valid(), "{b}: {:?}", validated.diagnostics);
+    }
+}
