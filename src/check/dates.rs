@@ -63,13 +63,13 @@ const MAX_SECONDS_DIGITS: usize = 11;
 
 /// Reads `text` as a date in `tz`, `now` being now in unix seconds.
 pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError> {
-    let lower = text.to_ascii_lowercase();
-    if lower == "today" || lower == "yesterday" {
+    let today_word = text.eq_ignore_ascii_case("today");
+    if today_word || text.eq_ignore_ascii_case("yesterday") {
         let today = Timestamp::from_second(now)
             .map_err(|e| DateError::invalid(e.to_string()))?
             .to_zoned_datetime(tz.clone())
             .date();
-        let day = if lower == "today" {
+        let day = if today_word {
             Some(today)
         } else {
             today.yesterday().ok()
@@ -78,7 +78,7 @@ pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError>
             .and_then(|d| start_of_day(d, tz))
             .ok_or_else(|| DateError::invalid("date out of range"));
     }
-    if lower.starts_with("now") {
+    if text.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("now")) {
         // The first three bytes are ASCII letters.
         let rest = text.get(3..).unwrap_or_default();
         if rest.is_empty() || rest.starts_with(['+', '-']) {
@@ -155,6 +155,10 @@ pub fn day_of(seconds: i64, tz: &TimeZone) -> Option<Date> {
 /// `YYYY-M-D` (one fix) and `MM/DD/YYYY` or `DD/MM/YYYY` (one fix when
 /// only one reading is a date, else two): the `YYYY-MM-DD` forms meant.
 fn loose_calendar_date(text: &str) -> Option<Vec<String>> {
+    if text.len() == 10 && !text.contains('/') {
+        // `YYYY-MM-DD` is canonical, and without `/` no other form applies.
+        return None;
+    }
     let format = |y: i16, m: i8, d: i8| {
         Date::new(y, m, d)
             .ok()
