@@ -10,7 +10,6 @@ use super::ast::{
     Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
 };
 use std::cell::RefCell;
-use std::collections::VecDeque;
 
 use super::lexer::{Lexer, Token, TokenKind};
 use super::lexical::{
@@ -47,7 +46,8 @@ pub(super) fn parse(source: &str) -> Parsed<'_> {
         source,
         tokens: Tokens {
             lexer: Lexer::new(source),
-            ahead: VecDeque::new(),
+            buf: Vec::with_capacity(BATCH * 2),
+            pos: 0,
             consumed: 0,
             previous: None,
             comments: Vec::new(),
@@ -96,13 +96,15 @@ fn json_body(source: &str) -> Option<Diagnostic> {
     )
 }
 
-/// The tokens not yet consumed: lexed on demand, and forgotten once
-/// consumed, so the parser holds only its lookahead (and stops lexing when
-/// it gives up).
+/// The tokens not yet consumed: lexed on demand, a few at a time, and
+/// forgotten once consumed, so the parser holds only its lookahead and a
+/// small batch (and stops lexing when it gives up).
 struct Tokens<'s> {
     lexer: Lexer<'s>,
-    /// Lexed tokens from the current one on.
-    ahead: VecDeque<Token>,
+    /// Lexed tokens; those from `pos` on are not consumed yet.
+    buf: Vec<Token>,
+    /// The current token's index in `buf`.
+    pos: usize,
     /// How many tokens have been consumed.
     consumed: usize,
     /// The last token consumed.
@@ -111,30 +113,37 @@ struct Tokens<'s> {
     comments: Vec<Span>,
 }
 
+/// How many tokens are lexed at a time past the lookahead asked for.
+const BATCH: usize = 16;
+
 impl Tokens<'_> {
     /// The token `n` places ahead, or the end of input.
     #[inline]
     fn nth(&mut self, n: usize) -> Token {
-        match self.ahead.get(n) {
+        match self.buf.get(self.pos + n) {
             Some(&t) => t,
             None => self.fill(n),
         }
     }
 
-    /// Lexes until the token `n` places ahead is buffered (or the input
-    /// ends) and returns it: the slow path of [`Tokens::nth`].
+    /// Forgets the consumed tokens and lexes until the token `n` places
+    /// ahead is buffered, and a batch more (or the input ends); returns
+    /// it: the slow path of [`Tokens::nth`].
     #[inline(never)]
     fn fill(&mut self, n: usize) -> Token {
-        while self.ahead.len() <= n {
+        self.buf.drain(..self.pos.min(self.buf.len()));
+        self.pos = 0;
+        let want = n.saturating_add(BATCH);
+        while self.buf.len() <= want {
             match self.lexer.next() {
                 Some(t) if t.kind == TokenKind::Comment => self.comments.push(t.span),
-                Some(t) => self.ahead.push_back(t),
+                Some(t) => self.buf.push(t),
                 None => break,
             }
         }
-        match self.ahead.get(n).or(self.ahead.back()) {
+        match self.buf.get(n).or(self.buf.last()) {
             Some(&t) => t,
-            // The lexer always ends with Eof, so `ahead` is never empty here.
+            // The lexer always ends with Eof, so `buf` is never empty here.
             None => Token {
                 kind: TokenKind::Eof,
                 span: Span::empty(self.lexer.source_len()),
@@ -143,11 +152,11 @@ impl Tokens<'_> {
         }
     }
 
-    /// Consumes the current token unless it is the end of input.
-    fn advance(&mut self) {
-        let t = self.nth(0);
+    /// Consumes the current token, `t`, unless it is the end of input.
+    #[inline]
+    fn advance_past(&mut self, t: Token) {
         if t.kind != TokenKind::Eof {
-            self.ahead.pop_front();
+            self.pos += 1;
             self.consumed += 1;
             self.previous = Some(t);
         }
@@ -156,9 +165,10 @@ impl Tokens<'_> {
     /// Skips to the end of input, keeping only the end token: the rest is
     /// lexed (for the end's position) but not stored.
     fn finish(&mut self) {
-        let last = self.lexer.by_ref().last().or(self.ahead.back().copied());
-        self.ahead.clear();
-        self.ahead.extend(last);
+        let last = self.lexer.by_ref().last().or(self.buf.last().copied());
+        self.buf.clear();
+        self.pos = 0;
+        self.buf.extend(last);
         self.consumed += 1;
     }
 }
@@ -195,8 +205,9 @@ impl<'s> Parser<'s> {
     }
 
     fn bump(&mut self) -> Token {
-        let t = self.peek();
-        self.tokens.get_mut().advance();
+        let tokens = self.tokens.get_mut();
+        let t = tokens.nth(0);
+        tokens.advance_past(t);
         t
     }
 
@@ -330,7 +341,8 @@ impl<'s> Parser<'s> {
         if !self.at_keyword(Keyword::Or) {
             return first;
         }
-        let mut items = vec![first];
+        let mut items = Vec::with_capacity(8);
+        items.push(first);
         while self.at_keyword(Keyword::Or) {
             self.bump();
             items.push(self.parse_and());
@@ -339,7 +351,10 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_and(&mut self) -> Expr<'s> {
-        let mut items = vec![self.parse_unary()];
+        // The operands after the first; most operands of OR are alone,
+        // and need no vector.
+        let first = self.parse_unary();
+        let mut items: Vec<Expr<'s>> = Vec::new();
         loop {
             let t = self.peek();
             if self.at_keyword(Keyword::And) {
@@ -371,10 +386,11 @@ impl<'s> Parser<'s> {
                 break;
             }
         }
-        match items.len() {
-            1 => items.pop().unwrap_or_else(unreachable_error),
-            _ => Self::join(items, ExprKind::And),
+        if items.is_empty() {
+            return first;
         }
+        items.insert(0, first);
+        Self::join(items, ExprKind::And)
     }
 
     fn join(items: Vec<Expr<'s>>, make: fn(Vec<Expr<'s>>) -> ExprKind<'s>) -> Expr<'s> {
@@ -1473,7 +1489,3 @@ pub fn too_many_errors(at: Span) -> Diagnostic {
     .with_help("fix the errors above and run again")
 }
 
-#[cold]
-fn unreachable_error<'s>() -> Expr<'s> {
-    Expr::new(ExprKind::Error, Span::default())
-}
