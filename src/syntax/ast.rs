@@ -44,8 +44,8 @@ pub enum ExprKind<'src> {
     Not(Box<Expr<'src>>),
     /// A parenthesised expression.
     Paren(Box<Expr<'src>>),
-    /// `field op value` (boxed, so that an `Expr` stays small).
-    Compare(Box<Comparison<'src>>),
+    /// `field op value`.
+    Compare(Comparison<'src>),
     /// Something that could not be parsed; the parser reported why.
     Error,
 }
@@ -265,5 +265,23 @@ impl PartialEq<Text<'_>> for str {
 impl PartialEq<Text<'_>> for &str {
     fn eq(&self, other: &Text<'_>) -> bool {
         *self == other.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Comparison, Expr, Scalar, Text};
+
+    /// The sizes the parser moves around, pinned so that a change that
+    /// grows them is a decision. `Comparison` is inline in `Expr`: boxing
+    /// it makes `Expr` small but costs an allocation per comparison, which
+    /// measured slower (see the README's Performance section).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn node_sizes() {
+        assert_eq!(std::mem::size_of::<Text<'_>>(), 24);
+        assert_eq!(std::mem::size_of::<Scalar<'_>>(), 48, "Scalar");
+        assert_eq!(std::mem::size_of::<Comparison<'_>>(), 128, "Comparison");
+        assert_eq!(std::mem::size_of::<Expr<'_>>(), 144, "Expr");
     }
 }

@@ -664,7 +664,7 @@ impl<'s> Parser<'s> {
     /// The comparison node, with the check for unquoted words after it.
     fn comparison(&mut self, field: Field<'s>, op: Operator, value: Value<'s>) -> Expr<'s> {
         let span = field.span.cover(op.span).cover(value.span);
-        let mut expr = Expr::new(ExprKind::Compare(Box::new(Comparison { field, op, value })), span);
+        let mut expr = Expr::new(ExprKind::Compare(Comparison { field, op, value }), span);
         self.stray_words_after_value(&mut expr);
         expr
     }
@@ -944,11 +944,11 @@ impl<'s> Parser<'s> {
             let op = Operator { spelling, span };
             let span = field.span.cover(value.span);
             Expr::new(
-                ExprKind::Compare(Box::new(Comparison {
+                ExprKind::Compare(Comparison {
                     field: field.clone(),
                     op,
                     value,
-                })),
+                }),
                 span,
             )
         };
