@@ -9,9 +9,7 @@ mod parser;
 mod print;
 mod span;
 
-pub use ast::{
-    Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
-};
+pub use ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind};
 pub use lexical::OpSpelling;
 pub use parser::{MAX_DEPTH, MAX_ERRORS, too_many_errors};
 pub use span::Span;

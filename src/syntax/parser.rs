@@ -1488,4 +1488,3 @@ pub fn too_many_errors(at: Span) -> Diagnostic {
     )
     .with_help("fix the errors above and run again")
 }
-
