@@ -236,7 +236,7 @@ impl Context {
 
 /// The expression under any parentheses, and whether to print parentheses
 /// around it.
-fn shape(e: &Expr, cx: Context) -> (bool, &Expr) {
+fn shape<'a, 's>(e: &'a Expr<'s>, cx: Context) -> (bool, &'a Expr<'s>) {
     let mut inner = e;
     let mut written = false;
     while let ExprKind::Paren(x) = &inner.kind {

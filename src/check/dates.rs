@@ -63,13 +63,13 @@ const MAX_SECONDS_DIGITS: usize = 11;
 
 /// Reads `text` as a date in `tz`, `now` being now in unix seconds.
 pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError> {
-    let lower = text.to_ascii_lowercase();
-    if lower == "today" || lower == "yesterday" {
+    let today_word = text.eq_ignore_ascii_case("today");
+    if today_word || text.eq_ignore_ascii_case("yesterday") {
         let today = Timestamp::from_second(now)
             .map_err(|e| DateError::invalid(e.to_string()))?
             .to_zoned_datetime(tz.clone())
             .date();
-        let day = if lower == "today" {
+        let day = if today_word {
             Some(today)
         } else {
             today.yesterday().ok()
@@ -78,7 +78,7 @@ pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError>
             .and_then(|d| start_of_day(d, tz))
             .ok_or_else(|| DateError::invalid("date out of range"));
     }
-    if lower.starts_with("now") {
+    if text.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("now")) {
         // The first three bytes are ASCII letters.
         let rest = text.get(3..).unwrap_or_default();
         if rest.is_empty() || rest.starts_with(['+', '-']) {
@@ -120,6 +120,9 @@ pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError>
         };
         return Err(DateError::fix(why, fixes));
     }
+    if let Some(seconds) = canonical_day(text, tz) {
+        return Ok(seconds);
+    }
     if text.len() == 10 && !text.contains(['T', 't', ' ']) {
         let date: Date = text
             .parse()
@@ -135,6 +138,47 @@ pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError>
     Err(DateError::invalid(
         "expected YYYY-MM-DD, an RFC 3339 date-time or unix seconds",
     ))
+}
+
+/// Midnight of a `YYYY-MM-DD` date in a zone of one fixed offset (UTC
+/// unless a workspace says otherwise), computed from the day number: what
+/// jiff's parser and [`start_of_day`] answer for such a date, without
+/// them. `None` for anything else, which takes the general path.
+fn canonical_day(text: &str, tz: &TimeZone) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let number = |from: usize, to: usize| {
+        b.get(from..to)?.iter().try_fold(0i32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    // Far from the ends of jiff's range, where an offset could step out.
+    if !(1000..=9000).contains(&y) {
+        return None;
+    }
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()?;
+    let offset = tz.to_fixed_offset().ok()?;
+    Some(days_from_civil(y, m, d) * 86_400 - i64::from(offset.seconds()))
+}
+
+/// Days from 1970-01-01 to a valid proleptic Gregorian date (Howard
+/// Hinnant's `days_from_civil`).
+fn days_from_civil(y: i32, m: i32, d: i32) -> i64 {
+    let y = i64::from(if m <= 2 { y - 1 } else { y });
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Midnight (the first instant) of `date` in `tz`, in unix seconds.
@@ -155,6 +199,10 @@ pub fn day_of(seconds: i64, tz: &TimeZone) -> Option<Date> {
 /// `YYYY-M-D` (one fix) and `MM/DD/YYYY` or `DD/MM/YYYY` (one fix when
 /// only one reading is a date, else two): the `YYYY-MM-DD` forms meant.
 fn loose_calendar_date(text: &str) -> Option<Vec<String>> {
+    if text.len() == 10 && !text.contains('/') {
+        // `YYYY-MM-DD` is canonical, and without `/` no other form applies.
+        return None;
+    }
     let format = |y: i16, m: i8, d: i8| {
         Date::new(y, m, d)
             .ok()
@@ -344,6 +392,33 @@ mod tests {
 
     fn utc(text: &str) -> Result<i64, DateError> {
         parse_date(text, NOW, &TimeZone::UTC)
+    }
+
+    #[test]
+    fn canonical_days_agree_with_jiff() {
+        let zones = [
+            TimeZone::UTC,
+            TimeZone::fixed(jiff::tz::offset(-5)),
+            TimeZone::fixed(jiff::tz::Offset::from_seconds(19_800).unwrap()),
+        ];
+        for tz in &zones {
+            for y in [1000, 1600, 1899, 1900, 1969, 1970, 2000, 2024, 2100, 9000] {
+                for m in 1..=12i8 {
+                    for d in [1, 15, 28, 29, 30, 31] {
+                        let text = format!("{y:04}-{m:02}-{d:02}");
+                        let slow = Date::new(y as i16, m, d)
+                            .ok()
+                            .and_then(|date| start_of_day(date, tz));
+                        assert_eq!(canonical_day(&text, tz), slow, "{text}");
+                    }
+                }
+            }
+        }
+        // Other zones and forms take the general path.
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        assert_eq!(canonical_day("2024-01-01", &paris), None);
+        assert_eq!(canonical_day("0999-01-01", &TimeZone::UTC), None);
+        assert_eq!(canonical_day("2024-1-011", &TimeZone::UTC), None);
     }
 
     #[test]

@@ -106,17 +106,16 @@ pub fn groups(node: &Node, out: &mut Vec<Diagnostic>) {
     if g.members.len() > MAX_LINTED_MEMBERS {
         return;
     }
-    let filters: Vec<&Filter> = g
-        .members
-        .iter()
-        .filter_map(|m| match m {
-            Node::Filter(f) => Some(f),
-            Node::Group(_) => None,
-        })
-        .collect();
-    match g.op {
-        GroupOp::And => contradictions(&filters, out),
-        GroupOp::Or => tautologies(&filters, out),
+    let mut filters: Vec<&Filter> = Vec::with_capacity(g.members.len());
+    filters.extend(g.members.iter().filter_map(|m| match m {
+        Node::Filter(f) => Some(f),
+        Node::Group(_) => None,
+    }));
+    if filters.len() >= 2 {
+        match g.op {
+            GroupOp::And => contradictions(&filters, out),
+            GroupOp::Or => tautologies(&filters, out),
+        }
     }
     for m in &g.members {
         groups(m, out);
@@ -146,14 +145,12 @@ fn contradictions(filters: &[&Filter], out: &mut Vec<Diagnostic>) {
             continue;
         }
         seen.push(name);
-        let same: Vec<&Filter> = filters[i..]
-            .iter()
-            .filter(|g| g.field.name == f.field.name)
-            .copied()
-            .collect();
-        if same.len() < 2 {
+        let on_field = |g: &&&Filter| same_field(g, f);
+        // Most fields appear once in a group: count before collecting.
+        if filters[i..].iter().filter(on_field).nth(1).is_none() {
             continue;
         }
+        let same: Vec<&Filter> = filters[i..].iter().filter(on_field).copied().collect();
         if let Some((a, b)) = conflicting_equalities(&same) {
             out.push(never(
                 Code::Contradiction,
@@ -178,6 +175,12 @@ fn contradictions(filters: &[&Filter], out: &mut Vec<Diagnostic>) {
             out.push(never(code, a, b, why));
         }
     }
+}
+
+/// True when two filters compare the same field (by name: two unchecked
+/// attributes of one name are one field).
+fn same_field(a: &Filter, b: &Filter) -> bool {
+    std::sync::Arc::ptr_eq(&a.field, &b.field) || a.field.name == b.field.name
 }
 
 fn never(code: Code, a: &Filter, b: &Filter, why: &str) -> Diagnostic {
@@ -256,7 +259,7 @@ fn empty_interval<'f>(same: &[&'f Filter]) -> Option<(&'f Filter, &'f Filter)> {
 fn tautologies(filters: &[&Filter], out: &mut Vec<Diagnostic>) {
     for (i, a) in filters.iter().enumerate() {
         for b in &filters[i + 1..] {
-            if a.field.name != b.field.name {
+            if !same_field(a, b) {
                 continue;
             }
             let (FilterValue::One(x), FilterValue::One(y)) = (&a.value, &b.value) else {

@@ -305,19 +305,24 @@ impl Checker<'_> {
         if let Some(d) = shape {
             self.push(d);
         }
+        if list.is_none() {
+            // One value: no list to build.
+            let value = items.first().and_then(|s| self.scalar(field, op, false, s));
+            return match value {
+                Some(v) if shape_ok => Some(FilterValue::One(v)),
+                _ => self.fail(),
+            };
+        }
         let mut values = Vec::with_capacity(items.len());
         for item in items {
-            if let Some(v) = self.scalar(field, op, list.is_some(), item) {
+            if let Some(v) = self.scalar(field, op, true, item) {
                 values.push(v);
             }
         }
         if !shape_ok || values.len() != items.len() {
             return self.fail();
         }
-        match list {
-            Some(_) => Some(FilterValue::List(values)),
-            None => values.pop().map(FilterValue::One),
-        }
+        Some(FilterValue::List(values))
     }
 
     fn scalar(

@@ -30,92 +30,91 @@ const BYTES_PER_FILTER: usize = 64;
 
 /// Compact JSON text, byte for byte what `serde_json::to_string(query)`
 /// gives, written without serde: keys, field names and operators are
-/// constants that need no escaping (a test checks the operators), field
-/// names are copied when they need none, and the rest goes through
-/// serde_json's string escaping.
+/// constants that need no escaping (a test checks the operators), strings
+/// are copied when they need none, numbers are written by itoa (as serde_json
+/// does), and the rest goes through serde_json.
 fn compact(query: &Query) -> String {
     let mut filters = 0;
     query.root.for_each_filter(&mut |_| filters += 1);
-    let mut out = Vec::with_capacity(filters * BYTES_PER_FILTER + 32);
-    out.extend_from_slice(b"{\"query\":");
+    let mut out = String::with_capacity(filters * BYTES_PER_FILTER + 32);
+    out.push_str("{\"query\":");
     write_node(&mut out, &query.root);
     if let Some(p) = &query.pagination {
-        out.extend_from_slice(b",\"pagination\":");
-        // Writing into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut out, p);
+        out.push_str(",\"pagination\":");
+        out.push_str(&serde_json::to_string(p).unwrap_or_default());
     }
-    out.push(b'}');
-    // Every piece written is UTF-8; the fallback is never taken.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    out.push('}');
+    out
 }
 
-fn write_node(out: &mut Vec<u8>, node: &Node) {
+fn write_node(out: &mut String, node: &Node) {
     match node {
         Node::Filter(f) => write_filter(out, f),
         Node::Group(g) => {
-            out.extend_from_slice(b"{\"operator\":\"");
-            out.extend_from_slice(g.op.as_str().as_bytes());
-            out.extend_from_slice(b"\",\"value\":[");
+            out.push_str("{\"operator\":\"");
+            out.push_str(g.op.as_str());
+            out.push_str("\",\"value\":[");
             for (i, member) in g.members.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.push(',');
                 }
                 write_node(out, member);
             }
-            out.extend_from_slice(b"]}");
+            out.push_str("]}");
         }
     }
 }
 
-fn write_filter(out: &mut Vec<u8>, f: &Filter) {
-    out.extend_from_slice(b"{\"field\":");
-    let name: &str = &f.field.name;
-    if name.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.push(b'"');
-        out.extend_from_slice(name.as_bytes());
-        out.push(b'"');
+/// A JSON string: copied between quotes when nothing in it needs
+/// escaping (the usual case), else escaped by serde_json.
+fn write_str(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
     } else {
-        // A workspace attribute's name may hold anything.
-        let _ = serde_json::to_writer(&mut *out, name);
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
     }
-    out.extend_from_slice(b",\"operator\":\"");
-    out.extend_from_slice(f.op.as_str().as_bytes());
-    out.extend_from_slice(b"\",\"value\":");
+}
+
+fn write_filter(out: &mut String, f: &Filter) {
+    out.push_str("{\"field\":");
+    // A workspace attribute's name may hold anything.
+    write_str(out, &f.field.name);
+    out.push_str(",\"operator\":\"");
+    out.push_str(f.op.as_str());
+    out.push_str("\",\"value\":");
     match &f.value {
         FilterValue::One(v) => write_scalar(out, v),
         FilterValue::List(items) => {
-            out.push(b'[');
+            out.push('[');
             for (i, v) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.push(',');
                 }
                 write_scalar(out, v);
             }
-            out.push(b']');
+            out.push(']');
         }
     }
-    out.push(b'}');
+    out.push('}');
 }
 
-fn write_scalar(out: &mut Vec<u8>, v: &ScalarValue) {
-    // Writing into a Vec cannot fail.
-    let _ = match v {
-        ScalarValue::String(s) => serde_json::to_writer(&mut *out, s),
-        ScalarValue::Integer(n) => serde_json::to_writer(&mut *out, n),
-        ScalarValue::Boolean(b) => serde_json::to_writer(&mut *out, b),
-        ScalarValue::Float(f) => serde_json::to_writer(&mut *out, f),
-        ScalarValue::Null => {
-            out.extend_from_slice(b"null");
-            Ok(())
-        }
+fn write_scalar(out: &mut String, v: &ScalarValue) {
+    match v {
+        ScalarValue::String(s) => write_str(out, s),
+        ScalarValue::Integer(n) => out.push_str(itoa::Buffer::new().format(*n)),
+        ScalarValue::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
+        ScalarValue::Float(f) => out.push_str(&serde_json::to_string(f).unwrap_or_default()),
+        ScalarValue::Null => out.push_str("null"),
         ScalarValue::Date(n) => {
             // Unix seconds as a string, as `ScalarValue`'s `Serialize` does.
-            out.push(b'"');
-            let r = serde_json::to_writer(&mut *out, n);
-            out.push(b'"');
-            r
+            out.push('"');
+            out.push_str(itoa::Buffer::new().format(*n));
+            out.push('"');
         }
-    };
+    }
 }
 
 #[cfg(test)]

@@ -304,7 +304,14 @@ impl FieldDef {
 
     /// True when a query may write `op` on the field.
     pub fn allows(&self, op: Op) -> bool {
-        self.operators().contains(op)
+        // `self.operators().contains(op)`, without building the set.
+        let by_type = self.ty.operators();
+        let by_type = if self.is_enumerated() {
+            by_type.and(OpSet::EQUALITY)
+        } else {
+            by_type
+        };
+        by_type.contains(op) && self.expressible(op)
     }
 
     /// True when the field accepts only a fixed set of values.

@@ -11,9 +11,9 @@ use crate::op::Op;
 
 /// A parsed query: the tree plus an index of its source's lines.
 #[derive(Debug, Clone)]
-pub struct Ast {
+pub struct Ast<'src> {
     /// The root expression.
-    pub root: Expr,
+    pub root: Expr<'src>,
     /// Length of the source in bytes.
     pub source_len: usize,
     /// Line index of the source, for positions in diagnostics.
@@ -25,9 +25,9 @@ pub struct Ast {
 
 /// An expression node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Expr {
+pub struct Expr<'src> {
     /// What the node is.
-    pub kind: ExprKind,
+    pub kind: ExprKind<'src>,
     /// The source text it covers.
     pub span: Span,
 }
@@ -35,38 +35,39 @@ pub struct Expr {
 /// The kinds of expression.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", content = "children", rename_all = "snake_case")]
-pub enum ExprKind {
+pub enum ExprKind<'src> {
     /// Two or more operands joined by `OR`.
-    Or(Vec<Expr>),
+    Or(Vec<Expr<'src>>),
     /// Two or more operands joined by `AND`.
-    And(Vec<Expr>),
+    And(Vec<Expr<'src>>),
     /// `NOT` operand; the span starts at the keyword.
-    Not(Box<Expr>),
+    Not(Box<Expr<'src>>),
     /// A parenthesised expression.
-    Paren(Box<Expr>),
+    Paren(Box<Expr<'src>>),
     /// `field op value`.
-    Compare(Comparison),
+    Compare(Comparison<'src>),
     /// Something that could not be parsed; the parser reported why.
     Error,
 }
 
 /// A comparison `field op value`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Comparison {
+pub struct Comparison<'src> {
     /// The field name as written.
-    pub field: Field,
+    pub field: Field<'src>,
     /// The operator as written.
     pub op: Operator,
     /// The value as written.
-    pub value: Value,
+    pub value: Value<'src>,
 }
 
 /// A field name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Field {
+pub struct Field<'src> {
     /// The dotted name as written, e.g. `source.author.email` (decoded when
-    /// quoted). The parser knows no field table.
-    pub name: Cow<'static, str>,
+    /// quoted), borrowed from the source unless decoding changed it. The
+    /// parser knows no field table.
+    pub name: Text<'src>,
     /// Where it is.
     pub span: Span,
 }
@@ -94,9 +95,9 @@ impl Operator {
 
 /// A value: one scalar or a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Value {
+pub struct Value<'src> {
     /// What it is.
-    pub kind: ValueKind,
+    pub kind: ValueKind<'src>,
     /// Where it is (brackets included for lists).
     pub span: Span,
 }
@@ -104,11 +105,11 @@ pub struct Value {
 /// The kinds of value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
-pub enum ValueKind {
+pub enum ValueKind<'src> {
     /// A single value.
-    Scalar(Scalar),
+    Scalar(Scalar<'src>),
     /// `[a, b, ...]`.
-    List(Vec<Scalar>),
+    List(Vec<Scalar<'src>>),
     /// The value is missing or malformed; the parser reported why.
     Error,
 }
@@ -118,16 +119,17 @@ pub enum ValueKind {
 /// What it means (string, integer, boolean, date) depends on the field it
 /// is compared with, so the parser keeps the text and the checker reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Scalar {
-    /// The text, with quotes removed and escapes decoded.
-    pub text: String,
+pub struct Scalar<'src> {
+    /// The text, with quotes removed and escapes decoded: borrowed from
+    /// the source unless there were escapes.
+    pub text: Text<'src>,
     /// Whether it was quoted.
     pub quoted: bool,
     /// Where it is (quotes included).
     pub span: Span,
 }
 
-impl ExprKind {
+impl ExprKind<'_> {
     /// Binding strength: OR (1) < AND (2) < NOT (3) < atoms (4). A child
     /// that binds less tightly than its context needs parentheses.
     pub fn precedence(&self) -> u8 {
@@ -140,14 +142,14 @@ impl ExprKind {
     }
 }
 
-impl Expr {
+impl<'src> Expr<'src> {
     /// A new node.
-    pub fn new(kind: ExprKind, span: Span) -> Self {
+    pub fn new(kind: ExprKind<'src>, span: Span) -> Self {
         Self { kind, span }
     }
 
     /// Calls `f` on every comparison in the tree, left to right.
-    pub fn for_each_comparison(&self, f: &mut impl FnMut(&Comparison)) {
+    pub fn for_each_comparison(&self, f: &mut impl FnMut(&Comparison<'src>)) {
         match &self.kind {
             ExprKind::Or(items) | ExprKind::And(items) => {
                 items.iter().for_each(|e| e.for_each_comparison(f))
@@ -156,5 +158,130 @@ impl Expr {
             ExprKind::Compare(c) => f(c),
             ExprKind::Error => {}
         }
+    }
+}
+
+/// Text taken from the query: borrowed from the source when it is used as
+/// written (the usual case), owned when decoding escapes changed it.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Text<'src>(Cow<'src, str>);
+
+impl<'src> Text<'src> {
+    /// Text borrowed from the source.
+    pub const fn borrowed(text: &'src str) -> Self {
+        Text(Cow::Borrowed(text))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text as an owned `String`.
+    pub fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'src> From<&'src str> for Text<'src> {
+    fn from(text: &'src str) -> Self {
+        Text(Cow::Borrowed(text))
+    }
+}
+
+impl From<String> for Text<'_> {
+    fn from(text: String) -> Self {
+        Text(Cow::Owned(text))
+    }
+}
+
+impl<'src> From<Cow<'src, str>> for Text<'src> {
+    fn from(text: Cow<'src, str>) -> Self {
+        Text(text)
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Text<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Text<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Text<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Text<'_> {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Text<'_>> for str {
+    fn eq(&self, other: &Text<'_>) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Text<'_>> for &str {
+    fn eq(&self, other: &Text<'_>) -> bool {
+        *self == other.as_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Comparison, Expr, Scalar, Text};
+
+    /// The sizes the parser moves around, pinned so that a change that
+    /// grows them is a decision. `Comparison` is inline in `Expr`: boxing
+    /// it makes `Expr` small but costs an allocation per comparison, which
+    /// measured slower (see the README's Performance section).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn node_sizes() {
+        assert_eq!(std::mem::size_of::<Text<'_>>(), 24);
+        assert_eq!(std::mem::size_of::<Scalar<'_>>(), 48, "Scalar");
+        assert_eq!(std::mem::size_of::<Comparison<'_>>(), 128, "Comparison");
+        assert_eq!(std::mem::size_of::<Expr<'_>>(), 144, "Expr");
     }
 }

@@ -82,17 +82,6 @@ fn symbol(input: &str) -> IResult<&str, TokenKind> {
     map(alt((two, one)), TokenKind::Symbol).parse(input)
 }
 
-fn punctuation(input: &str) -> IResult<&str, TokenKind> {
-    alt((
-        value(TokenKind::LParen, tag("(")),
-        value(TokenKind::RParen, tag(")")),
-        value(TokenKind::LBracket, tag("[")),
-        value(TokenKind::RBracket, tag("]")),
-        value(TokenKind::Comma, tag(",")),
-    ))
-    .parse(input)
-}
-
 /// A quoted string: the opening quote, then anything up to the same quote
 /// that is not escaped by a backslash. Escapes are decoded later by
 /// [`super::lexical::unescape`].
@@ -176,9 +165,29 @@ fn token(input: &str) -> IResult<&str, TokenKind> {
     // Equivalent to `alt((punctuation, symbol, string, word, unknown))`,
     // but the first byte picks the parsers that can match, instead of
     // trying up to twenty in turn for every word.
-    match input.as_bytes().first() {
-        Some(b'(' | b')' | b'[' | b']' | b',') => punctuation(input),
-        Some(b'=' | b'!' | b'<' | b'>' | b'~' | b'^' | b'$') => alt((symbol, unknown)).parse(input),
+    // The usual one- and two-byte tokens are read directly; the nom
+    // parsers above say the same and serve the rest.
+    let bytes = input.as_bytes();
+    let one = |kind| Ok((input.get(1..).unwrap_or(""), kind));
+    let two = |op| Ok((input.get(2..).unwrap_or(""), TokenKind::Symbol(op)));
+    let second = bytes.get(1).copied();
+    match bytes.first() {
+        Some(b'(') => one(TokenKind::LParen),
+        Some(b')') => one(TokenKind::RParen),
+        Some(b'[') => one(TokenKind::LBracket),
+        Some(b']') => one(TokenKind::RBracket),
+        Some(b',') => one(TokenKind::Comma),
+        Some(b'=') => one(TokenKind::Symbol(SymbolOp::Eq)),
+        Some(b'~') => one(TokenKind::Symbol(SymbolOp::Contains)),
+        Some(b'^') => one(TokenKind::Symbol(SymbolOp::StartsWith)),
+        Some(b'$') => one(TokenKind::Symbol(SymbolOp::EndsWith)),
+        Some(b'>') if second == Some(b'=') => two(SymbolOp::Ge),
+        Some(b'>') => one(TokenKind::Symbol(SymbolOp::Gt)),
+        Some(b'<') if second == Some(b'=') => two(SymbolOp::Le),
+        Some(b'<') => one(TokenKind::Symbol(SymbolOp::Lt)),
+        Some(b'!') if second == Some(b'=') => two(SymbolOp::Ne),
+        Some(b'!') if second == Some(b'~') => two(SymbolOp::NotContains),
+        Some(b'!') => alt((symbol, unknown)).parse(input),
         Some(b'"' | b'\'') => string(input),
         Some(b'#') => comment(input),
         Some(b'-') if input.starts_with("--") => comment(input),
@@ -238,11 +247,16 @@ impl Iterator for Lexer<'_> {
             .bytes()
             .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
             .unwrap_or(self.rest.len());
-        let rest = self
-            .rest
-            .get(blanks..)
-            .unwrap_or("")
-            .trim_start_matches(char::is_whitespace);
+        let mut rest = self.rest.get(blanks..).unwrap_or("");
+        // Other whitespace (vertical tab, form feed, Unicode spaces) is
+        // rare: look for it only when the next byte could start some.
+        if rest
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| b == 0x0B || b == 0x0C || !b.is_ascii())
+        {
+            rest = rest.trim_start_matches(char::is_whitespace);
+        }
         let start = source.len() - rest.len();
         if rest.is_empty() {
             // The end of input is reported right after the last token, not

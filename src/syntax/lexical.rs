@@ -2,6 +2,7 @@
 //! characters and string escapes. Parser, printer, completion and the
 //! grammar test all read them from here.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::Span;
@@ -317,8 +318,9 @@ impl std::fmt::Display for OpSpelling {
 ///
 /// `offset` is the byte offset of `raw` in the source, so that diagnostics
 /// point at the offending escape. Invalid escapes are reported and kept
-/// as written, so the caller still gets a value.
-pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (String, Vec<Diagnostic>) {
+/// as written, so the caller still gets a value. The text is borrowed from
+/// `raw` when there are no escapes (the usual case).
+pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (Cow<'_, str>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     // Quotes are one byte, or three for the typographic ones.
     let mut chars = raw.chars();
@@ -330,7 +332,7 @@ pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (String, Vec<Diag
     let inner = raw.get(open..raw.len() - close).unwrap_or("");
     if !inner.contains('\\') {
         // No escapes: the text is the value (the usual case).
-        return (inner.to_owned(), diagnostics);
+        return (Cow::Borrowed(inner), diagnostics);
     }
     let base = offset + open;
     let mut out = String::with_capacity(inner.len());
@@ -394,7 +396,7 @@ pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (String, Vec<Diag
             }
         }
     }
-    (out, diagnostics)
+    (Cow::Owned(out), diagnostics)
 }
 
 /// Reads `{HEX}` starting at byte `start` of `s`; returns the char (if valid)

@@ -9,7 +9,7 @@ mod parser;
 mod print;
 mod span;
 
-pub use ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Value, ValueKind};
+pub use ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind};
 pub use lexical::OpSpelling;
 pub use parser::{MAX_DEPTH, MAX_ERRORS, too_many_errors};
 pub use span::Span;
@@ -18,21 +18,21 @@ use crate::diagnostic::{Diagnostic, has_errors};
 
 /// The result of parsing: always a tree, plus every syntax diagnostic.
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub struct Parsed<'src> {
     /// The tree; malformed parts are [`ExprKind::Error`] / [`ValueKind::Error`].
-    pub ast: Ast,
+    pub ast: Ast<'src>,
     /// Syntax errors, in source order of discovery, with positions filled in.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Parsed {
+impl<'src> Parsed<'src> {
     /// True when the parser reported any error.
     pub fn has_errors(&self) -> bool {
         has_errors(&self.diagnostics)
     }
 
     /// The tree when there were no syntax errors, else the diagnostics.
-    pub fn into_result(self) -> Result<Ast, Vec<Diagnostic>> {
+    pub fn into_result(self) -> Result<Ast<'src>, Vec<Diagnostic>> {
         if self.has_errors() {
             Err(self.diagnostics)
         } else {
@@ -49,6 +49,6 @@ impl Parsed {
 /// assert!(!parsed.has_errors());
 /// assert_eq!(parsed.ast.to_string(), "state = open AND read = true");
 /// ```
-pub fn parse(source: &str) -> Parsed {
+pub fn parse(source: &str) -> Parsed<'_> {
     parser::parse(source)
 }

@@ -6,10 +6,10 @@
 //! loop consumes a token or leaves, so parsing terminates on any input, and
 //! recursion is bounded by [`MAX_DEPTH`].
 
-use super::ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Value, ValueKind};
-use std::borrow::Cow;
+use super::ast::{
+    Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
+};
 use std::cell::RefCell;
-use std::collections::VecDeque;
 
 use super::lexer::{Lexer, Token, TokenKind};
 use super::lexical::{
@@ -28,7 +28,7 @@ pub const MAX_ERRORS: usize = 100;
 /// Longest token text quoted in a message.
 const MAX_QUOTED: usize = 24;
 
-pub(super) fn parse(source: &str) -> Parsed {
+pub(super) fn parse(source: &str) -> Parsed<'_> {
     let line_index = LineIndex::new(source);
     if let Some(mut d) = json_body(source) {
         d.locate(&line_index);
@@ -46,7 +46,8 @@ pub(super) fn parse(source: &str) -> Parsed {
         source,
         tokens: Tokens {
             lexer: Lexer::new(source),
-            ahead: VecDeque::new(),
+            buf: Vec::with_capacity(BATCH * 2),
+            pos: 0,
             consumed: 0,
             previous: None,
             comments: Vec::new(),
@@ -95,13 +96,15 @@ fn json_body(source: &str) -> Option<Diagnostic> {
     )
 }
 
-/// The tokens not yet consumed: lexed on demand, and forgotten once
-/// consumed, so the parser holds only its lookahead (and stops lexing when
-/// it gives up).
+/// The tokens not yet consumed: lexed on demand, a few at a time, and
+/// forgotten once consumed, so the parser holds only its lookahead and a
+/// small batch (and stops lexing when it gives up).
 struct Tokens<'s> {
     lexer: Lexer<'s>,
-    /// Lexed tokens from the current one on.
-    ahead: VecDeque<Token>,
+    /// Lexed tokens; those from `pos` on are not consumed yet.
+    buf: Vec<Token>,
+    /// The current token's index in `buf`.
+    pos: usize,
     /// How many tokens have been consumed.
     consumed: usize,
     /// The last token consumed.
@@ -110,30 +113,37 @@ struct Tokens<'s> {
     comments: Vec<Span>,
 }
 
+/// How many tokens are lexed at a time past the lookahead asked for.
+const BATCH: usize = 16;
+
 impl Tokens<'_> {
     /// The token `n` places ahead, or the end of input.
     #[inline]
     fn nth(&mut self, n: usize) -> Token {
-        match self.ahead.get(n) {
+        match self.buf.get(self.pos + n) {
             Some(&t) => t,
             None => self.fill(n),
         }
     }
 
-    /// Lexes until the token `n` places ahead is buffered (or the input
-    /// ends) and returns it: the slow path of [`Tokens::nth`].
+    /// Forgets the consumed tokens and lexes until the token `n` places
+    /// ahead is buffered, and a batch more (or the input ends); returns
+    /// it: the slow path of [`Tokens::nth`].
     #[inline(never)]
     fn fill(&mut self, n: usize) -> Token {
-        while self.ahead.len() <= n {
+        self.buf.drain(..self.pos.min(self.buf.len()));
+        self.pos = 0;
+        let want = n.saturating_add(BATCH);
+        while self.buf.len() <= want {
             match self.lexer.next() {
                 Some(t) if t.kind == TokenKind::Comment => self.comments.push(t.span),
-                Some(t) => self.ahead.push_back(t),
+                Some(t) => self.buf.push(t),
                 None => break,
             }
         }
-        match self.ahead.get(n).or(self.ahead.back()) {
+        match self.buf.get(n).or(self.buf.last()) {
             Some(&t) => t,
-            // The lexer always ends with Eof, so `ahead` is never empty here.
+            // The lexer always ends with Eof, so `buf` is never empty here.
             None => Token {
                 kind: TokenKind::Eof,
                 span: Span::empty(self.lexer.source_len()),
@@ -142,11 +152,11 @@ impl Tokens<'_> {
         }
     }
 
-    /// Consumes the current token unless it is the end of input.
-    fn advance(&mut self) {
-        let t = self.nth(0);
+    /// Consumes the current token, `t`, unless it is the end of input.
+    #[inline]
+    fn advance_past(&mut self, t: Token) {
         if t.kind != TokenKind::Eof {
-            self.ahead.pop_front();
+            self.pos += 1;
             self.consumed += 1;
             self.previous = Some(t);
         }
@@ -155,9 +165,10 @@ impl Tokens<'_> {
     /// Skips to the end of input, keeping only the end token: the rest is
     /// lexed (for the end's position) but not stored.
     fn finish(&mut self) {
-        let last = self.lexer.by_ref().last().or(self.ahead.back().copied());
-        self.ahead.clear();
-        self.ahead.extend(last);
+        let last = self.lexer.by_ref().last().or(self.buf.last().copied());
+        self.buf.clear();
+        self.pos = 0;
+        self.buf.extend(last);
         self.consumed += 1;
     }
 }
@@ -194,8 +205,9 @@ impl<'s> Parser<'s> {
     }
 
     fn bump(&mut self) -> Token {
-        let t = self.peek();
-        self.tokens.get_mut().advance();
+        let tokens = self.tokens.get_mut();
+        let t = tokens.nth(0);
+        tokens.advance_past(t);
         t
     }
 
@@ -281,7 +293,7 @@ impl<'s> Parser<'s> {
 
     // ----- grammar ------------------------------------------------------
 
-    fn parse_query(&mut self) -> Expr {
+    fn parse_query(&mut self) -> Expr<'s> {
         if self.at_eof() {
             self.report(
                 Diagnostic::new(
@@ -324,12 +336,13 @@ impl<'s> Parser<'s> {
         root
     }
 
-    fn parse_or(&mut self) -> Expr {
+    fn parse_or(&mut self) -> Expr<'s> {
         let first = self.parse_and();
         if !self.at_keyword(Keyword::Or) {
             return first;
         }
-        let mut items = vec![first];
+        let mut items = Vec::with_capacity(8);
+        items.push(first);
         while self.at_keyword(Keyword::Or) {
             self.bump();
             items.push(self.parse_and());
@@ -337,8 +350,11 @@ impl<'s> Parser<'s> {
         Self::join(items, ExprKind::Or)
     }
 
-    fn parse_and(&mut self) -> Expr {
-        let mut items = vec![self.parse_unary()];
+    fn parse_and(&mut self) -> Expr<'s> {
+        // The operands after the first; most operands of OR are alone,
+        // and need no vector.
+        let first = self.parse_unary();
+        let mut items: Vec<Expr<'s>> = Vec::new();
         loop {
             let t = self.peek();
             if self.at_keyword(Keyword::And) {
@@ -370,13 +386,14 @@ impl<'s> Parser<'s> {
                 break;
             }
         }
-        match items.len() {
-            1 => items.pop().unwrap_or_else(unreachable_error),
-            _ => Self::join(items, ExprKind::And),
+        if items.is_empty() {
+            return first;
         }
+        items.insert(0, first);
+        Self::join(items, ExprKind::And)
     }
 
-    fn join(items: Vec<Expr>, make: fn(Vec<Expr>) -> ExprKind) -> Expr {
+    fn join(items: Vec<Expr<'s>>, make: fn(Vec<Expr<'s>>) -> ExprKind<'s>) -> Expr<'s> {
         let span = match (items.first(), items.last()) {
             (Some(a), Some(b)) => a.span.cover(b.span),
             _ => Span::default(),
@@ -384,7 +401,7 @@ impl<'s> Parser<'s> {
         Expr::new(make(items), span)
     }
 
-    fn parse_unary(&mut self) -> Expr {
+    fn parse_unary(&mut self) -> Expr<'s> {
         if !self.at_keyword(Keyword::Not)
             || self.nth_is_keyword(1, Keyword::In)
             || self.nth_is_keyword(1, Keyword::Contains)
@@ -434,7 +451,7 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn parse_primary(&mut self) -> Expr {
+    fn parse_primary(&mut self) -> Expr<'s> {
         let t = self.peek();
         match t.kind {
             TokenKind::LParen => self.parse_paren(),
@@ -493,7 +510,7 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn parse_paren(&mut self) -> Expr {
+    fn parse_paren(&mut self) -> Expr<'s> {
         let open = self.bump();
         if self.depth >= MAX_DEPTH {
             self.too_deep(open.span);
@@ -601,7 +618,7 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn parse_comparison(&mut self) -> Expr {
+    fn parse_comparison(&mut self) -> Expr<'s> {
         let after_not = self
             .tokens
             .get_mut()
@@ -615,7 +632,7 @@ impl<'s> Parser<'s> {
         }
         let field = match name_token.kind {
             TokenKind::Str { terminated } => Field {
-                name: Cow::Owned(self.string_value(name_token, terminated)),
+                name: self.string_value(name_token, terminated),
                 span: name_token.span,
             },
             _ => self.field(name_token),
@@ -634,7 +651,7 @@ impl<'s> Parser<'s> {
             let null = self.bump();
             Value {
                 kind: ValueKind::Scalar(Scalar {
-                    text: "null".to_owned(),
+                    text: Text::borrowed("null"),
                     quoted: false,
                     span: null.span,
                 }),
@@ -645,7 +662,7 @@ impl<'s> Parser<'s> {
     }
 
     /// The comparison node, with the check for unquoted words after it.
-    fn comparison(&mut self, field: Field, op: Operator, value: Value) -> Expr {
+    fn comparison(&mut self, field: Field<'s>, op: Operator, value: Value<'s>) -> Expr<'s> {
         let span = field.span.cover(op.span).cover(value.span);
         let mut expr = Expr::new(ExprKind::Compare(Comparison { field, op, value }), span);
         self.stray_words_after_value(&mut expr);
@@ -653,9 +670,9 @@ impl<'s> Parser<'s> {
     }
 
     /// A field named by a word, borrowed from the field table when known.
-    fn field(&self, t: Token) -> Field {
+    fn field(&self, t: Token) -> Field<'s> {
         Field {
-            name: field_name(self.text(t)),
+            name: Text::borrowed(self.text(t)),
             span: t.span,
         }
     }
@@ -702,7 +719,7 @@ impl<'s> Parser<'s> {
     /// `field:"value"`, read as `field = value` with one error and a fix;
     /// `field:` before an operator is the field. `None` when `name` (a
     /// word) is no such thing.
-    fn lucene(&mut self, name: Token) -> Option<Expr> {
+    fn lucene(&mut self, name: Token) -> Option<Expr<'s>> {
         let text = self.text(name);
         let colon = text.find(':')?;
         let field_text = text.get(..colon)?;
@@ -716,7 +733,7 @@ impl<'s> Parser<'s> {
             return None;
         }
         let field = Field {
-            name: field_name(field_text),
+            name: Text::borrowed(field_text),
             span: Span::new(name.span.start, name.span.start + colon),
         };
         let colon_span = Span::new(field.span.end, field.span.end + 1);
@@ -739,7 +756,7 @@ impl<'s> Parser<'s> {
         }
         let scalar = if !rest.is_empty() {
             Scalar {
-                text: rest.to_owned(),
+                text: Text::borrowed(rest),
                 quoted: false,
                 span: Span::new(colon_span.end, name.span.end),
             }
@@ -789,7 +806,7 @@ impl<'s> Parser<'s> {
     /// `field`: one error, with the qc equivalent as the fix when there is
     /// one, and the comparison it means in the tree. `None` when the next
     /// token is neither.
-    fn sql_operator(&mut self, field: &Field, after_not: bool) -> Option<Expr> {
+    fn sql_operator(&mut self, field: &Field<'s>, after_not: bool) -> Option<Expr<'s>> {
         let negated = self.at_keyword(Keyword::Not);
         let word = self.nth(usize::from(negated));
         if word.kind != TokenKind::Word || !is_sql_operator(self.text(word)) {
@@ -809,7 +826,13 @@ impl<'s> Parser<'s> {
     }
 
     /// `field LIKE pattern`, with `LIKE` (or `NOT LIKE`) at `op_span`.
-    fn like(&mut self, field: &Field, op_span: Span, negated: bool, field_text: &str) -> Expr {
+    fn like(
+        &mut self,
+        field: &Field<'s>,
+        op_span: Span,
+        negated: bool,
+        field_text: &str,
+    ) -> Expr<'s> {
         let message = if negated {
             "`NOT LIKE` is SQL: qc has no wildcards, and writes `!~` (doesn't contain)"
         } else {
@@ -843,7 +866,7 @@ impl<'s> Parser<'s> {
                 let value = Value {
                     span: pattern.span,
                     kind: ValueKind::Scalar(Scalar {
-                        text: text.to_owned(),
+                        text: Text::from(text.to_owned()),
                         ..pattern
                     }),
                 };
@@ -860,12 +883,12 @@ impl<'s> Parser<'s> {
     /// `op_span`: `field >= low AND field <= high` in the tree.
     fn between(
         &mut self,
-        field: &Field,
+        field: &Field<'s>,
         op_span: Span,
         negated: bool,
         after_not: bool,
         field_text: &str,
-    ) -> Expr {
+    ) -> Expr<'s> {
         let message = if negated {
             "`NOT BETWEEN` is SQL: qc writes a range as two comparisons"
         } else {
@@ -913,7 +936,7 @@ impl<'s> Parser<'s> {
             .with_help(format!("write `{}`", clip(&replacement)))
             .with_suggestion(whole, replacement);
         self.report(d);
-        let compare = |spelling, span, s: Scalar| {
+        let compare = |spelling, span, s: Scalar<'s>| {
             let value = Value {
                 span: s.span,
                 kind: ValueKind::Scalar(s),
@@ -985,7 +1008,7 @@ impl<'s> Parser<'s> {
         })
     }
 
-    fn parse_operator(&mut self, field: &Field) -> Option<Operator> {
+    fn parse_operator(&mut self, field: &Field<'s>) -> Option<Operator> {
         if let Some(op) = self.doubled_symbol() {
             return Some(op);
         }
@@ -1062,7 +1085,7 @@ impl<'s> Parser<'s> {
         })
     }
 
-    fn string_value(&mut self, t: Token, terminated: bool) -> String {
+    fn string_value(&mut self, t: Token, terminated: bool) -> Text<'s> {
         if !terminated {
             let d = Diagnostic::new(Code::UnterminatedString, t.span, "unterminated string")
                 .with_help("add the closing quote");
@@ -1077,7 +1100,7 @@ impl<'s> Parser<'s> {
         if raw.starts_with(is_smart_quote) {
             self.smart_quotes(t, terminated && escapes_valid, &text);
         }
-        text
+        Text::from(text)
     }
 
     /// The warning for a string in typographic quotes, with straight quotes
@@ -1114,11 +1137,11 @@ impl<'s> Parser<'s> {
         self.report(d);
     }
 
-    fn scalar(&mut self) -> Scalar {
+    fn scalar(&mut self) -> Scalar<'s> {
         let t = self.bump();
         let (text, quoted) = match t.kind {
             TokenKind::Str { terminated } => (self.string_value(t, terminated), true),
-            _ => (self.text(t).to_owned(), false),
+            _ => (Text::borrowed(self.text(t)), false),
         };
         Scalar {
             text,
@@ -1131,7 +1154,7 @@ impl<'s> Parser<'s> {
         matches!(t.kind, TokenKind::Str { .. }) || self.is_plain_word(t)
     }
 
-    fn parse_value(&mut self, op: Operator) -> Value {
+    fn parse_value(&mut self, op: Operator) -> Value<'s> {
         let t = self.peek();
         if self.is_scalar_start(t) {
             let s = self.scalar();
@@ -1190,7 +1213,7 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn parse_list(&mut self) -> Value {
+    fn parse_list(&mut self) -> Value<'s> {
         let open = self.bump();
         let mut items = Vec::new();
         let end = loop {
@@ -1258,7 +1281,7 @@ impl<'s> Parser<'s> {
     /// a comparison were probably meant to be part of the value. A word
     /// spelt like `AND`/`OR` (`AN`) before a comparison is a misspelt joiner
     /// instead.
-    fn stray_words_after_value(&mut self, expr: &mut Expr) {
+    fn stray_words_after_value(&mut self, expr: &mut Expr<'s>) {
         let ExprKind::Compare(c) = &expr.kind else {
             return;
         };
@@ -1396,10 +1419,6 @@ impl<'s> Parser<'s> {
 
 /// The name of a field as written: borrowed from the field table when it
 /// names a known field, so the usual case allocates nothing.
-fn field_name(text: &str) -> Cow<'static, str> {
-    Cow::Owned(text.to_owned())
-}
-
 /// SQL's `LIKE` and `BETWEEN`, in any letter case: not qc keywords (they
 /// may be values or fields), but read as operators after a field.
 fn is_sql_operator(word: &str) -> bool {
@@ -1468,9 +1487,4 @@ pub fn too_many_errors(at: Span) -> Diagnostic {
         format!("too many errors; stopped after {MAX_ERRORS} errors (the limit, MAX_ERRORS)"),
     )
     .with_help("fix the errors above and run again")
-}
-
-#[cold]
-fn unreachable_error() -> Expr {
-    Expr::new(ExprKind::Error, Span::default())
 }

@@ -44,13 +44,13 @@ fn write_joined(f: &mut fmt::Formatter<'_>, items: &[Expr], sep: &str, min: u8) 
     Ok(())
 }
 
-impl fmt::Display for Expr {
+impl fmt::Display for Expr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_expr(f, self, 0)
     }
 }
 
-impl fmt::Display for Comparison {
+impl fmt::Display for Comparison<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = super::lexical::field_text(&self.field.name);
         if !self.op.spelling.takes_value() {
@@ -61,7 +61,7 @@ impl fmt::Display for Comparison {
     }
 }
 
-impl fmt::Display for Value {
+impl fmt::Display for Value<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ValueKind::Scalar(s) => write!(f, "{s}"),
@@ -80,7 +80,7 @@ impl fmt::Display for Value {
     }
 }
 
-impl fmt::Display for Scalar {
+impl fmt::Display for Scalar<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.quoted && self.text.eq_ignore_ascii_case("null") {
             return f.write_str("null");
@@ -89,7 +89,7 @@ impl fmt::Display for Scalar {
     }
 }
 
-impl fmt::Display for super::Ast {
+impl fmt::Display for super::Ast<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.root)
     }

@@ -1,18 +1,26 @@
 //! `qc filter`: run a query over conversations in JSON Lines, offline.
 //!
-//! Reads one line at a time into a buffer of at most `--max-line-bytes`
-//! (a longer line is reported and skipped without being held in memory),
-//! so memory stays constant however large the input is.
+//! The main thread reads lines into chunks of about [`CHUNK_BYTES`] (a line
+//! longer than `--max-line-bytes` is reported and skipped without being held
+//! in memory); worker threads, one per core, parse each line keeping only
+//! what the query reads ([`crate::project`]) and evaluate it; the main
+//! thread prints the results chunk by chunk in input order. At most a few
+//! chunks are in flight, so memory stays bounded however large the input.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::ops::Range;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use qc::Options;
 
+use crate::project::{self, Paths};
 use crate::workspace::WorkspaceArgs;
 
 use crate::report::{self, ColorChoice, Format};
@@ -20,6 +28,9 @@ use crate::{EXIT_INVALID, EXIT_USAGE, parse_now};
 
 /// The longest line read by default: 16 MiB.
 const DEFAULT_MAX_LINE_BYTES: usize = 16 << 20;
+
+/// Lines are handed to the workers in chunks of about this many bytes.
+const CHUNK_BYTES: usize = 1 << 20;
 
 /// Arguments of `qc filter`.
 #[derive(Debug, Args)]
@@ -53,18 +64,17 @@ enum Line {
     TooLong(u64),
 }
 
-/// Reads lines into a bounded buffer.
+/// Reads lines, each at most `max` bytes long.
 struct LineReader<R> {
     reader: R,
     max: usize,
-    buf: Vec<u8>,
 }
 
 impl<R: BufRead> LineReader<R> {
-    /// Reads the next line into `self.buf`; `None` at the end. Also gives
-    /// the number of bytes consumed.
-    fn next_line(&mut self) -> io::Result<Option<(Line, u64)>> {
-        self.buf.clear();
+    /// Appends the next line to `buf` (nothing when it is too long); `None`
+    /// at the end. Also gives the number of bytes consumed.
+    fn next_line(&mut self, buf: &mut Vec<u8>) -> io::Result<Option<(Line, u64)>> {
+        let start = buf.len();
         let mut consumed: u64 = 0;
         let mut content: usize = 0;
         let mut too_long = false;
@@ -80,7 +90,7 @@ impl<R: BufRead> LineReader<R> {
                 }
                 break;
             }
-            let (take, done) = match available.iter().position(|&b| b == b'\n') {
+            let (take, done) = match memchr::memchr(b'\n', available) {
                 Some(i) => (i + 1, true),
                 None => (available.len(), false),
             };
@@ -89,9 +99,9 @@ impl<R: BufRead> LineReader<R> {
             if !too_long {
                 if content > self.max {
                     too_long = true;
-                    self.buf = Vec::new();
+                    buf.truncate(start);
                 } else {
-                    self.buf.extend_from_slice(chunk);
+                    buf.extend_from_slice(chunk);
                 }
             }
             self.reader.consume(take);
@@ -109,6 +119,97 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
+/// Lines read, for a worker: the bytes of the text lines one after the
+/// other, and each line's place in them.
+#[derive(Default)]
+struct Chunk {
+    /// Its place in the input, from 0.
+    seq: u64,
+    /// The line number of its first line.
+    first_line: u64,
+    data: Vec<u8>,
+    lines: Vec<ChunkLine>,
+    /// Input bytes it covers, for the progress bar.
+    bytes: u64,
+}
+
+enum ChunkLine {
+    /// A line's bytes in `data`, newline included if there was one.
+    Text(Range<usize>),
+    /// A line over the limit, of this many bytes.
+    TooLong(u64),
+}
+
+/// A chunk evaluated.
+struct Done {
+    seq: u64,
+    /// The matching lines, each ending in a newline.
+    out: Vec<u8>,
+    /// The problems, in line order.
+    problems: Vec<Problem>,
+    /// Conversations read and matched in the whole chunk.
+    records: u64,
+    matched: u64,
+    bytes: u64,
+}
+
+/// A line that is not a conversation, and how far the chunk had got.
+struct Problem {
+    line_no: u64,
+    why: String,
+    /// The length of `out`, and the counts, before this line.
+    out_len: usize,
+    records: u64,
+    matched: u64,
+}
+
+/// Parses and evaluates every line of a chunk.
+fn evaluate(chunk: &Chunk, query: &qc::Query, paths: &Paths, max_line_bytes: usize) -> Done {
+    let mut done = Done {
+        seq: chunk.seq,
+        out: Vec::new(),
+        problems: Vec::new(),
+        records: 0,
+        matched: 0,
+        bytes: chunk.bytes,
+    };
+    for (i, line) in chunk.lines.iter().enumerate() {
+        let problem = match line {
+            ChunkLine::TooLong(len) => Some(format!(
+                "the line is {len} bytes, longer than the limit of {max_line_bytes} bytes (--max-line-bytes)"
+            )),
+            ChunkLine::Text(range) => {
+                let bytes = chunk.data.get(range.clone()).unwrap_or_default();
+                match parse_line(bytes, paths) {
+                    Record::Blank => None,
+                    Record::Malformed(why) => Some(why),
+                    Record::Conversation(conversation) => {
+                        done.records += 1;
+                        if qc::eval(query, &conversation) {
+                            done.matched += 1;
+                            done.out.extend_from_slice(bytes);
+                            if bytes.last() != Some(&b'\n') {
+                                done.out.push(b'\n');
+                            }
+                        }
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(why) = problem {
+            done.problems.push(Problem {
+                line_no: chunk.first_line + i as u64,
+                why,
+                out_len: done.out.len(),
+                records: done.records,
+                matched: done.matched,
+            });
+        }
+    }
+    done
+}
+
 /// What a line held.
 enum Record {
     Blank,
@@ -116,13 +217,13 @@ enum Record {
     Malformed(String),
 }
 
-fn parse_line(line: &[u8]) -> Record {
+fn parse_line(line: &[u8], paths: &Paths) -> Record {
     let bytes = line.strip_suffix(b"\n").unwrap_or(line);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Record::Blank;
     }
-    match serde_json::from_slice::<serde_json::Value>(bytes) {
+    match project::parse(bytes, paths) {
         Ok(v @ serde_json::Value::Object(_)) => Record::Conversation(v),
         Ok(v) => Record::Malformed(format!(
             "expected a JSON object (a conversation), found {}",
@@ -225,65 +326,140 @@ pub fn run(args: FilterArgs) -> ExitCode {
     let mut lines = LineReader {
         reader,
         max: args.max_line_bytes,
-        buf: Vec::new(),
     };
+    let paths = Paths::of(&query);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let (mut line_no, mut records, mut matched, mut skipped) = (0u64, 0u64, 0u64, 0u64);
+    let mut tally = Tally::default();
     let mut status = ExitCode::SUCCESS;
-    let mut stopped = None;
-    loop {
-        let (line, consumed) = match lines.next_line() {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => {
-                progress.suspend(|| eprintln!("error: cannot read {name}: {e}"));
-                status = ExitCode::from(EXIT_USAGE);
-                break;
-            }
-        };
-        line_no += 1;
-        progress.inc(consumed);
-        let problem = match line {
-            Line::TooLong(len) => Some(format!(
-                "the line is {len} bytes, longer than the limit of {} bytes (--max-line-bytes)",
-                args.max_line_bytes
-            )),
-            Line::Text => match parse_line(&lines.buf) {
-                Record::Blank => None,
-                Record::Malformed(why) => Some(why),
-                Record::Conversation(conversation) => {
-                    records += 1;
-                    if qc::eval(&query, &conversation) {
-                        matched += 1;
-                        let written = out.write_all(&lines.buf).and_then(|()| {
-                            if lines.buf.last() == Some(&b'\n') {
-                                Ok(())
-                            } else {
-                                out.write_all(b"\n")
-                            }
-                        });
-                        if written.is_err() {
-                            // The reader went away (e.g. `| head`): stop quietly.
-                            progress.finish_and_clear();
-                            return ExitCode::SUCCESS;
-                        }
+    let stop = AtomicBool::new(false);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(workers * 2);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    let outcome = std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let (work_rx, stop, query, paths) = (&work_rx, &stop, &query, &paths);
+            let max = args.max_line_bytes;
+            scope.spawn(move || {
+                loop {
+                    // A worker that panicked leaves the lock poisoned;
+                    // the others go on (the panic is raised at the end).
+                    let chunk = work_rx
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .recv();
+                    let Ok(chunk) = chunk else { break };
+                    if stop.load(Ordering::Relaxed) {
+                        break;
                     }
-                    None
+                    if done_tx.send(evaluate(&chunk, query, paths, max)).is_err() {
+                        break;
+                    }
                 }
-            },
+            });
+        }
+        drop(done_tx);
+        let mut printer = Printer {
+            next: 0,
+            waiting: BTreeMap::new(),
+            strict: args.strict,
+            name: &name,
+            progress: &progress,
         };
-        if let Some(why) = problem {
-            if args.strict {
-                progress.suspend(|| eprintln!("error: {name}:{line_no}: {why}"));
-                status = ExitCode::from(EXIT_INVALID);
-                stopped = Some(line_no);
+        let mut seq = 0;
+        let mut line_no = 0u64;
+        let mut read_error = None;
+        // Read, hand out and print in turn; `Some` once printing stops.
+        let mut ended: Option<Stop> = None;
+        'read: loop {
+            let mut chunk = Chunk {
+                seq,
+                first_line: line_no + 1,
+                data: Vec::with_capacity(CHUNK_BYTES + (CHUNK_BYTES >> 2)),
+                ..Chunk::default()
+            };
+            let mut at_end = false;
+            while chunk.data.len() < CHUNK_BYTES {
+                let start = chunk.data.len();
+                match lines.next_line(&mut chunk.data) {
+                    Ok(Some((Line::Text, consumed))) => {
+                        chunk.lines.push(ChunkLine::Text(start..chunk.data.len()));
+                        chunk.bytes += consumed;
+                    }
+                    Ok(Some((Line::TooLong(len), consumed))) => {
+                        chunk.lines.push(ChunkLine::TooLong(len));
+                        chunk.bytes += consumed;
+                    }
+                    Ok(None) => {
+                        at_end = true;
+                        break;
+                    }
+                    Err(e) => {
+                        read_error = Some(e);
+                        at_end = true;
+                        break;
+                    }
+                }
+                line_no += 1;
+            }
+            if !chunk.lines.is_empty() {
+                seq += 1;
+                if work_tx.send(chunk).is_err() {
+                    break 'read;
+                }
+            }
+            // Print what is ready, without waiting.
+            while let Ok(done) = done_rx.try_recv() {
+                if let Some(s) = printer.take(done, &mut out, &mut tally) {
+                    ended = Some(s);
+                    break 'read;
+                }
+            }
+            if at_end {
                 break;
             }
-            skipped += 1;
-            progress.suspend(|| eprintln!("warning: {name}:{line_no}: {why}; line skipped"));
         }
+        drop(work_tx);
+        if ended.is_none() {
+            // Everything is handed out: print the rest as it comes.
+            while printer.next < seq {
+                let Ok(done) = done_rx.recv() else { break };
+                if let Some(s) = printer.take(done, &mut out, &mut tally) {
+                    ended = Some(s);
+                    break;
+                }
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        match ended {
+            Some(s) => Some(s),
+            None => read_error.map(Stop::ReadError),
+        }
+    });
+    match outcome {
+        Some(Stop::Closed) => {
+            // The reader went away (e.g. `| head`): stop quietly.
+            progress.finish_and_clear();
+            return ExitCode::SUCCESS;
+        }
+        Some(Stop::Strict(at)) => {
+            status = ExitCode::from(EXIT_INVALID);
+            tally.stopped = Some(at);
+        }
+        Some(Stop::ReadError(e)) => {
+            progress.suspend(|| eprintln!("error: cannot read {name}: {e}"));
+            status = ExitCode::from(EXIT_USAGE);
+        }
+        None => {}
     }
+    let Tally {
+        records,
+        matched,
+        skipped,
+        stopped,
+    } = tally;
     progress.finish_and_clear();
     if out.flush().is_err() {
         return status;
@@ -296,4 +472,81 @@ pub fn run(args: FilterArgs) -> ExitCode {
     };
     eprintln!("matched {matched} of {records}{note}");
     status
+}
+
+/// Counts for the summary.
+#[derive(Default)]
+struct Tally {
+    records: u64,
+    matched: u64,
+    skipped: u64,
+    stopped: Option<u64>,
+}
+
+/// Why the reading stopped early.
+enum Stop {
+    /// Standard output was closed.
+    Closed,
+    /// A malformed line, at this line number, with `--strict`.
+    Strict(u64),
+    /// The input could not be read.
+    ReadError(io::Error),
+}
+
+/// Prints evaluated chunks in input order.
+struct Printer<'a> {
+    /// The chunk to print next.
+    next: u64,
+    /// Chunks that came before their turn.
+    waiting: BTreeMap<u64, Done>,
+    strict: bool,
+    name: &'a str,
+    progress: &'a ProgressBar,
+}
+
+impl Printer<'_> {
+    /// Takes a chunk and prints every chunk whose turn has come; `Some`
+    /// when printing must stop.
+    fn take(&mut self, done: Done, out: &mut impl Write, tally: &mut Tally) -> Option<Stop> {
+        self.waiting.insert(done.seq, done);
+        while let Some(done) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            if let Some(stop) = self.print(done, out, tally) {
+                return Some(stop);
+            }
+        }
+        None
+    }
+
+    fn print(&mut self, done: Done, out: &mut impl Write, tally: &mut Tally) -> Option<Stop> {
+        let mut from = 0;
+        for p in &done.problems {
+            let upto = done.out.get(from..p.out_len).unwrap_or_default();
+            if out.write_all(upto).is_err() {
+                return Some(Stop::Closed);
+            }
+            from = p.out_len;
+            let (name, line_no, why) = (self.name, p.line_no, &p.why);
+            if self.strict {
+                tally.records += p.records;
+                tally.matched += p.matched;
+                self.progress
+                    .suspend(|| eprintln!("error: {name}:{line_no}: {why}"));
+                return Some(Stop::Strict(line_no));
+            }
+            tally.skipped += 1;
+            self.progress
+                .suspend(|| eprintln!("warning: {name}:{line_no}: {why}; line skipped"));
+        }
+        if out
+            .write_all(done.out.get(from..).unwrap_or_default())
+            .is_err()
+        {
+            return Some(Stop::Closed);
+        }
+        tally.records += done.records;
+        tally.matched += done.matched;
+        self.progress.inc(done.bytes);
+        None
+    }
 }

@@ -6,6 +6,7 @@ mod decompile;
 mod filter;
 mod fmt;
 mod input;
+mod project;
 mod report;
 #[cfg(feature = "search")]
 mod search;
