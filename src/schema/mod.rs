@@ -14,7 +14,9 @@ mod tables;
 pub mod workspace;
 #[cfg(any(test, not(feature = "tzdb")))]
 mod zones;
+// Generated (see `zones.rs`): left as written.
 #[cfg(any(test, not(feature = "tzdb")))]
+#[rustfmt::skip]
 mod zones_table;
 
 use std::borrow::Cow;
