@@ -139,8 +139,18 @@ pub fn date_text(seconds: i64, style: DateStyle) -> String {
         return unix;
     }
     match jiff::Timestamp::from_second(seconds) {
-        Ok(t) => {
-            let text = t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        // A negative year is written with a sign, which never reads back.
+        Ok(t) if seconds >= YEAR_0 => {
+            let d = jiff::tz::TimeZone::UTC.to_datetime(t);
+            let text = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                d.year(),
+                d.month(),
+                d.day(),
+                d.hour(),
+                d.minute(),
+                d.second()
+            );
             // Only when it reads back exactly (the year has four digits).
             if parse_date(&text, 0, &jiff::tz::TimeZone::UTC) == Ok(seconds) {
                 text
@@ -148,6 +158,45 @@ pub fn date_text(seconds: i64, style: DateStyle) -> String {
                 unix
             }
         }
-        Err(_) => unix,
+        _ => unix,
+    }
+}
+
+/// 0000-01-01T00:00:00Z in unix seconds.
+const YEAR_0: i64 = -62_167_219_200;
+
+#[cfg(test)]
+mod tests {
+    use super::{DateStyle, date_text};
+    use crate::check::parse_date;
+
+    /// The text is what jiff's `strftime` writes, where it reads back.
+    #[test]
+    fn dates_as_strftime_writes_them() {
+        let max = jiff::Timestamp::MAX.as_second();
+        let min = jiff::Timestamp::MIN.as_second();
+        let mut seconds = vec![min, min + 1, -62_167_219_201, -62_167_219_200, -1, 0, 1];
+        seconds.extend([
+            1_704_067_200,
+            253_402_300_799,
+            253_402_300_800,
+            max - 1,
+            max,
+        ]);
+        seconds.extend((0..2000).map(|i| min + i * ((max - min) / 2000)));
+        for s in seconds {
+            let expected = match jiff::Timestamp::from_second(s) {
+                Ok(t) => {
+                    let text = t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+                    if parse_date(&text, 0, &jiff::tz::TimeZone::UTC) == Ok(s) {
+                        text
+                    } else {
+                        s.to_string()
+                    }
+                }
+                Err(_) => s.to_string(),
+            };
+            assert_eq!(date_text(s, DateStyle::Rfc3339), expected, "{s}");
+        }
     }
 }

@@ -5,8 +5,8 @@ use serde::Serialize;
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Schema};
 use crate::syntax::Span;
-use crate::syntax::lexer::{Lexer, Token, TokenKind, tokenize};
-use crate::syntax::lexical::{OpSpelling, field_text, is_keyword, write_value};
+use crate::syntax::lexer::{Lexer, Token, TokenKind};
+use crate::syntax::lexical::{Keyword, OpSpelling, field_text, write_value};
 
 /// What a completion inserts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,20 +72,30 @@ pub fn complete(source: &str, offset: usize, schema: &Schema) -> Vec<Completion>
     // Nothing to complete inside a comment.
     let in_comment = Lexer::new(source)
         .take_while(|t| t.span.start < offset)
-        .any(|t| t.kind == TokenKind::Comment && t.span.start < offset && offset <= t.span.end);
+        .any(|t| t.kind == TokenKind::Comment && offset <= t.span.end);
     if in_comment {
         return Vec::new();
     }
-    let tokens = tokenize(source);
-    // The word being typed, if the cursor is inside or at the end of one.
-    let current = tokens
-        .iter()
-        .find(|t| t.kind == TokenKind::Word && t.span.start < offset && offset <= t.span.end);
+    // Only the tokens that start before the cursor matter, and they are
+    // read as they are lexed: the rest of a long document is not lexed,
+    // and nothing is kept. All but the last go before the cursor; the last
+    // may be the word being typed (the cursor inside or at its end), or
+    // reach past the cursor.
+    let mut state = State::Term;
+    let mut last: Option<Token> = None;
+    let tokens = Lexer::new(source)
+        .filter(|t| t.kind != TokenKind::Comment)
+        .take_while(|t| t.span.start < offset && t.kind != TokenKind::Eof);
+    for t in tokens {
+        if let Some(before) = last.replace(t) {
+            state = step(source, state, &before);
+        }
+    }
+    let current = last.filter(|t| t.kind == TokenKind::Word && offset <= t.span.end);
     let replace = current.map_or(Span::empty(offset), |t| Span::new(t.span.start, offset));
-    let before = tokens
-        .iter()
-        .take_while(|t| t.span.end <= replace.start && t.kind != TokenKind::Eof);
-    let state = state_after(source, before);
+    if let Some(t) = last.filter(|t| current.is_none() && t.span.end <= replace.start) {
+        state = step(source, state, &t);
+    }
     let mut out = candidates(state, replace, schema);
     for (i, c) in out.iter_mut().enumerate() {
         c.sort_text = format!("{i:04}");
@@ -101,40 +111,38 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn state_after<'s, 't>(source: &'s str, tokens: impl Iterator<Item = &'t Token>) -> State<'s> {
-    let mut state = State::Term;
-    for t in tokens {
-        let text = source.get(t.span.range()).unwrap_or("");
-        let kw = |k| t.kind == TokenKind::Word && is_keyword(text, k);
-        state = match state {
-            State::Term | State::Joiner if kw("AND") || kw("OR") || kw("NOT") => State::Term,
-            State::Term if t.kind == TokenKind::LParen => State::Term,
-            State::Term if matches!(t.kind, TokenKind::Word | TokenKind::Str { .. }) => {
-                State::Operator(text.trim_matches(['"', '\'']))
-            }
-            State::Operator(f) => match t.kind {
-                TokenKind::Symbol(s) => State::Value(f, OpSpelling::Symbol(s).op()),
-                _ if kw("IN") => State::Value(f, Op::In),
-                _ if kw("NIN") => State::Value(f, Op::Nin),
-                _ if kw("CONTAINS") => State::Value(f, Op::Contains),
-                _ if kw("NOT") => State::AfterNot(f),
-                _ if kw("STARTS") || kw("ENDS") => State::With(f),
-                _ => State::Joiner,
-            },
-            State::AfterNot(f) if kw("IN") => State::Value(f, Op::Nin),
-            State::AfterNot(f) if kw("CONTAINS") => State::Value(f, Op::NotContains),
-            State::With(f) if kw("WITH") => State::Value(f, Op::StartsWith),
-            State::Value(f, _) if t.kind == TokenKind::LBracket => State::ListValue(f),
-            State::ListValue(f) if t.kind == TokenKind::Comma => State::ListValue(f),
-            State::ListValue(_) | State::ListNext(_) if t.kind == TokenKind::RBracket => {
-                State::Joiner
-            }
-            State::ListValue(f) => State::ListNext(f),
-            State::ListNext(f) if t.kind == TokenKind::Comma => State::ListValue(f),
+/// The state after `t`, from `state`.
+fn step<'s>(source: &'s str, state: State<'s>, t: &Token) -> State<'s> {
+    let text = source.get(t.span.range()).unwrap_or("");
+    // The keyword the lexer recognised (`is_keyword` on the word).
+    let kw = |k| t.keyword == Some(k);
+    match state {
+        State::Term | State::Joiner if kw(Keyword::And) || kw(Keyword::Or) || kw(Keyword::Not) => {
+            State::Term
+        }
+        State::Term if t.kind == TokenKind::LParen => State::Term,
+        State::Term if matches!(t.kind, TokenKind::Word | TokenKind::Str { .. }) => {
+            State::Operator(text.trim_matches(['"', '\'']))
+        }
+        State::Operator(f) => match t.kind {
+            TokenKind::Symbol(s) => State::Value(f, OpSpelling::Symbol(s).op()),
+            _ if kw(Keyword::In) => State::Value(f, Op::In),
+            _ if kw(Keyword::Nin) => State::Value(f, Op::Nin),
+            _ if kw(Keyword::Contains) => State::Value(f, Op::Contains),
+            _ if kw(Keyword::Not) => State::AfterNot(f),
+            _ if kw(Keyword::Starts) || kw(Keyword::Ends) => State::With(f),
             _ => State::Joiner,
-        };
+        },
+        State::AfterNot(f) if kw(Keyword::In) => State::Value(f, Op::Nin),
+        State::AfterNot(f) if kw(Keyword::Contains) => State::Value(f, Op::NotContains),
+        State::With(f) if kw(Keyword::With) => State::Value(f, Op::StartsWith),
+        State::Value(f, _) if t.kind == TokenKind::LBracket => State::ListValue(f),
+        State::ListValue(f) if t.kind == TokenKind::Comma => State::ListValue(f),
+        State::ListValue(_) | State::ListNext(_) if t.kind == TokenKind::RBracket => State::Joiner,
+        State::ListValue(f) => State::ListNext(f),
+        State::ListNext(f) if t.kind == TokenKind::Comma => State::ListValue(f),
+        _ => State::Joiner,
     }
-    state
 }
 
 fn candidates(state: State<'_>, replace: Span, schema: &Schema) -> Vec<Completion> {

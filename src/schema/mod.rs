@@ -12,6 +12,12 @@
 mod field;
 mod tables;
 pub mod workspace;
+#[cfg(any(test, not(feature = "tzdb")))]
+mod zones;
+// Generated (see `zones.rs`): left as written.
+#[cfg(any(test, not(feature = "tzdb")))]
+#[rustfmt::skip]
+mod zones_table;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -267,9 +273,16 @@ impl Schema {
     }
 }
 
-/// The error for a time zone name the bundled database does not know.
+/// The time zone `name`, or the error for a name the time zone data does
+/// not know. With the `tzdb` feature (the default) the data is the whole
+/// bundled IANA database; without it (the WebAssembly build), each zone's
+/// current rule, without the offset changes of its history.
 pub fn timezone(name: &str) -> Result<TimeZone, String> {
-    TimeZone::get(name).map_err(|_| {
+    #[cfg(feature = "tzdb")]
+    let zone = TimeZone::get(name).ok();
+    #[cfg(not(feature = "tzdb"))]
+    let zone = zones::get(name);
+    zone.ok_or_else(|| {
         format!("unknown time zone `{name}`; expected an IANA name such as `Europe/Paris` or `UTC`")
     })
 }

@@ -209,7 +209,8 @@ pub fn tokenize(source: &str) -> Vec<Token> {
 #[derive(Debug, Clone)]
 pub struct Lexer<'s> {
     source: &'s str,
-    rest: &'s str,
+    /// Where the next token is looked for.
+    pos: usize,
     /// The end of the last token returned other than a comment: where Eof
     /// is placed, so that what is added at the end goes before a comment.
     last_end: usize,
@@ -226,10 +227,32 @@ impl<'s> Lexer<'s> {
     pub fn new(source: &'s str) -> Self {
         Self {
             source,
-            rest: source,
+            pos: 0,
             last_end: 0,
             done: false,
         }
+    }
+
+    /// The end of the word starting at `start` with an ASCII word byte:
+    /// ASCII word bytes are read from the table, and the rest of a word
+    /// with other characters by [`word`].
+    fn word_end(&self, start: usize) -> usize {
+        let bytes = self.source.as_bytes();
+        let mut end = start + 1;
+        while let Some(&b) = bytes.get(end) {
+            if is_ascii_word_byte(b) {
+                end += 1;
+            } else {
+                if !b.is_ascii() {
+                    let rest = self.source.get(start..).unwrap_or("");
+                    if let Ok((next, _)) = word(rest) {
+                        return self.source.len() - next.len();
+                    }
+                }
+                break;
+            }
+        }
+        end
     }
 }
 
@@ -241,46 +264,51 @@ impl Iterator for Lexer<'_> {
             return None;
         }
         let source = self.source;
+        let bytes = source.as_bytes();
         // ASCII blanks first (the usual case), then any Unicode whitespace.
-        let blanks = self
-            .rest
-            .bytes()
-            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-            .unwrap_or(self.rest.len());
-        let mut rest = self.rest.get(blanks..).unwrap_or("");
+        let mut start = self.pos;
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(start) {
+            start += 1;
+        }
         // Other whitespace (vertical tab, form feed, Unicode spaces) is
         // rare: look for it only when the next byte could start some.
-        if rest
-            .as_bytes()
-            .first()
+        if bytes
+            .get(start)
             .is_some_and(|&b| b == 0x0B || b == 0x0C || !b.is_ascii())
         {
-            rest = rest.trim_start_matches(char::is_whitespace);
+            let rest = source.get(start..).unwrap_or("");
+            start = source.len() - rest.trim_start_matches(char::is_whitespace).len();
         }
-        let start = source.len() - rest.len();
-        if rest.is_empty() {
+        let Some(&first) = bytes.get(start) else {
             // The end of input is reported right after the last token, not
             // after trailing whitespace, so messages point at the query.
             self.done = true;
-            self.rest = rest;
+            self.pos = source.len();
             return Some(Token {
                 kind: TokenKind::Eof,
                 span: Span::empty(self.last_end),
                 keyword: None,
             });
-        }
-        let (next, kind) = match token(rest) {
-            Ok(ok) => ok,
-            // `unknown` accepts any character, so this is unreachable for
-            // non-empty input; stop cleanly rather than loop.
-            Err(_) => ("", TokenKind::Unknown),
         };
-        let end = source.len() - next.len();
+        let starts_comment =
+            first == b'#' || (first == b'-' && bytes.get(start + 1) == Some(&b'-'));
+        let (kind, end) = if is_ascii_word_byte(first) && !starts_comment {
+            // A word that starts with an ASCII character (the usual case).
+            (TokenKind::Word, self.word_end(start))
+        } else {
+            let rest = source.get(start..).unwrap_or("");
+            match token(rest) {
+                Ok((next, kind)) => (kind, source.len() - next.len()),
+                // `unknown` accepts any character, so this is unreachable
+                // for non-empty input; stop cleanly rather than loop.
+                Err(_) => (TokenKind::Unknown, source.len()),
+            }
+        };
         let keyword = match kind {
-            TokenKind::Word => Keyword::of(rest.get(..end - start).unwrap_or("")),
+            TokenKind::Word => Keyword::of(source.get(start..end).unwrap_or("")),
             _ => None,
         };
-        self.rest = next;
+        self.pos = end;
         if kind != TokenKind::Comment {
             self.last_end = end;
         }
@@ -325,6 +353,57 @@ mod tests {
         let tokens = tokenize("a # c");
         assert_eq!(tokens.len(), 2);
         assert_eq!(tokens[1].span.start, 1);
+    }
+
+    /// The lexer as it was written first, every token through [`token`]:
+    /// the fast paths must give the same tokens.
+    fn reference(source: &str) -> Vec<(TokenKind, usize, usize)> {
+        let mut out = Vec::new();
+        let mut rest = source;
+        let mut last_end = 0;
+        loop {
+            let trimmed = rest.trim_start_matches(char::is_whitespace);
+            let start = source.len() - trimmed.len();
+            if trimmed.is_empty() {
+                out.push((TokenKind::Eof, last_end, last_end));
+                return out;
+            }
+            let (next, kind) = super::token(trimmed).unwrap_or(("", TokenKind::Unknown));
+            let end = source.len() - next.len();
+            if kind != TokenKind::Comment {
+                last_end = end;
+            }
+            out.push((kind, start, end));
+            rest = next;
+        }
+    }
+
+    #[test]
+    fn fast_paths_lex_as_the_parsers_do() {
+        let pieces = [
+            "a", "state", "-", "--", "#", "é", "x\u{e9}y", " ", "\t", "\n", "\u{b}", "\u{c}",
+            "\u{a0}", "\u{2003}", "(", ")", "[", "]", ",", "=", "!", "!=", "!~", "<", "<=", ">",
+            ">=", "~", "^", "$", "\"", "'", "\\", "“", "”", "‘", "’", "&", "|", "0", "7d", "\u{0}",
+            "\u{7f}", "😀", ":", ".", "_",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut source = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = (seed % 12) as usize;
+            for _ in 0..n {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                source.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let ours: Vec<_> = Lexer::new(&source)
+                .map(|t| (t.kind, t.span.start, t.span.end))
+                .collect();
+            assert_eq!(ours, reference(&source), "{source:?}");
+        }
     }
 
     #[test]

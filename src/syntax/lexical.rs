@@ -119,12 +119,13 @@ pub fn is_word_char(c: char) -> bool {
 /// [`is_word_char`] for an ASCII byte (false for any other byte).
 #[inline]
 pub fn is_ascii_word_byte(b: u8) -> bool {
-    ASCII_WORD.get(usize::from(b)).copied().unwrap_or(false)
+    ASCII_WORD[usize::from(b)]
 }
 
-/// [`is_word_char`] for each ASCII character, computed at compile time.
-const ASCII_WORD: [bool; 128] = {
-    let mut table = [false; 128];
+/// [`is_word_char`] for each ASCII character, computed at compile time;
+/// false for the bytes 128 to 255, so that any byte indexes it.
+const ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
     let breakers = WORD_BREAKERS.as_bytes();
     let mut b = 0;
     while b < 128 {

@@ -1037,7 +1037,7 @@ impl<'s> Parser<'s> {
                     let after = self.nth(1);
                     let d = self
                         .expected(
-                            &format!("`WITH` after `{}`", self.text(t).to_uppercase()),
+                            &format!("`WITH` after `{}`", self.text(t).to_ascii_uppercase()),
                             after,
                         )
                         .with_help(format!("write `{spelling}`"));
