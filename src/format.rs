@@ -109,12 +109,12 @@ pub fn format_with_comments(ast: &Ast, source: &str, width: usize) -> String {
     // line breaks in the query: they are written around it.
     let head = leaves
         .first()
-        .and_then(|l| comments.get_mut(&l.start))
+        .and_then(|l| comments.get_mut(&l.start()))
         .map(|c| std::mem::take(&mut c.leading))
         .unwrap_or_default();
     let (tail, after) = leaves
         .last()
-        .and_then(|l| comments.get_mut(&l.start))
+        .and_then(|l| comments.get_mut(&l.start()))
         .map(|c| {
             (
                 std::mem::take(&mut c.trailing),
@@ -173,20 +173,22 @@ fn attach(source: &str, comments: &[Span], leaves: &[Span]) -> BTreeMap<usize, A
         };
         let text = text.trim_end().to_owned();
         let line_start = source
-            .get(..c.start)
+            .get(..c.start())
             .and_then(|s| s.rfind('\n'))
             .map_or(0, |i| i + 1);
         let own_line = source
-            .get(line_start..c.start)
+            .get(line_start..c.start())
             .is_some_and(|s| s.trim().is_empty());
         let inside = leaves.iter().find(|l| l.start < c.start && c.start < l.end);
         let previous = leaves.iter().rev().find(|l| l.end <= c.start);
         let next = leaves.iter().find(|l| l.start >= c.end);
         match (inside, previous, next) {
-            (Some(l), _, _) => out.entry(l.start).or_default().trailing.push(text),
-            (None, Some(l), _) if !own_line => out.entry(l.start).or_default().trailing.push(text),
-            (None, _, Some(l)) => out.entry(l.start).or_default().leading.push(text),
-            (None, Some(l), None) => out.entry(l.start).or_default().after.push(text),
+            (Some(l), _, _) => out.entry(l.start()).or_default().trailing.push(text),
+            (None, Some(l), _) if !own_line => {
+                out.entry(l.start()).or_default().trailing.push(text)
+            }
+            (None, _, Some(l)) => out.entry(l.start()).or_default().leading.push(text),
+            (None, Some(l), None) => out.entry(l.start()).or_default().after.push(text),
             (None, None, None) => {}
         }
     }
@@ -313,14 +315,14 @@ impl Printer {
     /// cannot be written on one line.
     fn has_comments(&self, e: &Expr) -> bool {
         self.comments
-            .range(e.span.start..e.span.end.max(e.span.start + 1))
+            .range(e.span.start()..e.span.end().max(e.span.start() + 1))
             .any(|(_, c)| !c.leading.is_empty() || !c.trailing.is_empty())
     }
 
     /// Writes the comments that go before `e` (before its first comparison),
     /// each on its own line at `indent`.
     fn leading(&mut self, e: &Expr, indent: usize) {
-        let Some(comments) = self.comments.get_mut(&first_leaf(e).start) else {
+        let Some(comments) = self.comments.get_mut(&first_leaf(e).start()) else {
             return;
         };
         for c in std::mem::take(&mut comments.leading) {
@@ -386,7 +388,7 @@ impl Printer {
                 self.push(&e.to_string());
                 // Comments left on this comparison (its leading ones were
                 // written before the line it starts, if it starts one).
-                let attached = self.comments.remove(&e.span.start).unwrap_or_default();
+                let attached = self.comments.remove(&e.span.start()).unwrap_or_default();
                 let mut comments = attached.leading;
                 comments.extend(attached.trailing);
                 self.trailing(&comments);

@@ -73,6 +73,10 @@ use diagnostic::LineIndex;
 /// The largest input [`compile`] accepts by default: 1 MiB.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 1 << 20;
 
+/// The largest input that [`compile`] accepts at any setting: 4 GiB, as
+/// far as a [`Span`]'s `u32` offsets reach.
+pub const MAX_SOURCE_BYTES: usize = u32::MAX as usize;
+
 /// Settings for [`check()`] and [`compile`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -81,7 +85,8 @@ pub struct Options {
     pub now: Option<i64>,
     /// Pagination to add to the request.
     pub pagination: Option<Pagination>,
-    /// Inputs longer than this many bytes are rejected before parsing.
+    /// Inputs longer than this many bytes are rejected before parsing
+    /// (and always those over [`MAX_SOURCE_BYTES`], whatever this says).
     pub max_input_bytes: usize,
     /// What to do with a query over the API's limits.
     pub limits: Limits,
@@ -182,10 +187,11 @@ impl Compiler {
 
     /// [`Compiler::compile`] without the check that suggestions really fix.
     fn compile_unverified(&self, source: &str) -> Result<Compiled, Error> {
-        if source.len() > self.options.max_input_bytes {
+        let limit = self.options.max_input_bytes.min(MAX_SOURCE_BYTES);
+        if source.len() > limit {
             return Err(Error::Invalid(vec![input_too_large(
                 Some(source.len()),
-                self.options.max_input_bytes,
+                limit,
             )]));
         }
         let parsed = parse(source);

@@ -200,7 +200,7 @@ fn breaks() -> impl Strategy<Value = Vec<Break>> {
 /// Byte offsets where tokens start.
 fn token_starts(text: &str) -> Vec<usize> {
     qc::syntax::lexer::Lexer::new(text)
-        .map(|t| t.span.start)
+        .map(|t| t.span.start())
         .collect()
 }
 
@@ -222,7 +222,7 @@ fn broken(text: &str, b: &Break) -> String {
                 .map(|t| t.span)
                 .collect();
             let span = tokens[n % tokens.len()];
-            format!("{}{}", &text[..span.start], &text[span.end..])
+            format!("{}{}", &text[..span.start()], &text[span.end()..])
         }
         Break::Truncate(n) => text.chars().take(n).collect(),
     }

@@ -214,7 +214,7 @@ fn the_generator_makes_valid_queries() {
 fn with_comments(q: &str, at: &[u32]) -> (String, Vec<String>) {
     let ends: Vec<usize> = qc::syntax::lexer::Lexer::new(q)
         .filter(|t| t.kind != qc::syntax::lexer::TokenKind::Eof)
-        .map(|t| t.span.end)
+        .map(|t| t.span.end())
         .collect();
     let mut out = String::new();
     let mut texts = Vec::new();

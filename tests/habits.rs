@@ -96,7 +96,7 @@ fn the_end_of_input_is_before_a_final_comment() {
     let source = "(state = open # why";
     let d = qc::parse(source).diagnostics;
     assert_eq!(d.len(), 1);
-    assert_eq!(d[0].range.start, "(state = open".len());
+    assert_eq!(d[0].range.start(), "(state = open".len());
 }
 
 #[test]

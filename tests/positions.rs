@@ -23,7 +23,7 @@ fn error_after_non_ascii_text_on_one_line() {
     let source = "source.subject = \"Zoë 😀\" AND stat = open";
     let d = qc::diagnose(source, &support::options());
     assert_eq!(d.len(), 1);
-    let start = d[0].range.start;
+    let start = d[0].range.start();
     assert_eq!(&source[d[0].range.range()], "stat");
     assert_eq!(start, 33);
     let loc = d[0].location.expect("located");
@@ -56,7 +56,7 @@ fn errors_on_later_lines_of_a_multi_line_query() {
         ]
     );
     let index = LineIndex::new(source);
-    let stat = d[0].range.start;
+    let stat = d[0].range.start();
     assert_eq!(index.wide_position(stat, UTF16), wide(1, 6));
     assert_eq!(index.wide_position(stat, UTF8), wide(1, 6));
     assert_eq!(index.offset(wide(1, 6), UTF16), Some(stat));
@@ -75,8 +75,8 @@ fn non_ascii_on_the_error_line_itself() {
     // Characters: `AND source.subject = "😀😀" AND ` is 30 characters.
     assert_eq!(loc.start, pos(2, 31));
     let index = LineIndex::new(source);
-    assert_eq!(index.wide_position(d[0].range.start, UTF16), wide(1, 32));
-    assert_eq!(index.wide_position(d[0].range.start, UTF8), wide(1, 36));
+    assert_eq!(index.wide_position(d[0].range.start(), UTF16), wide(1, 32));
+    assert_eq!(index.wide_position(d[0].range.start(), UTF8), wide(1, 36));
 }
 
 #[test]

@@ -51,9 +51,9 @@ static FIELDS: LazyLock<Vec<&'static FieldDef>> = LazyLock::new(|| SCHEMA.fields
 fn assert_spans_inside(source: &str, diagnostics: &[Diagnostic]) {
     let ok = |s: qc::Span| {
         s.start <= s.end
-            && s.end <= source.len()
-            && source.is_char_boundary(s.start)
-            && source.is_char_boundary(s.end)
+            && s.end() <= source.len()
+            && source.is_char_boundary(s.start())
+            && source.is_char_boundary(s.end())
     };
     for d in diagnostics {
         assert!(ok(d.range), "{d:?} range outside {source:?}");

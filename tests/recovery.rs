@@ -105,7 +105,7 @@ fn four_problems_in_one_run() {
         .iter()
         .map(|d| d.range)
         .collect();
-    assert_eq!(ranges.last().map(|r| r.start), Some(query.len()));
+    assert_eq!(ranges.last().map(|r| r.start()), Some(query.len()));
 }
 
 /// Messages name what was expected and what was found, in words.

@@ -8,9 +8,12 @@ use qc::syntax::{Expr, ExprKind, ValueKind};
 
 fn check_span(source: &str, span: Span, what: &str) -> Result<(), TestCaseError> {
     prop_assert!(span.start <= span.end, "{what} {span:?} is reversed");
-    prop_assert!(span.end <= source.len(), "{what} {span:?} is past the end");
     prop_assert!(
-        source.is_char_boundary(span.start) && source.is_char_boundary(span.end),
+        span.end() <= source.len(),
+        "{what} {span:?} is past the end"
+    );
+    prop_assert!(
+        source.is_char_boundary(span.start()) && source.is_char_boundary(span.end()),
         "{what} {span:?} splits a character"
     );
     Ok(())
@@ -62,11 +65,11 @@ fn check_all(source: &str) -> Result<(), TestCaseError> {
         if let Some(s) = &d.suggestion {
             check_span(source, s.span, "suggestion")?;
         }
-        let index = &parsed.ast.line_index;
+        let index = parsed.ast.line_index();
         prop_assert!(d.location.is_some(), "diagnostic without a location: {d}");
         if let Some(loc) = d.location {
-            prop_assert_eq!(loc.start, index.position(d.range.start));
-            prop_assert_eq!(loc.end, index.position(d.range.end));
+            prop_assert_eq!(loc.start, index.position(d.range.start()));
+            prop_assert_eq!(loc.end, index.position(d.range.end()));
         }
     }
     // Strict mode is derived from the lenient parse.

@@ -386,7 +386,7 @@ proptest::proptest! {
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
         let v = validate_bytes(&bytes);
         for d in &v.diagnostics {
-            proptest::prop_assert!(d.range.start <= d.range.end && d.range.end <= bytes.len());
+            proptest::prop_assert!(d.range.start <= d.range.end && d.range.end() <= bytes.len());
         }
     }
 

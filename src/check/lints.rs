@@ -138,13 +138,11 @@ fn number(v: &ScalarValue) -> Option<f64> {
 }
 
 fn contradictions(filters: &[&Filter], out: &mut Vec<Diagnostic>) {
-    let mut seen: Vec<&str> = Vec::new();
     for (i, f) in filters.iter().enumerate() {
-        let name: &str = &f.field.name;
-        if seen.contains(&name) {
+        // Each field once, at its first filter.
+        if filters[..i].iter().any(|g| same_field(g, f)) {
             continue;
         }
-        seen.push(name);
         let on_field = |g: &&&Filter| same_field(g, f);
         // Most fields appear once in a group: count before collecting.
         if filters[i..].iter().filter(on_field).nth(1).is_none() {

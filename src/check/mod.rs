@@ -80,7 +80,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
     } = checker;
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     for d in &mut diagnostics {
-        d.locate(&ast.line_index);
+        d.locate(ast.line_index());
     }
     let ok = complete && !crate::diagnostic::has_errors(&diagnostics);
     Checked {
@@ -181,7 +181,7 @@ impl Checker<'_> {
             ExprKind::Or(items) => self.lower_group(GroupOp::Or, items, expr.span, negated),
             ExprKind::And(items) => self.lower_group(GroupOp::And, items, expr.span, negated),
             ExprKind::Not(inner) => {
-                let not = Span::new(expr.span.start, expr.span.start + 3);
+                let not = Span::new(expr.span.start(), expr.span.start() + 3);
                 self.lower(inner, if negated.is_some() { None } else { Some(not) })
             }
             ExprKind::Paren(inner) => self.lower(inner, negated),

@@ -95,8 +95,8 @@ pub fn keep_fixes_that_fix(
 /// `source` with `suggestion` applied, if its span lies inside `source` on
 /// character boundaries.
 pub fn apply(source: &str, suggestion: &Suggestion) -> Option<String> {
-    let before = source.get(..suggestion.span.start)?;
-    let after = source.get(suggestion.span.end..)?;
+    let before = source.get(..suggestion.span.start())?;
+    let after = source.get(suggestion.span.end()..)?;
     if suggestion.span.start > suggestion.span.end {
         return None;
     }

@@ -154,8 +154,8 @@ impl Diagnostic {
     /// Fills in [`Diagnostic::location`] from a line index of the source.
     pub fn locate(&mut self, index: &LineIndex) {
         self.location = Some(Location {
-            start: index.position(self.range.start),
-            end: index.position(self.range.end),
+            start: index.position(self.range.start()),
+            end: index.position(self.range.end()),
         });
     }
 }

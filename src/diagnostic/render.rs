@@ -96,22 +96,26 @@ enum Window {
 /// as empty lines so line numbers stay right) and the diagnostic moved into it.
 /// Labels on other long lines are dropped, so no long line is printed whole.
 fn window(diagnostic: &Diagnostic, source: &str) -> Window {
-    let start = floor(source, diagnostic.range.start.min(source.len()));
+    let start = floor(source, diagnostic.range.start().min(source.len()));
     let (line_start, line_end) = line_bounds(source, start);
     let on_long_line = |offset: usize| {
         let (s, e) = line_bounds(source, floor(source, offset.min(source.len())));
         e - s > LONG_LINE
     };
     if line_end - line_start <= LONG_LINE {
-        if !diagnostic.labels.iter().any(|l| on_long_line(l.span.start)) {
+        if !diagnostic
+            .labels
+            .iter()
+            .any(|l| on_long_line(l.span.start()))
+        {
             return Window::Whole;
         }
         let mut kept = diagnostic.clone();
-        kept.labels.retain(|l| !on_long_line(l.span.start));
+        kept.labels.retain(|l| !on_long_line(l.span.start()));
         return Window::WithoutLongLabels(kept);
     }
     let from = floor(source, start.saturating_sub(CONTEXT).max(line_start));
-    let end = diagnostic.range.end.clamp(start, line_end);
+    let end = diagnostic.range.end().clamp(start, line_end);
     let to = floor(source, (end.min(start + CONTEXT) + CONTEXT).min(line_end));
     let newlines = source[..line_start].matches('\n').count();
     let mut excerpt = "\n".repeat(newlines);
@@ -128,9 +132,9 @@ fn window(diagnostic: &Diagnostic, source: &str) -> Window {
     shifted.range = crate::syntax::Span::new(shift(start), shift(end));
     shifted
         .labels
-        .retain(|l| l.span.start >= from && l.span.end <= to);
+        .retain(|l| l.span.start() >= from && l.span.end() <= to);
     for l in &mut shifted.labels {
-        l.span = crate::syntax::Span::new(shift(l.span.start), shift(l.span.end));
+        l.span = crate::syntax::Span::new(shift(l.span.start()), shift(l.span.end()));
     }
     let at = diagnostic
         .location

@@ -71,8 +71,8 @@ pub fn complete(source: &str, offset: usize, schema: &Schema) -> Vec<Completion>
     let offset = floor_char_boundary(source, offset);
     // Nothing to complete inside a comment.
     let in_comment = Lexer::new(source)
-        .take_while(|t| t.span.start < offset)
-        .any(|t| t.kind == TokenKind::Comment && offset <= t.span.end);
+        .take_while(|t| t.span.start() < offset)
+        .any(|t| t.kind == TokenKind::Comment && offset <= t.span.end());
     if in_comment {
         return Vec::new();
     }
@@ -85,14 +85,14 @@ pub fn complete(source: &str, offset: usize, schema: &Schema) -> Vec<Completion>
     let mut last: Option<Token> = None;
     let tokens = Lexer::new(source)
         .filter(|t| t.kind != TokenKind::Comment)
-        .take_while(|t| t.span.start < offset && t.kind != TokenKind::Eof);
+        .take_while(|t| t.span.start() < offset && t.kind != TokenKind::Eof);
     for t in tokens {
         if let Some(before) = last.replace(t) {
             state = step(source, state, &before);
         }
     }
-    let current = last.filter(|t| t.kind == TokenKind::Word && offset <= t.span.end);
-    let replace = current.map_or(Span::empty(offset), |t| Span::new(t.span.start, offset));
+    let current = last.filter(|t| t.kind == TokenKind::Word && offset <= t.span.end());
+    let replace = current.map_or(Span::empty(offset), |t| Span::new(t.span.start(), offset));
     if let Some(t) = last.filter(|t| current.is_none() && t.span.end <= replace.start) {
         state = step(source, state, &t);
     }

@@ -28,7 +28,7 @@ pub fn hover(source: &str, offset: usize, schema: &Schema) -> Option<Hover> {
 }
 
 fn find(e: &Expr, offset: usize, f: &mut impl FnMut(&Comparison)) {
-    if offset < e.span.start || offset > e.span.end {
+    if offset < e.span.start() || offset > e.span.end() {
         return;
     }
     match &e.kind {
@@ -40,7 +40,7 @@ fn find(e: &Expr, offset: usize, f: &mut impl FnMut(&Comparison)) {
 }
 
 fn contains(span: Span, offset: usize) -> bool {
-    span.start <= offset && offset <= span.end && !span.is_empty()
+    span.start() <= offset && offset <= span.end() && !span.is_empty()
 }
 
 fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {

@@ -376,7 +376,7 @@ impl Reader<'_> {
                 return self.unicode_escape(start);
             }
             _ => {
-                let end = self.char_span().end.max(self.pos);
+                let end = self.char_span().end().max(self.pos);
                 return fail(Diagnostic::new(
                     Code::InvalidJson,
                     Span::new(start, end),
@@ -403,7 +403,7 @@ impl Reader<'_> {
             }
             None => fail(Diagnostic::new(
                 Code::InvalidJson,
-                Span::new(start, self.char_span().end.max(self.pos)),
+                Span::new(start, self.char_span().end().max(self.pos)),
                 "invalid unicode escape: expected four hex digits after `\\u`",
             )),
         }

@@ -142,7 +142,7 @@ impl Validator<'_> {
             if value.is_none() && required.contains(key) && !misspelt.contains(key) {
                 let d = Diagnostic::new(
                     Code::MissingKey,
-                    Span::new(object.start, object.start + 1),
+                    Span::new(object.start(), object.start() + 1),
                     format!("this {what} has no `{key}`"),
                 )
                 .with_help(format!("a {what} needs {}", list(required)));

@@ -34,8 +34,8 @@ impl Text {
     /// The LSP range of a byte span.
     pub fn range(&self, span: Span, encoding: PositionEncoding) -> lsp::Range {
         lsp::Range::new(
-            self.position(span.start, encoding),
-            self.position(span.end, encoding),
+            self.position(span.start(), encoding),
+            self.position(span.end(), encoding),
         )
     }
 

@@ -1,6 +1,7 @@
 //! The syntax tree: what was written, with a byte span on every node.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use serde::Serialize;
 
@@ -16,11 +17,32 @@ pub struct Ast<'src> {
     pub root: Expr<'src>,
     /// Length of the source in bytes.
     pub source_len: usize,
-    /// Line index of the source, for positions in diagnostics.
-    pub line_index: LineIndex,
+    /// The source, for [`Ast::line_index`].
+    pub source: &'src str,
+    /// Line index of the source, built when first asked for: a query
+    /// without diagnostics never needs one.
+    line_index: OnceCell<LineIndex>,
     /// Where the comments are (`#` or `--` to the end of the line), in
     /// source order. The compiler ignores them; the formatter keeps them.
     pub comments: Vec<Span>,
+}
+
+impl<'src> Ast<'src> {
+    /// The tree `root` of `source`, with the `comments` found in it.
+    pub fn new(root: Expr<'src>, source: &'src str, comments: Vec<Span>) -> Self {
+        Self {
+            root,
+            source_len: source.len(),
+            source,
+            line_index: OnceCell::new(),
+            comments,
+        }
+    }
+
+    /// The line index of the source, for positions in diagnostics.
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(self.source))
+    }
 }
 
 /// An expression node.
@@ -271,6 +293,8 @@ impl PartialEq<Text<'_>> for &str {
 #[cfg(test)]
 mod tests {
     use super::{Comparison, Expr, Scalar, Text};
+    use crate::Span;
+    use crate::syntax::lexer::Token;
 
     /// The sizes the parser moves around, pinned so that a change that
     /// grows them is a decision. `Comparison` is inline in `Expr`: boxing
@@ -280,8 +304,10 @@ mod tests {
     #[cfg(target_pointer_width = "64")]
     fn node_sizes() {
         assert_eq!(std::mem::size_of::<Text<'_>>(), 24);
-        assert_eq!(std::mem::size_of::<Scalar<'_>>(), 48, "Scalar");
-        assert_eq!(std::mem::size_of::<Comparison<'_>>(), 128, "Comparison");
-        assert_eq!(std::mem::size_of::<Expr<'_>>(), 144, "Expr");
+        assert_eq!(std::mem::size_of::<Span>(), 8, "Span: u32 offsets");
+        assert_eq!(std::mem::size_of::<Token>(), 12, "Token");
+        assert_eq!(std::mem::size_of::<Scalar<'_>>(), 40, "Scalar");
+        assert_eq!(std::mem::size_of::<Comparison<'_>>(), 96, "Comparison");
+        assert_eq!(std::mem::size_of::<Expr<'_>>(), 104, "Expr");
     }
 }

@@ -292,7 +292,19 @@ impl Iterator for Lexer<'_> {
         };
         let starts_comment =
             first == b'#' || (first == b'-' && bytes.get(start + 1) == Some(&b'-'));
-        let (kind, end) = if is_ascii_word_byte(first) && !starts_comment {
+        let punctuation = match first {
+            b'(' => Some(TokenKind::LParen),
+            b')' => Some(TokenKind::RParen),
+            b'[' => Some(TokenKind::LBracket),
+            b']' => Some(TokenKind::RBracket),
+            b',' => Some(TokenKind::Comma),
+            b'=' => Some(TokenKind::Symbol(SymbolOp::Eq)),
+            _ => None,
+        };
+        let (kind, end) = if let Some(kind) = punctuation {
+            // One byte, one token: what `token` says, without slicing.
+            (kind, start + 1)
+        } else if is_ascii_word_byte(first) && !starts_comment {
             // A word that starts with an ASCII character (the usual case).
             (TokenKind::Word, self.word_end(start))
         } else {
@@ -305,7 +317,7 @@ impl Iterator for Lexer<'_> {
             }
         };
         let keyword = match kind {
-            TokenKind::Word => Keyword::of(source.get(start..end).unwrap_or("")),
+            TokenKind::Word => Keyword::of_bytes(bytes.get(start..end).unwrap_or_default()),
             _ => None,
         };
         self.pos = end;
@@ -400,7 +412,7 @@ mod tests {
                 source.push_str(pieces[(seed % pieces.len() as u64) as usize]);
             }
             let ours: Vec<_> = Lexer::new(&source)
-                .map(|t| (t.kind, t.span.start, t.span.end))
+                .map(|t| (t.kind, t.span.start(), t.span.end()))
                 .collect();
             assert_eq!(ours, reference(&source), "{source:?}");
         }

@@ -48,30 +48,34 @@ impl Keyword {
     /// The keyword `word` spells in any letter case, if any: the same
     /// answer as [`is_keyword`] against each of [`KEYWORDS`].
     pub fn of(word: &str) -> Option<Keyword> {
-        let candidates: &[(&str, Keyword)] = match word.len() {
-            2 => &[
-                ("OR", Keyword::Or),
-                ("IN", Keyword::In),
-                ("IS", Keyword::Is),
-            ],
-            3 => &[
-                ("AND", Keyword::And),
-                ("NOT", Keyword::Not),
-                ("NIN", Keyword::Nin),
-            ],
-            4 => &[
-                ("ENDS", Keyword::Ends),
-                ("WITH", Keyword::With),
-                ("NULL", Keyword::Null),
-            ],
-            6 => &[("STARTS", Keyword::Starts)],
-            8 => &[("CONTAINS", Keyword::Contains)],
+        Self::of_bytes(word.as_bytes())
+    }
+
+    /// [`Keyword::of`] for the bytes of a word: the length and the first
+    /// letter pick the one keyword it can be, so most words are told
+    /// apart without comparing text.
+    #[inline]
+    pub fn of_bytes(word: &[u8]) -> Option<Keyword> {
+        let first = word.first()? | 0x20;
+        let (spelling, keyword): (&[u8], Keyword) = match (word.len(), first) {
+            (2, b'o') => (b"OR", Keyword::Or),
+            (2, b'i') => match word[1] | 0x20 {
+                b'n' => (b"IN", Keyword::In),
+                _ => (b"IS", Keyword::Is),
+            },
+            (3, b'a') => (b"AND", Keyword::And),
+            (3, b'n') => match word[1] | 0x20 {
+                b'o' => (b"NOT", Keyword::Not),
+                _ => (b"NIN", Keyword::Nin),
+            },
+            (4, b'e') => (b"ENDS", Keyword::Ends),
+            (4, b'w') => (b"WITH", Keyword::With),
+            (4, b'n') => (b"NULL", Keyword::Null),
+            (6, b's') => (b"STARTS", Keyword::Starts),
+            (8, b'c') => (b"CONTAINS", Keyword::Contains),
             _ => return None,
         };
-        candidates
-            .iter()
-            .find(|(k, _)| is_keyword(word, k))
-            .map(|&(_, kw)| kw)
+        word.eq_ignore_ascii_case(spelling).then_some(keyword)
     }
 
     /// True for `AND`, `OR` and `NOT`: the [`RESERVED`] words.
@@ -495,7 +499,38 @@ pub fn write_quoted_with(
 
 #[cfg(test)]
 mod tests {
-    use super::{WORD_BREAKERS, is_word_char};
+
+    /// `Keyword::of` against a plain search of the table, over every
+    /// keyword in three letter cases and words one letter away from them.
+    #[test]
+    fn keyword_of_reads_the_table() {
+        let reference = |w: &str| KEYWORDS.iter().position(|k| is_keyword(w, k));
+        let mut words: Vec<String> = Vec::new();
+        for k in KEYWORDS {
+            words.push(k.to_string());
+            words.push(k.to_lowercase());
+            let mut mixed = k.to_lowercase();
+            mixed.replace_range(..1, &k[..1]);
+            words.push(mixed);
+            for i in 0..k.len() {
+                for c in ['a', 'n', 'x', '_', '1', '\u{e9}'] {
+                    let mut w = k.to_string();
+                    w.replace_range(i..i + 1, c.encode_utf8(&mut [0; 4]));
+                    words.push(w);
+                }
+            }
+            words.push(format!("{k}S"));
+            words.push(k[1..].to_string());
+        }
+        words.extend(["", "I", "ORR", "state", "open", "null", "nulL", "@nd"].map(String::from));
+        for w in &words {
+            let ours = Keyword::of(w).map(|k| format!("{k:?}"));
+            let theirs = reference(w).map(|i| KEYWORDS[i].to_string());
+            assert_eq!(ours.map(|k| k.to_uppercase()), theirs, "{w:?}");
+        }
+    }
+
+    use super::{KEYWORDS, Keyword, WORD_BREAKERS, is_keyword, is_word_char};
 
     #[test]
     fn the_ascii_table_agrees_with_the_definition() {

@@ -17,7 +17,7 @@ use super::lexical::{
     write_quoted_with, write_value,
 };
 use super::{Parsed, Span};
-use crate::diagnostic::{Code, Diagnostic, LineIndex, clip};
+use crate::diagnostic::{Code, Diagnostic, clip};
 
 /// How deeply parentheses and `NOT`s may nest.
 pub const MAX_DEPTH: usize = 128;
@@ -29,16 +29,15 @@ pub const MAX_ERRORS: usize = 100;
 const MAX_QUOTED: usize = 24;
 
 pub(super) fn parse(source: &str) -> Parsed<'_> {
-    let line_index = LineIndex::new(source);
     if let Some(mut d) = json_body(source) {
-        d.locate(&line_index);
+        let ast = Ast::new(
+            Expr::new(ExprKind::Error, Span::new(0, source.len())),
+            source,
+            Vec::new(),
+        );
+        d.locate(ast.line_index());
         return Parsed {
-            ast: Ast {
-                root: Expr::new(ExprKind::Error, Span::new(0, source.len())),
-                source_len: source.len(),
-                line_index,
-                comments: Vec::new(),
-            },
+            ast,
             diagnostics: vec![d],
         };
     }
@@ -54,6 +53,9 @@ pub(super) fn parse(source: &str) -> Parsed<'_> {
         }
         .into(),
         diagnostics: Vec::new(),
+        // Room for the usual groups without growing, and small enough
+        // for the allocator's fast path.
+        scratch: Vec::with_capacity(8),
         errors: 0,
         depth: 0,
         depth_reported: false,
@@ -64,18 +66,11 @@ pub(super) fn parse(source: &str) -> Parsed<'_> {
     };
     let root = p.parse_query();
     let mut diagnostics = p.diagnostics;
+    let ast = Ast::new(root, source, p.tokens.into_inner().comments);
     for d in &mut diagnostics {
-        d.locate(&line_index);
+        d.locate(ast.line_index());
     }
-    Parsed {
-        ast: Ast {
-            root,
-            source_len: source.len(),
-            line_index,
-            comments: p.tokens.into_inner().comments,
-        },
-        diagnostics,
-    }
+    Parsed { ast, diagnostics }
 }
 
 /// The one error for a pasted JSON request body: input whose first
@@ -177,6 +172,9 @@ struct Parser<'s> {
     source: &'s str,
     tokens: RefCell<Tokens<'s>>,
     diagnostics: Vec<Diagnostic>,
+    /// The operands of the groups being read, innermost last: each group
+    /// pushes its operands here and takes them off when it ends.
+    scratch: Vec<Expr<'s>>,
     errors: usize,
     depth: usize,
     depth_reported: bool,
@@ -341,31 +339,35 @@ impl<'s> Parser<'s> {
         if !self.at_keyword(Keyword::Or) {
             return first;
         }
-        let mut items = Vec::with_capacity(8);
-        items.push(first);
+        let mark = self.scratch.len();
+        self.scratch.push(first);
         while self.at_keyword(Keyword::Or) {
             self.bump();
-            items.push(self.parse_and());
+            let item = self.parse_and();
+            self.scratch.push(item);
         }
-        Self::join(items, ExprKind::Or)
+        self.join_from(mark, ExprKind::Or)
     }
 
     fn parse_and(&mut self) -> Expr<'s> {
-        // The operands after the first; most operands of OR are alone,
-        // and need no vector.
+        // Most operands of OR are alone, and need no vector
+        // ([`Parser::join_from`]).
         let first = self.parse_unary();
-        let mut items: Vec<Expr<'s>> = Vec::new();
+        let mark = self.scratch.len();
+        self.scratch.push(first);
         loop {
             let t = self.peek();
             if self.at_keyword(Keyword::And) {
                 self.bump();
-                items.push(self.parse_unary());
+                let item = self.parse_unary();
+                self.scratch.push(item);
             } else if t.kind == TokenKind::Unknown {
                 self.bump();
                 let d = self.unknown_chars(t);
                 self.report(d);
                 if self.starts_term(self.peek()) {
-                    items.push(self.parse_unary());
+                    let item = self.parse_unary();
+                    self.scratch.push(item);
                 }
             } else if self.starts_term(t) {
                 if !std::mem::take(&mut self.joined_by_typo) {
@@ -375,7 +377,8 @@ impl<'s> Parser<'s> {
                     self.report(d);
                 }
                 let before = self.tokens.get_mut().consumed;
-                items.push(self.parse_unary());
+                let item = self.parse_unary();
+                self.scratch.push(item);
                 // Progress guard: the loop must consume input on every turn
                 // (repeated errors at one position are not reported twice,
                 // so the error limit alone would not end it).
@@ -386,11 +389,20 @@ impl<'s> Parser<'s> {
                 break;
             }
         }
-        if items.is_empty() {
-            return first;
+        self.join_from(mark, ExprKind::And)
+    }
+
+    /// The operands pushed on [`Parser::scratch`] since `mark`, taken off
+    /// it: the one operand itself, or a group of exactly their number
+    /// (one allocation of the final size, however many were read).
+    fn join_from(&mut self, mark: usize, make: fn(Vec<Expr<'s>>) -> ExprKind<'s>) -> Expr<'s> {
+        if self.scratch.len() == mark + 1
+            && let Some(only) = self.scratch.pop()
+        {
+            return only;
         }
-        items.insert(0, first);
-        Self::join(items, ExprKind::And)
+        let items: Vec<Expr<'s>> = self.scratch.drain(mark.min(self.scratch.len())..).collect();
+        Self::join(items, make)
     }
 
     fn join(items: Vec<Expr<'s>>, make: fn(Vec<Expr<'s>>) -> ExprKind<'s>) -> Expr<'s> {
@@ -471,7 +483,10 @@ impl<'s> Parser<'s> {
                     // `next` is not Unknown, so this recursion is one level.
                     return self.parse_primary();
                 }
-                Expr::new(ExprKind::Error, Span::new(t.span.start, next.span.start))
+                Expr::new(
+                    ExprKind::Error,
+                    Span::new(t.span.start(), next.span.start()),
+                )
             }
             // A quoted field name: a workspace attribute whose name holds
             // spaces or punctuation.
@@ -493,19 +508,19 @@ impl<'s> Parser<'s> {
                 for _ in 0..words {
                     self.bump();
                 }
-                let mut end = op_span.end;
+                let mut end = op_span.end();
                 if self.is_scalar_start(self.peek()) {
-                    end = self.bump().span.end;
+                    end = self.bump().span.end();
                 } else if self.peek().kind == TokenKind::LBracket {
                     self.bump();
                     end = self.skip_balanced(TokenKind::LBracket, TokenKind::RBracket);
                 }
-                Expr::new(ExprKind::Error, Span::new(t.span.start, end))
+                Expr::new(ExprKind::Error, Span::new(t.span.start(), end))
             }
             _ => {
                 let d = self.expected("a comparison such as `state = open`", t);
                 self.report(d);
-                Expr::new(ExprKind::Error, Span::empty(t.span.start))
+                Expr::new(ExprKind::Error, Span::empty(t.span.start()))
             }
         }
     }
@@ -515,7 +530,7 @@ impl<'s> Parser<'s> {
         if self.depth >= MAX_DEPTH {
             self.too_deep(open.span);
             let end = self.skip_balanced(TokenKind::LParen, TokenKind::RParen);
-            return Expr::new(ExprKind::Error, Span::new(open.span.start, end));
+            return Expr::new(ExprKind::Error, Span::new(open.span.start(), end));
         }
         self.depth += 1;
         let inner = self.parse_or();
@@ -588,7 +603,7 @@ impl<'s> Parser<'s> {
         loop {
             let t = self.peek();
             if t.kind == TokenKind::Eof {
-                return t.span.start;
+                return t.span.start();
             }
             self.bump();
             if t.kind == open {
@@ -596,7 +611,7 @@ impl<'s> Parser<'s> {
             } else if t.kind == close {
                 depth -= 1;
                 if depth == 0 {
-                    return t.span.end;
+                    return t.span.end();
                 }
             }
         }
@@ -614,7 +629,7 @@ impl<'s> Parser<'s> {
             if sync {
                 return end;
             }
-            end = self.bump().span.end;
+            end = self.bump().span.end();
         }
     }
 
@@ -641,8 +656,8 @@ impl<'s> Parser<'s> {
             return expr;
         }
         let Some(op) = self.parse_operator(&field) else {
-            let end = self.skip_to_sync(field.span.end);
-            return Expr::new(ExprKind::Error, Span::new(field.span.start, end));
+            let end = self.skip_to_sync(field.span.end());
+            return Expr::new(ExprKind::Error, Span::new(field.span.start(), end));
         };
         let value = if op.spelling.takes_value() {
             self.parse_value(op)
@@ -721,7 +736,8 @@ impl<'s> Parser<'s> {
     /// word) is no such thing.
     fn lucene(&mut self, name: Token) -> Option<Expr<'s>> {
         let text = self.text(name);
-        let colon = text.find(':')?;
+        // A byte search: `:` is ASCII, and most field names are short.
+        let colon = text.bytes().position(|b| b == b':')?;
         let field_text = text.get(..colon)?;
         let rest = text.get(colon + 1..).unwrap_or("");
         let field_like = !field_text.is_empty()
@@ -734,9 +750,9 @@ impl<'s> Parser<'s> {
         }
         let field = Field {
             name: Text::borrowed(field_text),
-            span: Span::new(name.span.start, name.span.start + colon),
+            span: Span::new(name.span.start(), name.span.start() + colon),
         };
-        let colon_span = Span::new(field.span.end, field.span.end + 1);
+        let colon_span = Span::new(field.span.end(), field.span.end() + 1);
         let message =
             "`field:value` is Lucene syntax: qc compares with an operator, as in `state = open`";
         let d = Diagnostic::new(Code::ForeignSyntax, name.span, message);
@@ -748,8 +764,11 @@ impl<'s> Parser<'s> {
             );
             let op = self.parse_operator(&field);
             let Some(op) = op else {
-                let end = self.skip_to_sync(name.span.end);
-                return Some(Expr::new(ExprKind::Error, Span::new(name.span.start, end)));
+                let end = self.skip_to_sync(name.span.end());
+                return Some(Expr::new(
+                    ExprKind::Error,
+                    Span::new(name.span.start(), end),
+                ));
             };
             let value = self.parse_value(op);
             return Some(self.comparison(field, op, value));
@@ -758,7 +777,7 @@ impl<'s> Parser<'s> {
             Scalar {
                 text: Text::borrowed(rest),
                 quoted: false,
-                span: Span::new(colon_span.end, name.span.end),
+                span: Span::new(colon_span.end(), name.span.end()),
             }
         } else if self.is_scalar_start(self.peek()) {
             self.scalar()
@@ -767,7 +786,7 @@ impl<'s> Parser<'s> {
             self.report(d.with_help(format!(
                 "write `{field_text} = value`, or `{field_text} IN [a, b]` for several values"
             )));
-            let mut end = name.span.end;
+            let mut end = name.span.end();
             let t = self.peek();
             for (open, close) in [
                 (TokenKind::LParen, TokenKind::RParen),
@@ -778,7 +797,10 @@ impl<'s> Parser<'s> {
                     end = self.skip_balanced(open, close);
                 }
             }
-            return Some(Expr::new(ExprKind::Error, Span::new(name.span.start, end)));
+            return Some(Expr::new(
+                ExprKind::Error,
+                Span::new(name.span.start(), end),
+            ));
         };
         let whole = name.span.cover(scalar.span);
         let mut replacement = format!("{field_text} = ");
@@ -904,18 +926,18 @@ impl<'s> Parser<'s> {
             )));
             // Take the bounds that are there, so that they do not read as
             // comparisons of their own.
-            let mut end = op_span.end;
+            let mut end = op_span.end();
             if self.is_scalar_start(self.peek()) {
-                end = self.bump().span.end;
+                end = self.bump().span.end();
                 if self.at_keyword(Keyword::And)
                     && self.is_scalar_start(self.nth(1))
                     && !self.operator_at(2)
                 {
                     self.bump();
-                    end = self.bump().span.end;
+                    end = self.bump().span.end();
                 }
             }
-            return Expr::new(ExprKind::Error, Span::new(field.span.start, end));
+            return Expr::new(ExprKind::Error, Span::new(field.span.start(), end));
         }
         let low = self.scalar();
         let and = self.bump();
@@ -1092,7 +1114,7 @@ impl<'s> Parser<'s> {
             self.report(d);
         }
         let raw = self.text(t);
-        let (text, diagnostics) = unescape(raw, t.span.start, terminated);
+        let (text, diagnostics) = unescape(raw, t.span.start(), terminated);
         let escapes_valid = diagnostics.is_empty();
         for d in diagnostics {
             self.report(d);
@@ -1209,7 +1231,7 @@ impl<'s> Parser<'s> {
         }
         Value {
             kind: ValueKind::Error,
-            span: Span::empty(t.span.start),
+            span: Span::empty(t.span.start()),
         }
     }
 
@@ -1219,14 +1241,14 @@ impl<'s> Parser<'s> {
         let end = loop {
             let t = self.peek();
             match t.kind {
-                TokenKind::RBracket => break self.bump().span.end,
+                TokenKind::RBracket => break self.bump().span.end(),
                 TokenKind::LBracket => {
                     self.bump();
                     let end = self.skip_balanced(TokenKind::LBracket, TokenKind::RBracket);
                     self.report(
                         Diagnostic::new(
                             Code::UnexpectedToken,
-                            Span::new(t.span.start, end),
+                            Span::new(t.span.start(), end),
                             "lists cannot be nested",
                         )
                         .with_help("write the values in one flat list"),
@@ -1267,13 +1289,13 @@ impl<'s> Parser<'s> {
                     .with_label(open.span, "list opened here")
                     .with_help("add `]` after the last value");
                     self.report(d);
-                    break items.last().map_or(open.span.end, |s| s.span.end);
+                    break items.last().map_or(open.span.end(), |s| s.span.end());
                 }
             }
         };
         Value {
             kind: ValueKind::List(items),
-            span: Span::new(open.span.start, end),
+            span: Span::new(open.span.start(), end),
         }
     }
 

@@ -73,8 +73,8 @@ impl<'s> Text<'s> {
 
     /// A byte span in UTF-16 terms.
     pub fn range(&self, span: Span) -> Utf16Range {
-        let (start, from) = self.position(span.start);
-        let (end, to) = self.position(span.end);
+        let (start, from) = self.position(span.start());
+        let (end, to) = self.position(span.end());
         Utf16Range {
             from,
             to: to.max(from),
