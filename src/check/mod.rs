@@ -96,12 +96,8 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
 /// was rewritten; or, when nothing fits, the error that says how many
 /// requests `qc plan` needs, after the limit errors `limits`.
 fn fit_limits(tree: &mut Node, mut limits: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let query = Query {
-        root: tree.clone(),
-        pagination: None,
-    };
-    if let Some((fitted, done)) = crate::optimise::fit(&query) {
-        let span = tree.span();
+    let span = tree.span();
+    if let Some((fitted, done)) = as_query(tree, crate::optimise::fit) {
         *tree = fitted.root;
         return vec![Diagnostic::new(
             Code::Rewritten,
@@ -113,9 +109,8 @@ fn fit_limits(tree: &mut Node, mut limits: Vec<Diagnostic>) -> Vec<Diagnostic> {
         )
         .with_help("the request selects exactly what the query says; `--no-rewrite` refuses instead")];
     }
-    let span = tree.span();
     let max = crate::optimise::DEFAULT_MAX_REQUESTS;
-    let d = match crate::optimise::plan(&query, max) {
+    let d = match as_query(tree, |query| crate::optimise::plan(query, max)) {
         Ok(requests) => Diagnostic::new(
             Code::NeedsPlan,
             span,
@@ -134,6 +129,23 @@ fn fit_limits(tree: &mut Node, mut limits: Vec<Diagnostic>) -> Vec<Diagnostic> {
     };
     limits.insert(0, d);
     limits
+}
+
+/// `f` of `tree` as a query: the tree is lent to the query and given
+/// back, not copied.
+fn as_query<T>(tree: &mut Node, f: impl FnOnce(&Query) -> T) -> T {
+    let empty = Node::Group(Group {
+        op: GroupOp::And,
+        members: Vec::new(),
+        span: tree.span(),
+    });
+    let query = Query {
+        root: std::mem::replace(tree, empty),
+        pagination: None,
+    };
+    let out = f(&query);
+    *tree = query.root;
+    out
 }
 
 struct Checker<'s> {

@@ -69,24 +69,22 @@ enum State<'s> {
 /// them against the word in [`Completion::replace`] themselves.
 pub fn complete(source: &str, offset: usize, schema: &Schema) -> Vec<Completion> {
     let offset = floor_char_boundary(source, offset);
-    // Nothing to complete inside a comment.
-    let in_comment = Lexer::new(source)
-        .take_while(|t| t.span.start() < offset)
-        .any(|t| t.kind == TokenKind::Comment && offset <= t.span.end());
-    if in_comment {
-        return Vec::new();
-    }
     // Only the tokens that start before the cursor matter, and they are
-    // read as they are lexed: the rest of a long document is not lexed,
-    // and nothing is kept. All but the last go before the cursor; the last
-    // may be the word being typed (the cursor inside or at its end), or
-    // reach past the cursor.
+    // read as they are lexed, in one pass: the rest of a long document is
+    // not lexed, and nothing is kept. All but the last go before the
+    // cursor; the last may be the word being typed (the cursor inside or
+    // at its end), or reach past the cursor. Nothing is completed inside
+    // a comment.
     let mut state = State::Term;
     let mut last: Option<Token> = None;
-    let tokens = Lexer::new(source)
-        .filter(|t| t.kind != TokenKind::Comment)
-        .take_while(|t| t.span.start() < offset && t.kind != TokenKind::Eof);
+    let tokens = Lexer::new(source).take_while(|t| t.span.start() < offset);
     for t in tokens {
+        match t.kind {
+            TokenKind::Comment if offset <= t.span.end() => return Vec::new(),
+            TokenKind::Comment => continue,
+            TokenKind::Eof => break,
+            _ => {}
+        }
         if let Some(before) = last.replace(t) {
             state = step(source, state, &before);
         }
