@@ -108,6 +108,40 @@ function body(value, name) {
   throw new TypeError(`${name}: the body must be JSON text or an object, not ${describe(value)}`);
 }
 
+/**
+ * The schema files of a `schema` option, as JSON texts: one (text, an
+ * object, or the bare array of attributes), or a list of them. A list is a
+ * list of files when one of its items is not an attribute: text, an array,
+ * or a list object (`data` or `ticket_types`). Blank texts are skipped by
+ * the WebAssembly side.
+ */
+function schemaFiles(schema) {
+  if (schema === undefined) return [];
+  const has = (o, key) => Object.prototype.hasOwnProperty.call(o, key);
+  const whole = (item) =>
+    item === null || typeof item !== "object" || Array.isArray(item) || has(item, "data") || has(item, "ticket_types");
+  const files = Array.isArray(schema) && schema.some(whole) ? schema : [schema];
+  return files.map((file) => (typeof file === "string" ? file : (JSON.stringify(file) ?? "null")));
+}
+
+/** The workspace options as the WebAssembly functions' arguments. */
+function workspaceArgs(o) {
+  return [o.target, o.timezone, schemaFiles(o.schema)];
+}
+
+/** The options of compile, plan and check as the WebAssembly functions' arguments. */
+function compileArgs(o) {
+  const now = o.now;
+  return [
+    ...workspaceArgs(o),
+    typeof now === "number" ? now : undefined,
+    typeof now === "string" ? now : undefined,
+    o.per_page,
+    o.starting_after,
+    o.rewrite,
+  ];
+}
+
 /** The value of an outcome, or its failure thrown. */
 function outcome(json) {
   const out = JSON.parse(json);
@@ -122,7 +156,7 @@ function outcome(json) {
  */
 export function compile(query, opts) {
   ready("compile");
-  return outcome(raw.compile(text(query, "compile"), options(opts, COMPILE, "compile")));
+  return outcome(raw.compile(text(query, "compile"), ...compileArgs(options(opts, COMPILE, "compile"))));
 }
 
 /**
@@ -132,13 +166,13 @@ export function compile(query, opts) {
  */
 export function plan(query, opts) {
   ready("plan");
-  return outcome(raw.plan(text(query, "plan"), options(opts, COMPILE, "plan")));
+  return outcome(raw.plan(text(query, "plan"), ...compileArgs(options(opts, COMPILE, "plan"))));
 }
 
 /** Every diagnostic of query text, as `qc check --format json` prints them. */
 export function check(query, opts) {
   ready("check");
-  return outcome(raw.check(text(query, "check"), options(opts, COMPILE, "check")));
+  return outcome(raw.check(text(query, "check"), ...compileArgs(options(opts, COMPILE, "check"))));
 }
 
 /**
@@ -147,7 +181,7 @@ export function check(query, opts) {
  */
 export function validate(request, opts) {
   ready("validate");
-  return outcome(raw.validate(body(request, "validate"), options(opts, WORKSPACE, "validate")));
+  return outcome(raw.validate(body(request, "validate"), ...workspaceArgs(options(opts, WORKSPACE, "validate"))));
 }
 
 /**
@@ -157,13 +191,13 @@ export function validate(request, opts) {
 export function decompile(request, opts) {
   ready("decompile");
   const { dates, ...workspace } = options(opts, DECOMPILE, "decompile");
-  return outcome(raw.decompile(body(request, "decompile"), dates === "unix", workspace));
+  return outcome(raw.decompile(body(request, "decompile"), dates === "unix", ...workspaceArgs(workspace)));
 }
 
 /** The searchable fields of a target, as `qc fields --format json` lists them. */
 export function fields(opts) {
   ready("fields");
-  return outcome(raw.fields(options(opts, WORKSPACE, "fields")));
+  return outcome(raw.fields(...workspaceArgs(options(opts, WORKSPACE, "fields"))));
 }
 
 /**
@@ -185,13 +219,15 @@ export function format(query, opts) {
  */
 export function complete(query, offset, opts) {
   ready("complete");
-  return raw.complete(text(query, "complete"), offset >>> 0, options(opts, WORKSPACE, "complete"));
+  return JSON.parse(
+    raw.complete(text(query, "complete"), offset >>> 0, ...workspaceArgs(options(opts, WORKSPACE, "complete"))),
+  );
 }
 
 /** Hover information at a UTF-16 offset, for editors: `{range, contents}` or null. */
 export function hover(query, offset, opts) {
   ready("hover");
-  return raw.hover(text(query, "hover"), offset >>> 0, options(opts, WORKSPACE, "hover")) ?? null;
+  return JSON.parse(raw.hover(text(query, "hover"), offset >>> 0, ...workspaceArgs(options(opts, WORKSPACE, "hover"))));
 }
 
 /** The version of qc inside. */

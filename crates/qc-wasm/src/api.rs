@@ -15,45 +15,29 @@ use qc::decompile::DateStyle;
 use qc::diagnostic::{RenderOptions, render_all};
 use qc::schema::{FieldDef, Workspace};
 use qc::{Compiler, Diagnostic, Limits, Options, Schema, Target, ide};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::text::{Text, Utf16Range};
 
 /// The workspace a call is for: every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkspaceOptions {
     /// `conversations` (default), `contacts` or `tickets`.
     pub target: Option<String>,
     /// The workspace's IANA time zone (default UTC).
     pub timezone: Option<String>,
-    /// The workspace's attributes: the JSON of `GET /data_attributes` or
-    /// `GET /ticket_types`, as text or as an object (or the bare array of
-    /// attributes), or a list of those.
-    pub schema: Option<serde_json::Value>,
+    /// The workspace's schema files: each the JSON text of `GET
+    /// /data_attributes` or `GET /ticket_types` (or the bare array of
+    /// attributes). Blank texts are skipped. The package's JavaScript
+    /// splits its `schema` option (text, an object, or a list of them)
+    /// into these texts.
+    pub schema: Vec<String>,
 }
 
 thread_local! {
     /// The last schema built, by its options: the playground asks again on
     /// every keystroke.
     static LAST: RefCell<Option<(WorkspaceOptions, Arc<Schema>)>> = const { RefCell::new(None) };
-}
-
-/// The schema files a `schema` option holds: one (text, an object, or the
-/// bare array of attributes), or a list of them. A list is a list of files
-/// when one of its items is not an attribute: text, an array, or a list
-/// object (`data` or `ticket_types`).
-fn schema_files(schema: &serde_json::Value) -> Vec<&serde_json::Value> {
-    use serde_json::Value;
-    let whole = |item: &Value| match item {
-        Value::Object(o) => o.contains_key("data") || o.contains_key("ticket_types"),
-        _ => true,
-    };
-    match schema {
-        Value::Null => Vec::new(),
-        Value::Array(items) if items.iter().any(whole) => items.iter().collect(),
-        one => vec![one],
-    }
 }
 
 impl WorkspaceOptions {
@@ -77,21 +61,12 @@ impl WorkspaceOptions {
             Some(name) => qc::schema::timezone(name)?,
             None => jiff::tz::TimeZone::UTC,
         };
-        let files = self.schema.as_ref().map(schema_files).unwrap_or_default();
-        let mut workspaces = Vec::with_capacity(files.len());
-        for file in files {
-            let (read, text) = match file {
-                serde_json::Value::String(text) if text.trim().is_empty() => continue,
-                serde_json::Value::String(text) => (Workspace::from_json(text), text.clone()),
-                other => {
-                    let text = other.to_string();
-                    (Workspace::from_json(&text), text)
-                }
-            };
-            let w = read.map_err(|diagnostics| {
+        let mut workspaces = Vec::with_capacity(self.schema.len());
+        for text in self.schema.iter().filter(|t| !t.trim().is_empty()) {
+            let w = Workspace::from_json(text).map_err(|diagnostics| {
                 format!(
                     "invalid workspace schema:\n{}",
-                    render(&diagnostics, &text, "schema").trim_end()
+                    render(&diagnostics, text, "schema").trim_end()
                 )
             })?;
             workspaces.push(w);
@@ -103,8 +78,7 @@ impl WorkspaceOptions {
 }
 
 /// "Now" for relative dates: unix seconds, or RFC 3339 text.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Now {
     /// Unix seconds (fractions are dropped).
     Seconds(f64),
@@ -112,22 +86,17 @@ pub enum Now {
     Text(String),
 }
 
-/// Options of [`compile`] and [`check`], as a JavaScript object. Every
-/// field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+/// Options of [`compile`] and [`check`]. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompileOptions {
     /// The target, time zone and workspace schema.
-    #[serde(flatten)]
     pub workspace: WorkspaceOptions,
     /// "Now" for relative dates; the clock when absent.
     pub now: Option<Now>,
     /// Results per page (1 to 150); no pagination when absent and no
     /// `starting_after` is given.
-    #[serde(alias = "perPage")]
     pub per_page: Option<f64>,
     /// The cursor of the page to continue after.
-    #[serde(alias = "startingAfter")]
     pub starting_after: Option<String>,
     /// Rewrite a query over the API's limits to fit (default), or refuse
     /// it when false (`qc --no-rewrite`).
@@ -503,17 +472,16 @@ mod tests {
             "data_type": "string", "options": ["free", "pro"]}]);
         let list = json!({"type": "list", "data": attributes});
         for schema in [
-            attributes.clone(),
-            list.clone(),
-            json!(list.to_string()),
-            json!([list.clone()]),
-            json!([list.to_string(), {"ticket_types": []}]),
+            vec![attributes.to_string()],
+            vec![list.to_string()],
+            vec![" ".into(), list.to_string()],
+            vec![list.to_string(), json!({"ticket_types": []}).to_string()],
         ] {
             let opts = CompileOptions {
                 workspace: WorkspaceOptions {
                     target: Some("contacts".into()),
                     timezone: Some("Europe/Paris".into()),
-                    schema: Some(schema.clone()),
+                    schema: schema.clone(),
                 },
                 ..fixed()
             };
@@ -522,12 +490,15 @@ mod tests {
                 &opts,
             );
             let body = out.value.expect("compiles").to_string();
-            assert!(body.contains(r#""value":"1705273200""#), "{schema}: {body}");
+            assert!(
+                body.contains(r#""value":"1705273200""#),
+                "{schema:?}: {body}"
+            );
             let out = compile("custom_attributes.plan = prp", &opts);
             assert_eq!(
                 out.diagnostics[0].help.as_deref(),
                 Some("did you mean `pro`?"),
-                "{schema}"
+                "{schema:?}"
             );
         }
         let bad = |workspace: WorkspaceOptions| {
@@ -557,7 +528,7 @@ mod tests {
         );
         assert!(
             bad(WorkspaceOptions {
-                schema: Some(json!({"type": "list", "data": 5})),
+                schema: vec![json!({"type": "list", "data": 5}).to_string()],
                 ..WorkspaceOptions::default()
             })
             .starts_with("invalid workspace schema:\n")
