@@ -2,7 +2,7 @@
 //! `valgrind --tool=callgrind target/release/examples/compile_loop largest 100`.
 //!
 //! Cases: `design_card`, `medium`, `largest` (as in `benches/compile.rs`) and
-//! `and` (the sweep's `and` input at 1 MB).
+//! `and` (the sweep's `and` input at 1 MB; `and=N` for N bytes).
 
 use std::hint::black_box;
 
@@ -19,6 +19,10 @@ fn main() {
         "design_card" => DESIGN_CARD.to_owned(),
         "medium" => MEDIUM.to_owned(),
         "and" => repeat_to(&format!("{MEDIUM} AND "), 1_000_000),
+        c if c.starts_with("and=") => {
+            let size = c["and=".len()..].parse().unwrap_or(1_000_000);
+            repeat_to(&format!("{MEDIUM} AND "), size)
+        }
         _ => largest(),
     };
     let options = qc::Options {
