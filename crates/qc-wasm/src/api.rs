@@ -562,7 +562,7 @@ mod tests {
         assert!(out.value.is_none());
         let d = &out.diagnostics[0];
         assert_eq!(d.path.as_deref(), Some("query.field"));
-        assert_eq!(&bad[d.range.start..d.range.end], "\"stat\"");
+        assert_eq!(&bad[d.range.range()], "\"stat\"");
         assert!(out.rendered.contains("─[ request:1:"), "{}", out.rendered);
         assert_eq!(validate(bad, &none).value, Some(out.diagnostics));
     }
