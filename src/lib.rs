@@ -73,8 +73,8 @@ use diagnostic::LineIndex;
 /// The largest input [`compile`] accepts by default: 1 MiB.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 1 << 20;
 
-/// The largest input that [`compile`] accepts at any setting: 4 GiB, as
-/// far as a [`Span`]'s `u32` offsets reach.
+/// The largest input that [`compile`] accepts at any setting: `u32::MAX`
+/// bytes (4 GiB less one), as far as a [`Span`]'s offsets reach.
 pub const MAX_SOURCE_BYTES: usize = u32::MAX as usize;
 
 /// Settings for [`check()`] and [`compile`].

@@ -50,7 +50,7 @@ fn check_tree(source: &str, e: &Expr) -> Result<(), TestCaseError> {
 
 fn check_all(source: &str) -> Result<(), TestCaseError> {
     let parsed = qc::parse(source);
-    prop_assert_eq!(parsed.ast.source_len, source.len());
+    prop_assert_eq!(parsed.ast.source, source);
     check_tree(source, &parsed.ast.root)?;
     let options = qc::Options {
         now: Some(1_704_067_200),

@@ -1,7 +1,7 @@
 //! The syntax tree: what was written, with a byte span on every node.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -15,13 +15,11 @@ use crate::op::Op;
 pub struct Ast<'src> {
     /// The root expression.
     pub root: Expr<'src>,
-    /// Length of the source in bytes.
-    pub source_len: usize,
-    /// The source, for [`Ast::line_index`].
+    /// The source text (its length is the end of every span).
     pub source: &'src str,
     /// Line index of the source, built when first asked for: a query
     /// without diagnostics never needs one.
-    line_index: OnceCell<LineIndex>,
+    line_index: OnceLock<LineIndex>,
     /// Where the comments are (`#` or `--` to the end of the line), in
     /// source order. The compiler ignores them; the formatter keeps them.
     pub comments: Vec<Span>,
@@ -32,9 +30,8 @@ impl<'src> Ast<'src> {
     pub fn new(root: Expr<'src>, source: &'src str, comments: Vec<Span>) -> Self {
         Self {
             root,
-            source_len: source.len(),
             source,
-            line_index: OnceCell::new(),
+            line_index: OnceLock::new(),
             comments,
         }
     }
@@ -300,6 +297,15 @@ mod tests {
     /// grows them is a decision. `Comparison` is inline in `Expr`: boxing
     /// it makes `Expr` small but costs an allocation per comparison, which
     /// measured slower (see the README's Performance section).
+    /// A parsed tree can be shared between threads (the line index is
+    /// built at most once, whichever thread asks first).
+    #[test]
+    fn trees_are_send_and_sync() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<super::Ast<'static>>();
+        shareable::<crate::Parsed<'static>>();
+    }
+
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn node_sizes() {
