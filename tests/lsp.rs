@@ -324,6 +324,72 @@ fn completion_hover_and_quick_fix() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// Completion far into a long document after edits in its middle answers
+/// as reading the whole text would: the server keeps states across edits,
+/// and an edit that changes what follows (a quote that opens a string to
+/// the end) must not leave stale ones.
+#[test]
+fn completion_in_a_long_document_follows_its_edits() {
+    let labels = |r: &Value| -> Vec<String> {
+        r["result"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i["label"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let expected = |text: &str, line: usize, character: usize| -> Vec<String> {
+        let offset: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        qc::ide::complete(text, offset + character, &qc::Schema::conversations())
+            .into_iter()
+            .map(|c| c.label)
+            .collect()
+    };
+    let mut text = "(state = open OR priority = priority) AND\n".repeat(400);
+    text.push_str("read = ");
+    let mut c = Client::start(json!({}));
+    c.open(&text);
+    let end = (400usize, 7usize);
+    let r = c.request(
+        "textDocument/completion",
+        position(end.0 as u32, end.1 as u32),
+    );
+    assert_eq!(labels(&r), ["true", "false"]);
+    // (line, start, end, new text): a value in the middle becomes an
+    // unterminated string, then a field, then the string closes.
+    let edits = [
+        (200, 9, 13, "\"open"),
+        (300, 1, 6, "priority"),
+        (200, 9, 14, "open"),
+        (100, 0, 0, "NOT "),
+    ];
+    for (version, (line, from, to, with)) in edits.into_iter().enumerate() {
+        let offset: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        text.replace_range(offset + from..offset + to, with);
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version + 2},
+                   "contentChanges": [{"range": range(line as u32, from as u32, line as u32, to as u32), "text": with}]}),
+        );
+        c.diagnostics();
+        for (line, character) in [(line + 1, 0), end] {
+            let r = c.request(
+                "textDocument/completion",
+                position(line as u32, character as u32),
+            );
+            assert_eq!(
+                labels(&r),
+                expected(&text, line, character),
+                "after {with:?}"
+            );
+        }
+    }
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 fn malformed_messages_are_answered_and_survived() {
     let mut c = Client::start(json!({}));

@@ -1,5 +1,7 @@
 //! Completion: what may come next at a cursor position.
 
+use std::ops::ControlFlow;
+
 use serde::Serialize;
 
 use crate::op::Op;
@@ -42,63 +44,308 @@ pub struct Completion {
     pub sort_text: String,
 }
 
-/// Where the cursor is in the grammar.
+/// Where the cursor is in the grammar. A field is named by the span of
+/// its token, so that a state can be kept with the text it describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State<'s> {
+enum State {
     /// A comparison (or NOT / `(`) may start here.
     Term,
     /// After a field name: an operator comes next.
-    Operator(&'s str),
+    Operator(Span),
     /// After `NOT` following a field: `IN` or `CONTAINS`.
-    AfterNot(&'s str),
+    AfterNot(Span),
     /// After `STARTS` / `ENDS`: `WITH`.
-    With(&'s str),
+    With(Span),
     /// After an operator: a value.
-    Value(&'s str, Op),
+    Value(Span, Op),
     /// Inside a list, where a value may come.
-    ListValue(&'s str),
+    ListValue(Span),
     /// Inside a list after a value: `,` or `]`.
-    ListNext(&'s str),
+    ListNext(Span),
     /// After a complete comparison or `)`: AND / OR.
     Joiner,
+}
+
+impl State {
+    /// The state with its field span moved by `by` (`None` when it cannot be).
+    fn shifted(self, by: impl Fn(Span) -> Option<Span>) -> Option<State> {
+        Some(match self {
+            State::Operator(f) => State::Operator(by(f)?),
+            State::AfterNot(f) => State::AfterNot(by(f)?),
+            State::With(f) => State::With(by(f)?),
+            State::Value(f, op) => State::Value(by(f)?, op),
+            State::ListValue(f) => State::ListValue(by(f)?),
+            State::ListNext(f) => State::ListNext(by(f)?),
+            State::Term => State::Term,
+            State::Joiner => State::Joiner,
+        })
+    }
+}
+
+/// The field name a token spells: its text without quotes.
+fn field_name(source: &str, span: Span) -> &str {
+    source
+        .get(span.range())
+        .unwrap_or("")
+        .trim_matches(['"', '\''])
+}
+
+/// The grammar state after the token that ends at `pos`: lexing can
+/// resume at `pos` ([`Lexer::at`]) in that state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Point {
+    pos: u32,
+    state: State,
 }
 
 /// The completions at byte `offset` of `source`.
 ///
 /// The candidates are not filtered by what has been typed: editors filter
-/// them against the word in [`Completion::replace`] themselves.
+/// them against the word in [`Completion::replace`] themselves. This reads
+/// the text from its start to the cursor; an editor asking again and again
+/// of a long document keeps [`Checkpoints`] instead.
 pub fn complete(source: &str, offset: usize, schema: &Schema) -> Vec<Completion> {
     let offset = floor_char_boundary(source, offset);
-    // Only the tokens that start before the cursor matter, and they are
-    // read as they are lexed, in one pass: the rest of a long document is
-    // not lexed, and nothing is kept. All but the last go before the
-    // cursor; the last may be the word being typed (the cursor inside or
-    // at its end), or reach past the cursor. Nothing is completed inside
-    // a comment.
-    let mut state = State::Term;
+    match scan(source, offset, None, |_| ControlFlow::Continue(())) {
+        Some((state, replace)) => listed(source, state, replace, schema),
+        None => Vec::new(),
+    }
+}
+
+/// Reads the tokens that start before the cursor, from `from` (or the
+/// start), in one pass: the rest of a long document is not lexed. All but
+/// the last go before the cursor; the last may be the word being typed
+/// (the cursor inside or at its end), or reach past the cursor. `applied`
+/// sees the state after each token read before the cursor, and may stop
+/// the reading. `None` when the cursor is inside a comment, where nothing
+/// is completed, or when `applied` stopped it.
+fn scan(
+    source: &str,
+    offset: usize,
+    from: Option<Point>,
+    mut applied: impl FnMut(Point) -> ControlFlow<()>,
+) -> Option<(State, Span)> {
+    let (mut state, pos) = from.map_or((State::Term, 0), |p| (p.state, p.pos as usize));
+    let mut apply = |state: State, t: &Token| {
+        let next = step(state, t);
+        let point = Point {
+            pos: t.span.end,
+            state: next,
+        };
+        applied(point).is_continue().then_some(next)
+    };
     let mut last: Option<Token> = None;
-    let tokens = Lexer::new(source).take_while(|t| t.span.start() < offset);
+    let tokens = Lexer::at(source, pos).take_while(|t| t.span.start() < offset);
     for t in tokens {
         match t.kind {
-            TokenKind::Comment if offset <= t.span.end() => return Vec::new(),
+            TokenKind::Comment if offset <= t.span.end() => return None,
             TokenKind::Comment => continue,
             TokenKind::Eof => break,
             _ => {}
         }
         if let Some(before) = last.replace(t) {
-            state = step(source, state, &before);
+            state = apply(state, &before)?;
         }
     }
     let current = last.filter(|t| t.kind == TokenKind::Word && offset <= t.span.end());
     let replace = current.map_or(Span::empty(offset), |t| Span::new(t.span.start(), offset));
     if let Some(t) = last.filter(|t| current.is_none() && t.span.end <= replace.start) {
-        state = step(source, state, &t);
+        state = apply(state, &t)?;
     }
-    let mut out = candidates(state, replace, schema);
+    Some((state, replace))
+}
+
+/// The candidates of a state, with their sort keys.
+fn listed(source: &str, state: State, replace: Span, schema: &Schema) -> Vec<Completion> {
+    let mut out = candidates(source, state, replace, schema);
     for (i, c) in out.iter_mut().enumerate() {
         c.sort_text = format!("{i:04}");
     }
     out
+}
+
+/// What completion keeps of one document between requests, so that a
+/// completion anywhere in a long document reads only the text near the
+/// cursor: the grammar state at token ends about every
+/// [`Checkpoints::SPACING`] bytes, recorded as completions read the text
+/// and kept across edits.
+///
+/// After an edit, the states before it stay (a token's extent depends on
+/// at most the few bytes after it), and those after it are kept, moved, as
+/// candidates: the tokens from a token's end depend only on the text from
+/// there on, so when lexing from before the edit reaches a candidate's
+/// position in the candidate's state, every later candidate holds again.
+///
+/// ```
+/// use qc::ide::Checkpoints;
+/// use qc::syntax::Span;
+/// let schema = qc::Schema::conversations();
+/// let mut text = "state = open AND ".repeat(1000);
+/// let mut kept = Checkpoints::new();
+/// let at_end = kept.complete(&text, text.len(), &schema);
+/// assert_eq!(at_end, qc::ide::complete(&text, text.len(), &schema));
+/// // An edit near the start: `open` becomes `closed`.
+/// text.replace_range(8..12, "closed");
+/// kept.edit(Span::new(8, 12), "closed".len());
+/// let again = kept.complete(&text, text.len(), &schema);
+/// assert_eq!(again, qc::ide::complete(&text, text.len(), &schema));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Checkpoints {
+    /// Ordered by position: `points[..valid]` hold for the text;
+    /// `points[valid..]`, all after them, are candidates, each consistent
+    /// with the one before it.
+    points: Vec<Point>,
+    valid: usize,
+    /// The length of the text they describe (a different text resets them).
+    len: usize,
+    spacing: usize,
+}
+
+impl Checkpoints {
+    /// The distance in bytes between recorded states.
+    pub const SPACING: usize = 512;
+
+    /// How far past its end a token's extent may depend on the text (the
+    /// longest character after a word, with room to spare).
+    const LOOKAHEAD: usize = 8;
+
+    /// No states yet: the first completion records them as it reads.
+    pub fn new() -> Self {
+        Self::with_spacing(Self::SPACING)
+    }
+
+    fn with_spacing(spacing: usize) -> Self {
+        Self {
+            spacing: spacing.max(1),
+            ..Self::default()
+        }
+    }
+
+    /// Notes that the bytes `old` of the text were replaced by `new_len`
+    /// bytes (an editor's incremental change).
+    pub fn edit(&mut self, old: Span, new_len: usize) {
+        let (a, b) = (old.start(), old.end());
+        let Some(len) = (self.len.checked_sub(b - a)).and_then(|l| l.checked_add(new_len)) else {
+            return self.reset(0);
+        };
+        if b > self.len {
+            return self.reset(len);
+        }
+        let keep =
+            self.points[..self.valid].partition_point(|p| p.pos as usize + Self::LOOKAHEAD <= a);
+        let first = keep + self.points[keep..].partition_point(|p| (p.pos as usize) < b);
+        // One chain of candidates: the states after the edit that held, or
+        // if none did, the candidates after it.
+        let end = if first < self.valid {
+            self.valid
+        } else {
+            self.points.len()
+        };
+        // A position or field at or after `b` moves with the text; a field
+        // before it is not known to spell the same (its state is dropped).
+        let moved = |at: u32| -> Option<u32> {
+            let at = at as usize;
+            (at >= b)
+                .then(|| at - b + a + new_len)
+                .and_then(|at| u32::try_from(at).ok())
+        };
+        let by = |s: Span| {
+            Some(Span {
+                start: moved(s.start)?,
+                end: moved(s.end)?,
+            })
+        };
+        let tail: Vec<Point> = self.points[first..end]
+            .iter()
+            .filter_map(|p| {
+                Some(Point {
+                    pos: moved(p.pos)?,
+                    state: p.state.shifted(by)?,
+                })
+            })
+            .collect();
+        self.points.truncate(keep);
+        self.points.extend(tail);
+        self.valid = keep;
+        self.len = len;
+    }
+
+    fn reset(&mut self, len: usize) {
+        self.points.clear();
+        self.valid = 0;
+        self.len = len;
+    }
+
+    /// [`complete`], reading from the last state kept before the cursor,
+    /// and keeping the states it reads past.
+    pub fn complete(&mut self, source: &str, offset: usize, schema: &Schema) -> Vec<Completion> {
+        if source.len() != self.len {
+            self.reset(source.len());
+        }
+        let offset = floor_char_boundary(source, offset);
+        self.extend(source, offset);
+        let from = self.before(offset);
+        let start = from
+            .checked_sub(1)
+            .and_then(|i| self.points.get(i))
+            .copied();
+        match scan(source, offset, start, |_| ControlFlow::Continue(())) {
+            Some((state, replace)) => listed(source, state, replace, schema),
+            None => Vec::new(),
+        }
+    }
+
+    /// How many of the states that hold are strictly before `offset` (the
+    /// token ending at the cursor is read by the scan that follows, so it
+    /// is not taken for the word being typed).
+    fn before(&self, offset: usize) -> usize {
+        self.points[..self.valid].partition_point(|p| (p.pos as usize) < offset)
+    }
+
+    /// Records states from the last one that holds up to `offset`, until
+    /// the reading meets a candidate in its state (then all of them hold).
+    fn extend(&mut self, source: &str, offset: usize) {
+        if self.before(offset) < self.valid {
+            return; // a state that holds is already past the cursor
+        }
+        let start = self
+            .valid
+            .checked_sub(1)
+            .and_then(|i| self.points.get(i))
+            .copied();
+        let spacing = self.spacing;
+        let candidates = self.points.get(self.valid..).unwrap_or_default();
+        let mut next = 0; // the next candidate not passed
+        let mut synced = false;
+        let mut fresh = Vec::new();
+        let mut last = start.map_or(0, |p| p.pos as usize);
+        scan(source, offset, start, |point| {
+            while candidates.get(next).is_some_and(|c| c.pos < point.pos) {
+                next += 1; // passed: it no longer holds
+            }
+            if let Some(c) = candidates.get(next).filter(|c| c.pos == point.pos) {
+                if c.state == point.state {
+                    synced = true;
+                    return ControlFlow::Break(());
+                }
+                next += 1;
+            }
+            if point.pos as usize >= last + spacing {
+                fresh.push(point);
+                last = point.pos as usize;
+            }
+            ControlFlow::Continue(())
+        });
+        let at = self.valid;
+        let added = fresh.len();
+        self.points.splice(at..at + next, fresh);
+        self.valid = if synced {
+            self.points.len()
+        } else {
+            at + added
+        };
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -110,8 +357,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// The state after `t`, from `state`.
-fn step<'s>(source: &'s str, state: State<'s>, t: &Token) -> State<'s> {
-    let text = source.get(t.span.range()).unwrap_or("");
+fn step(state: State, t: &Token) -> State {
     // The keyword the lexer recognised (`is_keyword` on the word).
     let kw = |k| t.keyword == Some(k);
     match state {
@@ -120,7 +366,7 @@ fn step<'s>(source: &'s str, state: State<'s>, t: &Token) -> State<'s> {
         }
         State::Term if t.kind == TokenKind::LParen => State::Term,
         State::Term if matches!(t.kind, TokenKind::Word | TokenKind::Str { .. }) => {
-            State::Operator(text.trim_matches(['"', '\'']))
+            State::Operator(t.span)
         }
         State::Operator(f) => match t.kind {
             TokenKind::Symbol(s) => State::Value(f, OpSpelling::Symbol(s).op()),
@@ -143,7 +389,7 @@ fn step<'s>(source: &'s str, state: State<'s>, t: &Token) -> State<'s> {
     }
 }
 
-fn candidates(state: State<'_>, replace: Span, schema: &Schema) -> Vec<Completion> {
+fn candidates(source: &str, state: State, replace: Span, schema: &Schema) -> Vec<Completion> {
     let item = |label: &str, kind, detail: &str, documentation: &str| Completion {
         label: label.to_owned(),
         kind,
@@ -153,7 +399,7 @@ fn candidates(state: State<'_>, replace: Span, schema: &Schema) -> Vec<Completio
         replace,
         sort_text: String::new(),
     };
-    let field = |name: &str| schema.field(name);
+    let field = |span: Span| schema.field(field_name(source, span));
     match state {
         State::Term => {
             let mut out: Vec<Completion> = schema
@@ -358,6 +604,132 @@ mod tests {
             is_null.detail.contains("missing or null"),
             "{}",
             is_null.detail
+        );
+    }
+
+    /// Small pieces that make every state, strings across lines,
+    /// comments and characters of several bytes.
+    const PIECES: &[&str] = &[
+        "state",
+        " = ",
+        "open",
+        " AND ",
+        " OR ",
+        "NOT ",
+        "(",
+        ")",
+        "[",
+        ", ",
+        "]",
+        " IN ",
+        "\"",
+        "'",
+        "\n",
+        " # note\n",
+        "--",
+        "created_at",
+        " >= ",
+        "é",
+        "“x”",
+        "STARTS",
+        " WITH ",
+        "priority",
+        " ",
+        "tag_ids",
+        "~",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..60)
+            .prop_map(|parts| parts.concat())
+    }
+
+    /// An edit of `text`: a range (as fractions of its length) and what
+    /// replaces it.
+    fn edits() -> impl Strategy<Value = Vec<(f64, f64, String, f64)>> {
+        proptest::collection::vec((0.0..1.0f64, 0.0..0.2f64, text(), 0.0..1.0f64), 1..6)
+    }
+
+    fn boundary(s: &str, at: usize) -> usize {
+        floor_char_boundary(s, at)
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Kept states never change an answer: after any edits, completion
+        /// from checkpoints is completion from the start.
+        #[test]
+        fn checkpoints_agree_with_reading_from_the_start(
+            start in text(),
+            edits in edits(),
+            spacing in 1..40usize,
+        ) {
+            let schema = Schema::conversations();
+            let mut text = start;
+            let mut kept = Checkpoints::with_spacing(spacing);
+            let len = text.len();
+            // States recorded all through the text first.
+            prop_assert_eq!(kept.complete(&text, len, &schema), complete(&text, len, &schema));
+            for (at, width, with, cursor) in edits {
+                let a = boundary(&text, (at * text.len() as f64) as usize);
+                let b = boundary(&text, a + (width * text.len() as f64) as usize).max(a);
+                text.replace_range(a..b, &with);
+                kept.edit(Span::new(a, b), with.len());
+                for c in [cursor, 1.0, cursor / 2.0] {
+                    let offset = boundary(&text, (c * text.len() as f64) as usize);
+                    prop_assert_eq!(
+                        kept.complete(&text, offset, &schema),
+                        complete(&text, offset, &schema),
+                        "at {} of {:?}", offset, text
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn checkpoints_read_from_near_the_cursor() {
+        let schema = Schema::conversations();
+        let mut text = "(state = open OR priority = priority) AND\n".repeat(2000);
+        let mut kept = Checkpoints::new();
+        let end = text.len();
+        assert_eq!(
+            kept.complete(&text, end, &schema),
+            complete(&text, end, &schema)
+        );
+        let recorded = kept.valid;
+        assert!(recorded >= end / Checkpoints::SPACING - 1, "{recorded}");
+        // An edit in the middle keeps the states before it, and those after
+        // it once lexing meets them again.
+        let middle = text.len() / 2;
+        let at = middle + text[middle..].find("open").unwrap_or(0);
+        text.replace_range(at..at + 4, "closed");
+        kept.edit(Span::new(at, at + 4), 6);
+        assert!(kept.valid < recorded && kept.points.len() >= recorded - 1);
+        let end = text.len();
+        assert_eq!(
+            kept.complete(&text, at + 8, &schema),
+            complete(&text, at + 8, &schema)
+        );
+        assert!(
+            kept.valid < kept.points.len(),
+            "the states after the cursor wait"
+        );
+        assert_eq!(
+            kept.complete(&text, end, &schema),
+            complete(&text, end, &schema)
+        );
+        assert_eq!(
+            kept.valid,
+            kept.points.len(),
+            "lexing met the kept states again"
+        );
+        assert!(kept.points.len() >= recorded - 1);
+        // A different text (not told of by `edit`) starts afresh.
+        assert_eq!(
+            kept.complete("state ", 6, &schema),
+            complete("state ", 6, &schema)
         );
     }
 

@@ -7,5 +7,5 @@
 mod complete;
 mod hover;
 
-pub use complete::{Completion, CompletionKind, complete};
+pub use complete::{Checkpoints, Completion, CompletionKind, complete};
 pub use hover::{Hover, hover};

@@ -77,12 +77,15 @@ impl Text {
         Span::new(a.min(b), a.max(b))
     }
 
-    /// Replaces `span` with `with` (an incremental change) and re-indexes.
-    pub fn edit(&mut self, span: Span, with: &str) {
-        if self.text.get(span.range()).is_some() {
-            self.text.replace_range(span.range(), with);
-            self.index = LineIndex::new(&self.text);
+    /// Replaces `span` with `with` (an incremental change) and re-indexes;
+    /// false, and nothing changed, when `span` is not a range of the text.
+    pub fn edit(&mut self, span: Span, with: &str) -> bool {
+        if self.text.get(span.range()).is_none() {
+            return false;
         }
+        self.text.replace_range(span.range(), with);
+        self.index = LineIndex::new(&self.text);
+        true
     }
 }
 

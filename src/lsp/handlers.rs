@@ -34,6 +34,8 @@ struct Document {
     version: i32,
     /// The compiler of the document's project (its `qc.toml`).
     compiler: Compiler,
+    /// Completion's states, kept across requests and edits.
+    checkpoints: crate::ide::Checkpoints,
 }
 
 /// The server: open documents and the protocol's lifecycle.
@@ -142,7 +144,7 @@ impl<W: Write> Server<W> {
     fn with_params<P: DeserializeOwned, R: Serialize>(
         &mut self,
         r: Request,
-        f: fn(&Self, P) -> Handled<R>,
+        f: fn(&mut Self, P) -> Handled<R>,
     ) -> Reply {
         let params = serde_json::from_value(r.params).map_err(|e| {
             (
@@ -204,18 +206,30 @@ impl<W: Write> Server<W> {
         })
     }
 
-    fn completion(&self, p: lsp::CompletionParams) -> Handled<lsp::CompletionResponse> {
+    fn document_mut(&mut self, uri: &lsp::Uri) -> Handled<&mut Document> {
+        self.documents.get_mut(uri).ok_or_else(|| {
+            (
+                ErrorCode::InvalidParams,
+                format!("document `{}` is not open", uri.as_str()),
+            )
+        })
+    }
+
+    fn completion(&mut self, p: lsp::CompletionParams) -> Handled<lsp::CompletionResponse> {
         let at = &p.text_document_position;
-        let doc = self.document(&at.text_document.uri)?;
-        let offset = doc.text.offset(at.position, self.encoding);
-        let items = crate::ide::complete(&doc.text.text, offset, &doc.compiler.schema)
+        let encoding = self.encoding;
+        let doc = self.document_mut(&at.text_document.uri)?;
+        let offset = doc.text.offset(at.position, encoding);
+        let items = doc
+            .checkpoints
+            .complete(&doc.text.text, offset, &doc.compiler.schema)
             .iter()
-            .map(|c| convert::completion(c, &doc.text, self.encoding))
+            .map(|c| convert::completion(c, &doc.text, encoding))
             .collect();
         Ok(lsp::CompletionResponse::Array(items))
     }
 
-    fn hover(&self, p: lsp::HoverParams) -> Handled<Option<lsp::Hover>> {
+    fn hover(&mut self, p: lsp::HoverParams) -> Handled<Option<lsp::Hover>> {
         let at = &p.text_document_position_params;
         let doc = self.document(&at.text_document.uri)?;
         let offset = doc.text.offset(at.position, self.encoding);
@@ -225,7 +239,7 @@ impl<W: Write> Server<W> {
         )
     }
 
-    fn code_action(&self, p: lsp::CodeActionParams) -> Handled<Vec<lsp::CodeActionOrCommand>> {
+    fn code_action(&mut self, p: lsp::CodeActionParams) -> Handled<Vec<lsp::CodeActionOrCommand>> {
         let uri = &p.text_document.uri;
         let doc = self.document(uri)?;
         let wanted = doc.text.span(p.range, self.encoding);
@@ -316,6 +330,7 @@ impl<W: Write> Server<W> {
                 text: Text::new(doc.text),
                 version: doc.version,
                 compiler,
+                checkpoints: crate::ide::Checkpoints::new(),
             },
         );
         self.publish(&doc.uri).map_err(Problem::Io)
@@ -334,9 +349,14 @@ impl<W: Write> Server<W> {
             match change.range {
                 Some(range) => {
                     let span = doc.text.span(range, encoding);
-                    doc.text.edit(span, &change.text);
+                    if doc.text.edit(span, &change.text) {
+                        doc.checkpoints.edit(span, change.text.len());
+                    }
                 }
-                None => doc.text = Text::new(change.text),
+                None => {
+                    doc.text = Text::new(change.text);
+                    doc.checkpoints = crate::ide::Checkpoints::new();
+                }
             }
         }
         doc.version = p.text_document.version;

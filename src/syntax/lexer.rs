@@ -233,6 +233,23 @@ impl<'s> Lexer<'s> {
         }
     }
 
+    /// A lexer that starts at byte `pos` of `source` (moved back to a
+    /// character boundary), as if the tokens before it had been read: the
+    /// tokens from a token's end depend only on the text from there on, so
+    /// a caller that kept where a token ended can resume there.
+    pub fn at(source: &'s str, pos: usize) -> Self {
+        let mut pos = pos.min(source.len());
+        while !source.is_char_boundary(pos) {
+            pos -= 1;
+        }
+        Self {
+            source,
+            pos,
+            last_end: pos,
+            done: false,
+        }
+    }
+
     /// The end of the word starting at `start` with an ASCII word byte:
     /// ASCII word bytes are read from the table, and the rest of a word
     /// with other characters by [`word`].
