@@ -171,7 +171,7 @@ fn integral(n: &serde_json::Number) -> Option<i64> {
 
 fn scalar_text(v: &ScalarValue) -> Cow<'_, str> {
     match v {
-        ScalarValue::String(s) => Cow::Borrowed(s),
+        ScalarValue::String(s) => Cow::Borrowed(s.as_str()),
         ScalarValue::Integer(n) | ScalarValue::Date(n) => Cow::Owned(n.to_string()),
         ScalarValue::Float(f) => Cow::Owned(f.to_string()),
         ScalarValue::Boolean(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
@@ -283,9 +283,9 @@ fn body_matches(op: Op, values: &[&Value], value: &FilterValue, order: &Order) -
 fn body_value(op: Op, v: &ScalarValue) -> ScalarValue {
     let lower = scalar_text(v).to_lowercase();
     if matches!(op, Op::Eq | Op::In) {
-        ScalarValue::String(trim_word(&lower).to_owned())
+        ScalarValue::String(trim_word(&lower).into())
     } else {
-        ScalarValue::String(lower)
+        ScalarValue::String(lower.into())
     }
 }
 

@@ -152,10 +152,10 @@ fn scalar(field: &FieldDef) -> BoxedStrategy<ScalarValue> {
         FieldType::String if field.is_enumerated() => {
             let values: Vec<String> = field.values.iter().map(|v| v.to_string()).collect();
             prop::sample::select(values)
-                .prop_map(ScalarValue::String)
+                .prop_map(|s| ScalarValue::String(s.into()))
                 .boxed()
         }
-        FieldType::String => string_value().prop_map(ScalarValue::String).boxed(),
+        FieldType::String => string_value().prop_map(|s| ScalarValue::String(s.into())).boxed(),
         FieldType::Integer => any::<i64>().prop_map(ScalarValue::Integer).boxed(),
         FieldType::Boolean => any::<bool>().prop_map(ScalarValue::Boolean).boxed(),
         // Dates that the compiler reads as unix seconds (see

@@ -106,15 +106,10 @@ pub fn groups(node: &Node, out: &mut Vec<Diagnostic>) {
     if g.members.len() > MAX_LINTED_MEMBERS {
         return;
     }
-    let mut filters: Vec<&Filter> = Vec::with_capacity(g.members.len());
-    filters.extend(g.members.iter().filter_map(|m| match m {
-        Node::Filter(f) => Some(f),
-        Node::Group(_) => None,
-    }));
-    if filters.len() >= 2 {
+    if filters(&g.members).nth(1).is_some() {
         match g.op {
-            GroupOp::And => contradictions(&filters, out),
-            GroupOp::Or => tautologies(&filters, out),
+            GroupOp::And => contradictions(&g.members, out),
+            GroupOp::Or => tautologies(&g.members, out),
         }
     }
     for m in &g.members {
@@ -137,18 +132,30 @@ fn number(v: &ScalarValue) -> Option<f64> {
     }
 }
 
-fn contradictions(filters: &[&Filter], out: &mut Vec<Diagnostic>) {
-    for (i, f) in filters.iter().enumerate() {
+/// The filters among a group's members (its subgroups are linted on
+/// their own).
+fn filters(members: &[Node]) -> impl Iterator<Item = &Filter> {
+    members.iter().filter_map(|m| match m {
+        Node::Filter(f) => Some(f),
+        Node::Group(_) => None,
+    })
+}
+
+fn contradictions(members: &[Node], out: &mut Vec<Diagnostic>) {
+    for (i, member) in members.iter().enumerate() {
+        let Node::Filter(f) = member else {
+            continue;
+        };
         // Each field once, at its first filter.
-        if filters[..i].iter().any(|g| same_field(g, f)) {
+        if filters(&members[..i]).any(|g| same_field(g, f)) {
             continue;
         }
-        let on_field = |g: &&&Filter| same_field(g, f);
+        let on_field = |g: &&Filter| same_field(g, f);
         // Most fields appear once in a group: count before collecting.
-        if filters[i..].iter().filter(on_field).nth(1).is_none() {
+        if filters(&members[i..]).filter(on_field).nth(1).is_none() {
             continue;
         }
-        let same: Vec<&Filter> = filters[i..].iter().filter(on_field).copied().collect();
+        let same: Vec<&Filter> = filters(&members[i..]).filter(on_field).collect();
         if let Some((a, b)) = conflicting_equalities(&same) {
             out.push(never(
                 Code::Contradiction,
@@ -254,9 +261,12 @@ fn empty_interval<'f>(same: &[&'f Filter]) -> Option<(&'f Filter, &'f Filter)> {
     empty.then_some((a, b))
 }
 
-fn tautologies(filters: &[&Filter], out: &mut Vec<Diagnostic>) {
-    for (i, a) in filters.iter().enumerate() {
-        for b in &filters[i + 1..] {
+fn tautologies(members: &[Node], out: &mut Vec<Diagnostic>) {
+    for (i, member) in members.iter().enumerate() {
+        let Node::Filter(a) = member else {
+            continue;
+        };
+        for b in filters(&members[i + 1..]) {
             if !same_field(a, b) {
                 continue;
             }

@@ -1,5 +1,6 @@
 //! The checked query: typed, normalised and ready to emit.
 
+use compact_str::CompactString;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
@@ -99,8 +100,9 @@ pub enum FilterValue {
 /// A typed single value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScalarValue {
-    /// Text (emitted as a JSON string).
-    String(String),
+    /// Text (emitted as a JSON string). Short texts (up to 24 bytes, most
+    /// values) are kept inline, without an allocation of their own.
+    String(CompactString),
     /// A whole number (emitted as a JSON number).
     Integer(i64),
     /// A boolean (emitted as JSON `true`/`false`).

@@ -261,11 +261,11 @@ pub fn typed_text(
     };
     match field.ty {
         FieldType::String => match unknown_value(field, text, span, spell) {
-            None => Ok(ScalarValue::String(text.to_owned())),
+            None => Ok(ScalarValue::String(text.into())),
             Some(d) => Err(Box::new(d)),
         },
         FieldType::Any => Ok(if quoted {
-            ScalarValue::String(text.to_owned())
+            ScalarValue::String(text.into())
         } else if let Ok(n) = text.parse::<i64>() {
             ScalarValue::Integer(n)
         } else if let Some(f) = decimal(text) {
@@ -273,7 +273,7 @@ pub fn typed_text(
         } else if text == "true" || text == "false" {
             ScalarValue::Boolean(text == "true")
         } else {
-            ScalarValue::String(text.to_owned())
+            ScalarValue::String(text.into())
         }),
         FieldType::Integer => {
             if let Ok(n) = text.parse::<i64>() {

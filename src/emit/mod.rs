@@ -9,6 +9,7 @@
 //! and a test checks that both give the same JSON.
 
 use crate::check::{Filter, FilterValue, Node, Query, ScalarValue};
+use crate::op::Op;
 
 /// The request body as a JSON value.
 pub fn emit(query: &Query) -> serde_json::Value {
@@ -68,7 +69,7 @@ fn write_node(out: &mut String, node: &Node) {
 /// A JSON string: copied between quotes when nothing in it needs
 /// escaping (the usual case), else escaped by serde_json.
 fn write_str(out: &mut String, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if plain(s.as_bytes()) {
         out.reserve(s.len() + 2);
         out.push('"');
         out.push_str(s);
@@ -78,13 +79,52 @@ fn write_str(out: &mut String, s: &str) {
     }
 }
 
+/// True when no byte of `s` needs escaping in a JSON string (none below
+/// 0x20, no `"`, no `\\`), read eight bytes at a time: for each of the
+/// three tests, `(x - 0x01…01 × n) & !x & 0x80…80` is non-zero exactly when
+/// some byte of `x` is below `n` (a byte equal to `c` is a zero in
+/// `x ^ 0x01…01 × c`).
+fn plain(s: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let special = |x: u64| {
+        below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1)
+    };
+    let (chunks, rest) = s.as_chunks::<8>();
+    // The last few bytes, padded with spaces (which need no escaping).
+    let mut last = [b' '; 8];
+    if let Some(tail) = last.get_mut(..rest.len()) {
+        tail.copy_from_slice(rest);
+    }
+    chunks.iter().all(|&c| special(u64::from_ne_bytes(c)) == 0)
+        && special(u64::from_ne_bytes(last)) == 0
+}
+
+/// `,"operator":"…","value":` for each operator, written in one copy
+/// (a test checks them against [`Op::as_str`]).
+fn operator_then_value(op: Op) -> &'static str {
+    match op {
+        Op::Eq => r#","operator":"=","value":"#,
+        Op::Ne => r#","operator":"!=","value":"#,
+        Op::Gt => r#","operator":">","value":"#,
+        Op::Ge => r#","operator":">=","value":"#,
+        Op::Lt => r#","operator":"<","value":"#,
+        Op::Le => r#","operator":"<=","value":"#,
+        Op::In => r#","operator":"IN","value":"#,
+        Op::Nin => r#","operator":"NIN","value":"#,
+        Op::Contains => r#","operator":"~","value":"#,
+        Op::NotContains => r#","operator":"!~","value":"#,
+        Op::StartsWith => r#","operator":"^","value":"#,
+        Op::EndsWith => r#","operator":"$","value":"#,
+    }
+}
+
 fn write_filter(out: &mut String, f: &Filter) {
     out.push_str("{\"field\":");
     // A workspace attribute's name may hold anything.
     write_str(out, &f.field.name);
-    out.push_str(",\"operator\":\"");
-    out.push_str(f.op.as_str());
-    out.push_str("\",\"value\":");
+    out.push_str(operator_then_value(f.op));
     match &f.value {
         FilterValue::One(v) => write_scalar(out, v),
         FilterValue::List(items) => {
@@ -120,6 +160,36 @@ fn write_scalar(out: &mut String, v: &ScalarValue) {
 #[cfg(test)]
 mod tests {
     use crate::op::Op;
+
+    proptest::proptest! {
+        /// Eight bytes at a time, `plain` says what a byte-by-byte test
+        /// says, and `write_str` writes what serde_json writes.
+        #[test]
+        fn plain_agrees_with_bytes(
+            s in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![0u8, 0x1f, 0x20, b'"', b'\\', 0x7f, 0x80, 0xa2, 0xff]),
+                    proptest::num::u8::ANY,
+                ],
+                0..40,
+            )
+        ) {
+            let bytewise = s.iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\');
+            proptest::prop_assert_eq!(super::plain(&s), bytewise);
+            let text = String::from_utf8_lossy(&s);
+            let mut out = String::new();
+            super::write_str(&mut out, &text);
+            proptest::prop_assert_eq!(out, serde_json::to_string(&text).unwrap());
+        }
+    }
+
+    #[test]
+    fn operator_then_value_spells_each_operator() {
+        for &op in Op::ALL {
+            let want = format!(",\"operator\":\"{}\",\"value\":", op.as_str());
+            assert_eq!(super::operator_then_value(op), want);
+        }
+    }
 
     /// The compact writer copies these without escaping.
     #[test]

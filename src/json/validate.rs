@@ -523,7 +523,7 @@ impl Validator<'_> {
             return None;
         }
         let d = match (field.ty, &j.kind) {
-            (FieldType::Any, JsonKind::String(s)) => return Some(ScalarValue::String(s.clone())),
+            (FieldType::Any, JsonKind::String(s)) => return Some(ScalarValue::String(s.as_str().into())),
             (FieldType::Any, JsonKind::Bool(b)) => return Some(ScalarValue::Boolean(*b)),
             (FieldType::Any | FieldType::Float, JsonKind::Number(n)) => {
                 match (n.parse::<i64>(), n.parse::<f64>()) {
@@ -548,7 +548,7 @@ impl Validator<'_> {
                 .with_help("a JSON string matches what the reference text documents")
                 .with_suggestion(j.span, json_string(n));
                 self.push(d, path);
-                return Some(ScalarValue::String(n.clone()));
+                return Some(ScalarValue::String(n.as_str().into()));
             }
             (FieldType::String, JsonKind::String(s)) => {
                 match rules::unknown_value(field, s, j.span, json_string) {
@@ -557,7 +557,7 @@ impl Validator<'_> {
                         if let Some(d) = rules::multi_word(field, op, s, j.span) {
                             self.push(d, path);
                         }
-                        return Some(ScalarValue::String(s.clone()));
+                        return Some(ScalarValue::String(s.as_str().into()));
                     }
                 }
             }

@@ -280,65 +280,30 @@ impl Iterator for Lexer<'_> {
         if self.done {
             return None;
         }
-        let source = self.source;
-        let bytes = source.as_bytes();
-        // ASCII blanks first (the usual case), then any Unicode whitespace.
+        let bytes = self.source.as_bytes();
+        // ASCII blanks first (the usual case); other whitespace is rare,
+        // and read by `other`.
         let mut start = self.pos;
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(start) {
             start += 1;
         }
-        // Other whitespace (vertical tab, form feed, Unicode spaces) is
-        // rare: look for it only when the next byte could start some.
-        if bytes
-            .get(start)
-            .is_some_and(|&b| b == 0x0B || b == 0x0C || !b.is_ascii())
-        {
-            let rest = source.get(start..).unwrap_or("");
-            start = source.len() - rest.trim_start_matches(char::is_whitespace).len();
-        }
-        let Some(&first) = bytes.get(start) else {
-            // The end of input is reported right after the last token, not
-            // after trailing whitespace, so messages point at the query.
-            self.done = true;
-            self.pos = source.len();
-            return Some(Token {
-                kind: TokenKind::Eof,
-                span: Span::empty(self.last_end),
-                keyword: None,
-            });
-        };
-        let starts_comment =
-            first == b'#' || (first == b'-' && bytes.get(start + 1) == Some(&b'-'));
-        let punctuation = match first {
-            b'(' => Some(TokenKind::LParen),
-            b')' => Some(TokenKind::RParen),
-            b'[' => Some(TokenKind::LBracket),
-            b']' => Some(TokenKind::RBracket),
-            b',' => Some(TokenKind::Comma),
-            b'=' => Some(TokenKind::Symbol(SymbolOp::Eq)),
-            _ => None,
-        };
-        let (kind, end) = if let Some(kind) = punctuation {
-            // One byte, one token: what `token` says, without slicing.
-            (kind, start + 1)
-        } else if is_ascii_word_byte(first) && !starts_comment {
+        let (start, kind, end) = match bytes.get(start).map(|&b| STARTS[usize::from(b)]) {
             // A word that starts with an ASCII character (the usual case).
-            (TokenKind::Word, self.word_end(start))
-        } else {
-            let rest = source.get(start..).unwrap_or("");
-            match token(rest) {
-                Ok((next, kind)) => (kind, source.len() - next.len()),
-                // `unknown` accepts any character, so this is unreachable
-                // for non-empty input; stop cleanly rather than loop.
-                Err(_) => (TokenKind::Unknown, source.len()),
-            }
+            Some(Start::Word) => (start, TokenKind::Word, self.word_end(start)),
+            // One byte, one token: what `token` says, without slicing.
+            Some(Start::One(kind)) => (start, kind, start + 1),
+            Some(Start::Other) => match self.other(start) {
+                Some(token) => token,
+                None => return Some(self.eof()),
+            },
+            None => return Some(self.eof()),
         };
         let keyword = match kind {
             TokenKind::Word => Keyword::of_bytes(bytes.get(start..end).unwrap_or_default()),
             _ => None,
         };
         self.pos = end;
-        if kind != TokenKind::Comment {
+        if !matches!(kind, TokenKind::Comment) {
             self.last_end = end;
         }
         Some(Token {
@@ -348,6 +313,85 @@ impl Iterator for Lexer<'_> {
         })
     }
 }
+
+impl Lexer<'_> {
+    /// The end of input, reported right after the last token, not after
+    /// trailing whitespace, so that messages point at the query.
+    fn eof(&mut self) -> Token {
+        self.done = true;
+        self.pos = self.source.len();
+        Token {
+            kind: TokenKind::Eof,
+            span: Span::empty(self.last_end),
+            keyword: None,
+        }
+    }
+
+    /// The token at `start` when its first byte is not one [`STARTS`]
+    /// reads directly: other whitespace (vertical tab, form feed, Unicode
+    /// spaces) first, then comments, words starting with `-` or a
+    /// character of several bytes, symbols of two bytes, strings. `None`
+    /// at the end of input.
+    #[inline(never)]
+    fn other(&self, start: usize) -> Option<(usize, TokenKind, usize)> {
+        let source = self.source;
+        let bytes = source.as_bytes();
+        let mut start = start;
+        if bytes
+            .get(start)
+            .is_some_and(|&b| b == 0x0B || b == 0x0C || !b.is_ascii())
+        {
+            let rest = source.get(start..).unwrap_or("");
+            start = source.len() - rest.trim_start_matches(char::is_whitespace).len();
+        }
+        let &first = bytes.get(start)?;
+        let starts_comment =
+            first == b'#' || (first == b'-' && bytes.get(start + 1) == Some(&b'-'));
+        if is_ascii_word_byte(first) && !starts_comment {
+            return Some((start, TokenKind::Word, self.word_end(start)));
+        }
+        let rest = source.get(start..).unwrap_or("");
+        Some(match token(rest) {
+            Ok((next, kind)) => (start, kind, source.len() - next.len()),
+            // `unknown` accepts any character, so this is unreachable
+            // for non-empty input; stop cleanly rather than loop.
+            Err(_) => (start, TokenKind::Unknown, source.len()),
+        })
+    }
+}
+
+/// How the lexer reads a token by its first byte.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    /// An ASCII word byte that starts no comment: a word.
+    Word,
+    /// A token of this one byte.
+    One(TokenKind),
+    /// Anything else: [`Lexer::other`].
+    Other,
+}
+
+/// [`Start`] for each byte, computed at compile time.
+const STARTS: [Start; 256] = {
+    let mut table = [Start::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        if is_ascii_word_byte(b as u8) && b != b'#' as usize && b != b'-' as usize {
+            table[b] = Start::Word;
+        }
+        b += 1;
+    }
+    table[b'(' as usize] = Start::One(TokenKind::LParen);
+    table[b')' as usize] = Start::One(TokenKind::RParen);
+    table[b'[' as usize] = Start::One(TokenKind::LBracket);
+    table[b']' as usize] = Start::One(TokenKind::RBracket);
+    table[b',' as usize] = Start::One(TokenKind::Comma);
+    table[b'=' as usize] = Start::One(TokenKind::Symbol(SymbolOp::Eq));
+    table[b'~' as usize] = Start::One(TokenKind::Symbol(SymbolOp::Contains));
+    table[b'^' as usize] = Start::One(TokenKind::Symbol(SymbolOp::StartsWith));
+    table[b'$' as usize] = Start::One(TokenKind::Symbol(SymbolOp::EndsWith));
+    table
+};
 
 #[cfg(test)]
 mod tests {

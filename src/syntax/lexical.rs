@@ -122,8 +122,8 @@ pub fn is_word_char(c: char) -> bool {
 
 /// [`is_word_char`] for an ASCII byte (false for any other byte).
 #[inline]
-pub fn is_ascii_word_byte(b: u8) -> bool {
-    ASCII_WORD[usize::from(b)]
+pub const fn is_ascii_word_byte(b: u8) -> bool {
+    ASCII_WORD[b as usize]
 }
 
 /// [`is_word_char`] for each ASCII character, computed at compile time;
