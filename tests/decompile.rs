@@ -155,7 +155,9 @@ fn scalar(field: &FieldDef) -> BoxedStrategy<ScalarValue> {
                 .prop_map(|s| ScalarValue::String(s.into()))
                 .boxed()
         }
-        FieldType::String => string_value().prop_map(|s| ScalarValue::String(s.into())).boxed(),
+        FieldType::String => string_value()
+            .prop_map(|s| ScalarValue::String(s.into()))
+            .boxed(),
         FieldType::Integer => any::<i64>().prop_map(ScalarValue::Integer).boxed(),
         FieldType::Boolean => any::<bool>().prop_map(ScalarValue::Boolean).boxed(),
         // Dates that the compiler reads as unix seconds (see

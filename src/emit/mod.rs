@@ -89,7 +89,9 @@ fn plain(s: &[u8]) -> bool {
     const HIGH: u64 = ONES << 7;
     let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
     let special = |x: u64| {
-        below(x, 0x20) | below(x ^ (ONES * u64::from(b'"')), 1) | below(x ^ (ONES * u64::from(b'\\')), 1)
+        below(x, 0x20)
+            | below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
     };
     let (chunks, rest) = s.as_chunks::<8>();
     // The last few bytes, padded with spaces (which need no escaping).

@@ -523,7 +523,9 @@ impl Validator<'_> {
             return None;
         }
         let d = match (field.ty, &j.kind) {
-            (FieldType::Any, JsonKind::String(s)) => return Some(ScalarValue::String(s.as_str().into())),
+            (FieldType::Any, JsonKind::String(s)) => {
+                return Some(ScalarValue::String(s.as_str().into()));
+            }
             (FieldType::Any, JsonKind::Bool(b)) => return Some(ScalarValue::Boolean(*b)),
             (FieldType::Any | FieldType::Float, JsonKind::Number(n)) => {
                 match (n.parse::<i64>(), n.parse::<f64>()) {

@@ -9,7 +9,6 @@
 use super::ast::{
     Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
 };
-use std::cell::RefCell;
 
 use super::lexer::{Lexer, Token, TokenKind};
 use super::lexical::{
@@ -50,8 +49,7 @@ pub(super) fn parse(source: &str) -> Parsed<'_> {
             consumed: 0,
             previous: None,
             comments: Vec::new(),
-        }
-        .into(),
+        },
         diagnostics: Vec::new(),
         // Room for the usual groups without growing, and small enough
         // for the allocator's fast path.
@@ -66,7 +64,7 @@ pub(super) fn parse(source: &str) -> Parsed<'_> {
     };
     let root = p.parse_query();
     let mut diagnostics = p.diagnostics;
-    let ast = Ast::new(root, source, p.tokens.into_inner().comments);
+    let ast = Ast::new(root, source, p.tokens.comments);
     for d in &mut diagnostics {
         d.locate(ast.line_index());
     }
@@ -170,7 +168,7 @@ impl Tokens<'_> {
 
 struct Parser<'s> {
     source: &'s str,
-    tokens: RefCell<Tokens<'s>>,
+    tokens: Tokens<'s>,
     diagnostics: Vec<Diagnostic>,
     /// The operands of the groups being read, innermost last: each group
     /// pushes its operands here and takes them off when it ends.
@@ -193,17 +191,17 @@ struct Parser<'s> {
 impl<'s> Parser<'s> {
     // ----- token access -------------------------------------------------
 
-    fn peek(&self) -> Token {
+    fn peek(&mut self) -> Token {
         self.nth(0)
     }
 
     #[inline]
-    fn nth(&self, n: usize) -> Token {
-        self.tokens.borrow_mut().nth(n)
+    fn nth(&mut self, n: usize) -> Token {
+        self.tokens.nth(n)
     }
 
     fn bump(&mut self) -> Token {
-        let tokens = self.tokens.get_mut();
+        let tokens = &mut self.tokens;
         let t = tokens.nth(0);
         tokens.advance_past(t);
         t
@@ -213,25 +211,25 @@ impl<'s> Parser<'s> {
         self.source.get(t.span.range()).unwrap_or("")
     }
 
-    fn at_eof(&self) -> bool {
+    fn at_eof(&mut self) -> bool {
         self.peek().kind == TokenKind::Eof
     }
 
-    fn at_keyword(&self, keyword: Keyword) -> bool {
+    fn at_keyword(&mut self, keyword: Keyword) -> bool {
         self.nth_is_keyword(0, keyword)
     }
 
-    fn nth_is_keyword(&self, n: usize, keyword: Keyword) -> bool {
+    fn nth_is_keyword(&mut self, n: usize, keyword: Keyword) -> bool {
         self.nth(n).keyword == Some(keyword)
     }
 
     /// A word that is not `AND`/`OR`/`NOT`.
-    fn is_plain_word(&self, t: Token) -> bool {
+    fn is_plain_word(t: Token) -> bool {
         t.kind == TokenKind::Word && !is_reserved(t)
     }
 
     /// Can this token begin an operand of AND/OR?
-    fn starts_term(&self, t: Token) -> bool {
+    fn starts_term(t: Token) -> bool {
         match t.kind {
             TokenKind::LParen | TokenKind::Str { .. } => true,
             TokenKind::Word => !matches!(t.keyword, Some(Keyword::And | Keyword::Or)),
@@ -278,7 +276,7 @@ impl<'s> Parser<'s> {
         if self.errors > MAX_ERRORS {
             self.gave_up = true;
             self.diagnostics.push(too_many_errors(diagnostic.range));
-            self.tokens.get_mut().finish();
+            self.tokens.finish();
             return;
         }
         self.diagnostics.push(diagnostic);
@@ -322,7 +320,7 @@ impl<'s> Parser<'s> {
             if self.at_keyword(Keyword::And) || self.at_keyword(Keyword::Or) {
                 self.bump();
             }
-            if self.starts_term(self.peek()) {
+            if Self::starts_term(self.peek()) {
                 extra.push(self.parse_or());
             }
         }
@@ -365,24 +363,24 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let d = self.unknown_chars(t);
                 self.report(d);
-                if self.starts_term(self.peek()) {
+                if Self::starts_term(self.peek()) {
                     let item = self.parse_unary();
                     self.scratch.push(item);
                 }
-            } else if self.starts_term(t) {
+            } else if Self::starts_term(t) {
                 if !std::mem::take(&mut self.joined_by_typo) {
                     let d = self
                         .expected("`AND` or `OR` between comparisons", t)
                         .with_help("join comparisons with AND or OR");
                     self.report(d);
                 }
-                let before = self.tokens.get_mut().consumed;
+                let before = self.tokens.consumed;
                 let item = self.parse_unary();
                 self.scratch.push(item);
                 // Progress guard: the loop must consume input on every turn
                 // (repeated errors at one position are not reported twice,
                 // so the error limit alone would not end it).
-                if self.tokens.get_mut().consumed == before {
+                if self.tokens.consumed == before {
                     self.bump();
                 }
             } else {
@@ -444,7 +442,7 @@ impl<'s> Parser<'s> {
     }
 
     /// At `NOT IN` or `NOT CONTAINS` (an operator, not a negation).
-    fn at_negated_operator(&self) -> bool {
+    fn at_negated_operator(&mut self) -> bool {
         self.at_keyword(Keyword::Not)
             && (self.nth_is_keyword(1, Keyword::In) || self.nth_is_keyword(1, Keyword::Contains))
     }
@@ -478,7 +476,7 @@ impl<'s> Parser<'s> {
                 }
                 let next = self.peek();
                 let starts_primary = matches!(next.kind, TokenKind::LParen | TokenKind::Str { .. })
-                    || self.is_plain_word(next);
+                    || Self::is_plain_word(next);
                 if starts_primary {
                     // `next` is not Unknown, so this recursion is one level.
                     return self.parse_primary();
@@ -509,7 +507,7 @@ impl<'s> Parser<'s> {
                     self.bump();
                 }
                 let mut end = op_span.end();
-                if self.is_scalar_start(self.peek()) {
+                if Self::is_scalar_start(self.peek()) {
                     end = self.bump().span.end();
                 } else if self.peek().kind == TokenKind::LBracket {
                     self.bump();
@@ -636,7 +634,6 @@ impl<'s> Parser<'s> {
     fn parse_comparison(&mut self) -> Expr<'s> {
         let after_not = self
             .tokens
-            .get_mut()
             .previous
             .is_some_and(|t| t.keyword == Some(Keyword::Not));
         let name_token = self.bump();
@@ -694,7 +691,7 @@ impl<'s> Parser<'s> {
 
     /// True when the token `n` places ahead starts an operator, foreign
     /// ones (`LIKE`, `BETWEEN`) included.
-    fn operator_at(&self, n: usize) -> bool {
+    fn operator_at(&mut self, n: usize) -> bool {
         let t = self.nth(n);
         match t.kind {
             TokenKind::Symbol(_) => true,
@@ -721,12 +718,12 @@ impl<'s> Parser<'s> {
 
     /// True when a comparison, a `NOT` or a parenthesis starts `n` tokens
     /// ahead: what may follow `AND`.
-    fn operand_at(&self, n: usize) -> bool {
+    fn operand_at(&mut self, n: usize) -> bool {
         let t = self.nth(n);
         match t.kind {
             TokenKind::LParen => true,
             TokenKind::Word if t.keyword == Some(Keyword::Not) => true,
-            _ => self.is_scalar_start(t) && self.operator_at(n + 1),
+            _ => Self::is_scalar_start(t) && self.operator_at(n + 1),
         }
     }
 
@@ -779,7 +776,7 @@ impl<'s> Parser<'s> {
                 quoted: false,
                 span: Span::new(colon_span.end(), name.span.end()),
             }
-        } else if self.is_scalar_start(self.peek()) {
+        } else if Self::is_scalar_start(self.peek()) {
             self.scalar()
         } else {
             // `state:(open OR closed)`, `tags:[a TO b]`, `state:` at the end.
@@ -861,7 +858,7 @@ impl<'s> Parser<'s> {
             "`LIKE` is SQL: qc has no wildcards, and writes `~` (contains), `^` (starts with) or `$` (ends with)"
         };
         let d = Diagnostic::new(Code::ForeignSyntax, op_span, message);
-        if !self.is_scalar_start(self.peek()) {
+        if !Self::is_scalar_start(self.peek()) {
             self.report(d.with_help(format!("write e.g. `{field_text} ~ refund`")));
             return Expr::new(ExprKind::Error, field.span.cover(op_span));
         }
@@ -917,9 +914,9 @@ impl<'s> Parser<'s> {
             "`BETWEEN` is SQL: qc writes a range as two comparisons joined with AND"
         };
         let d = Diagnostic::new(Code::ForeignSyntax, op_span, message);
-        let complete = self.is_scalar_start(self.nth(0))
+        let complete = Self::is_scalar_start(self.nth(0))
             && self.nth_is_keyword(1, Keyword::And)
-            && self.is_scalar_start(self.nth(2));
+            && Self::is_scalar_start(self.nth(2));
         if !complete {
             self.report(d.with_help(format!(
                 "write `{field_text} >= low AND {field_text} <= high`"
@@ -927,10 +924,10 @@ impl<'s> Parser<'s> {
             // Take the bounds that are there, so that they do not read as
             // comparisons of their own.
             let mut end = op_span.end();
-            if self.is_scalar_start(self.peek()) {
+            if Self::is_scalar_start(self.peek()) {
                 end = self.bump().span.end();
                 if self.at_keyword(Keyword::And)
-                    && self.is_scalar_start(self.nth(1))
+                    && Self::is_scalar_start(self.nth(1))
                     && !self.operator_at(2)
                 {
                     self.bump();
@@ -1035,22 +1032,20 @@ impl<'s> Parser<'s> {
             return Some(op);
         }
         let t = self.peek();
-        let word = |p: &Self, k| p.at_keyword(k);
+        let word = |k| t.keyword == Some(k);
         let (spelling, len) = match t.kind {
             TokenKind::Symbol(s) => (OpSpelling::Symbol(s), 1),
-            TokenKind::Word if word(self, Keyword::In) => (OpSpelling::In, 1),
-            TokenKind::Word if word(self, Keyword::Nin) => (OpSpelling::Nin, 1),
-            TokenKind::Word if word(self, Keyword::Contains) => (OpSpelling::Contains, 1),
-            TokenKind::Word if word(self, Keyword::Not) && self.nth_is_keyword(1, Keyword::In) => {
+            TokenKind::Word if word(Keyword::In) => (OpSpelling::In, 1),
+            TokenKind::Word if word(Keyword::Nin) => (OpSpelling::Nin, 1),
+            TokenKind::Word if word(Keyword::Contains) => (OpSpelling::Contains, 1),
+            TokenKind::Word if word(Keyword::Not) && self.nth_is_keyword(1, Keyword::In) => {
                 (OpSpelling::NotIn, 2)
             }
-            TokenKind::Word
-                if word(self, Keyword::Not) && self.nth_is_keyword(1, Keyword::Contains) =>
-            {
+            TokenKind::Word if word(Keyword::Not) && self.nth_is_keyword(1, Keyword::Contains) => {
                 (OpSpelling::NotContains, 2)
             }
-            TokenKind::Word if word(self, Keyword::Starts) || word(self, Keyword::Ends) => {
-                let spelling = if word(self, Keyword::Starts) {
+            TokenKind::Word if word(Keyword::Starts) || word(Keyword::Ends) => {
+                let spelling = if word(Keyword::Starts) {
                     OpSpelling::StartsWith
                 } else {
                     OpSpelling::EndsWith
@@ -1068,7 +1063,7 @@ impl<'s> Parser<'s> {
                 }
                 (spelling, 2)
             }
-            TokenKind::Word if word(self, Keyword::Is) => {
+            TokenKind::Word if word(Keyword::Is) => {
                 // `IS NULL`, `IS NOT NULL`: the operator is `IS` (and
                 // `NOT`); the caller reads `NULL` as the value.
                 if self.nth_is_keyword(1, Keyword::Null) {
@@ -1172,13 +1167,13 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn is_scalar_start(&self, t: Token) -> bool {
-        matches!(t.kind, TokenKind::Str { .. }) || self.is_plain_word(t)
+    fn is_scalar_start(t: Token) -> bool {
+        matches!(t.kind, TokenKind::Str { .. }) || Self::is_plain_word(t)
     }
 
     fn parse_value(&mut self, op: Operator) -> Value<'s> {
         let t = self.peek();
-        if self.is_scalar_start(t) {
+        if Self::is_scalar_start(t) {
             let s = self.scalar();
             let span = s.span;
             return Value {
@@ -1190,7 +1185,7 @@ impl<'s> Parser<'s> {
             return self.parse_list();
         }
         if t.kind == TokenKind::LParen
-            && self.is_scalar_start(self.nth(1))
+            && Self::is_scalar_start(self.nth(1))
             && self.nth(2).kind == TokenKind::RParen
         {
             // `state = (open)`: keep the value so it is still checked.
@@ -1262,7 +1257,7 @@ impl<'s> Parser<'s> {
                     let d = self.expected("a value", t);
                     self.report(d);
                 }
-                _ if self.is_scalar_start(t) => {
+                _ if Self::is_scalar_start(t) => {
                     items.push(self.scalar());
                     let next = self.peek();
                     match next.kind {
@@ -1270,7 +1265,7 @@ impl<'s> Parser<'s> {
                             self.bump();
                         }
                         TokenKind::RBracket => {}
-                        _ if self.is_scalar_start(next) => {
+                        _ if Self::is_scalar_start(next) => {
                             let d = self.expected("`,` between list values", next);
                             self.report(d);
                         }
@@ -1312,7 +1307,7 @@ impl<'s> Parser<'s> {
         };
         let mut n = 0;
         let mut joiner = None;
-        while self.is_scalar_start(self.nth(n)) && !self.operator_at(n + 1) {
+        while Self::is_scalar_start(self.nth(n)) && !self.operator_at(n + 1) {
             let t = self.nth(n);
             if t.kind == TokenKind::Word
                 && self.operand_at(n + 1)
@@ -1344,7 +1339,8 @@ impl<'s> Parser<'s> {
                 && (signed(&value.text) || signed(self.text(first)));
             // The helps stay true when the fix is not offered (it is only
             // when it leaves fewer errors): the fix itself names the text.
-            let last_word = self.text(self.nth(n - 1));
+            let last_token = self.nth(n - 1);
+            let last_word = self.text(last_token);
             if glued {
                 // `now - 7d`: spaces around a sign.
                 let joined: String = text.split_whitespace().collect();
@@ -1391,9 +1387,10 @@ impl<'s> Parser<'s> {
     fn unknown_chars(&mut self, t: Token) -> Diagnostic {
         let text = self.text(t);
         let mut span = t.span;
-        while self.peek().kind == TokenKind::Unknown
-            && self.peek().span.start == span.end
-            && self.text(self.peek()) == text
+        while let next = self.peek()
+            && next.kind == TokenKind::Unknown
+            && next.span.start == span.end
+            && self.text(next) == text
         {
             span = span.cover(self.bump().span);
         }
