@@ -733,8 +733,8 @@ impl<'s> Parser<'s> {
     /// word) is no such thing.
     fn lucene(&mut self, name: Token) -> Option<Expr<'s>> {
         let text = self.text(name);
-        // A byte search: `:` is ASCII, and most field names are short.
-        let colon = text.bytes().position(|b| b == b':')?;
+        // A byte search: `:` is ASCII.
+        let colon = memchr::memchr(b':', text.as_bytes())?;
         let field_text = text.get(..colon)?;
         let rest = text.get(colon + 1..).unwrap_or("");
         let field_like = !field_text.is_empty()
