@@ -31,6 +31,7 @@ fn main() {
         ..qc::Options::default()
     };
     let mut ok = 0;
+    let start = std::time::Instant::now();
     if args.next().as_deref() == Some("baseline") {
         let json = qc::compile(&source, &options)
             .map(|c| c.to_json_string())
@@ -40,7 +41,10 @@ fn main() {
                 serde_json::from_str(black_box(&json)).unwrap_or_default();
             ok += black_box(serde_json::to_string(&value).unwrap_or_default()).len();
         }
-        println!("{case} baseline x{n}: {ok} bytes of JSON");
+        println!(
+            "{case} baseline x{n}: {ok} bytes of JSON, {:.3} µs each",
+            start.elapsed().as_secs_f64() * 1e6 / n.max(1) as f64
+        );
         return;
     }
     for _ in 0..n {
@@ -48,5 +52,8 @@ fn main() {
             ok += black_box(c.to_json_string()).len();
         }
     }
-    println!("{case} x{n}: {ok} bytes of JSON");
+    println!(
+        "{case} x{n}: {ok} bytes of JSON, {:.3} µs each",
+        start.elapsed().as_secs_f64() * 1e6 / n.max(1) as f64
+    );
 }

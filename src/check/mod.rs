@@ -337,6 +337,7 @@ impl Checker<'_> {
         Some(FilterValue::List(values))
     }
 
+    #[inline(always)]
     fn scalar(
         &mut self,
         field: &FieldDef,

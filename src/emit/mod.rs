@@ -94,13 +94,21 @@ fn plain(s: &[u8]) -> bool {
             | below(x ^ (ONES * u64::from(b'\\')), 1)
     };
     let (chunks, rest) = s.as_chunks::<8>();
-    // The last few bytes, padded with spaces (which need no escaping).
-    let mut last = [b' '; 8];
-    if let Some(tail) = last.get_mut(..rest.len()) {
-        tail.copy_from_slice(rest);
+    if !chunks.iter().all(|&c| special(u64::from_ne_bytes(c)) == 0) {
+        return false;
     }
-    chunks.iter().all(|&c| special(u64::from_ne_bytes(c)) == 0)
-        && special(u64::from_ne_bytes(last)) == 0
+    // The last eight bytes, read from the text itself (they overlap bytes
+    // already read); a text shorter than that, a byte at a time.
+    let last = s
+        .len()
+        .checked_sub(8)
+        .and_then(|i| s.get(i..))
+        .and_then(|t| <[u8; 8]>::try_from(t).ok());
+    match last {
+        _ if rest.is_empty() => true,
+        Some(last) => special(u64::from_ne_bytes(last)) == 0,
+        None => rest.iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\'),
+    }
 }
 
 /// `,"operator":"…","value":` for each operator, written in one copy
