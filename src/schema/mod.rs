@@ -311,11 +311,25 @@ impl Hasher for NameHasher {
             self.add(u64::from_le_bytes(word));
         }
         let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+        if rest.is_empty() {
+            return;
         }
+        // The last eight bytes read from the text itself (overlapping the
+        // words above), or a short text a byte at a time: a word assembled
+        // in memory would be read back before its bytes are written.
+        let last = bytes
+            .len()
+            .checked_sub(8)
+            .and_then(|i| bytes.get(i..))
+            .and_then(|t| <[u8; 8]>::try_from(t).ok());
+        let word = match last {
+            Some(last) => u64::from_le_bytes(last),
+            None => rest
+                .iter()
+                .rev()
+                .fold(0, |word, &b| (word << 8) | u64::from(b)),
+        };
+        self.add(word);
     }
 
     fn write_u8(&mut self, n: u8) {
