@@ -17,9 +17,13 @@ use crate::op::Op;
 use crate::schema::{FieldType, Matching, Order};
 
 /// Lints of one comparison, as written (after `NOT`), before it is
-/// compiled to the target's operators. `text` is the value as written.
-pub fn comparison(filter: &Filter, text: Option<&str>, tz: &jiff::tz::TimeZone) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// compiled to the target's operators, pushed onto `out`. `text` is the value as written.
+pub fn comparison(
+    filter: &Filter,
+    text: Option<&str>,
+    tz: &jiff::tz::TimeZone,
+    out: &mut Vec<Diagnostic>,
+) {
     let field = &filter.field;
     if filter.op == Op::Eq
         && field.ty == FieldType::Date
@@ -90,7 +94,6 @@ pub fn comparison(filter: &Filter, text: Option<&str>, tz: &jiff::tz::TimeZone) 
             .with_help(help),
         );
     }
-    out
 }
 
 /// The most members of a group the group lints compare pairwise: no
@@ -113,7 +116,9 @@ pub fn groups(node: &Node, out: &mut Vec<Diagnostic>) {
         }
     }
     for m in &g.members {
-        groups(m, out);
+        if let Node::Group(_) = m {
+            groups(m, out);
+        }
     }
 }
 

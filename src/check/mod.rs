@@ -277,7 +277,8 @@ impl Checker<'_> {
             ValueKind::Scalar(s) => Some(s.text.as_str()),
             _ => None,
         };
-        let mut warnings = lints::comparison(&filter, text, self.schema.timezone());
+        let mut warnings = Vec::new();
+        lints::comparison(&filter, text, self.schema.timezone(), &mut warnings);
         let node = lower::to_api(filter, self.schema.target(), &mut warnings);
         for w in warnings {
             self.push(w);
