@@ -2,7 +2,7 @@
 //
 // 1. the WebAssembly crate, crates/qc-wasm (release, wasm32-unknown-unknown);
 // 2. its bindings with wasm-bindgen (--target web) into pkg/;
-// 3. wasm-opt -Oz (binaryen, a devDependency) on the module;
+// 3. wasm-opt -Oz --converge (binaryen, a devDependency) on the module;
 // 4. esbuild: dist/node.cjs (Node, loads the module synchronously on first
 //    require), dist/browser.mjs (browsers and bundlers: `await init()`
 //    first), and dist/node.mjs, the ESM face of node.cjs, so that `import`
@@ -73,8 +73,13 @@ if (!process.env.QC_SKIP_CARGO) {
   const wasmOpt = join(here, "node_modules", ".bin", "wasm-opt");
   if (existsSync(wasmOpt)) {
     const module = join(pkg, "qc_wasm_bg.wasm");
+    // --converge repeats -Oz while it still shrinks the module; the
+    // debug and producers sections are not needed at run time.
     run(wasmOpt, [
       "-Oz",
+      "--converge",
+      "--strip-debug",
+      "--strip-producers",
       "--enable-bulk-memory",
       "--enable-nontrapping-float-to-int",
       "--enable-sign-ext",

@@ -338,7 +338,7 @@ impl Checker<'_> {
         Some(FilterValue::List(values))
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn scalar(
         &mut self,
         field: &FieldDef,

@@ -276,7 +276,7 @@ impl<'s> Lexer<'s> {
 impl Iterator for Lexer<'_> {
     type Item = Token;
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn next(&mut self) -> Option<Token> {
         if self.done {
             return None;

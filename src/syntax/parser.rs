@@ -111,7 +111,7 @@ const BATCH: usize = 16;
 
 impl Tokens<'_> {
     /// The token `n` places ahead, or the end of input.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn nth(&mut self, n: usize) -> Token {
         match self.buf.get(self.pos + n) {
             Some(&t) => t,
@@ -146,7 +146,7 @@ impl Tokens<'_> {
     }
 
     /// Consumes the current token, `t`, unless it is the end of input.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn advance_past(&mut self, t: Token) {
         if t.kind != TokenKind::Eof {
             self.pos += 1;
@@ -195,7 +195,7 @@ impl<'s> Parser<'s> {
         self.nth(0)
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn nth(&mut self, n: usize) -> Token {
         self.tokens.nth(n)
     }
@@ -674,7 +674,7 @@ impl<'s> Parser<'s> {
     }
 
     /// The comparison node, with the check for unquoted words after it.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn comparison(&mut self, field: Field<'s>, op: Operator, value: Value<'s>) -> Expr<'s> {
         let span = field.span.cover(op.span).cover(value.span);
         let mut expr = Expr::new(ExprKind::Compare(Comparison { field, op, value }), span);
@@ -1028,7 +1028,7 @@ impl<'s> Parser<'s> {
         })
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn parse_operator(&mut self, field: &Field<'s>) -> Option<Operator> {
         if let Some(op) = self.doubled_symbol() {
             return Some(op);
@@ -1156,7 +1156,7 @@ impl<'s> Parser<'s> {
         self.report(d);
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn scalar(&mut self) -> Scalar<'s> {
         let t = self.bump();
         let (text, quoted) = match t.kind {
