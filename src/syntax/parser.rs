@@ -677,9 +677,14 @@ impl<'s> Parser<'s> {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn comparison(&mut self, field: Field<'s>, op: Operator, value: Value<'s>) -> Expr<'s> {
         let span = field.span.cover(op.span).cover(value.span);
-        let mut expr = Expr::new(ExprKind::Compare(Comparison { field, op, value }), span);
-        self.stray_words_after_value(&mut expr);
-        expr
+        // Usually `AND`, `OR`, `)` or the end comes next: nothing stray,
+        // and the node is built where it is returned.
+        if Self::is_scalar_start(self.peek()) {
+            let mut expr = Expr::new(ExprKind::Compare(Comparison { field, op, value }), span);
+            self.stray_words_after_value(&mut expr);
+            return expr;
+        }
+        Expr::new(ExprKind::Compare(Comparison { field, op, value }), span)
     }
 
     /// A field named by a word, borrowed from the field table when known.
