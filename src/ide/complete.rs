@@ -225,7 +225,7 @@ impl Checkpoints {
     /// Notes that the bytes `old` of the text were replaced by `new_len`
     /// bytes (an editor's incremental change).
     pub fn edit(&mut self, old: Span, new_len: usize) {
-        let (a, b) = (old.start(), old.end());
+        let (a, b) = (old.start().min(old.end()), old.start().max(old.end()));
         let Some(len) = (self.len.checked_sub(b - a)).and_then(|l| l.checked_add(new_len)) else {
             return self.reset(0);
         };
@@ -726,6 +726,18 @@ mod tests {
             "lexing met the kept states again"
         );
         assert!(kept.points.len() >= recorded - 1);
+        // A span given end first is the same span; one past the text
+        // forgets what was kept.
+        kept.edit(Span { start: 8, end: 4 }, 4);
+        assert_eq!(
+            kept.complete(&text, end, &schema),
+            complete(&text, end, &schema)
+        );
+        kept.edit(Span::new(end + 10, end + 20), 3);
+        assert_eq!(
+            kept.complete(&text, end, &schema),
+            complete(&text, end, &schema)
+        );
         // A different text (not told of by `edit`) starts afresh.
         assert_eq!(
             kept.complete("state ", 6, &schema),
