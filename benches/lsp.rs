@@ -123,38 +123,38 @@ impl Client {
         }
     }
 
-    /// A completion at `line`:`character`: the time to its response.
-    fn complete(&mut self, line: u32, character: u32) -> Duration {
+    /// A request about the document's position `line`:`character`: its
+    /// response, and the time until it arrived.
+    fn at_position(&mut self, method: &str, line: u32, character: u32) -> (Duration, Value) {
         self.next_id += 1;
         let id = self.next_id;
         let sent = self.send(&json!({
-            "jsonrpc": "2.0", "id": id, "method": "textDocument/completion",
+            "jsonrpc": "2.0", "id": id, "method": method,
             "params": {"textDocument": {"uri": URI},
                        "position": {"line": line, "character": character}},
         }));
         let (at, v) = self.wait(|v| v["id"] == id);
         assert!(v.get("error").is_none(), "{v}");
+        (at - sent, v)
+    }
+
+    /// A completion at `line`:`character`: the time to its response.
+    fn complete(&mut self, line: u32, character: u32) -> Duration {
+        let (time, v) = self.at_position("textDocument/completion", line, character);
         assert!(
             v["result"]
                 .as_array()
                 .is_some_and(|items| !items.is_empty()),
             "{v}"
         );
-        at - sent
+        time
     }
 
     /// A hover at `line`:`character`: the time to its response.
     fn hover(&mut self, line: u32, character: u32) -> Duration {
-        self.next_id += 1;
-        let id = self.next_id;
-        let sent = self.send(&json!({
-            "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
-            "params": {"textDocument": {"uri": URI},
-                       "position": {"line": line, "character": character}},
-        }));
-        let (at, v) = self.wait(|v| v["id"] == id);
+        let (time, v) = self.at_position("textDocument/hover", line, character);
         assert!(v["result"]["contents"].is_object(), "{v}");
-        at - sent
+        time
     }
 
     fn diagnostics_of(&mut self, version: i64) -> (Instant, usize) {
