@@ -106,10 +106,11 @@ struct Point {
 /// of a long document keeps [`Checkpoints`] instead.
 pub fn complete(source: &str, offset: usize, schema: &Schema) -> Vec<Completion> {
     let offset = floor_char_boundary(source, offset);
-    match scan(source, offset, None, |_| ControlFlow::Continue(())) {
-        Some((state, replace)) => listed(source, state, replace, schema),
-        None => Vec::new(),
-    }
+    listed(
+        source,
+        scan(source, offset, None, |_| ControlFlow::Continue(())),
+        schema,
+    )
 }
 
 /// Reads the tokens that start before the cursor, from `from` (or the
@@ -155,8 +156,12 @@ fn scan(
     Some((state, replace))
 }
 
-/// The candidates of a state, with their sort keys.
-fn listed(source: &str, state: State, replace: Span, schema: &Schema) -> Vec<Completion> {
+/// The candidates of what a scan found, with their sort keys (none
+/// inside a comment).
+fn listed(source: &str, found: Option<(State, Span)>, schema: &Schema) -> Vec<Completion> {
+    let Some((state, replace)) = found else {
+        return Vec::new();
+    };
     let mut out = candidates(source, state, replace, schema);
     for (i, c) in out.iter_mut().enumerate() {
         c.sort_text = format!("{i:04}");
@@ -190,7 +195,7 @@ fn listed(source: &str, state: State, replace: Span, schema: &Schema) -> Vec<Com
 /// let again = kept.complete(&text, text.len(), &schema);
 /// assert_eq!(again, qc::ide::complete(&text, text.len(), &schema));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Checkpoints {
     /// Ordered by position: `points[..valid]` hold for the text;
     /// `points[valid..]`, all after them, are candidates, each consistent
@@ -200,6 +205,12 @@ pub struct Checkpoints {
     /// The length of the text they describe (a different text resets them).
     len: usize,
     spacing: usize,
+}
+
+impl Default for Checkpoints {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Checkpoints {
@@ -217,8 +228,10 @@ impl Checkpoints {
 
     fn with_spacing(spacing: usize) -> Self {
         Self {
+            points: Vec::new(),
+            valid: 0,
+            len: 0,
             spacing: spacing.max(1),
-            ..Self::default()
         }
     }
 
@@ -290,10 +303,11 @@ impl Checkpoints {
             .checked_sub(1)
             .and_then(|i| self.points.get(i))
             .copied();
-        match scan(source, offset, start, |_| ControlFlow::Continue(())) {
-            Some((state, replace)) => listed(source, state, replace, schema),
-            None => Vec::new(),
-        }
+        listed(
+            source,
+            scan(source, offset, start, |_| ControlFlow::Continue(())),
+            schema,
+        )
     }
 
     /// How many of the states that hold are strictly before `offset` (the
@@ -650,10 +664,6 @@ mod tests {
         proptest::collection::vec((0.0..1.0f64, 0.0..0.2f64, text(), 0.0..1.0f64), 1..6)
     }
 
-    fn boundary(s: &str, at: usize) -> usize {
-        floor_char_boundary(s, at)
-    }
-
     use proptest::prelude::*;
 
     proptest! {
@@ -672,12 +682,12 @@ mod tests {
             // States recorded all through the text first.
             prop_assert_eq!(kept.complete(&text, len, &schema), complete(&text, len, &schema));
             for (at, width, with, cursor) in edits {
-                let a = boundary(&text, (at * text.len() as f64) as usize);
-                let b = boundary(&text, a + (width * text.len() as f64) as usize).max(a);
+                let a = floor_char_boundary(&text, (at * text.len() as f64) as usize);
+                let b = floor_char_boundary(&text, a + (width * text.len() as f64) as usize).max(a);
                 text.replace_range(a..b, &with);
                 kept.edit(Span::new(a, b), with.len());
                 for c in [cursor, 1.0, cursor / 2.0] {
-                    let offset = boundary(&text, (c * text.len() as f64) as usize);
+                    let offset = floor_char_boundary(&text, (c * text.len() as f64) as usize);
                     prop_assert_eq!(
                         kept.complete(&text, offset, &schema),
                         complete(&text, offset, &schema),

@@ -2,7 +2,8 @@
 //!
 //! Pure functions of the text and a byte offset, shared by the language
 //! server (`qc lsp`) and the browser playground, so both offer the same
-//! suggestions from the same field table.
+//! suggestions from the same field table; [`Checkpoints`] lets a server
+//! answer completions in a long document without rereading it.
 
 mod complete;
 mod hover;

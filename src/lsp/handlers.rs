@@ -198,21 +198,11 @@ impl<W: Write> Server<W> {
     }
 
     fn document(&self, uri: &lsp::Uri) -> Handled<&Document> {
-        self.documents.get(uri).ok_or_else(|| {
-            (
-                ErrorCode::InvalidParams,
-                format!("document `{}` is not open", uri.as_str()),
-            )
-        })
+        self.documents.get(uri).ok_or_else(|| not_open(uri))
     }
 
     fn document_mut(&mut self, uri: &lsp::Uri) -> Handled<&mut Document> {
-        self.documents.get_mut(uri).ok_or_else(|| {
-            (
-                ErrorCode::InvalidParams,
-                format!("document `{}` is not open", uri.as_str()),
-            )
-        })
+        self.documents.get_mut(uri).ok_or_else(|| not_open(uri))
     }
 
     fn completion(&mut self, p: lsp::CompletionParams) -> Handled<lsp::CompletionResponse> {
@@ -408,6 +398,14 @@ enum Problem {
     Client(String),
     /// Writing to the client failed.
     Io(io::Error),
+}
+
+/// The error of a request about a document that is not open.
+fn not_open(uri: &lsp::Uri) -> (ErrorCode, String) {
+    (
+        ErrorCode::InvalidParams,
+        format!("document `{}` is not open", uri.as_str()),
+    )
 }
 
 fn to_value(value: impl Serialize) -> Reply {
