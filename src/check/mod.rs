@@ -24,9 +24,9 @@ pub use query::{
 
 use std::sync::Arc;
 
-use crate::Options;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
+use crate::options::{Limits, Options};
 use crate::schema::{FieldDef, Schema};
 use crate::syntax::{Ast, Comparison, Expr, ExprKind, MAX_ERRORS, Scalar, Span, ValueKind};
 
@@ -38,6 +38,11 @@ pub struct Checked {
     pub query: Option<Query>,
     /// Errors and warnings with positions.
     pub diagnostics: Vec<Diagnostic>,
+    /// With [`Limits::Rewrite`], the limits a query that is otherwise
+    /// clean goes over: the caller rewrites it to fit, or reports them
+    /// ([`crate::Compiler`] does). Empty otherwise: a query with other
+    /// errors has its limit errors among `diagnostics`, as written.
+    pub over_limits: Vec<Diagnostic>,
 }
 
 /// Type-checks a syntax tree against `schema` and compiles it to the
@@ -57,17 +62,19 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         errors: 0,
     };
     let mut root = checker.lower(&ast.root, None);
+    let mut over_limits = Vec::new();
     if let Some(tree) = &mut root {
         let mut found = Vec::new();
         lints::groups(tree, &mut found);
-        if options.limits != crate::Limits::Ignore {
+        if options.limits != Limits::Ignore {
             let mut limits = Vec::new();
             check_limits(tree, &mut limits);
             let clean = checker.complete && checker.errors == 0;
-            if !limits.is_empty() && options.limits == crate::Limits::Rewrite && clean {
-                limits = fit_limits(tree, limits);
+            if !limits.is_empty() && options.limits == Limits::Rewrite && clean {
+                over_limits = limits;
+            } else {
+                found.extend(limits);
             }
-            found.extend(limits);
         }
         for d in found {
             checker.push(d);
@@ -79,7 +86,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         ..
     } = checker;
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    for d in &mut diagnostics {
+    for d in diagnostics.iter_mut().chain(&mut over_limits) {
         d.locate(ast.line_index());
     }
     let ok = complete && !crate::diagnostic::has_errors(&diagnostics);
@@ -89,63 +96,8 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
             pagination: options.pagination.clone(),
         }),
         diagnostics,
+        over_limits,
     }
-}
-
-/// Rewrites `tree` to fit the API's limits, giving a note that says what
-/// was rewritten; or, when nothing fits, the error that says how many
-/// requests `qc plan` needs, after the limit errors `limits`.
-fn fit_limits(tree: &mut Node, mut limits: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let span = tree.span();
-    if let Some((fitted, done)) = as_query(tree, crate::optimise::fit) {
-        *tree = fitted.root;
-        return vec![Diagnostic::new(
-            Code::Rewritten,
-            span,
-            format!(
-                "rewritten to fit the API's limits (2 levels of groups, 15 filters per group): {}",
-                done.describe()
-            ),
-        )
-        .with_help("the request selects exactly what the query says; `--no-rewrite` refuses instead")];
-    }
-    let max = crate::optimise::DEFAULT_MAX_REQUESTS;
-    let d = match as_query(tree, |query| crate::optimise::plan(query, max)) {
-        Ok(requests) => Diagnostic::new(
-            Code::NeedsPlan,
-            span,
-            format!(
-                "no single request can express this query: `qc plan` runs it as {} requests whose union is exactly the query",
-                requests.len()
-            ),
-        )
-        .with_help("run `qc plan` (or `qc search`, which runs the plan) instead"),
-        Err(e) => Diagnostic::new(
-            Code::NeedsPlan,
-            span,
-            format!("no single request can express this query, and no plan can: {e}"),
-        )
-        .with_help("narrow the query, or split it by hand"),
-    };
-    limits.insert(0, d);
-    limits
-}
-
-/// `f` of `tree` as a query: the tree is lent to the query and given
-/// back, not copied.
-fn as_query<T>(tree: &mut Node, f: impl FnOnce(&Query) -> T) -> T {
-    let empty = Node::Group(Group {
-        op: GroupOp::And,
-        members: Vec::new(),
-        span: tree.span(),
-    });
-    let query = Query {
-        root: std::mem::replace(tree, empty),
-        pagination: None,
-    };
-    let out = f(&query);
-    *tree = query.root;
-    out
 }
 
 struct Checker<'s> {

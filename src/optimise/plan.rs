@@ -11,8 +11,7 @@
 use super::{fit, fit_local, fits, rewrite};
 use crate::check::{GroupOp, Node, Query};
 
-/// The most requests a plan holds unless told otherwise.
-pub const DEFAULT_MAX_REQUESTS: usize = 50;
+pub use crate::options::DEFAULT_MAX_REQUESTS;
 
 /// Why a query cannot be planned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -162,10 +162,10 @@ pub fn request_bodies(text: &str, compiler: &Compiler) -> Result<Plan, qc::Error
                 .iter()
                 .any(|d| d.code == qc::Code::NeedsPlan) =>
         {
-            let requests = compiler.plan(text, qc::optimise::DEFAULT_MAX_REQUESTS)?;
+            let planned = compiler.plan(text)?;
             Ok(Plan {
-                bodies: requests.iter().map(qc::emit).collect(),
-                warnings: Vec::new(),
+                bodies: planned.requests.iter().map(qc::emit).collect(),
+                warnings: planned.warnings,
             })
         }
         Err(e) => Err(e),
@@ -232,7 +232,7 @@ pub fn run(args: SearchArgs) -> ExitCode {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let compiler = match crate::compiler(&args.source) {
+    let compiler = match crate::compiler(&args.source, qc::Settings::default()) {
         Ok(c) => c,
         Err(code) => return code,
     };
