@@ -34,7 +34,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
-mod compiler;
+pub mod compiler;
 #[cfg(feature = "config")]
 pub mod config;
 pub mod decompile;
@@ -54,7 +54,7 @@ pub mod options;
 pub mod schema;
 #[cfg(feature = "search")]
 pub mod search;
-mod settings;
+pub mod settings;
 pub mod syntax;
 pub mod target;
 

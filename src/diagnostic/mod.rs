@@ -7,7 +7,7 @@ mod position;
 mod render;
 
 pub use code::Code;
-pub use position::{LineIndex, Position, PositionEncoding, WidePosition};
+pub use position::{LineIndex, OffsetEncoder, Position, PositionEncoding, WidePosition};
 pub use render::{RenderOptions, render, render_all};
 
 use serde::Serialize;
@@ -144,6 +144,22 @@ impl Diagnostic {
             message,
         });
         self
+    }
+
+    /// This diagnostic with every range (its own, its labels' and its
+    /// suggestion's) in the code units of `encoder` instead of bytes: for
+    /// a language whose strings count UTF-16 units (JavaScript) or code
+    /// points (Python). Line:column positions are unchanged.
+    pub fn in_units(&self, encoder: &OffsetEncoder) -> Diagnostic {
+        let mut d = self.clone();
+        d.range = encoder.span(d.range);
+        for label in &mut d.labels {
+            label.span = encoder.span(label.span);
+        }
+        if let Some(s) = &mut d.suggestion {
+            s.span = encoder.span(s.span);
+        }
+        d
     }
 
     /// True for errors.
