@@ -2,6 +2,7 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+mod config;
 mod decompile;
 mod filter;
 mod fmt;
@@ -63,6 +64,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Turn a valid JSON search request back into qc text.
     Decompile(decompile::DecompileArgs),
+    /// Print the settings that apply here (target, time zone, schema files)
+    /// and where each came from: a flag, `qc.toml`, or the default.
+    Config(config::ConfigArgs),
     /// Explain a diagnostic code, e.g. `qc explain E0101`.
     Explain {
         /// The code to explain; all codes are listed when omitted.
@@ -160,6 +164,7 @@ fn main() -> ExitCode {
         Some(Command::Fields { format, workspace }) => fields(format, &workspace),
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Decompile(args)) => decompile::run(args),
+        Some(Command::Config(args)) => config::run(args),
         Some(Command::Explain { code }) => explain(code.as_deref()),
         Some(Command::Plan(args)) => plan(args),
         Some(Command::Fmt(args)) => fmt::run(args),

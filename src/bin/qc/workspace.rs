@@ -41,13 +41,7 @@ impl WorkspaceArgs {
     /// The file settings: the `qc.toml` found from the working directory
     /// (unless `--no-config`), then these flags over it; and the file.
     pub fn file_settings(&self) -> Result<(Option<PathBuf>, FileSettings), SettingsError> {
-        let found = if self.no_config {
-            None
-        } else {
-            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            FileSettings::discover(&cwd)?
-        };
-        let (path, file) = found.map_or((None, FileSettings::default()), |(p, s)| (Some(p), s));
+        let (path, file) = self.file_settings_parts()?;
         let settings = file.overridden_by(FileSettings {
             target: self.target.clone(),
             schema: self.schema.clone(),
@@ -55,6 +49,12 @@ impl WorkspaceArgs {
             max_file_bytes: self.max_file_bytes,
         });
         Ok((path, settings))
+    }
+
+    /// The `qc.toml` found from the working directory (unless
+    /// `--no-config`) and its settings, without the flags.
+    pub fn file_settings_parts(&self) -> Result<(Option<PathBuf>, FileSettings), SettingsError> {
+        crate::config::found(self.no_config)
     }
 
     /// The compiler of the workspace with `over` (the command's own
