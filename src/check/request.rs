@@ -13,7 +13,7 @@
 //! range and line:column; warnings do not make a request invalid.
 //!
 //! What is the JSON's own is how a JSON value carries a field's type
-//! (the wire table of [`Validator::carried`]): String fields take JSON
+//! (the wire table of `Validator::carried`): String fields take JSON
 //! strings, Integer fields JSON integers, Boolean fields `true`/`false`.
 //! Date fields take unix seconds as a string of digits (what the
 //! reference shows and qc emits) or, since the OpenAPI schema allows
