@@ -623,3 +623,53 @@ fn per_page_bounds_are_the_options_bounds() {
         );
     }
 }
+
+/// Every `crate::` path a source file names (in `use` lines and inline).
+fn crate_paths(file: &str) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let text = std::fs::read_to_string(&path).expect("the source file");
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("crate::") {
+        let rest = text.get(at..).unwrap_or_default();
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(rest.len());
+        out.push(
+            rest.get(..end)
+                .unwrap_or_default()
+                .trim_end_matches(':')
+                .to_owned(),
+        );
+    }
+    out
+}
+
+/// The JSON reader is a leaf: it names diagnostics and the span type, and
+/// nothing of the checker, the schema, operators or the syntax tree; the
+/// workspace schema reads JSON with it and uses nothing else of `json`.
+#[test]
+fn json_reader_is_a_leaf() {
+    let reader = crate_paths("src/json/reader.rs");
+    assert!(!reader.is_empty());
+    for path in &reader {
+        assert!(
+            path.starts_with("crate::diagnostic") || path == "crate::syntax::Span",
+            "src/json/reader.rs names {path}"
+        );
+    }
+    let workspace = crate_paths("src/schema/workspace.rs");
+    let json: Vec<&String> = workspace
+        .iter()
+        .filter(|p| p.starts_with("crate::json"))
+        .collect();
+    assert!(!json.is_empty());
+    for path in json {
+        assert_eq!(path, "crate::json::reader", "src/schema/workspace.rs");
+    }
+    for path in &workspace {
+        assert!(
+            !path.starts_with("crate::check"),
+            "src/schema/workspace.rs names {path}"
+        );
+    }
+}

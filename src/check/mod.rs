@@ -1,6 +1,11 @@
 //! Syntax tree to checked query: field table, operator and value types,
 //! NOT elimination, normalisation and the API's limits, in one pass that
 //! reports every problem it finds.
+//!
+//! Two front ends share the rules ([`rules`], [`lints`], [`check_limits`],
+//! [`valid_per_page`]): [`check`] for qc's text and [`validate`] for a
+//! JSON search request. What differs between the two is a column of
+//! [`Notation`].
 
 mod dates;
 pub mod limits;
