@@ -3,7 +3,7 @@
 //! reports every problem it finds.
 //!
 //! Two front ends share the rules ([`rules`], [`lints`], [`check_limits`],
-//! [`valid_per_page`]): [`check`] for qc's text and [`validate`] for a
+//! [`Pagination::new`]): [`check`] for qc's text and [`validate`] for a
 //! JSON search request. What differs between the two is a column of
 //! [`Notation`].
 
