@@ -6,9 +6,9 @@
 //! positioned reader of [`crate::json::reader`] and checks it with the
 //! text checker's rules: the field table, operators by type, the value
 //! typing and null rule of [`rules`], enumerated values, the pagination
-//! rule of the options ([`Pagination::new`]), the API's limits, and the lints of
-//! [`lints`] (a contradiction such as `state = open` AND `state =
-//! closed` is a warning, as it is in text). Every problem is a
+//! rule of the options ([`Pagination::new`]), the API's limits, and the
+//! lints of [`lints`] (a contradiction such as `state = open` AND `state
+//! = closed` is a warning, as it is in text). Every problem is a
 //! [`Diagnostic`] with its JSON path (`query.value[1].operator`), byte
 //! range and line:column; warnings do not make a request invalid.
 //!
