@@ -174,7 +174,7 @@ fn examples_without_their_code(wanted: &[Code]) -> Vec<String> {
             continue;
         }
         let found: Vec<Code> = if is_json_example(code, example) {
-            qc::json::validate(example)
+            qc::check::validate(example)
                 .diagnostics
                 .iter()
                 .map(|d| d.code)

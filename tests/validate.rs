@@ -575,13 +575,6 @@ fn validate_finds_the_lints_the_compiler_finds() {
 }
 
 /// The validator's former paths still work.
-#[test]
-fn json_paths_are_kept() {
-    let json = r#"{"query": {"field": "state", "operator": "=", "value": "open"}}"#;
-    let old: qc::json::Validated = qc::json::validate(json);
-    assert_eq!(old.query, validate(json).query);
-    assert!(qc::json::validate_with(json, &qc::Schema::conversations()).is_valid());
-}
 
 /// The value typing is the text checker's: a number too large for an
 /// Integer field is out of range in both, with the same message.

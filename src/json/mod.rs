@@ -8,6 +8,3 @@
 pub mod reader;
 
 pub use reader::{Json, JsonKind, MAX_JSON_DEPTH, Member, read_json};
-
-// The validator's former paths, kept while callers move to `qc::check`.
-pub use crate::check::{Validated, validate, validate_bytes, validate_bytes_with, validate_with};

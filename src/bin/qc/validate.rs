@@ -84,7 +84,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         Err(code) => return code,
     };
     let validated = match &read.rejected {
-        Some(d) => qc::json::Validated {
+        Some(d) => qc::check::Validated {
             query: None,
             diagnostics: vec![d.clone()],
         },
