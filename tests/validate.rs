@@ -574,8 +574,6 @@ fn validate_finds_the_lints_the_compiler_finds() {
     }
 }
 
-/// The validator's former paths still work.
-
 /// The value typing is the text checker's: a number too large for an
 /// Integer field is out of range in both, with the same message.
 #[test]
