@@ -18,8 +18,8 @@ use super::ast::{
 
 use super::lexer::{Lexer, Token, TokenKind};
 use super::lexical::{
-    Keyword, OpSpelling, SMART_DOUBLE_QUOTES, is_smart_quote, unescape, write_quoted,
-    write_quoted_with,
+    Keyword, OpSpelling, SMART_DOUBLE_QUOTES, is_smart_quote, operator_spellings, unescape,
+    write_quoted, write_quoted_with,
 };
 use super::{Parsed, Span};
 use crate::diagnostic::{Code, Diagnostic, clip};
@@ -784,7 +784,7 @@ impl<'s> Parser<'s> {
             _ => {
                 let d = self
                     .expected(&format!("an operator after `{}`", clip(&field.name)), t)
-                    .with_help("operators are = != > >= < <= ~ !~ ^ $ IN NIN NOT IN CONTAINS NOT CONTAINS STARTS WITH ENDS WITH");
+                    .with_help(format!("operators are {}", operator_spellings()));
                 self.report(d);
                 return None;
             }
