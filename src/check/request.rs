@@ -555,7 +555,8 @@ impl Validator<'_> {
         let upper = op.to_ascii_uppercase();
         match fix {
             Some((to, why)) => d = d.with_help(why).with_suggestion(j.span, json_string(to)),
-            None if upper == "IN" || upper == "NIN" => {
+            // `in`, `nin`: an operator in the wrong letter case.
+            None if Op::from_api(&upper).is_some() => {
                 d = d
                     .with_help(format!("operators are written in capitals: `{upper}`"))
                     .with_suggestion(j.span, json_string(&upper));

@@ -5,9 +5,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 use qc::config::{DEFAULT_MAX_FILE_BYTES, FileSettings};
+use qc::diagnostic::escape_for_terminal;
 use serde::Serialize;
 
-use crate::report::{ColorChoice, Format, terminal_safe};
+use crate::report::{ColorChoice, Format};
 use crate::workspace::{WorkspaceArgs, usage_error};
 
 /// `qc config` arguments.
@@ -119,8 +120,8 @@ pub fn run(args: ConfigArgs) -> ExitCode {
                 println!(
                     "{:15} {}  ({})",
                     s.key,
-                    terminal_safe(&s.value),
-                    terminal_safe(&s.from)
+                    escape_for_terminal(&s.value),
+                    escape_for_terminal(&s.from)
                 );
             }
         }

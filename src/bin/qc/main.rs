@@ -212,7 +212,7 @@ fn read(source: &SourceArgs, format: Format) -> Result<(String, String), ExitCod
             Err(ExitCode::from(EXIT_INVALID))
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            report::eprintln_escaped!("error: {message}");
             Err(ExitCode::from(EXIT_USAGE))
         }
     }
@@ -299,7 +299,7 @@ fn plan(args: PlanArgs) -> ExitCode {
             ExitCode::from(EXIT_INVALID)
         }
         Err(e) => {
-            eprintln!("error: {e}; raise --max-requests, or narrow the query");
+            report::eprintln_escaped!("error: {e}; raise --max-requests, or narrow the query");
             ExitCode::from(EXIT_INVALID)
         }
     }
@@ -405,7 +405,9 @@ fn explain(code: Option<&str>) -> ExitCode {
         return ExitCode::SUCCESS;
     };
     let Ok(c) = code.parse::<Code>() else {
-        eprintln!("error: unknown code `{code}`; run `qc explain` to list the codes");
+        report::eprintln_escaped!(
+            "error: unknown code `{code}`; run `qc explain` to list the codes"
+        );
         return ExitCode::from(EXIT_USAGE);
     };
     println!("{c}: {}\n\n{}", c.title(), c.explanation());

@@ -63,10 +63,7 @@ impl WorkspaceArgs {
         let built = self.file_settings().and_then(|(path, file)| {
             if self.verbose {
                 match &path {
-                    Some(p) => eprintln!(
-                        "qc: using {}",
-                        report::terminal_safe(&p.display().to_string())
-                    ),
+                    Some(p) => report::eprintln_escaped!("qc: using {}", p.display()),
                     None => eprintln!("qc: no qc.toml applies"),
                 }
             }
@@ -89,11 +86,11 @@ pub fn usage_error(e: &SettingsError, color: ColorChoice) -> ExitCode {
             text,
             diagnostics,
         } => {
-            eprintln!("error: invalid schema file {}", report::terminal_safe(name));
+            report::eprintln_escaped!("error: invalid schema file {name}");
             report::eprint(diagnostics, text, name, Format::Human, color);
         }
         SettingsError::Type(message) | SettingsError::Value(message) => {
-            eprintln!("error: {}", report::terminal_safe(message));
+            report::eprintln_escaped!("error: {message}");
         }
     }
     ExitCode::from(EXIT_USAGE)
