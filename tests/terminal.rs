@@ -179,6 +179,10 @@ fn file_names_and_arguments_are_shown_escaped() {
         stderr.contains("unknown code `E\\u{1b}]0;x\\u{7}`"),
         "{stderr}"
     );
+
+    // clap's own usage errors quote the argument too.
+    let stderr = stderr_of(qc().args(["--per-page", "5\u{202e}x", "state = open"]));
+    assert!(stderr.contains("'5\\u{202e}x'"), "{stderr}");
 }
 
 /// A server's error message is shown escaped.

@@ -156,7 +156,10 @@ struct CheckArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     match cli.command {
         None => compile(cli.compile),
         Some(Command::Compile(args)) => compile(args),
@@ -174,6 +177,23 @@ fn main() -> ExitCode {
         #[cfg(feature = "lsp")]
         Some(Command::Lsp) => lsp(),
     }
+}
+
+/// Prints clap's message (an error, or the help and version texts) with
+/// what the command line quoted escaped line by line; its exit status.
+fn usage(e: &clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    let safe: Vec<_> = text
+        .lines()
+        .map(qc::diagnostic::escape_for_terminal)
+        .collect();
+    let text = safe.join("\n");
+    if e.use_stderr() {
+        eprintln!("{}", text.trim_end());
+    } else {
+        println!("{}", text.trim_end());
+    }
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE))
 }
 
 /// The settings of the source's flags, with `over` (the command's own).
