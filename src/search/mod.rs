@@ -31,8 +31,9 @@
 //! can be replaced in tests. The library prints nothing: results, counts
 //! ([`Stats`]) and [`Event`]s are for the caller to show.
 //!
-//! Modules depend one way: `client` → `pages` → `error`, `retry`,
-//! `transport`, `redact` → `token`; `http` and `base` stand beside them.
+//! Modules depend one way, each only on those before it: `token`, `base`
+//! → `transport`, `redact` → `retry` → `error` → `http`, `pages` →
+//! `client`.
 //!
 //! ```no_run
 //! use qc::search::{Client, Region, Token};

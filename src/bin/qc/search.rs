@@ -1,7 +1,11 @@
 //! `qc search`: run a query against Intercom and stream every result.
 //!
+//! Results go to stdout ([`output`]); progress, notes of long waits and
+//! errors to stderr ([`progress`]): the library prints nothing.
+//!
 //! Exit status: 0 success, 1 invalid query, 2 usage (no token, a bad
-//! flag), 3 API or network failure, 130 interrupted.
+//! flag, a proxy refused), 3 API or network failure or a bound reached,
+//! 130 interrupted.
 
 use std::io::{self, BufWriter, IsTerminal, Stdout};
 use std::path::PathBuf;
