@@ -76,8 +76,11 @@ function edge(key, value) {
 function options(given) {
   if (given === undefined || given === null) return { json: "{}", onWarning: undefined };
   if (typeof given !== "object" || Array.isArray(given)) {
-    // The library says what it expected.
-    return { json: JSON.stringify(given) ?? "null", onWarning: undefined };
+    // The library says what it expected; JSON has no function, symbol or BigInt.
+    if (["function", "symbol", "bigint"].includes(typeof given)) {
+      throw new TypeError(`options must be an object, not a ${typeof given}`);
+    }
+    return { json: JSON.stringify(given), onWarning: undefined };
   }
   const out = {};
   let onWarning;

@@ -101,7 +101,8 @@ test("bad options: TypeError for a wrong key or type, RangeError for a value not
     name: "TypeError",
     message: "options must be an object, not a string",
   });
-  assert.throws(() => qc.compile("state = open", [1]), TypeError);
+  assert.throws(() => qc.compile("state = open", [1]), { name: "TypeError", message: "options must be an object, not an array" });
+  assert.throws(() => qc.compile("state = open", () => 1), { name: "TypeError", message: "options must be an object, not a function" });
   assert.throws(() => qc.compile("state = open", { target: () => "contacts" }), TypeError);
   assert.throws(() => qc.compile("state = open", { perPage: 5n }), TypeError);
   assert.throws(() => qc.compile(42), { name: "TypeError", message: /^compile: the text must be a string/ });
