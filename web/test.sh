@@ -8,7 +8,7 @@ web="$(cd "$(dirname "$0")" && pwd)"
 
 "$web/build.sh"
 
-# The budget of the module: 720,000 bytes (714,546 when last measured; it
+# The budget of the module: 730,000 bytes (725,461 when last measured; it
 # was 660,000 while the options crossed as plain arguments, 652,831 bytes).
 # Without the `tzdb` feature, time zones come from a table of each zone's
 # current rule (src/schema/zones_table.rs, text) instead of the whole IANA
@@ -17,7 +17,7 @@ web="$(cd "$(dirname "$0")" && pwd)"
 # JSON text for `matches`/`filter` (the same parser). The rest is qc
 # itself, jiff (its parsers and error messages), core's formatting and the
 # bindings (README, "Performance").
-budget=720000
+budget=730000
 size="$(stat -c %s "$web/dist/qc_wasm_bg.wasm")"
 echo "qc_wasm_bg.wasm: $size bytes"
 if [ "$size" -ge "$budget" ]; then
