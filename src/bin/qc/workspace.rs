@@ -86,6 +86,7 @@ pub fn usage_error(e: &SettingsError, color: ColorChoice) -> ExitCode {
             text,
             diagnostics,
         } => {
+            let name = name.as_deref().unwrap_or("schema");
             report::eprintln_escaped!("error: invalid schema file {name}");
             report::eprint(diagnostics, text, name, Format::Human, color);
         }
