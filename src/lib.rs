@@ -51,6 +51,7 @@ pub mod optimise;
 pub mod schema;
 #[cfg(feature = "search")]
 pub mod search;
+mod span;
 pub mod syntax;
 pub mod target;
 
@@ -62,7 +63,8 @@ pub use eval::eval;
 pub use op::Op;
 pub use optimise::{optimise, plan};
 pub use schema::Schema;
-pub use syntax::{Ast, Parsed, Span, parse};
+pub use span::Span;
+pub use syntax::{Ast, Parsed, parse};
 pub use target::Target;
 
 use std::sync::Arc;

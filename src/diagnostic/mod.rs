@@ -12,7 +12,7 @@ pub use render::{RenderOptions, render, render_all};
 
 use serde::Serialize;
 
-use crate::syntax::Span;
+use crate::span::Span;
 
 /// How serious a diagnostic is. Only errors make a query fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

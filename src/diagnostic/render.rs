@@ -3,6 +3,7 @@
 use ariadne::{CharSet, Config, IndexType, Label, Report, ReportKind, Source};
 
 use super::{Diagnostic, Severity};
+use crate::span::Span;
 
 /// How to render diagnostics for a terminal.
 #[derive(Debug, Clone)]
@@ -129,12 +130,12 @@ fn window(diagnostic: &Diagnostic, source: &str) -> Window {
     }
     let shift = |offset: usize| base + offset.clamp(from, to) - from;
     let mut shifted = diagnostic.clone();
-    shifted.range = crate::syntax::Span::new(shift(start), shift(end));
+    shifted.range = Span::new(shift(start), shift(end));
     shifted
         .labels
         .retain(|l| l.span.start() >= from && l.span.end() <= to);
     for l in &mut shifted.labels {
-        l.span = crate::syntax::Span::new(shift(l.span.start()), shift(l.span.end()));
+        l.span = Span::new(shift(l.span.start()), shift(l.span.end()));
     }
     let at = diagnostic
         .location

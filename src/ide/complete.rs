@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Schema};
-use crate::syntax::Span;
+use crate::span::Span;
 use crate::syntax::lexer::{Lexer, Token, TokenKind};
 use crate::syntax::lexical::{Keyword, OpSpelling, field_text, write_value};
 

@@ -212,7 +212,7 @@ fn absorb(members: Vec<Node>, op: GroupOp, done: &mut Rewrites) -> Vec<Node> {
 fn factor(
     members: &[Node],
     op: GroupOp,
-    span: crate::syntax::Span,
+    span: crate::span::Span,
     done: &mut Rewrites,
 ) -> Option<Node> {
     if members.len() < 2 {

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use super::Span;
+use crate::span::Span;
 use super::lexical::OpSpelling;
 use crate::diagnostic::LineIndex;
 use crate::op::Op;

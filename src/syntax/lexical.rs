@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use super::Span;
+use crate::span::Span;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
 

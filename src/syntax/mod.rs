@@ -7,12 +7,11 @@ pub mod lexer;
 pub mod lexical;
 mod parser;
 mod print;
-mod span;
 
 pub use ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind};
 pub use lexical::OpSpelling;
 pub use parser::{MAX_DEPTH, MAX_ERRORS, too_many_errors};
-pub use span::Span;
+pub use crate::span::Span;
 
 use crate::diagnostic::{Diagnostic, has_errors};
 

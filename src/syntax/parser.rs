@@ -15,7 +15,8 @@ use super::lexical::{
     Keyword, OpSpelling, SMART_DOUBLE_QUOTES, SymbolOp, is_smart_quote, unescape, write_quoted,
     write_quoted_with, write_value,
 };
-use super::{Parsed, Span};
+use super::Parsed;
+use crate::span::Span;
 use crate::diagnostic::{Code, Diagnostic, clip};
 
 /// How deeply parentheses and `NOT`s may nest.
