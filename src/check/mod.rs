@@ -9,7 +9,6 @@ pub mod lower;
 mod normalise;
 mod query;
 pub mod rules;
-pub mod suggest;
 
 pub use dates::{
     DATE_FORMS, DateError, add_days, day_of, is_unix_seconds, is_valid_timestamp, parse_date,

@@ -9,8 +9,7 @@ use jiff::tz::TimeZone;
 
 use super::dates::{DATE_FORMS, DateError, parse_date, parse_duration};
 use super::query::ScalarValue;
-use super::suggest;
-use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::diagnostic::{Code, Diagnostic, clip, closest};
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Matching, OpSet, Origin, Schema};
 use crate::syntax::Span;
@@ -128,7 +127,7 @@ pub fn unknown_value(
             values.join(", ")
         ),
     );
-    Some(match suggest::closest(text, values.iter().copied()) {
+    Some(match closest(text, values.iter().copied()) {
         Some(v) => d
             .with_help(format!("did you mean `{v}`?"))
             .with_suggestion(span, spell(v)),
@@ -321,7 +320,7 @@ pub fn typed_text(
                 return Ok(ScalarValue::Boolean(false));
             }
             let d = mismatch("`true` or `false`");
-            Err(Box::new(match suggest::closest(text, ["true", "false"]) {
+            Err(Box::new(match closest(text, ["true", "false"]) {
                 Some(v) => d.with_suggestion(span, v),
                 None => d.with_help("write `true` or `false`"),
             }))

@@ -5,10 +5,12 @@ mod code;
 pub mod fixes;
 mod position;
 mod render;
+mod suggest;
 
 pub use code::Code;
 pub use position::{LineIndex, Position, PositionEncoding, WidePosition};
 pub use render::{RenderOptions, render, render_all};
+pub use suggest::closest;
 
 use serde::Serialize;
 

@@ -12,7 +12,7 @@ use super::reader::{Json, JsonKind, Member, is_integer};
 use crate::check::rules;
 use crate::check::{
     Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query, ScalarValue,
-    check_limits, is_unix_seconds, is_valid_timestamp, parse_date, suggest,
+    check_limits, is_unix_seconds, is_valid_timestamp, parse_date,
 };
 
 /// The help for a date outside what qc (and jiff) can represent.
@@ -125,7 +125,7 @@ impl Validator<'_> {
                             list(keys)
                         ),
                     );
-                    match suggest::closest(&m.key, keys.iter().copied()) {
+                    match crate::diagnostic::closest(&m.key, keys.iter().copied()) {
                         Some(s) => {
                             misspelt.push(s);
                             d = d

@@ -171,7 +171,7 @@ impl Schema {
 
     /// The known name closest to a misspelt one, for "did you mean".
     pub fn closest(&self, name: &str) -> Option<&str> {
-        crate::check::suggest::closest(name, self.fields.iter().flat_map(|f| f.names()))
+        crate::diagnostic::closest(name, self.fields.iter().flat_map(|f| f.names()))
     }
 
     fn add(&mut self, def: FieldDef) {

@@ -14,10 +14,10 @@ use nom::character::complete::{anychar, char};
 use nom::combinator::{map, value};
 use nom::{IResult, Parser};
 
-use crate::span::Span;
 use super::lexical::{
     Keyword, SMART_DOUBLE_QUOTES, SMART_SINGLE_QUOTES, SymbolOp, is_ascii_word_byte, is_word_char,
 };
+use crate::span::Span;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,9 +5,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::span::Span;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
+use crate::span::Span;
 
 /// Words that are never bare values, in any letter case.
 pub const RESERVED: &[&str] = &["AND", "OR", "NOT"];

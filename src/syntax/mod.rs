@@ -8,10 +8,10 @@ pub mod lexical;
 mod parser;
 mod print;
 
+pub use crate::span::Span;
 pub use ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind};
 pub use lexical::OpSpelling;
 pub use parser::{MAX_DEPTH, MAX_ERRORS, too_many_errors};
-pub use crate::span::Span;
 
 use crate::diagnostic::{Diagnostic, has_errors};
 

@@ -10,14 +10,14 @@ use super::ast::{
     Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
 };
 
+use super::Parsed;
 use super::lexer::{Lexer, Token, TokenKind};
 use super::lexical::{
     Keyword, OpSpelling, SMART_DOUBLE_QUOTES, SymbolOp, is_smart_quote, unescape, write_quoted,
     write_quoted_with, write_value,
 };
-use super::Parsed;
-use crate::span::Span;
 use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::span::Span;
 
 /// How deeply parentheses and `NOT`s may nest.
 pub const MAX_DEPTH: usize = 128;
