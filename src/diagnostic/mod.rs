@@ -7,7 +7,7 @@ mod position;
 mod render;
 mod suggest;
 
-pub use code::Code;
+pub use code::{Code, Severity};
 pub use position::{LineIndex, Position, PositionEncoding, WidePosition};
 pub use render::{RenderOptions, render, render_all};
 pub use suggest::closest;
@@ -15,18 +15,6 @@ pub use suggest::closest;
 use serde::Serialize;
 
 use crate::span::Span;
-
-/// How serious a diagnostic is. Only errors make a query fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The query cannot be compiled.
-    Error,
-    /// The query compiles but probably does not do what was meant.
-    Warning,
-    /// Information: what qc did (e.g. rewrote the query to fit).
-    Note,
-}
 
 /// A secondary location that explains a diagnostic ("group opened here").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
