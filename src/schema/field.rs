@@ -6,6 +6,11 @@ use serde::Serialize;
 
 use crate::op::Op;
 
+/// Prefix of custom attributes on contacts and conversations.
+pub const CUSTOM_ATTRIBUTES: &str = "custom_attributes.";
+/// Prefix of ticket attributes on tickets.
+pub const TICKET_ATTRIBUTE: &str = "ticket_attribute.";
+
 /// The type of a searchable field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum FieldType {
