@@ -187,6 +187,20 @@ pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// How many errors a stage (the parser, the checker) reports before it
+/// stops: more would only let hostile input grow the list without bound.
+pub const MAX_ERRORS: usize = 100;
+
+/// The diagnostic that ends a list of [`MAX_ERRORS`] errors.
+pub fn too_many_errors(at: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::TooManyErrors,
+        at,
+        format!("too many errors; stopped after {MAX_ERRORS} errors (the limit, MAX_ERRORS)"),
+    )
+    .with_help("fix the errors above and run again")
+}
+
 /// True when any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, MAX_ERRORS};
 use crate::op::Op;
 use crate::span::Span;
 
@@ -346,7 +346,7 @@ pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (Cow<'_, str>, Ve
     while let Some((i, c)) = chars.next() {
         // The parser stops after MAX_ERRORS errors: collecting more would
         // only let a hostile string grow this list without bound.
-        if diagnostics.len() > super::MAX_ERRORS {
+        if diagnostics.len() > MAX_ERRORS {
             out.push_str(inner.get(i..).unwrap_or(""));
             break;
         }

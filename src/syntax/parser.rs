@@ -10,25 +10,54 @@ use super::ast::{
     Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
 };
 
-use super::Parsed;
 use super::lexer::{Lexer, Token, TokenKind};
 use super::lexical::{
     Keyword, OpSpelling, SMART_DOUBLE_QUOTES, SymbolOp, is_smart_quote, unescape, write_quoted,
     write_quoted_with, write_value,
 };
-use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::diagnostic::{Code, Diagnostic, MAX_ERRORS, clip, has_errors, too_many_errors};
 use crate::span::Span;
 
 /// How deeply parentheses and `NOT`s may nest.
 pub const MAX_DEPTH: usize = 128;
 
-/// How many syntax errors are reported before the parser stops.
-pub const MAX_ERRORS: usize = 100;
-
 /// Longest token text quoted in a message.
 const MAX_QUOTED: usize = 24;
 
-pub(super) fn parse(source: &str) -> Parsed<'_> {
+/// The result of parsing: always a tree, plus every syntax diagnostic.
+#[derive(Debug, Clone)]
+pub struct Parsed<'src> {
+    /// The tree; malformed parts are [`ExprKind::Error`] / [`ValueKind::Error`].
+    pub ast: Ast<'src>,
+    /// Syntax errors, in source order of discovery, with positions filled in.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'src> Parsed<'src> {
+    /// True when the parser reported any error.
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diagnostics)
+    }
+
+    /// The tree when there were no syntax errors, else the diagnostics.
+    pub fn into_result(self) -> Result<Ast<'src>, Vec<Diagnostic>> {
+        if self.has_errors() {
+            Err(self.diagnostics)
+        } else {
+            Ok(self.ast)
+        }
+    }
+}
+
+/// Parses query text. Never fails and never panics: malformed input gives
+/// a tree with error nodes and diagnostics that say what was expected.
+///
+/// ```
+/// let parsed = qc::parse("state = open AND read = true");
+/// assert!(!parsed.has_errors());
+/// assert_eq!(parsed.ast.to_string(), "state = open AND read = true");
+/// ```
+pub fn parse(source: &str) -> Parsed<'_> {
     if let Some(mut d) = json_body(source) {
         let ast = Ast::new(
             Expr::new(ExprKind::Error, Span::new(0, source.len())),
@@ -1505,14 +1534,4 @@ fn joiner_typo(word: &str) -> Option<&'static str> {
 /// True for a word spelling `AND`, `OR` or `NOT`.
 fn is_reserved(t: Token) -> bool {
     t.keyword.is_some_and(Keyword::is_reserved)
-}
-
-/// The diagnostic that ends a list of [`MAX_ERRORS`] errors.
-pub fn too_many_errors(at: Span) -> Diagnostic {
-    Diagnostic::new(
-        Code::TooManyErrors,
-        at,
-        format!("too many errors; stopped after {MAX_ERRORS} errors (the limit, MAX_ERRORS)"),
-    )
-    .with_help("fix the errors above and run again")
 }
