@@ -17,8 +17,8 @@ pub use dates::{
 pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};
 pub use lower::negate;
 pub use query::{
-    DEFAULT_PER_PAGE, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query,
-    ScalarValue,
+    DEFAULT_PER_PAGE, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination,
+    PerPageError, Query, ScalarValue,
 };
 
 use std::sync::Arc;

@@ -145,10 +145,10 @@ impl Pagination {
     pub fn new(
         per_page: Option<u32>,
         starting_after: Option<String>,
-    ) -> Result<Self, crate::Error> {
+    ) -> Result<Self, PerPageError> {
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            return Err(crate::Error::PerPage(per_page));
+            return Err(PerPageError(per_page));
         }
         Ok(Self {
             per_page,
@@ -156,6 +156,17 @@ impl Pagination {
         })
     }
 }
+
+/// A `per_page` outside 1..=[`MAX_PER_PAGE`].
+///
+/// ```
+/// let e = qc::check::Pagination::new(Some(151), None).unwrap_err();
+/// assert_eq!(e.to_string(), "per_page must be between 1 and 150, got 151");
+/// assert_eq!(qc::Error::from(e).to_string(), "per_page must be between 1 and 150, got 151");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("per_page must be between 1 and {MAX_PER_PAGE}, got {0}")]
+pub struct PerPageError(pub u32);
 
 impl Serialize for Query {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
