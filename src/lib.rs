@@ -210,7 +210,7 @@ impl Compiler {
         };
         let mut diagnostics = parsed.diagnostics;
         diagnostics.extend(checked.diagnostics);
-        diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+        diagnostics.sort_by_key(|d| d.range);
         match checked.query {
             Some(query) if !diagnostic::has_errors(&diagnostics) => Ok(Compiled {
                 query,

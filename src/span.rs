@@ -27,10 +27,8 @@ use serde::Serialize;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, PartialOrd, Ord)]
 pub struct Span {
-    /// First byte of the range.
-    pub start: u32,
-    /// One past the last byte of the range.
-    pub end: u32,
+    start: u32,
+    end: u32,
 }
 
 /// `offset` as a span offset, clamped to `u32::MAX`.
@@ -70,7 +68,7 @@ impl Span {
 
     /// Length in bytes.
     pub const fn len(self) -> usize {
-        self.end.saturating_sub(self.start) as usize
+        (self.end - self.start) as usize
     }
 
     /// True when the span covers no bytes.

@@ -22,7 +22,7 @@ fn check_tree(source: &str, e: &Expr) -> Result<(), TestCaseError> {
     match &e.kind {
         ExprKind::Or(items) | ExprKind::And(items) => {
             for i in items {
-                prop_assert!(e.span.start <= i.span.start && i.span.end <= e.span.end);
+                prop_assert!(e.span.contains_span(i.span));
                 check_tree(source, i)?;
             }
         }

@@ -77,7 +77,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         complete,
         ..
     } = checker;
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    diagnostics.sort_by_key(|d| d.range);
     for d in &mut diagnostics {
         d.locate(ast.line_index());
     }

@@ -186,7 +186,7 @@ fn render_full(
     if excerpt > MAX_EXCERPT_BYTES {
         let mut line = format!("{diagnostic}");
         if diagnostic.location.is_none() {
-            line.push_str(&format!(" (at byte {})", diagnostic.range.start));
+            line.push_str(&format!(" (at byte {})", diagnostic.range.start()));
         }
         return format!(
             "{name}: {line}\n  (the source is not shown: its lines are {excerpt} bytes long)\n"

@@ -64,7 +64,7 @@ pub fn validate_with(text: &str, schema: &crate::Schema) -> Validated {
             None
         }
     };
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    diagnostics.sort_by_key(|d| d.range);
     let index = LineIndex::new(text);
     for d in &mut diagnostics {
         d.locate(&index);

@@ -426,7 +426,7 @@ mod tests {
         // `tokenize` leaves them out; the end is after the last token.
         let tokens = tokenize("a # c");
         assert_eq!(tokens.len(), 2);
-        assert_eq!(tokens[1].span.start, 1);
+        assert_eq!(tokens[1].span.start(), 1);
     }
 
     /// The lexer as it was written first, every token through [`token`]:

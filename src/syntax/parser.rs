@@ -293,10 +293,9 @@ impl<'s> Parser<'s> {
         // One "unexpected token" per position: when an error is already
         // reported where this one starts, this one is a cascade of it.
         if diagnostic.code == Code::UnexpectedToken
-            && self
-                .diagnostics
-                .last()
-                .is_some_and(|last| last.is_error() && last.range.start == diagnostic.range.start)
+            && self.diagnostics.last().is_some_and(|last| {
+                last.is_error() && last.range.start() == diagnostic.range.start()
+            })
         {
             return;
         }
@@ -1029,7 +1028,7 @@ impl<'s> Parser<'s> {
             return None;
         };
         let next = self.nth(1);
-        if next.span.start != t.span.end {
+        if next.span.start() != t.span.end() {
             return None;
         }
         let (meant, fix) = match (symbol, next.kind) {
@@ -1042,7 +1041,7 @@ impl<'s> Parser<'s> {
         let mut last = self.bump().span;
         // `===`, `!===`: any more `=` right after belong to it.
         while self.peek().kind == TokenKind::Symbol(SymbolOp::Eq)
-            && self.peek().span.start == last.end
+            && self.peek().span.start() == last.end()
         {
             last = self.bump().span;
         }
@@ -1427,7 +1426,7 @@ impl<'s> Parser<'s> {
         let mut span = t.span;
         while let next = self.peek()
             && next.kind == TokenKind::Unknown
-            && next.span.start == span.end
+            && next.span.start() == span.end()
             && self.text(next) == text
         {
             span = span.cover(self.bump().span);

@@ -21,13 +21,11 @@ pub fn complement(op: Op) -> Option<Op> {
     })
 }
 
-/// What is wrong with `span` as a range of `source`: past its end, or
-/// splitting a character; `None` when it is a range of whole characters
-/// inside the source.
+/// What is wrong with `span` as a range of `source` (a `Span` is never
+/// reversed): past its end, or splitting a character; `None` when it is a
+/// range of whole characters inside the source.
 pub fn span_fault(source: &str, span: Span) -> Option<&'static str> {
-    if span.start > span.end {
-        Some("is reversed")
-    } else if span.end() > source.len() {
+    if span.end() > source.len() {
         Some("is past the end")
     } else if !source.is_char_boundary(span.start()) || !source.is_char_boundary(span.end()) {
         Some("splits a character")

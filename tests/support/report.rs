@@ -15,7 +15,7 @@ pub fn options() -> qc::Options {
 }
 
 fn span(s: Span) -> String {
-    format!("{}..{}", s.start, s.end)
+    format!("{}..{}", s.start(), s.end())
 }
 
 fn scalar(s: &Scalar) -> String {
