@@ -10,8 +10,8 @@ pub enum Error {
     #[error("{}", summary(.0))]
     Invalid(Vec<Diagnostic>),
     /// `per_page` is outside 1..=150.
-    #[error(transparent)]
-    PerPage(#[from] crate::check::PerPageError),
+    #[error("per_page must be between 1 and 150, got {0}")]
+    PerPage(u32),
     /// The query cannot be split into requests that fit.
     #[error("cannot plan the query: {0}")]
     Plan(crate::optimise::PlanError),

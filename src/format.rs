@@ -54,8 +54,7 @@ use crate::diagnostic::Diagnostic;
 use crate::syntax::lexical::{KEYWORDS, is_keyword};
 use crate::syntax::{Ast, Comparison, Expr, ExprKind, Span};
 
-/// The width `qc fmt` breaks lines at by default.
-pub const DEFAULT_WIDTH: usize = 80;
+pub use crate::options::DEFAULT_WIDTH;
 
 /// Indentation of a parenthesised block.
 const INDENT: usize = 2;

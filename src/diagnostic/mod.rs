@@ -6,11 +6,13 @@ pub mod fixes;
 mod position;
 mod render;
 mod suggest;
+mod terminal;
 
 pub use code::{Code, Severity};
-pub use position::{LineIndex, Position, PositionEncoding, WidePosition};
+pub use position::{LineIndex, OffsetEncoder, Position, PositionEncoding, WidePosition};
 pub use render::{RenderOptions, render, render_all};
 pub use suggest::closest;
+pub use terminal::{escape_for_terminal, is_unsafe_for_terminal};
 
 use serde::Serialize;
 
@@ -134,6 +136,22 @@ impl Diagnostic {
             message,
         });
         self
+    }
+
+    /// This diagnostic with every range (its own, its labels' and its
+    /// suggestion's) in the code units of `encoder` instead of bytes: for
+    /// a language whose strings count UTF-16 units (JavaScript) or code
+    /// points (Python). Line:column positions are unchanged.
+    pub fn in_units(&self, encoder: &OffsetEncoder) -> Diagnostic {
+        let mut d = self.clone();
+        d.range = encoder.span(d.range);
+        for label in &mut d.labels {
+            label.span = encoder.span(label.span);
+        }
+        if let Some(s) = &mut d.suggestion {
+            s.span = encoder.span(s.span);
+        }
+        d
     }
 
     /// True for errors.

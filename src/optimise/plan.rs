@@ -13,8 +13,7 @@ use super::fit::{MAX_REWRITE_FILTERS, filter_count, fit_local, fits};
 use super::rewrite::{self, Rewrites, optimise};
 use crate::check::{GroupOp, Node, Query};
 
-/// The most requests a plan holds unless told otherwise.
-pub const DEFAULT_MAX_REQUESTS: usize = 50;
+pub use crate::options::DEFAULT_MAX_REQUESTS;
 
 /// Why a query cannot be planned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

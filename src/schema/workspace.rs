@@ -20,7 +20,7 @@
 
 use super::field::{CUSTOM_ATTRIBUTES, FieldType, TICKET_ATTRIBUTE};
 use crate::diagnostic::{Code, Diagnostic, LineIndex};
-use crate::json::{Json, JsonKind, read_json};
+use crate::json::reader::{Json, JsonKind, read_json};
 use crate::target::Target;
 
 /// The object an attribute belongs to.

@@ -162,10 +162,10 @@ pub fn request_bodies(text: &str, compiler: &Compiler) -> Result<Plan, qc::Error
                 .iter()
                 .any(|d| d.code == qc::Code::NeedsPlan) =>
         {
-            let requests = compiler.plan(text, qc::optimise::DEFAULT_MAX_REQUESTS)?;
+            let planned = compiler.plan(text)?;
             Ok(Plan {
-                bodies: requests.iter().map(qc::emit).collect(),
-                warnings: Vec::new(),
+                bodies: planned.requests.iter().map(qc::emit).collect(),
+                warnings: planned.warnings,
             })
         }
         Err(e) => Err(e),
@@ -217,14 +217,14 @@ pub fn run(args: SearchArgs) -> ExitCode {
         None => Region::from(args.region).base_url(),
         Some(Ok(base)) => base,
         Some(Err(e)) => {
-            eprintln!("error: --base-url: {e}");
+            report::eprintln_escaped!("error: --base-url: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
     let token = match token(args.token_file.as_ref()) {
         Ok(t) => t,
         Err(message) => {
-            eprintln!("error: {message}");
+            report::eprintln_escaped!("error: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -232,7 +232,7 @@ pub fn run(args: SearchArgs) -> ExitCode {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let compiler = match crate::compiler(&args.source) {
+    let compiler = match crate::compiler(&args.source, qc::Settings::default()) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -249,7 +249,7 @@ pub fn run(args: SearchArgs) -> ExitCode {
                 color,
             );
             if e.diagnostics().is_empty() {
-                eprintln!("error: {e}");
+                report::eprintln_escaped!("error: {e}");
             }
             return ExitCode::from(EXIT_INVALID);
         }
@@ -262,7 +262,9 @@ pub fn run(args: SearchArgs) -> ExitCode {
         args.source.color,
     );
     if !base.is_https() && !base.is_loopback() {
-        eprintln!("warning: {base} is plain http: the access token is sent unencrypted");
+        report::eprintln_escaped!(
+            "warning: {base} is plain http: the access token is sent unencrypted"
+        );
     }
 
     let defaults = RetryPolicy::default();
@@ -323,7 +325,7 @@ pub fn run(args: SearchArgs) -> ExitCode {
     }
     match failure {
         Some(e) => {
-            eprintln!("error: {e}");
+            report::eprintln_escaped!("error: {e}");
             ExitCode::from(EXIT_API)
         }
         None => {
@@ -341,7 +343,7 @@ fn write_failed(e: &io::Error) -> ExitCode {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return ExitCode::SUCCESS;
     }
-    eprintln!("error: cannot write the results: {e}");
+    report::eprintln_escaped!("error: cannot write the results: {e}");
     ExitCode::from(EXIT_API)
 }
 
