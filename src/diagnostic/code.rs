@@ -8,8 +8,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::op::Op;
-use crate::schema::{FieldType, OpSet};
+use crate::op::{FieldType, Op, OpSet};
 
 /// How serious a diagnostic is. Only errors make a query fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -26,9 +26,9 @@ use std::sync::{Arc, OnceLock};
 
 use jiff::tz::TimeZone;
 
+pub use crate::op::{FieldType, OpSet};
 pub use field::{
-    CUSTOM_ATTRIBUTES, FieldDef, FieldPath, FieldType, Matching, OpSet, Order, Origin,
-    TICKET_ATTRIBUTE,
+    CUSTOM_ATTRIBUTES, FieldDef, FieldPath, Matching, Order, Origin, TICKET_ATTRIBUTE,
 };
 pub use workspace::{Attribute, Model, Workspace};
 

@@ -18,9 +18,10 @@
 //! A malformed file is one [`Diagnostic`] per problem, each with its JSON
 //! path and position.
 
-use super::field::{CUSTOM_ATTRIBUTES, FieldType, TICKET_ATTRIBUTE};
+use super::field::{CUSTOM_ATTRIBUTES, TICKET_ATTRIBUTE};
 use crate::diagnostic::{Code, Diagnostic, LineIndex};
 use crate::json::reader::{Json, JsonKind, read_json};
+use crate::op::FieldType;
 use crate::target::Target;
 
 /// The object an attribute belongs to.
