@@ -183,7 +183,7 @@ fn listed(source: &str, found: Option<(State, Span)>, schema: &Schema) -> Vec<Co
 ///
 /// ```
 /// use qc::ide::Checkpoints;
-/// use qc::syntax::Span;
+/// use qc::Span;
 /// let schema = qc::Schema::conversations();
 /// let mut text = "state = open AND ".repeat(1000);
 /// let mut kept = Checkpoints::new();
