@@ -157,7 +157,7 @@ impl Compiler {
             }
             diagnostics.extend(found);
         }
-        diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+        diagnostics.sort_by_key(|d| d.range);
         match query {
             Some(query) if !diagnostic::has_errors(&diagnostics) => Ok(Compiled {
                 query,

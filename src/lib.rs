@@ -55,6 +55,7 @@ pub mod schema;
 #[cfg(feature = "search")]
 pub mod search;
 pub mod settings;
+mod span;
 pub mod syntax;
 pub mod target;
 
@@ -70,7 +71,8 @@ pub use optimise::{optimise, plan};
 pub use options::{DEFAULT_MAX_INPUT_BYTES, DateStyle, Limits, MAX_SOURCE_BYTES, Options};
 pub use schema::Schema;
 pub use settings::{Now, SchemaSource, Settings, SettingsError};
-pub use syntax::{Ast, Parsed, Span, parse};
+pub use span::Span;
+pub use syntax::{Ast, Parsed, parse};
 pub use target::Target;
 
 /// Parses, checks and prepares a query for `POST /conversations/search`,

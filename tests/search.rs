@@ -3,16 +3,17 @@
 //! internet. Every run checks that the token is on neither stdout nor
 //! stderr.
 
-#[path = "support/intercom.rs"]
-mod intercom;
+mod support;
 
 use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use intercom::{Intercom, Recorded, Reply, Server, TOKEN, conversations, retyped, unix_now};
 use qc::Target;
 use serde_json::{Value, json};
+use support::intercom::{
+    Intercom, Recorded, Reply, Server, TOKEN, conversations, retyped, unix_now,
+};
 
 /// The result of a run, after checking that the token did not leak.
 struct Run {
@@ -100,11 +101,11 @@ fn pages_through_every_result_in_order_following_the_cursors() {
     assert_eq!(requests[0].starting_after(), None);
     assert_eq!(
         requests[1].starting_after(),
-        Some(intercom::encode_cursor(3))
+        Some(support::intercom::encode_cursor(3))
     );
     assert_eq!(
         requests[2].starting_after(),
-        Some(intercom::encode_cursor(6))
+        Some(support::intercom::encode_cursor(6))
     );
     for r in &requests {
         assert_eq!(r.per_page(), Some(3));

@@ -3,20 +3,19 @@
 //! pacing rules with a scripted transport and a fake clock, so that waits
 //! are exact and take no time.
 
-#[path = "support/intercom.rs"]
-mod intercom;
+mod support;
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use intercom::{Intercom, Recorded, Server, TOKEN, conversations};
 use qc::Target;
 use qc::search::{
     BaseUrl, Client, Clock, Event, FailureKind, Request, Response, RetryPolicy, SearchError, Stats,
     Token, Transport, TransportError,
 };
 use serde_json::{Value, json};
+use support::intercom::{Intercom, Recorded, Server, TOKEN, conversations};
 
 fn token() -> Token {
     Token::new(TOKEN).expect("a valid token")

@@ -16,7 +16,6 @@ mod notation;
 mod query;
 mod request;
 pub mod rules;
-pub mod suggest;
 
 pub use dates::{
     DATE_FORMS, DateError, add_days, day_of, is_unix_seconds, is_valid_timestamp, parse_date,
@@ -94,7 +93,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         complete,
         ..
     } = checker;
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    diagnostics.sort_by_key(|d| d.range);
     for d in diagnostics.iter_mut().chain(&mut over_limits) {
         d.locate(ast.line_index());
     }

@@ -1,14 +1,16 @@
 //! Plans: several requests whose union is exactly a query that no single
-//! request can express (`qc plan`).
+//! request can express (`qc plan`); and [`fit`], which falls back on a
+//! plan of one request when simplifying and nesting are not enough.
 //!
 //! The query is split into alternatives whose union is the query: an OR
 //! into its members, an AND holding an OR by distributing it (`a AND (b OR
 //! c)` is `(a AND b) OR (a AND c)`), until each alternative fits. The
 //! alternatives are then packed greedily into as few requests as fit, each
-//! rewritten by [`super::fit`]. An AND that holds no OR and still does not
+//! rewritten by [`fit`]. An AND that holds no OR and still does not
 //! fit cannot be split: a union cannot narrow a result.
 
-use super::{fit, fit_local, fits, rewrite};
+use super::fit::{MAX_REWRITE_FILTERS, filter_count, fit_local, fits};
+use super::rewrite::{self, Rewrites, optimise};
 use crate::check::{GroupOp, Node, Query};
 
 pub use crate::options::DEFAULT_MAX_REQUESTS;
@@ -27,12 +29,32 @@ pub enum PlanError {
     TooLarge {
         /// Filters in the query.
         filters: usize,
-        /// [`super::MAX_REWRITE_FILTERS`].
+        /// [`MAX_REWRITE_FILTERS`].
         max: usize,
     },
     /// An AND group too large for one request, with no OR to split on.
     #[error("an AND group too large for one request has no OR to split the query on")]
     CannotSplit,
+}
+
+/// The query rewritten only as far as needed to fit the API's limits, and
+/// what was rewritten; `None` when no single request can express it
+/// (see [`plan`]).
+pub fn fit(query: &Query) -> Option<(Query, Rewrites)> {
+    if let Some(found) = fit_local(query) {
+        return Some(found);
+    }
+    // Distributing may bring the nesting down: a plan of one request.
+    match plan_local(query, 1) {
+        Ok(mut requests) if requests.len() == 1 => {
+            let done = Rewrites {
+                distributed: 1,
+                ..Rewrites::default()
+            };
+            requests.pop().map(|q| (q, done))
+        }
+        _ => None,
+    }
 }
 
 /// The requests whose union is exactly what `query` selects, each within
@@ -50,14 +72,14 @@ pub(super) fn plan_local(query: &Query, max: usize) -> Result<Vec<Query>, PlanEr
     if let Some((q, _)) = fit_local(query) {
         return Ok(vec![q]);
     }
-    let filters = super::filter_count(&query.root);
-    if filters > super::MAX_REWRITE_FILTERS {
+    let filters = filter_count(&query.root);
+    if filters > MAX_REWRITE_FILTERS {
         return Err(PlanError::TooLarge {
             filters,
-            max: super::MAX_REWRITE_FILTERS,
+            max: MAX_REWRITE_FILTERS,
         });
     }
-    let mut done = super::Rewrites::default();
+    let mut done = Rewrites::default();
     let root = rewrite::simplify(query.root.clone(), &mut done);
     // Alternatives are bounded so that a query that distributes into
     // millions fails fast instead of filling memory.
@@ -116,12 +138,12 @@ fn packed(members: &[Node]) -> Option<Node> {
     if fits(&root) {
         return Some(root);
     }
-    let mut done = super::Rewrites::default();
+    let mut done = Rewrites::default();
     rewrite::nest(root, 1, &mut done).filter(fits)
 }
 
 fn optimise_if_smaller(query: &Query) -> Query {
-    let simpler = super::optimise(query);
+    let simpler = optimise(query);
     if fits(&simpler.root) {
         simpler
     } else {
@@ -175,7 +197,7 @@ fn alternatives(node: Node, bound: usize, out: &mut Vec<Node>) -> Result<(), Pla
             for branch in or.members {
                 let mut members = rest.clone();
                 members.push(branch);
-                let mut done = super::Rewrites::default();
+                let mut done = Rewrites::default();
                 if let Some(node) = Node::group(GroupOp::And, members, g.span) {
                     alternatives(rewrite::simplify(node, &mut done), bound, out)?;
                 }

@@ -1,9 +1,64 @@
-//! The rewrites themselves, bottom-up over the tree.
+//! The rewrites themselves, bottom-up over the tree, and what they did.
 
-use super::Rewrites;
-use crate::check::{Filter, FilterValue, Group, GroupOp, Node, ScalarValue};
+use crate::check::{Filter, FilterValue, Group, GroupOp, Node, Query, ScalarValue};
 use crate::check::{MAX_GROUP_MEMBERS, MAX_NESTING};
 use crate::op::Op;
+
+/// What [`super::fit`] did to make a query fit, for the note that says so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rewrites {
+    /// Equalities folded into `IN` (or `!=` into `NIN`).
+    pub folded: usize,
+    /// `IN`/`NIN` lists merged.
+    pub merged: usize,
+    /// Duplicate or absorbed members removed.
+    pub absorbed: usize,
+    /// Groups whose common members were factored out.
+    pub factored: usize,
+    /// Redundant bounds dropped.
+    pub bounds: usize,
+    /// Sub-groups made to nest an over-long group.
+    pub nested: usize,
+    /// ANDs distributed over an OR (`a AND (b OR c)` is `(a AND b) OR (a
+    /// AND c)`) to lower the nesting.
+    pub distributed: usize,
+}
+
+impl Rewrites {
+    /// True when nothing was rewritten.
+    pub fn is_empty(&self) -> bool {
+        *self == Rewrites::default()
+    }
+
+    /// What was rewritten, in words: "folded 20 `=` into IN; nested ...".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        let mut say = |n: usize, what: &str| {
+            if n > 0 {
+                parts.push(format!("{what} ({n})"));
+            }
+        };
+        say(self.folded, "folded equalities into IN/NIN");
+        say(self.merged, "merged IN/NIN lists");
+        say(self.absorbed, "removed duplicate or absorbed members");
+        say(self.factored, "factored out common members");
+        say(self.bounds, "dropped redundant bounds");
+        say(self.nested, "nested long groups into sub-groups");
+        say(self.distributed, "distributed AND over OR");
+        parts.join("; ")
+    }
+}
+
+/// Every meaning-preserving simplification, whether or not the query
+/// fits: folding, merging, absorbing, factoring and collapsing bounds
+/// (not nesting, which only [`super::fit`] does).
+pub fn optimise(query: &Query) -> Query {
+    let mut done = Rewrites::default();
+    Query {
+        root: simplify(query.root.clone(), &mut done),
+        pagination: query.pagination.clone(),
+    }
+}
 
 /// True when two nodes mean the same, spans aside.
 pub(super) fn same(a: &Node, b: &Node) -> bool {
@@ -212,7 +267,7 @@ fn absorb(members: Vec<Node>, op: GroupOp, done: &mut Rewrites) -> Vec<Node> {
 fn factor(
     members: &[Node],
     op: GroupOp,
-    span: crate::syntax::Span,
+    span: crate::span::Span,
     done: &mut Rewrites,
 ) -> Option<Node> {
     if members.len() < 2 {
