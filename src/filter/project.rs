@@ -61,6 +61,12 @@ impl Paths {
     }
 }
 
+/// A value read from any deserializer (a line's JSON, or a binding's own
+/// objects), keeping only `paths`.
+pub fn project<'de, D: Deserializer<'de>>(d: D, paths: &Paths) -> Result<Value, D::Error> {
+    Project(paths).deserialize(d)
+}
+
 /// Parses one line of JSON, keeping only `paths`: what
 /// `serde_json::from_slice::<Value>` gives, pruned.
 ///
@@ -71,13 +77,13 @@ pub fn parse(bytes: &[u8], paths: &Paths) -> serde_json::Result<Value> {
     match std::str::from_utf8(bytes) {
         Ok(text) => {
             let mut de = serde_json::Deserializer::from_str(text);
-            let value = Project(paths).deserialize(&mut de)?;
+            let value = project(&mut de, paths)?;
             de.end()?;
             Ok(value)
         }
         Err(_) => {
             let mut de = serde_json::Deserializer::from_slice(bytes);
-            let value = Project(paths).deserialize(&mut de)?;
+            let value = project(&mut de, paths)?;
             de.end()?;
             Ok(value)
         }

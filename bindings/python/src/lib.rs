@@ -1,29 +1,39 @@
-//! The native half of the `intercom_qc` Python package: qc's compiler,
-//! checker, validator, decompiler and formatter, called in-process.
+//! The native half of the `intercom_qc` Python package: a thin shell over
+//! the `qc` library's front door ([`qc::Settings`] and [`qc::Compiler`]).
 //!
-//! A thin shell over the `qc` library. Results are plain Python objects:
-//! request bodies as `dict`s, diagnostics and field rows as the `dict`s that
-//! `qc check --format json` and `qc fields --format json` print. A query
-//! or request with errors raises `intercom_qc.QueryError` (defined in
-//! Python, in `intercom_qc/_errors.py`) whose text renders the diagnostics
-//! as the command line does; warnings are issued as
-//! `intercom_qc.QueryWarning`. Bad arguments raise `ValueError` or
-//! `TypeError`.
+//! Every function takes the same keyword-only `**options`, turned into one
+//! [`qc::Settings`] at the edge (`options.rs`). Results are plain Python
+//! objects: request bodies as `dict`s, diagnostics and field rows as the
+//! `dict`s that `qc check --format json` and `qc fields --format json`
+//! print, except that every range counts code points (as Python's `str`
+//! indexes), not bytes. A query or request with errors raises
+//! `intercom_qc.QueryError` (defined in Python, in
+//! `intercom_qc/_errors.py`) whose text renders the diagnostics as the
+//! command line does; warnings are issued as `intercom_qc.QueryWarning`.
+//! Bad arguments raise `ValueError` or `TypeError`.
+//!
+//! The GIL is released while the library works (compiling, checking,
+//! planning, validating, decompiling, formatting, building a schema,
+//! reading a schema file, and matching objects), so that other Python
+//! threads run meanwhile.
 
 mod convert;
 mod options;
 
-use std::sync::Arc;
+use std::collections::VecDeque;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyString, PyType};
-use qc::decompile::DateStyle;
+use pyo3::types::{PyBytes, PyDict, PyIterator, PyList, PyMapping, PyString, PyType};
+use pythonize::Depythonizer;
 use qc::diagnostic::{RenderOptions, render_all};
-use qc::{Compiler, Diagnostic, Limits, Options};
+use qc::optimise::PlanError;
+use qc::{Diagnostic, Matcher};
+use serde_json::Value;
 
-use convert::{dumps, loads, serialised, to_py};
+use convert::{diagnostics, dumps, loads, serialised, to_py};
+use options::conversion_error;
 
 /// The name diagnostics of query text are rendered under, as the command
 /// line names a query given as an argument.
@@ -44,28 +54,45 @@ static QUERY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static QUERY_WARNING: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// `intercom_qc.QueryError(rendered, diagnostics)`.
-fn query_error(py: Python<'_>, diagnostics: &[Diagnostic], source: &str, name: &str) -> PyErr {
+fn query_error(py: Python<'_>, found: &[Diagnostic], source: &str, name: &str) -> PyErr {
     let class = match QUERY_ERROR.import(py, "intercom_qc._errors", "QueryError") {
         Ok(c) => c.clone(),
         Err(e) => return e,
     };
-    match serialised(py, diagnostics) {
-        Ok(list) => PyErr::from_type(class, (render(diagnostics, source, name), list.unbind())),
+    match diagnostics(py, found, source) {
+        Ok(list) => PyErr::from_type(class, (render(found, source, name), list.unbind())),
         Err(e) => e,
     }
 }
 
-/// Issues the warnings among `diagnostics`, all at once, as one
+/// The exception of a library error: `QueryError` with the diagnostics of
+/// an invalid query, a plain `QueryError` for a query that cannot be
+/// planned, `ValueError` otherwise.
+fn library_error(py: Python<'_>, e: &qc::Error, source: &str, name: &str) -> PyErr {
+    match e {
+        qc::Error::Invalid(found) => query_error(py, found, source, name),
+        qc::Error::Plan(why) => {
+            let advice = match why {
+                PlanError::TooManyRequests { .. } => "; raise max_requests, or narrow the query",
+                _ => "; narrow the query, or split it by hand",
+            };
+            match QUERY_ERROR.import(py, "intercom_qc._errors", "QueryError") {
+                Ok(class) => PyErr::from_type(class.clone(), (format!("{e}{advice}"),)),
+                Err(err) => err,
+            }
+        }
+        other => PyValueError::new_err(other.to_string()),
+    }
+}
+
+/// Issues the warnings and notes among `found`, all at once, as one
 /// `intercom_qc.QueryWarning` (a `UserWarning`).
-fn warn(py: Python<'_>, diagnostics: &[Diagnostic], source: &str, name: &str) -> PyResult<()> {
-    if diagnostics.is_empty() {
+fn warn(py: Python<'_>, found: &[Diagnostic], source: &str, name: &str) -> PyResult<()> {
+    if found.is_empty() {
         return Ok(());
     }
     let class = QUERY_WARNING.import(py, "intercom_qc._errors", "QueryWarning")?;
-    let warning = class.call1((
-        render(diagnostics, source, name),
-        serialised(py, diagnostics)?,
-    ))?;
+    let warning = class.call1((render(found, source, name), diagnostics(py, found, source)?))?;
     py.import("warnings")?
         .getattr("warn")?
         .call1((warning, class, 1))?;
@@ -78,43 +105,13 @@ fn warn(py: Python<'_>, diagnostics: &[Diagnostic], source: &str, name: &str) ->
 /// small bodies). Measured with benches/compile.py.
 const LOADS_ABOVE: usize = 1024;
 
-/// The request body as Python objects.
-fn body<'py>(
-    py: Python<'py>,
-    compiled: &qc::Compiled,
-    source_len: usize,
-) -> PyResult<Bound<'py, PyAny>> {
+/// A request body as Python objects.
+fn body<'py>(py: Python<'py>, query: &qc::Query, source_len: usize) -> PyResult<Bound<'py, PyAny>> {
     if source_len > LOADS_ABOVE {
-        loads(py, &compiled.to_json_string())
+        loads(py, &qc::emit_string(query, false))
     } else {
-        to_py(py, &compiled.json())
+        to_py(py, &qc::emit(query))
     }
-}
-
-/// The compiler for the shared keyword arguments.
-#[allow(clippy::too_many_arguments)]
-fn compiler(
-    py: Python<'_>,
-    target: &str,
-    now: Option<&Bound<'_, PyAny>>,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'_, PyAny>>,
-    per_page: Option<&Bound<'_, PyAny>>,
-    starting_after: Option<String>,
-    rewrite: bool,
-) -> PyResult<Compiler> {
-    let options = Options {
-        now: options::now(now)?,
-        pagination: options::pagination(per_page, starting_after)?,
-        limits: if rewrite {
-            Limits::Rewrite
-        } else {
-            Limits::Refuse
-        },
-        ..Options::default()
-    };
-    let schema = options::schema(py, target, timezone, schema)?;
-    Ok(Compiler::new(schema, options))
 }
 
 /// Compiles query text to the body of a search request (`POST
@@ -125,66 +122,61 @@ fn compiler(
 /// Raises QueryError when the query has errors; warnings and notes are
 /// issued as QueryWarning.
 #[pyfunction]
-#[pyo3(signature = (text, *, target = "conversations", now = None, timezone = None, schema = None, per_page = None, starting_after = None, rewrite = true))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (text, **options))]
 fn compile<'py>(
     py: Python<'py>,
     text: String,
-    target: &str,
-    now: Option<&Bound<'py, PyAny>>,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'py, PyAny>>,
-    per_page: Option<&Bound<'py, PyAny>>,
-    starting_after: Option<String>,
-    rewrite: bool,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let compiler = compiler(
-        py,
-        target,
-        now,
-        timezone,
-        schema,
-        per_page,
-        starting_after,
-        rewrite,
-    )?;
-    match compiler.compile(&text) {
+    let compiler = options::compiler(py, options)?;
+    match py.detach(|| compiler.compile(&text)) {
         Ok(compiled) => {
             warn(py, &compiled.warnings, &text, QUERY)?;
-            body(py, &compiled, text.len())
+            body(py, &compiled.query, text.len())
         }
-        Err(e) if e.diagnostics().is_empty() => Err(PyValueError::new_err(e.to_string())),
-        Err(e) => Err(query_error(py, e.diagnostics(), &text, QUERY)),
+        Err(e) => Err(library_error(py, &e, &text, QUERY)),
     }
 }
 
 /// Every diagnostic of query text (errors and warnings, in source order),
 /// as `qc check --format json` prints them. Empty for a clean query.
 #[pyfunction]
-#[pyo3(signature = (text, *, target = "conversations", now = None, timezone = None, schema = None, per_page = None, starting_after = None, rewrite = true))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (text, **options))]
 fn check<'py>(
     py: Python<'py>,
     text: String,
-    target: &str,
-    now: Option<&Bound<'py, PyAny>>,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'py, PyAny>>,
-    per_page: Option<&Bound<'py, PyAny>>,
-    starting_after: Option<String>,
-    rewrite: bool,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let compiler = compiler(
-        py,
-        target,
-        now,
-        timezone,
-        schema,
-        per_page,
-        starting_after,
-        rewrite,
-    )?;
-    serialised(py, &compiler.diagnose(&text))
+    let compiler = options::compiler(py, options)?;
+    let found = py.detach(|| compiler.diagnose(&text));
+    diagnostics(py, &found, &text)
+}
+
+/// The request bodies whose union is exactly the query, each within the
+/// API's limits (`qc plan`): one body when the query fits, after
+/// rewriting; at most `max_requests` (50 by default).
+///
+/// Raises QueryError when the query has errors or cannot be planned;
+/// warnings and notes are issued as QueryWarning.
+#[pyfunction]
+#[pyo3(signature = (text, **options))]
+fn plan<'py>(
+    py: Python<'py>,
+    text: String,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let compiler = options::compiler(py, options)?;
+    match py.detach(|| compiler.plan(&text)) {
+        Ok(planned) => {
+            warn(py, &planned.warnings, &text, QUERY)?;
+            let bodies = PyList::empty(py);
+            for request in &planned.requests {
+                bodies.append(body(py, request, text.len())?)?;
+            }
+            Ok(bodies)
+        }
+        Err(e) => Err(library_error(py, &e, &text, QUERY)),
+    }
 }
 
 /// The JSON text of a request body: `str` and `bytes` as they are, other
@@ -208,56 +200,43 @@ fn body_text(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<String> {
 /// each with its JSON path. Empty when the body is valid and clean; a
 /// body with only warnings is valid.
 ///
-/// Ranges and positions are into the JSON text: the text given, or
-/// `json.dumps(body)` for a dict.
+/// Ranges count code points of the JSON text: the text given (`bytes`
+/// decoded as UTF-8), or `json.dumps(body)` for a dict.
 #[pyfunction]
-#[pyo3(signature = (body, *, target = "conversations", timezone = None, schema = None))]
+#[pyo3(signature = (body, **options))]
 fn validate<'py>(
     py: Python<'py>,
     body: &Bound<'py, PyAny>,
-    target: &str,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let text = body_text(py, body)?;
-    let schema = options::schema(py, target, timezone, schema)?;
-    let validated = qc::json::validate_with(&text, &schema);
-    serialised(py, &validated.diagnostics)
+    let compiler = options::compiler(py, options)?;
+    let validated = py.detach(|| compiler.validate(&text));
+    diagnostics(py, &validated.diagnostics, &text)
 }
 
 /// Turns a valid search request body (a dict, or JSON text) back into
 /// query text, as `qc decompile` does. `dates` is "rfc3339" (default) or
 /// "unix". Pagination is not part of the text.
 ///
-/// Raises QueryError when the body is invalid.
+/// Raises QueryError when the body is invalid; its warnings (W0301 when
+/// the text does not compile back to the same request) are issued as
+/// QueryWarning.
 #[pyfunction]
-#[pyo3(signature = (body, *, target = "conversations", timezone = None, schema = None, dates = "rfc3339"))]
+#[pyo3(signature = (body, **options))]
 fn decompile<'py>(
     py: Python<'py>,
     body: &Bound<'py, PyAny>,
-    target: &str,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'py, PyAny>>,
-    dates: &str,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<String> {
-    let style = match dates {
-        "rfc3339" => DateStyle::Rfc3339,
-        "unix" => DateStyle::Unix,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "unknown date style `{other}`; expected rfc3339 or unix"
-            )));
-        }
-    };
     let text = body_text(py, body)?;
-    let schema = options::schema(py, target, timezone, schema)?;
-    let validated = qc::json::validate_with(&text, &schema);
-    match &validated.query {
-        Some(query) => {
-            warn(py, &validated.diagnostics, &text, REQUEST)?;
-            Ok(qc::decompile::decompile(query, style))
+    let compiler = options::compiler(py, options)?;
+    match py.detach(|| compiler.decompile(&text)) {
+        Ok(decompiled) => {
+            warn(py, &decompiled.warnings, &text, REQUEST)?;
+            Ok(decompiled.text)
         }
-        None => Err(query_error(py, &validated.diagnostics, &text, REQUEST)),
+        Err(e) => Err(library_error(py, &e, &text, REQUEST)),
     }
 }
 
@@ -265,37 +244,191 @@ fn decompile<'py>(
 /// them: name, type, operators, allowed values, documentation, and
 /// whether the field is a workspace's custom attribute.
 #[pyfunction]
-#[pyo3(signature = (target = "conversations", schema = None, *, timezone = None))]
+#[pyo3(signature = (target = "conversations", schema = None, **options))]
 fn fields<'py>(
     py: Python<'py>,
     target: &str,
     schema: Option<&Bound<'py, PyAny>>,
-    timezone: Option<&str>,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let schema: Arc<qc::Schema> = options::schema(py, target, timezone, schema)?;
-    let rows: Vec<&qc::schema::FieldDef> = schema.fields().collect();
+    let all = match options {
+        Some(o) => o.copy()?,
+        None => PyDict::new(py),
+    };
+    all.set_item("target", target)?;
+    if let Some(schema) = schema {
+        all.set_item("schema", schema)?;
+    }
+    let compiler = options::compiler(py, Some(&all))?;
+    let rows: Vec<&qc::schema::FieldDef> = compiler.fields().collect();
     serialised(py, &rows)
 }
 
-// The default of `width` below is written out for Python's signature.
-const _: () = assert!(qc::format::DEFAULT_WIDTH == 80);
-
 /// Prints query text in canonical form, as `qc fmt` does (without the
-/// final newline), breaking lines longer than `width` columns.
+/// final newline), breaking lines longer than `width` columns (80 by
+/// default).
 ///
 /// Raises QueryError when the text has syntax errors.
 #[pyfunction]
-#[pyo3(signature = (text, *, width = 80))]
-fn format(py: Python<'_>, text: String, width: usize) -> PyResult<String> {
-    qc::format::format_source(&text, width).map_err(|d| query_error(py, &d, &text, QUERY))
+#[pyo3(signature = (text, **options))]
+fn format(py: Python<'_>, text: String, options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    let compiler = options::compiler(py, options)?;
+    py.detach(|| compiler.format(&text))
+        .map_err(|e| library_error(py, &e, &text, QUERY))
 }
 
-/// qc for Python: compile, check, validate, decompile and format queries
-/// for Intercom's search APIs.
+/// The matcher of `query`, its warnings issued.
+fn matcher(py: Python<'_>, query: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<Matcher> {
+    let compiler = options::compiler(py, options)?;
+    match py.detach(|| compiler.matcher(query)) {
+        Ok((matcher, warnings)) => {
+            warn(py, &warnings, query, QUERY)?;
+            Ok(matcher)
+        }
+        Err(e) => Err(library_error(py, &e, query, QUERY)),
+    }
+}
+
+/// `obj` as the JSON object the matcher reads: only the parts the query
+/// reads are built (the rest is still checked to be JSON data). `what`
+/// names it in messages.
+fn object(matcher: &Matcher, obj: &Bound<'_, PyAny>, what: impl Fn() -> String) -> PyResult<Value> {
+    if !obj.is_instance_of::<PyDict>() && obj.cast::<PyMapping>().is_err() {
+        return Err(PyTypeError::new_err(format!(
+            "{} must be a dict (a JSON object), not {}",
+            what(),
+            obj.get_type().name()?
+        )));
+    }
+    matcher
+        .project(&mut Depythonizer::from_object(obj))
+        .map_err(|e| conversion_error(obj.py(), &what(), e))
+}
+
+/// True when the object (a dict, as the API returns it) matches the query,
+/// as `qc filter` decides. The API's limits on groups do not apply.
+///
+/// Raises QueryError when the query has errors; its warnings are issued
+/// as QueryWarning. Raises TypeError when `obj` is not a dict of JSON
+/// data.
+#[pyfunction]
+#[pyo3(signature = (query, obj, **options))]
+fn matches(
+    py: Python<'_>,
+    query: String,
+    obj: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<bool> {
+    let matcher = matcher(py, &query, options)?;
+    let value = object(&matcher, obj, || "obj".to_owned())?;
+    Ok(matcher.matches(&value))
+}
+
+/// The items of `iterable` (dicts, as the API returns them) that match the
+/// query, in order, as `qc filter` decides: a lazy iterator, like Python's
+/// `filter`. The query is compiled once, at the call.
+///
+/// Raises QueryError when the query has errors; its warnings are issued
+/// as QueryWarning. The iterator raises TypeError for an item that is not
+/// a dict of JSON data.
+#[pyfunction]
+#[pyo3(signature = (query, iterable, **options))]
+fn filter(
+    py: Python<'_>,
+    query: String,
+    iterable: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Filter> {
+    let items = iterable.try_iter()?.unbind();
+    let matcher = matcher(py, &query, options)?;
+    Ok(Filter {
+        matcher,
+        items: Some(items),
+        ready: VecDeque::new(),
+        failed: None,
+        read: 0,
+    })
+}
+
+/// Items are read and matched in chunks of at most this many: each
+/// chunk's matching runs without the GIL.
+const CHUNK: usize = 256;
+
+/// The iterator `filter()` returns: the matching items, in order.
+#[pyclass(module = "intercom_qc._native")]
+struct Filter {
+    matcher: Matcher,
+    /// The items still to read; `None` once they are all read.
+    items: Option<Py<PyIterator>>,
+    /// Matching items read and not yet returned.
+    ready: VecDeque<Py<PyAny>>,
+    /// An error met while reading, raised once the items before it are
+    /// returned.
+    failed: Option<PyErr>,
+    /// Items read so far.
+    read: usize,
+}
+
+#[pymethods]
+impl Filter {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                return Ok(Some(item));
+            }
+            if let Some(e) = self.failed.take() {
+                return Err(e);
+            }
+            let Some(mut items) = self.items.as_ref().map(|i| i.bind(py).clone()) else {
+                return Ok(None);
+            };
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut values = Vec::with_capacity(CHUNK);
+            while chunk.len() < CHUNK {
+                let Some(item) = items.next() else {
+                    self.items = None;
+                    break;
+                };
+                let at = self.read;
+                let read = item.and_then(|item| {
+                    object(&self.matcher, &item, || format!("item {at}")).map(|value| (item, value))
+                });
+                self.read += 1;
+                match read {
+                    Ok((item, value)) => {
+                        chunk.push(item.unbind());
+                        values.push(value);
+                    }
+                    Err(e) => {
+                        self.failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            let matcher = &self.matcher;
+            let hits: Vec<bool> = py.detach(|| values.iter().map(|v| matcher.matches(v)).collect());
+            self.ready.extend(
+                chunk
+                    .into_iter()
+                    .zip(hits)
+                    .filter_map(|(item, hit)| hit.then_some(item)),
+            );
+        }
+    }
+}
+
+/// qc for Python: compile, check, plan, validate, decompile and format
+/// queries for Intercom's search APIs, and match objects against them.
 #[pymodule]
 mod _native {
     #[pymodule_export]
-    use super::{check, compile, decompile, fields, format, validate};
+    use super::{
+        Filter, check, compile, decompile, fields, filter, format, matches, plan, validate,
+    };
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
