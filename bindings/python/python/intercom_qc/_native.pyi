@@ -5,7 +5,7 @@ timezone, schema, now, per_page, starting_after, rewrite, max_input_bytes,
 max_requests, dates, width, max_file_bytes.
 """
 
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, TypeVar
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, TypeVar, final
 
 from typing_extensions import Unpack
 
@@ -76,6 +76,7 @@ def filter(query: str, iterable: Iterable[_T], **options: Unpack[Options]) -> Fi
     The query is compiled at the call (QueryError); the iterator raises
     TypeError for an item that is not a dict of JSON data."""
 
+@final
 class Filter(Iterator[_T]):
     """The iterator ``filter()`` returns."""
 
