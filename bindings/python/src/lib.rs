@@ -105,12 +105,28 @@ fn warn(py: Python<'_>, found: &[Diagnostic], source: &str, name: &str) -> PyRes
 /// small bodies). Measured with benches/compile.py.
 const LOADS_ABOVE: usize = 1024;
 
-/// A request body as Python objects.
-fn body<'py>(py: Python<'py>, query: &qc::Query, source_len: usize) -> PyResult<Bound<'py, PyAny>> {
-    if source_len > LOADS_ABOVE {
-        loads(py, &qc::emit_string(query, false))
-    } else {
-        to_py(py, &qc::emit(query))
+/// A request body, emitted without the GIL: JSON text for `json.loads`
+/// above [`LOADS_ABOVE`], a JSON value below.
+enum Body {
+    Text(String),
+    Value(Value),
+}
+
+impl Body {
+    fn of(query: &qc::Query, source_len: usize) -> Body {
+        if source_len > LOADS_ABOVE {
+            Body::Text(qc::emit_string(query, false))
+        } else {
+            Body::Value(qc::emit(query))
+        }
+    }
+
+    /// The body as Python objects.
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Body::Text(text) => loads(py, text),
+            Body::Value(value) => to_py(py, value),
+        }
     }
 }
 
@@ -129,10 +145,14 @@ fn compile<'py>(
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let compiler = options::compiler(py, options)?;
-    match py.detach(|| compiler.compile(&text)) {
-        Ok(compiled) => {
-            warn(py, &compiled.warnings, &text, QUERY)?;
-            body(py, &compiled.query, text.len())
+    let compiled = py.detach(|| {
+        let compiled = compiler.compile(&text)?;
+        Ok::<_, qc::Error>((Body::of(&compiled.query, text.len()), compiled.warnings))
+    });
+    match compiled {
+        Ok((body, warnings)) => {
+            warn(py, &warnings, &text, QUERY)?;
+            body.to_py(py)
         }
         Err(e) => Err(library_error(py, &e, &text, QUERY)),
     }
@@ -166,14 +186,23 @@ fn plan<'py>(
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let compiler = options::compiler(py, options)?;
-    match py.detach(|| compiler.plan(&text)) {
-        Ok(planned) => {
-            warn(py, &planned.warnings, &text, QUERY)?;
-            let bodies = PyList::empty(py);
-            for request in &planned.requests {
-                bodies.append(body(py, request, text.len())?)?;
+    let planned = py.detach(|| {
+        let planned = compiler.plan(&text)?;
+        let bodies: Vec<Body> = planned
+            .requests
+            .iter()
+            .map(|request| Body::of(request, text.len()))
+            .collect();
+        Ok::<_, qc::Error>((bodies, planned.warnings))
+    });
+    match planned {
+        Ok((bodies, warnings)) => {
+            warn(py, &warnings, &text, QUERY)?;
+            let list = PyList::empty(py);
+            for body in &bodies {
+                list.append(body.to_py(py)?)?;
             }
-            Ok(bodies)
+            Ok(list)
         }
         Err(e) => Err(library_error(py, &e, &text, QUERY)),
     }
