@@ -289,6 +289,16 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_projected_as_its_text_is() {
+        let p = paths("state = open AND source.author.email $ acme.com AND tag_ids = 1");
+        let line = br#"{"id":"1","state":"open","x":[{"z":null}],"source":{"body":"b","author":{"email":"a@acme.com"}},"tags":{"tags":[{"id":"1","name":"n"}]}}"#;
+        let whole: serde_json::Value = serde_json::from_slice(line).expect("valid JSON");
+        let from_value = super::project(&whole, &p).expect("a value projects");
+        assert_eq!(from_value, parse(line, &p).expect("parses"));
+        assert_eq!(from_value.get("id"), None);
+    }
+
+    #[test]
     fn refuses_what_a_whole_parse_refuses_with_the_same_message() {
         let p = paths("state = open");
         for line in [
