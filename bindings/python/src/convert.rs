@@ -65,20 +65,15 @@ pub fn serialised<'py, T: Serialize + ?Sized>(
     to_py(py, &value)
 }
 
-/// Diagnostics of `source` as Python objects, every range, label span and
-/// suggestion span counting code points (as Python's `str` indexes), so
+/// Diagnostics of `source` with every range, label span and suggestion
+/// span counting code points (as Python's `str` indexes), not bytes, so
 /// that `text[:start] + replacement + text[end:]` applies a suggestion.
-pub fn diagnostics<'py>(
-    py: Python<'py>,
-    diagnostics: &[Diagnostic],
-    source: &str,
-) -> PyResult<Bound<'py, PyAny>> {
+pub fn in_code_points(diagnostics: &[Diagnostic], source: &str) -> Vec<Diagnostic> {
     if source.is_ascii() {
-        return serialised(py, diagnostics);
+        return diagnostics.to_vec();
     }
     let encoder = OffsetEncoder::new(source, PositionEncoding::Utf32);
-    let converted: Vec<Diagnostic> = diagnostics.iter().map(|d| d.in_units(&encoder)).collect();
-    serialised(py, &converted)
+    diagnostics.iter().map(|d| d.in_units(&encoder)).collect()
 }
 
 static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();

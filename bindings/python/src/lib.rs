@@ -22,6 +22,7 @@ mod options;
 
 use std::collections::VecDeque;
 
+use pyo3::PyErrArguments;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -32,7 +33,7 @@ use qc::optimise::PlanError;
 use qc::{Diagnostic, Matcher};
 use serde_json::Value;
 
-use convert::{diagnostics, dumps, loads, serialised, to_py};
+use convert::{dumps, in_code_points, loads, serialised, to_py};
 use options::conversion_error;
 
 /// The name diagnostics of query text are rendered under, as the command
@@ -53,50 +54,85 @@ fn render(diagnostics: &[Diagnostic], source: &str, name: &str) -> String {
 static QUERY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static QUERY_WARNING: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-/// `intercom_qc.QueryError(rendered, diagnostics)`.
-fn query_error(py: Python<'_>, found: &[Diagnostic], source: &str, name: &str) -> PyErr {
-    let class = match QUERY_ERROR.import(py, "intercom_qc._errors", "QueryError") {
-        Ok(c) => c.clone(),
-        Err(e) => return e,
-    };
-    match diagnostics(py, found, source) {
-        Ok(list) => PyErr::from_type(class, (render(found, source, name), list.unbind())),
+/// Diagnostics of one source, made ready without the GIL: rendered as the
+/// command line prints them, and with their ranges in code points.
+struct Report {
+    rendered: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    fn new(found: &[Diagnostic], source: &str, name: &str) -> Report {
+        Report {
+            rendered: if found.is_empty() {
+                String::new()
+            } else {
+                render(found, source, name)
+            },
+            diagnostics: in_code_points(found, source),
+        }
+    }
+
+    /// Issues the warnings and notes, all at once, as one
+    /// `intercom_qc.QueryWarning` (a `UserWarning`); nothing when there
+    /// are none.
+    fn warn(&self, py: Python<'_>) -> PyResult<()> {
+        if self.diagnostics.is_empty() {
+            return Ok(());
+        }
+        let class = QUERY_WARNING.import(py, "intercom_qc._errors", "QueryWarning")?;
+        let warning = class.call1((&self.rendered, serialised(py, &self.diagnostics)?))?;
+        py.import("warnings")?
+            .getattr("warn")?
+            .call1((warning, class, 1))?;
+        Ok(())
+    }
+}
+
+/// Why a call failed, made ready without the GIL.
+enum Failure {
+    /// The query or request has errors: `QueryError` with its diagnostics.
+    Invalid(Report),
+    /// The query cannot be planned: `QueryError` without diagnostics.
+    Plan(String),
+    /// Anything else: `ValueError`.
+    Other(String),
+}
+
+impl Failure {
+    fn of(e: &qc::Error, source: &str, name: &str) -> Failure {
+        match e {
+            qc::Error::Invalid(found) => Failure::Invalid(Report::new(found, source, name)),
+            qc::Error::Plan(why) => {
+                let advice = match why {
+                    PlanError::TooManyRequests { .. } => "raise max_requests, or narrow the query",
+                    _ => "narrow the query, or split it by hand",
+                };
+                Failure::Plan(format!("{e}; {advice}"))
+            }
+            other => Failure::Other(other.to_string()),
+        }
+    }
+
+    /// The Python exception.
+    fn into_py(self, py: Python<'_>) -> PyErr {
+        match self {
+            Failure::Invalid(report) => match serialised(py, &report.diagnostics) {
+                Ok(list) => query_error(py, (report.rendered, list.unbind())),
+                Err(e) => e,
+            },
+            Failure::Plan(message) => query_error(py, (message,)),
+            Failure::Other(message) => PyValueError::new_err(message),
+        }
+    }
+}
+
+/// `intercom_qc.QueryError(*args)`.
+fn query_error<A: PyErrArguments + Send + Sync + 'static>(py: Python<'_>, args: A) -> PyErr {
+    match QUERY_ERROR.import(py, "intercom_qc._errors", "QueryError") {
+        Ok(class) => PyErr::from_type(class.clone(), args),
         Err(e) => e,
     }
-}
-
-/// The exception of a library error: `QueryError` with the diagnostics of
-/// an invalid query, a plain `QueryError` for a query that cannot be
-/// planned, `ValueError` otherwise.
-fn library_error(py: Python<'_>, e: &qc::Error, source: &str, name: &str) -> PyErr {
-    match e {
-        qc::Error::Invalid(found) => query_error(py, found, source, name),
-        qc::Error::Plan(why) => {
-            let advice = match why {
-                PlanError::TooManyRequests { .. } => "; raise max_requests, or narrow the query",
-                _ => "; narrow the query, or split it by hand",
-            };
-            match QUERY_ERROR.import(py, "intercom_qc._errors", "QueryError") {
-                Ok(class) => PyErr::from_type(class.clone(), (format!("{e}{advice}"),)),
-                Err(err) => err,
-            }
-        }
-        other => PyValueError::new_err(other.to_string()),
-    }
-}
-
-/// Issues the warnings and notes among `found`, all at once, as one
-/// `intercom_qc.QueryWarning` (a `UserWarning`).
-fn warn(py: Python<'_>, found: &[Diagnostic], source: &str, name: &str) -> PyResult<()> {
-    if found.is_empty() {
-        return Ok(());
-    }
-    let class = QUERY_WARNING.import(py, "intercom_qc._errors", "QueryWarning")?;
-    let warning = class.call1((render(found, source, name), diagnostics(py, found, source)?))?;
-    py.import("warnings")?
-        .getattr("warn")?
-        .call1((warning, class, 1))?;
-    Ok(())
 }
 
 /// Queries longer than this many bytes have their body built by Python's
@@ -145,17 +181,17 @@ fn compile<'py>(
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let compiler = options::compiler(py, options)?;
-    let compiled = py.detach(|| {
-        let compiled = compiler.compile(&text)?;
-        Ok::<_, qc::Error>((Body::of(&compiled.query, text.len()), compiled.warnings))
-    });
-    match compiled {
-        Ok((body, warnings)) => {
-            warn(py, &warnings, &text, QUERY)?;
-            body.to_py(py)
-        }
-        Err(e) => Err(library_error(py, &e, &text, QUERY)),
-    }
+    let (body, report) = py
+        .detach(|| match compiler.compile(&text) {
+            Ok(c) => Ok((
+                Body::of(&c.query, text.len()),
+                Report::new(&c.warnings, &text, QUERY),
+            )),
+            Err(e) => Err(Failure::of(&e, &text, QUERY)),
+        })
+        .map_err(|f| f.into_py(py))?;
+    report.warn(py)?;
+    body.to_py(py)
 }
 
 /// Every diagnostic of query text (errors and warnings, in source order),
@@ -168,8 +204,8 @@ fn check<'py>(
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let compiler = options::compiler(py, options)?;
-    let found = py.detach(|| compiler.diagnose(&text));
-    diagnostics(py, &found, &text)
+    let found = py.detach(|| in_code_points(&compiler.diagnose(&text), &text));
+    serialised(py, &found)
 }
 
 /// The request bodies whose union is exactly the query, each within the
@@ -186,26 +222,25 @@ fn plan<'py>(
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let compiler = options::compiler(py, options)?;
-    let planned = py.detach(|| {
-        let planned = compiler.plan(&text)?;
-        let bodies: Vec<Body> = planned
-            .requests
-            .iter()
-            .map(|request| Body::of(request, text.len()))
-            .collect();
-        Ok::<_, qc::Error>((bodies, planned.warnings))
-    });
-    match planned {
-        Ok((bodies, warnings)) => {
-            warn(py, &warnings, &text, QUERY)?;
-            let list = PyList::empty(py);
-            for body in &bodies {
-                list.append(body.to_py(py)?)?;
-            }
-            Ok(list)
-        }
-        Err(e) => Err(library_error(py, &e, &text, QUERY)),
+    let (bodies, report) = py
+        .detach(|| match compiler.plan(&text) {
+            Ok(planned) => Ok((
+                planned
+                    .requests
+                    .iter()
+                    .map(|request| Body::of(request, text.len()))
+                    .collect::<Vec<Body>>(),
+                Report::new(&planned.warnings, &text, QUERY),
+            )),
+            Err(e) => Err(Failure::of(&e, &text, QUERY)),
+        })
+        .map_err(|f| f.into_py(py))?;
+    report.warn(py)?;
+    let list = PyList::empty(py);
+    for body in &bodies {
+        list.append(body.to_py(py)?)?;
     }
+    Ok(list)
 }
 
 /// The JSON text of a request body: `str` and `bytes` as they are, other
@@ -240,8 +275,8 @@ fn validate<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let text = body_text(py, body)?;
     let compiler = options::compiler(py, options)?;
-    let validated = py.detach(|| compiler.validate(&text));
-    diagnostics(py, &validated.diagnostics, &text)
+    let found = py.detach(|| in_code_points(&compiler.validate(&text).diagnostics, &text));
+    serialised(py, &found)
 }
 
 /// Turns a valid search request body (a dict, or JSON text) back into
@@ -260,13 +295,14 @@ fn decompile<'py>(
 ) -> PyResult<String> {
     let text = body_text(py, body)?;
     let compiler = options::compiler(py, options)?;
-    match py.detach(|| compiler.decompile(&text)) {
-        Ok(decompiled) => {
-            warn(py, &decompiled.warnings, &text, REQUEST)?;
-            Ok(decompiled.text)
-        }
-        Err(e) => Err(library_error(py, &e, &text, REQUEST)),
-    }
+    let (decompiled, report) = py
+        .detach(|| match compiler.decompile(&text) {
+            Ok(d) => Ok((d.text, Report::new(&d.warnings, &text, REQUEST))),
+            Err(e) => Err(Failure::of(&e, &text, REQUEST)),
+        })
+        .map_err(|f| f.into_py(py))?;
+    report.warn(py)?;
+    Ok(decompiled)
 }
 
 /// The searchable fields of a target, as `qc fields --format json` lists
@@ -302,20 +338,25 @@ fn fields<'py>(
 #[pyo3(signature = (text, **options))]
 fn format(py: Python<'_>, text: String, options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
     let compiler = options::compiler(py, options)?;
-    py.detach(|| compiler.format(&text))
-        .map_err(|e| library_error(py, &e, &text, QUERY))
+    py.detach(|| {
+        compiler
+            .format(&text)
+            .map_err(|e| Failure::of(&e, &text, QUERY))
+    })
+    .map_err(|f| f.into_py(py))
 }
 
 /// The matcher of `query`, its warnings issued.
 fn matcher(py: Python<'_>, query: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<Matcher> {
     let compiler = options::compiler(py, options)?;
-    match py.detach(|| compiler.matcher(query)) {
-        Ok((matcher, warnings)) => {
-            warn(py, &warnings, query, QUERY)?;
-            Ok(matcher)
-        }
-        Err(e) => Err(library_error(py, &e, query, QUERY)),
-    }
+    let (matcher, report) = py
+        .detach(|| match compiler.matcher(query) {
+            Ok((matcher, warnings)) => Ok((matcher, Report::new(&warnings, query, QUERY))),
+            Err(e) => Err(Failure::of(&e, query, QUERY)),
+        })
+        .map_err(|f| f.into_py(py))?;
+    report.warn(py)?;
+    Ok(matcher)
 }
 
 /// `obj` as the JSON object the matcher reads: only the parts the query
