@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
+use crate::check::Validated;
 use crate::check::{Query, check};
 use crate::diagnostic::{self, Code, Diagnostic, LineIndex};
 use crate::error::Error;
 use crate::filter::Matcher;
-use crate::json::Validated;
 use crate::options::{Limits, MAX_SOURCE_BYTES, Options};
 use crate::schema::{FieldDef, Schema};
 use crate::syntax::{Span, parse};
@@ -191,7 +191,7 @@ impl Compiler {
 
     /// Validates a JSON search request for the schema's target.
     pub fn validate(&self, json: &str) -> Validated {
-        crate::json::validate_with(json, &self.schema)
+        crate::check::validate_with(json, &self.schema)
     }
 
     /// Turns a valid JSON search request back into query text, dates in

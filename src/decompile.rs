@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use qc::decompile::{DateStyle, decompile};
-//! let v = qc::json::validate(r#"{"query": {"operator": "AND", "value": [
+//! let v = qc::check::validate(r#"{"query": {"operator": "AND", "value": [
 //!     {"field": "created_at", "operator": ">", "value": "1704067200"},
 //!     {"operator": "OR", "value": [
 //!         {"field": "state", "operator": "=", "value": "open"},

@@ -25,7 +25,7 @@
 //! - `format.rs`: the formatter (canonical printer with line breaking)
 //! - `eval.rs`: evaluating a query against a conversation offline
 //! - `diagnostic/`: the shared [`Diagnostic`] type, codes, positions, rendering
-//! - `json/`: JSON search requests to checked queries ([`json::validate`])
+//! - `json/`: the positioned JSON reader (requests and schemas)
 //! - `decompile.rs`: checked queries back to text ([`decompile::decompile`])
 //! - `ide/`: completion and hover; `lsp/`: the language server (feature `lsp`)
 //! - `search/`: running queries against the API, every page (feature

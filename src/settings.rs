@@ -137,16 +137,16 @@ impl<'de> Deserialize<'de> for Now {
     }
 }
 
-/// The `schema` key: JSON text, an object (one schema), or an array: a
-/// list of schemas when any item is one by itself (text, an array, or a
-/// list object with `data` or `ticket_types`), otherwise the bare array of
-/// attributes of one schema. Blank texts are skipped.
+/// The `schema` key: see [`schema_values`].
 fn schema_sources<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SchemaSource>, D::Error> {
     let value = Option::<serde_json::Value>::deserialize(d)?;
     Ok(schema_values(value.unwrap_or(serde_json::Value::Null)))
 }
 
-/// [`schema_sources`] of a parsed value.
+/// The schemas of a `schema` setting: JSON text, an object (one schema),
+/// or an array: a list of schemas when any item is one by itself (text,
+/// an array, or a list object with `data` or `ticket_types`), otherwise the
+/// bare array of attributes of one schema. Blank texts are skipped.
 pub fn schema_values(value: serde_json::Value) -> Vec<SchemaSource> {
     use serde_json::Value;
     let whole = |item: &Value| match item {

@@ -182,7 +182,7 @@ fn filters(node: &Node, out: &mut Vec<qc::check::Filter>) {
 fn forms(q: &str, width: usize) -> Result<(Query, Vec<(String, Query)>), TestCaseError> {
     let compiled = compile(q).map_err(|e| TestCaseError::fail(format!("{q:?}: {e}")))?;
     let json = compiled.to_json_string();
-    let validated = qc::json::validate(&json)
+    let validated = qc::check::validate(&json)
         .query
         .ok_or_else(|| TestCaseError::fail(format!("validate rejected {json}")))?;
     let formatted = format_source(q, width)

@@ -721,7 +721,7 @@ fn a_planned_query_runs_every_request_and_prints_each_result_once() {
     bodies.dedup();
     assert!(bodies.len() >= 2, "{bodies:?}");
     for b in &bodies {
-        let validated = qc::json::validate(&json!({"query": b}).to_string());
+        let validated = qc::check::validate(&json!({"query": b}).to_string());
         assert!(validated.is_valid(), "{b}: {:?}", validated.diagnostics);
     }
 }

@@ -1,13 +1,20 @@
 //! Syntax tree to checked query: field table, operator and value types,
 //! NOT elimination, normalisation and the API's limits, in one pass that
 //! reports every problem it finds.
+//!
+//! Two front ends share the rules ([`rules`], [`lints`], [`check_limits`],
+//! [`Pagination::new`]): [`check`] for qc's text and [`validate`] for a
+//! JSON search request. What differs between the two is a column of
+//! [`Notation`].
 
 mod dates;
 pub mod limits;
 pub mod lints;
 pub mod lower;
 mod normalise;
+mod notation;
 mod query;
+mod request;
 pub mod rules;
 pub mod suggest;
 
@@ -17,14 +24,16 @@ pub use dates::{
 };
 pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};
 pub use lower::negate;
+pub use notation::Notation;
 pub use query::{
     DEFAULT_PER_PAGE, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query,
     ScalarValue,
 };
+pub use request::{Validated, validate, validate_bytes, validate_bytes_with, validate_with};
 
 use std::sync::Arc;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::op::Op;
 use crate::options::{Limits, Options};
 use crate::schema::{FieldDef, Schema};
@@ -181,8 +190,7 @@ impl Checker<'_> {
         if self.gave_up() {
             return self.fail();
         }
-        let spell = |name: &str| crate::syntax::lexical::field_text(name);
-        let field = match rules::lookup(self.schema, &c.field.name, c.field.span, spell) {
+        let field = match rules::lookup(self.schema, &c.field.name, c.field.span, Notation::Text) {
             Ok((field, warning)) => {
                 if let Some(w) = warning {
                     self.push(w);
@@ -230,7 +238,7 @@ impl Checker<'_> {
             _ => None,
         };
         let mut warnings = Vec::new();
-        lints::comparison(&filter, text, self.schema.timezone(), &mut warnings);
+        lints::comparison(&filter, text, self.schema, Notation::Text, &mut warnings);
         let node = lower::to_api(filter, self.schema.target(), &mut warnings);
         for w in warnings {
             self.push(w);
@@ -264,7 +272,7 @@ impl Checker<'_> {
             c.value.span,
             list,
             to_list,
-            str::to_owned,
+            Notation::Text,
         );
         let shape_ok = shape.is_none();
         if let Some(d) = shape {
@@ -298,29 +306,17 @@ impl Checker<'_> {
         in_list: bool,
         s: &Scalar,
     ) -> Option<ScalarValue> {
-        if !s.quoted && s.text.eq_ignore_ascii_case("null") {
-            if in_list || !matches!(op, Op::Eq | Op::Ne) {
-                self.push(
-                    Diagnostic::new(
-                        Code::NullNotAllowed,
-                        s.span,
-                        if in_list {
-                            "a list may not hold `null`".to_owned()
-                        } else {
-                            format!("`{op}` cannot compare with `null`")
-                        },
-                    )
-                    .with_help("`null` goes with `=` and `!=` (or `IS NULL`, `IS NOT NULL`); write `\"null\"` for the text"),
-                );
-                return self.fail();
-            }
-            return Some(ScalarValue::Null);
-        }
-        let cx = rules::ValueContext {
-            now: self.now,
-            tz: self.schema.timezone(),
+        let value = if !s.quoted && s.text.eq_ignore_ascii_case("null") {
+            rules::null_value(op, in_list, s.span, Notation::Text)
+        } else {
+            let cx = rules::ValueContext {
+                now: self.now,
+                tz: self.schema.timezone(),
+                notation: Notation::Text,
+            };
+            rules::typed_text(field, &s.text, s.quoted, s.span, &cx)
         };
-        match rules::typed_text(field, &s.text, s.quoted, s.span, &cx, str::to_owned) {
+        match value {
             Ok(v) => Some(v),
             Err(d) => {
                 self.push(*d);

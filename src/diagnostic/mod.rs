@@ -5,10 +5,12 @@ mod code;
 pub mod fixes;
 mod position;
 mod render;
+mod terminal;
 
 pub use code::Code;
 pub use position::{LineIndex, OffsetEncoder, Position, PositionEncoding, WidePosition};
 pub use render::{RenderOptions, render, render_all};
+pub use terminal::{escape_for_terminal, is_unsafe_for_terminal};
 
 use serde::Serialize;
 

@@ -445,44 +445,22 @@ fn candidates(source: &str, state: State, replace: Span, schema: &Schema) -> Vec
             OpSpelling::ALL
                 .iter()
                 .filter(|s| allowed(s.op()))
-                .map(|s| {
-                    let detail = if !s.takes_value() {
-                        let what = if s.op() == Op::Eq {
-                            "missing or null"
-                        } else {
-                            "has a value"
-                        };
-                        format!("the field {what} (`{} null`)", s.op())
-                    } else if s.as_str() == s.op().as_str() {
-                        s.op().description().to_owned()
-                    } else {
-                        format!("alias of `{}`: {}", s.op(), s.op().description())
-                    };
+                .map(|&s| {
+                    let detail = operator_detail(s);
                     item(s.as_str(), CompletionKind::Operator, &detail, &detail)
                 })
                 .collect()
         }
-        State::AfterNot(name) => {
-            let allowed = |op: Op| field(name).is_none_or(|f| f.allows(op));
-            let mut out = Vec::new();
-            if allowed(Op::Nin) {
-                out.push(item(
-                    "IN",
-                    CompletionKind::Keyword,
-                    "NOT IN: equals none of a list",
-                    "",
-                ));
-            }
-            if allowed(Op::NotContains) {
-                out.push(item(
-                    "CONTAINS",
-                    CompletionKind::Keyword,
-                    "NOT CONTAINS: doesn't contain",
-                    "",
-                ));
-            }
-            out
-        }
+        // The rest of each spelling that starts with `NOT` (`NOT IN`).
+        State::AfterNot(name) => OpSpelling::ALL
+            .iter()
+            .filter(|s| s.takes_value() && field(name).is_none_or(|f| f.allows(s.op())))
+            .filter_map(|&s| {
+                let rest = s.as_str().strip_prefix("NOT ")?;
+                let detail = format!("`{s}`, {}", operator_detail(s));
+                Some(item(rest, CompletionKind::Keyword, &detail, ""))
+            })
+            .collect(),
         State::With(_) => vec![item("WITH", CompletionKind::Keyword, "", "")],
         State::Value(name, _) | State::ListValue(name) => values(field(name).as_deref(), replace),
         State::ListNext(_) => Vec::new(),
@@ -490,6 +468,22 @@ fn candidates(source: &str, state: State, replace: Span, schema: &Schema) -> Vec
             item("AND", CompletionKind::Keyword, "both sides must match", ""),
             item("OR", CompletionKind::Keyword, "either side may match", ""),
         ],
+    }
+}
+
+/// What an operator spelling means, for its completion item.
+fn operator_detail(s: OpSpelling) -> String {
+    if !s.takes_value() {
+        let what = if s.op() == Op::Eq {
+            "missing or null"
+        } else {
+            "has a value"
+        };
+        format!("the field {what} (`{} null`)", s.op())
+    } else if s.as_str() == s.op().as_str() {
+        s.op().description().to_owned()
+    } else {
+        format!("alias of `{}`: {}", s.op(), s.op().description())
     }
 }
 
@@ -593,6 +587,13 @@ mod tests {
         assert!(!ops.contains(&"~".to_owned()));
         let ops = labels("state ");
         assert!(ops.contains(&"IN".to_owned()) && !ops.contains(&"CONTAINS".to_owned()));
+    }
+
+    /// After `NOT`, the rest of each `NOT` spelling the field allows.
+    #[test]
+    fn after_not_the_negated_spellings() {
+        assert_eq!(labels("state NOT "), ["IN"]);
+        assert_eq!(labels("source.subject NOT "), ["IN", "CONTAINS"]);
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! path and position.
 
 use crate::diagnostic::{Code, Diagnostic, LineIndex};
-use crate::json::{Json, JsonKind, read_json};
+use crate::json::reader::{Json, JsonKind, read_json};
 use crate::schema::FieldType;
 use crate::target::Target;
 

@@ -313,6 +313,18 @@ impl OpSpelling {
     }
 }
 
+/// Every spelling followed by a value, in [`OpSpelling::ALL`] order and
+/// separated by spaces, as help texts list the operators:
+/// `= != > >= < <= ~ !~ ^ $ IN NIN NOT IN …`.
+pub fn operator_spellings() -> String {
+    let spellings: Vec<&str> = OpSpelling::ALL
+        .iter()
+        .filter(|s| s.takes_value())
+        .map(|s| s.as_str())
+        .collect();
+    spellings.join(" ")
+}
+
 impl std::fmt::Display for OpSpelling {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

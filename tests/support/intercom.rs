@@ -5,7 +5,7 @@
 //! a [`Reply`] that can also be a fault (a connection closed mid-response,
 //! a hang past the client's timeout). [`Intercom`] is the handler of a
 //! working API: it checks the token and the version header, validates the
-//! body with `qc::json::validate`, evaluates the query with `qc::eval` over
+//! body with `qc::check::validate`, evaluates the query with `qc::eval` over
 //! fixture objects and pages the matches with opaque cursors, in the shape
 //! of `openapi-2.11.yaml` (`cursor_pages`, `total_count`, the list key of
 //! the target). Every request is recorded for the test to inspect.
@@ -328,7 +328,7 @@ impl Intercom {
                 "Requested version is invalid",
             );
         }
-        let validated = qc::json::validate(&request.body);
+        let validated = qc::check::validate(&request.body);
         let Some(query) = validated.query else {
             let message = validated
                 .diagnostics

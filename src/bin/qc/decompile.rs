@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use qc::DateStyle;
 
 use crate::EXIT_INVALID;
-use crate::report::Format;
+use crate::report::{self, Format};
 use crate::validate::{self, JsonSourceArgs};
 
 /// How `qc decompile` writes dates.
@@ -65,9 +65,8 @@ pub fn run(args: DecompileArgs) -> ExitCode {
         if let Some(after) = &p.starting_after {
             flags.push_str(&format!(" --starting-after {after}"));
         }
-        eprintln!(
-            "note: pagination is not part of the query text; compile with `qc {}`",
-            crate::report::terminal_safe(&flags)
+        report::eprintln_escaped!(
+            "note: pagination is not part of the query text; compile with `qc {flags}`"
         );
     }
     ExitCode::SUCCESS

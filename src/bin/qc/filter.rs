@@ -241,7 +241,7 @@ pub fn run(args: FilterArgs) -> ExitCode {
             let file = match File::open(path) {
                 Ok(f) => f,
                 Err(e) => {
-                    eprintln!("error: cannot read {}: {e}", path.display());
+                    report::eprintln_escaped!("error: cannot read {}: {e}", path.display());
                     return ExitCode::from(EXIT_USAGE);
                 }
             };
@@ -395,7 +395,7 @@ pub fn run(args: FilterArgs) -> ExitCode {
             tally.stopped = Some(at);
         }
         Some(Stop::ReadError(e)) => {
-            progress.suspend(|| eprintln!("error: cannot read {name}: {e}"));
+            progress.suspend(|| report::eprintln_escaped!("error: cannot read {name}: {e}"));
             status = ExitCode::from(EXIT_USAGE);
         }
         None => {}
@@ -477,12 +477,13 @@ impl Printer<'_> {
                 tally.records += p.records;
                 tally.matched += p.matched;
                 self.progress
-                    .suspend(|| eprintln!("error: {name}:{line_no}: {why}"));
+                    .suspend(|| report::eprintln_escaped!("error: {name}:{line_no}: {why}"));
                 return Some(Stop::Strict(line_no));
             }
             tally.skipped += 1;
-            self.progress
-                .suspend(|| eprintln!("warning: {name}:{line_no}: {why}; line skipped"));
+            self.progress.suspend(|| {
+                report::eprintln_escaped!("warning: {name}:{line_no}: {why}; line skipped")
+            });
         }
         if out
             .write_all(done.out.get(from..).unwrap_or_default())

@@ -57,7 +57,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            report::eprintln_escaped!("error: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -75,7 +75,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
         if formatted == text {
             return ExitCode::SUCCESS;
         }
-        eprintln!("{name}: not formatted; run `qc fmt` on it");
+        report::eprintln_escaped!("{name}: not formatted; run `qc fmt` on it");
         return ExitCode::from(EXIT_INVALID);
     }
     print!("{formatted}");

@@ -2,6 +2,7 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+mod config;
 mod decompile;
 mod filter;
 mod fmt;
@@ -63,6 +64,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Turn a valid JSON search request back into qc text.
     Decompile(decompile::DecompileArgs),
+    /// Print the settings that apply here (target, time zone, schema files)
+    /// and where each came from: a flag, `qc.toml`, or the default.
+    Config(config::ConfigArgs),
     /// Explain a diagnostic code, e.g. `qc explain E0101`.
     Explain {
         /// The code to explain; all codes are listed when omitted.
@@ -152,7 +156,10 @@ struct CheckArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     match cli.command {
         None => compile(cli.compile),
         Some(Command::Compile(args)) => compile(args),
@@ -160,6 +167,7 @@ fn main() -> ExitCode {
         Some(Command::Fields { format, workspace }) => fields(format, &workspace),
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Decompile(args)) => decompile::run(args),
+        Some(Command::Config(args)) => config::run(args),
         Some(Command::Explain { code }) => explain(code.as_deref()),
         Some(Command::Plan(args)) => plan(args),
         Some(Command::Fmt(args)) => fmt::run(args),
@@ -169,6 +177,23 @@ fn main() -> ExitCode {
         #[cfg(feature = "lsp")]
         Some(Command::Lsp) => lsp(),
     }
+}
+
+/// Prints clap's message (an error, or the help and version texts) with
+/// what the command line quoted escaped line by line; its exit status.
+fn usage(e: &clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    let safe: Vec<_> = text
+        .lines()
+        .map(qc::diagnostic::escape_for_terminal)
+        .collect();
+    let text = safe.join("\n");
+    if e.use_stderr() {
+        eprintln!("{}", text.trim_end());
+    } else {
+        println!("{}", text.trim_end());
+    }
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE))
 }
 
 /// The settings of the source's flags, with `over` (the command's own).
@@ -207,7 +232,7 @@ fn read(source: &SourceArgs, format: Format) -> Result<(String, String), ExitCod
             Err(ExitCode::from(EXIT_INVALID))
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            report::eprintln_escaped!("error: {message}");
             Err(ExitCode::from(EXIT_USAGE))
         }
     }
@@ -294,7 +319,7 @@ fn plan(args: PlanArgs) -> ExitCode {
             ExitCode::from(EXIT_INVALID)
         }
         Err(e) => {
-            eprintln!("error: {e}; raise --max-requests, or narrow the query");
+            report::eprintln_escaped!("error: {e}; raise --max-requests, or narrow the query");
             ExitCode::from(EXIT_INVALID)
         }
     }
@@ -400,7 +425,9 @@ fn explain(code: Option<&str>) -> ExitCode {
         return ExitCode::SUCCESS;
     };
     let Ok(c) = code.parse::<Code>() else {
-        eprintln!("error: unknown code `{code}`; run `qc explain` to list the codes");
+        report::eprintln_escaped!(
+            "error: unknown code `{code}`; run `qc explain` to list the codes"
+        );
         return ExitCode::from(EXIT_USAGE);
     };
     println!("{c}: {}\n\n{}", c.title(), c.explanation());

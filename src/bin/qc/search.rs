@@ -217,14 +217,14 @@ pub fn run(args: SearchArgs) -> ExitCode {
         None => Region::from(args.region).base_url(),
         Some(Ok(base)) => base,
         Some(Err(e)) => {
-            eprintln!("error: --base-url: {e}");
+            report::eprintln_escaped!("error: --base-url: {e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
     let token = match token(args.token_file.as_ref()) {
         Ok(t) => t,
         Err(message) => {
-            eprintln!("error: {message}");
+            report::eprintln_escaped!("error: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -249,7 +249,7 @@ pub fn run(args: SearchArgs) -> ExitCode {
                 color,
             );
             if e.diagnostics().is_empty() {
-                eprintln!("error: {e}");
+                report::eprintln_escaped!("error: {e}");
             }
             return ExitCode::from(EXIT_INVALID);
         }
@@ -262,7 +262,9 @@ pub fn run(args: SearchArgs) -> ExitCode {
         args.source.color,
     );
     if !base.is_https() && !base.is_loopback() {
-        eprintln!("warning: {base} is plain http: the access token is sent unencrypted");
+        report::eprintln_escaped!(
+            "warning: {base} is plain http: the access token is sent unencrypted"
+        );
     }
 
     let defaults = RetryPolicy::default();
@@ -323,7 +325,7 @@ pub fn run(args: SearchArgs) -> ExitCode {
     }
     match failure {
         Some(e) => {
-            eprintln!("error: {e}");
+            report::eprintln_escaped!("error: {e}");
             ExitCode::from(EXIT_API)
         }
         None => {
@@ -341,7 +343,7 @@ fn write_failed(e: &io::Error) -> ExitCode {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return ExitCode::SUCCESS;
     }
-    eprintln!("error: cannot write the results: {e}");
+    report::eprintln_escaped!("error: cannot write the results: {e}");
     ExitCode::from(EXIT_API)
 }
 

@@ -60,7 +60,7 @@ pub fn read(source: &JsonSourceArgs, over: qc::Settings) -> Result<Read, ExitCod
         Ok(Input::Text(text)) => (text, None),
         Ok(Input::Rejected(d, text)) => (text, Some(d)),
         Err(message) => {
-            eprintln!("error: {}", report::terminal_safe(&message));
+            report::eprintln_escaped!("error: {message}");
             return Err(ExitCode::from(EXIT_USAGE));
         }
     };
@@ -84,7 +84,7 @@ pub fn run(args: ValidateArgs) -> ExitCode {
         Err(code) => return code,
     };
     let validated = match &read.rejected {
-        Some(d) => qc::json::Validated {
+        Some(d) => qc::check::Validated {
             query: None,
             diagnostics: vec![d.clone()],
         },

@@ -41,13 +41,7 @@ impl WorkspaceArgs {
     /// The file settings: the `qc.toml` found from the working directory
     /// (unless `--no-config`), then these flags over it; and the file.
     pub fn file_settings(&self) -> Result<(Option<PathBuf>, FileSettings), SettingsError> {
-        let found = if self.no_config {
-            None
-        } else {
-            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            FileSettings::discover(&cwd)?
-        };
-        let (path, file) = found.map_or((None, FileSettings::default()), |(p, s)| (Some(p), s));
+        let (path, file) = self.file_settings_parts()?;
         let settings = file.overridden_by(FileSettings {
             target: self.target.clone(),
             schema: self.schema.clone(),
@@ -57,16 +51,19 @@ impl WorkspaceArgs {
         Ok((path, settings))
     }
 
+    /// The `qc.toml` found from the working directory (unless
+    /// `--no-config`) and its settings, without the flags.
+    pub fn file_settings_parts(&self) -> Result<(Option<PathBuf>, FileSettings), SettingsError> {
+        crate::config::found(self.no_config)
+    }
+
     /// The compiler of the workspace with `over` (the command's own
     /// options) over it, or the usage exit status after reporting why not.
     pub fn compiler(&self, over: Settings, color: ColorChoice) -> Result<Compiler, ExitCode> {
         let built = self.file_settings().and_then(|(path, file)| {
             if self.verbose {
                 match &path {
-                    Some(p) => eprintln!(
-                        "qc: using {}",
-                        report::terminal_safe(&p.display().to_string())
-                    ),
+                    Some(p) => report::eprintln_escaped!("qc: using {}", p.display()),
                     None => eprintln!("qc: no qc.toml applies"),
                 }
             }
@@ -89,11 +86,11 @@ pub fn usage_error(e: &SettingsError, color: ColorChoice) -> ExitCode {
             text,
             diagnostics,
         } => {
-            eprintln!("error: invalid schema file {}", report::terminal_safe(name));
+            report::eprintln_escaped!("error: invalid schema file {name}");
             report::eprint(diagnostics, text, name, Format::Human, color);
         }
         SettingsError::Type(message) | SettingsError::Value(message) => {
-            eprintln!("error: {}", report::terminal_safe(message));
+            report::eprintln_escaped!("error: {message}");
         }
     }
     ExitCode::from(EXIT_USAGE)

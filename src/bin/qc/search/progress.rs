@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use qc::diagnostic::escape_for_terminal;
 use qc::search::{Event, Stats, WaitReason};
 
 /// A progress line, hidden when stderr is not a terminal or with `--quiet`.
@@ -95,7 +96,23 @@ fn describe_wait(delay: Duration, reason: &WaitReason) -> String {
     match reason {
         WaitReason::RateLimited => format!("rate limited: waiting {secs:.0}s"),
         WaitReason::RateLimitLow => format!("few requests left: pausing {secs:.1}s"),
-        WaitReason::Retry(why) => format!("{why}; retrying in {secs:.1}s"),
+        // `why` may quote the server's answer.
+        WaitReason::Retry(why) => format!("{}; retrying in {secs:.1}s", escape_for_terminal(why)),
         _ => format!("waiting {secs:.1}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Why a request failed may quote the server: the line shows it escaped.
+    #[test]
+    fn a_retry_reason_is_shown_escaped() {
+        let why = WaitReason::Retry("HTTP 503: \u{1b}]0;owned\u{7}\u{202e}".to_owned());
+        assert_eq!(
+            describe_wait(Duration::from_millis(1500), &why),
+            "HTTP 503: \\u{1b}]0;owned\\u{7}\\u{202e}; retrying in 1.5s"
+        );
     }
 }
