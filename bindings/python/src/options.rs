@@ -34,7 +34,7 @@ pub fn compiler(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult
 }
 
 /// The settings that `options` describe.
-pub fn settings(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Settings> {
+fn settings(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Settings> {
     let Some(options) = options.filter(|o| !o.is_empty()) else {
         return Ok(Settings::default());
     };
