@@ -419,6 +419,24 @@ def test_filter_is_lazy_and_reads_ahead_a_bounded_chunk():
     assert len(pulled) <= 2000 + 256
 
 
+def test_a_filter_in_a_cycle_is_collected():
+    import gc
+    import weakref
+
+    class Box:
+        pass
+
+    def source(box):
+        yield {"state": "open", "boxed": box is not None}
+
+    box = Box()
+    box.found = intercom_qc.filter("state = open", source(box))  # box -> filter -> generator -> box
+    alive = weakref.ref(box)
+    del box
+    gc.collect()
+    assert alive() is None
+
+
 def test_filter_and_matches_refuse_what_is_not_json_objects():
     items = [{"state": "open", "id": 0}, [1, 2], {"state": "open", "id": 2}]
     found = intercom_qc.filter("state = open", items)
