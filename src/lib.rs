@@ -236,7 +236,13 @@ impl Compiler {
             ..self.options.clone()
         };
         let compiled = Compiler::new(self.schema.clone(), options).compile(source)?;
-        optimise::plan(&compiled.query, max).map_err(Error::Plan)
+        let settings = optimise::Settings {
+            max_requests: max,
+            ..optimise::Settings::default()
+        };
+        optimise::plan(&compiled.query, &settings)
+            .map(|plan| plan.requests)
+            .map_err(Error::Plan)
     }
 
     /// Validates a JSON search request for the schema's target.

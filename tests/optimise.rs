@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use qc::check::Query;
-use qc::optimise::{fit, fits, optimise, plan};
+use qc::optimise::{Settings, fit, fits, optimise, plan};
 use serde_json::{Value, json};
 
 /// A comparison on one of a few fields, with a few values, so that
@@ -88,12 +88,13 @@ proptest! {
         let Some(q) = compile(&text) else {
             return Ok(());
         };
-        let optimised = optimise(&q);
-        let fitted = fit(&q);
+        let settings = Settings::default();
+        let optimised = optimise(&q, &settings);
+        let fitted = fit(&q, &settings).ok();
         if let Some((f, _)) = &fitted {
             prop_assert!(fits(&f.root), "fit gave a query over the limits: {text}");
         }
-        let requests = plan(&q, 50);
+        let requests = plan(&q, &settings).map(|p| p.requests);
         if let Ok(requests) = &requests {
             for r in requests {
                 prop_assert!(fits(&r.root), "a planned request is over the limits: {text}");

@@ -94,38 +94,48 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
 
 /// Rewrites `tree` to fit the API's limits, giving a note that says what
 /// was rewritten; or, when nothing fits, the error that says how many
-/// requests `qc plan` needs, after the limit errors `limits`.
+/// requests `qc plan` needs (or why no plan can), before the limit errors
+/// `limits`. One search of the optimiser, within its default budget.
 fn fit_limits(tree: &mut Node, mut limits: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let span = tree.span();
-    if let Some((fitted, done)) = as_query(tree, crate::optimise::fit) {
-        *tree = fitted.root;
-        return vec![Diagnostic::new(
-            Code::Rewritten,
-            span,
-            format!(
-                "rewritten to fit the API's limits (2 levels of groups, 15 filters per group): {}",
-                done.describe()
-            ),
-        )
-        .with_help("the request selects exactly what the query says; `--no-rewrite` refuses instead")];
-    }
-    let max = crate::optimise::DEFAULT_MAX_REQUESTS;
-    let d = match as_query(tree, |query| crate::optimise::plan(query, max)) {
-        Ok(requests) => Diagnostic::new(
+    let settings = crate::optimise::Settings::default();
+    let planned = as_query(tree, |query| crate::optimise::plan(query, &settings));
+    let d = match planned {
+        Ok(mut plan) if plan.requests.len() == 1 => {
+            if let Some(request) = plan.requests.pop() {
+                *tree = request.root;
+            }
+            return vec![Diagnostic::new(
+                Code::Rewritten,
+                span,
+                format!(
+                    "rewritten to fit the API's limits (2 levels of groups, 15 filters per group): {}",
+                    plan.rewrites.describe()
+                ),
+            )
+            .with_help("the request selects exactly what the query says; `--no-rewrite` refuses instead")];
+        }
+        Ok(plan) => Diagnostic::new(
             Code::NeedsPlan,
             span,
             format!(
                 "no single request can express this query: `qc plan` runs it as {} requests whose union is exactly the query",
-                requests.len()
+                plan.requests.len()
             ),
         )
         .with_help("run `qc plan` (or `qc search`, which runs the plan) instead"),
-        Err(e) => Diagnostic::new(
-            Code::NeedsPlan,
-            span,
-            format!("no single request can express this query, and no plan can: {e}"),
-        )
-        .with_help("narrow the query, or split it by hand"),
+        Err(e) => {
+            let at = match &e {
+                crate::optimise::PlanError::CannotSplit { span, .. } => *span,
+                _ => span,
+            };
+            Diagnostic::new(
+                Code::NeedsPlan,
+                at,
+                format!("no single request can express this query, and no plan can: {e}"),
+            )
+            .with_help(e.advice())
+        }
     };
     limits.insert(0, d);
     limits

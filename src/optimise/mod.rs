@@ -14,17 +14,117 @@
 //! - redundant bounds collapse: `x > 5 AND x > 7` is `x > 7`, `x > 5 OR
 //!   x > 7` is `x > 5`;
 //! - a group of more than 15 filters is nested into sub-groups of the same
-//!   operator, up to 15 × 15.
+//!   operator, up to 15 × 15;
+//! - an AND is distributed over an OR (`a AND (b OR c)` is `(a AND b) OR
+//!   (a AND c)`) when that is what it takes, in [`plan`].
 //!
-//! [`fit`] rewrites only as far as needed: a query that fits is returned
-//! as it is.
+//! [`fit`] and [`plan`] rewrite only as far as needed: a query that fits
+//! is returned as it is.
+//!
+//! # Bounded work
+//!
+//! Every call works within a [`Budget`] of steps ([`Settings::budget`]):
+//! a step is one unit of work on one node (visiting it, comparing two,
+//! copying one into a part of a plan). The rewrites find duplicates,
+//! absorbed members and common members through hashes, so they are about
+//! linear in the size of the query; the planner refuses at once a query
+//! whose plan provably needs more requests than allowed (an AND of `k`
+//! ORs that nothing can simplify away distributes into at least
+//! `2^(k − 15)` requests). The budget is the backstop for the rest. When
+//! it runs out, the answer is still exact: the query simplified as far as
+//! the budget went when that fits, or [`PlanError::Budget`].
 
 mod plan;
 mod rewrite;
 
-pub use plan::{DEFAULT_MAX_REQUESTS, PlanError, plan};
+pub use plan::{DEFAULT_MAX_REQUESTS, Plan, PlanError, fit, plan};
 
-use crate::check::{Node, Query, check_limits};
+use crate::check::{MAX_GROUP_MEMBERS, MAX_NESTING, Node, Query};
+
+/// The API's limits on the shape of one request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApiLimits {
+    /// The deepest level a group may sit at, the top-level group being
+    /// level 1 (Intercom: 2).
+    pub max_nesting: usize,
+    /// The most direct members one AND or OR group may hold (Intercom:
+    /// 15).
+    pub max_group_members: usize,
+}
+
+impl ApiLimits {
+    /// Intercom's search endpoints: 2 levels of groups, 15 members per
+    /// group ([`MAX_NESTING`], [`MAX_GROUP_MEMBERS`]).
+    pub const INTERCOM: ApiLimits = ApiLimits {
+        max_nesting: MAX_NESTING,
+        max_group_members: MAX_GROUP_MEMBERS,
+    };
+
+    /// The most alternatives one request can hold as an OR of them: a
+    /// full tree of groups of `max_group_members`, `max_nesting` deep.
+    fn parts_per_request(&self) -> usize {
+        let levels = u32::try_from(self.max_nesting).unwrap_or(u32::MAX);
+        self.max_group_members.max(1).saturating_pow(levels).max(1)
+    }
+}
+
+impl Default for ApiLimits {
+    fn default() -> Self {
+        Self::INTERCOM
+    }
+}
+
+/// How much work one call of [`fit`], [`plan`] or [`optimise`] may do, in
+/// steps (see the module's documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Budget {
+    /// The steps allowed.
+    pub steps: u64,
+}
+
+impl Budget {
+    /// The default: [`Budget::DEFAULT_STEPS`].
+    pub const DEFAULT: Budget = Budget {
+        steps: Self::DEFAULT_STEPS,
+    };
+
+    /// 4 million steps: about a tenth of a second of a release build on
+    /// one core, whatever the query's shape.
+    pub const DEFAULT_STEPS: u64 = 4_000_000;
+
+    /// A budget of `steps`.
+    pub const fn steps(steps: u64) -> Budget {
+        Budget { steps }
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// The optimiser's settings: the limits a request must fit, the work
+/// allowed, and the most requests a plan may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Settings {
+    /// The limits each request must fit.
+    pub limits: ApiLimits,
+    /// The work allowed for one call.
+    pub budget: Budget,
+    /// The most requests a plan may hold ([`DEFAULT_MAX_REQUESTS`]).
+    pub max_requests: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            limits: ApiLimits::INTERCOM,
+            budget: Budget::DEFAULT,
+            max_requests: DEFAULT_MAX_REQUESTS,
+        }
+    }
+}
 
 /// What [`fit`] did to make a query fit, for the note that says so.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,8 +172,8 @@ impl Rewrites {
 }
 
 /// The most filters a query may hold for qc to try rewriting or planning
-/// it: the rewrites compare members pairwise, and no request or plan of
-/// [`DEFAULT_MAX_REQUESTS`] holds more than 50 × 225 filters anyway.
+/// it: no request or plan of [`DEFAULT_MAX_REQUESTS`] holds more than 50 ×
+/// 225 filters anyway, and larger queries are refused before any work.
 pub const MAX_REWRITE_FILTERS: usize = 4096;
 
 fn filter_count(node: &Node) -> usize {
@@ -82,68 +182,95 @@ fn filter_count(node: &Node) -> usize {
     n
 }
 
-/// True when the tree is within the API's limits (nesting and group size).
+/// True when the tree is within Intercom's limits (nesting and group
+/// size): [`fits_within`] [`ApiLimits::INTERCOM`].
 pub fn fits(root: &Node) -> bool {
-    let mut found = Vec::new();
-    check_limits(root, &mut found);
-    found.is_empty()
+    fits_within(root, &ApiLimits::INTERCOM)
+}
+
+/// True when the tree is within `limits`: no group deeper than
+/// `max_nesting`, none with more than `max_group_members` members.
+pub fn fits_within(root: &Node, limits: &ApiLimits) -> bool {
+    fn at(node: &Node, level: usize, limits: &ApiLimits) -> bool {
+        match node {
+            Node::Filter(_) => true,
+            Node::Group(g) => {
+                level <= limits.max_nesting
+                    && g.members.len() <= limits.max_group_members
+                    && g.members.iter().all(|m| at(m, level + 1, limits))
+            }
+        }
+    }
+    at(root, 1, limits)
 }
 
 /// Every meaning-preserving simplification, whether or not the query
 /// fits: folding, merging, absorbing, factoring and collapsing bounds
-/// (not nesting, which only [`fit`] does).
-pub fn optimise(query: &Query) -> Query {
+/// (not nesting or distributing, which only [`fit`] and [`plan`] do).
+/// Past the budget, the query as far as it was simplified: still exact.
+pub fn optimise(query: &Query, settings: &Settings) -> Query {
     let mut done = Rewrites::default();
+    let mut meter = Meter::new(settings.budget);
     Query {
-        root: rewrite::simplify(query.root.clone(), &mut done),
+        root: rewrite::simplify(query.root.clone(), &mut done, &mut meter),
         pagination: query.pagination.clone(),
     }
 }
 
-/// The query rewritten only as far as needed to fit the API's limits, and
-/// what was rewritten; `None` when no single request can express it
-/// (see [`plan`]).
-pub fn fit(query: &Query) -> Option<(Query, Rewrites)> {
-    if let Some(found) = fit_local(query) {
-        return Some(found);
-    }
-    // Distributing may bring the nesting down: a plan of one request.
-    match plan::plan_local(query, 1) {
-        Ok(mut requests) if requests.len() == 1 => {
-            let done = Rewrites {
-                distributed: 1,
-                ..Rewrites::default()
-            };
-            requests.pop().map(|q| (q, done))
-        }
-        _ => None,
-    }
+/// Counts the steps spent against a [`Budget`]. Once the budget is spent
+/// it stays spent: every later charge fails.
+#[derive(Debug)]
+pub(crate) struct Meter {
+    budget: u64,
+    left: u64,
 }
 
-/// [`fit`] without distributing: simplifying and nesting only.
-fn fit_local(query: &Query) -> Option<(Query, Rewrites)> {
-    if fits(&query.root) {
-        return Some((query.clone(), Rewrites::default()));
-    }
-    if filter_count(&query.root) > MAX_REWRITE_FILTERS {
-        return None;
-    }
-    let mut done = Rewrites::default();
-    let root = rewrite::simplify(query.root.clone(), &mut done);
-    let root = if fits(&root) {
-        root
-    } else {
-        let nested = rewrite::nest(root, 1, &mut done)?;
-        if !fits(&nested) {
-            return None;
+impl Meter {
+    fn new(budget: Budget) -> Meter {
+        Meter {
+            budget: budget.steps,
+            left: budget.steps,
         }
-        nested
-    };
-    Some((
-        Query {
-            root,
-            pagination: query.pagination.clone(),
-        },
-        done,
-    ))
+    }
+
+    /// Spends `n` steps; false when they were not there (the budget is
+    /// then spent).
+    fn spend(&mut self, n: usize) -> bool {
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        match self.left.checked_sub(n) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => {
+                self.left = 0;
+                false
+            }
+        }
+    }
+
+    /// True once the budget is spent.
+    fn is_spent(&self) -> bool {
+        self.left == 0
+    }
+
+    /// Steps spent so far.
+    fn spent(&self) -> u64 {
+        self.budget - self.left
+    }
+
+    /// [`Meter::spend`] as a `Result`, for the planner's search.
+    fn charge(&mut self, n: usize) -> Result<(), PlanError> {
+        if self.spend(n) {
+            Ok(())
+        } else {
+            Err(self.exhausted())
+        }
+    }
+
+    fn exhausted(&self) -> PlanError {
+        PlanError::Budget {
+            steps: self.budget,
+        }
+    }
 }

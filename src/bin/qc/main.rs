@@ -297,8 +297,12 @@ fn plan(args: PlanArgs) -> ExitCode {
             report::eprint(&diagnostics, &text, &name, args.format, args.source.color);
             ExitCode::from(EXIT_INVALID)
         }
+        Err(qc::Error::Plan(e)) => {
+            eprintln!("error: cannot plan the query: {e}\nhelp: {}", e.advice());
+            ExitCode::from(EXIT_INVALID)
+        }
         Err(e) => {
-            eprintln!("error: {e}; raise --max-requests, or narrow the query");
+            eprintln!("error: {e}");
             ExitCode::from(EXIT_INVALID)
         }
     }
