@@ -88,9 +88,11 @@ impl Budget {
         steps: Self::DEFAULT_STEPS,
     };
 
-    /// 4 million steps: about a tenth of a second of a release build on
-    /// one core, whatever the query's shape.
-    pub const DEFAULT_STEPS: u64 = 4_000_000;
+    /// One million steps: at most about a tenth of a second of a release
+    /// build on one core, whatever the query's shape (`benches/optimise.rs`:
+    /// about 100 ns a step where steps cost the most), and some thirty
+    /// times what the largest plans it makes need.
+    pub const DEFAULT_STEPS: u64 = 1_000_000;
 
     /// A budget of `steps`.
     pub const fn steps(steps: u64) -> Budget {

@@ -9,17 +9,17 @@
 //! allowed. An AND that holds no OR and still does not fit cannot be
 //! split: a union cannot narrow a result.
 //!
-//! Before distributing an AND, the planner counts the ORs in it that no
-//! rewrite can remove (their filters appear nowhere else, and none of
-//! them is a `NIN` that a merged `!=` could equal): each alternative keeps
-//! those that were not distributed, so with `k` of them more than the
-//! `w` members a group may hold, there are at least `2^(k − w)`
-//! alternatives. When that is more than the requests left can hold, the
-//! plan is refused at once.
+//! Before distributing an AND of the query, the planner counts the ORs in
+//! it that no rewrite can remove (their filters appear nowhere else, and
+//! none of them is a `NIN` that a merged `!=` could equal): each
+//! alternative keeps those that were not distributed. Those too large to
+//! sit at level 2 must all be distributed, and of the others all but the
+//! `w` members a group may hold, so with `k` more than `w` there are at
+//! least `2^(k − w)` alternatives, times the widths of the former. When
+//! that is more than the requests left can hold, the plan is refused at
+//! once.
 
-use std::collections::HashMap;
-
-use super::rewrite::{self, filter_fingerprint, layout_fits, nestable};
+use super::rewrite::{self, Map, filter_fingerprint, layout_fits, nestable};
 use super::{ApiLimits, Meter, Rewrites, Settings, filter_count, fits_within};
 use crate::check::{Group, GroupOp, Node, Query};
 use crate::op::Op;
@@ -276,18 +276,27 @@ impl Search<'_> {
     /// Refuses `g` when its alternatives provably cannot fit in the
     /// requests left (see the module's documentation).
     fn refuse_early(&mut self, g: &Group) -> Result<(), PlanError> {
-        let mut fixed = 0;
+        // ORs that stay until distributed: those too large for level 2
+        // must all be distributed, and of the others all but the width.
+        let mut must = 1usize;
+        let mut others = 0usize;
         for m in &g.members {
             self.meter.charge(super::filter_count(m))?;
-            fixed += usize::from(self.unique.is_fixed_or(m));
+            if !self.unique.is_fixed_or(m) {
+                continue;
+            }
+            if nestable(m, 2, self.limits) {
+                others += 1;
+            } else {
+                let width = rewrite::as_members(m, GroupOp::Or).len();
+                must = must.saturating_mul(width);
+            }
         }
-        let Some(k) = fixed.checked_sub(self.limits.max_group_members) else {
-            return Ok(());
-        };
+        let k = others.saturating_sub(self.limits.max_group_members);
         let at_least = u32::try_from(k)
             .ok()
             .and_then(|k| 1usize.checked_shl(k))
-            .unwrap_or(usize::MAX);
+            .map_or(usize::MAX, |n| n.saturating_mul(must));
         if at_least > self.packer.room() {
             return Err(PlanError::TooManyRequests {
                 max: self.packer.max,
@@ -319,12 +328,12 @@ impl Search<'_> {
 /// How often each filter appears in the query, by fingerprint: an OR whose
 /// filters appear nowhere else cannot be absorbed, merged or factored away.
 struct Unique {
-    counts: HashMap<u64, u32>,
+    counts: Map<u64, u32>,
 }
 
 impl Unique {
     fn of(root: &Node) -> Unique {
-        let mut counts: HashMap<u64, u32> = HashMap::new();
+        let mut counts: Map<u64, u32> = Map::default();
         root.for_each_filter(&mut |f| {
             let n = counts.entry(filter_fingerprint(f)).or_default();
             *n = n.saturating_add(1);

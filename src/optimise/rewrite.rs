@@ -8,12 +8,29 @@
 //! `n²`.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use foldhash::fast::FixedState;
 
 use super::{ApiLimits, Meter, Rewrites};
 use crate::check::{Filter, FilterValue, Group, GroupOp, Node, ScalarValue};
 use crate::op::Op;
+
+/// Hash maps and sets of the rewrites: a fast hash with a fixed seed, so
+/// that runs are reproducible. Their work is bounded by the budget's
+/// charges, not by the hash's resistance to collisions.
+pub(super) type Map<K, V> = std::collections::HashMap<K, V, FixedState>;
+type Set<K> = std::collections::HashSet<K, FixedState>;
+
+/// An empty [`Map`] with room for `n` entries.
+pub(super) fn map_with<K, V>(n: usize) -> Map<K, V> {
+    Map::with_capacity_and_hasher(n, FixedState::default())
+}
+
+/// A hasher for fingerprints.
+fn hasher() -> foldhash::fast::FoldHasher<'static> {
+    FixedState::with_seed(0x5143_6f70_7469_6d73).build_hasher()
+}
 
 /// True when two nodes mean the same, spans aside (groups: the same
 /// members in any order). False, to be safe, once the budget is spent.
@@ -49,7 +66,7 @@ pub(super) fn fingerprint(node: &Node) -> u64 {
                 .members
                 .iter()
                 .fold(0u64, |acc, m| acc.wrapping_add(mix(fingerprint(m))));
-            let mut h = DefaultHasher::new();
+            let mut h = hasher();
             (1u8, g.op, g.members.len(), sum).hash(&mut h);
             h.finish()
         }
@@ -58,7 +75,7 @@ pub(super) fn fingerprint(node: &Node) -> u64 {
 
 /// The fingerprint of one filter: its field, operator and value.
 pub(super) fn filter_fingerprint(f: &Filter) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = hasher();
     0u8.hash(&mut h);
     f.field.name.hash(&mut h);
     f.op.hash(&mut h);
@@ -75,7 +92,7 @@ pub(super) fn filter_fingerprint(f: &Filter) -> u64 {
 }
 
 /// Hashes a value consistently with its `==` (`0.0 == -0.0`).
-fn hash_scalar(v: &ScalarValue, h: &mut DefaultHasher) {
+fn hash_scalar(v: &ScalarValue, h: &mut impl Hasher) {
     match v {
         ScalarValue::String(s) => (0u8, s.as_str()).hash(h),
         ScalarValue::Integer(n) => (1u8, n).hash(h),
@@ -170,7 +187,7 @@ fn dedupe(members: Vec<Node>, done: &mut Rewrites, meter: &mut Meter) -> Vec<Nod
     if members.len() < 2 || !meter.spend(members.len()) {
         return members;
     }
-    let mut seen: HashMap<u64, Vec<usize>> = HashMap::with_capacity(members.len());
+    let mut seen: Map<u64, Vec<usize>> = map_with(members.len());
     let mut out: Vec<Node> = Vec::with_capacity(members.len());
     for m in members {
         let bucket = seen.entry(fingerprint(&m)).or_default();
@@ -200,8 +217,10 @@ fn fold_lists(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut 
             && (f.op == list
                 || (f.op == one && !matches!(f.value, FilterValue::One(ScalarValue::Null))))
     };
-    // The foldable filter of each field, by name, as an index into `out`.
-    let mut by_field: HashMap<Cow<'static, str>, usize> = HashMap::new();
+    // The foldable filter of each field, by name: its index in `out`, and
+    // its values by hash (built once the first value is folded in).
+    let mut by_field: Map<Cow<'static, str>, (usize, Option<Map<u64, Vec<usize>>>)> =
+        Map::default();
     let mut out: Vec<Node> = Vec::with_capacity(members.len());
     for m in members {
         let f = match m {
@@ -211,16 +230,16 @@ fn fold_lists(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut 
                 continue;
             }
         };
-        let Some(&i) = by_field.get(&f.field.name) else {
-            by_field.insert(f.field.name.clone(), out.len());
+        let Some((i, known)) = by_field.get_mut(&f.field.name) else {
+            by_field.insert(f.field.name.clone(), (out.len(), None));
             out.push(Node::Filter(f));
             continue;
         };
-        let Node::Filter(e) = &mut out[i] else {
+        let Node::Filter(e) = &mut out[*i] else {
             out.push(Node::Filter(f));
             continue;
         };
-        if !meter.spend(list_len(&e.value) + list_len(&f.value)) {
+        if !meter.spend(list_len(&f.value) + known.as_ref().map_or(list_len(&e.value), |_| 0)) {
             out.push(Node::Filter(f));
             continue;
         }
@@ -233,11 +252,13 @@ fn fold_lists(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut 
             &mut e.value,
             FilterValue::List(Vec::new()),
         ));
-        // Values already in the list, by their hash, confirmed with `==`.
-        let mut known: HashMap<u64, Vec<usize>> = HashMap::with_capacity(values.len());
-        for (k, v) in values.iter().enumerate() {
-            known.entry(scalar_hash(v)).or_default().push(k);
-        }
+        let known = known.get_or_insert_with(|| {
+            let mut known: Map<u64, Vec<usize>> = map_with(values.len());
+            for (k, v) in values.iter().enumerate() {
+                known.entry(scalar_hash(v)).or_default().push(k);
+            }
+            known
+        });
         for v in into_list(f.value) {
             let bucket = known.entry(scalar_hash(&v)).or_default();
             if !bucket.iter().any(|&k| values[k] == v) {
@@ -260,7 +281,7 @@ fn list_len(value: &FilterValue) -> usize {
 }
 
 fn scalar_hash(v: &ScalarValue) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = hasher();
     hash_scalar(v, &mut h);
     h.finish()
 }
@@ -292,7 +313,7 @@ fn collapse_bounds(
         return members;
     }
     // The bound of each field and operator, as an index into `out`.
-    let mut by_bound: HashMap<(Cow<'static, str>, Op), usize> = HashMap::new();
+    let mut by_bound: Map<(Cow<'static, str>, Op), usize> = Map::default();
     let mut out: Vec<Node> = Vec::with_capacity(members.len());
     for m in members {
         let (f, value) = match m {
@@ -332,7 +353,8 @@ fn collapse_bounds(
 }
 
 /// `a OR (a AND b)` is `a`; `a AND (a OR b)` is `a`: a group of the inner
-/// operator goes when another member's parts are all among its members.
+/// operator goes when another member's parts are all among its members
+/// (and are fewer: equal groups are duplicates, which `dedupe` removed).
 fn absorb(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut Meter) -> Vec<Node> {
     if members.len() < 2 || !meter.spend(members.len()) {
         return members;
@@ -343,12 +365,16 @@ fn absorb(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut Mete
         .iter()
         .map(|p| p.iter().map(fingerprint).collect())
         .collect();
-    // The members that could absorb a group, by the fingerprint of their
-    // first part: that part must be one of the group's members.
-    let mut by_first: HashMap<u64, Vec<usize>> = HashMap::new();
+    // How many members hold each part; a member that could absorb a group
+    // is filed under its rarest part, which the group must hold.
+    let mut holders: Map<u64, usize> = map_with(members.len());
+    for p in prints.iter().flatten() {
+        *holders.entry(*p).or_default() += 1;
+    }
+    let mut witnesses: Map<u64, Vec<usize>> = map_with(members.len());
     for (j, p) in prints.iter().enumerate() {
-        if let Some(&first) = p.first() {
-            by_first.entry(first).or_default().push(j);
+        if let Some(rarest) = p.iter().min_by_key(|p| holders.get(p).copied().unwrap_or(0)) {
+            witnesses.entry(*rarest).or_default().push(j);
         }
     }
     let mut gone = vec![false; members.len()];
@@ -356,26 +382,29 @@ fn absorb(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut Mete
         if !matches!(m, Node::Group(g) if g.op == inner) {
             continue;
         }
-        // `parts[i]` are the group's members.
-        let mut own: HashMap<u64, Vec<usize>> = HashMap::with_capacity(parts[i].len());
-        for (k, &p) in prints[i].iter().enumerate() {
-            own.entry(p).or_default().push(k);
-        }
+        // `parts[i]` are the group's members; indexed when first needed.
+        let mut own: Option<Map<u64, Vec<usize>>> = None;
         let mut absorbed = false;
         'members: for p in &prints[i] {
-            for &j in by_first.get(p).map(Vec::as_slice).unwrap_or_default() {
-                if j == i || gone[j] {
+            for &j in witnesses.get(p).map(Vec::as_slice).unwrap_or_default() {
+                if j == i || gone[j] || parts[j].len() >= parts[i].len() {
                     continue;
                 }
                 if !meter.spend(parts[j].len()) {
                     break 'members;
                 }
+                let own = own.get_or_insert_with(|| {
+                    let mut own: Map<u64, Vec<usize>> = map_with(prints[i].len());
+                    for (k, &p) in prints[i].iter().enumerate() {
+                        own.entry(p).or_default().push(k);
+                    }
+                    own
+                });
                 // Every part of `j` is a member of the group: whatever the
                 // group selects, `j` does (OR), or the reverse (AND).
                 let inside = parts[j].iter().zip(&prints[j]).all(|(x, px)| {
-                    own.get(px).is_some_and(|ks| {
-                        ks.iter().any(|&k| same(&parts[i][k], x, meter))
-                    })
+                    own.get(px)
+                        .is_some_and(|ks| ks.iter().any(|&k| same(&parts[i][k], x, meter)))
                 });
                 if inside {
                     absorbed = true;
@@ -383,8 +412,7 @@ fn absorb(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut Mete
                 }
             }
         }
-        // A member absorbed is no longer a witness, so two equal groups
-        // never absorb each other.
+        // A member absorbed is no longer a witness.
         gone[i] = absorbed;
     }
     let mut out = Vec::with_capacity(members.len());
@@ -413,12 +441,12 @@ fn factor(
     let inner = op.flip();
     let branches: Vec<&[Node]> = members.iter().map(|m| as_members(m, inner)).collect();
     // Fingerprints found in every branch, narrowed branch by branch.
-    let mut candidates: HashSet<u64> = branches[0].iter().map(fingerprint).collect();
+    let mut candidates: Set<u64> = branches[0].iter().map(fingerprint).collect();
     for b in &branches[1..] {
         if candidates.is_empty() || !meter.spend(b.len()) {
             return None;
         }
-        let here: HashSet<u64> = b.iter().map(fingerprint).collect();
+        let here: Set<u64> = b.iter().map(fingerprint).collect();
         candidates.retain(|p| here.contains(p));
     }
     if candidates.is_empty() {
