@@ -10,7 +10,7 @@
 //!   date range) and an OR group that always matches (W0404: `read = true
 //!   OR read = false`, `x = a OR x != a`).
 
-use super::dates::{add_days, day_of, start_of_day};
+use super::dates::{Direction, day_of, neighbour_day, start_of_day};
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
@@ -33,7 +33,7 @@ pub fn comparison(
         let name = crate::syntax::lexical::field_text(&field.name);
         let day = day_of(seconds, tz);
         let range = day
-            .and_then(|d| Some((d, add_days(d, 1)?)))
+            .and_then(|d| Some((d, neighbour_day(d, Direction::After, tz)?)))
             .map(|(d, next)| format!("`{name} >= {d} AND {name} < {next}`"));
         let whole_day = day.and_then(|d| start_of_day(d, tz)) == Some(seconds);
         let what = if whole_day {
