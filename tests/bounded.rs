@@ -82,7 +82,10 @@ fn five_hundred_or_groups_through_compile_check_and_plan() {
         "no single request can express this query, and no plan can: the query needs more than 50 requests"
     );
     assert!(
-        d["help"].as_str().unwrap_or_default().contains("--max-requests"),
+        d["help"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--max-requests"),
         "{d}"
     );
 
@@ -137,12 +140,18 @@ fn the_largest_shapes_are_answered_in_bounded_time() {
             "chained" => {
                 assert_eq!(list[0]["code"], "E0203", "{name}: {list}");
                 let message = list[0]["message"].as_str().unwrap_or_default();
-                assert!(message.contains("budget of 1000000 steps ran out"), "{message}");
+                assert!(
+                    message.contains("budget of 1000000 steps ran out"),
+                    "{message}"
+                );
             }
             _ => {
                 assert_eq!(list[0]["code"], "E0203", "{name}: {list}");
                 let message = list[0]["message"].as_str().unwrap_or_default();
-                assert!(message.contains("more than 50 requests"), "{name}: {message}");
+                assert!(
+                    message.contains("more than 50 requests"),
+                    "{name}: {message}"
+                );
             }
         }
     }
@@ -152,7 +161,9 @@ fn the_largest_shapes_are_answered_in_bounded_time() {
 fn plan_advice_names_the_real_reason() {
     // An AND of 226 comparisons that do not fold: more than 15 × 15, and
     // no OR to split on. More requests would not help.
-    let ands: Vec<String> = (0..226).map(|i| format!("source.subject !~ w{i}")).collect();
+    let ands: Vec<String> = (0..226)
+        .map(|i| format!("source.subject !~ w{i}"))
+        .collect();
     let planned = timed(&["plan"], &ands.join(" AND "));
     assert_eq!(planned.status, Some(1));
     assert_eq!(
@@ -166,7 +177,10 @@ fn plan_advice_names_the_real_reason() {
     assert_eq!(d["code"], "E0203", "{d}");
     assert_eq!(d["range"]["start"], 17, "{d}");
     assert!(
-        !d["help"].as_str().unwrap_or_default().contains("max-requests"),
+        !d["help"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("max-requests"),
         "{d}"
     );
 }

@@ -35,7 +35,10 @@ fn contacts(zone: &str, query: &str) -> Value {
 fn bound(zone: &str, query: &str) -> (String, String) {
     let v = contacts(zone, query);
     (
-        v["query"]["operator"].as_str().unwrap_or_default().to_owned(),
+        v["query"]["operator"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
         v["query"]["value"].as_str().unwrap_or_default().to_owned(),
     )
 }
@@ -58,8 +61,14 @@ fn apia_ge_and_gt_are_different_requests() {
     assert_eq!(ge, pair(">", APIA_29));
     assert_eq!(gt, pair(">", APIA_31));
     // `<= 12-29` is `<` the day after that happened: 12-31.
-    assert_eq!(bound("Pacific/Apia", "created_at <= 2011-12-29"), pair("<", APIA_31));
-    assert_eq!(bound("Pacific/Apia", "created_at < 2011-12-29"), pair("<", APIA_29));
+    assert_eq!(
+        bound("Pacific/Apia", "created_at <= 2011-12-29"),
+        pair("<", APIA_31)
+    );
+    assert_eq!(
+        bound("Pacific/Apia", "created_at < 2011-12-29"),
+        pair("<", APIA_29)
+    );
 }
 
 #[test]
@@ -184,8 +193,14 @@ const RANGE: &str = "out of range: qc reads dates from -9999-01-02T01:59:59Z to 
 #[test]
 fn dates_past_the_range_give_the_range() {
     for (args, value) in [
-        (vec!["created_at > 9999-12-31T23:59:59Z"], "9999-12-31T23:59:59Z"),
-        (vec!["created_at > 9999-12-31T23:00:00-05:00"], "9999-12-31T23:00:00-05:00"),
+        (
+            vec!["created_at > 9999-12-31T23:59:59Z"],
+            "9999-12-31T23:59:59Z",
+        ),
+        (
+            vec!["created_at > 9999-12-31T23:00:00-05:00"],
+            "9999-12-31T23:00:00-05:00",
+        ),
         (vec!["created_at > 9999-12-31"], "9999-12-31"),
         (vec!["created_at > now+8000y"], "now+8000y"),
         (vec!["created_at < now-9000000d"], "now-9000000d"),

@@ -266,7 +266,9 @@ fn and_of_ors(widths: &[usize]) -> String {
         .iter()
         .enumerate()
         .map(|(g, &w)| {
-            let or: Vec<String> = (0..w).map(|k| format!("source.subject ~ w{g}x{k}")).collect();
+            let or: Vec<String> = (0..w)
+                .map(|k| format!("source.subject ~ w{g}x{k}"))
+                .collect();
             format!("({})", or.join(" OR "))
         })
         .collect::<Vec<_>>()
@@ -335,7 +337,11 @@ fn past_the_budget_a_simpler_request_is_still_exact() {
     assert!(fits(&cheap.requests[0].root));
     for tag in ["1", "7", "20", "21"] {
         let o = json!({"tags": {"type": "tag.list", "tags": [{"id": tag}]}});
-        assert_eq!(qc::eval(&cheap.requests[0], &o), qc::eval(&q, &o), "tag {tag}");
+        assert_eq!(
+            qc::eval(&cheap.requests[0], &o),
+            qc::eval(&q, &o),
+            "tag {tag}"
+        );
     }
 }
 
@@ -364,22 +370,39 @@ fn the_limits_are_settings() {
     };
     assert!(matches!(
         plan(&q, &flat),
-        Err(PlanError::CannotSplit { filters: 4, most: 3, .. })
+        Err(PlanError::CannotSplit {
+            filters: 4,
+            most: 3,
+            ..
+        })
     ));
 }
 
 #[test]
 fn the_advice_names_the_real_reason() {
     // An AND of 226 comparisons: more than 15 × 15, with no OR to split on.
-    let ands: Vec<String> = (0..226).map(|i| format!("source.subject !~ w{i}")).collect();
+    let ands: Vec<String> = (0..226)
+        .map(|i| format!("source.subject !~ w{i}"))
+        .collect();
     let q = compile(&ands.join(" AND ")).expect("valid");
     let err = plan(&q, &Settings::default()).expect_err("no plan");
     assert!(
-        matches!(err, PlanError::CannotSplit { filters: 226, most: 225, .. }),
+        matches!(
+            err,
+            PlanError::CannotSplit {
+                filters: 226,
+                most: 225,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(!err.advice().contains("--max-requests"), "{}", err.advice());
-    assert!(err.advice().contains("at most 225 filters"), "{}", err.advice());
+    assert!(
+        err.advice().contains("at most 225 filters"),
+        "{}",
+        err.advice()
+    );
     // Too many requests: the flag that allows more.
     let q = compile(&and_of_ors(&[2; 40])).expect("valid");
     let err = plan(&q, &Settings::default()).expect_err("no plan");

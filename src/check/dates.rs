@@ -154,15 +154,19 @@ pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError>
         return Ok(start);
     }
     if text.contains(['T', 't']) {
-        return text.parse::<Timestamp>().map(Timestamp::as_second).map_err(|e| {
-            // A date-time jiff reads but cannot place is out of its range.
-            let read = jiff::fmt::temporal::Pieces::parse(text).is_ok_and(|p| p.offset().is_some());
-            if read {
-                out_of_range()
-            } else {
-                DateError::invalid(date_time_hint(text, e))
-            }
-        });
+        return text
+            .parse::<Timestamp>()
+            .map(Timestamp::as_second)
+            .map_err(|e| {
+                // A date-time jiff reads but cannot place is out of its range.
+                let read =
+                    jiff::fmt::temporal::Pieces::parse(text).is_ok_and(|p| p.offset().is_some());
+                if read {
+                    out_of_range()
+                } else {
+                    DateError::invalid(date_time_hint(text, e))
+                }
+            });
     }
     Err(DateError::invalid(
         "expected YYYY-MM-DD, an RFC 3339 date-time or unix seconds",

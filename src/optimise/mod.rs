@@ -271,8 +271,6 @@ impl Meter {
     }
 
     fn exhausted(&self) -> PlanError {
-        PlanError::Budget {
-            steps: self.budget,
-        }
+        PlanError::Budget { steps: self.budget }
     }
 }

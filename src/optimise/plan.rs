@@ -414,10 +414,12 @@ impl<'a> Packer<'a> {
                 return Err(PlanError::TooManyRequests { max: self.max });
             }
         }
-        self.layout = self.with_layout(Layout::default(), &part).unwrap_or(Layout {
-            alone: true,
-            ..Layout::default()
-        });
+        self.layout = self
+            .with_layout(Layout::default(), &part)
+            .unwrap_or(Layout {
+                alone: true,
+                ..Layout::default()
+            });
         self.current.push(part);
         Ok(())
     }

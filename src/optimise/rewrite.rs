@@ -204,7 +204,12 @@ fn dedupe(members: Vec<Node>, done: &mut Rewrites, meter: &mut Meter) -> Vec<Nod
 /// In an OR, `x = a`, `x = b` and `x IN [..]` become one `x IN [..]`; in an
 /// AND, `!=` and `NIN` become one `NIN`. Only where the field takes the
 /// list operator, and never with null.
-fn fold_lists(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut Meter) -> Vec<Node> {
+fn fold_lists(
+    members: Vec<Node>,
+    op: GroupOp,
+    done: &mut Rewrites,
+    meter: &mut Meter,
+) -> Vec<Node> {
     if members.len() < 2 || !meter.spend(members.len()) {
         return members;
     }
@@ -219,8 +224,7 @@ fn fold_lists(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut 
     };
     // The foldable filter of each field, by name: its index in `out`, and
     // its values by hash (built once the first value is folded in).
-    let mut by_field: Map<Cow<'static, str>, (usize, Option<Map<u64, Vec<usize>>>)> =
-        Map::default();
+    let mut by_field: Map<Cow<'static, str>, (usize, Option<ValueIndex>)> = Map::default();
     let mut out: Vec<Node> = Vec::with_capacity(members.len());
     for m in members {
         let f = match m {
@@ -272,6 +276,9 @@ fn fold_lists(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut 
     }
     out
 }
+
+/// The positions of a list's values, by their hash.
+type ValueIndex = Map<u64, Vec<usize>>;
 
 fn list_len(value: &FilterValue) -> usize {
     match value {
@@ -373,7 +380,10 @@ fn absorb(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut Mete
     }
     let mut witnesses: Map<u64, Vec<usize>> = map_with(members.len());
     for (j, p) in prints.iter().enumerate() {
-        if let Some(rarest) = p.iter().min_by_key(|p| holders.get(p).copied().unwrap_or(0)) {
+        if let Some(rarest) = p
+            .iter()
+            .min_by_key(|p| holders.get(p).copied().unwrap_or(0))
+        {
             witnesses.entry(*rarest).or_default().push(j);
         }
     }
@@ -496,7 +506,11 @@ pub(super) fn nestable(node: &Node, level: usize, limits: &ApiLimits) -> bool {
     if level > limits.max_nesting || !g.members.iter().all(|m| nestable(m, level + 1, limits)) {
         return false;
     }
-    let groups = g.members.iter().filter(|m| matches!(m, Node::Group(_))).count();
+    let groups = g
+        .members
+        .iter()
+        .filter(|m| matches!(m, Node::Group(_)))
+        .count();
     let leaves = g.members.len() - groups;
     layout_fits(leaves, groups, level, limits) || g.members.len() <= width
 }
