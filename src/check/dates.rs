@@ -573,6 +573,47 @@ mod tests {
     }
 
     #[test]
+    fn the_range_is_jiffs() {
+        assert_eq!(Timestamp::MIN.as_second(), MIN_DATE_SECONDS);
+        assert_eq!(Timestamp::MAX.as_second(), MAX_DATE_SECONDS);
+        assert_eq!(Timestamp::MIN.to_string(), "-009999-01-02T01:59:59Z");
+        assert_eq!(
+            Timestamp::from_second(MAX_DATE_SECONDS)
+                .unwrap()
+                .to_string(),
+            "9999-12-30T22:00:00Z"
+        );
+        assert!(is_valid_timestamp(MAX_DATE_SECONDS) && !is_valid_timestamp(MAX_DATE_SECONDS + 1));
+    }
+
+    #[test]
+    fn neighbours_are_days_that_happened() {
+        let date = |y, m, d| Date::new(y, m, d).unwrap();
+        let apia = crate::schema::timezone("Pacific/Apia").unwrap();
+        assert!(!day_exists(date(2011, 12, 30), &apia));
+        assert!(day_exists(date(2011, 12, 30), &TimeZone::UTC));
+        let before = neighbour_day(date(2011, 12, 31), Direction::Before, &apia);
+        let after = neighbour_day(date(2011, 12, 29), Direction::After, &apia);
+        assert_eq!(before, Some(date(2011, 12, 29)));
+        assert_eq!(after, Some(date(2011, 12, 31)));
+        // Elsewhere, and on other days, the calendar's neighbours.
+        let utc = neighbour_day(date(2011, 12, 31), Direction::Before, &TimeZone::UTC);
+        assert_eq!(utc, Some(date(2011, 12, 30)));
+        let new_year = neighbour_day(date(2011, 12, 31), Direction::After, &apia);
+        assert_eq!(new_year, Some(date(2012, 1, 1)));
+        // A day without a midnight exists from its first instant.
+        let sao_paulo = crate::schema::timezone("America/Sao_Paulo").unwrap();
+        assert!(day_exists(date(2018, 11, 4), &sao_paulo));
+        assert_eq!(
+            start_of_day(date(2018, 11, 4), &sao_paulo),
+            Some(1_541_300_400)
+        );
+        // Past the range: no neighbour.
+        let last = neighbour_day(date(9999, 12, 30), Direction::After, &TimeZone::UTC);
+        assert_eq!(last, None);
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("90s"), Some(Ok(90)));
         assert_eq!(parse_duration("2h"), Some(Ok(7_200)));
