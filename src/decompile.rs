@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use qc::decompile::{DateStyle, decompile};
-//! let v = qc::json::validate(r#"{"query": {"operator": "AND", "value": [
+//! let v = qc::check::validate(r#"{"query": {"operator": "AND", "value": [
 //!     {"field": "created_at", "operator": ">", "value": "1704067200"},
 //!     {"operator": "OR", "value": [
 //!         {"field": "state", "operator": "=", "value": "open"},
@@ -36,16 +36,7 @@ use crate::op::Op;
 use crate::schema::Order;
 use crate::syntax::lexical::{field_text, write_value};
 
-/// How dates are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DateStyle {
-    /// RFC 3339 in UTC, `2024-01-01T00:00:00Z` (unix seconds when the date
-    /// has no such form, e.g. before year 0).
-    #[default]
-    Rfc3339,
-    /// Unix seconds, `1704067200`.
-    Unix,
-}
+pub use crate::options::DateStyle;
 
 /// The query as qc text. Pagination is not part of the text (pass it to
 /// `qc` with `--per-page`/`--starting-after`).

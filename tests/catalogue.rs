@@ -174,7 +174,7 @@ fn examples_without_their_code(wanted: &[Code]) -> Vec<String> {
             continue;
         }
         let found: Vec<Code> = if is_json_example(code, example) {
-            qc::json::validate(example)
+            qc::check::validate(example)
                 .diagnostics
                 .iter()
                 .map(|d| d.code)
@@ -386,4 +386,74 @@ fn archived_attribute_w0102() {
         .map(|d| d.code)
         .collect();
     assert_eq!(codes, [Code::ArchivedAttribute]);
+}
+
+/// The explanations' operator lists come from the operator tables: every
+/// slot is filled in, the API's enum is exactly `Op::ALL`, each type's list
+/// is its operators, and the fields the text names take the equality
+/// operators it lists for them.
+#[test]
+fn explanations_list_the_operators_of_the_tables() {
+    use qc::op::Op;
+    use qc::schema::{FieldType, OpSet};
+
+    let listed = |ops: &mut dyn Iterator<Item = Op>| {
+        ops.map(|op| format!("`{op}`"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for &code in Code::ALL {
+        let text = code.explanation();
+        assert!(
+            !text.contains("{operators") && !text.contains("{equality operators}"),
+            "{code} has an unfilled slot: {text}"
+        );
+    }
+    let api = Code::UnknownOperator.explanation();
+    let all = listed(&mut Op::ALL.iter().copied());
+    assert!(api.contains(&format!("enum: {all}.")), "{api}");
+
+    let by_type = Code::OperatorNotAllowed.explanation();
+    for (ty, named) in [
+        (FieldType::String, "String: "),
+        (FieldType::Integer, "Integer, Float and Date: "),
+        (FieldType::Boolean, "Boolean: "),
+    ] {
+        let want = format!("{named}{}.", listed(&mut ty.operators().iter()));
+        assert!(by_type.contains(&want), "{by_type} lacks {want}");
+    }
+    // One list stands for Integer, Float and Date: they must agree.
+    for ty in [FieldType::Float, FieldType::Date] {
+        assert_eq!(ty.operators(), FieldType::Integer.operators(), "{ty}");
+    }
+    // The fields named with the equality operators take exactly those.
+    let equality = format!("`tag_id`: {}.", listed(&mut OpSet::EQUALITY.iter()));
+    assert!(by_type.contains(&equality), "{by_type} lacks {equality}");
+    for (target, name) in [
+        (Target::Conversations, "state"),
+        (Target::Conversations, "priority"),
+        (Target::Conversations, "source.type"),
+        (Target::Contacts, "role"),
+        (Target::Contacts, "tag_id"),
+    ] {
+        let schema = Schema::builtin(target);
+        let field = schema.field(name).expect("a built-in field");
+        assert_eq!(field.operators(), OpSet::EQUALITY, "{name} on {target:?}");
+    }
+}
+
+/// `qc explain` prints the filled-in lists.
+#[test]
+fn qc_explain_prints_the_operator_lists() {
+    let out = Command::cargo_bin("qc")
+        .expect("the qc binary")
+        .args(["explain", "E0306"])
+        .output()
+        .expect("qc runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("enum: `=` `!=` `IN` `NIN` `<` `<=` `>` `>=` `~` `!~` `^` `$`."),
+        "{text}"
+    );
 }

@@ -1,7 +1,7 @@
 //! `qc validate` and `qc decompile` on the real binary: stdin and files,
 //! exit codes, stdout and stderr.
 
-mod common;
+mod support;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -202,7 +202,7 @@ fn decompile_invalid_json_gets_validate_diagnostics() {
 
 #[test]
 fn decompile_warns_when_merged_groups_exceed_the_limit() {
-    let json = common::request_that_merges_past_the_limit();
+    let json = support::generate::request_that_merges_past_the_limit();
     qc().arg("decompile")
         .write_stdin(json)
         .assert()
@@ -212,4 +212,111 @@ fn decompile_warns_when_merged_groups_exceed_the_limit() {
         .stderr(predicate::str::contains(
             "the decompiled text does not compile back to this request",
         ));
+}
+
+/// A request with a contradiction, an always-true OR, a wildcard and an
+/// empty date range: valid, with a warning for each.
+const LINTED: &str = r#"{"query": {"operator": "AND", "value": [
+  {"field": "state", "operator": "=", "value": "open"},
+  {"field": "source.subject", "operator": "=", "value": "%refund%"},
+  {"field": "created_at", "operator": ">", "value": "1706745600"},
+  {"field": "created_at", "operator": "<", "value": "1704067200"},
+  {"operator": "OR", "value": [
+    {"field": "read", "operator": "=", "value": true},
+    {"field": "read", "operator": "=", "value": false}]},
+  {"field": "state", "operator": "=", "value": "closed"}]}}"#;
+
+#[test]
+fn validate_reports_lints_as_warnings_and_exits_0() {
+    let out = qc()
+        .arg("validate")
+        .write_stdin(LINTED)
+        .assert()
+        .success()
+        .stdout("")
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).expect("UTF-8");
+    for expected in [
+        "[W0405] Warning: qc has no wildcards",
+        "(at `query.value[1]`)",
+        "[W0402] Warning: this date range is empty",
+        "(at `query.value[3]`)",
+        "this comparison (at `query.value[2]`)",
+        "[W0404] Warning: this OR group matches every object",
+        "(at `query.value[4].value[1]`)",
+        "[W0401] Warning: these comparisons contradict each other",
+        "(at `query.value[5]`)",
+        "this comparison (at `query.value[0]`)",
+        "stdin:3:3",
+    ] {
+        assert!(stderr.contains(expected), "no {expected:?} in\n{stderr}");
+    }
+    insta::assert_snapshot!("validate_lints_human", stderr);
+}
+
+#[test]
+fn validate_reports_lints_in_json_format_and_exits_0() {
+    let out = qc()
+        .args(["validate", "--format", "json"])
+        .write_stdin(LINTED)
+        .assert()
+        .success()
+        .stderr("")
+        .get_output()
+        .stdout
+        .clone();
+    let diagnostics: serde_json::Value = serde_json::from_slice(&out).expect("JSON on stdout");
+    let found: Vec<(String, String, String)> = diagnostics
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|d| {
+                    let s = |k: &str| d[k].as_str().unwrap_or_default().to_owned();
+                    (s("severity"), s("code"), s("path"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let expected = [
+        ("W0405", "query.value[1]"),
+        ("W0402", "query.value[3]"),
+        ("W0404", "query.value[4].value[1]"),
+        ("W0401", "query.value[5]"),
+    ]
+    .map(|(code, path)| ("warning".to_owned(), code.to_owned(), path.to_owned()));
+    assert_eq!(found, expected);
+    insta::assert_json_snapshot!("validate_lints_json", diagnostics);
+}
+
+/// A lint beside an error: the error fails the request (exit 1), and the
+/// lint is still reported.
+#[test]
+fn validate_lints_beside_an_error_exit_1() {
+    let json = LINTED.replace(
+        r#""field": "read", "operator": "=", "value": true"#,
+        r#""field": "read", "operator": "~", "value": true"#,
+    );
+    qc().arg("validate")
+        .write_stdin(json)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("[E0102] Error"))
+        .stderr(predicate::str::contains("[W0401] Warning"));
+}
+
+/// `qc decompile` runs the validator: it prints the text, and the lints on
+/// stderr.
+#[test]
+fn decompile_prints_the_lints_and_exits_0() {
+    qc().arg("decompile")
+        .write_stdin(LINTED)
+        .assert()
+        .success()
+        .stdout(
+            "state = open AND source.subject = %refund% AND created_at >= 2024-02-01T00:00:00Z AND created_at <= 2024-01-01T00:00:00Z AND (read = true OR read = false) AND state = closed\n",
+        )
+        .stderr(predicate::str::contains("[W0401] Warning"))
+        .stderr(predicate::str::contains("(at `query.value[5]`)"));
 }

@@ -2,7 +2,7 @@
 //! `compile(decompile(J)) == J` after normalisation, on examples and on
 //! random queries (proptest).
 
-mod common;
+mod support;
 
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ fn options() -> Options {
 }
 
 fn valid(json: &str) -> Query {
-    let v = qc::json::validate(json);
+    let v = qc::check::validate(json);
     v.query
         .unwrap_or_else(|| panic!("rejected {json}: {:?}", v.diagnostics))
 }
@@ -79,7 +79,7 @@ fn decompiled_examples() {
 /// a note).
 #[test]
 fn merging_groups_can_exceed_the_limit() {
-    let json = common::request_that_merges_past_the_limit();
+    let json = support::generate::request_that_merges_past_the_limit();
     let query = valid(&json);
     let text = decompile(&query, DateStyle::Rfc3339);
     assert_eq!(text.matches(" AND ").count(), 19);
@@ -224,7 +224,7 @@ fn twelve_digit_dates_round_trip() {
     for seconds in ["253402300799", "-99999999999999"] {
         let json =
             format!(r#"{{"query":{{"field":"created_at","operator":"=","value":"{seconds}"}}}}"#);
-        let v = qc::json::validate(&json);
+        let v = qc::check::validate(&json);
         assert!(v.query.is_none(), "{json}");
         assert_eq!(v.diagnostics[0].code, qc::Code::InvalidDate);
     }
@@ -325,7 +325,7 @@ proptest! {
         }
         // And the request survives validate as JSON text.
         let json = qc::emit_string(&query, false);
-        let again = qc::json::validate(&json).query;
+        let again = qc::check::validate(&json).query;
         prop_assert_eq!(again.map(|q| qc::emit(&q)), Some(qc::emit(&query)));
     }
 
@@ -339,7 +339,7 @@ proptest! {
             return Ok(());
         };
         let json = compiled.to_json_string();
-        let query = qc::json::validate(&json).query;
+        let query = qc::check::validate(&json).query;
         prop_assert!(query.is_some(), "validate rejected {}", json);
         let query = query.unwrap_or_else(|| compiled.query.clone());
         let back = decompile(&query, DateStyle::Rfc3339);

@@ -218,7 +218,7 @@ fn malformed_lines_are_reported_and_skipped() {
         .stdout("{\"id\":\"1\",\"state\":\"open\"}\n{\"id\":\"5\",\"state\":\"open\"}\n")
         .stderr(format!(
             "warning: {name}:2: malformed JSON at column 19: EOF while parsing a value; line skipped\n\
-             warning: {name}:4: expected a JSON object (a conversation), found an array; line skipped\n\
+             warning: {name}:4: expected a JSON object, found an array; line skipped\n\
              warning: {name}:6: the line is 234 bytes, longer than the limit of 100 bytes (--max-line-bytes); line skipped\n\
              matched 2 of 3 (3 lines skipped)\n"
         ));

@@ -1,11 +1,11 @@
 //! Keeps grammar/qc.ebnf honest: its operators and keywords are the
 //! parser's, and every `example:` line compiles.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use qc::Options;
 use qc::syntax::OpSpelling;
-use qc::syntax::lexical::KEYWORDS;
+use qc::syntax::lexical::{KEYWORDS, RESERVED};
 
 const EBNF: &str = include_str!("../grammar/qc.ebnf");
 
@@ -125,11 +125,86 @@ fn every_example_compiles() {
     }
 }
 
+/// The playground's highlighter, web/src/language.js.
+fn playground_js() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/web/src/language.js"))
+        .expect("web/src/language.js is readable")
+}
+
+/// The JSON literal that `const NAME = ` starts in `js`, up to its `;`.
+fn js_constant(js: &str, name: &str) -> serde_json::Value {
+    let start = format!("const {name} = ");
+    let at = js
+        .find(&start)
+        .unwrap_or_else(|| panic!("language.js has no `{start}`"))
+        + start.len();
+    let end = js[at..].find(';').expect("a `;` after the constant") + at;
+    serde_json::from_str(&js[at..end])
+        .unwrap_or_else(|e| panic!("`{name}` in language.js is not a JSON literal: {e}"))
+}
+
+/// The highlighter's keywords are the lexer's, each with the role the
+/// operator table gives it: `and`, `or` and `not` join ("field": a
+/// comparison follows); a word that ends an operator spelling is followed
+/// by a value (`in`, `with`), or ends the comparison for `IS NULL`; any
+/// other word of a spelling is followed by more operator (`starts`, `is`).
+#[test]
+fn playground_keywords_match_the_lexer() {
+    let in_js: BTreeMap<String, String> =
+        serde_json::from_value(js_constant(&playground_js(), "KEYWORDS"))
+            .expect("KEYWORDS maps words to what follows them");
+    let mut roles: BTreeMap<String, String> = RESERVED
+        .iter()
+        .map(|k| (k.to_lowercase(), "field".to_owned()))
+        .collect();
+    for spelling in OpSpelling::ALL {
+        let words: Vec<&str> = spelling.as_str().split(' ').collect();
+        for (i, word) in words.iter().enumerate() {
+            let word = word.to_lowercase();
+            if !word.chars().all(|c| c.is_ascii_alphabetic())
+                || roles.get(&word).is_some_and(|r| r == "field")
+            {
+                continue;
+            }
+            let role = match (i + 1 == words.len(), spelling.takes_value()) {
+                (true, true) => "value",
+                (true, false) => "joiner",
+                (false, _) => "operator",
+            };
+            let previous = roles.insert(word.clone(), role.to_owned());
+            assert!(
+                previous.is_none_or(|p| p == role),
+                "`{word}` has two roles in OpSpelling::ALL"
+            );
+        }
+    }
+    let keywords: BTreeSet<String> = KEYWORDS.iter().map(|k| k.to_lowercase()).collect();
+    assert_eq!(
+        roles.keys().cloned().collect::<BTreeSet<_>>(),
+        keywords,
+        "the operator table's words are the keywords"
+    );
+    assert_eq!(in_js, roles, "language.js's KEYWORDS");
+}
+
+/// The highlighter's symbolic operators are the lexer's, both ways.
+#[test]
+fn playground_symbols_match_the_lexer() {
+    let in_js: BTreeSet<String> =
+        serde_json::from_value(js_constant(&playground_js(), "SYMBOL_OPERATORS"))
+            .expect("SYMBOL_OPERATORS is a list of strings");
+    let in_lexer: BTreeSet<String> = OpSpelling::ALL
+        .iter()
+        .filter(|s| matches!(s, OpSpelling::Symbol(_)))
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    assert_eq!(in_js, in_lexer);
+}
+
 /// The playground's highlighter splits words where the lexer does.
 #[test]
 fn playground_word_breakers_match_the_lexer() {
-    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/web/src/language.js"))
-        .expect("web/src/language.js is readable");
+    let js = playground_js();
     let expected = format!(
         "const WORD_BREAKERS = {};",
         serde_json::to_string(qc::syntax::lexical::WORD_BREAKERS).expect("a string serialises")

@@ -175,10 +175,17 @@ fn a_query_no_request_can_hold_is_planned() {
     assert_eq!(first.code, qc::Code::NeedsPlan);
     assert!(first.message.contains("2 requests"), "{}", first.message);
     let compiler = qc::Compiler::new(qc::Schema::conversations(), qc::Options::default());
-    let requests = compiler.plan(text, 50).expect("a plan");
-    assert_eq!(requests.len(), 2);
+    let planned = compiler.plan(text).expect("a plan");
+    assert_eq!(planned.requests.len(), 2);
+    let one = qc::Compiler::new(
+        qc::Schema::conversations(),
+        qc::Options {
+            max_requests: 1,
+            ..qc::Options::default()
+        },
+    );
     assert!(matches!(
-        compiler.plan(text, 1),
+        one.plan(text),
         Err(qc::Error::Plan(qc::optimise::PlanError::TooManyRequests {
             max: 1
         }))

@@ -11,11 +11,10 @@
 //! match often; the test checks that a fair share of them do and a fair
 //! share do not, so the property is not vacuous.
 
-mod common;
+mod support;
 
 use std::cell::Cell;
 
-use common::{Choices, DATES, FIELDS, INTEGERS, TEXTS, options, query};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use qc::Op;
@@ -24,6 +23,7 @@ use qc::decompile::{DateStyle, decompile};
 use qc::format::format_source;
 use qc::schema::{FieldDef, FieldType, Matching};
 use serde_json::{Map, Value, json};
+use support::generate::{Choices, DATES, FIELDS, INTEGERS, TEXTS, options, query};
 
 // ---- random conversations ----
 
@@ -182,7 +182,7 @@ fn filters(node: &Node, out: &mut Vec<qc::check::Filter>) {
 fn forms(q: &str, width: usize) -> Result<(Query, Vec<(String, Query)>), TestCaseError> {
     let compiled = compile(q).map_err(|e| TestCaseError::fail(format!("{q:?}: {e}")))?;
     let json = compiled.to_json_string();
-    let validated = qc::json::validate(&json)
+    let validated = qc::check::validate(&json)
         .query
         .ok_or_else(|| TestCaseError::fail(format!("validate rejected {json}")))?;
     let formatted = format_source(q, width)

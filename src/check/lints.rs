@@ -3,40 +3,48 @@
 //!
 //! - On one comparison, as the query means it: `=` on a Date field that the
 //!   target matches to the second (W0403), and `%` or `*` inside an `=` or
-//!   `~` value, since qc has no wildcards (W0405).
+//!   `~` value, since qc has no wildcards (W0405). Their help writes the
+//!   fix in the query's [`Notation`].
 //! - On the compiled groups, with the API's meaning of each operator: an
 //!   AND group that can never match (W0401: `state = open AND state =
 //!   closed`, `x > 5 AND x < 3`, `x = a AND x != a`; W0402 for an empty
 //!   date range) and an OR group that always matches (W0404: `read = true
 //!   OR read = false`, `x = a OR x != a`).
 
+use jiff::civil::Date;
+
 use super::dates::{Direction, day_of, neighbour_day, start_of_day};
+use super::lower;
+use super::notation::Notation;
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
-use crate::schema::{FieldType, Matching, Order};
+use crate::schema::{FieldType, Matching, Order, Schema};
 
-/// Lints of one comparison, as written (after `NOT`), before it is
-/// compiled to the target's operators, pushed onto `out`. `text` is the value as written.
+/// Lints of one comparison, as written (after `NOT`; in a request, as the
+/// API takes it), before it is compiled to the target's operators, pushed
+/// onto `out`. `text` is the value as written; the help is written in
+/// `notation`.
 pub fn comparison(
     filter: &Filter,
     text: Option<&str>,
-    tz: &jiff::tz::TimeZone,
+    schema: &Schema,
+    notation: Notation,
     out: &mut Vec<Diagnostic>,
 ) {
     let field = &filter.field;
+    let tz = schema.timezone();
     if filter.op == Op::Eq
         && field.ty == FieldType::Date
         && !matches!(field.order, Order::Day(_))
         && let FilterValue::One(ScalarValue::Date(seconds)) = filter.value
     {
-        let name = crate::syntax::lexical::field_text(&field.name);
         let day = day_of(seconds, tz);
         let range = day
             .and_then(|d| Some((d, neighbour_day(d, Direction::After, tz)?)))
-            .map(|(d, next)| format!("`{name} >= {d} AND {name} < {next}`"));
-        let whole_day = day.and_then(|d| start_of_day(d, tz)) == Some(seconds);
-        let what = if whole_day {
+            .and_then(|(d, next)| whole_day(filter, d, next, schema, notation));
+        let first_second = day.and_then(|d| start_of_day(d, tz)) == Some(seconds);
+        let what = if first_second {
             "the first second of that day"
         } else {
             "that one second"
@@ -60,27 +68,22 @@ pub fn comparison(
         && text.contains(['%', '*'])
     {
         let inner = text.trim_matches(['%', '*']);
-        let help = match (
+        let meant = match (
             text.starts_with(['%', '*']),
             text.ends_with(['%', '*']),
             inner.contains(['%', '*']),
         ) {
-            (true, true, false) => format!(
-                "for \"contains\" write `{} ~ \"{}\"`",
-                field.name,
-                clip(inner)
+            (true, true, false) => Some(("contains", Op::Contains)),
+            (false, true, false) => Some(("starts with", Op::StartsWith)),
+            (true, false, false) => Some(("ends with", Op::EndsWith)),
+            _ => None,
+        };
+        let help = match meant {
+            Some((what, op)) => format!(
+                "for \"{what}\" write `{}`",
+                written(filter, op, inner, notation)
             ),
-            (false, true, false) => format!(
-                "for \"starts with\" write `{} ^ \"{}\"`",
-                field.name,
-                clip(inner)
-            ),
-            (true, false, false) => format!(
-                "for \"ends with\" write `{} $ \"{}\"`",
-                field.name,
-                clip(inner)
-            ),
-            _ => "use `~` (contains), `^` (starts with) or `$` (ends with)".to_owned(),
+            None => "use `~` (contains), `^` (starts with) or `$` (ends with)".to_owned(),
         };
         out.push(
             Diagnostic::new(
@@ -93,6 +96,60 @@ pub fn comparison(
             )
             .with_help(help),
         );
+    }
+}
+
+/// `filter`'s field compared by `op` with the text `value`, written in
+/// `notation`: a comparison in text, a filter object in a request.
+fn written(filter: &Filter, op: Op, value: &str, notation: Notation) -> String {
+    let value = clip(value);
+    match notation {
+        Notation::Text => format!("{} {op} \"{value}\"", filter.field.name),
+        Notation::Json => {
+            let f = Filter {
+                op,
+                value: FilterValue::One(ScalarValue::String(value.as_ref().into())),
+                ..filter.clone()
+            };
+            serde_json::to_string(&f).unwrap_or_default()
+        }
+    }
+}
+
+/// The comparisons that select the whole `day` (up to `next`) on
+/// `filter`'s field, written in `notation`: the query's `>=` and `<` in
+/// text, and in a request the AND of the filters the API needs for them
+/// (what the compiler would send).
+fn whole_day(
+    filter: &Filter,
+    day: Date,
+    next: Date,
+    schema: &Schema,
+    notation: Notation,
+) -> Option<String> {
+    match notation {
+        Notation::Text => {
+            let name = notation.field(&filter.field.name);
+            Some(format!("`{name} >= {day} AND {name} < {next}`"))
+        }
+        Notation::Json => {
+            let bound = |op: Op, date: Date| {
+                let f = Filter {
+                    op,
+                    value: FilterValue::One(ScalarValue::Date(start_of_day(
+                        date,
+                        schema.timezone(),
+                    )?)),
+                    ..filter.clone()
+                };
+                let node = lower::to_api(f, schema.target(), &mut Vec::new()).ok()?;
+                serde_json::to_string(&node).ok()
+            };
+            let (from, to) = (bound(Op::Ge, day)?, bound(Op::Lt, next)?);
+            Some(format!(
+                "an AND group of `{from}` and `{to}` (the day {day})"
+            ))
+        }
     }
 }
 

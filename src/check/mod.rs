@@ -1,15 +1,21 @@
 //! Syntax tree to checked query: field table, operator and value types,
 //! NOT elimination, normalisation and the API's limits, in one pass that
 //! reports every problem it finds.
+//!
+//! Two front ends share the rules ([`rules`], [`lints`], [`check_limits`],
+//! [`Pagination::new`]): [`check`] for qc's text and [`validate`] for a
+//! JSON search request. What differs between the two is a column of
+//! [`Notation`].
 
 mod dates;
 pub mod limits;
 pub mod lints;
 pub mod lower;
 mod normalise;
+mod notation;
 mod query;
+mod request;
 pub mod rules;
-pub mod suggest;
 
 pub use dates::{
     DATE_FORMS, DateError, Direction, MAX_DATE_SECONDS, MIN_DATE_SECONDS, add_days, day_exists,
@@ -18,16 +24,18 @@ pub use dates::{
 };
 pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};
 pub use lower::negate;
+pub use notation::Notation;
 pub use query::{
     DEFAULT_PER_PAGE, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query,
     ScalarValue,
 };
+pub use request::{Validated, validate, validate_bytes, validate_bytes_with, validate_with};
 
 use std::sync::Arc;
 
-use crate::Options;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::op::Op;
+use crate::options::{Limits, Options};
 use crate::schema::{FieldDef, Schema};
 use crate::syntax::{Ast, Comparison, Expr, ExprKind, MAX_ERRORS, Scalar, Span, ValueKind};
 
@@ -39,6 +47,11 @@ pub struct Checked {
     pub query: Option<Query>,
     /// Errors and warnings with positions.
     pub diagnostics: Vec<Diagnostic>,
+    /// With [`Limits::Rewrite`], the limits a query that is otherwise
+    /// clean goes over: the caller rewrites it to fit, or reports them
+    /// ([`crate::Compiler`] does). Empty otherwise: a query with other
+    /// errors has its limit errors among `diagnostics`, as written.
+    pub over_limits: Vec<Diagnostic>,
 }
 
 /// Type-checks a syntax tree against `schema` and compiles it to the
@@ -58,17 +71,19 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         errors: 0,
     };
     let mut root = checker.lower(&ast.root, None);
+    let mut over_limits = Vec::new();
     if let Some(tree) = &mut root {
         let mut found = Vec::new();
         lints::groups(tree, &mut found);
-        if options.limits != crate::Limits::Ignore {
+        if options.limits != Limits::Ignore {
             let mut limits = Vec::new();
             check_limits(tree, &mut limits);
             let clean = checker.complete && checker.errors == 0;
-            if !limits.is_empty() && options.limits == crate::Limits::Rewrite && clean {
-                limits = fit_limits(tree, limits);
+            if !limits.is_empty() && options.limits == Limits::Rewrite && clean {
+                over_limits = limits;
+            } else {
+                found.extend(limits);
             }
-            found.extend(limits);
         }
         for d in found {
             checker.push(d);
@@ -79,8 +94,8 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         complete,
         ..
     } = checker;
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    for d in &mut diagnostics {
+    diagnostics.sort_by_key(|d| d.range);
+    for d in diagnostics.iter_mut().chain(&mut over_limits) {
         d.locate(ast.line_index());
     }
     let ok = complete && !crate::diagnostic::has_errors(&diagnostics);
@@ -90,73 +105,8 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
             pagination: options.pagination.clone(),
         }),
         diagnostics,
+        over_limits,
     }
-}
-
-/// Rewrites `tree` to fit the API's limits, giving a note that says what
-/// was rewritten; or, when nothing fits, the error that says how many
-/// requests `qc plan` needs (or why no plan can), before the limit errors
-/// `limits`. One search of the optimiser, within its default budget.
-fn fit_limits(tree: &mut Node, mut limits: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let span = tree.span();
-    let settings = crate::optimise::Settings::default();
-    let planned = as_query(tree, |query| crate::optimise::plan(query, &settings));
-    let d = match planned {
-        Ok(mut plan) if plan.requests.len() == 1 => {
-            if let Some(request) = plan.requests.pop() {
-                *tree = request.root;
-            }
-            return vec![Diagnostic::new(
-                Code::Rewritten,
-                span,
-                format!(
-                    "rewritten to fit the API's limits (2 levels of groups, 15 filters per group): {}",
-                    plan.rewrites.describe()
-                ),
-            )
-            .with_help("the request selects exactly what the query says; `--no-rewrite` refuses instead")];
-        }
-        Ok(plan) => Diagnostic::new(
-            Code::NeedsPlan,
-            span,
-            format!(
-                "no single request can express this query: `qc plan` runs it as {} requests whose union is exactly the query",
-                plan.requests.len()
-            ),
-        )
-        .with_help("run `qc plan` (or `qc search`, which runs the plan) instead"),
-        Err(e) => {
-            let at = match &e {
-                crate::optimise::PlanError::CannotSplit { span, .. } => *span,
-                _ => span,
-            };
-            Diagnostic::new(
-                Code::NeedsPlan,
-                at,
-                format!("no single request can express this query, and no plan can: {e}"),
-            )
-            .with_help(e.advice())
-        }
-    };
-    limits.insert(0, d);
-    limits
-}
-
-/// `f` of `tree` as a query: the tree is lent to the query and given
-/// back, not copied.
-fn as_query<T>(tree: &mut Node, f: impl FnOnce(&Query) -> T) -> T {
-    let empty = Node::Group(Group {
-        op: GroupOp::And,
-        members: Vec::new(),
-        span: tree.span(),
-    });
-    let query = Query {
-        root: std::mem::replace(tree, empty),
-        pagination: None,
-    };
-    let out = f(&query);
-    *tree = query.root;
-    out
 }
 
 struct Checker<'s> {
@@ -240,8 +190,7 @@ impl Checker<'_> {
         if self.gave_up() {
             return self.fail();
         }
-        let spell = |name: &str| crate::syntax::lexical::field_text(name);
-        let field = match rules::lookup(self.schema, &c.field.name, c.field.span, spell) {
+        let field = match rules::lookup(self.schema, &c.field.name, c.field.span, Notation::Text) {
             Ok((field, warning)) => {
                 if let Some(w) = warning {
                     self.push(w);
@@ -289,7 +238,7 @@ impl Checker<'_> {
             _ => None,
         };
         let mut warnings = Vec::new();
-        lints::comparison(&filter, text, self.schema.timezone(), &mut warnings);
+        lints::comparison(&filter, text, self.schema, Notation::Text, &mut warnings);
         let node = lower::to_api(filter, self.schema.target(), &mut warnings);
         for w in warnings {
             self.push(w);
@@ -323,7 +272,7 @@ impl Checker<'_> {
             c.value.span,
             list,
             to_list,
-            str::to_owned,
+            Notation::Text,
         );
         let shape_ok = shape.is_none();
         if let Some(d) = shape {
@@ -357,29 +306,17 @@ impl Checker<'_> {
         in_list: bool,
         s: &Scalar,
     ) -> Option<ScalarValue> {
-        if !s.quoted && s.text.eq_ignore_ascii_case("null") {
-            if in_list || !matches!(op, Op::Eq | Op::Ne) {
-                self.push(
-                    Diagnostic::new(
-                        Code::NullNotAllowed,
-                        s.span,
-                        if in_list {
-                            "a list may not hold `null`".to_owned()
-                        } else {
-                            format!("`{op}` cannot compare with `null`")
-                        },
-                    )
-                    .with_help("`null` goes with `=` and `!=` (or `IS NULL`, `IS NOT NULL`); write `\"null\"` for the text"),
-                );
-                return self.fail();
-            }
-            return Some(ScalarValue::Null);
-        }
-        let cx = rules::ValueContext {
-            now: self.now,
-            tz: self.schema.timezone(),
+        let value = if !s.quoted && s.text.eq_ignore_ascii_case("null") {
+            rules::null_value(op, in_list, s.span, Notation::Text)
+        } else {
+            let cx = rules::ValueContext {
+                now: self.now,
+                tz: self.schema.timezone(),
+                notation: Notation::Text,
+            };
+            rules::typed_text(field, &s.text, s.quoted, s.span, &cx)
         };
-        match rules::typed_text(field, &s.text, s.quoted, s.span, &cx, str::to_owned) {
+        match value {
             Ok(v) => Some(v),
             Err(d) => {
                 self.push(*d);

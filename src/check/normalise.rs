@@ -8,18 +8,22 @@ impl Query {
     /// replaced by their member. Pagination is kept.
     pub fn normalised(&self) -> Query {
         Query {
-            root: normalise(&self.root),
+            root: self.root.normalised(),
             pagination: self.pagination.clone(),
         }
     }
 }
 
-fn normalise(node: &Node) -> Node {
-    match node {
-        Node::Group(group) => {
-            let members = group.members.iter().map(normalise);
-            Node::group(group.op, members, group.span).unwrap_or_else(|| node.clone())
+impl Node {
+    /// The tree as the compiler would build it (see [`Query::normalised`]);
+    /// spans are kept.
+    pub fn normalised(&self) -> Node {
+        match self {
+            Node::Group(group) => {
+                let members = group.members.iter().map(Node::normalised);
+                Node::group(group.op, members, group.span).unwrap_or_else(|| self.clone())
+            }
+            Node::Filter(_) => self.clone(),
         }
-        Node::Filter(_) => node.clone(),
     }
 }

@@ -10,10 +10,7 @@ use crate::op::Op;
 use crate::schema::FieldDef;
 use crate::syntax::Span;
 
-/// Results per page when only a cursor is given (the API's default).
-pub const DEFAULT_PER_PAGE: u32 = 20;
-/// The most results per page the API returns.
-pub const MAX_PER_PAGE: u32 = 150;
+pub use crate::options::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Pagination};
 
 /// A checked query: the filter tree plus optional pagination.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,34 +123,6 @@ impl Serialize for ScalarValue {
             ScalarValue::Date(v) => s.collect_str(v),
             ScalarValue::Null => s.serialize_unit(),
         }
-    }
-}
-
-/// Pagination of the search results.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Pagination {
-    /// Results per page, 1 to 150.
-    pub per_page: u32,
-    /// The cursor of the page to continue after.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
-}
-
-impl Pagination {
-    /// Pagination with `per_page` results per page (default 20 when
-    /// `None`; the API's schema requires the field) after an optional cursor.
-    pub fn new(
-        per_page: Option<u32>,
-        starting_after: Option<String>,
-    ) -> Result<Self, crate::Error> {
-        let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
-        if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            return Err(crate::Error::PerPage(per_page));
-        }
-        Ok(Self {
-            per_page,
-            starting_after,
-        })
     }
 }
 

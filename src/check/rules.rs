@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 
-use super::dates::{DATE_FORMS, DateError, parse_date, parse_duration};
+use super::dates::{DateError, is_unix_seconds, parse_duration};
+use super::notation::Notation;
 use super::query::ScalarValue;
-use super::suggest;
-use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::diagnostic::{Code, Diagnostic, clip, closest};
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Matching, OpSet, Origin, Schema};
 use crate::syntax::Span;
@@ -22,12 +22,12 @@ pub fn article(ty: FieldType) -> &'static str {
 
 /// The field named `name`, and a warning when it is not checked (a custom
 /// attribute accepted without a schema) or archived; or the error for an
-/// unknown field, with the closest known name written by `spell`.
+/// unknown field, with the closest known name written in `notation`.
 pub fn lookup(
     schema: &Schema,
     name: &str,
     span: Span,
-    spell: impl FnOnce(&str) -> String,
+    notation: Notation,
 ) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Box<Diagnostic>> {
     if let Some(field) = schema.field(name) {
         let warning = match field.origin {
@@ -71,7 +71,7 @@ pub fn lookup(
     d = match schema.closest(name) {
         Some(s) => d
             .with_help(format!("did you mean `{s}`?"))
-            .with_suggestion(span, spell(s)),
+            .with_suggestion(span, notation.field(s)),
         None => d.with_help(format!(
             "run `qc fields --target {}` to list the searchable fields",
             schema.target()
@@ -107,12 +107,12 @@ pub fn operator_not_allowed(
 
 /// The error for a value an enumerated field does not allow, or `None` when
 /// the field allows it. The suggestion, when a close value exists, is that
-/// value written by `spell` (bare or quoted, as the input language needs).
+/// value written in `notation`.
 pub fn unknown_value(
     field: &FieldDef,
     text: &str,
     span: Span,
-    spell: impl FnOnce(&str) -> String,
+    notation: Notation,
 ) -> Option<Diagnostic> {
     if field.accepts_value(text) {
         return None;
@@ -128,10 +128,10 @@ pub fn unknown_value(
             values.join(", ")
         ),
     );
-    Some(match suggest::closest(text, values.iter().copied()) {
+    Some(match closest(text, values.iter().copied()) {
         Some(v) => d
             .with_help(format!("did you mean `{v}`?"))
-            .with_suggestion(span, spell(v)),
+            .with_suggestion(span, notation.value(v)),
         None => d,
     })
 }
@@ -165,8 +165,8 @@ pub fn multi_word(field: &FieldDef, op: Op, text: &str, span: Span) -> Option<Di
 
 /// The list/scalar shape rule: `IN`/`NIN` take a non-empty list and every
 /// other operator one value. `list` is `Some(len)` for a list value.
-/// `to_list` writes the value as a one-item list, for the fix; `quote_op`
-/// writes an operator as the input language needs.
+/// `to_list` writes the value as a one-item list, for the fix; the fix of
+/// the operator is written in `notation`.
 pub fn shape(
     op: Op,
     spelled: &str,
@@ -174,7 +174,7 @@ pub fn shape(
     value_span: Span,
     list: Option<usize>,
     to_list: impl FnOnce() -> Option<String>,
-    quote_op: impl Fn(&str) -> String,
+    notation: Notation,
 ) -> Option<Diagnostic> {
     match list {
         None if op.takes_list() => {
@@ -196,10 +196,10 @@ pub fn shape(
             );
             Some(match op {
                 Op::Eq => d
-                    .with_suggestion(op_span, quote_op("IN"))
+                    .with_suggestion(op_span, notation.value("IN"))
                     .with_help("to match any value of a list use `IN`"),
                 Op::Ne => d
-                    .with_suggestion(op_span, quote_op("NIN"))
+                    .with_suggestion(op_span, notation.value("NIN"))
                     .with_help("to exclude every value of a list use `NIN` (or `NOT IN`)"),
                 _ => d.with_help("only `IN` and `NIN` take a list"),
             })
@@ -216,25 +216,52 @@ pub fn shape(
     }
 }
 
-/// What a value is read with: now, the zone, and how the value was
-/// written (for messages).
+/// The null rule, the same in every notation: `null` is a whole value,
+/// compared with `=` or `!=` only (a missing or null attribute). `in_list`
+/// is true for an item of a list.
+pub fn null_value(
+    op: Op,
+    in_list: bool,
+    span: Span,
+    notation: Notation,
+) -> Result<ScalarValue, Box<Diagnostic>> {
+    if !in_list && matches!(op, Op::Eq | Op::Ne) {
+        return Ok(ScalarValue::Null);
+    }
+    let message = if in_list {
+        "a list may not hold `null`".to_owned()
+    } else {
+        format!("`{op}` cannot compare with `null`")
+    };
+    Err(Box::new(
+        Diagnostic::new(Code::NullNotAllowed, span, message).with_help(notation.null_help()),
+    ))
+}
+
+/// What a value is read with: now and the zone (for dates), and the
+/// notation it was written in (for dates and fixes).
 pub struct ValueContext<'a> {
     /// Now, in unix seconds, for relative dates.
     pub now: i64,
     /// The workspace's time zone.
     pub tz: &'a TimeZone,
+    /// The language of the query.
+    pub notation: Notation,
 }
 
-/// Reads `text` as a value of `field`'s type (what the text means by its
-/// field's type, quoted or not). `shown` is how the value is quoted in
-/// messages.
+/// Reads `text` as a value of `field`'s type: the value typing of both
+/// front ends. The text checker passes every value as written; the JSON
+/// validator passes the text of a JSON value whose JSON type carries the
+/// field's type (a string for a String or Date field, a number for a
+/// number field, `true`/`false` for a Boolean one). `quoted` tells a
+/// quoted text from a bare word (only an untyped field reads them
+/// differently) and how the value is shown in messages.
 pub fn typed_text(
     field: &FieldDef,
     text: &str,
     quoted: bool,
     span: Span,
     cx: &ValueContext<'_>,
-    spell: impl Fn(&str) -> String,
 ) -> Result<ScalarValue, Box<Diagnostic>> {
     let shown = || {
         let text = clip(text);
@@ -260,7 +287,7 @@ pub fn typed_text(
         )
     };
     match field.ty {
-        FieldType::String => match unknown_value(field, text, span, spell) {
+        FieldType::String => match unknown_value(field, text, span, cx.notation) {
             None => Ok(ScalarValue::String(text.into())),
             Some(d) => Err(Box::new(d)),
         },
@@ -279,11 +306,26 @@ pub fn typed_text(
             if let Ok(n) = text.parse::<i64>() {
                 return Ok(ScalarValue::Integer(n));
             }
+            // Digits (after an optional `-`) that do not fit.
+            if is_unix_seconds(text) {
+                return Err(Box::new(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        span,
+                        format!(
+                            "`{}` is out of range for `{}`, an Integer field",
+                            clip(text),
+                            field.name
+                        ),
+                    )
+                    .with_help("whole numbers from -9223372036854775808 to 9223372036854775807"),
+                ));
+            }
             if field.duration
                 && let Some(seconds) = parse_duration(text)
             {
                 return seconds.map(ScalarValue::Integer).map_err(|e| {
-                    Box::new(date_error(e, span, text, "duration").with_help(
+                    Box::new(date_error(e, span, text, "duration", cx.notation).with_help(
                         "a duration is a whole number of seconds, or a number and a unit: s m h d w",
                     ))
                 });
@@ -321,15 +363,17 @@ pub fn typed_text(
                 return Ok(ScalarValue::Boolean(false));
             }
             let d = mismatch("`true` or `false`");
-            Err(Box::new(match suggest::closest(text, ["true", "false"]) {
+            Err(Box::new(match closest(text, ["true", "false"]) {
                 Some(v) => d.with_suggestion(span, v),
                 None => d.with_help("write `true` or `false`"),
             }))
         }
-        FieldType::Date => match parse_date(text, cx.now, cx.tz) {
+        FieldType::Date => match cx.notation.date(text, cx.now, cx.tz) {
             Ok(seconds) => Ok(ScalarValue::Date(seconds)),
-            Err(DateError::NotADate) => Err(Box::new(mismatch("a date").with_help(DATE_FORMS))),
-            Err(e) => Err(Box::new(date_error(e, span, text, "date"))),
+            Err(DateError::NotADate) => Err(Box::new(
+                mismatch("a date").with_help(cx.notation.date_help()),
+            )),
+            Err(e) => Err(Box::new(date_error(e, span, text, "date", cx.notation))),
         },
     }
 }
@@ -341,8 +385,14 @@ fn decimal(text: &str) -> Option<f64> {
 }
 
 /// The diagnostic for an invalid date or duration: one fix is a
-/// suggestion, two are offered as help only.
-pub fn date_error(e: DateError, span: Span, text: &str, what: &str) -> Diagnostic {
+/// suggestion (written in `notation`), two are offered as help only.
+pub fn date_error(
+    e: DateError,
+    span: Span,
+    text: &str,
+    what: &str,
+    notation: Notation,
+) -> Diagnostic {
     let (why, fixes) = match e {
         DateError::NotADate => ("not a date".to_owned(), Vec::new()),
         DateError::Invalid { why, fixes } => (why, fixes),
@@ -358,9 +408,9 @@ pub fn date_error(e: DateError, span: Span, text: &str, what: &str) -> Diagnosti
         format!("invalid {what} `{}`: {why}", clip(text)),
     );
     match fixes.as_slice() {
-        [one] => d.with_suggestion(span, one.clone()),
+        [one] => d.with_suggestion(span, notation.value(one)),
         [a, b] => d.with_help(format!("write `{a}` or `{b}`")),
-        _ if what == "date" => d.with_help(DATE_FORMS),
+        _ if what == "date" => d.with_help(notation.date_help()),
         _ => d,
     }
 }

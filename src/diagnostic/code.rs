@@ -1,12 +1,26 @@
-//! The catalogue of diagnostic codes.
+//! The catalogue of diagnostic codes, and how serious each is.
 //!
 //! Every diagnostic qc can report has a stable code. Each code carries a
 //! one-line title, an explanation, a query that triggers it and how to fix
 //! it; `qc explain CODE` prints that entry.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
-use super::Severity;
+use crate::op::{FieldType, Op, OpSet};
+
+/// How serious a diagnostic is. Only errors make a query fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The query cannot be compiled.
+    Error,
+    /// The query compiles but probably does not do what was meant.
+    Warning,
+    /// Information: what qc did (e.g. rewrote the query to fit).
+    Note,
+}
 
 macro_rules! codes {
     ($(
@@ -47,8 +61,9 @@ macro_rules! codes {
                 match self { $(Code::$variant => $example,)* }
             }
 
-            /// What the code means and how to fix it.
-            pub const fn explanation(self) -> &'static str {
+            /// The explanation as written in the catalogue, with its
+            /// [`OPERATOR_SLOTS`] not filled in.
+            const fn explanation_template(self) -> &'static str {
                 match self { $(Code::$variant => $explanation,)* }
             }
         }
@@ -124,7 +139,7 @@ codes! {
     /// The operator does not apply to the field's type.
     OperatorNotAllowed = "E0102", Error, "operator not allowed for this field",
     example: "created_at ~ \"x\"",
-    explanation: "Each field accepts the operators of its type that its target can express, exactly or through an equivalent. String: = != IN NIN ~ !~ ^ $. Integer and Date: = != > >= < <= IN NIN. Boolean: = != IN NIN. Fields with a fixed set of values (state, priority, source.type, role): = != IN NIN. Contacts' `tag_id`: = != IN NIN. A strict `>`/`<` on a decimal attribute cannot be expressed where the API's `>` includes the bound. The message lists the operators the field accepts (`qc fields` too).";
+    explanation: "Each field accepts the operators of its type that its target can express, exactly or through an equivalent. String: {operators of String}. Integer, Float and Date: {operators of Integer}. Boolean: {operators of Boolean}. Fields with a fixed set of values (state, priority, source.type, role) and contacts' `tag_id`: {equality operators}. A strict `>`/`<` on a decimal attribute cannot be expressed where the API's `>` includes the bound. The message lists the operators the field accepts (`qc fields` too).";
 
     /// The value does not have the field's type.
     TypeMismatch = "E0103", Error, "value does not fit the field's type",
@@ -229,7 +244,7 @@ codes! {
     /// A filter's operator is not one the API knows.
     UnknownOperator = "E0306", Error, "unknown operator",
     example: "{\"query\": {\"field\": \"state\", \"operator\": \"==\", \"value\": \"open\"}}",
-    explanation: "A filter's operator is one of the API schema's enum: `=` `!=` `IN` `NIN` `<` `<=` `>` `>=` `~` `!~` `^` `$`. A near miss (`==`, `<>`, lower-case `in`) gets its fix.";
+    explanation: "A filter's operator is one of the API schema's enum: {operators}. A near miss (`==`, `<>`, lower-case `in`) gets its fix.";
 
     /// A group's operator is not `AND` or `OR`.
     UnknownGroupOperator = "E0307", Error, "unknown group operator",
@@ -329,6 +344,37 @@ codes! {
     DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",
     example: "",
     explanation: "The text form merges nested groups with the same operator (`a AND (b AND c)` is `a AND b AND c`). A request that the API accepts because its groups are split can then become a group of more than 15 filters, which the compiler rejects. The text is still printed; split the group with IN/NIN or restructure the query before compiling it. (No example is shown: it takes a request with over 15 filters; `qc decompile` reports it.)";
+}
+
+/// The lists of operators in explanations, filled in from the operator
+/// tables rather than typed out: each slot, as the catalogue writes it, and
+/// the operators it stands for (listed in [`Op::ALL`] order).
+const OPERATOR_SLOTS: &[(&str, OpSet)] = &[
+    ("{operators}", OpSet::ANY),
+    ("{operators of String}", FieldType::String.operators()),
+    ("{operators of Integer}", FieldType::Integer.operators()),
+    ("{operators of Boolean}", FieldType::Boolean.operators()),
+    ("{equality operators}", OpSet::EQUALITY),
+];
+
+impl Code {
+    /// What the code means and how to fix it (what `qc explain` prints).
+    pub fn explanation(self) -> Cow<'static, str> {
+        let template = self.explanation_template();
+        let mut text = Cow::Borrowed(template);
+        for (slot, ops) in OPERATOR_SLOTS {
+            if text.contains(slot) {
+                text = Cow::Owned(text.replace(slot, &operator_list(*ops)));
+            }
+        }
+        text
+    }
+}
+
+/// `ops` as an explanation lists them: `` `=` `!=` `IN` ``.
+fn operator_list(ops: OpSet) -> String {
+    let listed: Vec<String> = ops.iter().map(|op: Op| format!("`{op}`")).collect();
+    listed.join(" ")
 }
 
 impl std::fmt::Display for Code {

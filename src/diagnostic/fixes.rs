@@ -97,9 +97,6 @@ pub fn keep_fixes_that_fix(
 pub fn apply(source: &str, suggestion: &Suggestion) -> Option<String> {
     let before = source.get(..suggestion.span.start())?;
     let after = source.get(suggestion.span.end()..)?;
-    if suggestion.span.start > suggestion.span.end {
-        return None;
-    }
     Some(format!("{before}{}{after}", suggestion.replacement))
 }
 

@@ -5,26 +5,18 @@ mod code;
 pub mod fixes;
 mod position;
 mod render;
+mod suggest;
+mod terminal;
 
-pub use code::Code;
-pub use position::{LineIndex, Position, PositionEncoding, WidePosition};
+pub use code::{Code, Severity};
+pub use position::{LineIndex, OffsetEncoder, Position, PositionEncoding, WidePosition};
 pub use render::{RenderOptions, render, render_all};
+pub use suggest::closest;
+pub use terminal::{escape_for_terminal, is_unsafe_for_terminal};
 
 use serde::Serialize;
 
-use crate::syntax::Span;
-
-/// How serious a diagnostic is. Only errors make a query fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The query cannot be compiled.
-    Error,
-    /// The query compiles but probably does not do what was meant.
-    Warning,
-    /// Information: what qc did (e.g. rewrote the query to fit).
-    Note,
-}
+use crate::span::Span;
 
 /// A secondary location that explains a diagnostic ("group opened here").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -146,6 +138,22 @@ impl Diagnostic {
         self
     }
 
+    /// This diagnostic with every range (its own, its labels' and its
+    /// suggestion's) in the code units of `encoder` instead of bytes: for
+    /// a language whose strings count UTF-16 units (JavaScript) or code
+    /// points (Python). Line:column positions are unchanged.
+    pub fn in_units(&self, encoder: &OffsetEncoder) -> Diagnostic {
+        let mut d = self.clone();
+        d.range = encoder.span(d.range);
+        for label in &mut d.labels {
+            label.span = encoder.span(label.span);
+        }
+        if let Some(s) = &mut d.suggestion {
+            s.span = encoder.span(s.span);
+        }
+        d
+    }
+
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -195,6 +203,20 @@ pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
             std::borrow::Cow::Owned(short)
         }
     }
+}
+
+/// How many errors a stage (the parser, the checker) reports before it
+/// stops: more would only let hostile input grow the list without bound.
+pub const MAX_ERRORS: usize = 100;
+
+/// The diagnostic that ends a list of [`MAX_ERRORS`] errors.
+pub fn too_many_errors(at: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::TooManyErrors,
+        at,
+        format!("too many errors; stopped after {MAX_ERRORS} errors (the limit, MAX_ERRORS)"),
+    )
+    .with_help("fix the errors above and run again")
 }
 
 /// True when any diagnostic is an error.

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::span::Span;
+
 /// A 1-based line and column; the column counts Unicode scalar values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Position {
@@ -111,5 +113,150 @@ impl LineIndex {
         };
         let offset = usize::from(self.inner.offset(lc)?);
         (offset <= self.len).then_some(offset)
+    }
+}
+
+/// Converts offsets of one text between bytes (the library's unit) and
+/// the code units of another [`PositionEncoding`]: UTF-16 for JavaScript,
+/// Unicode scalar values (code points) for Python.
+///
+/// Built once per text in one pass; each conversion is a binary search
+/// over the text's non-ASCII characters (none for ASCII text).
+///
+/// ```
+/// use qc::diagnostic::{OffsetEncoder, PositionEncoding};
+/// let text = "a ~ “é” AND b";
+/// let utf16 = OffsetEncoder::new(text, PositionEncoding::Utf16);
+/// let and = text.find("AND").unwrap();
+/// assert_eq!(utf16.to_units(and), 8);
+/// assert_eq!(utf16.to_bytes(8), and);
+/// let points = OffsetEncoder::new("😀x", PositionEncoding::Utf32);
+/// assert_eq!((points.to_units(4), PositionEncoding::Utf16.len_of('😀')), (1, 2));
+/// ```
+#[derive(Debug, Clone)]
+pub struct OffsetEncoder {
+    /// Each non-ASCII character: where it starts, in bytes and in units,
+    /// and its length in each.
+    marks: Vec<Mark>,
+    /// The text's length in bytes.
+    len: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    byte: u32,
+    unit: u32,
+    byte_len: u8,
+    unit_len: u8,
+}
+
+impl PositionEncoding {
+    /// The length of `c` in this encoding's code units.
+    pub fn len_of(self, c: char) -> usize {
+        match self {
+            PositionEncoding::Utf8 => c.len_utf8(),
+            PositionEncoding::Utf16 => c.len_utf16(),
+            PositionEncoding::Utf32 => 1,
+        }
+    }
+}
+
+impl OffsetEncoder {
+    /// The encoder of `text` into `encoding`'s units.
+    pub fn new(text: &str, encoding: PositionEncoding) -> Self {
+        let mut marks = Vec::new();
+        if !text.is_ascii() {
+            // Units before the last character seen, and its byte end.
+            let (mut units, mut ascii_from) = (0usize, 0usize);
+            for (at, c) in text.char_indices() {
+                if c.is_ascii() {
+                    continue;
+                }
+                units += at - ascii_from;
+                let unit_len = encoding.len_of(c);
+                marks.push(Mark {
+                    byte: clamp(at),
+                    unit: clamp(units),
+                    // At most 4 each.
+                    byte_len: c.len_utf8() as u8,
+                    unit_len: unit_len as u8,
+                });
+                units += unit_len;
+                ascii_from = at + c.len_utf8();
+            }
+        }
+        Self {
+            marks,
+            len: text.len(),
+        }
+    }
+
+    /// The code units before byte `offset` (clamped into the text; an
+    /// offset inside a character counts as its start).
+    pub fn to_units(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        let i = self.marks.partition_point(|m| m.byte as usize <= offset);
+        match i.checked_sub(1).and_then(|i| self.marks.get(i)) {
+            None => offset,
+            Some(m) => {
+                let end = m.byte as usize + usize::from(m.byte_len);
+                if offset < end {
+                    m.unit as usize
+                } else {
+                    m.unit as usize + usize::from(m.unit_len) + (offset - end)
+                }
+            }
+        }
+    }
+
+    /// The byte offset of `units` code units into the text (clamped; a
+    /// count that ends inside a character gives the character's start).
+    pub fn to_bytes(&self, units: usize) -> usize {
+        let i = self.marks.partition_point(|m| m.unit as usize <= units);
+        let bytes = match i.checked_sub(1).and_then(|i| self.marks.get(i)) {
+            None => units,
+            Some(m) => {
+                let end = m.unit as usize + usize::from(m.unit_len);
+                if units < end {
+                    m.byte as usize
+                } else {
+                    m.byte as usize + usize::from(m.byte_len) + (units - end)
+                }
+            }
+        };
+        bytes.min(self.len)
+    }
+
+    /// A byte span in code units.
+    pub fn span(&self, span: Span) -> Span {
+        Span::new(self.to_units(span.start()), self.to_units(span.end()))
+    }
+}
+
+fn clamp(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Against counting by hand, at every byte offset.
+        #[test]
+        fn offsets_agree_with_counting(text in "[a-z “”é😀中\n]{0,40}") {
+            for encoding in [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32] {
+                let enc = OffsetEncoder::new(&text, encoding);
+                for b in 0..=text.len() + 2 {
+                    let start = (0..=b.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                    let units: usize = text[..start].chars().map(|c| encoding.len_of(c)).sum();
+                    prop_assert_eq!(enc.to_units(b), units);
+                    if text.is_char_boundary(b) {
+                        prop_assert_eq!(enc.to_bytes(units), b);
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,8 +1,17 @@
 //! Rendering diagnostics for people: a source excerpt with carets (ariadne).
+//!
+//! Everything drawn is terminal-safe: the messages, labels, help and source
+//! name go through [`escape_for_terminal`], and the excerpt through
+//! [`escape_source`], with the diagnostic's spans moved to match and the
+//! column in the header still counted in the text as written.
+
+use std::borrow::Cow;
 
 use ariadne::{CharSet, Config, IndexType, Label, Report, ReportKind, Source};
 
+use super::terminal::{OffsetMap, escape_for_terminal, escape_source, is_unsafe_for_terminal};
 use super::{Diagnostic, Severity};
+use crate::span::Span;
 
 /// How to render diagnostics for a terminal.
 #[derive(Debug, Clone)]
@@ -40,6 +49,8 @@ pub const MAX_EXCERPT_BYTES: usize = 4096;
 ///
 /// On very long lines only a window around the range is shown, so that a
 /// megabyte-long query gives a readable message, not a megabyte of output.
+/// Control and bidi characters from the source or in the messages are
+/// shown escaped ([`escape_for_terminal`]), whatever the colour setting.
 pub fn render(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) -> String {
     Renderer::new(source, options).render(diagnostic)
 }
@@ -50,35 +61,149 @@ pub fn render_all(diagnostics: &[Diagnostic], source: &str, options: &RenderOpti
     diagnostics.iter().map(|d| renderer.render(d)).collect()
 }
 
-/// Renders diagnostics of one source; the source's line index is built on
-/// first use and shared by every diagnostic that shows the whole source.
+/// Renders diagnostics of one source; the source's escaped text and line
+/// index are built on first use and shared by every diagnostic that shows
+/// the whole source.
 struct Renderer<'a> {
     text: &'a str,
-    source: std::cell::OnceCell<Source<&'a str>>,
+    whole: std::cell::OnceCell<Shown<'a>>,
     options: &'a RenderOptions,
+    /// The source's name, escaped.
+    name: Cow<'a, str>,
+}
+
+/// Source text as drawn: escaped for the terminal, indexed for ariadne,
+/// with where its offsets moved.
+struct Shown<'a> {
+    /// The text as written.
+    text: &'a str,
+    escaped: Cow<'a, str>,
+    source: Source<Cow<'a, str>>,
+    map: OffsetMap,
+}
+
+impl<'a> Shown<'a> {
+    fn new(text: &'a str) -> Self {
+        let (escaped, map) = escape_source(text);
+        Self {
+            text,
+            source: Source::from(escaped.clone()),
+            escaped,
+            map,
+        }
+    }
 }
 
 impl<'a> Renderer<'a> {
     fn new(text: &'a str, options: &'a RenderOptions) -> Self {
         Self {
             text,
-            source: std::cell::OnceCell::new(),
+            whole: std::cell::OnceCell::new(),
             options,
+            name: escape_for_terminal(&options.source_name),
         }
     }
 
     fn render(&self, diagnostic: &Diagnostic) -> String {
-        let whole = || self.source.get_or_init(|| Source::from(self.text));
-        match window(diagnostic, self.text) {
-            Window::Whole => render_full(diagnostic, self.text, whole(), self.options),
-            Window::WithoutLongLabels(trimmed) => {
-                render_full(&trimmed, self.text, whole(), self.options)
-            }
-            Window::Excerpt(excerpt, shifted) => {
-                let source = Source::from(excerpt.as_str());
-                render_full(&shifted, &excerpt, &source, self.options)
-            }
+        let diagnostic = escape_texts(diagnostic);
+        let whole = || self.whole.get_or_init(|| Shown::new(self.text));
+        match window(&diagnostic, self.text) {
+            Window::Whole => self.draw(&diagnostic, whole()),
+            Window::WithoutLongLabels(trimmed) => self.draw(&trimmed, whole()),
+            Window::Excerpt(excerpt, shifted) => self.draw(&shifted, &Shown::new(&excerpt)),
         }
+    }
+
+    /// Draws `diagnostic` (its words already escaped) against `shown`.
+    fn draw(&self, diagnostic: &Diagnostic, shown: &Shown<'_>) -> String {
+        let name = self.name.as_ref();
+        if let Some(line) = one_line_if_too_long(diagnostic, shown.text, name) {
+            return line;
+        }
+        let moved = move_spans(diagnostic, &shown.map);
+        let drawn = render_full(&moved, &shown.escaped, &shown.source, self.options, name);
+        keep_written_column(drawn, diagnostic.range.start(), shown, name)
+    }
+}
+
+/// The diagnostic with its words (message, labels, help, JSON path and the
+/// fix's description) escaped for a terminal: a copy only when one needs it.
+fn escape_texts(diagnostic: &Diagnostic) -> Cow<'_, Diagnostic> {
+    let d = diagnostic;
+    let mut texts = std::iter::once(&d.message)
+        .chain(&d.help)
+        .chain(&d.path)
+        .chain(d.labels.iter().map(|l| &l.message))
+        .chain(d.suggestion.iter().map(|s| &s.message));
+    if !texts.any(|t| t.chars().any(is_unsafe_for_terminal)) {
+        return Cow::Borrowed(d);
+    }
+    let mut escaped = d.clone();
+    let escape = |text: &mut String| {
+        if let Cow::Owned(e) = escape_for_terminal(text) {
+            *text = e;
+        }
+    };
+    escape(&mut escaped.message);
+    escaped.help.iter_mut().for_each(escape);
+    escaped.path.iter_mut().for_each(escape);
+    escaped
+        .labels
+        .iter_mut()
+        .for_each(|l| escape(&mut l.message));
+    escaped
+        .suggestion
+        .iter_mut()
+        .for_each(|s| escape(&mut s.message));
+    Cow::Owned(escaped)
+}
+
+/// The diagnostic with its spans moved as `map` moved the source's text.
+fn move_spans<'d>(diagnostic: &'d Diagnostic, map: &OffsetMap) -> Cow<'d, Diagnostic> {
+    if map.is_identity() {
+        return Cow::Borrowed(diagnostic);
+    }
+    let moved = |span: Span| Span::new(map.map(span.start()), map.map(span.end()));
+    let mut d = diagnostic.clone();
+    d.range = moved(d.range);
+    for label in &mut d.labels {
+        label.span = moved(label.span);
+    }
+    if let Some(s) = &mut d.suggestion {
+        s.span = moved(s.span);
+    }
+    Cow::Owned(d)
+}
+
+/// `drawn` with the column of its header (`[ name:line:column ]`) counted
+/// in the text as written rather than as escaped, where they differ, so
+/// that it agrees with the diagnostic's location. `start` is the offset of
+/// the diagnostic in `shown.text`.
+fn keep_written_column(drawn: String, start: usize, shown: &Shown<'_>, name: &str) -> String {
+    let line_and_column = |text: &str, offset: usize| {
+        let offset = floor(text, offset.min(text.len()));
+        let line = text[..offset].matches('\n').count() + 1;
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        (line, text[line_start..offset].chars().count() + 1)
+    };
+    let (line, written) = line_and_column(shown.text, start);
+    let (_, escaped) = line_and_column(&shown.escaped, shown.map.map(start));
+    if written == escaped {
+        return drawn;
+    }
+    // The header is the first line after the message.
+    let from = drawn.find('\n').unwrap_or(drawn.len());
+    let header = format!(" {name}:{line}:{escaped} ");
+    match drawn[from..].find(&header) {
+        Some(at) => {
+            let at = from + at;
+            let mut fixed = String::with_capacity(drawn.len());
+            fixed.push_str(&drawn[..at]);
+            fixed.push_str(&format!(" {name}:{line}:{written} "));
+            fixed.push_str(&drawn[at + header.len()..]);
+            fixed
+        }
+        None => drawn,
     }
 }
 
@@ -129,12 +254,12 @@ fn window(diagnostic: &Diagnostic, source: &str) -> Window {
     }
     let shift = |offset: usize| base + offset.clamp(from, to) - from;
     let mut shifted = diagnostic.clone();
-    shifted.range = crate::syntax::Span::new(shift(start), shift(end));
+    shifted.range = Span::new(shift(start), shift(end));
     shifted
         .labels
         .retain(|l| l.span.start() >= from && l.span.end() <= to);
     for l in &mut shifted.labels {
-        l.span = crate::syntax::Span::new(shift(l.span.start()), shift(l.span.end()));
+        l.span = Span::new(shift(l.span.start()), shift(l.span.end()));
     }
     let at = diagnostic
         .location
@@ -170,27 +295,34 @@ fn floor(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn render_full(
-    diagnostic: &Diagnostic,
-    source: &str,
-    cache: &Source<&str>,
-    options: &RenderOptions,
-) -> String {
-    let name = options.source_name.as_str();
+/// The one-line form of a diagnostic whose excerpt of `source` would be
+/// over [`MAX_EXCERPT_BYTES`], or `None` to draw it.
+fn one_line_if_too_long(diagnostic: &Diagnostic, source: &str, name: &str) -> Option<String> {
     let spans = std::iter::once(diagnostic.range).chain(diagnostic.labels.iter().map(|l| l.span));
     let excerpt = spans
         .map(|s| excerpt_len(source, s.range()))
         .max()
         .unwrap_or(0);
-    if excerpt > MAX_EXCERPT_BYTES {
-        let mut line = format!("{diagnostic}");
-        if diagnostic.location.is_none() {
-            line.push_str(&format!(" (at byte {})", diagnostic.range.start));
-        }
-        return format!(
-            "{name}: {line}\n  (the source is not shown: its lines are {excerpt} bytes long)\n"
-        );
+    if excerpt <= MAX_EXCERPT_BYTES {
+        return None;
     }
+    let mut line = format!("{diagnostic}");
+    if diagnostic.location.is_none() {
+        line.push_str(&format!(" (at byte {})", diagnostic.range.start()));
+    }
+    Some(format!(
+        "{name}: {line}\n  (the source is not shown: its lines are {excerpt} bytes long)\n"
+    ))
+}
+
+/// Draws `diagnostic` against `source` (both escaped for the terminal).
+fn render_full(
+    diagnostic: &Diagnostic,
+    source: &str,
+    cache: &Source<Cow<'_, str>>,
+    options: &RenderOptions,
+    name: &str,
+) -> String {
     let clamp = |r: std::ops::Range<usize>| {
         let end = r.end.min(source.len());
         r.start.min(end)..end

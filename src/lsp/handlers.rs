@@ -15,7 +15,7 @@ use super::transport::{self, error_response};
 use std::path::PathBuf;
 
 use crate::Compiler;
-use crate::config::Settings;
+use crate::config::FileSettings;
 use crate::diagnostic::PositionEncoding;
 
 /// What the main loop should do after a message.
@@ -46,7 +46,7 @@ pub struct Server<W: Write> {
     initialized: bool,
     shutdown: bool,
     /// Settings from the client's `initializationOptions`.
-    defaults: Settings,
+    defaults: FileSettings,
     /// The compiler of each project, by the path of its `qc.toml` (`None`:
     /// no project file).
     projects: HashMap<Option<PathBuf>, Compiler>,
@@ -65,7 +65,7 @@ impl<W: Write> Server<W> {
             encoding: PositionEncoding::Utf16,
             initialized: false,
             shutdown: false,
-            defaults: Settings::default(),
+            defaults: FileSettings::default(),
             projects: HashMap::new(),
         }
     }
@@ -175,7 +175,7 @@ impl<W: Write> Server<W> {
             .and_then(|g| g.position_encodings.as_deref());
         self.encoding = convert::negotiate(offered);
         if let Some(options) = params.initialization_options {
-            match serde_json::from_value::<Settings>(options) {
+            match serde_json::from_value::<FileSettings>(options) {
                 Ok(settings) => self.defaults = settings,
                 Err(e) => {
                     return Err((
@@ -237,7 +237,7 @@ impl<W: Write> Server<W> {
             .compiler
             .diagnose(&doc.text.text)
             .iter()
-            .filter(|d| d.range.start <= wanted.end && wanted.start <= d.range.end)
+            .filter(|d| d.range.touches(wanted))
             .filter_map(|d| convert::quick_fix(d, &doc.text, uri, self.encoding))
             .map(lsp::CodeActionOrCommand::CodeAction)
             .collect();
@@ -283,7 +283,7 @@ impl<W: Write> Server<W> {
             .strip_prefix("file://")
             .map(|p| PathBuf::from(percent_decode(p)))
             .and_then(|p| p.parent().map(PathBuf::from));
-        let found = match dir.as_deref().map(Settings::discover) {
+        let found = match dir.as_deref().map(FileSettings::discover) {
             Some(Ok(found)) => found,
             Some(Err(e)) => {
                 self.log(lsp::MessageType::ERROR, format!("qc: {e}"))?;
@@ -299,14 +299,13 @@ impl<W: Write> Server<W> {
             Some((_, file)) => self.defaults.clone().overridden_by(file),
             None => self.defaults.clone(),
         };
-        let schema = match settings.schema() {
-            Ok(schema) => std::sync::Arc::new(schema),
+        let compiler = match settings.settings().and_then(|s| s.compiler()) {
+            Ok(compiler) => compiler,
             Err(e) => {
                 self.log(lsp::MessageType::ERROR, format!("qc: {e}"))?;
-                crate::Schema::conversations()
+                Compiler::new(crate::Schema::conversations(), crate::Options::default())
             }
         };
-        let compiler = Compiler::new(schema, crate::Options::default());
         self.projects.insert(key, compiler.clone());
         Ok(compiler)
     }

@@ -19,14 +19,12 @@
 //! that is more than the requests left can hold, the plan is refused at
 //! once.
 
-use super::rewrite::{self, Map, filter_fingerprint, layout_fits, nestable};
-use super::{ApiLimits, Meter, Rewrites, Settings, filter_count, fits_within};
+use super::budget::{ApiLimits, Meter, Settings, Spent};
+use super::fit::{MAX_REWRITE_FILTERS, filter_count, fits_within};
+use super::rewrite::{self, Map, Rewrites, filter_fingerprint, layout_fits, nestable};
 use crate::check::{Group, GroupOp, Node, Query};
 use crate::op::Op;
-use crate::syntax::Span;
-
-/// The most requests a plan holds unless told otherwise.
-pub const DEFAULT_MAX_REQUESTS: usize = 50;
+use crate::span::Span;
 
 /// Why a query cannot be planned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,7 +40,7 @@ pub enum PlanError {
     TooLarge {
         /// Filters in the query.
         filters: usize,
-        /// [`super::MAX_REWRITE_FILTERS`].
+        /// [`MAX_REWRITE_FILTERS`].
         max: usize,
     },
     /// An AND group too large for one request, with no OR to split on.
@@ -63,6 +61,12 @@ pub enum PlanError {
         /// The budget.
         steps: u64,
     },
+}
+
+impl From<Spent> for PlanError {
+    fn from(spent: Spent) -> Self {
+        PlanError::Budget { steps: spent.steps }
+    }
 }
 
 impl PlanError {
@@ -130,10 +134,10 @@ pub fn plan(query: &Query, settings: &Settings) -> Result<Plan, PlanError> {
         });
     }
     let filters = filter_count(&query.root);
-    if filters > super::MAX_REWRITE_FILTERS {
+    if filters > MAX_REWRITE_FILTERS {
         return Err(PlanError::TooLarge {
             filters,
-            max: super::MAX_REWRITE_FILTERS,
+            max: MAX_REWRITE_FILTERS,
         });
     }
     let mut meter = Meter::new(settings.budget);
@@ -150,7 +154,7 @@ pub fn plan(query: &Query, settings: &Settings) -> Result<Plan, PlanError> {
         });
     }
     if meter.is_spent() {
-        return Err(meter.exhausted());
+        return Err(meter.exhausted().into());
     }
     if settings.max_requests == 0 {
         return Err(PlanError::TooManyRequests { max: 0 });
@@ -281,7 +285,7 @@ impl Search<'_> {
         let mut must = 1usize;
         let mut others = 0usize;
         for m in &g.members {
-            self.meter.charge(super::filter_count(m))?;
+            self.meter.charge(filter_count(m))?;
             if !self.unique.is_fixed_or(m) {
                 continue;
             }

@@ -1,4 +1,4 @@
-//! The rewrites themselves, bottom-up over the tree.
+//! The rewrites themselves, bottom-up over the tree, and what they did.
 //!
 //! Each rewrite is exact, and each is charged to the [`Meter`]: once the
 //! budget is spent a rewrite is skipped, which leaves the tree as exact as
@@ -12,8 +12,8 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 use foldhash::fast::FixedState;
 
-use super::{ApiLimits, Meter, Rewrites};
-use crate::check::{Filter, FilterValue, Group, GroupOp, Node, ScalarValue};
+use super::budget::{ApiLimits, Meter, Settings};
+use crate::check::{Filter, FilterValue, Group, GroupOp, Node, Query, ScalarValue};
 use crate::op::Op;
 
 /// Hash maps and sets of the rewrites: a fast hash with a fixed seed, so
@@ -30,6 +30,64 @@ pub(super) fn map_with<K, V>(n: usize) -> Map<K, V> {
 /// A hasher for fingerprints.
 fn hasher() -> foldhash::fast::FoldHasher<'static> {
     FixedState::with_seed(0x5143_6f70_7469_6d73).build_hasher()
+}
+
+/// What [`super::fit`] did to make a query fit, for the note that says so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rewrites {
+    /// Equalities folded into `IN` (or `!=` into `NIN`).
+    pub folded: usize,
+    /// `IN`/`NIN` lists merged.
+    pub merged: usize,
+    /// Duplicate or absorbed members removed.
+    pub absorbed: usize,
+    /// Groups whose common members were factored out.
+    pub factored: usize,
+    /// Redundant bounds dropped.
+    pub bounds: usize,
+    /// Sub-groups made to nest an over-long group.
+    pub nested: usize,
+    /// ANDs distributed over an OR (`a AND (b OR c)` is `(a AND b) OR (a
+    /// AND c)`) to lower the nesting.
+    pub distributed: usize,
+}
+
+impl Rewrites {
+    /// True when nothing was rewritten.
+    pub fn is_empty(&self) -> bool {
+        *self == Rewrites::default()
+    }
+
+    /// What was rewritten, in words: "folded 20 `=` into IN; nested ...".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        let mut say = |n: usize, what: &str| {
+            if n > 0 {
+                parts.push(format!("{what} ({n})"));
+            }
+        };
+        say(self.folded, "folded equalities into IN/NIN");
+        say(self.merged, "merged IN/NIN lists");
+        say(self.absorbed, "removed duplicate or absorbed members");
+        say(self.factored, "factored out common members");
+        say(self.bounds, "dropped redundant bounds");
+        say(self.nested, "nested long groups into sub-groups");
+        say(self.distributed, "distributed AND over OR");
+        parts.join("; ")
+    }
+}
+
+/// Every meaning-preserving simplification, whether or not the query
+/// fits: folding, merging, absorbing, factoring and collapsing bounds
+/// (not nesting or distributing, which only [`super::fit`] and [`super::plan`] do).
+/// Past the budget, the query as far as it was simplified: still exact.
+pub fn optimise(query: &Query, settings: &Settings) -> Query {
+    let mut done = Rewrites::default();
+    let mut meter = Meter::new(settings.budget);
+    Query {
+        root: simplify(query.root.clone(), &mut done, &mut meter),
+        pagination: query.pagination.clone(),
+    }
 }
 
 /// True when two nodes mean the same, spans aside (groups: the same
@@ -146,7 +204,7 @@ pub(super) fn simplify(node: Node, done: &mut Rewrites, meter: &mut Meter) -> No
 pub(super) fn regroup(
     op: GroupOp,
     members: Vec<Node>,
-    span: crate::syntax::Span,
+    span: crate::span::Span,
     done: &mut Rewrites,
     meter: &mut Meter,
 ) -> Option<Node> {
@@ -164,7 +222,7 @@ pub(super) fn regroup(
 fn simplify_members(
     op: GroupOp,
     members: Vec<Node>,
-    span: crate::syntax::Span,
+    span: crate::span::Span,
     done: &mut Rewrites,
     meter: &mut Meter,
 ) -> Node {
@@ -441,7 +499,7 @@ fn absorb(members: Vec<Node>, op: GroupOp, done: &mut Rewrites, meter: &mut Mete
 fn factor(
     members: &[Node],
     op: GroupOp,
-    span: crate::syntax::Span,
+    span: crate::span::Span,
     done: &mut Rewrites,
     meter: &mut Meter,
 ) -> Option<Node> {

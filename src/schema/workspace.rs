@@ -18,9 +18,10 @@
 //! A malformed file is one [`Diagnostic`] per problem, each with its JSON
 //! path and position.
 
+use super::field::{CUSTOM_ATTRIBUTES, TICKET_ATTRIBUTE};
 use crate::diagnostic::{Code, Diagnostic, LineIndex};
-use crate::json::{Json, JsonKind, read_json};
-use crate::schema::FieldType;
+use crate::json::reader::{Json, JsonKind, read_json};
+use crate::op::FieldType;
 use crate::target::Target;
 
 /// The object an attribute belongs to.
@@ -272,8 +273,8 @@ impl Reader {
             return;
         };
         let data_type = self.required(j, at, "data_type");
-        let custom = boolean(j, "custom").unwrap_or(false)
-            || full_name.starts_with(super::CUSTOM_ATTRIBUTES);
+        let custom =
+            boolean(j, "custom").unwrap_or(false) || full_name.starts_with(CUSTOM_ATTRIBUTES);
         let ty = match data_type {
             Some("string") => FieldType::String,
             Some("integer") => FieldType::Integer,
@@ -463,7 +464,7 @@ impl Reader {
                 return;
             }
         };
-        let field = format!("{}{id}", super::TICKET_ATTRIBUTE);
+        let field = format!("{}{id}", TICKET_ATTRIBUTE);
         if self.workspace.attributes.iter().any(|a| a.name == field) {
             return;
         }

@@ -5,9 +5,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use super::Span;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, MAX_ERRORS};
 use crate::op::Op;
+use crate::span::Span;
 
 /// Words that are never bare values, in any letter case.
 pub const RESERVED: &[&str] = &["AND", "OR", "NOT"];
@@ -313,6 +313,18 @@ impl OpSpelling {
     }
 }
 
+/// Every spelling followed by a value, in [`OpSpelling::ALL`] order and
+/// separated by spaces, as help texts list the operators:
+/// `= != > >= < <= ~ !~ ^ $ IN NIN NOT IN …`.
+pub fn operator_spellings() -> String {
+    let spellings: Vec<&str> = OpSpelling::ALL
+        .iter()
+        .filter(|s| s.takes_value())
+        .map(|s| s.as_str())
+        .collect();
+    spellings.join(" ")
+}
+
 impl std::fmt::Display for OpSpelling {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -346,7 +358,7 @@ pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (Cow<'_, str>, Ve
     while let Some((i, c)) = chars.next() {
         // The parser stops after MAX_ERRORS errors: collecting more would
         // only let a hostile string grow this list without bound.
-        if diagnostics.len() > super::MAX_ERRORS {
+        if diagnostics.len() > MAX_ERRORS {
             out.push_str(inner.get(i..).unwrap_or(""));
             break;
         }

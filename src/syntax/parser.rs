@@ -5,6 +5,12 @@
 //! place and resynchronises on `AND`, `OR`, `)` or the end of input. Every
 //! loop consumes a token or leaves, so parsing terminates on any input, and
 //! recursion is bounded by [`MAX_DEPTH`].
+//!
+//! Habits from other query languages (SQL, Lucene, programming languages,
+//! a pasted JSON body) are recognised in [`habits`], which the grammar
+//! calls where each can occur.
+
+mod habits;
 
 use super::ast::{
     Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
@@ -12,23 +18,53 @@ use super::ast::{
 
 use super::lexer::{Lexer, Token, TokenKind};
 use super::lexical::{
-    Keyword, OpSpelling, SMART_DOUBLE_QUOTES, SymbolOp, is_smart_quote, unescape, write_quoted,
-    write_quoted_with, write_value,
+    Keyword, OpSpelling, SMART_DOUBLE_QUOTES, is_smart_quote, operator_spellings, unescape,
+    write_quoted, write_quoted_with,
 };
-use super::{Parsed, Span};
-use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::diagnostic::{Code, Diagnostic, MAX_ERRORS, clip, has_errors, too_many_errors};
+use crate::span::Span;
 
 /// How deeply parentheses and `NOT`s may nest.
 pub const MAX_DEPTH: usize = 128;
 
-/// How many syntax errors are reported before the parser stops.
-pub const MAX_ERRORS: usize = 100;
-
 /// Longest token text quoted in a message.
 const MAX_QUOTED: usize = 24;
 
-pub(super) fn parse(source: &str) -> Parsed<'_> {
-    if let Some(mut d) = json_body(source) {
+/// The result of parsing: always a tree, plus every syntax diagnostic.
+#[derive(Debug, Clone)]
+pub struct Parsed<'src> {
+    /// The tree; malformed parts are [`ExprKind::Error`] / [`ValueKind::Error`].
+    pub ast: Ast<'src>,
+    /// Syntax errors, in source order of discovery, with positions filled in.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'src> Parsed<'src> {
+    /// True when the parser reported any error.
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diagnostics)
+    }
+
+    /// The tree when there were no syntax errors, else the diagnostics.
+    pub fn into_result(self) -> Result<Ast<'src>, Vec<Diagnostic>> {
+        if self.has_errors() {
+            Err(self.diagnostics)
+        } else {
+            Ok(self.ast)
+        }
+    }
+}
+
+/// Parses query text. Never fails and never panics: malformed input gives
+/// a tree with error nodes and diagnostics that say what was expected.
+///
+/// ```
+/// let parsed = qc::parse("state = open AND read = true");
+/// assert!(!parsed.has_errors());
+/// assert_eq!(parsed.ast.to_string(), "state = open AND read = true");
+/// ```
+pub fn parse(source: &str) -> Parsed<'_> {
+    if let Some(mut d) = habits::json_body(source) {
         let ast = Ast::new(
             Expr::new(ExprKind::Error, Span::new(0, source.len())),
             source,
@@ -69,24 +105,6 @@ pub(super) fn parse(source: &str) -> Parsed<'_> {
         d.locate(ast.line_index());
     }
     Parsed { ast, diagnostics }
-}
-
-/// The one error for a pasted JSON request body: input whose first
-/// character, after whitespace, is `{` (which starts no qc query).
-fn json_body(source: &str) -> Option<Diagnostic> {
-    let rest = source.trim_start();
-    if !rest.starts_with('{') {
-        return None;
-    }
-    let at = source.len() - rest.len();
-    Some(
-        Diagnostic::new(
-            Code::JsonBody,
-            Span::new(at, at + 1),
-            "this is a JSON request body: `qc decompile` turns it into a query",
-        )
-        .with_help("run `qc decompile` on it for the query, or `qc validate` to check it"),
-    )
 }
 
 /// The tokens not yet consumed: lexed on demand, a few at a time, and
@@ -263,10 +281,9 @@ impl<'s> Parser<'s> {
         // One "unexpected token" per position: when an error is already
         // reported where this one starts, this one is a cascade of it.
         if diagnostic.code == Code::UnexpectedToken
-            && self
-                .diagnostics
-                .last()
-                .is_some_and(|last| last.is_error() && last.range.start == diagnostic.range.start)
+            && self.diagnostics.last().is_some_and(|last| {
+                last.is_error() && last.range.start() == diagnostic.range.start()
+            })
         {
             return;
         }
@@ -713,10 +730,10 @@ impl<'s> Parser<'s> {
                 Some(Keyword::Not) => {
                     let next = self.nth(n + 1);
                     matches!(next.keyword, Some(Keyword::In | Keyword::Contains))
-                        || is_sql_operator(self.text(next))
+                        || habits::is_sql_operator(self.text(next))
                 }
                 Some(_) => false,
-                None => is_sql_operator(self.text(t)),
+                None => habits::is_sql_operator(self.text(t)),
             },
             _ => false,
         }
@@ -731,306 +748,6 @@ impl<'s> Parser<'s> {
             TokenKind::Word if t.keyword == Some(Keyword::Not) => true,
             _ => Self::is_scalar_start(t) && self.operator_at(n + 1),
         }
-    }
-
-    /// Lucene's `field:value` (one word), `field: value` and
-    /// `field:"value"`, read as `field = value` with one error and a fix;
-    /// `field:` before an operator is the field. `None` when `name` (a
-    /// word) is no such thing.
-    fn lucene(&mut self, name: Token) -> Option<Expr<'s>> {
-        let text = self.text(name);
-        // A byte search: `:` is ASCII.
-        let colon = memchr::memchr(b':', text.as_bytes())?;
-        let field_text = text.get(..colon)?;
-        let rest = text.get(colon + 1..).unwrap_or("");
-        let field_like = !field_text.is_empty()
-            && field_text
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
-        if !field_like || self.operator_at(0) && !rest.is_empty() {
-            // `a:b = 1` names a field `a:b` (which the checker judges).
-            return None;
-        }
-        let field = Field {
-            name: Text::borrowed(field_text),
-            span: Span::new(name.span.start(), name.span.start() + colon),
-        };
-        let colon_span = Span::new(field.span.end(), field.span.end() + 1);
-        let message =
-            "`field:value` is Lucene syntax: qc compares with an operator, as in `state = open`";
-        let d = Diagnostic::new(Code::ForeignSyntax, name.span, message);
-        if self.operator_at(0) {
-            // `created_at:>5`: drop the colon.
-            self.report(
-                d.with_help(format!("write `{field_text}` without the colon"))
-                    .with_suggestion(name.span, field_text.to_owned()),
-            );
-            let op = self.parse_operator(&field);
-            let Some(op) = op else {
-                let end = self.skip_to_sync(name.span.end());
-                return Some(Expr::new(
-                    ExprKind::Error,
-                    Span::new(name.span.start(), end),
-                ));
-            };
-            let value = self.parse_value(op);
-            return Some(self.comparison(field, op, value));
-        }
-        let scalar = if !rest.is_empty() {
-            Scalar {
-                text: Text::borrowed(rest),
-                quoted: false,
-                span: Span::new(colon_span.end(), name.span.end()),
-            }
-        } else if Self::is_scalar_start(self.peek()) {
-            self.scalar()
-        } else {
-            // `state:(open OR closed)`, `tags:[a TO b]`, `state:` at the end.
-            self.report(d.with_help(format!(
-                "write `{field_text} = value`, or `{field_text} IN [a, b]` for several values"
-            )));
-            let mut end = name.span.end();
-            let t = self.peek();
-            for (open, close) in [
-                (TokenKind::LParen, TokenKind::RParen),
-                (TokenKind::LBracket, TokenKind::RBracket),
-            ] {
-                if t.kind == open {
-                    self.bump();
-                    end = self.skip_balanced(open, close);
-                }
-            }
-            return Some(Expr::new(
-                ExprKind::Error,
-                Span::new(name.span.start(), end),
-            ));
-        };
-        let whole = name.span.cover(scalar.span);
-        let mut replacement = format!("{field_text} = ");
-        if rest.is_empty() {
-            replacement.push_str(self.source.get(scalar.span.range()).unwrap_or(""));
-        } else {
-            let _ = write_value(&mut replacement, rest);
-        }
-        self.report(
-            d.with_help(format!("write `{}`", clip(&replacement)))
-                .with_suggestion(whole, replacement),
-        );
-        let op = Operator {
-            spelling: OpSpelling::Symbol(SymbolOp::Eq),
-            span: colon_span,
-        };
-        let value = Value {
-            span: scalar.span,
-            kind: ValueKind::Scalar(scalar),
-        };
-        Some(self.comparison(field, op, value))
-    }
-
-    /// SQL's `LIKE` and `BETWEEN` (and `NOT LIKE`, `NOT BETWEEN`) after
-    /// `field`: one error, with the qc equivalent as the fix when there is
-    /// one, and the comparison it means in the tree. `None` when the next
-    /// token is neither.
-    fn sql_operator(&mut self, field: &Field<'s>, after_not: bool) -> Option<Expr<'s>> {
-        let negated = self.at_keyword(Keyword::Not);
-        let word = self.nth(usize::from(negated));
-        if word.kind != TokenKind::Word || !is_sql_operator(self.text(word)) {
-            return None;
-        }
-        let first = self.bump();
-        if negated {
-            self.bump();
-        }
-        let op_span = first.span.cover(word.span);
-        let field_text = self.source.get(field.span.range()).unwrap_or("").to_owned();
-        if self.text(word).eq_ignore_ascii_case("LIKE") {
-            Some(self.like(field, op_span, negated, &field_text))
-        } else {
-            Some(self.between(field, op_span, negated, after_not, &field_text))
-        }
-    }
-
-    /// `field LIKE pattern`, with `LIKE` (or `NOT LIKE`) at `op_span`.
-    fn like(
-        &mut self,
-        field: &Field<'s>,
-        op_span: Span,
-        negated: bool,
-        field_text: &str,
-    ) -> Expr<'s> {
-        let message = if negated {
-            "`NOT LIKE` is SQL: qc has no wildcards, and writes `!~` (doesn't contain)"
-        } else {
-            "`LIKE` is SQL: qc has no wildcards, and writes `~` (contains), `^` (starts with) or `$` (ends with)"
-        };
-        let d = Diagnostic::new(Code::ForeignSyntax, op_span, message);
-        if !Self::is_scalar_start(self.peek()) {
-            self.report(d.with_help(format!("write e.g. `{field_text} ~ refund`")));
-            return Expr::new(ExprKind::Error, field.span.cover(op_span));
-        }
-        let pattern = self.scalar();
-        let meant = like_pattern(&pattern.text, negated).map(|(op, text)| (op, text.to_owned()));
-        match meant {
-            Ok((spelling, text)) => {
-                let text = text.as_str();
-                let mut replacement = format!("{spelling} ");
-                let _ = if pattern.quoted {
-                    write_quoted(&mut replacement, text)
-                } else {
-                    write_value(&mut replacement, text)
-                };
-                let help = format!("write `{field_text} {}`", clip(&replacement));
-                let d = d
-                    .with_help(help)
-                    .with_suggestion(op_span.cover(pattern.span), replacement);
-                self.report(d);
-                let op = Operator {
-                    spelling,
-                    span: op_span,
-                };
-                let value = Value {
-                    span: pattern.span,
-                    kind: ValueKind::Scalar(Scalar {
-                        text: Text::from(text.to_owned()),
-                        ..pattern
-                    }),
-                };
-                self.comparison(field.clone(), op, value)
-            }
-            Err(help) => {
-                self.report(d.with_help(help));
-                Expr::new(ExprKind::Error, field.span.cover(pattern.span))
-            }
-        }
-    }
-
-    /// `field BETWEEN low AND high`, with `BETWEEN` (or `NOT BETWEEN`) at
-    /// `op_span`: `field >= low AND field <= high` in the tree.
-    fn between(
-        &mut self,
-        field: &Field<'s>,
-        op_span: Span,
-        negated: bool,
-        after_not: bool,
-        field_text: &str,
-    ) -> Expr<'s> {
-        let message = if negated {
-            "`NOT BETWEEN` is SQL: qc writes a range as two comparisons"
-        } else {
-            "`BETWEEN` is SQL: qc writes a range as two comparisons joined with AND"
-        };
-        let d = Diagnostic::new(Code::ForeignSyntax, op_span, message);
-        let complete = Self::is_scalar_start(self.nth(0))
-            && self.nth_is_keyword(1, Keyword::And)
-            && Self::is_scalar_start(self.nth(2));
-        if !complete {
-            self.report(d.with_help(format!(
-                "write `{field_text} >= low AND {field_text} <= high`"
-            )));
-            // Take the bounds that are there, so that they do not read as
-            // comparisons of their own.
-            let mut end = op_span.end();
-            if Self::is_scalar_start(self.peek()) {
-                end = self.bump().span.end();
-                if self.at_keyword(Keyword::And)
-                    && Self::is_scalar_start(self.nth(1))
-                    && !self.operator_at(2)
-                {
-                    self.bump();
-                    end = self.bump().span.end();
-                }
-            }
-            return Expr::new(ExprKind::Error, Span::new(field.span.start(), end));
-        }
-        let low = self.scalar();
-        let and = self.bump();
-        let high = self.scalar();
-        let text = |s: &Scalar| self.source.get(s.span.range()).unwrap_or("");
-        let mut replacement = format!(
-            "{field_text} >= {} AND {field_text} <= {}",
-            text(&low),
-            text(&high)
-        );
-        if negated {
-            replacement = format!("NOT ({replacement})");
-        } else if after_not {
-            replacement = format!("({replacement})");
-        }
-        let whole = field.span.cover(high.span);
-        let d = d
-            .with_help(format!("write `{}`", clip(&replacement)))
-            .with_suggestion(whole, replacement);
-        self.report(d);
-        let compare = |spelling, span, s: Scalar<'s>| {
-            let value = Value {
-                span: s.span,
-                kind: ValueKind::Scalar(s),
-            };
-            let op = Operator { spelling, span };
-            let span = field.span.cover(value.span);
-            Expr::new(
-                ExprKind::Compare(Comparison {
-                    field: field.clone(),
-                    op,
-                    value,
-                }),
-                span,
-            )
-        };
-        let range = vec![
-            compare(OpSpelling::Symbol(SymbolOp::Ge), op_span, low),
-            compare(OpSpelling::Symbol(SymbolOp::Le), and.span, high),
-        ];
-        let mut expr = Expr::new(ExprKind::And(range), whole);
-        if negated || after_not {
-            expr = Expr::new(ExprKind::Paren(Box::new(expr)), whole);
-        }
-        if negated {
-            expr = Expr::new(ExprKind::Not(Box::new(expr)), whole);
-        }
-        expr
-    }
-
-    /// `==` and `!==` (programming languages) and `<>` (SQL) at the
-    /// operator: one error with the fix, and the operator they mean.
-    fn doubled_symbol(&mut self) -> Option<Operator> {
-        let t = self.peek();
-        let TokenKind::Symbol(symbol) = t.kind else {
-            return None;
-        };
-        let next = self.nth(1);
-        if next.span.start != t.span.end {
-            return None;
-        }
-        let (meant, fix) = match (symbol, next.kind) {
-            (SymbolOp::Eq, TokenKind::Symbol(SymbolOp::Eq)) => (SymbolOp::Eq, "="),
-            (SymbolOp::Ne, TokenKind::Symbol(SymbolOp::Eq)) => (SymbolOp::Ne, "!="),
-            (SymbolOp::Lt, TokenKind::Symbol(SymbolOp::Gt)) => (SymbolOp::Ne, "!="),
-            _ => return None,
-        };
-        self.bump();
-        let mut last = self.bump().span;
-        // `===`, `!===`: any more `=` right after belong to it.
-        while self.peek().kind == TokenKind::Symbol(SymbolOp::Eq)
-            && self.peek().span.start == last.end
-        {
-            last = self.bump().span;
-        }
-        let span = t.span.cover(last);
-        let written = self.source.get(span.range()).unwrap_or("");
-        let message = if symbol == SymbolOp::Lt {
-            "`<>` is SQL for \"not equal\": qc writes `!=`".to_owned()
-        } else {
-            format!("`{written}` is from programming languages: qc writes `{fix}`")
-        };
-        let d = Diagnostic::new(Code::ForeignSyntax, span, message)
-            .with_help(format!("write `{fix}`"))
-            .with_suggestion(span, fix);
-        self.report(d);
-        Some(Operator {
-            spelling: OpSpelling::Symbol(meant),
-            span,
-        })
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
@@ -1096,7 +813,7 @@ impl<'s> Parser<'s> {
             _ => {
                 let d = self
                     .expected(&format!("an operator after `{}`", clip(&field.name)), t)
-                    .with_help("operators are = != > >= < <= ~ !~ ^ $ IN NIN NOT IN CONTAINS NOT CONTAINS STARTS WITH ENDS WITH");
+                    .with_help(format!("operators are {}", operator_spellings()));
                 self.report(d);
                 return None;
             }
@@ -1397,7 +1114,7 @@ impl<'s> Parser<'s> {
         let mut span = t.span;
         while let next = self.peek()
             && next.kind == TokenKind::Unknown
-            && next.span.start == span.end
+            && next.span.start() == span.end()
             && self.text(next) == text
         {
             span = span.cover(self.bump().span);
@@ -1411,82 +1128,29 @@ impl<'s> Parser<'s> {
             span,
             format!("unexpected characters: `{run}`"),
         );
-        match text {
-            "&" => d.with_help("use `AND`"),
-            "|" => d.with_help("use `OR`"),
-            _ => d,
+        match habits::stray_operator_help(text, true) {
+            Some(h) => d.with_help(h),
+            None => d,
         }
     }
 
     fn unknown_char(&self, t: Token) -> Diagnostic {
         let text = self.text(t);
-        let (shown, help) = match text {
-            "&" => ("`&`".to_owned(), Some("use `AND`")),
-            "|" => ("`|`".to_owned(), Some("use `OR`")),
-            "!" => ("`!`".to_owned(), Some("use `NOT`, `!=` or `!~`")),
-            "\0" => ("a NUL byte".to_owned(), None),
-            _ => match text.chars().next() {
-                Some(c) if c.is_control() => {
-                    (format!("control character U+{:04X}", c as u32), None)
-                }
-                _ => (format!("`{text}`"), None),
-            },
+        let shown = match text.chars().next() {
+            _ if text == "\0" => "a NUL byte".to_owned(),
+            Some(c) if c.is_control() => format!("control character U+{:04X}", c as u32),
+            _ => format!("`{text}`"),
         };
         let d = Diagnostic::new(
             Code::UnexpectedCharacter,
             t.span,
             format!("unexpected character: {shown}"),
         );
-        match help {
+        match habits::stray_operator_help(text, false) {
             Some(h) => d.with_help(h),
             None => d,
         }
     }
-}
-
-/// The name of a field as written: borrowed from the field table when it
-/// names a known field, so the usual case allocates nothing.
-/// SQL's `LIKE` and `BETWEEN`, in any letter case: not qc keywords (they
-/// may be values or fields), but read as operators after a field.
-fn is_sql_operator(word: &str) -> bool {
-    word.eq_ignore_ascii_case("LIKE") || word.eq_ignore_ascii_case("BETWEEN")
-}
-
-/// What SQL's `LIKE pattern` (`NOT LIKE` when `negated`) means in qc: the
-/// operator and the text without its `%`, or why there is no equivalent.
-fn like_pattern(pattern: &str, negated: bool) -> Result<(OpSpelling, &str), String> {
-    let (at_start, rest) = match pattern.strip_prefix('%') {
-        Some(rest) => (false, rest),
-        None => (true, pattern),
-    };
-    let (at_end, text) = match rest.strip_suffix('%') {
-        Some(text) => (false, text),
-        None => (true, rest),
-    };
-    if text.is_empty() {
-        return Err("`%` alone matches any text: drop the comparison".to_owned());
-    }
-    if text.contains(['%', '_', '\\']) {
-        return Err(
-            "qc has no wildcards: `%x%` is `~ x` (contains), `x%` is `^ x` (starts with), `%x` is `$ x` (ends with); `%` and `_` elsewhere have no equivalent".to_owned(),
-        );
-    }
-    // Without a `%` on a side, the text is anchored there.
-    let symbol = match (at_start, at_end, negated) {
-        (false, false, false) => SymbolOp::Contains,
-        (false, false, true) => SymbolOp::NotContains,
-        (true, false, false) => SymbolOp::StartsWith,
-        (false, true, false) => SymbolOp::EndsWith,
-        (true, true, false) => SymbolOp::Eq,
-        (true, true, true) => SymbolOp::Ne,
-        (_, _, true) => {
-            return Err(
-                "the API cannot negate starts-with or ends-with: there is no qc equivalent"
-                    .to_owned(),
-            );
-        }
-    };
-    Ok((OpSpelling::Symbol(symbol), text))
 }
 
 /// `AND` or `OR` when `word` is one letter away from it (`AN`, `ADN`,
@@ -1504,14 +1168,4 @@ fn joiner_typo(word: &str) -> Option<&'static str> {
 /// True for a word spelling `AND`, `OR` or `NOT`.
 fn is_reserved(t: Token) -> bool {
     t.keyword.is_some_and(Keyword::is_reserved)
-}
-
-/// The diagnostic that ends a list of [`MAX_ERRORS`] errors.
-pub fn too_many_errors(at: Span) -> Diagnostic {
-    Diagnostic::new(
-        Code::TooManyErrors,
-        at,
-        format!("too many errors; stopped after {MAX_ERRORS} errors (the limit, MAX_ERRORS)"),
-    )
-    .with_help("fix the errors above and run again")
 }

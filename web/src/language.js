@@ -4,10 +4,35 @@
 import { HighlightStyle, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { tags } from "@lezer/highlight";
 
-const JOINERS = new Set(["and", "or"]);
-const VALUE_KEYWORDS = new Set(["in", "nin", "contains", "with"]);
-const OPERATOR_KEYWORDS = new Set(["starts", "ends"]);
-const SYMBOLS = /^(?:!=|!~|>=|<=|=|>|<|~|\^|\$)/;
+// qc's keywords (qc::syntax::lexical::KEYWORDS, in lower case), each with
+// what comes after it: a comparison after `and`, `or` and `not` (the
+// joiners; `not` before `in` or `contains` belongs to the operator), and
+// after the operator words what follows them in the operator. The symbolic
+// operators are those of qc::syntax::OpSpelling. tests/grammar.rs keeps
+// both lists equal to the lexer's, both ways.
+const KEYWORDS = {
+  "and": "field",
+  "or": "field",
+  "not": "field",
+  "in": "value",
+  "nin": "value",
+  "contains": "value",
+  "starts": "operator",
+  "ends": "operator",
+  "with": "value",
+  "is": "operator",
+  "null": "joiner"
+};
+const SYMBOL_OPERATORS = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "^", "$"];
+// Longest first, so that `!=` is not read as `!` then `=`.
+const SYMBOLS = new RegExp(
+  "^(?:" +
+    [...SYMBOL_OPERATORS]
+      .sort((a, b) => b.length - a.length)
+      .map((s) => s.replace(/[\\^$|?*+.()[\]{}]/g, "\\$&"))
+      .join("|") +
+    ")",
+);
 const DATE = /^(?:\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?|now(?:[+-]\d+[smhdw])?)(?![\w.@-])/i;
 const NUMBER = /^-?\d+(?![\w.@:-])/;
 // The characters that end a bare word besides whitespace and control
@@ -107,14 +132,16 @@ export const qcLanguage = StreamLanguage.define({
       return "invalid";
     }
     const lower = word[0].toLowerCase();
-    if (JOINERS.has(lower) || lower === "not") {
-      // `x NOT IN [..]`: NOT after a field is part of the operator.
+    const after = Object.hasOwn(KEYWORDS, lower) ? KEYWORDS[lower] : null;
+    if (after === "field") {
+      // `x NOT IN [..]`, `x IS NOT NULL`: NOT after a field is part of the
+      // operator.
       if (lower === "not" && state.expect === "operator") return "operatorKeyword";
       state.expect = "field";
       return "keyword";
     }
-    if (state.expect === "operator" && (VALUE_KEYWORDS.has(lower) || OPERATOR_KEYWORDS.has(lower))) {
-      if (VALUE_KEYWORDS.has(lower)) state.expect = "value";
+    if (after !== null && state.expect === "operator") {
+      state.expect = after;
       return "operatorKeyword";
     }
     switch (state.expect) {

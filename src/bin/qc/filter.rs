@@ -3,7 +3,7 @@
 //! The main thread reads lines into chunks of about [`CHUNK_BYTES`] (a line
 //! longer than `--max-line-bytes` is reported and skipped without being held
 //! in memory); worker threads, one per core, parse each line keeping only
-//! what the query reads ([`crate::project`]) and evaluate it; the main
+//! what the query reads ([`qc::Matcher::matches_line`]) and evaluate it; the main
 //! thread prints the results chunk by chunk in input order. At most a few
 //! chunks are in flight, so memory stays bounded however large the input.
 
@@ -18,13 +18,12 @@ use std::sync::{Mutex, mpsc};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use qc::Options;
+use qc::Matcher;
 
-use crate::project::{self, Paths};
 use crate::workspace::WorkspaceArgs;
 
 use crate::report::{self, ColorChoice, Format};
-use crate::{EXIT_INVALID, EXIT_USAGE, parse_now};
+use crate::{EXIT_INVALID, EXIT_USAGE};
 
 /// The longest line read by default: 16 MiB.
 const DEFAULT_MAX_LINE_BYTES: usize = 16 << 20;
@@ -44,8 +43,8 @@ pub struct FilterArgs {
     #[arg(long)]
     strict: bool,
     /// Fix "now" for relative dates (RFC 3339), for reproducible output.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
-    now: Option<i64>,
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
     /// Lines longer than this many bytes are reported and skipped.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
@@ -164,7 +163,7 @@ struct Problem {
 }
 
 /// Parses and evaluates every line of a chunk.
-fn evaluate(chunk: &Chunk, query: &qc::Query, paths: &Paths, max_line_bytes: usize) -> Done {
+fn evaluate(chunk: &Chunk, matcher: &Matcher, max_line_bytes: usize) -> Done {
     let mut done = Done {
         seq: chunk.seq,
         out: Vec::new(),
@@ -180,12 +179,12 @@ fn evaluate(chunk: &Chunk, query: &qc::Query, paths: &Paths, max_line_bytes: usi
             )),
             ChunkLine::Text(range) => {
                 let bytes = chunk.data.get(range.clone()).unwrap_or_default();
-                match parse_line(bytes, paths) {
-                    Record::Blank => None,
-                    Record::Malformed(why) => Some(why),
-                    Record::Conversation(conversation) => {
+                match matcher.matches_line(bytes) {
+                    Ok(None) => None,
+                    Err(why) => Some(why.to_string()),
+                    Ok(Some(matched)) => {
                         done.records += 1;
-                        if qc::eval(query, &conversation) {
+                        if matched {
                             done.matched += 1;
                             done.out.extend_from_slice(bytes);
                             if bytes.last() != Some(&b'\n') {
@@ -210,72 +209,20 @@ fn evaluate(chunk: &Chunk, query: &qc::Query, paths: &Paths, max_line_bytes: usi
     done
 }
 
-/// What a line held.
-enum Record {
-    Blank,
-    Conversation(serde_json::Value),
-    Malformed(String),
-}
-
-fn parse_line(line: &[u8], paths: &Paths) -> Record {
-    let bytes = line.strip_suffix(b"\n").unwrap_or(line);
-    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Record::Blank;
-    }
-    match project::parse(bytes, paths) {
-        Ok(v @ serde_json::Value::Object(_)) => Record::Conversation(v),
-        Ok(v) => Record::Malformed(format!(
-            "expected a JSON object (a conversation), found {}",
-            kind(&v)
-        )),
-        Err(e) => Record::Malformed(format!(
-            "malformed JSON at column {}: {}",
-            e.column(),
-            strip_position(&e.to_string())
-        )),
-    }
-}
-
-/// serde_json's message without its " at line L column C" tail.
-fn strip_position(message: &str) -> &str {
-    message
-        .rfind(" at line ")
-        .and_then(|at| message.get(..at))
-        .unwrap_or(message)
-}
-
-fn kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
 /// Runs `qc filter`.
 pub fn run(args: FilterArgs) -> ExitCode {
-    let options = Options {
-        now: args.now,
-        ..Options::default()
+    let over = qc::Settings {
+        now: args.now.clone().map(qc::Now::Text),
+        ..qc::Settings::default()
     };
-    let schema = match args.workspace.load(args.color) {
-        Ok(s) => s,
+    let compiler = match args.workspace.compiler(over, args.color) {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    let query = match qc::Compiler::new(schema, options).compile(&args.query) {
-        Ok(compiled) => {
-            report::eprint(
-                &compiled.warnings,
-                &args.query,
-                "query",
-                Format::Human,
-                args.color,
-            );
-            compiled.query
+    let matcher = match compiler.matcher(&args.query) {
+        Ok((matcher, warnings)) => {
+            report::eprint(&warnings, &args.query, "query", Format::Human, args.color);
+            matcher
         }
         Err(e) => {
             report::eprint(
@@ -294,7 +241,7 @@ pub fn run(args: FilterArgs) -> ExitCode {
             let file = match File::open(path) {
                 Ok(f) => f,
                 Err(e) => {
-                    eprintln!("error: cannot read {}: {e}", path.display());
+                    report::eprintln_escaped!("error: cannot read {}: {e}", path.display());
                     return ExitCode::from(EXIT_USAGE);
                 }
             };
@@ -327,7 +274,6 @@ pub fn run(args: FilterArgs) -> ExitCode {
         reader,
         max: args.max_line_bytes,
     };
-    let paths = Paths::of(&query);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -340,7 +286,7 @@ pub fn run(args: FilterArgs) -> ExitCode {
     let outcome = std::thread::scope(|scope| {
         for _ in 0..workers {
             let done_tx = done_tx.clone();
-            let (work_rx, stop, query, paths) = (&work_rx, &stop, &query, &paths);
+            let (work_rx, stop, matcher) = (&work_rx, &stop, &matcher);
             let max = args.max_line_bytes;
             scope.spawn(move || {
                 loop {
@@ -354,7 +300,7 @@ pub fn run(args: FilterArgs) -> ExitCode {
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    if done_tx.send(evaluate(&chunk, query, paths, max)).is_err() {
+                    if done_tx.send(evaluate(&chunk, matcher, max)).is_err() {
                         break;
                     }
                 }
@@ -449,7 +395,7 @@ pub fn run(args: FilterArgs) -> ExitCode {
             tally.stopped = Some(at);
         }
         Some(Stop::ReadError(e)) => {
-            progress.suspend(|| eprintln!("error: cannot read {name}: {e}"));
+            progress.suspend(|| report::eprintln_escaped!("error: cannot read {name}: {e}"));
             status = ExitCode::from(EXIT_USAGE);
         }
         None => {}
@@ -531,12 +477,13 @@ impl Printer<'_> {
                 tally.records += p.records;
                 tally.matched += p.matched;
                 self.progress
-                    .suspend(|| eprintln!("error: {name}:{line_no}: {why}"));
+                    .suspend(|| report::eprintln_escaped!("error: {name}:{line_no}: {why}"));
                 return Some(Stop::Strict(line_no));
             }
             tally.skipped += 1;
-            self.progress
-                .suspend(|| eprintln!("warning: {name}:{line_no}: {why}; line skipped"));
+            self.progress.suspend(|| {
+                report::eprintln_escaped!("warning: {name}:{line_no}: {why}; line skipped")
+            });
         }
         if out
             .write_all(done.out.get(from..).unwrap_or_default())

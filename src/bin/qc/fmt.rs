@@ -40,9 +40,14 @@ pub struct FmtArgs {
 /// Runs `qc fmt`. The formatted text of a file is the formatted query
 /// followed by one newline; that is what `--check` compares with.
 pub fn run(args: FmtArgs) -> ExitCode {
-    if let Err(code) = args.workspace.load(args.color) {
-        return code;
-    }
+    let over = qc::Settings {
+        width: Some(args.width as u64),
+        ..qc::Settings::default()
+    };
+    let compiler = match args.workspace.compiler(over, args.color) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let origin = Origin::new(None, args.file.clone());
     let name = origin.name();
     let text = match input::read(&origin, args.max_input_bytes) {
@@ -52,17 +57,17 @@ pub fn run(args: FmtArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            report::eprintln_escaped!("error: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let formatted = match qc::format::format_source(&text, args.width) {
+    let formatted = match compiler.format(&text) {
         Ok(mut f) => {
             f.push('\n');
             f
         }
-        Err(diagnostics) => {
-            report::eprint(&diagnostics, &text, &name, args.format, args.color);
+        Err(e) => {
+            report::eprint(e.diagnostics(), &text, &name, args.format, args.color);
             return ExitCode::from(EXIT_INVALID);
         }
     };
@@ -70,7 +75,7 @@ pub fn run(args: FmtArgs) -> ExitCode {
         if formatted == text {
             return ExitCode::SUCCESS;
         }
-        eprintln!("{name}: not formatted; run `qc fmt` on it");
+        report::eprintln_escaped!("{name}: not formatted; run `qc fmt` on it");
         return ExitCode::from(EXIT_INVALID);
     }
     print!("{formatted}");

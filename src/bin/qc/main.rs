@@ -2,11 +2,11 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+mod config;
 mod decompile;
 mod filter;
 mod fmt;
 mod input;
-mod project;
 mod report;
 #[cfg(feature = "search")]
 mod search;
@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use qc::check::{MAX_PER_PAGE, Pagination};
-use qc::{Code, Compiler, Options, Schema};
+use qc::options::MAX_PER_PAGE;
+use qc::{Code, Compiler, Schema, Settings};
 
 use input::{Input, Origin};
 use report::{ColorChoice, Format};
@@ -64,6 +64,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Turn a valid JSON search request back into qc text.
     Decompile(decompile::DecompileArgs),
+    /// Print the settings that apply here (target, time zone, schema files)
+    /// and where each came from: a flag, `qc.toml`, or the default.
+    Config(config::ConfigArgs),
     /// Explain a diagnostic code, e.g. `qc explain E0101`.
     Explain {
         /// The code to explain; all codes are listed when omitted.
@@ -95,8 +98,8 @@ struct SourceArgs {
     #[arg(short, long, value_name = "PATH", conflicts_with = "query")]
     file: Option<PathBuf>,
     /// Fix "now" for relative dates (RFC 3339), for reproducible output.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
-    now: Option<i64>,
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
     /// Reject inputs larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = qc::DEFAULT_MAX_INPUT_BYTES)]
     max_input_bytes: usize,
@@ -133,8 +136,8 @@ struct PlanArgs {
     #[command(flatten)]
     source: SourceArgs,
     /// Refuse plans of more requests than this.
-    #[arg(long, value_name = "N", default_value_t = qc::optimise::DEFAULT_MAX_REQUESTS)]
-    max_requests: usize,
+    #[arg(long, value_name = "N", default_value_t = qc::options::DEFAULT_MAX_REQUESTS as u64)]
+    max_requests: u64,
     /// Results per page in each request (1 to 150).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PER_PAGE)))]
     per_page: Option<u32>,
@@ -152,14 +155,11 @@ struct CheckArgs {
     format: Format,
 }
 
-fn parse_now(s: &str) -> Result<i64, String> {
-    s.parse::<jiff::Timestamp>()
-        .map(|t| t.as_second())
-        .map_err(|e| format!("expected an RFC 3339 date-time such as 2024-01-01T00:00:00Z: {e}"))
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     match cli.command {
         None => compile(cli.compile),
         Some(Command::Compile(args)) => compile(args),
@@ -167,6 +167,7 @@ fn main() -> ExitCode {
         Some(Command::Fields { format, workspace }) => fields(format, &workspace),
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Decompile(args)) => decompile::run(args),
+        Some(Command::Config(args)) => config::run(args),
         Some(Command::Explain { code }) => explain(code.as_deref()),
         Some(Command::Plan(args)) => plan(args),
         Some(Command::Fmt(args)) => fmt::run(args),
@@ -178,23 +179,40 @@ fn main() -> ExitCode {
     }
 }
 
-fn options(source: &SourceArgs) -> Options {
-    Options {
-        now: source.now,
-        pagination: None,
-        max_input_bytes: source.max_input_bytes,
-        limits: if source.no_rewrite {
-            qc::Limits::Refuse
-        } else {
-            qc::Limits::Rewrite
-        },
+/// Prints clap's message (an error, or the help and version texts) with
+/// what the command line quoted escaped line by line; its exit status.
+fn usage(e: &clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    let safe: Vec<_> = text
+        .lines()
+        .map(qc::diagnostic::escape_for_terminal)
+        .collect();
+    let text = safe.join("\n");
+    if e.use_stderr() {
+        eprintln!("{}", text.trim_end());
+    } else {
+        println!("{}", text.trim_end());
     }
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE))
 }
 
-/// The compiler for the source's workspace, or the usage exit status.
-fn compiler(source: &SourceArgs) -> Result<Compiler, ExitCode> {
-    let schema = source.workspace.load(source.color)?;
-    Ok(Compiler::new(schema, options(source)))
+/// The settings of the source's flags, with `over` (the command's own).
+fn settings(source: &SourceArgs, over: Settings) -> Settings {
+    Settings {
+        now: source.now.clone().map(qc::Now::Text),
+        max_input_bytes: Some(source.max_input_bytes as u64),
+        rewrite: Some(!source.no_rewrite),
+        ..Settings::default()
+    }
+    .overridden_by(over)
+}
+
+/// The compiler for the source's workspace and flags, with `over` (the
+/// command's own settings), or the usage exit status.
+fn compiler(source: &SourceArgs, over: Settings) -> Result<Compiler, ExitCode> {
+    source
+        .workspace
+        .compiler(settings(source, over), source.color)
 }
 
 /// Reads the query; on failure prints why and gives the exit code.
@@ -214,7 +232,7 @@ fn read(source: &SourceArgs, format: Format) -> Result<(String, String), ExitCod
             Err(ExitCode::from(EXIT_INVALID))
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            report::eprintln_escaped!("error: {message}");
             Err(ExitCode::from(EXIT_USAGE))
         }
     }
@@ -222,25 +240,25 @@ fn read(source: &SourceArgs, format: Format) -> Result<(String, String), ExitCod
 
 /// The query text, its name and the compiler for it; or the exit status
 /// after reporting why not.
-fn prepare(source: &SourceArgs, format: Format) -> Result<(String, String, Compiler), ExitCode> {
+fn prepare(
+    source: &SourceArgs,
+    format: Format,
+    over: Settings,
+) -> Result<(String, String, Compiler), ExitCode> {
     let (text, name) = read(source, format)?;
-    Ok((text, name, compiler(source)?))
+    Ok((text, name, compiler(source, over)?))
 }
 
 fn compile(args: CompileArgs) -> ExitCode {
-    let (text, name, mut compiler) = match prepare(&args.source, args.format) {
+    let over = Settings {
+        per_page: args.per_page.map(Into::into),
+        starting_after: args.starting_after,
+        ..Settings::default()
+    };
+    let (text, name, compiler) = match prepare(&args.source, args.format, over) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    if args.per_page.is_some() || args.starting_after.is_some() {
-        match Pagination::new(args.per_page, args.starting_after) {
-            Ok(p) => compiler.options.pagination = Some(p),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-        }
-    }
     match compiler.compile(&text) {
         Ok(compiled) => {
             report::eprint(
@@ -267,29 +285,32 @@ fn compile(args: CompileArgs) -> ExitCode {
 }
 
 fn plan(args: PlanArgs) -> ExitCode {
-    let (text, name, mut compiler) = match prepare(&args.source, args.format) {
+    let over = Settings {
+        per_page: args.per_page.map(Into::into),
+        max_requests: Some(args.max_requests),
+        ..Settings::default()
+    };
+    let (text, name, compiler) = match prepare(&args.source, args.format, over) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    if let Some(per_page) = args.per_page {
-        compiler.options.pagination = Some(Pagination {
-            per_page,
-            starting_after: None,
-        });
-    }
-    match compiler.plan(&text, args.max_requests) {
-        Ok(requests) => {
+    match compiler.plan(&text) {
+        Ok(planned) => {
+            report::eprint(
+                &planned.warnings,
+                &text,
+                &name,
+                args.format,
+                args.source.color,
+            );
             let mut out = Stdout::new();
-            for request in &requests {
+            for request in &planned.requests {
                 if !out.line(format_args!("{}", qc::emit_string(request, false))) {
                     return ExitCode::SUCCESS;
                 }
             }
-            if requests.len() > 1 {
-                eprintln!(
-                    "note: {} requests; their union is exactly the query (an object may match several)",
-                    requests.len()
-                );
+            if let Some(note) = planned.note() {
+                eprintln!("note: {note}");
             }
             ExitCode::SUCCESS
         }
@@ -298,18 +319,19 @@ fn plan(args: PlanArgs) -> ExitCode {
             ExitCode::from(EXIT_INVALID)
         }
         Err(qc::Error::Plan(e)) => {
-            eprintln!("error: cannot plan the query: {e}\nhelp: {}", e.advice());
+            report::eprintln_escaped!("error: cannot plan the query: {e}");
+            report::eprintln_escaped!("help: {}", e.advice());
             ExitCode::from(EXIT_INVALID)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            report::eprintln_escaped!("error: {e}");
             ExitCode::from(EXIT_INVALID)
         }
     }
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let (text, name, compiler) = match prepare(&args.source, args.format) {
+    let (text, name, compiler) = match prepare(&args.source, args.format, Settings::default()) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -408,7 +430,9 @@ fn explain(code: Option<&str>) -> ExitCode {
         return ExitCode::SUCCESS;
     };
     let Ok(c) = code.parse::<Code>() else {
-        eprintln!("error: unknown code `{code}`; run `qc explain` to list the codes");
+        report::eprintln_escaped!(
+            "error: unknown code `{code}`; run `qc explain` to list the codes"
+        );
         return ExitCode::from(EXIT_USAGE);
     };
     println!("{c}: {}\n\n{}", c.title(), c.explanation());

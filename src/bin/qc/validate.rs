@@ -37,48 +37,39 @@ pub struct ValidateArgs {
     format: Format,
 }
 
-/// A JSON request read and validated, with what is needed to report on it.
+/// A JSON request read, with what is needed to check and report on it.
 pub struct Read {
     /// The text (a best-effort text when it was rejected).
     pub text: String,
     /// The name shown in diagnostics.
     pub name: String,
-    /// The validation result.
-    pub validated: qc::json::Validated,
-    /// The schema it was validated against.
-    pub schema: std::sync::Arc<qc::Schema>,
+    /// Why the input was rejected before validation (too large, not
+    /// UTF-8).
+    pub rejected: Option<Diagnostic>,
+    /// The compiler of the workspace.
+    pub compiler: qc::Compiler,
 }
 
-/// Reads and validates the request; `Err` is the exit code of a usage error
-/// (already reported).
-pub fn read(source: &JsonSourceArgs) -> Result<Read, ExitCode> {
-    let schema = source.workspace.load(source.color)?;
+/// Reads the request; `Err` is the exit code of a usage error (already
+/// reported).
+pub fn read(source: &JsonSourceArgs, over: qc::Settings) -> Result<Read, ExitCode> {
+    let compiler = source.workspace.compiler(over, source.color)?;
     let origin = Origin::new(None, source.file.clone());
     let name = origin.name();
-    match input::read(&origin, source.max_input_bytes) {
-        Ok(Input::Text(text)) => {
-            let validated = qc::json::validate_with(&text, &schema);
-            Ok(Read {
-                text,
-                name,
-                validated,
-                schema,
-            })
-        }
-        Ok(Input::Rejected(d, text)) => Ok(Read {
-            text,
-            name,
-            schema,
-            validated: qc::json::Validated {
-                query: None,
-                diagnostics: vec![d],
-            },
-        }),
+    let (text, rejected) = match input::read(&origin, source.max_input_bytes) {
+        Ok(Input::Text(text)) => (text, None),
+        Ok(Input::Rejected(d, text)) => (text, Some(d)),
         Err(message) => {
-            eprintln!("error: {message}");
-            Err(ExitCode::from(EXIT_USAGE))
+            report::eprintln_escaped!("error: {message}");
+            return Err(ExitCode::from(EXIT_USAGE));
         }
-    }
+    };
+    Ok(Read {
+        text,
+        name,
+        rejected,
+        compiler,
+    })
 }
 
 /// Prints diagnostics on stderr, rendered or as JSON.
@@ -88,16 +79,23 @@ pub fn eprint(diagnostics: &[Diagnostic], read: &Read, format: Format, color: Co
 
 /// Runs `qc validate`.
 pub fn run(args: ValidateArgs) -> ExitCode {
-    let read = match read(&args.source) {
+    let read = match read(&args.source, qc::Settings::default()) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let diagnostics = &read.validated.diagnostics;
+    let validated = match &read.rejected {
+        Some(d) => qc::check::Validated {
+            query: None,
+            diagnostics: vec![d.clone()],
+        },
+        None => read.compiler.validate(&read.text),
+    };
+    let diagnostics = &validated.diagnostics;
     match args.format {
         Format::Json => println!("{}", report::to_json(diagnostics)),
         Format::Human => eprint(diagnostics, &read, Format::Human, args.source.color),
     }
-    if read.validated.is_valid() {
+    if validated.is_valid() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_INVALID)

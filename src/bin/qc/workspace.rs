@@ -1,13 +1,13 @@
 //! `--target`, `--schema` and `--timezone`, over the nearest `qc.toml`:
-//! the schema every command compiles, validates and evaluates with.
+//! the compiler every command compiles, validates and evaluates with.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
-use qc::Schema;
-use qc::config::{Settings, SettingsError};
+use qc::config::FileSettings;
+use qc::{Compiler, Schema, Settings, SettingsError};
 
 use crate::EXIT_USAGE;
 use crate::report::{self, ColorChoice, Format};
@@ -26,41 +26,73 @@ pub struct WorkspaceArgs {
     /// midnight there, and contacts' dates are days there.
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<String>,
+    /// The largest schema file read, in bytes (default 16 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_bytes: Option<u64>,
+    /// Ignore `qc.toml`: only flags apply.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Say which `qc.toml` applies, on stderr.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 impl WorkspaceArgs {
-    /// The settings: `qc.toml` found from the working directory, then
-    /// these flags over it.
-    pub fn settings(&self) -> Result<Settings, SettingsError> {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let file = Settings::discover(&cwd)?
-            .map(|(_, s)| s)
-            .unwrap_or_default();
-        Ok(file.overridden_by(Settings {
+    /// The file settings: the `qc.toml` found from the working directory
+    /// (unless `--no-config`), then these flags over it; and the file.
+    pub fn file_settings(&self) -> Result<(Option<PathBuf>, FileSettings), SettingsError> {
+        let (path, file) = self.file_settings_parts()?;
+        let settings = file.overridden_by(FileSettings {
             target: self.target.clone(),
             schema: self.schema.clone(),
             timezone: self.timezone.clone(),
-        }))
+            max_file_bytes: self.max_file_bytes,
+        });
+        Ok((path, settings))
+    }
+
+    /// The `qc.toml` found from the working directory (unless
+    /// `--no-config`) and its settings, without the flags.
+    pub fn file_settings_parts(&self) -> Result<(Option<PathBuf>, FileSettings), SettingsError> {
+        crate::config::found(self.no_config)
+    }
+
+    /// The compiler of the workspace with `over` (the command's own
+    /// options) over it, or the usage exit status after reporting why not.
+    pub fn compiler(&self, over: Settings, color: ColorChoice) -> Result<Compiler, ExitCode> {
+        let built = self.file_settings().and_then(|(path, file)| {
+            if self.verbose {
+                match &path {
+                    Some(p) => report::eprintln_escaped!("qc: using {}", p.display()),
+                    None => eprintln!("qc: no qc.toml applies"),
+                }
+            }
+            file.settings()?.overridden_by(over).compiler()
+        });
+        built.map_err(|e| usage_error(&e, color))
     }
 
     /// The schema, or the usage exit status after reporting why not.
     pub fn load(&self, color: ColorChoice) -> Result<Arc<Schema>, ExitCode> {
-        match self.settings().and_then(|s| s.schema()) {
-            Ok(schema) => Ok(Arc::new(schema)),
-            Err(SettingsError::Invalid(message)) => {
-                eprintln!("error: {message}");
-                Err(ExitCode::from(EXIT_USAGE))
-            }
-            Err(SettingsError::Schema {
-                path,
-                text,
-                diagnostics,
-            }) => {
-                eprintln!("error: invalid schema file {}", path.display());
-                let name = path.display().to_string();
-                report::eprint(&diagnostics, &text, &name, Format::Human, color);
-                Err(ExitCode::from(EXIT_USAGE))
-            }
+        self.compiler(Settings::default(), color).map(|c| c.schema)
+    }
+}
+
+/// Reports bad settings; the usage exit status.
+pub fn usage_error(e: &SettingsError, color: ColorChoice) -> ExitCode {
+    match e {
+        SettingsError::Schema {
+            name,
+            text,
+            diagnostics,
+        } => {
+            let name = name.as_deref().unwrap_or("schema");
+            report::eprintln_escaped!("error: invalid schema file {name}");
+            report::eprint(diagnostics, text, name, Format::Human, color);
+        }
+        SettingsError::Type(message) | SettingsError::Value(message) => {
+            report::eprintln_escaped!("error: {message}");
         }
     }
+    ExitCode::from(EXIT_USAGE)
 }

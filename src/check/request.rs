@@ -1,49 +1,147 @@
-//! A JSON search request (already read by [`super::reader`]) to the checked
-//! [`Query`], applying the compiler's rules: the field table, operators by
-//! type, value types, enumerated values and the API's limits.
+//! The second front end of the checker: a JSON search request to a
+//! checked [`Query`] (`qc validate`).
 //!
-//! Unlike the compiler this does not normalise: groups are kept as written,
-//! so that the limits are checked on the structure the API would see and
-//! `emit(validate(J)) == J` for every valid J in qc's canonical form.
+//! [`validate`] reads a request body for `POST /conversations/search`
+//! (`{"query": ..., "pagination": ...}`, or a bare query object) with the
+//! positioned reader of [`crate::json::reader`] and checks it with the
+//! text checker's rules: the field table, operators by type, the value
+//! typing and null rule of [`rules`], enumerated values, the pagination
+//! rule of the options ([`Pagination::new`]), the API's limits, and the
+//! lints of [`lints`] (a contradiction such as `state = open` AND `state
+//! = closed` is a warning, as it is in text). Every problem is a
+//! [`Diagnostic`] with its JSON path (`query.value[1].operator`), byte
+//! range and line:column; warnings do not make a request invalid.
+//!
+//! What is the JSON's own is how a JSON value carries a field's type
+//! (the wire table of `Validator::carried`): String fields take JSON
+//! strings, Integer fields JSON integers, Boolean fields `true`/`false`.
+//! Date fields take unix seconds as a string of digits (what the
+//! reference shows and qc emits) or, since the OpenAPI schema allows
+//! integer values, as a JSON integer; both mean the same and are emitted
+//! back as a string.
+//!
+//! Unlike the text checker this does not normalise: groups are kept as
+//! written, so the limits apply to the structure the API would see, and
+//! `emit(validate(J)) == J` for every valid `J` in qc's canonical form.
+//! The group lints look at the normalised tree, as the compiler's do.
+//!
+//! ```
+//! let v = qc::check::validate(r#"{"query": {"field": "state", "operator": "~", "value": "open"}}"#);
+//! assert!(v.query.is_none());
+//! assert_eq!(v.diagnostics[0].path.as_deref(), Some("query.operator"));
+//! ```
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::reader::{Json, JsonKind, Member, is_integer};
-use crate::check::rules;
-use crate::check::{
+use super::dates::{is_unix_seconds, parse_date};
+use super::notation::{Notation, json_string};
+use super::{
     Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query, ScalarValue,
-    check_limits, is_unix_seconds, is_valid_timestamp, parse_date, suggest,
+    check_limits, lints, rules,
 };
-
-/// The help for a date outside what qc (and jiff) can represent.
-const DATE_RANGE: &str = "qc handles dates from the year -9999 to 9999";
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, LineIndex, has_errors};
+use crate::json::reader::{Json, JsonKind, Member, is_integer, read_json};
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Order, Schema};
 use crate::syntax::Span;
 
-/// Checks a request read from JSON; fills `diagnostics` and returns the
-/// query when there were no errors.
-pub(super) fn lower(
-    root: &Json,
-    schema: &Schema,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Query> {
+/// The result of validating a JSON request.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    /// The checked query, when there were no errors.
+    pub query: Option<Query>,
+    /// Errors and warnings in text order, each with a JSON path (except
+    /// for malformed JSON) and a line:column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Validated {
+    /// True when the request is valid (warnings allowed).
+    pub fn is_valid(&self) -> bool {
+        self.query.is_some()
+    }
+}
+
+/// Validates a JSON search request for `POST /conversations/search`.
+pub fn validate(text: &str) -> Validated {
+    validate_with(text, &Schema::conversations())
+}
+
+/// Validates a JSON search request against `schema`.
+pub fn validate_with(text: &str, schema: &Schema) -> Validated {
     let mut v = Validator {
         schema,
         diagnostics: Vec::new(),
-        group_paths: Vec::new(),
+        paths: HashMap::new(),
+        complete: true,
     };
-    let query = v.request(root);
-    diagnostics.append(&mut v.diagnostics);
-    query
+    let query = match read_json(text) {
+        Ok(json) => v.request(&json),
+        Err(d) => {
+            v.diagnostics.push(*d);
+            None
+        }
+    };
+    let Validator {
+        mut diagnostics,
+        complete,
+        ..
+    } = v;
+    diagnostics.sort_by_key(|d| d.range);
+    let index = LineIndex::new(text);
+    for d in &mut diagnostics {
+        d.locate(&index);
+    }
+    let ok = complete && !has_errors(&diagnostics);
+    Validated {
+        query: query.filter(|_| ok),
+        diagnostics,
+    }
 }
+
+/// Validates JSON given as bytes: invalid UTF-8 is a diagnostic at the
+/// first bad byte, not a panic.
+pub fn validate_bytes(bytes: &[u8]) -> Validated {
+    validate_bytes_with(bytes, &Schema::conversations())
+}
+
+/// [`validate_bytes`] against `schema`.
+pub fn validate_bytes_with(bytes: &[u8], schema: &Schema) -> Validated {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => validate_with(text, schema),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let bad = e.error_len().unwrap_or(1);
+            let lossy = String::from_utf8_lossy(bytes.get(..at).unwrap_or_default());
+            let mut d = Diagnostic::new(
+                Code::InvalidUtf8,
+                Span::new(at, at + bad),
+                format!("the input is not valid UTF-8 (invalid byte at offset {at})"),
+            )
+            .with_help("JSON text must be UTF-8");
+            d.locate(&LineIndex::new(&lossy));
+            Validated {
+                query: None,
+                diagnostics: vec![d],
+            }
+        }
+    }
+}
+
+/// How a JSON value carries a value of a field's type: the text to read
+/// with [`rules::typed_text`] (quoted: a JSON string), and a warning for a
+/// carrier the API takes but the reference does not show.
+type Carried<'j> = (&'j str, bool, Option<Diagnostic>);
 
 struct Validator<'s> {
     schema: &'s Schema,
     diagnostics: Vec<Diagnostic>,
-    /// The JSON path of every group, for the limit diagnostics.
-    group_paths: Vec<(Span, String)>,
+    /// The JSON path of every filter and group by its span, for the
+    /// diagnostics found on the tree (limits and lints).
+    paths: HashMap<Span, String>,
+    /// False once a part of the request could not be lowered.
+    complete: bool,
 }
 
 /// A JSON path: `query.value[1].operator`; the root is `$`.
@@ -63,9 +161,9 @@ fn shown(path: &str) -> &str {
     if path.is_empty() { "$" } else { path }
 }
 
-/// `"text"` as JSON, for suggestions that replace a JSON value.
-fn json_string(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
+/// `true` or `false`.
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
 }
 
 const FILTER_KEYS: &[&str] = &["field", "operator", "value"];
@@ -125,7 +223,7 @@ impl Validator<'_> {
                             list(keys)
                         ),
                     );
-                    match suggest::closest(&m.key, keys.iter().copied()) {
+                    match crate::diagnostic::closest(&m.key, keys.iter().copied()) {
                         Some(s) => {
                             misspelt.push(s);
                             d = d
@@ -165,7 +263,8 @@ impl Validator<'_> {
             .iter()
             .any(|m| REQUEST_KEYS.contains(&m.key.as_str()));
         if !is_request {
-            return self.node(root, "").map(|root| self.finish(root, None));
+            let node = self.node(root, "");
+            return self.finish(node, Some(None));
         }
         let found = self.keys(members, root.span, "", REQUEST_KEYS, &["query"], "request");
         let (query, pagination) = match found.as_slice() {
@@ -190,43 +289,64 @@ impl Validator<'_> {
             Some(p) => self.pagination(p, "pagination").map(Some),
             None => Some(None),
         };
-        let query = self.finish(node?, None);
-        Some(Query {
-            pagination: pagination?,
-            ..query
-        })
+        self.finish(node, pagination)
     }
 
-    fn finish(&mut self, root: Node, pagination: Option<Pagination>) -> Query {
-        let mut limits = Vec::new();
-        check_limits(&root, &mut limits);
-        for d in limits {
-            let path = self
-                .group_paths
-                .iter()
-                .find(|(span, _)| *span == d.range)
-                .map(|(_, p)| p.clone())
-                .unwrap_or_default();
-            self.push(d, &path);
+    /// The diagnostics of the tree as a whole (as much of it as could be
+    /// lowered, as in text): the group lints, on the tree as the compiler
+    /// would normalise it, and the limits, on the groups as written. Then
+    /// the query, when nothing failed; `pagination` is `None` when it was
+    /// invalid.
+    fn finish(
+        &mut self,
+        root: Option<Node>,
+        pagination: Option<Option<Pagination>>,
+    ) -> Option<Query> {
+        let root = root?;
+        let mut found = Vec::new();
+        lints::groups(&root.normalised(), &mut found);
+        check_limits(&root, &mut found);
+        for d in found {
+            self.push_on_tree(d);
         }
-        Query { root, pagination }
+        let pagination = pagination?;
+        self.complete.then_some(Query { root, pagination })
     }
 
-    /// A filter or group at `path`.
+    /// Records a diagnostic about a filter or group of the tree, with the
+    /// JSON path of its range and of each label's.
+    fn push_on_tree(&mut self, mut d: Diagnostic) {
+        for label in &mut d.labels {
+            if let Some(path) = self.paths.get(&label.span) {
+                label.message = format!("{} (at `{path}`)", label.message);
+            }
+        }
+        let path = self.paths.get(&d.range).cloned().unwrap_or_default();
+        self.push(d, &path);
+    }
+
+    /// A filter or group at `path`; `None` (and the request incomplete)
+    /// when it could not be lowered.
     fn node(&mut self, j: &Json, path: &str) -> Option<Node> {
         let JsonKind::Object(members) = &j.kind else {
             self.wrong_type(j, path, "a filter or group object");
+            self.complete = false;
             return None;
         };
+        self.paths.insert(j.span, shown(path).to_owned());
         let get = |key: &str| members.iter().find(|m| m.key == key).map(|m| &m.value);
         let is_filter = get("field").is_some()
             || matches!(get("operator").map(|o| &o.kind),
                 Some(JsonKind::String(op)) if Op::from_api(op).is_some() || op == "==");
-        if is_filter {
+        let node = if is_filter {
             self.filter(j, members, path)
         } else {
             self.group(j, members, path)
+        };
+        if node.is_none() {
+            self.complete = false;
         }
+        node
     }
 
     fn group(&mut self, j: &Json, members: &[Member], path: &str) -> Option<Node> {
@@ -259,17 +379,14 @@ impl Validator<'_> {
             }
             None => None,
         };
-        let mut nodes = Vec::new();
-        let mut complete = true;
-        for (i, item) in items.into_iter().flatten().enumerate() {
-            match self.node(item, &index(&value_path, i)) {
-                Some(n) => nodes.push(n),
-                None => complete = false,
-            }
-        }
-        self.group_paths.push((j.span, path.to_owned()));
+        let nodes: Vec<Node> = items
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(i, item)| self.node(item, &index(&value_path, i)))
+            .collect();
         let op = op?;
-        (complete && !nodes.is_empty()).then_some(Node::Group(Group {
+        (!nodes.is_empty()).then_some(Node::Group(Group {
             op,
             members: nodes,
             span: j.span,
@@ -320,18 +437,32 @@ impl Validator<'_> {
         if let (Some(field), Some((op, op_span))) = (&field, op) {
             ok &= self.api_operator(field, op, op_span, &op_path);
         }
+        let value_json = value;
         let value = match (&field, value) {
             (Some(field), Some(value)) => self.value(field, op, value, path),
             _ => None,
         };
         let ok = ok && value.is_some();
         let (field, (op, _), value) = (field?, op?, value?);
-        ok.then_some(Node::Filter(Filter {
+        let filter = Filter {
             field,
             op,
             value,
             span: j.span,
-        }))
+        };
+        if !ok {
+            return None;
+        }
+        let text = match value_json.map(|v| &v.kind) {
+            Some(JsonKind::String(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        let mut warnings = Vec::new();
+        lints::comparison(&filter, text, self.schema, Notation::Json, &mut warnings);
+        for w in warnings {
+            self.push(w, path);
+        }
+        Some(Node::Filter(filter))
     }
 
     fn field(&mut self, j: &Json, path: &str) -> Option<Arc<FieldDef>> {
@@ -355,7 +486,7 @@ impl Validator<'_> {
             self.push(d, path);
             return None;
         }
-        match rules::lookup(self.schema, name, j.span, json_string) {
+        match rules::lookup(self.schema, name, j.span, Notation::Json) {
             Ok((field, warning)) => {
                 if let Some(w) = warning {
                     self.push(w, path);
@@ -424,7 +555,8 @@ impl Validator<'_> {
         let upper = op.to_ascii_uppercase();
         match fix {
             Some((to, why)) => d = d.with_help(why).with_suggestion(j.span, json_string(to)),
-            None if upper == "IN" || upper == "NIN" => {
+            // `in`, `nin`: an operator in the wrong letter case.
+            None if Op::from_api(&upper).is_some() => {
                 d = d
                     .with_help(format!("operators are written in capitals: `{upper}`"))
                     .with_suggestion(j.span, json_string(&upper));
@@ -461,7 +593,7 @@ impl Validator<'_> {
                 j.span,
                 list,
                 || json_text(j).map(|t| format!("[{t}]")),
-                json_string,
+                Notation::Json,
             )
         });
         let shape_ok = shape.is_none();
@@ -469,16 +601,19 @@ impl Validator<'_> {
             self.push(d, &value_path);
         }
         let values: Vec<ScalarValue> = match list {
-            Some(_) => self.items(field, checked_op, items, &value_path),
+            Some(_) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    self.scalar(field, checked_op, true, item, &index(&value_path, i))
+                })
+                .collect(),
             None => self
-                .scalar(field, checked_op, j, &value_path)
+                .scalar(field, checked_op, false, j, &value_path)
                 .into_iter()
                 .collect(),
         };
         if !shape_ok || op.is_none() || values.len() != items.len() {
-            return None;
-        }
-        if list.is_some() && values.contains(&ScalarValue::Null) {
             return None;
         }
         match list {
@@ -487,15 +622,62 @@ impl Validator<'_> {
         }
     }
 
-    fn items(&mut self, field: &FieldDef, op: Op, items: &[Json], path: &str) -> Vec<ScalarValue> {
-        items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| self.scalar(field, op, item, &index(path, i)))
-            .collect()
+    /// One value (`in_list`: an item of a list) of `field`: the null rule
+    /// and the value typing of the text checker, on the text of a JSON
+    /// value whose type carries the field's.
+    fn scalar(
+        &mut self,
+        field: &FieldDef,
+        op: Op,
+        in_list: bool,
+        j: &Json,
+        path: &str,
+    ) -> Option<ScalarValue> {
+        if let JsonKind::Null = j.kind {
+            return match rules::null_value(op, in_list, j.span, Notation::Json) {
+                Ok(v) => Some(v),
+                Err(d) => {
+                    self.push(*d, path);
+                    None
+                }
+            };
+        }
+        let (text, quoted, warning) = match self.carried(field, j) {
+            Ok(carried) => carried,
+            Err(d) => {
+                self.push(*d, path);
+                return None;
+            }
+        };
+        let cx = rules::ValueContext {
+            // A request's dates are unix seconds: nothing is relative.
+            now: 0,
+            tz: self.schema.timezone(),
+            notation: Notation::Json,
+        };
+        match rules::typed_text(field, text, quoted, j.span, &cx) {
+            Ok(v) => {
+                if let Some(w) = warning {
+                    self.push(w, path);
+                }
+                if let Some(w) = rules::multi_word(field, op, text, j.span) {
+                    self.push(w, path);
+                }
+                Some(v)
+            }
+            Err(d) => {
+                self.push(*d, path);
+                None
+            }
+        }
     }
 
-    fn scalar(&mut self, field: &FieldDef, op: Op, j: &Json, path: &str) -> Option<ScalarValue> {
+    /// The wire table: which JSON types carry which field type, as the
+    /// API takes them. A JSON type that does not carry the field's type is
+    /// an error (with the JSON value that would, when there is one), even
+    /// where qc's text would read the same characters: `"3"` is text, not
+    /// the number 3.
+    fn carried<'j>(&self, field: &FieldDef, j: &'j Json) -> Result<Carried<'j>, Box<Diagnostic>> {
         let found = j.kind.describe();
         let mismatch = |expected: &str| {
             Diagnostic::new(
@@ -509,33 +691,16 @@ impl Validator<'_> {
                 ),
             )
         };
-        if let JsonKind::Null = j.kind {
-            if matches!(op, Op::Eq | Op::Ne) {
-                return Some(ScalarValue::Null);
-            }
-            let d = Diagnostic::new(
-                Code::NullNotAllowed,
-                j.span,
-                format!("`{op}` cannot compare with null"),
-            )
-            .with_help("null goes with `=` and `!=`, never in an IN/NIN array");
-            self.push(d, path);
-            return None;
-        }
+        let finite = |n: &str| n.parse::<f64>().is_ok_and(f64::is_finite);
         let d = match (field.ty, &j.kind) {
-            (FieldType::Any, JsonKind::String(s)) => {
-                return Some(ScalarValue::String(s.as_str().into()));
+            (FieldType::Any | FieldType::String, JsonKind::String(s)) => {
+                return Ok((s, true, None));
             }
-            (FieldType::Any, JsonKind::Bool(b)) => return Some(ScalarValue::Boolean(*b)),
-            (FieldType::Any | FieldType::Float, JsonKind::Number(n)) => {
-                match (n.parse::<i64>(), n.parse::<f64>()) {
-                    (Ok(v), _) if field.ty == FieldType::Any => {
-                        return Some(ScalarValue::Integer(v));
-                    }
-                    (_, Ok(f)) if f.is_finite() => return Some(ScalarValue::Float(f)),
-                    _ => mismatch("a finite number"),
-                }
+            (FieldType::Any, JsonKind::Bool(b)) => return Ok((bool_text(*b), false, None)),
+            (FieldType::Any | FieldType::Float, JsonKind::Number(n)) if finite(n) => {
+                return Ok((n, false, None));
             }
+            (FieldType::Any | FieldType::Float, JsonKind::Number(_)) => mismatch("a finite number"),
             (FieldType::Any, _) => mismatch("a string, a number or a boolean"),
             (FieldType::Float, _) => mismatch("a JSON number"),
             (FieldType::String, JsonKind::Number(n)) if field.lenient_integer && is_integer(n) => {
@@ -549,39 +714,18 @@ impl Validator<'_> {
                 )
                 .with_help("a JSON string matches what the reference text documents")
                 .with_suggestion(j.span, json_string(n));
-                self.push(d, path);
-                return Some(ScalarValue::String(n.as_str().into()));
-            }
-            (FieldType::String, JsonKind::String(s)) => {
-                match rules::unknown_value(field, s, j.span, json_string) {
-                    Some(d) => d,
-                    None => {
-                        if let Some(d) = rules::multi_word(field, op, s, j.span) {
-                            self.push(d, path);
-                        }
-                        return Some(ScalarValue::String(s.as_str().into()));
-                    }
-                }
+                return Ok((n, true, Some(d)));
             }
             (FieldType::String, JsonKind::Number(n)) => mismatch("a JSON string")
                 .with_help("the API compares String fields as text")
                 .with_suggestion(j.span, json_string(n)),
             (FieldType::String, JsonKind::Bool(b)) => {
-                mismatch("a JSON string").with_suggestion(j.span, json_string(&b.to_string()))
+                mismatch("a JSON string").with_suggestion(j.span, json_string(bool_text(*b)))
             }
             (FieldType::String, _) => mismatch("a JSON string"),
-            (FieldType::Integer, JsonKind::Number(n)) if is_integer(n) => match n.parse::<i64>() {
-                Ok(v) => return Some(ScalarValue::Integer(v)),
-                Err(_) => Diagnostic::new(
-                    Code::TypeMismatch,
-                    j.span,
-                    format!(
-                        "`{n}` is out of range for `{}`, an Integer field",
-                        field.name
-                    ),
-                )
-                .with_help("whole numbers from -9223372036854775808 to 9223372036854775807"),
-            },
+            (FieldType::Integer, JsonKind::Number(n)) if is_integer(n) => {
+                return Ok((n, false, None));
+            }
             (FieldType::Integer, JsonKind::Number(_)) => {
                 mismatch("a whole number").with_help("the API compares whole numbers only")
             }
@@ -589,57 +733,41 @@ impl Validator<'_> {
                 mismatch("a JSON integer").with_suggestion(j.span, s.clone())
             }
             (FieldType::Integer, _) => mismatch("a JSON integer"),
-            (FieldType::Boolean, JsonKind::Bool(b)) => return Some(ScalarValue::Boolean(*b)),
+            (FieldType::Boolean, JsonKind::Bool(b)) => return Ok((bool_text(*b), false, None)),
             (FieldType::Boolean, JsonKind::String(s)) if s == "true" || s == "false" => {
                 mismatch("`true` or `false`").with_suggestion(j.span, s.clone())
             }
             (FieldType::Boolean, _) => mismatch("`true` or `false`"),
             (FieldType::Date, JsonKind::String(s)) if is_unix_seconds(s) => {
-                match s.parse::<i64>() {
-                    Ok(v) if is_valid_timestamp(v) => return Some(ScalarValue::Date(v)),
-                    _ => Diagnostic::new(
-                        Code::InvalidDate,
-                        j.span,
-                        format!("invalid date `{s}`: unix seconds out of range"),
-                    )
-                    .with_help(DATE_RANGE),
-                }
+                return Ok((s, true, None));
             }
-            (FieldType::Date, JsonKind::Number(n)) if is_integer(n) => match n.parse::<i64>() {
-                Ok(v) if is_valid_timestamp(v) => {
-                    let d = Diagnostic::new(
-                        Code::NumericDate,
-                        j.span,
-                        "a date as a JSON number: the reference writes unix seconds as a string",
-                    )
-                    .with_help("both are accepted; qc emits the string form")
-                    .with_suggestion(j.span, json_string(n));
-                    self.push(d, path);
-                    return Some(ScalarValue::Date(v));
-                }
-                _ => Diagnostic::new(
-                    Code::InvalidDate,
+            (FieldType::Date, JsonKind::Number(n)) if is_integer(n) => {
+                let d = Diagnostic::new(
+                    Code::NumericDate,
                     j.span,
-                    format!("invalid date `{n}`: unix seconds out of range"),
+                    "a date as a JSON number: the reference writes unix seconds as a string",
                 )
-                .with_help(DATE_RANGE),
-            },
+                .with_help("both are accepted; qc emits the string form")
+                .with_suggestion(j.span, json_string(n));
+                return Ok((n, false, Some(d)));
+            }
             (FieldType::Date, JsonKind::String(s)) => {
                 let d = mismatch("unix seconds as a string of digits");
-                // A date qc reads in text (but not `now-7d`, which moves).
-                match parse_date(s, 0, self.schema.timezone()) {
-                    Ok(seconds) if !s.to_ascii_lowercase().starts_with("now") => d
+                // A date qc reads in text that does not move with now
+                // (not `now-7d` or `today`).
+                let tz = self.schema.timezone();
+                match parse_date(s, 0, tz) {
+                    Ok(seconds) if parse_date(s, FORTNIGHT, tz) == Ok(seconds) => d
                         .with_help(format!("`{s}` is {seconds} in unix seconds"))
                         .with_suggestion(j.span, json_string(&seconds.to_string())),
-                    _ => d.with_help("write the date as unix seconds, e.g. \"1704067200\" for 2024-01-01T00:00:00Z"),
+                    _ => d.with_help(Notation::Json.date_help()),
                 }
             }
-            (FieldType::Date, _) => mismatch("unix seconds as a string of digits").with_help(
-                "write the date as unix seconds, e.g. \"1704067200\" for 2024-01-01T00:00:00Z",
-            ),
+            (FieldType::Date, _) => {
+                mismatch("unix seconds as a string of digits").with_help(Notation::Json.date_help())
+            }
         };
-        self.push(d, path);
-        None
+        Err(Box::new(d))
     }
 
     fn pagination(&mut self, j: &Json, path: &str) -> Option<Pagination> {
@@ -662,11 +790,12 @@ impl Validator<'_> {
         let per_page_path = child(path, "per_page");
         let per_page = per_page.and_then(|p| {
             let n = match &p.kind {
-                JsonKind::Number(n) if is_integer(n) => n.parse::<i64>().ok(),
+                JsonKind::Number(n) if is_integer(n) => n.parse::<u32>().ok(),
                 _ => None,
             };
-            match n.and_then(|n| u32::try_from(n).ok()) {
-                Some(n) if (1..=MAX_PER_PAGE).contains(&n) => Some(n),
+            // The options' rule, so that a request and `--per-page` agree.
+            match n.map(|n| Pagination::new(Some(n), None)) {
+                Some(Ok(checked)) => Some(checked.per_page),
                 _ => {
                     let d = Diagnostic::new(
                         Code::InvalidPagination,
@@ -710,7 +839,10 @@ impl Validator<'_> {
     }
 }
 
-/// True for `-?[0-9]+`: unix seconds written as a string.
+/// Two weeks in seconds: two "nows" that far apart tell a fixed date from
+/// one relative to now.
+const FORTNIGHT: i64 = 14 * 86_400;
+
 /// A scalar as compact JSON text, for suggestions.
 fn json_text(j: &Json) -> Option<String> {
     match &j.kind {

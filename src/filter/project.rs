@@ -1,7 +1,7 @@
-//! Reading only what a query reads: `qc filter` parses each line into a
+//! Reading only what a query reads: [`super::Matcher`] parses each line into a
 //! JSON value that holds the paths the query's fields are read at
-//! ([`qc::schema::FieldDef::paths`]) and nothing else, so that
-//! [`qc::eval`] gives the same answer as on the whole line while the rest is
+//! ([`crate::schema::FieldDef::paths`]) and nothing else, so that
+//! [`crate::eval()`] gives the same answer as on the whole line while the rest is
 //! skipped without being built.
 //!
 //! Skipped parts are still read by serde_json's own parser, value by value
@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use qc::Query;
+use crate::check::Query;
 
 /// The paths a query reads, as a tree of object keys.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -262,7 +262,8 @@ mod tests {
     use super::{Paths, parse};
 
     fn paths(query: &str) -> Paths {
-        let compiled = qc::compile(query, &qc::Options::default()).expect("the query compiles");
+        let compiled =
+            crate::compile(query, &crate::Options::default()).expect("the query compiles");
         Paths::of(&compiled.query)
     }
 
@@ -304,23 +305,23 @@ mod tests {
     /// same answer on the pruned value as on the whole line.
     #[test]
     fn eval_agrees_with_the_whole_value() {
-        let mut lines: Vec<String> = include_str!("../../../examples/conversations.jsonl")
+        let mut lines: Vec<String> = include_str!("../../examples/conversations.jsonl")
             .lines()
             .map(str::to_owned)
             .collect();
         let mut checked = 0;
         lines.push(r#"{"state":"open","tags":[{"tags":[{"id":"7"}]},null,{"tags":{"id":"7"}}],"contacts":{"contacts":[{"id":1},{"id":"c-1"}]},"ticket_attributes":{"a.b":"x"},"custom_attributes":{"x":[1,"2",null]}}"#.to_owned());
         for target in [
-            qc::Target::Conversations,
-            qc::Target::Contacts,
-            qc::Target::Tickets,
+            crate::Target::Conversations,
+            crate::Target::Contacts,
+            crate::Target::Tickets,
         ] {
-            let schema = std::sync::Arc::new(qc::Schema::builtin(target));
+            let schema = std::sync::Arc::new(crate::Schema::builtin(target));
             let names: Vec<String> = schema.fields().map(|f| f.name.to_string()).collect();
             for name in names {
-                let field = qc::syntax::lexical::field_text(&name);
+                let field = crate::syntax::lexical::field_text(&name);
                 for query in [format!("{field} = null"), format!("{field} != null")] {
-                    let compiler = qc::Compiler::new(schema.clone(), qc::Options::default());
+                    let compiler = crate::Compiler::new(schema.clone(), crate::Options::default());
                     let Ok(compiled) = compiler.compile(&query) else {
                         continue;
                     };
@@ -331,8 +332,8 @@ mod tests {
                             serde_json::from_str(line).expect("the line parses");
                         let pruned = parse(line.as_bytes(), &p).expect("the line parses");
                         assert_eq!(
-                            qc::eval(&compiled.query, &pruned),
-                            qc::eval(&compiled.query, &whole),
+                            crate::eval(&compiled.query, &pruned),
+                            crate::eval(&compiled.query, &whole),
                             "{target:?}: {query} on {line}"
                         );
                     }

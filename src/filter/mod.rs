@@ -1,0 +1,104 @@
+//! The `qc filter` engine: a checked query run on JSON objects offline.
+//!
+//! [`Matcher`] evaluates a query on a [`serde_json::Value`]
+//! ([`Matcher::matches`]), or on one line of JSON Lines, parsing only the
+//! parts of the line the query reads ([`Matcher::matches_line`]). The
+//! command line adds the reading, the threads and the printing.
+//!
+//! ```
+//! let compiler = qc::Settings::default().compiler()?;
+//! let (matcher, _warnings) = compiler.matcher("state = open AND read = false")?;
+//! let conversation = serde_json::json!({"state": "open", "read": false});
+//! assert!(matcher.matches(&conversation));
+//! assert_eq!(matcher.matches_line(br#"{"state": "closed", "read": false}"#), Ok(Some(false)));
+//! assert_eq!(matcher.matches_line(b"  "), Ok(None));
+//! assert!(matcher.matches_line(b"[1]").is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod project;
+
+use serde_json::Value;
+
+use crate::check::Query;
+use project::Paths;
+
+/// A query ready to be evaluated on objects.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    query: Query,
+    paths: Paths,
+}
+
+/// Why a line of JSON Lines is not an object to evaluate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    /// The line is not JSON.
+    #[error("malformed JSON at column {column}: {message}")]
+    Malformed {
+        /// The 1-based column (byte) where the JSON went wrong.
+        column: usize,
+        /// serde_json's message, without its position.
+        message: String,
+    },
+    /// The line is JSON, but not an object.
+    #[error("expected a JSON object, found {0}")]
+    NotAnObject(&'static str),
+}
+
+impl Matcher {
+    /// A matcher of a checked query.
+    pub fn new(query: Query) -> Self {
+        let paths = Paths::of(&query);
+        Self { query, paths }
+    }
+
+    /// The query.
+    pub fn query(&self) -> &Query {
+        &self.query
+    }
+
+    /// True when `object` matches the query.
+    pub fn matches(&self, object: &Value) -> bool {
+        crate::eval::eval(&self.query, object)
+    }
+
+    /// Whether one line of JSON Lines matches: `None` for a blank line,
+    /// an error for a line that is not a JSON object. Only the parts of the
+    /// line that the query reads are built; the rest is checked as strictly
+    /// as when the whole line is parsed.
+    pub fn matches_line(&self, line: &[u8]) -> Result<Option<bool>, LineError> {
+        let bytes = line.strip_suffix(b"\n").unwrap_or(line);
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        match project::parse(bytes, &self.paths) {
+            Ok(v @ Value::Object(_)) => Ok(Some(self.matches(&v))),
+            Ok(v) => Err(LineError::NotAnObject(kind(&v))),
+            Err(e) => Err(LineError::Malformed {
+                column: e.column(),
+                message: strip_position(&e.to_string()).to_owned(),
+            }),
+        }
+    }
+}
+
+/// serde_json's message without its " at line L column C" tail.
+fn strip_position(message: &str) -> &str {
+    message
+        .rfind(" at line ")
+        .and_then(|at| message.get(..at))
+        .unwrap_or(message)
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
