@@ -52,10 +52,10 @@ impl Budget {
         steps: Self::DEFAULT_STEPS,
     };
 
-    /// One million steps: at most about a tenth of a second of a release
-    /// build on one core, whatever the query's shape (`benches/optimise.rs`:
-    /// about 100 ns a step where steps cost the most), and some thirty
-    /// times what the largest plans it makes need.
+    /// One million steps: at most about 0.15 s of a release build on one
+    /// core, whatever the query's shape (`benches/optimise.rs`: 100 to 150
+    /// ns a step where steps cost the most), and some thirty times what the
+    /// largest plans it makes need.
     pub const DEFAULT_STEPS: u64 = 1_000_000;
 
     /// A budget of `steps`.
