@@ -1179,7 +1179,7 @@ fn the_waits_of_a_run_add_up_to_at_most_the_total() {
 
 #[test]
 fn a_tls_handshake_to_a_silent_port_fails_within_one_timeout() {
-    let silent = intercom::Silent::start();
+    let silent = support::intercom::Silent::start();
     let start = std::time::Instant::now();
     let run = check(
         qc().args([

@@ -21,8 +21,9 @@ use qc::search::{
 use qc::{Compiler, Diagnostic, Target};
 use serde_json::Value;
 
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::report::{self, Format as DiagnosticFormat};
-use crate::{EXIT_INVALID, EXIT_USAGE, SourceArgs};
+use crate::source::SourceArgs;
 use output::{Format, Output};
 use progress::Progress;
 
@@ -254,11 +255,11 @@ pub fn run(args: SearchArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let (text, name) = match crate::read(&args.source, DiagnosticFormat::Human) {
+    let (text, name) = match crate::source::read(&args.source, DiagnosticFormat::Human) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let compiler = match crate::compiler(&args.source, qc::Settings::default()) {
+    let compiler = match crate::source::compiler(&args.source, qc::Settings::default()) {
         Ok(c) => c,
         Err(code) => return code,
     };
