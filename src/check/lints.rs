@@ -13,7 +13,7 @@
 
 use jiff::civil::Date;
 
-use super::dates::{add_days, day_of, start_of_day};
+use super::dates::{Direction, day_of, neighbour_day, start_of_day};
 use super::lower;
 use super::notation::Notation;
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
@@ -41,7 +41,7 @@ pub fn comparison(
     {
         let day = day_of(seconds, tz);
         let range = day
-            .and_then(|d| Some((d, add_days(d, 1)?)))
+            .and_then(|d| Some((d, neighbour_day(d, Direction::After, tz)?)))
             .and_then(|(d, next)| whole_day(filter, d, next, schema, notation));
         let first_second = day.and_then(|d| start_of_day(d, tz)) == Some(seconds);
         let what = if first_second {

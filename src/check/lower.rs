@@ -21,7 +21,7 @@
 //! they become an OR of `=` and an AND of `!=`. Where no exact equivalent
 //! exists, the error names the target's rule.
 
-use super::dates::{add_days, day_of, start_of_day};
+use super::dates::{Direction, day_of, neighbour_day, out_of_range_message, start_of_day};
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
@@ -205,11 +205,14 @@ fn day(
         Box::new(Diagnostic::new(
             Code::InvalidDate,
             span,
-            "the date is out of range",
+            format!("the date is {}", out_of_range_message()),
         ))
     };
-    // The first instant of each value's day, warning for values that are
-    // not one.
+    // The first instant of each value's day (`shift` 0), of the day before
+    // it (-1) or of the day after it (1), warning for values that are not
+    // the first instant of a day. The day before and the day after are
+    // days that exist in the zone: where the zone skipped the calendar's
+    // neighbour, the next one over.
     let mut start = |v: &ScalarValue, shift: i32| -> Result<ScalarValue, Box<Diagnostic>> {
         let ScalarValue::Date(seconds) = v else {
             return Err(Box::new(Diagnostic::new(
@@ -234,7 +237,26 @@ fn day(
                 .with_help(format!("write the day, e.g. `{date}`")),
             );
         }
-        let shifted = add_days(date, shift).ok_or_else(out_of_range)?;
+        let shifted = match shift {
+            0 => Some(date),
+            s if s < 0 => neighbour_day(date, Direction::Before, tz),
+            _ => neighbour_day(date, Direction::After, tz),
+        }
+        .ok_or_else(|| {
+            let which = if shift < 0 { "before" } else { "after" };
+            Box::new(
+                Diagnostic::new(
+                    Code::InvalidDate,
+                    span,
+                    format!(
+                        "`{}` is sent as a bound on the day {which} {date}, which is {}",
+                        filter.op,
+                        out_of_range_message()
+                    ),
+                )
+                .with_help("drop the bound: every date qc reads is on this side of it"),
+            )
+        })?;
         start_of_day(shifted, tz)
             .map(ScalarValue::Date)
             .ok_or_else(out_of_range)

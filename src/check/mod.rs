@@ -18,7 +18,8 @@ mod request;
 pub mod rules;
 
 pub use dates::{
-    DATE_FORMS, DateError, add_days, day_of, is_unix_seconds, is_valid_timestamp, parse_date,
+    DATE_FORMS, DateError, Direction, MAX_DATE_SECONDS, MIN_DATE_SECONDS, add_days, day_exists,
+    day_of, is_unix_seconds, is_valid_timestamp, neighbour_day, out_of_range_message, parse_date,
     parse_duration, start_of_day,
 };
 pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};

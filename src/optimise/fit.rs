@@ -1,12 +1,11 @@
-//! Whether a query fits the API's limits, and fitting it by simplifying
-//! and nesting alone.
+//! Whether a query fits the API's limits, and how large it is.
 
-use super::rewrite::{self, Rewrites};
-use crate::check::{Node, Query, check_limits};
+use super::budget::ApiLimits;
+use crate::check::Node;
 
 /// The most filters a query may hold for qc to try rewriting or planning
-/// it: the rewrites compare members pairwise, and no request or plan of
-/// [`super::DEFAULT_MAX_REQUESTS`] holds more than 50 × 225 filters anyway.
+/// it: no request or plan of [`super::DEFAULT_MAX_REQUESTS`] holds more than 50 ×
+/// 225 filters anyway, and larger queries are refused before any work.
 pub const MAX_REWRITE_FILTERS: usize = 4096;
 
 pub(super) fn filter_count(node: &Node) -> usize {
@@ -15,37 +14,24 @@ pub(super) fn filter_count(node: &Node) -> usize {
     n
 }
 
-/// True when the tree is within the API's limits (nesting and group size).
+/// True when the tree is within Intercom's limits (nesting and group
+/// size): [`fits_within`] [`ApiLimits::INTERCOM`].
 pub fn fits(root: &Node) -> bool {
-    let mut found = Vec::new();
-    check_limits(root, &mut found);
-    found.is_empty()
+    fits_within(root, &ApiLimits::INTERCOM)
 }
 
-/// [`super::fit`] without distributing: simplifying and nesting only.
-pub(super) fn fit_local(query: &Query) -> Option<(Query, Rewrites)> {
-    if fits(&query.root) {
-        return Some((query.clone(), Rewrites::default()));
-    }
-    if filter_count(&query.root) > MAX_REWRITE_FILTERS {
-        return None;
-    }
-    let mut done = Rewrites::default();
-    let root = rewrite::simplify(query.root.clone(), &mut done);
-    let root = if fits(&root) {
-        root
-    } else {
-        let nested = rewrite::nest(root, 1, &mut done)?;
-        if !fits(&nested) {
-            return None;
+/// True when the tree is within `limits`: no group deeper than
+/// `max_nesting`, none with more than `max_group_members` members.
+pub fn fits_within(root: &Node, limits: &ApiLimits) -> bool {
+    fn at(node: &Node, level: usize, limits: &ApiLimits) -> bool {
+        match node {
+            Node::Filter(_) => true,
+            Node::Group(g) => {
+                level <= limits.max_nesting
+                    && g.members.len() <= limits.max_group_members
+                    && g.members.iter().all(|m| at(m, level + 1, limits))
+            }
         }
-        nested
-    };
-    Some((
-        Query {
-            root,
-            pagination: query.pagination.clone(),
-        },
-        done,
-    ))
+    }
+    at(root, 1, limits)
 }

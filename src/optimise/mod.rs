@@ -14,15 +14,33 @@
 //! - redundant bounds collapse: `x > 5 AND x > 7` is `x > 7`, `x > 5 OR
 //!   x > 7` is `x > 5`;
 //! - a group of more than 15 filters is nested into sub-groups of the same
-//!   operator, up to 15 × 15.
+//!   operator, up to 15 × 15;
+//! - an AND is distributed over an OR (`a AND (b OR c)` is `(a AND b) OR
+//!   (a AND c)`) when that is what it takes, in [`plan`].
 //!
-//! [`fit`] rewrites only as far as needed: a query that fits is returned
-//! as it is.
+//! [`fit`] and [`plan`] rewrite only as far as needed: a query that fits
+//! is returned as it is.
+//!
+//! # Bounded work
+//!
+//! Every call works within a [`Budget`] of steps ([`Settings::budget`]):
+//! a step is one unit of work on one node (visiting it, comparing two,
+//! copying one into a part of a plan). The rewrites find duplicates,
+//! absorbed members and common members through hashes, so they are about
+//! linear in the size of the query; the planner refuses at once a query
+//! whose plan provably needs more requests than allowed (an AND of `k`
+//! ORs that nothing can simplify away distributes into at least
+//! `2^(k − 15)` requests). The budget is the backstop for the rest. When
+//! it runs out, the answer is still exact: the query simplified as far as
+//! the budget went when that fits, or [`PlanError::Budget`].
 
+mod budget;
 mod fit;
 mod plan;
 mod rewrite;
 
-pub use fit::{MAX_REWRITE_FILTERS, fits};
-pub use plan::{DEFAULT_MAX_REQUESTS, PlanError, fit, plan};
+pub use crate::options::DEFAULT_MAX_REQUESTS;
+pub use budget::{ApiLimits, Budget, Settings};
+pub use fit::{MAX_REWRITE_FILTERS, fits, fits_within};
+pub use plan::{Plan, PlanError, fit, plan};
 pub use rewrite::{Rewrites, optimise};

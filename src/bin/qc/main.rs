@@ -237,8 +237,13 @@ fn plan(args: PlanArgs) -> ExitCode {
             report::eprint(&diagnostics, &text, &name, args.format, args.source.color);
             ExitCode::from(EXIT_INVALID)
         }
+        Err(qc::Error::Plan(e)) => {
+            report::eprintln_escaped!("error: cannot plan the query: {e}");
+            report::eprintln_escaped!("help: {}", e.advice());
+            ExitCode::from(EXIT_INVALID)
+        }
         Err(e) => {
-            report::eprintln_escaped!("error: {e}; raise --max-requests, or narrow the query");
+            report::eprintln_escaped!("error: {e}");
             ExitCode::from(EXIT_INVALID)
         }
     }
