@@ -14,6 +14,7 @@ use super::retry::{Clock, RetryPolicy, SystemClock};
 use super::token::Token;
 use super::transport::Transport;
 use crate::Target;
+use crate::target::ApiVersion;
 use crate::check::{MAX_PER_PAGE, Query};
 
 /// Runs searches against the Intercom API.
@@ -40,6 +41,7 @@ pub struct Client<T = HttpTransport, C = SystemClock> {
     pub(super) clock: C,
     pub(super) policy: RetryPolicy,
     pub(super) per_page: u32,
+    pub(super) version: ApiVersion,
 }
 
 impl Client {
@@ -54,6 +56,7 @@ impl Client {
             clock: SystemClock,
             policy: RetryPolicy::default(),
             per_page: MAX_PER_PAGE,
+            version: ApiVersion::DEFAULT,
         }
     }
 }
@@ -68,6 +71,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             clock: self.clock,
             policy: self.policy,
             per_page: self.per_page,
+            version: self.version,
         }
     }
 
@@ -80,6 +84,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             clock,
             policy: self.policy,
             per_page: self.per_page,
+            version: self.version,
         }
     }
 
@@ -94,6 +99,18 @@ impl<T: Transport, C: Clock> Client<T, C> {
     pub fn with_per_page(mut self, per_page: u32) -> Self {
         self.per_page = per_page.clamp(1, MAX_PER_PAGE);
         self
+    }
+
+    /// The same client sending `Intercom-Version: version`, the version
+    /// its requests were compiled for.
+    pub fn with_version(mut self, version: ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The `Intercom-Version` its requests are sent with.
+    pub fn version(&self) -> ApiVersion {
+        self.version
     }
 
     /// The base URL.

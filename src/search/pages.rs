@@ -277,6 +277,7 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
                 url: &self.url,
                 token: &client.token,
                 body,
+                version: client.version,
             };
             let retry = attempt - 1;
             let may_retry = retry < policy.max_retries;

@@ -277,7 +277,8 @@ pub fn run(args: SearchArgs) -> ExitCode {
     let client = Client::new(token, base)
         .with_transport(HttpTransport::new(args.timeout))
         .with_policy(policy)
-        .with_per_page(args.per_page);
+        .with_per_page(args.per_page)
+        .with_version(compiler.schema.version());
 
     let visible = !args.quiet && io::stderr().is_terminal();
     let progress = Progress::new(visible, target.name(), args.limit);
