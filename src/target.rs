@@ -215,15 +215,29 @@ pub struct NoEndpoint {
 }
 
 fn since(target: Target, versions: &[ApiVersion]) -> String {
-    match versions {
-        [] => format!("no version qc knows has {target} search"),
-        [one] => format!("it is in version {one} only"),
-        [first, ..] if versions.last() == ApiVersion::ALL.last() => {
-            format!("it is in version {first} and later")
-        }
-        many => {
-            let names: Vec<&str> = many.iter().map(|v| v.name()).collect();
-            format!("it is in versions {}", names.join(", "))
+    if versions.is_empty() {
+        format!("no version qc knows has {target} search")
+    } else {
+        format!("it is in {}", ApiVersion::describe(versions))
+    }
+}
+
+impl ApiVersion {
+    /// Versions in words, oldest first: `version Preview only`, `version
+    /// 2.10 and later`, `versions 2.7, 2.8`.
+    pub fn describe(versions: &[ApiVersion]) -> String {
+        match versions {
+            [one] => format!("version {one} only"),
+            [first, ..]
+                if versions.last() == ApiVersion::ALL.last()
+                    && ApiVersion::ALL.ends_with(versions) =>
+            {
+                format!("version {first} and later")
+            }
+            many => {
+                let names: Vec<&str> = many.iter().map(|v| v.name()).collect();
+                format!("versions {}", names.join(", "))
+            }
         }
     }
 }

@@ -218,6 +218,12 @@ impl Schema {
         }))
     }
 
+    /// The API versions whose table of this target has a field named
+    /// `name`, oldest first (empty when none has).
+    pub fn versions_with_field(&self, name: &str) -> Vec<ApiVersion> {
+        versions::versions_with_field(self.target, name)
+    }
+
     /// The known name closest to a misspelt one, for "did you mean".
     pub fn closest(&self, name: &str) -> Option<&str> {
         crate::check::suggest::closest(name, self.fields.iter().flat_map(|f| f.names()))

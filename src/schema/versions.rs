@@ -139,6 +139,18 @@ pub fn versions_of(target: Target) -> Vec<ApiVersion> {
         .collect()
 }
 
+/// The versions whose `target` table has a field named `name`, oldest
+/// first.
+pub(super) fn versions_with_field(target: Target, name: &str) -> Vec<ApiVersion> {
+    let mut versions: Vec<ApiVersion> = super::generated::TABLES
+        .iter()
+        .filter(|t| t.target == target && t.rows.iter().any(|r| r.name == name))
+        .flat_map(|t| t.versions.iter().copied())
+        .collect();
+    versions.sort();
+    versions
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,8 +14,8 @@ use super::retry::{Clock, RetryPolicy, SystemClock};
 use super::token::Token;
 use super::transport::Transport;
 use crate::Target;
-use crate::target::ApiVersion;
 use crate::check::{MAX_PER_PAGE, Query};
+use crate::target::ApiVersion;
 
 /// Runs searches against the Intercom API.
 ///

@@ -409,6 +409,15 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
                     "\n{prefix}NAME is accepted unchecked (pass --schema to check custom attributes)"
                 ));
             }
+            let colon = if schema.notes().is_empty() { "." } else { ":" };
+            out.line(format_args!(
+                "\n{} search as API version {} documents it{colon}",
+                schema.target(),
+                schema.version()
+            ));
+            for note in schema.notes() {
+                out.line(format_args!("  {note}"));
+            }
         }
     }
     ExitCode::SUCCESS
