@@ -57,7 +57,13 @@ fn the_default_is_2_11_and_help_says_so() {
         json!({"field": "owner_id", "operator": "=", "value": 5})
     );
     assert_eq!(
-        filter(&["--target", "contacts", "--api-version", "2.11", "owner_id = 5"]),
+        filter(&[
+            "--target",
+            "contacts",
+            "--api-version",
+            "2.11",
+            "owner_id = 5"
+        ]),
         filter(&["--target", "contacts", "owner_id = 5"])
     );
 }
@@ -88,7 +94,9 @@ fn every_command_takes_the_version_and_refuses_an_unknown_one() {
             .stderr(predicate::str::contains(known));
     }
     // Every known name, and Unstable for Preview, in any case.
-    for v in ["2.7", "2.10", "2.16", "Preview", "preview", "Unstable", "UNSTABLE"] {
+    for v in [
+        "2.7", "2.10", "2.16", "Preview", "preview", "Unstable", "UNSTABLE",
+    ] {
         qc().args(["fields", "--api-version", v]).assert().success();
     }
 }
@@ -99,7 +107,9 @@ fn endpoints_a_version_lacks_are_usage_errors_that_name_the_version() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr("error: tickets search is not in API version 2.9; it is in version 2.10 and later\n");
+        .stderr(
+            "error: tickets search is not in API version 2.9; it is in version 2.10 and later\n",
+        );
     qc().args(["--target", "tickets", "--api-version", "2.10", "id = 1"])
         .assert()
         .success();
@@ -141,15 +151,17 @@ fn qc_toml_sets_the_version_and_the_flag_overrides_it() {
         .and_then(|s| s.iter().find(|s| s["key"] == "api_version"))
         .expect("the api_version setting");
     assert_eq!(version["value"], "2.16");
-    assert!(version["from"].as_str().is_some_and(|f| f.ends_with("qc.toml")));
+    assert!(
+        version["from"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("qc.toml"))
+    );
     let config = run(&["config", "--format", "json", "--api-version", "Unstable"]).success();
     let settings: Value =
         serde_json::from_slice(&config.get_output().stdout).expect("stdout is JSON");
-    assert!(
-        settings
-            .as_array()
-            .is_some_and(|s| s.contains(&json!({"key": "api_version", "value": "Unstable", "from": "flag"})))
-    );
+    assert!(settings.as_array().is_some_and(|s| {
+        s.contains(&json!({"key": "api_version", "value": "Unstable", "from": "flag"}))
+    }));
 }
 
 #[test]
@@ -170,13 +182,19 @@ fn contacts_2_16_owner_id_is_a_string_and_formatted_phone_exists() {
         json!({"field": "formatted_phone", "operator": "^", "value": "+33"})
     );
     // Before 2.16 the field does not exist, and the help says where it does.
-    qc().args(["--target", "contacts", "--api-version", "2.15", "formatted_phone = x"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("unknown field `formatted_phone`"))
-        .stderr(predicate::str::contains(
-            "`formatted_phone` is a contacts field in API version 2.16 and later, not in 2.15",
-        ));
+    qc().args([
+        "--target",
+        "contacts",
+        "--api-version",
+        "2.15",
+        "formatted_phone = x",
+    ])
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains("unknown field `formatted_phone`"))
+    .stderr(predicate::str::contains(
+        "`formatted_phone` is a contacts field in API version 2.16 and later, not in 2.15",
+    ));
     // qc validate reads a request as the version documents it.
     let body = r#"{"query": {"field": "owner_id", "operator": "=", "value": 5}}"#;
     qc().args(["validate", "--target", "contacts", "-"])
@@ -286,16 +304,36 @@ fn conversations_priorities_and_ticket_categories_follow_the_version() {
         .assert()
         .success();
     // From 2.14 the text says search takes terms, not the category names.
-    qc().args(["--target", "tickets", "--api-version", "2.14", "category = Customer"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("expected one of request, task, tracker"));
-    qc().args(["--target", "tickets", "--api-version", "2.14", "category = request"])
-        .assert()
-        .success();
-    qc().args(["--target", "tickets", "--api-version", "2.13", "category = Customer"])
-        .assert()
-        .success();
+    qc().args([
+        "--target",
+        "tickets",
+        "--api-version",
+        "2.14",
+        "category = Customer",
+    ])
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains(
+        "expected one of request, task, tracker",
+    ));
+    qc().args([
+        "--target",
+        "tickets",
+        "--api-version",
+        "2.14",
+        "category = request",
+    ])
+    .assert()
+    .success();
+    qc().args([
+        "--target",
+        "tickets",
+        "--api-version",
+        "2.13",
+        "category = Customer",
+    ])
+    .assert()
+    .success();
 }
 
 #[test]
@@ -378,7 +416,12 @@ fn the_library_takes_the_version_in_settings() {
         &[],
     )
     .expect("Preview searches companies");
-    assert!(schema.notes().iter().any(|n| n.contains("no associated users")));
+    assert!(
+        schema
+            .notes()
+            .iter()
+            .any(|n| n.contains("no associated users"))
+    );
     assert_eq!(
         qc::schema::versions_of(Target::Tickets).first(),
         Some(&ApiVersion::V2_10)

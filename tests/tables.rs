@@ -23,10 +23,7 @@ fn the_checked_in_tables_are_the_descriptions() {
             .lines()
             .zip(generated.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(
-                || current.lines().count().min(generated.lines().count()),
-                |i| i,
-            )
+            .unwrap_or_else(|| current.lines().count().min(generated.lines().count()))
             + 1;
         panic!(
             "{} differs from what the descriptions say (first at line {line}): run `cargo run --example gen_tables`",
