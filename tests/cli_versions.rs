@@ -427,3 +427,88 @@ fn the_library_takes_the_version_in_settings() {
         Some(&ApiVersion::V2_10)
     );
 }
+
+#[test]
+fn fields_lists_the_changes_from_another_version() {
+    qc().args([
+        "fields",
+        "--target",
+        "contacts",
+        "--api-version",
+        "2.16",
+        "--changes-from",
+        "2.15",
+    ])
+    .assert()
+    .success()
+    .stdout(
+        "contacts search, API version 2.15 → 2.16:\n\
+         ~ owner_id         type Integer → String; the API's `>`/`<` exclude the bound → not ordered; operators = != IN NIN < <= > >= → = != IN NIN ~ !~ ^ $\n\
+         + formatted_phone  added\n",
+    );
+    let out = qc()
+        .args([
+            "fields",
+            "--target",
+            "contacts",
+            "--api-version",
+            "Preview",
+            "--changes-from",
+            "2.11",
+            "--timezone",
+            "Europe/Paris",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("qc runs");
+    assert!(out.status.success());
+    let list: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let find = |name: &str| {
+        list.as_array()
+            .and_then(|l| l.iter().find(|c| c["field"] == name))
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {list}"))
+    };
+    assert_eq!(
+        find("created_at")["meaning"],
+        json!([
+            "compared by calendar day in Europe/Paris",
+            "compared to the second"
+        ])
+    );
+    assert_eq!(
+        find("custom_attributes.NAME (Date)")["meaning"],
+        json!([
+            "compared by calendar day in Europe/Paris",
+            "compared by calendar day in UTC"
+        ])
+    );
+    assert_eq!(find("formatted_phone")["change"], "added");
+    // A version without the endpoint: every field is new.
+    qc().args([
+        "fields",
+        "--target",
+        "companies",
+        "--api-version",
+        "Preview",
+        "--changes-from",
+        "2.16",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains(
+        "companies search is not in API version 2.16",
+    ))
+    .stdout(predicate::str::contains("+ company_id"));
+    qc().args(["fields", "--changes-from", "2.11"])
+        .assert()
+        .success()
+        .stdout("conversations search, API version 2.11 → 2.11:\n  no differences\n");
+    qc().args(["fields", "--changes-from", "9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--changes-from: unknown API version `9`",
+        ));
+}

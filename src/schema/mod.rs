@@ -9,6 +9,7 @@
 //! (`matching`, `order`, `api_ops`, `duration`, `paths`), never tests of a
 //! field's name.
 
+pub mod changes;
 mod field;
 // Generated (see `examples/gen_tables`): left as written.
 #[rustfmt::skip]
@@ -282,6 +283,28 @@ impl Schema {
             doc: Cow::Borrowed(note.map_or("", |n| n.doc)),
             origin: Origin::Builtin,
             lenient_integer: row.also_integer,
+            archived: false,
+        }
+    }
+
+    /// A workspace attribute named `name` of type `ty`, without values:
+    /// the rules every attribute of the type follows.
+    fn attribute_rules(&self, name: &str, ty: FieldType) -> FieldDef {
+        let (api_ops, order) = self.rule(self.classes.of(ty));
+        FieldDef {
+            name: Cow::Owned(name.to_owned()),
+            alias: None,
+            ty,
+            values: Cow::Borrowed(&[]),
+            api_ops,
+            order,
+            matching: Matching::Exact,
+            many: false,
+            duration: false,
+            paths: vec![FieldPath::keys(name.split('.').map(str::to_owned))],
+            doc: Cow::Borrowed(""),
+            origin: Origin::Workspace,
+            lenient_integer: false,
             archived: false,
         }
     }

@@ -2,6 +2,7 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+mod changes;
 mod config;
 mod decompile;
 mod filter;
@@ -56,6 +57,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// List what differs from this API version instead: fields added
+        /// and removed, type, operator, value and meaning changes.
+        #[arg(long, value_name = "VERSION")]
+        changes_from: Option<String>,
         #[command(flatten)]
         workspace: WorkspaceArgs,
     },
@@ -164,7 +169,14 @@ fn main() -> ExitCode {
         None => compile(cli.compile),
         Some(Command::Compile(args)) => compile(args),
         Some(Command::Check(args)) => check(args),
-        Some(Command::Fields { format, workspace }) => fields(format, &workspace),
+        Some(Command::Fields {
+            format,
+            changes_from: Some(from),
+            workspace,
+        }) => changes::run(format, &workspace, &from),
+        Some(Command::Fields {
+            format, workspace, ..
+        }) => fields(format, &workspace),
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Decompile(args)) => decompile::run(args),
         Some(Command::Config(args)) => config::run(args),
