@@ -512,3 +512,83 @@ fn fields_lists_the_changes_from_another_version() {
             "--changes-from: unknown API version `9`",
         ));
 }
+
+#[test]
+fn check_compares_saved_queries_between_versions() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("written");
+        path.display().to_string()
+    };
+    let owner = write("owner.qc", "owner_id = 5\n");
+    let phone = write("phone.qc", "formatted_phone ^ \"+33\"\n");
+    let role = write("role.qc", "role = lead  # the same in every version\n");
+    let args = [
+        "check",
+        "--target",
+        "contacts",
+        "--api-version",
+        "2.16",
+        "--compare",
+        "2.11",
+    ];
+    qc().args(args)
+        .args([&owner, &phone, &role])
+        .assert()
+        .code(1)
+        .stdout(format!(
+            "{owner}: the request differs between 2.11 and 2.16\n\
+             \x20 2.11: {{\"query\":{{\"field\":\"owner_id\",\"operator\":\"=\",\"value\":5}}}}\n\
+             \x20 2.16: {{\"query\":{{\"field\":\"owner_id\",\"operator\":\"=\",\"value\":\"5\"}}}}\n\
+             \x20 owner_id: type Integer → String; the API's `>`/`<` exclude the bound → not ordered; operators = != IN NIN < <= > >= → = != IN NIN ~ !~ ^ $\n\
+             {phone}: compiles for 2.16, not for 2.11: unknown field `formatted_phone` for contacts search\n\
+             \x20 formatted_phone: added\n\
+             2 of 3 queries differ between 2.11 and 2.16\n"
+        ));
+    qc().args(args)
+        .arg(&role)
+        .assert()
+        .success()
+        .stdout("0 of 1 queries differ between 2.11 and 2.16\n");
+    // JSON, and Preview's meaning of contacts' timestamps as the reason.
+    let created = write("created.qc", "created_at >= 2024-03-31\n");
+    let out = qc()
+        .args([
+            "check",
+            "--target",
+            "contacts",
+            "--api-version",
+            "Preview",
+            "--timezone",
+            "Europe/Paris",
+            "--compare",
+            "2.11",
+            "--format",
+            "json",
+        ])
+        .args([&created, &role])
+        .output()
+        .expect("qc runs");
+    assert_eq!(out.status.code(), Some(1));
+    let list: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(
+        list,
+        json!([{
+            "file": created,
+            "from": {"version": "2.11", "body": {"query": {"field": "created_at", "operator": ">", "value": "1711753200"}}},
+            "to": {"version": "Preview", "body": {"query": {"field": "created_at", "operator": ">=", "value": "1711839600"}}},
+            "reasons": [{"field": "created_at", "change": "changed", "meaning": ["compared by calendar day in Europe/Paris", "compared to the second"]}]
+        }])
+    );
+    qc().args(["check", "--compare", "1.0", &role])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--compare: unknown API version `1.0`",
+        ));
+    qc().args(["check", "--compare", "2.11", "missing.qc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read missing.qc"));
+}

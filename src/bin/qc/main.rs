@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod changes;
+mod compare;
 mod config;
 mod decompile;
 mod filter;
@@ -158,6 +159,14 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Compare query files between this API version and `--api-version`:
+    /// the arguments are files, and those whose request or validity
+    /// differs are listed with the reason (exit status 1 when any does).
+    #[arg(long, value_name = "VERSION")]
+    compare: Option<String>,
+    /// More query files, with `--compare`.
+    #[arg(requires = "compare", value_name = "FILE")]
+    files: Vec<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -338,6 +347,19 @@ fn plan(args: PlanArgs) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    if let Some(from) = &args.compare {
+        let files = (args.source.query.iter().map(PathBuf::from))
+            .chain(args.source.file.clone())
+            .chain(args.files.iter().cloned())
+            .collect();
+        return compare::run(
+            files,
+            from,
+            args.source.max_input_bytes,
+            args.format,
+            |over| compiler(&args.source, over),
+        );
+    }
     let (text, name, compiler) = match prepare(&args.source, args.format, Settings::default()) {
         Ok(p) => p,
         Err(code) => return code,
