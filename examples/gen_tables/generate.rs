@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
+use qc::target::{ApiVersion, Target};
 use serde::Deserialize;
 use serde_yaml_ng::Value;
 
@@ -29,57 +30,13 @@ pub const DESCRIPTIONS: &str = "../shared/intercom/versions";
 /// qc's decisions, from the repository's root.
 pub const OVERRIDES: &str = "src/schema/overrides.toml";
 
-/// Every version: its file's name (and `Intercom-Version` header) and its
-/// `qc::target::ApiVersion` variant.
-pub const VERSIONS: &[(&str, &str)] = &[
-    ("2.7", "V2_7"),
-    ("2.8", "V2_8"),
-    ("2.9", "V2_9"),
-    ("2.10", "V2_10"),
-    ("2.11", "V2_11"),
-    ("2.12", "V2_12"),
-    ("2.13", "V2_13"),
-    ("2.14", "V2_14"),
-    ("2.15", "V2_15"),
-    ("2.16", "V2_16"),
-    ("Preview", "Preview"),
-];
+/// Every version qc knows: its file is `NAME.yaml`. A new version is
+/// added to `qc::target::ApiVersion` first.
+pub const VERSIONS: &[ApiVersion] = &ApiVersion::ALL;
 
-/// A search endpoint: qc's name for it, its path, the schema of the object
-/// it returns, and its `qc::Target` variant.
-struct Endpoint {
-    target: &'static str,
-    path: &'static str,
-    model: &'static str,
-    variant: &'static str,
-}
-
-const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        target: "conversations",
-        path: "/conversations/search",
-        model: "conversation",
-        variant: "Conversations",
-    },
-    Endpoint {
-        target: "contacts",
-        path: "/contacts/search",
-        model: "contact",
-        variant: "Contacts",
-    },
-    Endpoint {
-        target: "tickets",
-        path: "/tickets/search",
-        model: "ticket",
-        variant: "Tickets",
-    },
-    Endpoint {
-        target: "companies",
-        path: "/companies/search",
-        model: "company",
-        variant: "Companies",
-    },
-];
+/// Every target: its path is `Target::search_path`, its model the schema
+/// named `Target::object`.
+const ENDPOINTS: &[Target] = &Target::ALL;
 
 /// The operators, as the API writes them, and their `qc::Op` variants.
 const OPS: &[(&str, &str)] = &[
@@ -261,7 +218,7 @@ pub fn generate_from(root: &Path) -> Result<String> {
     let overrides: Overrides = toml::from_str(&overrides_text)
         .map_err(|e| format!("{}: {e}", overrides_path.display()))?;
     let mut tables: Vec<(usize, usize, Table)> = Vec::new();
-    for (v, (version, _)) in VERSIONS.iter().enumerate() {
+    for (v, version) in VERSIONS.iter().map(|v| v.name()).enumerate() {
         let file = dir.join(format!("{version}.yaml"));
         let text = std::fs::read_to_string(&file)
             .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
@@ -271,16 +228,16 @@ pub fn generate_from(root: &Path) -> Result<String> {
         for (e, endpoint) in ENDPOINTS.iter().enumerate() {
             let Some(description) = doc
                 .paths
-                .get(endpoint.path)
+                .get(endpoint.search_path())
                 .and_then(|p| p.post.as_ref())
                 .map(|op| op.description.as_deref().unwrap_or_default())
             else {
                 continue;
             };
-            let at = format!("{version} {}", endpoint.path);
+            let at = format!("{version} {}", endpoint.search_path());
             let mut table = read_table(description, &at)?;
-            add_model_values(&mut table, &doc, endpoint.model);
-            overrides.apply(&mut table, endpoint.target, version, &at)?;
+            add_model_values(&mut table, &doc, endpoint.object());
+            overrides.apply(&mut table, endpoint.name(), version, &at)?;
             tables.push((e, v, table));
         }
     }
@@ -501,7 +458,7 @@ fn read_table(text: &str, at: &str) -> Result<Table> {
         .collect();
     let prose = prose.join("\n");
     let sentences: Vec<&str> = prose
-        .split(['\n'])
+        .split('\n')
         .flat_map(|l| l.split(". "))
         .map(str::trim)
         .collect();
@@ -709,7 +666,7 @@ struct Override {
 
 impl Overrides {
     fn applies(o: &Override, target: &str, version: &str) -> bool {
-        let index = |v: &str| VERSIONS.iter().position(|(n, _)| *n == v);
+        let index = |v: &str| VERSIONS.iter().position(|n| n.name() == v);
         let here = index(version);
         o.target == target
             && match &o.versions {
@@ -792,7 +749,7 @@ impl Overrides {
         for o in &self.field {
             let used = tables
                 .iter()
-                .any(|(e, v, _)| Self::applies(o, ENDPOINTS[*e].target, VERSIONS[*v].0));
+                .any(|(e, v, _)| Self::applies(o, ENDPOINTS[*e].name(), VERSIONS[*v].name()));
             if !used {
                 return Err(format!(
                     "{OVERRIDES}: the override of `{}` on {} applies to no table",
@@ -878,12 +835,11 @@ fn write(tables: &[(usize, usize, Table)]) -> String {
         for (text, versions) in groups {
             let names: Vec<String> = versions
                 .iter()
-                .map(|&v| format!("ApiVersion::{}", VERSIONS[v].1))
+                .map(|&v| format!("ApiVersion::{:?}", VERSIONS[v]))
                 .collect();
             let _ = writeln!(
                 out,
-                "    Table {{\n        target: Target::{},\n        versions: &[{}],",
-                endpoint.variant,
+                "    Table {{\n        target: Target::{endpoint:?},\n        versions: &[{}],",
                 names.join(", ")
             );
             out.push_str(&text);

@@ -9,8 +9,8 @@
 //! ```
 //!
 //! To follow a new version of the API: drop its description into the
-//! versions folder, add the version to `qc::target::ApiVersion` and to
-//! `VERSIONS` in `generate.rs`, and run this. `tests/tables.rs` fails while
+//! versions folder, add the version to `qc::target::ApiVersion`, and run
+//! this. `tests/tables.rs` fails while
 //! the checked-in tables and the descriptions disagree.
 
 mod generate;
