@@ -34,13 +34,14 @@ use crate::compiler::Compiler;
 use crate::diagnostic::{Diagnostic, RenderOptions, render_all};
 use crate::options::{DateStyle, Limits, MAX_SOURCE_BYTES, Options, Pagination};
 use crate::schema::{Schema, Workspace, timezone};
-use crate::target::Target;
+use crate::target::{ApiVersion, Target, UnknownVersion};
 
 /// Everything a caller can set; every key optional.
 ///
 /// | key | meaning | default |
 /// |---|---|---|
-/// | `target` | `conversations`, `contacts` or `tickets` | conversations |
+/// | `target` | `conversations`, `contacts`, `tickets` or `companies` | conversations |
+/// | `api_version` | the Intercom API version: `2.7` to `2.16`, `Preview` (or `Unstable`) | 2.11 |
 /// | `timezone` | the workspace's IANA time zone | UTC |
 /// | `schema` | workspace schemas: JSON text or parsed JSON of `GET /data_attributes` or `GET /ticket_types`, or a list of them | none |
 /// | `now` | "now" for relative dates: unix seconds or RFC 3339 text | the clock |
@@ -53,8 +54,11 @@ use crate::target::Target;
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
-    /// `conversations` (default), `contacts` or `tickets`.
+    /// `conversations` (default), `contacts`, `tickets` or `companies`.
     pub target: Option<String>,
+    /// The Intercom API version to compile for (default 2.11).
+    #[serde(alias = "apiVersion")]
+    pub api_version: Option<String>,
     /// The workspace's IANA time zone (default UTC).
     pub timezone: Option<String>,
     /// The workspace's schemas.
@@ -236,6 +240,7 @@ impl Settings {
     pub fn overridden_by(self, over: Settings) -> Settings {
         Settings {
             target: over.target.or(self.target),
+            api_version: over.api_version.or(self.api_version),
             timezone: over.timezone.or(self.timezone),
             schema: if over.schema.is_empty() {
                 self.schema
@@ -259,6 +264,16 @@ impl Settings {
             t.parse()
                 .map_err(|e: crate::target::UnknownTarget| SettingsError::Value(e.to_string()))
         })
+    }
+
+    /// The API version named, 2.11 by default.
+    pub fn api_version(&self) -> Result<ApiVersion, SettingsError> {
+        self.api_version
+            .as_deref()
+            .map_or(Ok(ApiVersion::DEFAULT), |v| {
+                v.parse()
+                    .map_err(|e: UnknownVersion| SettingsError::Value(e.to_string()))
+            })
     }
 
     /// The compiler these settings describe.
@@ -329,13 +344,20 @@ impl Settings {
             .map_err(|e| SettingsError::Value(e.to_string()))
     }
 
-    /// The schema of `target`, `timezone` and `schema`. The last one built
-    /// is kept: shells ask again for every query of one workspace.
+    /// The schema of `target`, `api_version`, `timezone` and `schema`. The
+    /// last one built is kept: shells ask again for every query of one
+    /// workspace.
     pub fn schema(&self) -> Result<Arc<Schema>, SettingsError> {
-        type Key = (Option<String>, Option<String>, Vec<SchemaSource>);
+        type Key = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Vec<SchemaSource>,
+        );
         static LAST: Mutex<Option<(Key, Arc<Schema>)>> = Mutex::new(None);
         let key: Key = (
             self.target.clone(),
+            self.api_version.clone(),
             self.timezone.clone(),
             self.schema.clone(),
         );
@@ -346,6 +368,7 @@ impl Settings {
             return Ok(s.clone());
         }
         let target = self.target()?;
+        let version = self.api_version()?;
         let tz = match &self.timezone {
             Some(name) => timezone(name).map_err(SettingsError::Value)?,
             None => jiff::tz::TimeZone::UTC,
@@ -361,7 +384,9 @@ impl Settings {
             })?;
             workspaces.push(workspace);
         }
-        let schema = Arc::new(Schema::new(target, tz, &workspaces));
+        let schema = Schema::for_version(target, version, tz, &workspaces)
+            .map_err(|e| SettingsError::Value(e.to_string()))?;
+        let schema = Arc::new(schema);
         if let Ok(mut last) = LAST.lock() {
             *last = Some((key, schema.clone()));
         }
@@ -412,6 +437,7 @@ mod tests {
             (r#"{"per_page": "5"}"#, "per_page"),
             (r#"{"now": true}"#, "now"),
             (r#"{"dates": 1}"#, "dates"),
+            (r#"{"api_version": 2.16}"#, "api_version"),
         ] {
             match Settings::from_json(json) {
                 Err(SettingsError::Type(m)) => assert!(m.starts_with(&format!("{path}: ")), "{m}"),
@@ -444,7 +470,19 @@ mod tests {
                 "per_page must be between 1 and 150, got 2.5",
             ),
             (r#"{"now": 1e300}"#, NOW_RANGE),
-            (r#"{"target": "companies"}"#, "unknown target `companies`"),
+            (r#"{"target": "people"}"#, "unknown target `people`"),
+            (
+                r#"{"target": "companies"}"#,
+                "companies search is not in API version 2.11; it is in version Preview only",
+            ),
+            (
+                r#"{"target": "tickets", "api_version": "2.9"}"#,
+                "tickets search is not in API version 2.9; it is in version 2.10 and later",
+            ),
+            (
+                r#"{"apiVersion": "3.0"}"#,
+                "unknown API version `3.0`; expected one of 2.7, 2.8, 2.9, 2.10, 2.11, 2.12, 2.13, 2.14, 2.15, 2.16, Preview",
+            ),
         ] {
             let err = Settings::from_json(json)
                 .expect("well typed")

@@ -528,6 +528,24 @@ fn settings_from_initialization_options_and_qc_toml() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// `initializationOptions` set the API version: 2.16 contacts have
+/// `formatted_phone` and a String `owner_id`.
+#[test]
+fn the_api_version_from_initialization_options() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let uri = format!("file://{}/query.qc", dir.path().display());
+    let mut c = Client::start_with(
+        json!({}),
+        json!({"target": "contacts", "api_version": "2.16"}),
+    );
+    assert!(c.open_at(&uri, "formatted_phone ^ \"+33\"").is_empty());
+    assert_eq!(codes(&c.open_at(&uri, "owner_id > 5")), ["E0102"]);
+    assert_eq!(c.shutdown(), 0);
+    let mut c = Client::start_with(json!({}), json!({"target": "contacts"}));
+    assert_eq!(codes(&c.open_at(&uri, "formatted_phone ^ x")), ["E0101"]);
+    assert_eq!(c.shutdown(), 0);
+}
+
 /// A broken `qc.toml` is reported to the client, and the server keeps
 /// serving with the built-in schema.
 #[test]

@@ -9,10 +9,13 @@
 //!   `>`/`<` include the bound and there is no `>=`/`<=`, so on whole
 //!   numbers and dates (one second as the step) `x > n` is sent as
 //!   `> n+1`, `x >= n` as `> n`, `x < n` as `< n-1` and `x <= n` as `< n`.
-//! - **Strict** (contacts' Integer fields, tickets' `created_at`): sent as
-//!   written.
-//! - **Day** (contacts' Date fields): values are calendar days in the
-//!   workspace's zone; `=`, `>` and `<` are sent as the day's first
+//! - **Strict** (contacts' Integer fields, tickets' `created_at`, Preview
+//!   contacts' timestamps, companies): sent as written; where the API has
+//!   no `>=`/`<=` (companies), `x >= n` is sent as `> n-1` and `x <= n` as
+//!   `< n+1`.
+//! - **Day** (contacts' Date fields, in the workspace's zone; in Preview,
+//!   Date custom attributes, in UTC): values are calendar days in the
+//!   field's zone; `=`, `>` and `<` are sent as the day's first
 //!   instant, `>= D` as `> D-1`, `<= D` as `< D+1`, `!= D` as
 //!   `< D OR > D OR = null` (`!=` matches a missing date), `IN` as an OR
 //!   of `=` and `NIN` as an AND of those.
@@ -80,6 +83,12 @@ pub fn to_api(
     match filter.field.order.clone() {
         Order::Day(tz) => day(filter, target, &tz, warnings),
         Order::Inclusive if filter.op.is_order() => inclusive(filter, target),
+        Order::Strict
+            if matches!(filter.op, Op::Ge | Op::Le)
+                && !filter.field.api_ops.contains(filter.op) =>
+        {
+            inclusive(filter, target)
+        }
         Order::Inclusive | Order::Strict => expand_lists(filter, target),
     }
 }
@@ -136,19 +145,38 @@ fn expand_lists(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>>
 }
 
 /// Strict and inclusive comparisons on an API whose `>`/`<` include the
-/// bound.
+/// bound, and inclusive ones on an API whose strict `>`/`<` have no
+/// `>=`/`<=` beside them.
 fn inclusive(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
-    let (op, step) = match filter.op {
-        Op::Gt => (Op::Gt, 1),
-        Op::Ge => (Op::Gt, 0),
-        Op::Lt => (Op::Lt, -1),
-        Op::Le => (Op::Lt, 0),
+    let strict_api = filter.field.order == Order::Strict;
+    let (op, step) = match (filter.op, strict_api) {
+        (Op::Gt, false) => (Op::Gt, 1),
+        (Op::Ge, false) => (Op::Gt, 0),
+        (Op::Lt, false) => (Op::Lt, -1),
+        (Op::Le, false) => (Op::Lt, 0),
+        (Op::Ge, true) => (Op::Gt, -1),
+        (Op::Le, true) => (Op::Lt, 1),
         _ => return supported(filter, target),
     };
     let shifted = match &filter.value {
         FilterValue::One(ScalarValue::Integer(n)) => n.checked_add(step).map(ScalarValue::Integer),
         FilterValue::One(ScalarValue::Date(n)) => n.checked_add(step).map(ScalarValue::Date),
         FilterValue::One(v @ ScalarValue::Float(_)) if step == 0 => Some(v.clone()),
+        FilterValue::One(ScalarValue::Float(_)) if strict_api => {
+            return Err(Box::new(
+                Diagnostic::new(
+                    Code::TargetRule,
+                    filter.span,
+                    format!(
+                        "{target} search has no `{}`, and its `{op}` excludes the bound, so `{}` on a decimal field cannot be expressed exactly",
+                        filter.op, filter.op
+                    ),
+                )
+                .with_help(format!(
+                    "write `{op}` (strict), or a bound that is not the value itself"
+                )),
+            ));
+        }
         FilterValue::One(ScalarValue::Float(_)) => {
             return Err(Box::new(
                 Diagnostic::new(

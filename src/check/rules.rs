@@ -68,7 +68,15 @@ pub fn lookup(
             schema.target()
         ),
     );
+    let elsewhere = schema.versions_with_field(name);
     d = match schema.closest(name) {
+        _ if !elsewhere.is_empty() => d.with_help(format!(
+            "`{}` is a {} field in API {}, not in {} (the API version qc compiles for is an option: `--api-version`, `api_version`)",
+            clip(name),
+            schema.target(),
+            crate::target::ApiVersion::describe(&elsewhere),
+            schema.version()
+        )),
         Some(s) => d
             .with_help(format!("did you mean `{s}`?"))
             .with_suggestion(span, notation.field(s)),

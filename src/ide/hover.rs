@@ -68,6 +68,7 @@ fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
         if let Some(f) = &field
             && op.is_order()
         {
+            let day;
             contents.push_str(match (&f.order, op) {
                 (Order::Inclusive, crate::op::Op::Gt) => {
                     "\n\nStrict. The API's `>` includes the bound, so `x > n` is sent as `> n+1`."
@@ -81,10 +82,21 @@ fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
                 (Order::Inclusive, _) => {
                     "\n\nInclusive. Sent as the API's `<`, which includes the bound."
                 }
+                (Order::Strict, crate::op::Op::Ge | crate::op::Op::Le)
+                    if !f.api_ops.contains(op) =>
+                {
+                    "\n\nInclusive. The API's strict operator is sent a step further (`x >= n` as `> n-1`)."
+                }
                 (Order::Strict, _) => {
                     "\n\nSent as written: this endpoint's operator means the same."
                 }
-                (Order::Day(_), _) => "\n\nCompared by calendar day in the workspace's time zone.",
+                (Order::Day(tz), _) => {
+                    day = format!(
+                        "\n\nCompared by calendar day in {}.",
+                        tz.iana_name().unwrap_or("UTC")
+                    );
+                    &day
+                }
             });
         }
         return Some(Hover {

@@ -19,12 +19,15 @@ pub enum Order {
     /// (conversations; tickets except `created_at`): `x > n` is sent as
     /// `> n+1`, `x >= n` as `> n`.
     Inclusive,
-    /// `>`/`<` are strict and `>=`/`<=` exist (contacts' Integer fields,
-    /// tickets' `created_at`): sent as written.
+    /// `>`/`<` are strict (contacts' Integer fields, tickets' `created_at`,
+    /// Preview contacts' timestamps, companies): sent as written, and
+    /// where the API has no `>=`/`<=` (companies), `x >= n` is sent as
+    /// `> n-1`.
     Strict,
-    /// Compared by calendar day in the workspace's time zone (contacts'
-    /// Date fields): `=` matches the whole day, `>` from the start of the
-    /// next day, `<` before the start of the day.
+    /// Compared by calendar day in the zone given (contacts' Date fields
+    /// in the workspace's zone before Preview; Date custom attributes in
+    /// UTC in Preview): `=` matches the whole day, `>` from the start of
+    /// the next day, `<` before the start of the day.
     Day(jiff::tz::TimeZone),
 }
 
@@ -153,6 +156,9 @@ impl FieldDef {
             (Order::Inclusive, Op::Lt) => stepped && api.contains(Op::Lt),
             (Order::Inclusive, Op::Ge) => api.contains(Op::Gt),
             (Order::Inclusive, Op::Le) => api.contains(Op::Lt),
+            // And an inclusive bound the strict one a step back.
+            (Order::Strict, Op::Ge) if !api.contains(Op::Ge) => stepped && api.contains(Op::Gt),
+            (Order::Strict, Op::Le) if !api.contains(Op::Le) => stepped && api.contains(Op::Lt),
             (Order::Day(_), Op::Ne | Op::Ge | Op::Le | Op::In | Op::Nin) => true,
             _ if api.contains(op) => true,
             (_, Op::In) => api.contains(Op::Eq),
@@ -171,6 +177,15 @@ impl FieldDef {
             by_type
         };
         by_type.contains(op) && self.expressible(op)
+    }
+
+    /// The zone whose calendar days the field is compared by, when it is
+    /// matched by day.
+    pub fn day_zone(&self) -> Option<&jiff::tz::TimeZone> {
+        match &self.order {
+            Order::Day(tz) => Some(tz),
+            _ => None,
+        }
     }
 
     /// True when the field accepts only a fixed set of values.

@@ -9,8 +9,14 @@
 //! (`matching`, `order`, `api_ops`, `duration`, `paths`), never tests of a
 //! field's name.
 
+pub mod changes;
 mod field;
+// Generated (see `examples/gen_tables`): left as written.
+#[rustfmt::skip]
+mod generated;
+mod lookup;
 mod tables;
+mod versions;
 pub mod workspace;
 #[cfg(any(test, not(feature = "tzdb")))]
 mod zones;
@@ -30,15 +36,18 @@ pub use crate::op::{FieldType, OpSet};
 pub use field::{
     CUSTOM_ATTRIBUTES, FieldDef, FieldPath, Matching, Order, Origin, TICKET_ATTRIBUTE,
 };
+pub use lookup::versions_of;
 pub use workspace::{Attribute, Model, Workspace};
 
-use crate::target::Target;
-use tables::Row;
+use crate::target::{ApiVersion, NoEndpoint, Target};
+use versions::{Classes, Compare, DayZone, Row, Rule};
 
-/// The fields of one endpoint in one workspace, and the workspace's zone.
+/// The fields of one endpoint, in one version of the API, in one
+/// workspace, and the workspace's zone.
 #[derive(Debug, Clone)]
 pub struct Schema {
     target: Target,
+    version: ApiVersion,
     timezone: TimeZone,
     fields: Vec<Arc<FieldDef>>,
     /// Every name and alias, to its row in `fields`.
@@ -46,10 +55,15 @@ pub struct Schema {
     /// The prefix under which attributes are accepted unchecked (no
     /// workspace schema describes them), and their type.
     open_prefix: Option<(&'static str, FieldType)>,
+    /// The rules of custom attributes by type.
+    classes: Classes,
+    /// What the version's text says of the endpoint's results.
+    notes: &'static [&'static str],
 }
 
 impl Schema {
-    /// The built-in schema of `target`, in UTC, without custom attributes.
+    /// The built-in schema of `target`, in UTC, without custom attributes
+    /// (see [`Schema::new`] for the version).
     pub fn builtin(target: Target) -> Schema {
         Schema::new(target, TimeZone::UTC, &[])
     }
@@ -63,23 +77,52 @@ impl Schema {
             .clone()
     }
 
-    /// The schema of `target` in a workspace whose zone is `timezone` and
-    /// whose attributes the `workspaces` files describe. Attributes of
-    /// another model than the target's are left out.
+    /// The schema of `target` in the default API version (2.11; for a
+    /// target that 2.11 does not search, the first version that does) in a
+    /// workspace whose zone is `timezone` and whose attributes the
+    /// `workspaces` files describe. See [`Schema::for_version`].
     pub fn new(target: Target, timezone: TimeZone, workspaces: &[Workspace]) -> Schema {
-        let rows = match target {
-            Target::Conversations => tables::CONVERSATIONS,
-            Target::Contacts => tables::CONTACTS,
-            Target::Tickets => tables::TICKETS,
+        let version = if lookup::table(target, ApiVersion::DEFAULT).is_ok() {
+            ApiVersion::DEFAULT
+        } else {
+            versions_of(target)
+                .first()
+                .copied()
+                .unwrap_or(ApiVersion::DEFAULT)
         };
+        match Schema::for_version(target, version, timezone, workspaces) {
+            Ok(schema) => schema,
+            // Every target has a table in some version (a test says so).
+            Err(_) => unreachable!("every target is searched in some version"),
+        }
+    }
+
+    /// The schema of `target` as API version `version` documents it, in a
+    /// workspace whose zone is `timezone` and whose attributes the
+    /// `workspaces` files describe; an error naming the versions that have
+    /// the endpoint when `version` has none. Attributes of another model
+    /// than the target's are left out.
+    pub fn for_version(
+        target: Target,
+        version: ApiVersion,
+        timezone: TimeZone,
+        workspaces: &[Workspace],
+    ) -> Result<Schema, NoEndpoint> {
+        let table = lookup::table(target, version)?;
         let mut schema = Schema {
             target,
+            version,
             timezone,
-            fields: Vec::with_capacity(rows.len()),
-            index: HashMap::with_capacity_and_hasher(rows.len(), BuildHasherDefault::default()),
+            fields: Vec::with_capacity(table.rows.len()),
+            index: HashMap::with_capacity_and_hasher(
+                table.rows.len(),
+                BuildHasherDefault::default(),
+            ),
             open_prefix: None,
+            classes: table.classes,
+            notes: table.notes,
         };
-        for row in rows {
+        for row in table.rows {
             let def = schema.builtin_row(row);
             schema.add(def);
         }
@@ -95,14 +138,9 @@ impl Schema {
         }
         let any_of_model = workspaces.iter().any(|w| w.describes(model));
         if !described && !any_of_model {
-            schema.open_prefix = match target {
-                Target::Conversations | Target::Contacts => {
-                    Some((CUSTOM_ATTRIBUTES, FieldType::String))
-                }
-                Target::Tickets => Some((TICKET_ATTRIBUTE, FieldType::Any)),
-            };
+            schema.open_prefix = table.unchecked;
         }
-        schema
+        Ok(schema)
     }
 
     /// The target the schema describes.
@@ -110,8 +148,21 @@ impl Schema {
         self.target
     }
 
+    /// The API version whose documentation the schema follows.
+    pub fn version(&self) -> ApiVersion {
+        self.version
+    }
+
+    /// What the version's documentation says of the endpoint's results
+    /// and fields beyond the table (companies without users are not
+    /// returned), one sentence each.
+    pub fn notes(&self) -> &'static [&'static str] {
+        self.notes
+    }
+
     /// The workspace's time zone: `YYYY-MM-DD` is midnight there, and
-    /// contacts' dates are matched by calendar day there.
+    /// dates matched by calendar day in the workspace's zone are days
+    /// there.
     pub fn timezone(&self) -> &TimeZone {
         &self.timezone
     }
@@ -145,13 +196,13 @@ impl Schema {
         if rest.is_empty() {
             return None;
         }
-        let order = self.order_for(ty, false);
+        let (api_ops, order) = self.rule(self.classes.of(ty));
         Some(Arc::new(FieldDef {
             name: Cow::Owned(name.to_owned()),
             alias: None,
             ty,
             values: Cow::Borrowed(&[]),
-            api_ops: self.api_ops_for(ty, &order),
+            api_ops,
             order,
             matching: Matching::Exact,
             many: false,
@@ -167,6 +218,12 @@ impl Schema {
         }))
     }
 
+    /// The API versions whose table of this target has a field named
+    /// `name`, oldest first (empty when none has).
+    pub fn versions_with_field(&self, name: &str) -> Vec<ApiVersion> {
+        lookup::versions_with_field(self.target, name)
+    }
+
     /// The known name closest to a misspelt one, for "did you mean".
     pub fn closest(&self, name: &str) -> Option<&str> {
         crate::diagnostic::closest(name, self.fields.iter().flat_map(|f| f.names()))
@@ -180,45 +237,33 @@ impl Schema {
         self.fields.push(Arc::new(def));
     }
 
-    /// What `>`/`<` mean on a field of type `ty` on this target.
-    fn order_for(&self, ty: FieldType, strict_row: bool) -> Order {
-        match self.target {
-            Target::Contacts => match ty {
-                FieldType::Date => Order::Day(self.timezone.clone()),
-                _ => Order::Strict,
-            },
-            Target::Conversations | Target::Tickets if strict_row => Order::Strict,
-            Target::Conversations | Target::Tickets => Order::Inclusive,
-        }
-    }
-
-    /// The operators the endpoint accepts on a field of type `ty`.
-    fn api_ops_for(&self, ty: FieldType, order: &Order) -> OpSet {
-        match (ty, order) {
-            (FieldType::String, _) => OpSet::TEXT,
-            (FieldType::Boolean, _) => OpSet::EQUALITY,
-            (FieldType::Any, Order::Inclusive) => OpSet::ANY.without(OpSet::GE_LE),
-            (FieldType::Any, _) => OpSet::ANY,
-            (_, Order::Inclusive) => OpSet::ORDERED_INCLUSIVE,
-            (_, Order::Strict) => OpSet::ORDERED,
-            (_, Order::Day(_)) => OpSet::DAY,
-        }
+    /// The operators of a rule and what its `>`/`<` mean, days in their
+    /// zone.
+    fn rule(&self, rule: Rule) -> (OpSet, Order) {
+        let order = match rule.compare {
+            Compare::Inclusive => Order::Inclusive,
+            Compare::Strict => Order::Strict,
+            Compare::Day(DayZone::Workspace) => Order::Day(self.timezone.clone()),
+            Compare::Day(DayZone::Utc) => Order::Day(TimeZone::UTC),
+        };
+        (rule.ops, order)
     }
 
     fn builtin_row(&self, row: &Row) -> FieldDef {
-        let order = self.order_for(row.ty, row.flags & tables::STRICT != 0);
-        let mut api_ops = self.api_ops_for(row.ty, &order);
+        let (mut api_ops, order) = self.rule(row.rule);
         if !row.values.is_empty() {
             api_ops = api_ops.and(OpSet::EQUALITY);
         }
-        if row.flags & tables::EQ_NE != 0 {
-            api_ops = OpSet::EQ_NE;
-        }
-        let paths: Vec<FieldPath> = if row.paths.is_empty() {
-            vec![FieldPath::dotted(row.name)]
-        } else {
-            row.paths.iter().map(|p| FieldPath::dotted(p)).collect()
+        let note = tables::notes(self.target)
+            .iter()
+            .find(|n| n.name == row.name);
+        let paths: Vec<FieldPath> = match note {
+            Some(n) if !n.paths.is_empty() => {
+                n.paths.iter().map(|p| FieldPath::dotted(p)).collect()
+            }
+            _ => vec![FieldPath::dotted(row.name)],
         };
+        let flags = note.map_or(0, |n| n.flags);
         FieldDef {
             name: Cow::Borrowed(row.name),
             alias: None,
@@ -226,24 +271,45 @@ impl Schema {
             values: row.values.iter().map(|v| Cow::Borrowed(*v)).collect(),
             api_ops,
             order,
-            matching: if row.flags & tables::WORDS != 0 {
+            matching: if row.words {
                 Matching::Words
             } else {
                 Matching::Exact
             },
-            many: row.flags & tables::MANY != 0,
-            duration: row.flags & tables::DURATION != 0,
+            many: flags & tables::MANY != 0,
+            duration: flags & tables::DURATION != 0,
             paths,
-            doc: Cow::Borrowed(row.doc),
+            doc: Cow::Borrowed(note.map_or("", |n| n.doc)),
             origin: Origin::Builtin,
-            lenient_integer: row.flags & tables::ALSO_INTEGER != 0,
+            lenient_integer: row.also_integer,
+            archived: false,
+        }
+    }
+
+    /// A workspace attribute named `name` of type `ty`, without values:
+    /// the rules every attribute of the type follows.
+    fn attribute_rules(&self, name: &str, ty: FieldType) -> FieldDef {
+        let (api_ops, order) = self.rule(self.classes.of(ty));
+        FieldDef {
+            name: Cow::Owned(name.to_owned()),
+            alias: None,
+            ty,
+            values: Cow::Borrowed(&[]),
+            api_ops,
+            order,
+            matching: Matching::Exact,
+            many: false,
+            duration: false,
+            paths: vec![FieldPath::keys(name.split('.').map(str::to_owned))],
+            doc: Cow::Borrowed(""),
+            origin: Origin::Workspace,
+            lenient_integer: false,
             archived: false,
         }
     }
 
     fn custom(&self, a: &Attribute) -> FieldDef {
-        let order = self.order_for(a.ty, false);
-        let mut api_ops = self.api_ops_for(a.ty, &order);
+        let (mut api_ops, order) = self.rule(self.classes.of(a.ty));
         let values: Vec<Cow<'static, str>> = if a.ty == FieldType::String {
             a.options.iter().map(|o| Cow::Owned(o.clone())).collect()
         } else {

@@ -29,7 +29,7 @@ use crate::target::Target;
 pub enum Model {
     /// Contacts (users and leads).
     Contact,
-    /// Companies (no search endpoint of qc's).
+    /// Companies (API version Preview).
     Company,
     /// Conversations.
     Conversation,
@@ -44,6 +44,7 @@ impl Model {
             Target::Conversations => Model::Conversation,
             Target::Contacts => Model::Contact,
             Target::Tickets => Model::Ticket,
+            Target::Companies => Model::Company,
         }
     }
 }
