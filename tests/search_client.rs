@@ -174,7 +174,7 @@ impl Script {
 }
 
 impl Transport for Script {
-    fn post(&self, request: &Request<'_>) -> Result<Response, TransportError> {
+    fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
         assert_eq!(request.token.secret(), TOKEN);
         let body = serde_json::from_slice(request.body).unwrap_or(Value::Null);
         self.sent.borrow_mut().push(body);
@@ -438,7 +438,7 @@ impl<F: Fn(usize, &Value) -> Response> Answering<F> {
 }
 
 impl<F: Fn(usize, &Value) -> Response> Transport for Answering<F> {
-    fn post(&self, request: &Request<'_>) -> Result<Response, TransportError> {
+    fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
         let body: Value = serde_json::from_slice(request.body).unwrap_or(Value::Null);
         let n = self.count();
         self.sent.borrow_mut().push(body.clone());

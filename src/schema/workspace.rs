@@ -15,6 +15,13 @@
 //!   writable by name; `files` attributes cannot be searched and are left
 //!   out.
 //!
+//! - A schema document ([`document`], what `qc schema pull` writes): an
+//!   object with `"type": "qc.workspace_schema"`, `"format": 1`, the
+//!   `api_version` it was pulled with, `data_attributes` (the entries of
+//!   every model's list) and `ticket_types` (the ticket types), each read
+//!   as above. A section that is present describes its models completely,
+//!   even when empty.
+//!
 //! A malformed file is one [`Diagnostic`] per problem, each with its JSON
 //! path and position.
 
@@ -22,7 +29,35 @@ use super::field::{CUSTOM_ATTRIBUTES, TICKET_ATTRIBUTE};
 use crate::diagnostic::{Code, Diagnostic, LineIndex};
 use crate::json::reader::{Json, JsonKind, read_json};
 use crate::op::FieldType;
-use crate::target::Target;
+use crate::target::{ApiVersion, Target};
+
+/// The `type` of a schema document ([`document`]).
+pub const DOCUMENT_TYPE: &str = "qc.workspace_schema";
+
+/// The format of the schema documents this qc writes and reads; a
+/// document of a later format is refused with the reason.
+pub const DOCUMENT_FORMAT: u64 = 1;
+
+/// The schema document of a workspace (`qc schema pull` writes it, and
+/// [`Workspace::from_json`] reads it): the entries of `GET
+/// /data_attributes` of every model, and the ticket types of `GET
+/// /ticket_types` (`None` for an API version without tickets), pulled
+/// with `api_version`.
+pub fn document(
+    api_version: ApiVersion,
+    data_attributes: Vec<serde_json::Value>,
+    ticket_types: Option<Vec<serde_json::Value>>,
+) -> serde_json::Value {
+    let mut document = serde_json::Map::new();
+    document.insert("type".into(), DOCUMENT_TYPE.into());
+    document.insert("format".into(), DOCUMENT_FORMAT.into());
+    document.insert("api_version".into(), api_version.name().into());
+    document.insert("data_attributes".into(), data_attributes.into());
+    if let Some(types) = ticket_types {
+        document.insert("ticket_types".into(), types.into());
+    }
+    serde_json::Value::Object(document)
+}
 
 /// The object an attribute belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,13 +193,17 @@ impl Reader {
         self.diagnostics.push(
             Diagnostic::new(Code::InvalidSchema, j.span, message)
                 .with_path(shown)
-                .with_help("pass the JSON of `GET /data_attributes` or `GET /ticket_types`"),
+                .with_help("pass the JSON of `GET /data_attributes` or `GET /ticket_types`, or the file `qc schema pull` writes"),
         );
     }
 
     fn root(&mut self, j: &Json) {
         let (items, items_path) = match &j.kind {
             JsonKind::Array(items) => (items.as_slice(), String::new()),
+            JsonKind::Object(_) if string(j, "type") == Some(DOCUMENT_TYPE) => {
+                self.document(j);
+                return;
+            }
             JsonKind::Object(_) if string(j, "type") == Some("ticket_type") => {
                 self.ticket_type(j, "");
                 return;
@@ -213,6 +252,73 @@ impl Reader {
             } else {
                 self.data_attribute(item, &at);
             }
+        }
+    }
+
+    /// A schema document ([`document`]): its format, then each section
+    /// present, whose models it describes even when it is empty.
+    fn document(&mut self, j: &Json) {
+        match get(j, "format") {
+            Some(Json {
+                kind: JsonKind::Number(n),
+                ..
+            }) if n.parse::<u64>().is_ok_and(|n| n <= DOCUMENT_FORMAT) => {}
+            Some(
+                other @ Json {
+                    kind: JsonKind::Number(n),
+                    ..
+                },
+            ) => {
+                let message = format!(
+                    "this schema document has format {n}, and this qc reads format {DOCUMENT_FORMAT}: pull it again with this qc (`qc schema pull`), or update qc"
+                );
+                self.error(other, "format", message);
+                return;
+            }
+            Some(other) => {
+                let found = other.kind.describe();
+                self.error(other, "format", format!("`format` must be a number, found {found}"));
+                return;
+            }
+            None => {
+                self.error(j, "", "this schema document has no `format`");
+                return;
+            }
+        }
+        let sections: [(&str, &[Model], fn(&mut Self, &Json, &str)); 2] = [
+            (
+                "data_attributes",
+                &[Model::Contact, Model::Conversation, Model::Company],
+                Self::data_attribute,
+            ),
+            ("ticket_types", &[Model::Ticket], Self::ticket_type),
+        ];
+        let mut any = false;
+        for (key, models, read) in sections {
+            let Some(section) = get(j, key) else {
+                continue;
+            };
+            any = true;
+            let JsonKind::Array(items) = &section.kind else {
+                let found = section.kind.describe();
+                self.error(section, key, format!("expected an array, found {found}"));
+                continue;
+            };
+            for &model in models {
+                if !self.workspace.models.contains(&model) {
+                    self.workspace.models.push(model);
+                }
+            }
+            for (i, item) in items.iter().enumerate() {
+                read(self, item, &format!("{key}[{i}]"));
+            }
+        }
+        if !any {
+            self.error(
+                j,
+                "",
+                "this schema document has neither `data_attributes` nor `ticket_types`",
+            );
         }
     }
 

@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use super::base::BaseUrl;
 use super::http::HttpTransport;
-use super::pages::{Search, Session};
+use super::exchange::Session;
+use super::pages::Search;
+use super::pull::Pull;
 use super::redact::Redactor;
 use super::retry::{Clock, RetryPolicy, SystemClock};
 use super::token::Token;
@@ -151,7 +153,20 @@ impl<T: Transport, C: Clock> Client<T, C> {
     where
         I: IntoIterator<Item = Value>,
     {
-        let session = Session {
+        Search::new(self.session(), target, bodies.into_iter().collect())
+    }
+
+    /// The workspace's schema: its data attributes and ticket types, as
+    /// the document that `--schema` reads (see [`Pull`]). Sent with the
+    /// same token, version, retries and waits as a search.
+    ///
+    /// Nothing is sent until [`Pull::run`].
+    pub fn pull_schema(&self) -> Pull<'_, T, C> {
+        Pull::new(self.session())
+    }
+
+    fn session(&self) -> Session<'_, T, C> {
+        Session {
             token: &self.token,
             redactor: &self.redactor,
             base: &self.base,
@@ -160,8 +175,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             policy: &self.policy,
             per_page: self.per_page,
             version: self.version,
-        };
-        Search::new(session, target, bodies.into_iter().collect())
+        }
     }
 
     /// Every result of one checked query (see [`Client::search`]).

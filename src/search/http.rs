@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::base::BaseUrl;
 use super::error::HumanDuration;
-use super::transport::{FailureKind, Request, Response, Transport, TransportError};
+use super::transport::{FailureKind, Method, Request, Response, Transport, TransportError};
 
 /// How long one request may take by default, response body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -129,8 +129,11 @@ impl Default for HttpTransport {
 }
 
 impl Transport for HttpTransport {
-    fn post(&self, request: &Request<'_>) -> Result<Response, TransportError> {
-        let url = BaseUrl::parse(request.url)
+    fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
+        // The route depends on the scheme and the host: the URL without
+        // its query (a list's `?model=…`).
+        let without_query = request.url.split(['?', '#']).next().unwrap_or_default();
+        let url = BaseUrl::parse(without_query)
             .map_err(|e| TransportError::new(FailureKind::Other, e.to_string()))?;
         let agent = match (self.route(&url), &self.proxied) {
             (Err(e), _) => return Err(TransportError::new(FailureKind::Other, e.to_string())),
@@ -138,11 +141,11 @@ impl Transport for HttpTransport {
             (Ok(_), _) => &self.direct,
         };
         let failure = |e| failure(e, self.connect_timeout);
-        let mut builder = agent.post(request.url);
-        for (name, value) in request.headers() {
-            builder = builder.header(name, value);
-        }
-        let mut response = builder.send(request.body).map_err(failure)?;
+        let sent = match request.method {
+            Method::Get => with_headers(agent.get(request.url), request).call(),
+            Method::Post => with_headers(agent.post(request.url), request).send(request.body),
+        };
+        let mut response = sent.map_err(failure)?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -166,6 +169,17 @@ impl Transport for HttpTransport {
             body,
         })
     }
+}
+
+/// The builder with every header of `request`.
+fn with_headers<B>(
+    mut builder: ureq::RequestBuilder<B>,
+    request: &Request<'_>,
+) -> ureq::RequestBuilder<B> {
+    for (name, value) in request.headers() {
+        builder = builder.header(name, value);
+    }
+    builder
 }
 
 /// A ureq error as a transport failure, classified for retrying.

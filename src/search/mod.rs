@@ -31,9 +31,14 @@
 //! can be replaced in tests. The library prints nothing: results, counts
 //! ([`Stats`]) and [`Event`]s are for the caller to show.
 //!
+//! [`Client::pull_schema`] fetches the workspace's data attributes and
+//! ticket types (`GET /data_attributes`, `GET /ticket_types`) through the
+//! same requests, retries and redaction, into the document that
+//! `--schema` reads ([`Pull`]).
+//!
 //! Modules depend one way, each only on those before it: `token`, `base`
-//! → `transport`, `redact` → `retry` → `error` → `http`, `pages` →
-//! `client`.
+//! → `transport`, `redact` → `retry` → `error` → `http`, `exchange` →
+//! `pages`, `pull` → `client`.
 //!
 //! ```no_run
 //! use qc::search::{Client, Region, Token};
@@ -52,8 +57,10 @@
 mod base;
 mod client;
 mod error;
+mod exchange;
 mod http;
 mod pages;
+mod pull;
 mod redact;
 mod retry;
 mod token;
@@ -63,10 +70,12 @@ pub use base::{BaseUrl, BaseUrlError, Region, UnknownRegion};
 pub use client::Client;
 pub use error::{ApiError, ErrorEntry, HumanDuration, SearchError};
 pub use http::{DEFAULT_TIMEOUT, HttpTransport, InsecureProxy, MAX_RESPONSE_BYTES, Route};
-pub use pages::{
-    DEFAULT_MAX_REQUESTS, Event, MAX_PAGES_WITHOUT_PROGRESS, Search, Stats, WaitReason,
-};
+pub use exchange::{Event, Stats, WaitReason};
+pub use pages::{DEFAULT_MAX_REQUESTS, MAX_PAGES_WITHOUT_PROGRESS, Search};
+pub use pull::{MAX_LIST_PAGES, Pull, PullError};
 pub use redact::{MAX_DECODING_LEVELS, REDACTED, Redactor, ServerText};
 pub use retry::{Clock, RateLimit, RetryAfter, RetryPolicy, SystemClock, WaitSource};
 pub use token::{Token, TokenError};
-pub use transport::{FailureKind, INTERCOM_VERSION, Request, Response, Transport, TransportError};
+pub use transport::{
+    FailureKind, INTERCOM_VERSION, Method, Request, Response, Transport, TransportError,
+};

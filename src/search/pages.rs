@@ -4,18 +4,14 @@
 //! waiting.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::iter::FusedIterator;
-use std::time::Duration;
 
 use serde_json::{Map, Number, Value, json};
 
-use super::base::BaseUrl;
-use super::error::{ApiError, SearchError};
-use super::redact::{Redactor, ServerText};
-use super::retry::{Clock, RateLimit, RetryPolicy, WaitSource};
-use super::token::Token;
-use super::transport::{Request, Response, Transport};
+use super::error::SearchError;
+use super::exchange::{Event, Exchange, Session, Stats};
+use super::retry::Clock;
+use super::transport::{Method, Transport};
 use crate::Target;
 
 /// The most requests a search sends when it has no limit and no cap of its
@@ -26,108 +22,6 @@ pub const DEFAULT_MAX_REQUESTS: u64 = 10_000;
 /// How many pages in a row may add no new result, each promising more,
 /// before a search stops ([`SearchError::NoProgress`]).
 pub const MAX_PAGES_WITHOUT_PROGRESS: u32 = 2;
-
-/// Counts kept while a search runs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// HTTP requests sent, retries included.
-    pub requests: u64,
-    /// Pages received.
-    pub pages: u64,
-    /// Results received, duplicates included.
-    pub fetched: u64,
-    /// Results yielded (each `id` once).
-    pub emitted: u64,
-    /// Results skipped because their `id` had come already.
-    pub duplicates: u64,
-    /// The sum of `total_count` over the request bodies begun so far.
-    pub total_count: Option<u64>,
-    /// Requests sent again after a failure.
-    pub retries: u64,
-    /// Waits for the rate limit (after a 429, or pacing).
-    pub rate_limit_waits: u64,
-    /// Time spent waiting, for any reason.
-    pub waited: Duration,
-}
-
-/// Why a search is waiting.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum WaitReason {
-    /// A 429 answer, before trying again.
-    RateLimited {
-        /// The answer, as an error message.
-        why: ServerText,
-        /// Where the length of the wait came from.
-        source: WaitSource,
-    },
-    /// Few requests remain in the rate-limit window: spreading them out.
-    RateLimitLow,
-    /// A 5xx answer, a timeout or a broken connection, before trying again.
-    Retry {
-        /// What went wrong.
-        why: ServerText,
-        /// Where the length of the wait came from.
-        source: WaitSource,
-    },
-}
-
-impl fmt::Display for WaitReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WaitReason::RateLimited { why, source } | WaitReason::Retry { why, source } => {
-                let from = match source {
-                    WaitSource::RetryAfter => "as its Retry-After asks",
-                    WaitSource::RateLimitReset => "until its X-RateLimit-Reset",
-                    WaitSource::Backoff => "with backoff",
-                };
-                write!(f, "{why}; retrying {from}")
-            }
-            WaitReason::RateLimitLow => f.write_str("few requests remain in the rate-limit window"),
-        }
-    }
-}
-
-/// What a search is doing, for progress reports ([`Search::on_event`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Event {
-    /// A request is about to be sent; `attempt` counts from 1.
-    Request {
-        /// 1 for the first try, 2 for the first retry, ...
-        attempt: u32,
-    },
-    /// A page arrived.
-    Page {
-        /// The results on it.
-        items: usize,
-        /// Its `total_count`.
-        total_count: Option<u64>,
-        /// Whether another page follows.
-        more: bool,
-    },
-    /// The search sleeps for `delay`.
-    Wait {
-        /// How long.
-        delay: Duration,
-        /// Why.
-        reason: WaitReason,
-    },
-}
-
-type Observer<'c> = Box<dyn FnMut(&Event, &Stats) + 'c>;
-
-/// What a search borrows from its [`Client`](super::Client).
-pub(super) struct Session<'c, T, C> {
-    pub(super) token: &'c Token,
-    pub(super) redactor: &'c Redactor,
-    pub(super) base: &'c BaseUrl,
-    pub(super) transport: &'c T,
-    pub(super) clock: &'c C,
-    pub(super) policy: &'c RetryPolicy,
-    pub(super) per_page: u32,
-    pub(super) version: crate::target::ApiVersion,
-}
 
 /// The `id` of a result as the API types it: `"7"` and `7` are two
 /// results.
@@ -188,7 +82,7 @@ struct Page {
 /// ([`MAX_PAGES_WITHOUT_PROGRESS`]); at most [`Search::max_requests`]
 /// requests are sent; waits are capped by the [`RetryPolicy`].
 pub struct Search<'c, T, C> {
-    session: Session<'c, T, C>,
+    exchange: Exchange<'c, T, C>,
     target: Target,
     url: String,
     /// The URL as shown in errors (no user information).
@@ -204,12 +98,9 @@ pub struct Search<'c, T, C> {
     max_requests: Option<u64>,
     /// Pages asked for (first attempts).
     asked: u64,
-    limits: RateLimit,
-    stats: Stats,
     /// An error found on the current page, reported after its results.
     pending: Option<SearchError>,
     done: bool,
-    observer: Option<Observer<'c>>,
 }
 
 impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
@@ -217,7 +108,7 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         let url = session.base.join(target.search_path());
         let shown_url = format!("{}{}", session.base, target.search_path());
         Search {
-            session,
+            exchange: Exchange::new(session),
             target,
             url,
             shown_url,
@@ -229,11 +120,8 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
             limit: None,
             max_requests: None,
             asked: 0,
-            limits: RateLimit::default(),
-            stats: Stats::default(),
             pending: None,
             done: false,
-            observer: None,
         }
     }
 
@@ -264,7 +152,7 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         }
         match self.limit {
             Some(limit) => {
-                let pages = limit.div_ceil(u64::from(self.session.per_page.max(1)));
+                let pages = limit.div_ceil(u64::from(self.exchange.session.per_page.max(1)));
                 (self.body_count.max(1) as u64).saturating_mul(pages.saturating_add(1))
             }
             None => DEFAULT_MAX_REQUESTS,
@@ -273,23 +161,17 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
 
     /// Calls `observer` with every [`Event`] and the counts so far.
     pub fn on_event(mut self, observer: impl FnMut(&Event, &Stats) + 'c) -> Self {
-        self.observer = Some(Box::new(observer));
+        self.exchange.observe(Box::new(observer));
         self
     }
 
     /// The counts so far.
     pub fn stats(&self) -> &Stats {
-        &self.stats
-    }
-
-    fn notify(&mut self, event: &Event) {
-        if let Some(observer) = &mut self.observer {
-            observer(event, &self.stats);
-        }
+        &self.exchange.stats
     }
 
     fn remaining(&self) -> Option<u64> {
-        self.limit.map(|l| l.saturating_sub(self.stats.emitted))
+        self.limit.map(|l| l.saturating_sub(self.exchange.stats.emitted))
     }
 
     /// Fetches the next page into `self.page`; `Ok(false)` when there is
@@ -315,7 +197,7 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         if self.asked >= max {
             return Err(SearchError::TooManyRequests { max });
         }
-        let full = u64::from(self.session.per_page);
+        let full = u64::from(self.exchange.session.per_page);
         let remaining = self.remaining();
         let Some(chain) = self.chain.as_mut() else {
             return Ok(false);
@@ -333,14 +215,17 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         body.insert("pagination".to_owned(), Value::Object(pagination));
         let bytes = serde_json::to_vec(&body).map_err(|e| {
             SearchError::Malformed(
-                self.session
+                self.exchange
+                    .session
                     .redactor
                     .text(&format!("cannot encode the request: {e}")),
             )
         })?;
 
         self.asked += 1;
-        let response = self.send(&bytes)?;
+        let response = self
+            .exchange
+            .send(Method::Post, &self.url, &self.shown_url, &bytes)?;
         let page = self.read_page(&response.body)?;
         self.take(page);
         Ok(true)
@@ -354,18 +239,20 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         };
         let first = !chain.started;
         chain.started = true;
-        self.stats.pages += 1;
-        self.stats.fetched += page.items.len() as u64;
+        let stats = &mut self.exchange.stats;
+        stats.pages += 1;
+        stats.fetched += page.items.len() as u64;
         if first && let Some(total) = page.total_count {
-            self.stats.total_count = Some(self.stats.total_count.unwrap_or(0) + total);
+            stats.total_count = Some(stats.total_count.unwrap_or(0) + total);
         }
+        let redactor = self.exchange.session.redactor;
 
         let count = page.items.len();
         let mut fresh = Vec::with_capacity(count);
         let mut progress = false;
         for item in page.items {
             let Some(id) = Id::of(&item) else {
-                self.pending = Some(SearchError::Malformed(self.session.redactor.text(
+                self.pending = Some(SearchError::Malformed(redactor.text(
                     &format!("a result in `{}` has no `id`", self.target.list_key()),
                 )));
                 break;
@@ -380,9 +267,9 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
                     // Given by an earlier body: new to this one.
                     *body = chain.index;
                     progress = true;
-                    self.stats.duplicates += 1;
+                    self.exchange.stats.duplicates += 1;
                 }
-                Some(_) => self.stats.duplicates += 1,
+                Some(_) => self.exchange.stats.duplicates += 1,
             }
         }
 
@@ -392,7 +279,7 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         {
             if !chain.cursors.insert(cursor.clone()) {
                 self.pending = Some(SearchError::CursorLoop {
-                    cursor: self.session.redactor.text(cursor).shortened(100),
+                    cursor: redactor.text(cursor).shortened(100),
                 });
             } else if progress {
                 chain.stale = 0;
@@ -411,111 +298,16 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
             total_count: page.total_count,
             more: page.next.is_some(),
         };
-        self.notify(&event);
+        self.exchange.notify(&event);
         self.page = fresh.into_iter();
-    }
-
-    /// Sends one request body, retrying as the policy says, and returns
-    /// the successful response.
-    fn send(&mut self, body: &[u8]) -> Result<Response, SearchError> {
-        let session = &self.session;
-        let (policy, clock, redactor) = (session.policy, session.clock, session.redactor);
-        let mut attempt: u32 = 0;
-        loop {
-            if let Some(delay) = policy.pace(&self.limits, clock.now()) {
-                self.stats.rate_limit_waits += 1;
-                self.wait(delay, WaitReason::RateLimitLow)?;
-            }
-            self.limits = RateLimit::default();
-            attempt += 1;
-            self.stats.requests += 1;
-            if attempt > 1 {
-                self.stats.retries += 1;
-            }
-            self.notify(&Event::Request { attempt });
-            let request = Request {
-                url: &self.url,
-                token: self.session.token,
-                body,
-                version: self.session.version,
-            };
-            let retry = attempt - 1;
-            let may_retry = retry < policy.max_retries;
-            match self.session.transport.post(&request) {
-                Ok(response) => {
-                    self.limits = RateLimit::of(&response);
-                    let status = response.status;
-                    if (200..=299).contains(&status) {
-                        return Ok(response);
-                    }
-                    let error = ApiError::from_response(status, &response.body, attempt, redactor);
-                    let retryable = status == 429 || (500..=599).contains(&status);
-                    if !(retryable && may_retry) {
-                        return Err(SearchError::Api(error));
-                    }
-                    let (delay, source) = match self.limits.requested_wait(status, clock.now()) {
-                        Some((wait, source)) if wait > policy.max_delay => {
-                            return Err(SearchError::WaitTooLong {
-                                error,
-                                wait,
-                                asked_by: source,
-                                max: policy.max_delay,
-                            });
-                        }
-                        Some(asked) => asked,
-                        None => (policy.backoff(retry, clock.random()), WaitSource::Backoff),
-                    };
-                    self.limits = RateLimit::default();
-                    let why = redactor.text(&error.to_string());
-                    let reason = if status == 429 {
-                        self.stats.rate_limit_waits += 1;
-                        WaitReason::RateLimited { why, source }
-                    } else {
-                        WaitReason::Retry { why, source }
-                    };
-                    self.wait(delay, reason)?;
-                }
-                Err(e) if e.kind.is_transient() && may_retry => {
-                    let delay = policy.backoff(retry, clock.random());
-                    let why = redactor.text(&e.message);
-                    let source = WaitSource::Backoff;
-                    self.wait(delay, WaitReason::Retry { why, source })?;
-                }
-                Err(e) => {
-                    let message = format!("POST {}: {}", self.shown_url, e.message);
-                    return Err(SearchError::Transport {
-                        kind: e.kind,
-                        message: redactor.text(&message),
-                        attempts: attempt,
-                    });
-                }
-            }
-        }
-    }
-
-    /// Sleeps for `delay`, unless that takes the waits past the policy's
-    /// total.
-    fn wait(&mut self, delay: Duration, reason: WaitReason) -> Result<(), SearchError> {
-        let max = self.session.policy.max_total_wait;
-        if self.stats.waited.saturating_add(delay) > max {
-            return Err(SearchError::WaitBudget {
-                next: delay,
-                why: self.session.redactor.text(&reason.to_string()),
-                waited: self.stats.waited,
-                max,
-            });
-        }
-        self.stats.waited += delay;
-        self.notify(&Event::Wait { delay, reason });
-        self.session.clock.sleep(delay);
-        Ok(())
     }
 
     /// Reads a search response: the target's list of objects, the
     /// `total_count` and the next cursor.
     fn read_page(&self, body: &[u8]) -> Result<Page, SearchError> {
         let key = self.target.list_key();
-        let malformed = |why: String| SearchError::Malformed(self.session.redactor.text(&why));
+        let redactor = self.exchange.session.redactor;
+        let malformed = |why: String| SearchError::Malformed(redactor.text(&why));
         let value: Value = serde_json::from_slice(body)
             .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
         let Value::Object(mut object) = value else {
@@ -564,8 +356,8 @@ impl<T: Transport, C: Clock> Iterator for Search<'_, T, C> {
                 return None;
             }
             if let Some(mut item) = self.page.next() {
-                self.stats.emitted += 1;
-                self.session.redactor.value(&mut item);
+                self.exchange.stats.emitted += 1;
+                self.exchange.session.redactor.value(&mut item);
                 return Some(Ok(item));
             }
             if let Some(e) = self.pending.take() {

@@ -1,5 +1,6 @@
-//! The HTTP exchange behind a search, as a trait: [`HttpTransport`] sends
-//! it over the network, tests can answer it themselves.
+//! The HTTP exchange behind a search or a schema pull, as a trait:
+//! [`HttpTransport`] sends it over the network, tests can answer it
+//! themselves.
 //!
 //! [`HttpTransport`]: super::HttpTransport
 
@@ -9,14 +10,36 @@ use super::token::Token;
 /// version ([`super::Client::with_version`]).
 pub const INTERCOM_VERSION: &str = crate::target::ApiVersion::DEFAULT.name();
 
-/// One `POST` of a search request body.
+/// The HTTP method of a [`Request`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`: a list (`/data_attributes`, `/ticket_types`); no body.
+    Get,
+    /// `POST`: a search request body.
+    Post,
+}
+
+impl Method {
+    /// `GET` or `POST`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// One request: the `POST` of a search request body, or the `GET` of a
+/// list.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
+    /// `GET` or `POST`.
+    pub method: Method,
     /// The full URL, e.g. `https://api.intercom.io/conversations/search`.
     pub url: &'a str,
     /// The access token for the `Authorization` header.
     pub token: &'a Token,
-    /// The JSON body.
+    /// The JSON body; empty for a `GET`.
     pub body: &'a [u8],
     /// The API version the body was compiled for: the `Intercom-Version`
     /// header.
@@ -25,14 +48,18 @@ pub struct Request<'a> {
 
 impl Request<'_> {
     /// Every header to send: `Authorization: Bearer <token>`,
-    /// `Intercom-Version`, `Accept` and `Content-Type`.
-    pub fn headers(&self) -> [(&'static str, String); 4] {
-        [
+    /// `Intercom-Version`, `Accept`, and `Content-Type` with a body (a
+    /// `POST`).
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut headers = vec![
             ("Authorization", format!("Bearer {}", self.token.secret())),
             ("Intercom-Version", self.version.name().to_owned()),
             ("Accept", "application/json".to_owned()),
-            ("Content-Type", "application/json".to_owned()),
-        ]
+        ];
+        if self.method == Method::Post {
+            headers.push(("Content-Type", "application/json".to_owned()));
+        }
+        headers
     }
 }
 
@@ -98,24 +125,24 @@ impl TransportError {
     }
 }
 
-/// Sends search requests. Implemented by [`HttpTransport`] and by test
-/// doubles.
+/// Sends requests. Implemented by [`HttpTransport`] and by test doubles.
 ///
 /// [`HttpTransport`]: super::HttpTransport
 pub trait Transport {
-    /// Sends `request` with [`Request::headers`] and returns the response,
-    /// whatever its status; `Err` only when there is no complete response.
-    fn post(&self, request: &Request<'_>) -> Result<Response, TransportError>;
+    /// Sends `request` (its method, URL, [`Request::headers`] and body)
+    /// and returns the response, whatever its status; `Err` only when
+    /// there is no complete response.
+    fn send(&self, request: &Request<'_>) -> Result<Response, TransportError>;
 }
 
 impl<T: Transport + ?Sized> Transport for &T {
-    fn post(&self, request: &Request<'_>) -> Result<Response, TransportError> {
-        (**self).post(request)
+    fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
+        (**self).send(request)
     }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
-    fn post(&self, request: &Request<'_>) -> Result<Response, TransportError> {
-        (**self).post(request)
+    fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
+        (**self).send(request)
     }
 }

@@ -514,3 +514,130 @@ pub fn retyped(records: Vec<Value>, object: &str) -> Vec<Value> {
         })
         .collect()
 }
+
+/// A working API of a workspace's schema: `GET /data_attributes?model=…`
+/// (archived attributes only with `include_archived=true`, as the
+/// reference says) and `GET /ticket_types`, each list in pages of
+/// `page_size` with opaque cursors (`pages.next.starting_after`) when
+/// that is set.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaApi {
+    /// The data attributes, each with its `model`.
+    pub data_attributes: Vec<Value>,
+    /// The ticket types.
+    pub ticket_types: Vec<Value>,
+    /// Items a page; every list is one page when `None`.
+    pub page_size: Option<usize>,
+}
+
+impl SchemaApi {
+    /// The answer of the API to `request`.
+    pub fn reply(&self, request: &Recorded) -> Reply {
+        if request.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+            return Reply::error(401, "unauthorized", "Access Token Invalid");
+        }
+        if request
+            .header("intercom-version")
+            .and_then(|v| v.parse::<qc::target::ApiVersion>().ok())
+            .is_none()
+        {
+            return Reply::error(
+                400,
+                "intercom_version_invalid",
+                "Requested version is invalid",
+            );
+        }
+        let (path, query) = request
+            .path
+            .split_once('?')
+            .unwrap_or((request.path.as_str(), ""));
+        let param = |name: &str| {
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+                .map(str::to_owned)
+        };
+        if request.method != "GET" {
+            return Reply::error(404, "not_found", "Resource Not Found");
+        }
+        let (items, key, list_type): (Vec<Value>, &str, &str) = match path {
+            "/data_attributes" => {
+                let model = param("model");
+                let archived = param("include_archived").as_deref() == Some("true");
+                let items = self
+                    .data_attributes
+                    .iter()
+                    .filter(|a| model.as_deref().is_none_or(|m| a["model"] == m))
+                    .filter(|a| archived || a["archived"] != true)
+                    .cloned()
+                    .collect();
+                (items, "data", "list")
+            }
+            "/ticket_types" => (self.ticket_types.clone(), "ticket_types", "ticket_type.list"),
+            _ => return Reply::error(404, "not_found", "Resource Not Found"),
+        };
+        let start = match param("starting_after") {
+            None => 0,
+            Some(cursor) => match decode_cursor(&cursor.replace("%3D", "=")) {
+                Some(at) => at,
+                None => return Reply::error(400, "parameter_invalid", "invalid starting_after"),
+            },
+        };
+        let size = self.page_size.unwrap_or(usize::MAX).max(1);
+        let end = start.saturating_add(size).min(items.len());
+        let mut body = json!({"type": list_type});
+        body[key] = json!(items.get(start..end).unwrap_or_default());
+        if end < items.len() {
+            body["pages"] = json!({"type": "pages", "next": {"starting_after": encode_cursor(end)}});
+        }
+        Reply::json(200, &body)
+    }
+}
+
+/// A data attribute of `model` as `GET /data_attributes` gives it: custom
+/// when `full_name` is under `custom_attributes.`.
+pub fn data_attribute(model: &str, full_name: &str, data_type: &str, archived: bool) -> Value {
+    let custom = full_name.starts_with("custom_attributes.");
+    let name = full_name.rsplit('.').next().unwrap_or(full_name);
+    json!({
+        "type": "data_attribute",
+        "name": name,
+        "full_name": full_name,
+        "label": name,
+        "description": format!("The {name} of the {model}"),
+        "data_type": data_type,
+        "api_writable": true,
+        "custom": custom,
+        "archived": archived,
+        "model": model
+    })
+}
+
+/// A ticket type as `GET /ticket_types` gives it, with attributes of
+/// `(id, name, data_type)`.
+pub fn ticket_type(id: &str, name: &str, attributes: &[(&str, &str, &str)]) -> Value {
+    let attributes: Vec<Value> = attributes
+        .iter()
+        .map(|(attr_id, attr_name, data_type)| {
+            json!({
+                "type": "ticket_type_attribute",
+                "id": attr_id,
+                "name": attr_name,
+                "description": "",
+                "data_type": data_type,
+                "input_options": null,
+                "ticket_type_id": id,
+                "archived": false
+            })
+        })
+        .collect();
+    json!({
+        "type": "ticket_type",
+        "id": id,
+        "name": name,
+        "description": format!("{name} template"),
+        "archived": false,
+        "ticket_type_attributes": {"type": "list", "data": attributes},
+        "category": "Customer"
+    })
+}

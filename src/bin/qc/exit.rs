@@ -4,3 +4,6 @@
 pub const EXIT_INVALID: u8 = 1;
 /// Exit status: bad usage (unknown flag, unreadable file).
 pub const EXIT_USAGE: u8 = 2;
+/// Exit status: the API or the network failed (`qc search`, `qc schema
+/// pull`).
+pub const EXIT_API: u8 = 3;

@@ -5,12 +5,17 @@
 mod changes;
 mod compare;
 mod config;
+#[cfg(feature = "search")]
+mod connection;
 mod decompile;
+mod docs;
 mod exit;
 mod filter;
 mod fmt;
 mod input;
 mod report;
+#[cfg(feature = "search")]
+mod schema;
 #[cfg(feature = "search")]
 mod search;
 mod source;
@@ -20,7 +25,7 @@ mod workspace;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use qc::options::MAX_PER_PAGE;
 use qc::{Code, Schema, Settings};
 
@@ -87,6 +92,25 @@ enum Command {
     /// 1 invalid query, 2 usage, 3 API or network failure.
     #[cfg(feature = "search")]
     Search(search::SearchArgs),
+    /// The workspace's schema: `qc schema pull` fetches its custom
+    /// attributes and ticket types from Intercom into a file that
+    /// `--schema` and qc.toml read.
+    #[cfg(feature = "search")]
+    #[command(subcommand)]
+    Schema(schema::SchemaCommand),
+    /// Print the completion script for SHELL, e.g. `qc completions bash >
+    /// ~/.local/share/bash-completion/completions/qc`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `qc man | man -l -`; with
+    /// `--out-dir DIR`, write a page for qc and each command into DIR.
+    Man {
+        /// Write `qc.1`, `qc-search.1`, ... into this directory.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
     /// Run the language server on stdin/stdout (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
@@ -168,6 +192,10 @@ fn main() -> ExitCode {
         Some(Command::Filter(args)) => filter::run(args),
         #[cfg(feature = "search")]
         Some(Command::Search(args)) => search::run(args),
+        #[cfg(feature = "search")]
+        Some(Command::Schema(command)) => schema::run(command),
+        Some(Command::Completions { shell }) => docs::completions(shell, Cli::command()),
+        Some(Command::Man { out_dir }) => docs::man(out_dir.as_deref(), Cli::command()),
         #[cfg(feature = "lsp")]
         Some(Command::Lsp) => lsp(),
     }
