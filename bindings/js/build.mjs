@@ -9,8 +9,10 @@
 //    and `require` share one instance; the TypeScript declarations.
 //
 // Needs cargo with the wasm32-unknown-unknown target and wasm-bindgen-cli at
-// the version crates/qc-wasm locks (web/setup.sh installs both).
-// QC_SKIP_CARGO=1 reuses the last pkg/ (for quick JavaScript-only rebuilds).
+// the version crates/qc-wasm locks (web/setup.sh installs both); when one is
+// missing the build stops before compiling, with the command that installs
+// it. QC_SKIP_CARGO=1 reuses the last pkg/ (for quick JavaScript-only
+// rebuilds).
 import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -42,7 +44,34 @@ async function lockedWasmBindgen() {
   return m ? m[1] : null;
 }
 
+/** Stops the build with one message, no stack trace. */
+function stop(message) {
+  console.error(`error: ${message}`);
+  process.exit(1);
+}
+
+/** What the build needs and is missing, checked before anything is compiled. */
+async function checkTools() {
+  const setup = "web/setup.sh installs everything the build needs";
+  const rustc = spawnSync("rustc", ["--print", "sysroot"], { encoding: "utf8" });
+  const cargo = spawnSync("cargo", ["--version"], { encoding: "utf8" });
+  if (rustc.error || rustc.status !== 0 || cargo.error || cargo.status !== 0) {
+    stop(`building the package needs Rust (cargo and rustc, e.g. installed with rustup); ${setup} once Rust is there`);
+  }
+  const sysroot = rustc.stdout.trim();
+  if (!existsSync(join(sysroot, "lib", "rustlib", "wasm32-unknown-unknown", "lib"))) {
+    stop(`the wasm32-unknown-unknown target of Rust is missing: run \`rustup target add wasm32-unknown-unknown\` (${setup})`);
+  }
+  const want = await lockedWasmBindgen();
+  const have = spawnSync("wasm-bindgen", ["--version"], { encoding: "utf8" });
+  if (have.error || have.stdout.trim() !== `wasm-bindgen ${want}`) {
+    const found = have.error ? "none is installed" : `found ${have.stdout.trim()}`;
+    stop(`wasm-bindgen ${want} is needed (${found}): run \`cargo install wasm-bindgen-cli --version ${want} --locked\` (${setup})`);
+  }
+}
+
 if (!process.env.QC_SKIP_CARGO) {
+  await checkTools();
   run("cargo", [
     "build",
     "--manifest-path",
@@ -52,14 +81,6 @@ if (!process.env.QC_SKIP_CARGO) {
     "wasm32-unknown-unknown",
   ], { env: { ...process.env, CARGO_TARGET_DIR: targetDir } });
 
-  const want = await lockedWasmBindgen();
-  const have = spawnSync("wasm-bindgen", ["--version"], { encoding: "utf8" });
-  if (have.error || have.stdout.trim() !== `wasm-bindgen ${want}`) {
-    throw new Error(
-      `wasm-bindgen ${want} is needed (found: ${have.error ? "none" : have.stdout.trim()}); ` +
-        `run web/setup.sh, or: cargo install wasm-bindgen-cli --version ${want}`,
-    );
-  }
   await rm(pkg, { recursive: true, force: true });
   run("wasm-bindgen", [
     "--target",
