@@ -25,8 +25,10 @@ const root = join(here, "..", "..");
 const crate = join(root, "crates", "qc-wasm");
 const pkg = join(here, "pkg");
 const dist = join(here, "dist");
-// Under the root's target/ so that a cache of target/ covers it.
-const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target", "qc-wasm");
+// qc-wasm/ under $CARGO_TARGET_DIR (default the root's target/), so that a
+// cache of it covers this build too; a directory of its own, as the crate is
+// a workspace of its own (bindings/js/test.sh builds there too).
+const targetDir = join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "qc-wasm");
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: "inherit", ...options });
@@ -77,6 +79,7 @@ if (!process.env.QC_SKIP_CARGO) {
     "--manifest-path",
     join(crate, "Cargo.toml"),
     "--release",
+    "--locked",
     "--target",
     "wasm32-unknown-unknown",
   ], { env: { ...process.env, CARGO_TARGET_DIR: targetDir } });

@@ -6,14 +6,18 @@
 # command over the fixture corpus, using target/debug/qc, built when
 # missing). Installs the npm dependencies when missing; needs the wasm32
 # target and wasm-bindgen-cli (web/setup.sh installs them).
+# The crate builds in qc-wasm/ under $CARGO_TARGET_DIR (default target/),
+# as build.mjs's does: a directory of its own, as it is a workspace of its
+# own.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-manifest="$here/../../crates/qc-wasm/Cargo.toml"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/../../target/qc-wasm}"
+root="$(cd "$here/../.." && pwd)"
+manifest="$root/crates/qc-wasm/Cargo.toml"
+wasm_target="${CARGO_TARGET_DIR:-$root/target}/qc-wasm"
 
 cargo fmt --manifest-path "$manifest" -- --check
-cargo clippy --manifest-path "$manifest" --target wasm32-unknown-unknown -- -D warnings
-cargo test --manifest-path "$manifest"
+CARGO_TARGET_DIR="$wasm_target" cargo clippy --locked --manifest-path "$manifest" --target wasm32-unknown-unknown -- -D warnings
+CARGO_TARGET_DIR="$wasm_target" cargo test --locked --manifest-path "$manifest"
 
 cd "$here"
 [ -d node_modules ] || npm ci --no-audit --no-fund
