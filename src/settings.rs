@@ -225,7 +225,7 @@ impl Settings {
         if !value.is_object() {
             return Err(SettingsError::Type(format!(
                 "options must be an object, not {}",
-                json_kind(&value)
+                crate::json::value_kind(&value)
             )));
         }
         serde_path_to_error::deserialize(value).map_err(|e| {
@@ -401,19 +401,6 @@ pub fn parse_now(text: &str) -> Result<i64, String> {
         .map_err(|e| {
             format!("now: expected an RFC 3339 date-time such as 2024-01-01T00:00:00Z: {e}")
         })
-}
-
-/// What kind of JSON value `v` is, for messages.
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    use serde_json::Value;
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]
