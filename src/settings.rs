@@ -51,6 +51,7 @@ use crate::target::{ApiVersion, Target, UnknownVersion};
 /// | `max_requests` | the most requests of a plan | 50 |
 /// | `dates` | decompiled dates: `rfc3339` or `unix` | `rfc3339` |
 /// | `width` | the formatter's line width | 80 |
+/// | `optimiser_steps` | the optimiser's budget for one query | 1,000,000 |
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -84,6 +85,9 @@ pub struct Settings {
     pub dates: Option<DateStyle>,
     /// The formatter's line width, in columns.
     pub width: Option<u64>,
+    /// The optimiser's budget of steps for one query.
+    #[serde(alias = "optimiserSteps")]
+    pub optimiser_steps: Option<u64>,
 }
 
 /// One workspace schema: its JSON text, and where it came from (a file's
@@ -255,6 +259,7 @@ impl Settings {
             max_requests: over.max_requests.or(self.max_requests),
             dates: over.dates.or(self.dates),
             width: over.width.or(self.width),
+            optimiser_steps: over.optimiser_steps.or(self.optimiser_steps),
         }
     }
 
@@ -303,6 +308,7 @@ impl Settings {
             width: self
                 .width
                 .map_or(defaults.width, |w| usize::try_from(w).unwrap_or(usize::MAX)),
+            optimiser_steps: self.optimiser_steps.unwrap_or(defaults.optimiser_steps),
         })
     }
 
