@@ -51,6 +51,7 @@ use crate::target::{ApiVersion, Target, UnknownVersion};
 /// | `max_requests` | the most requests of a plan | 50 |
 /// | `dates` | decompiled dates: `rfc3339` or `unix` | `rfc3339` |
 /// | `width` | the formatter's line width | 80 |
+/// | `optimiser_steps` | the optimiser's budget for one query | 1,000,000 |
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -84,6 +85,9 @@ pub struct Settings {
     pub dates: Option<DateStyle>,
     /// The formatter's line width, in columns.
     pub width: Option<u64>,
+    /// The optimiser's budget of steps for one query.
+    #[serde(alias = "optimiserSteps")]
+    pub optimiser_steps: Option<u64>,
 }
 
 /// One workspace schema: its JSON text, and where it came from (a file's
@@ -225,7 +229,7 @@ impl Settings {
         if !value.is_object() {
             return Err(SettingsError::Type(format!(
                 "options must be an object, not {}",
-                json_kind(&value)
+                crate::json::value_kind(&value)
             )));
         }
         serde_path_to_error::deserialize(value).map_err(|e| {
@@ -255,6 +259,7 @@ impl Settings {
             max_requests: over.max_requests.or(self.max_requests),
             dates: over.dates.or(self.dates),
             width: over.width.or(self.width),
+            optimiser_steps: over.optimiser_steps.or(self.optimiser_steps),
         }
     }
 
@@ -303,6 +308,7 @@ impl Settings {
             width: self
                 .width
                 .map_or(defaults.width, |w| usize::try_from(w).unwrap_or(usize::MAX)),
+            optimiser_steps: self.optimiser_steps.unwrap_or(defaults.optimiser_steps),
         })
     }
 
@@ -401,19 +407,6 @@ pub fn parse_now(text: &str) -> Result<i64, String> {
         .map_err(|e| {
             format!("now: expected an RFC 3339 date-time such as 2024-01-01T00:00:00Z: {e}")
         })
-}
-
-/// What kind of JSON value `v` is, for messages.
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    use serde_json::Value;
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]
