@@ -37,7 +37,11 @@ fn qc(args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("qc ran");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
@@ -51,14 +55,22 @@ fn bash_completes(script: &str, words: &[&str]) -> Vec<String> {
          COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE=\"{line}\"; COMP_POINT=${{#COMP_LINE}}\n\
          _qc qc \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$((COMP_CWORD-1))]}}\"\n\
          printf '%s\\n' \"${{COMPREPLY[@]}}\"",
-        words = words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" "),
+        words = words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
         line = words.join(" "),
     );
     let out = Process::new("bash")
         .args(["--norc", "--noprofile", "-c", &program])
         .output()
         .expect("bash ran");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_owned)
@@ -74,7 +86,10 @@ fn bash_completes_commands_and_flags() {
         assert!(offered.contains(command), "{command} not in {offered:?}");
     }
     assert_eq!(bash_completes(&script, &["qc", "sch"]), ["schema"]);
-    assert_eq!(bash_completes(&script, &["qc", "schema", ""]), ["-h", "--help", "pull", "help"]);
+    assert_eq!(
+        bash_completes(&script, &["qc", "schema", ""]),
+        ["-h", "--help", "pull", "help"]
+    );
     let pull = bash_completes(&script, &["qc", "schema", "pull", "--to"]);
     assert_eq!(pull, ["--token-file"]);
     let regions = bash_completes(&script, &["qc", "schema", "pull", "--region", ""]);
@@ -103,7 +118,10 @@ fn an_unknown_shell_is_a_usage_error() {
         .expect("qc ran");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("[possible values: bash, elvish, fish, powershell, zsh]"), "{stderr}");
+    assert!(
+        stderr.contains("[possible values: bash, elvish, fish, powershell, zsh]"),
+        "{stderr}"
+    );
 }
 
 /// The text of a roff page as groff renders it; a warning fails.

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use qc::schema::Workspace;
-use qc::schema::workspace::document;
 use qc::target::ApiVersion;
 use serde_json::{Value, json};
 use support::intercom::{
@@ -29,12 +28,21 @@ fn workspace() -> SchemaApi {
             data_attribute("contact", "custom_attributes.plan", "string", false),
             data_attribute("contact", "custom_attributes.seats", "integer", false),
             data_attribute("contact", "custom_attributes.legacy_id", "string", true),
-            data_attribute("conversation", "custom_attributes.priority_score", "float", false),
+            data_attribute(
+                "conversation",
+                "custom_attributes.priority_score",
+                "float",
+                false,
+            ),
             data_attribute("company", "custom_attributes.tier", "string", false),
         ],
         ticket_types: vec![
             ticket_type("85", "Bug Report", &[("218", "severity", "integer")]),
-            ticket_type("86", "Refund", &[("301", "amount", "decimal"), ("302", "receipt", "files")]),
+            ticket_type(
+                "86",
+                "Refund",
+                &[("301", "amount", "decimal"), ("302", "receipt", "files")],
+            ),
         ],
         page_size: Some(2),
     }
@@ -82,8 +90,16 @@ fn pull(dir: &Path, server: &Server, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
-    assert!(!run.stdout.contains(TOKEN), "token on stdout: {}", run.stdout);
-    assert!(!run.stderr.contains(TOKEN), "token on stderr: {}", run.stderr);
+    assert!(
+        !run.stdout.contains(TOKEN),
+        "token on stdout: {}",
+        run.stdout
+    );
+    assert!(
+        !run.stderr.contains(TOKEN),
+        "token on stderr: {}",
+        run.stderr
+    );
     run
 }
 
@@ -95,7 +111,12 @@ fn read(path: &Path) -> String {
 fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("readable")
-        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|n| n != ".git")
         .collect();
     names.sort();
@@ -127,7 +148,9 @@ fn pulls_every_page_of_every_list_into_one_file_that_qc_reads() {
         paths(&server.requests()),
         [
             "/data_attributes?model=contact&include_archived=true",
-            &format!("/data_attributes?model=contact&include_archived=true&starting_after={cursor}"),
+            &format!(
+                "/data_attributes?model=contact&include_archived=true&starting_after={cursor}"
+            ),
             "/data_attributes?model=conversation&include_archived=true",
             "/data_attributes?model=company&include_archived=true",
             "/ticket_types",
@@ -143,7 +166,11 @@ fn pulls_every_page_of_every_list_into_one_file_that_qc_reads() {
     assert!(!text.contains(TOKEN));
     let written: Value = serde_json::from_str(&text).expect("JSON");
     insta::assert_json_snapshot!("pulled_schema", written);
-    assert_eq!(files(dir.path()), ["qc-schema.json"], "no temporary file left");
+    assert_eq!(
+        files(dir.path()),
+        ["qc-schema.json"],
+        "no temporary file left"
+    );
 
     // The file is a schema: typed custom attributes, archived ones
     // warned about, unknown ones refused, ticket attributes by name.
@@ -197,7 +224,12 @@ fn the_version_and_the_line_follow_qc_toml() {
         "{}",
         run.stderr
     );
-    assert!(server.requests().iter().all(|r| r.header("intercom-version") == Some("2.16")));
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.header("intercom-version") == Some("2.16"))
+    );
 
     // Once qc.toml names it, the schema applies, and pulling again says so.
     std::fs::write(
@@ -205,15 +237,27 @@ fn the_version_and_the_line_follow_qc_toml() {
         "api_version = \"2.16\"\nschema = [\"queries/schema/workspace.json\"]\n",
     )
     .expect("written");
-    let run = pull(&sub, &server, &["-o", "schema/workspace.json", "--api-version", "2.15"]);
+    let run = pull(
+        &sub,
+        &server,
+        &["-o", "schema/workspace.json", "--api-version", "2.15"],
+    );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stderr.contains("API version 2.15\n"), "{}", run.stderr);
-    assert!(run.stderr.ends_with("qc.toml already uses it:\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("qc.toml already uses it:\n"),
+        "{}",
+        run.stderr
+    );
     let out = qc(&sub)
         .args(["--target", "contacts", "custom_attributes.nope = 1"])
         .output()
         .expect("qc ran");
-    assert_eq!(out.status.code(), Some(1), "qc.toml's schema describes contacts");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "qc.toml's schema describes contacts"
+    );
 }
 
 #[test]
@@ -225,7 +269,8 @@ fn a_version_without_tickets_pulls_no_ticket_types() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.stderr, "");
     assert!(!paths(&server.requests()).contains(&"/ticket_types".to_owned()));
-    let written: Value = serde_json::from_str(&read(&dir.path().join("qc-schema.json"))).expect("JSON");
+    let written: Value =
+        serde_json::from_str(&read(&dir.path().join("qc-schema.json"))).expect("JSON");
     assert_eq!(written["api_version"], "2.8");
     assert_eq!(written.get("ticket_types"), None);
 }
@@ -279,7 +324,8 @@ fn a_429_and_a_500_are_retried() {
     assert_eq!(requests.len(), 7, "{requests:#?}");
     assert_eq!(requests[0], requests[1], "the 429 is asked again");
     assert_eq!(requests[3], requests[4], "the 500 is asked again");
-    let written: Value = serde_json::from_str(&read(&dir.path().join("qc-schema.json"))).expect("JSON");
+    let written: Value =
+        serde_json::from_str(&read(&dir.path().join("qc-schema.json"))).expect("JSON");
     assert_eq!(written["data_attributes"].as_array().map(Vec::len), Some(6));
 }
 
@@ -290,9 +336,21 @@ fn a_failure_leaves_the_previous_file_as_it_was() {
     let file = dir.path().join("qc-schema.json");
     std::fs::write(&file, previous).expect("written");
     let cases: Vec<(&str, Reply, &str)> = vec![
-        ("not JSON", Reply::raw(200, "{\"data\": [tru"), "the body is not JSON"),
-        ("no list", Reply::json(200, &json!({"type": "list"})), "the body has no `ticket_types` or `data` list"),
-        ("a 500 each time", Reply::error(500, "server_error", "boom"), "the API answered 500 Internal Server Error after 3 attempts"),
+        (
+            "not JSON",
+            Reply::raw(200, "{\"data\": [tru"),
+            "the body is not JSON",
+        ),
+        (
+            "no list",
+            Reply::json(200, &json!({"type": "list"})),
+            "the body has no `ticket_types` or `data` list",
+        ),
+        (
+            "a 500 each time",
+            Reply::error(500, "server_error", "boom"),
+            "the API answered 500 Internal Server Error after 3 attempts",
+        ),
         ("a broken connection", Reply::Truncated, "after 3 attempts"),
     ];
     for (case, reply, message) in cases {
@@ -314,7 +372,11 @@ fn a_failure_leaves_the_previous_file_as_it_was() {
         assert!(failed_request.is_some(), "{case}: {}", run.stderr);
         assert!(run.stderr.contains(message), "{case}: {}", run.stderr);
         assert_eq!(read(&file), previous, "{case}");
-        assert_eq!(files(dir.path()), ["qc-schema.json"], "{case}: no temporary file left");
+        assert_eq!(
+            files(dir.path()),
+            ["qc-schema.json"],
+            "{case}: no temporary file left"
+        );
     }
 }
 
@@ -322,14 +384,28 @@ fn a_failure_leaves_the_previous_file_as_it_was() {
 fn an_answer_that_is_no_schema_is_not_written() {
     let dir = project();
     let api = SchemaApi {
-        data_attributes: vec![data_attribute("contact", "custom_attributes.plan", "colour", false)],
+        data_attributes: vec![data_attribute(
+            "contact",
+            "custom_attributes.plan",
+            "colour",
+            false,
+        )],
         ..SchemaApi::default()
     };
     let server = Server::start(move |request, _| api.reply(request));
     let run = pull(dir.path(), &server, &[]);
     assert_eq!(run.code, Some(3));
-    assert!(run.stderr.starts_with("error: the API's answer is not a schema qc can read:\n"), "{}", run.stderr);
-    assert!(run.stderr.contains("unknown `data_type` `colour`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: the API's answer is not a schema qc can read:\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("unknown `data_type` `colour`"),
+        "{}",
+        run.stderr
+    );
     assert!(files(dir.path()).is_empty());
 }
 
@@ -351,7 +427,11 @@ fn a_file_that_is_not_a_schema_is_not_replaced_without_force() {
 
     let run = pull(dir.path(), &server, &["-o", "."]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("is not a regular file"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is not a regular file"),
+        "{}",
+        run.stderr
+    );
 
     let run = pull(dir.path(), &server, &["-o", "notes.json", "--force", "-q"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -392,7 +472,12 @@ fn the_token_in_an_answer_is_redacted_in_the_file() {
     let dir = project();
     let run = pull(dir.path(), &server, &["-o", "-"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stdout.contains("copied from Bearer <redacted> by mistake"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("copied from Bearer <redacted> by mistake"),
+        "{}",
+        run.stdout
+    );
     assert!(files(dir.path()).is_empty(), "`-o -` writes no file");
     let written: Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(written["type"], "qc.workspace_schema");
@@ -409,7 +494,12 @@ fn a_repeated_cursor_stops_the_pull() {
     let dir = project();
     let run = pull(dir.path(), &server, &[]);
     assert_eq!(run.code, Some(3));
-    assert!(run.stderr.contains("returned the cursor `again` a second time"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("returned the cursor `again` a second time"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -418,12 +508,17 @@ fn a_repeated_cursor_stops_the_pull() {
 #[test]
 fn a_document_describes_each_model_of_a_section_even_when_empty() {
     use qc::schema::Model;
-    let both = document(ApiVersion::DEFAULT, Vec::new(), Some(Vec::new()));
+    let both = Workspace::document(ApiVersion::DEFAULT, Vec::new(), Some(Vec::new()));
     let workspace = Workspace::from_json(&both.to_string()).expect("a schema");
-    for model in [Model::Contact, Model::Conversation, Model::Company, Model::Ticket] {
+    for model in [
+        Model::Contact,
+        Model::Conversation,
+        Model::Company,
+        Model::Ticket,
+    ] {
         assert!(workspace.describes(model), "{model:?}");
     }
-    let no_tickets = document(ApiVersion::DEFAULT, Vec::new(), None);
+    let no_tickets = Workspace::document(ApiVersion::DEFAULT, Vec::new(), None);
     let workspace = Workspace::from_json(&no_tickets.to_string()).expect("a schema");
     assert!(workspace.describes(Model::Contact));
     assert!(!workspace.describes(Model::Ticket));
@@ -442,7 +537,9 @@ fn a_malformed_document_is_refused_with_the_path() {
     };
     assert_eq!(
         messages(r#"{"type": "qc.workspace_schema", "format": 2, "data_attributes": []}"#),
-        ["format: this schema document has format 2, and this qc reads format 1: pull it again with this qc (`qc schema pull`), or update qc"]
+        [
+            "format: this schema document has format 2, and this qc reads format 1: pull it again with this qc (`qc schema pull`), or update qc"
+        ]
     );
     assert_eq!(
         messages(r#"{"type": "qc.workspace_schema", "data_attributes": []}"#),
@@ -453,8 +550,12 @@ fn a_malformed_document_is_refused_with_the_path() {
         ["ticket_types: expected an array, found an object"]
     );
     assert_eq!(
-        messages(r#"{"type": "qc.workspace_schema", "format": 1, "data_attributes": [{"full_name": "custom_attributes.a", "data_type": "text"}]}"#),
-        ["data_attributes[0].data_type: unknown `data_type` `text`; expected string, integer, float, boolean or date"]
+        messages(
+            r#"{"type": "qc.workspace_schema", "format": 1, "data_attributes": [{"full_name": "custom_attributes.a", "data_type": "text"}]}"#
+        ),
+        [
+            "data_attributes[0].data_type: unknown `data_type` `text`; expected string, integer, float, boolean or date"
+        ]
     );
     assert_eq!(
         messages(r#"{"type": "qc.workspace_schema", "format": 1}"#),

@@ -15,7 +15,8 @@
 //!   writable by name; `files` attributes cannot be searched and are left
 //!   out.
 //!
-//! - A schema document ([`document`], what `qc schema pull` writes): an
+//! - A schema document ([`Workspace::document`], what `qc schema pull`
+//!   writes): an
 //!   object with `"type": "qc.workspace_schema"`, `"format": 1`, the
 //!   `api_version` it was pulled with, `data_attributes` (the entries of
 //!   every model's list) and `ticket_types` (the ticket types), each read
@@ -30,34 +31,6 @@ use crate::diagnostic::{Code, Diagnostic, LineIndex};
 use crate::json::reader::{Json, JsonKind, read_json};
 use crate::op::FieldType;
 use crate::target::{ApiVersion, Target};
-
-/// The `type` of a schema document ([`document`]).
-pub const DOCUMENT_TYPE: &str = "qc.workspace_schema";
-
-/// The format of the schema documents this qc writes and reads; a
-/// document of a later format is refused with the reason.
-pub const DOCUMENT_FORMAT: u64 = 1;
-
-/// The schema document of a workspace (`qc schema pull` writes it, and
-/// [`Workspace::from_json`] reads it): the entries of `GET
-/// /data_attributes` of every model, and the ticket types of `GET
-/// /ticket_types` (`None` for an API version without tickets), pulled
-/// with `api_version`.
-pub fn document(
-    api_version: ApiVersion,
-    data_attributes: Vec<serde_json::Value>,
-    ticket_types: Option<Vec<serde_json::Value>>,
-) -> serde_json::Value {
-    let mut document = serde_json::Map::new();
-    document.insert("type".into(), DOCUMENT_TYPE.into());
-    document.insert("format".into(), DOCUMENT_FORMAT.into());
-    document.insert("api_version".into(), api_version.name().into());
-    document.insert("data_attributes".into(), data_attributes.into());
-    if let Some(types) = ticket_types {
-        document.insert("ticket_types".into(), types.into());
-    }
-    serde_json::Value::Object(document)
-}
 
 /// The object an attribute belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +95,34 @@ impl Workspace {
     /// it does not list are unknown rather than unchecked.
     pub fn describes(&self, model: Model) -> bool {
         self.models.contains(&model)
+    }
+
+    /// The `type` of a schema document ([`Workspace::document`]).
+    pub const DOCUMENT_TYPE: &'static str = "qc.workspace_schema";
+
+    /// The format of the schema documents this qc writes and reads; a
+    /// document of a later format is refused with the reason.
+    pub const DOCUMENT_FORMAT: u64 = 1;
+
+    /// The schema document of a workspace (`qc schema pull` writes it, and
+    /// [`Workspace::from_json`] reads it): the entries of `GET
+    /// /data_attributes` of every model, and the ticket types of `GET
+    /// /ticket_types` (`None` for an API version without tickets), pulled
+    /// with `api_version`.
+    pub fn document(
+        api_version: ApiVersion,
+        data_attributes: Vec<serde_json::Value>,
+        ticket_types: Option<Vec<serde_json::Value>>,
+    ) -> serde_json::Value {
+        let mut document = serde_json::Map::new();
+        document.insert("type".into(), Self::DOCUMENT_TYPE.into());
+        document.insert("format".into(), Self::DOCUMENT_FORMAT.into());
+        document.insert("api_version".into(), api_version.name().into());
+        document.insert("data_attributes".into(), data_attributes.into());
+        if let Some(types) = ticket_types {
+            document.insert("ticket_types".into(), types.into());
+        }
+        serde_json::Value::Object(document)
     }
 
     /// Reads a data attributes list or ticket types from JSON text.
@@ -200,7 +201,7 @@ impl Reader {
     fn root(&mut self, j: &Json) {
         let (items, items_path) = match &j.kind {
             JsonKind::Array(items) => (items.as_slice(), String::new()),
-            JsonKind::Object(_) if string(j, "type") == Some(DOCUMENT_TYPE) => {
+            JsonKind::Object(_) if string(j, "type") == Some(Workspace::DOCUMENT_TYPE) => {
                 self.document(j);
                 return;
             }
@@ -255,14 +256,16 @@ impl Reader {
         }
     }
 
-    /// A schema document ([`document`]): its format, then each section
+    /// A schema document ([`Workspace::document`]): its format, then each section
     /// present, whose models it describes even when it is empty.
     fn document(&mut self, j: &Json) {
         match get(j, "format") {
             Some(Json {
                 kind: JsonKind::Number(n),
                 ..
-            }) if n.parse::<u64>().is_ok_and(|n| n <= DOCUMENT_FORMAT) => {}
+            }) if n
+                .parse::<u64>()
+                .is_ok_and(|n| n <= Workspace::DOCUMENT_FORMAT) => {}
             Some(
                 other @ Json {
                     kind: JsonKind::Number(n),
@@ -270,14 +273,19 @@ impl Reader {
                 },
             ) => {
                 let message = format!(
-                    "this schema document has format {n}, and this qc reads format {DOCUMENT_FORMAT}: pull it again with this qc (`qc schema pull`), or update qc"
+                    "this schema document has format {n}, and this qc reads format {}: pull it again with this qc (`qc schema pull`), or update qc",
+                    Workspace::DOCUMENT_FORMAT
                 );
                 self.error(other, "format", message);
                 return;
             }
             Some(other) => {
                 let found = other.kind.describe();
-                self.error(other, "format", format!("`format` must be a number, found {found}"));
+                self.error(
+                    other,
+                    "format",
+                    format!("`format` must be a number, found {found}"),
+                );
                 return;
             }
             None => {

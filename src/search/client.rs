@@ -5,8 +5,8 @@ use std::fmt;
 use serde_json::Value;
 
 use super::base::BaseUrl;
-use super::http::HttpTransport;
 use super::exchange::Session;
+use super::http::HttpTransport;
 use super::pages::Search;
 use super::pull::Pull;
 use super::redact::Redactor;

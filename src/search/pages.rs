@@ -171,7 +171,8 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
     }
 
     fn remaining(&self) -> Option<u64> {
-        self.limit.map(|l| l.saturating_sub(self.exchange.stats.emitted))
+        self.limit
+            .map(|l| l.saturating_sub(self.exchange.stats.emitted))
     }
 
     /// Fetches the next page into `self.page`; `Ok(false)` when there is
@@ -252,9 +253,10 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         let mut progress = false;
         for item in page.items {
             let Some(id) = Id::of(&item) else {
-                self.pending = Some(SearchError::Malformed(redactor.text(
-                    &format!("a result in `{}` has no `id`", self.target.list_key()),
-                )));
+                self.pending = Some(SearchError::Malformed(redactor.text(&format!(
+                    "a result in `{}` has no `id`",
+                    self.target.list_key()
+                ))));
                 break;
             };
             match self.seen.get_mut(&id) {

@@ -1,5 +1,5 @@
 //! [`Pull`]: a workspace's schema from the API, as the one document that
-//! `--schema` reads ([`crate::schema::workspace::document`]).
+//! `--schema` reads ([`Workspace::document`]).
 //!
 //! It sends `GET /data_attributes?model=…&include_archived=true` for
 //! contacts, conversations and companies, and `GET /ticket_types` when the
@@ -19,7 +19,7 @@ use super::exchange::{Event, Exchange, Session, Stats};
 use super::retry::Clock;
 use super::transport::{Method, Transport};
 use crate::Target;
-use crate::schema::workspace::document;
+use crate::schema::Workspace;
 
 /// The most pages read of one list.
 pub const MAX_LIST_PAGES: u64 = 1000;
@@ -89,9 +89,7 @@ impl<'c, T: Transport, C: Clock> Pull<'c, T, C> {
                 // The list is of this model: an entry without its own
                 // `model` is of it too.
                 if let Value::Object(entry) = &mut item {
-                    entry
-                        .entry("model")
-                        .or_insert_with(|| Value::from(model));
+                    entry.entry("model").or_insert_with(|| Value::from(model));
                 }
                 attributes.push(item);
             }
@@ -101,7 +99,7 @@ impl<'c, T: Transport, C: Clock> Pull<'c, T, C> {
         } else {
             None
         };
-        Ok(document(version, attributes, ticket_types))
+        Ok(Workspace::document(version, attributes, ticket_types))
     }
 
     /// Every item of the list at `path` (under the first of `keys` that the

@@ -573,7 +573,11 @@ impl SchemaApi {
                     .collect();
                 (items, "data", "list")
             }
-            "/ticket_types" => (self.ticket_types.clone(), "ticket_types", "ticket_type.list"),
+            "/ticket_types" => (
+                self.ticket_types.clone(),
+                "ticket_types",
+                "ticket_type.list",
+            ),
             _ => return Reply::error(404, "not_found", "Resource Not Found"),
         };
         let start = match param("starting_after") {
@@ -588,7 +592,8 @@ impl SchemaApi {
         let mut body = json!({"type": list_type});
         body[key] = json!(items.get(start..end).unwrap_or_default());
         if end < items.len() {
-            body["pages"] = json!({"type": "pages", "next": {"starting_after": encode_cursor(end)}});
+            body["pages"] =
+                json!({"type": "pages", "next": {"starting_after": encode_cursor(end)}});
         }
         Reply::json(200, &body)
     }

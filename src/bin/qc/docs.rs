@@ -31,11 +31,15 @@ pub fn man(out_dir: Option<&Path>, command: clap::Command) -> ExitCode {
             }
         };
     };
-    let written = std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir));
+    let written =
+        std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir));
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            report::eprintln_escaped!("error: cannot write the manual pages into {}: {e}", dir.display());
+            report::eprintln_escaped!(
+                "error: cannot write the manual pages into {}: {e}",
+                dir.display()
+            );
             ExitCode::from(EXIT_USAGE)
         }
     }

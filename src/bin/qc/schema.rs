@@ -136,7 +136,11 @@ fn try_pull(args: &PullArgs) -> Result<(), ExitCode> {
 
     if to_stdout {
         let mut out = std::io::stdout().lock();
-        if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
+        if out
+            .write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
             return Err(ExitCode::from(EXIT_API));
         }
         if !args.quiet {
@@ -265,7 +269,9 @@ fn summary(workspace: &Workspace, ticket_types: Option<usize>, version: ApiVersi
     match ticket_types {
         Some(1) => text.push_str(", 1 ticket type"),
         Some(n) => text.push_str(&format!(", {n} ticket types")),
-        None => text.push_str(&format!(", no ticket types (API version {version} has no tickets)")),
+        None => text.push_str(&format!(
+            ", no ticket types (API version {version} has no tickets)"
+        )),
     }
     text.push_str(&format!("; API version {version}"));
     text

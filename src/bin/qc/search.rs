@@ -165,7 +165,10 @@ pub fn run(args: SearchArgs) -> ExitCode {
         DiagnosticFormat::Human,
         args.source.color,
     );
-    let client = match args.connection.client(token, base, compiler.schema.version()) {
+    let client = match args
+        .connection
+        .client(token, base, compiler.schema.version())
+    {
         Ok(client) => client.with_per_page(args.per_page),
         Err(code) => return code,
     };
