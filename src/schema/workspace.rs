@@ -154,6 +154,9 @@ impl Workspace {
     }
 }
 
+/// Reads one item of a list at a JSON path.
+type ItemReader = fn(&mut Reader, &Json, &str);
+
 struct Reader {
     diagnostics: Vec<Diagnostic>,
     workspace: Workspace,
@@ -293,7 +296,7 @@ impl Reader {
                 return;
             }
         }
-        let sections: [(&str, &[Model], fn(&mut Self, &Json, &str)); 2] = [
+        let sections: [(&str, &[Model], ItemReader); 2] = [
             (
                 "data_attributes",
                 &[Model::Contact, Model::Conversation, Model::Company],

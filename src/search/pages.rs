@@ -80,7 +80,8 @@ struct Page {
 /// A search always ends: each page must add a result the request had not
 /// given before, or the second such page in a row ends it
 /// ([`MAX_PAGES_WITHOUT_PROGRESS`]); at most [`Search::max_requests`]
-/// requests are sent; waits are capped by the [`RetryPolicy`].
+/// requests are sent; waits are capped by the
+/// [`RetryPolicy`](super::RetryPolicy).
 pub struct Search<'c, T, C> {
     exchange: Exchange<'c, T, C>,
     target: Target,

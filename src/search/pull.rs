@@ -36,7 +36,7 @@ pub struct PullError {
     /// The path asked for, query included: `/ticket_types`.
     pub path: String,
     /// Why it failed.
-    pub error: SearchError,
+    pub error: Box<SearchError>,
 }
 
 fn shown(path: &str, error: &SearchError) -> String {
@@ -107,7 +107,7 @@ impl<'c, T: Transport, C: Clock> Pull<'c, T, C> {
     fn list(&mut self, path: &str, keys: &[&str]) -> Result<Vec<Value>, PullError> {
         let fail = |error| PullError {
             path: path.to_owned(),
-            error,
+            error: Box::new(error),
         };
         let base = self.exchange.session.base;
         let mut items = Vec::new();

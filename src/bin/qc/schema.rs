@@ -314,7 +314,7 @@ fn toml_line(output: &Path, config: Option<&(PathBuf, FileSettings)>) -> (String
 /// status.
 fn failed(e: &PullError) -> ExitCode {
     report::eprintln_escaped!("error: cannot pull the schema: {e}");
-    let help = match &e.error {
+    let help = match &*e.error {
         SearchError::Api(api) if api.status == 401 => Some(
             "check the access token (INTERCOM_TOKEN or --token-file) and the workspace's region (--region)",
         ),
