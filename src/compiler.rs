@@ -136,6 +136,17 @@ impl Compiler {
         result
     }
 
+    /// [`Compiler::diagnose`] without the check that each suggestion,
+    /// applied alone, leaves fewer problems: every fix the heuristics
+    /// offer, for applying them all and judging the result
+    /// ([`diagnostic::fixes::fix_all`]).
+    pub fn diagnose_unverified(&self, source: &str) -> Vec<Diagnostic> {
+        match self.compile_unverified(source) {
+            Ok(c) => c.warnings,
+            Err(e) => e.diagnostics().to_vec(),
+        }
+    }
+
     /// [`Compiler::compile`] without the check that suggestions really fix.
     fn compile_unverified(&self, source: &str) -> Result<Compiled, Error> {
         let limit = self.options.max_input_bytes.min(MAX_SOURCE_BYTES);

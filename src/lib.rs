@@ -58,6 +58,8 @@ pub mod ide;
 pub mod json;
 #[cfg(feature = "lsp")]
 pub mod lsp;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod op;
 pub mod optimise;
 pub mod options;

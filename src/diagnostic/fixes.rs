@@ -100,6 +100,84 @@ pub fn apply(source: &str, suggestion: &Suggestion) -> Option<String> {
     Some(format!("{before}{}{after}", suggestion.replacement))
 }
 
+/// How many rounds of fixes [`fix_all`] applies at most: a fix can
+/// reveal the next problem (`stat = opne`: the value is checked once the
+/// field is known).
+pub const MAX_FIX_ROUNDS: usize = 4;
+
+/// `source` with every suggestion of `diagnostics` applied, at once; where
+/// two overlap, the first in the text wins. `None` when there is none, or
+/// when a suggestion's span does not lie inside `source` on character
+/// boundaries.
+///
+/// ```
+/// use qc::diagnostic::fixes::apply_suggestions;
+/// let diagnostics = qc::diagnose("stat = open AND raed = true", &qc::Options::default());
+/// assert_eq!(
+///     apply_suggestions("stat = open AND raed = true", &diagnostics).as_deref(),
+///     Some("state = open AND read = true")
+/// );
+/// ```
+pub fn apply_suggestions(source: &str, diagnostics: &[Diagnostic]) -> Option<String> {
+    let mut suggestions: Vec<&Suggestion> = diagnostics
+        .iter()
+        .filter_map(|d| d.suggestion.as_ref())
+        .collect();
+    if suggestions.is_empty() {
+        return None;
+    }
+    suggestions.sort_by_key(|s| (s.span.start(), s.span.end()));
+    suggestions.dedup_by(|a, b| a.span == b.span && a.replacement == b.replacement);
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for s in suggestions {
+        if s.span.start() < at {
+            continue;
+        }
+        out.push_str(source.get(at..s.span.start())?);
+        out.push_str(&s.replacement);
+        at = s.span.end();
+    }
+    out.push_str(source.get(at..)?);
+    Some(out)
+}
+
+/// `source` with all its fixes applied: the suggestions of `diagnostics`
+/// (the diagnostics of `source`), then those of the text that gives, as
+/// `diagnose` reports them, for at most [`MAX_FIX_ROUNDS`] rounds. `Some`
+/// only when the text changed and has no error left: the result is judged
+/// whole, so `diagnose` may offer suggestions that do not fix alone (a
+/// field's fix that reveals a wrong value, fixed in the next round).
+///
+/// ```
+/// use qc::diagnostic::fixes::fix_all;
+/// let compiler = qc::Settings::default().compiler()?;
+/// let source = "stat = opne";
+/// let fixed = fix_all(source, &compiler.diagnose_unverified(source), |t| {
+///     compiler.diagnose_unverified(t)
+/// });
+/// assert_eq!(fixed.as_deref(), Some("state = open"));
+/// # Ok::<(), qc::SettingsError>(())
+/// ```
+pub fn fix_all(
+    source: &str,
+    diagnostics: &[Diagnostic],
+    diagnose: impl Fn(&str) -> Vec<Diagnostic>,
+) -> Option<String> {
+    let mut text = apply_suggestions(source, diagnostics)?;
+    let mut left = diagnose(&text);
+    for _ in 1..MAX_FIX_ROUNDS {
+        match apply_suggestions(&text, &left) {
+            Some(next) if next != text => {
+                left = diagnose(&next);
+                text = next;
+            }
+            _ => break,
+        }
+    }
+    (text != source && !super::has_errors(&left)).then_some(text)
+}
+
 /// Removes the suggestion of `d`, and its help when the help names the
 /// replacement (as in "did you mean `state`?").
 fn drop_suggestion(d: &mut Diagnostic) {

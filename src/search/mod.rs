@@ -31,9 +31,12 @@
 //! can be replaced in tests. The library prints nothing: results, counts
 //! ([`Stats`]) and [`Event`]s are for the caller to show.
 //!
+//! [`requests`] turns query text into the bodies to send, through the
+//! compiler: one request, or a plan's several.
+//!
 //! Modules depend one way, each only on those before it: `token`, `base`
 //! → `transport`, `redact` → `retry` → `error` → `http`, `pages` →
-//! `client`.
+//! `client`; `requests` stands alone.
 //!
 //! ```no_run
 //! use qc::search::{Client, Region, Token};
@@ -55,6 +58,7 @@ mod error;
 mod http;
 mod pages;
 mod redact;
+mod requests;
 mod retry;
 mod token;
 mod transport;
@@ -67,6 +71,7 @@ pub use pages::{
     DEFAULT_MAX_REQUESTS, Event, MAX_PAGES_WITHOUT_PROGRESS, Search, Stats, WaitReason,
 };
 pub use redact::{MAX_DECODING_LEVELS, REDACTED, Redactor, ServerText};
+pub use requests::{Requests, diagnose, fixed, requests};
 pub use retry::{Clock, RateLimit, RetryAfter, RetryPolicy, SystemClock, WaitSource};
 pub use token::{Token, TokenError};
 pub use transport::{FailureKind, INTERCOM_VERSION, Request, Response, Transport, TransportError};

@@ -2,6 +2,8 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "search")]
+mod api;
 mod changes;
 mod compare;
 mod config;
@@ -10,6 +12,8 @@ mod exit;
 mod filter;
 mod fmt;
 mod input;
+#[cfg(feature = "mcp")]
+mod mcp;
 mod report;
 #[cfg(feature = "search")]
 mod search;
@@ -90,6 +94,12 @@ enum Command {
     /// Run the language server on stdin/stdout (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
+    /// Run the MCP server on stdin/stdout, for AI assistants: tools
+    /// search, check, fields and explain, and the language's reference.
+    /// Takes the workspace of the other commands and the connection flags
+    /// of `qc search`; without a token only searching is refused.
+    #[cfg(feature = "mcp")]
+    Mcp(mcp::McpArgs),
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +180,8 @@ fn main() -> ExitCode {
         Some(Command::Search(args)) => search::run(args),
         #[cfg(feature = "lsp")]
         Some(Command::Lsp) => lsp(),
+        #[cfg(feature = "mcp")]
+        Some(Command::Mcp(args)) => mcp::run(args),
     }
 }
 
