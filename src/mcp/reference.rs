@@ -35,7 +35,7 @@ const GRAMMAR: &str = include_str!("../../grammar/qc.ebnf");
 
 /// The productions of the grammar: from `query =` to the examples.
 fn productions() -> &'static str {
-    let start = GRAMMAR.find("query ").unwrap_or(0);
+    let start = GRAMMAR.find("\nquery ").map_or(0, |at| at + 1);
     let end = GRAMMAR.find("(* Examples").unwrap_or(GRAMMAR.len());
     GRAMMAR.get(start..end).unwrap_or(GRAMMAR).trim_end()
 }
@@ -193,12 +193,42 @@ fn write_target(out: &mut String, compiler: &Compiler) -> std::fmt::Result {
     writeln!(out)
 }
 
+/// The fields the examples of a target would rather show, when they are
+/// of the kind an example needs; the table's order decides otherwise.
+fn preferred(target: Target) -> &'static [&'static str] {
+    match target {
+        Target::Conversations => &[
+            "state",
+            "created_at",
+            "statistics.count_reopens",
+            "source.subject",
+            "read",
+        ],
+        Target::Contacts => &["role", "last_seen_at", "name", "email"],
+        Target::Tickets => &["created_at", "title", "open"],
+        Target::Companies => &["created_at", "user_count", "name"],
+    }
+}
+
 /// Queries on `compiler`'s target built from its own fields, each with
 /// the JSON it compiles to; a built query that does not compile is left
 /// out.
 pub fn examples(compiler: &Compiler) -> Vec<(String, String)> {
     let builtin: Vec<&FieldDef> = compiler.fields().filter(|f| !f.is_custom()).collect();
-    let find = |test: &dyn Fn(&FieldDef) -> bool| builtin.iter().copied().find(|f| test(f));
+    let preferred = preferred(compiler.schema.target());
+    let rank = |f: &FieldDef| {
+        preferred
+            .iter()
+            .position(|p| *p == f.name)
+            .unwrap_or(preferred.len())
+    };
+    let find = |test: &dyn Fn(&FieldDef) -> bool| {
+        builtin
+            .iter()
+            .copied()
+            .filter(|f| test(f))
+            .min_by_key(|f| rank(f))
+    };
     let enumerated = find(&|f| f.values.len() >= 2 && f.allows(Op::In));
     let date = find(&|f| f.ty == FieldType::Date && f.allows(Op::Gt) && f.allows(Op::Ge));
     let integer = find(&|f| f.ty == FieldType::Integer && f.allows(Op::Gt));
@@ -214,11 +244,13 @@ pub fn examples(compiler: &Compiler) -> Vec<(String, String)> {
         text
     };
     let mut queries = Vec::new();
+    let mut first = None;
     if let Some(e) = enumerated {
         let (n, a, b) = (name(e), value(e, 0), value(e, 1));
         queries.push(format!("{n} = {a}"));
         queries.push(format!("{n} IN [{a}, {b}]"));
         queries.push(format!("NOT {n} = {a}"));
+        first = Some(format!("{n} = {a}"));
     }
     if let Some(d) = date {
         queries.push(format!("{} > now-7d", name(d)));
@@ -233,12 +265,11 @@ pub fn examples(compiler: &Compiler) -> Vec<(String, String)> {
     }
     if let Some(b) = boolean {
         queries.push(format!("{} = true", name(b)));
+        first = first.or(Some(format!("{} = true", name(b))));
     }
-    if let (Some(e), Some(d), Some(t)) = (enumerated, date, text) {
+    if let (Some(first), Some(d), Some(t)) = (first, date, text) {
         queries.push(format!(
-            "{} = {} AND ({} > now-30d OR {} ^ \"Re:\")",
-            name(e),
-            value(e, 0),
+            "{first} AND ({} > now-30d OR {} ^ \"Re:\")",
             name(d),
             name(t)
         ));
