@@ -150,7 +150,10 @@ impl Session {
         loop {
             let left = ANSWER_TIMEOUT.saturating_sub(start.elapsed());
             let Some(message) = self.next_within(left) else {
-                panic!("no answer to {id} in {ANSWER_TIMEOUT:?}; stderr: {}", self.stderr());
+                panic!(
+                    "no answer to {id} in {ANSWER_TIMEOUT:?}; stderr: {}",
+                    self.stderr()
+                );
             };
             if message.get("id") == Some(id) {
                 return message;
@@ -174,10 +177,7 @@ impl Session {
         if self.output_schemas.is_empty() {
             self.list_tools();
         }
-        let answer = self.request(
-            "tools/call",
-            json!({"name": tool, "arguments": arguments}),
-        );
+        let answer = self.request("tools/call", json!({"name": tool, "arguments": arguments}));
         let result = answer
             .get("result")
             .unwrap_or_else(|| panic!("a result: {answer}"))
@@ -305,7 +305,10 @@ fn initialize_lists_four_tools_with_valid_schemas_and_the_reference() {
     assert!(result["capabilities"]["tools"].is_object(), "{init}");
     assert!(result["capabilities"]["resources"].is_object(), "{init}");
     let instructions = result["instructions"].as_str().expect("instructions");
-    assert!(instructions.contains("`>` greater than (strict)"), "{instructions}");
+    assert!(
+        instructions.contains("`>` greater than (strict)"),
+        "{instructions}"
+    );
     s.notify("notifications/initialized", json!({}));
 
     let tools = s.list_tools();
@@ -334,9 +337,14 @@ fn initialize_lists_four_tools_with_valid_schemas_and_the_reference() {
     assert!(check_description.contains("`fixed`"), "{check_description}");
 
     let listed = s.request("resources/list", json!({}));
-    assert_eq!(listed["result"]["resources"][0]["uri"], "qc://reference", "{listed}");
+    assert_eq!(
+        listed["result"]["resources"][0]["uri"], "qc://reference",
+        "{listed}"
+    );
     let read = s.request("resources/read", json!({"uri": "qc://reference"}));
-    let text = read["result"]["contents"][0]["text"].as_str().expect("text");
+    let text = read["result"]["contents"][0]["text"]
+        .as_str()
+        .expect("text");
     assert_eq!(read["result"]["contents"][0]["mimeType"], "text/markdown");
     assert_eq!(text, qc::mcp::reference(&qc::Settings::default()));
     s.finish();
@@ -369,7 +377,11 @@ fn check_gives_the_diagnostics_and_the_fixed_text_and_the_fix_runs() {
     let millis = &out["diagnostics"][1];
     assert_eq!(millis["fix"]["replacement"], "1717200000", "{millis}");
     assert_eq!(millis["fix"]["range"]["start"]["column"], 30);
-    assert!(millis["help"].as_str().is_some_and(|h| h.contains("1717200000")));
+    assert!(
+        millis["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("1717200000"))
+    );
 
     let fixed = out["fixed"].as_str().expect("the fixed text");
     assert_eq!(fixed, "state = open AND created_at > 1717200000");
@@ -398,7 +410,10 @@ fn check_gives_the_diagnostics_and_the_fixed_text_and_the_fix_runs() {
     assert_eq!(out["fixed"], "source.subject = \"refund\"");
 
     // Another target, and one the version lacks.
-    let contacts = s.call("check", json!({"query": "role = lead", "target": "contacts"}));
+    let contacts = s.call(
+        "check",
+        json!({"query": "role = lead", "target": "contacts"}),
+    );
     assert_eq!(structured(&contacts)["target"], "contacts");
     let companies = s.call("check", json!({"query": "name = x", "target": "companies"}));
     assert!(
@@ -419,7 +434,14 @@ fn fields_and_explain_answer_from_the_tables() {
     .expect("write the schema");
     let schema = schema.to_string_lossy().into_owned();
     let mut s = Session::start(
-        &["--target", "contacts", "--schema", &schema, "--timezone", "Europe/Paris"],
+        &[
+            "--target",
+            "contacts",
+            "--schema",
+            &schema,
+            "--timezone",
+            "Europe/Paris",
+        ],
         None,
     );
 
@@ -450,7 +472,10 @@ fn fields_and_explain_answer_from_the_tables() {
         .expect("last_seen_at");
     assert_eq!(seen["type"], "Date");
     assert_eq!(seen["compared_by_day_in"], "Europe/Paris");
-    assert!(out.get("unchecked_prefix").is_none(), "the schema describes contacts");
+    assert!(
+        out.get("unchecked_prefix").is_none(),
+        "the schema describes contacts"
+    );
 
     let some = s.call(
         "fields",
@@ -472,10 +497,16 @@ fn fields_and_explain_answer_from_the_tables() {
     assert_eq!(out["code"], "E0101");
     assert_eq!(out["severity"], "error");
     assert_eq!(out["title"], qc::Code::UnknownField.title());
-    assert_eq!(out["explanation"], qc::Code::UnknownField.explanation().as_ref());
+    assert_eq!(
+        out["explanation"],
+        qc::Code::UnknownField.explanation().as_ref()
+    );
     let unknown = s.call("explain", json!({"code": "E0110x"}));
     let text = error_text(&unknown);
-    assert!(text.starts_with("unknown code `E0110x` (did you mean `E0110`?)"), "{text}");
+    assert!(
+        text.starts_with("unknown code `E0110x` (did you mean `E0110`?)"),
+        "{text}"
+    );
     s.finish();
 }
 
@@ -539,9 +570,15 @@ fn search_returns_projected_results_cut_at_the_limit() {
     );
 
     // The fields a query names come with each result.
-    let tagged = s.call("search", json!({"query": "tag_ids IN [7] AND state = closed"}));
+    let tagged = s.call(
+        "search",
+        json!({"query": "tag_ids IN [7] AND state = closed"}),
+    );
     let out = structured(&tagged);
-    assert_eq!(ids(out), ["6", "12", "18", "24", "30", "36", "42", "48", "54", "60"]);
+    assert_eq!(
+        ids(out),
+        ["6", "12", "18", "24", "30", "36", "42", "48", "54", "60"]
+    );
     assert_eq!(out["results"][0]["tag_ids"], "7");
     s.finish();
 }
@@ -550,7 +587,11 @@ fn search_returns_projected_results_cut_at_the_limit() {
 fn search_follows_the_pages_and_runs_a_plan() {
     let mut records = conversations(40);
     for (i, r) in records.iter_mut().enumerate() {
-        r["priority"] = json!(if i % 4 < 2 { "priority" } else { "not_priority" });
+        r["priority"] = json!(if i % 4 < 2 {
+            "priority"
+        } else {
+            "not_priority"
+        });
         r["source"] = json!({"subject": if i % 5 == 0 { "a refund" } else { "b" }});
     }
     let server = Server::intercom(Intercom::new(Target::Conversations, records.clone()));
@@ -565,7 +606,10 @@ fn search_follows_the_pages_and_runs_a_plan() {
     assert_eq!(out["requests_sent"], 3);
     let requests = server.requests();
     let cursors: Vec<Option<String>> = requests.iter().map(|r| r.starting_after()).collect();
-    assert_eq!(cursors, [None, Some(encode_cursor(4)), Some(encode_cursor(8))]);
+    assert_eq!(
+        cursors,
+        [None, Some(encode_cursor(4)), Some(encode_cursor(8))]
+    );
 
     // A query no single request can express runs as its plan.
     let query = "(state = open AND priority = priority AND (tag_ids = 7 OR source.subject ~ refund)) \
@@ -575,13 +619,20 @@ fn search_follows_the_pages_and_runs_a_plan() {
     let out = structured(&planned);
     let bodies = out["requests"].as_array().expect("requests");
     assert_eq!(bodies.len(), 2, "{out}");
-    assert!(out["note"].as_str().is_some_and(|n| n.starts_with("2 requests")));
+    assert!(
+        out["note"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("2 requests"))
+    );
     let compiler = qc::Settings::default().compiler().expect("defaults");
     let expected: Vec<String> = records
         .iter()
         .filter(|r| {
             bodies.iter().any(|b| {
-                let query = compiler.validate(&b.to_string()).query.expect("a valid body");
+                let query = compiler
+                    .validate(&b.to_string())
+                    .query
+                    .expect("a valid body");
                 qc::eval(&query, r)
             })
         })
@@ -606,7 +657,10 @@ fn an_invalid_query_is_an_error_result_and_the_fixed_text_then_searches() {
     }
     let server = Server::intercom(Intercom::new(Target::Conversations, records));
     let url = server.url();
-    let mut s = Session::start(&["--base-url", &url, "--now", "2024-06-01T00:00:00Z"], Some(TOKEN));
+    let mut s = Session::start(
+        &["--base-url", &url, "--now", "2024-06-01T00:00:00Z"],
+        Some(TOKEN),
+    );
     let broken = s.call("search", json!({"query": BROKEN, "limit": 3}));
     assert_eq!(broken["isError"], true);
     let out = structured(&broken);
@@ -635,7 +689,10 @@ fn failures_are_tool_errors_and_the_server_goes_on() {
     let mut s = Session::start(&["--base-url", &url], None);
     let refused = s.call("search", json!({"query": "state = open"}));
     let text = error_text(&refused);
-    assert!(text.starts_with("no access token: set INTERCOM_TOKEN or pass --token-file PATH"), "{text}");
+    assert!(
+        text.starts_with("no access token: set INTERCOM_TOKEN or pass --token-file PATH"),
+        "{text}"
+    );
     assert!(server.requests().is_empty());
     let checked = s.call("check", json!({"query": "state = open"}));
     assert_eq!(checked["isError"], false);
@@ -646,8 +703,14 @@ fn failures_are_tool_errors_and_the_server_goes_on() {
     let mut s = Session::start(&["--base-url", &url], Some("not-the-right-token"));
     let unauthorized = s.call("search", json!({"query": "state = open"}));
     let text = error_text(&unauthorized);
-    assert!(text.contains("401 Unauthorized: unauthorized: Access Token Invalid"), "{text}");
-    assert!(text.contains("help: Intercom refused the access token"), "{text}");
+    assert!(
+        text.contains("401 Unauthorized: unauthorized: Access Token Invalid"),
+        "{text}"
+    );
+    assert!(
+        text.contains("help: Intercom refused the access token"),
+        "{text}"
+    );
     s.finish();
 
     // 429s until the retries run out.
@@ -670,7 +733,10 @@ fn failures_are_tool_errors_and_the_server_goes_on() {
 fn the_token_never_leaves_the_server_even_when_intercom_echoes_it() {
     // Results that quote the Authorization header, and errors that do.
     let echoing = Server::start(|request, n| {
-        let echoed = request.header("authorization").unwrap_or_default().to_owned();
+        let echoed = request
+            .header("authorization")
+            .unwrap_or_default()
+            .to_owned();
         if n == 0 {
             let page = json!({
                 "type": "conversation.list",
@@ -693,10 +759,16 @@ fn the_token_never_leaves_the_server_even_when_intercom_echoes_it() {
     let mut s = Session::start(&["--base-url", &url], Some(TOKEN));
     let answer = s.call("search", json!({"query": "state = open OR tag_ids = 7"}));
     let text = error_text(&answer);
-    assert!(text.contains("forbidden: no access with Bearer <redacted>"), "{text}");
+    assert!(
+        text.contains("forbidden: no access with Bearer <redacted>"),
+        "{text}"
+    );
 
     let again = Server::start(|request, _| {
-        let echoed = request.header("authorization").unwrap_or_default().to_owned();
+        let echoed = request
+            .header("authorization")
+            .unwrap_or_default()
+            .to_owned();
         Reply::json(
             200,
             &json!({
@@ -710,9 +782,15 @@ fn the_token_never_leaves_the_server_even_when_intercom_echoes_it() {
     let url = again.url();
     let mut t = Session::start(&["--base-url", &url], Some(TOKEN));
     let found = t.call("search", json!({"query": "state = open"}));
-    assert_eq!(structured(&found)["results"][0]["title"], "Bearer <redacted>");
+    assert_eq!(
+        structured(&found)["results"][0]["title"],
+        "Bearer <redacted>"
+    );
     // The query itself may quote it: it is redacted from the answer too.
-    let quoted = t.call("check", json!({"query": format!("source.subject = \"{TOKEN}\"")}));
+    let quoted = t.call(
+        "check",
+        json!({"query": format!("source.subject = \"{TOKEN}\"")}),
+    );
     assert!(!quoted.to_string().contains(TOKEN));
     assert!(quoted.to_string().contains("<redacted>"), "{quoted}");
     t.finish();
@@ -746,11 +824,26 @@ fn malformed_requests_are_answered_with_errors_and_the_server_goes_on() {
     // Arguments that do not fit the schema.
     for (arguments, says) in [
         (json!({}), "missing field `query`"),
-        (json!({"query": 5}), "invalid type: integer `5`, expected a string"),
-        (json!({"query": "state = open", "limit": "x"}), "invalid type: string \"x\""),
-        (json!({"query": "state = open", "limit": -1}), "invalid value: integer `-1`"),
-        (json!({"query": "state = open", "target": "people"}), "unknown variant `people`"),
-        (json!({"query": "state = open", "colour": 1}), "unknown field `colour`"),
+        (
+            json!({"query": 5}),
+            "invalid type: integer `5`, expected a string",
+        ),
+        (
+            json!({"query": "state = open", "limit": "x"}),
+            "invalid type: string \"x\"",
+        ),
+        (
+            json!({"query": "state = open", "limit": -1}),
+            "invalid value: integer `-1`",
+        ),
+        (
+            json!({"query": "state = open", "target": "people"}),
+            "unknown variant `people`",
+        ),
+        (
+            json!({"query": "state = open", "colour": 1}),
+            "unknown field `colour`",
+        ),
     ] {
         let result = s.call("search", arguments.clone());
         let text = error_text(&result);
@@ -762,7 +855,12 @@ fn malformed_requests_are_answered_with_errors_and_the_server_goes_on() {
     // A query of a megabyte is refused by the compiler's bound, not read on.
     let huge = "x".repeat(1 << 20) + " = 1";
     let result = s.call("check", json!({"query": huge}));
-    assert_eq!(structured(&result)["diagnostics"][0]["code"], "E0008", "{}", structured(&result)["diagnostics"][0]);
+    assert_eq!(
+        structured(&result)["diagnostics"][0]["code"],
+        "E0008",
+        "{}",
+        structured(&result)["diagnostics"][0]
+    );
 
     let ping = s.request("ping", json!({}));
     assert_eq!(ping["result"], json!({}));
@@ -784,7 +882,10 @@ fn a_cancelled_search_sends_no_further_page() {
             "total_count": 100,
             "pages": {"type": "pages", "next": {"starting_after": encode_cursor(start + 1)}}
         });
-        Reply::Slow(Duration::from_millis(400), Box::new(Reply::json(200, &page)))
+        Reply::Slow(
+            Duration::from_millis(400),
+            Box::new(Reply::json(200, &page)),
+        )
     });
     let url = slow.url();
     let mut s = Session::start(&["--base-url", &url, "--per-page", "1"], Some(TOKEN));
@@ -795,7 +896,10 @@ fn a_cancelled_search_sends_no_further_page() {
         .to_string(),
     );
     thread::sleep(Duration::from_millis(600));
-    s.notify("notifications/cancelled", json!({"requestId": "slow", "reason": "the user moved on"}));
+    s.notify(
+        "notifications/cancelled",
+        json!({"requestId": "slow", "reason": "the user moved on"}),
+    );
     // The page under way finishes; no other is asked for.
     thread::sleep(Duration::from_millis(1500));
     let sent = slow.requests().len();
@@ -830,24 +934,35 @@ fn a_search_is_bounded_in_time() {
         Reply::error(429, "rate_limit_exceeded", "Too many requests")
             .header("X-RateLimit-Reset", unix_now() + 3)
     });
-    let mut s = Session::start(
-        &["--base-url", &url, "--max-time", "100ms"],
-        Some(TOKEN),
-    );
+    let mut s = Session::start(&["--base-url", &url, "--max-time", "100ms"], Some(TOKEN));
     // The one request under way finishes (its own timeout bounds it).
     let ok = s.call("search", json!({"query": "state = open"}));
     assert_eq!(structured(&ok)["returned"], 0);
     s.finish();
     let url = limited.url();
     let mut s = Session::start(
-        &["--base-url", &url, "--max-time", "500ms", "--max-wait", "5s"],
+        &[
+            "--base-url",
+            &url,
+            "--max-time",
+            "500ms",
+            "--max-wait",
+            "5s",
+        ],
         Some(TOKEN),
     );
     let start = Instant::now();
     let out = s.call("search", json!({"query": "state = open"}));
     let text = error_text(&out);
-    assert!(text.contains("the search took longer than the 500ms it may take"), "{text}");
-    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    assert!(
+        text.contains("the search took longer than the 500ms it may take"),
+        "{text}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
     assert_eq!(limited.requests().len(), 1, "no retry after the time is up");
     s.finish();
 }
@@ -869,7 +984,14 @@ fn child(args: &[&str]) -> rmcp::transport::TokioChildProcess {
     let command = tokio::process::Command::new(env!("CARGO_BIN_EXE_qc")).configure(|c| {
         c.arg("mcp").arg("--no-config").args(args);
         c.env("INTERCOM_TOKEN", TOKEN);
-        for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
+        for proxy in [
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "all_proxy",
+        ] {
             c.env_remove(proxy);
         }
     });
@@ -910,7 +1032,9 @@ async fn rmcp_client_runs_the_loop_of_a_wrong_query_its_fix_and_the_results() {
     assert!(tools.iter().all(|t| t.output_schema.is_some()));
 
     let checked = client
-        .call_tool(CallToolRequestParams::new("check").with_arguments(arguments(json!({"query": BROKEN}))))
+        .call_tool(
+            CallToolRequestParams::new("check").with_arguments(arguments(json!({"query": BROKEN}))),
+        )
         .await
         .expect("tools/call");
     assert_eq!(checked.is_error, Some(true));
@@ -938,7 +1062,10 @@ async fn rmcp_client_runs_the_loop_of_a_wrong_query_its_fix_and_the_results() {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    assert!(text.starts_with("# qc: the query language of Intercom's search"), "{text}");
+    assert!(
+        text.starts_with("# qc: the query language of Intercom's search"),
+        "{text}"
+    );
     client.cancel().await.expect("closed");
 }
 
@@ -953,7 +1080,8 @@ async fn rmcp_client_of_the_latest_protocol_is_served_too() {
         .expect("connected");
     let explained = client
         .call_tool(
-            CallToolRequestParams::new("explain").with_arguments(arguments(json!({"code": "W0011"}))),
+            CallToolRequestParams::new("explain")
+                .with_arguments(arguments(json!({"code": "W0011"}))),
         )
         .await
         .expect("tools/call");
@@ -1001,7 +1129,10 @@ fn the_reference_comes_from_the_tables_and_its_examples_compile_as_qc_does() {
         assert!(text.contains(&row), "{spelling}");
     }
     for code in qc::Code::ALL {
-        assert!(text.contains(&format!("- `{code}` {}", code.title())), "{code}");
+        assert!(
+            text.contains(&format!("- `{code}` {}", code.title())),
+            "{code}"
+        );
     }
     assert!(text.contains(qc::check::DATE_FORMS));
     for target in Target::ALL {
@@ -1012,17 +1143,31 @@ fn the_reference_comes_from_the_tables_and_its_examples_compile_as_qc_does() {
         .schema()
         .expect("every target in Preview");
         for field in schema.fields() {
-            assert!(text.contains(&format!("`{}`", field.name)), "{target}: {}", field.name);
+            assert!(
+                text.contains(&format!("`{}`", field.name)),
+                "{target}: {}",
+                field.name
+            );
         }
         let examples = reference_examples(&text, target);
         assert!(examples.len() >= 5, "{target}: {examples:?}");
         for (query, body) in examples {
             let out = Command::new(env!("CARGO_BIN_EXE_qc"))
-                .args(["--no-config", "--api-version", "Preview", "--target", target.name()])
+                .args([
+                    "--no-config",
+                    "--api-version",
+                    "Preview",
+                    "--target",
+                    target.name(),
+                ])
                 .args(["--now", qc::mcp::EXAMPLES_NOW, &query])
                 .output()
                 .expect("qc runs");
-            assert!(out.status.success(), "{query}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{query}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let compiled: Value = serde_json::from_slice(&out.stdout).expect("JSON");
             assert_eq!(compiled["query"], body, "{target}: {query}");
         }
@@ -1030,7 +1175,11 @@ fn the_reference_comes_from_the_tables_and_its_examples_compile_as_qc_does() {
 
     // In 2.11: no companies, and `>` on conversations is sent a step up.
     let default = qc::mcp::reference(&qc::Settings::default());
-    assert!(default.contains("### companies\n\nNot available: companies search is not in API version 2.11"));
+    assert!(
+        default.contains(
+            "### companies\n\nNot available: companies search is not in API version 2.11"
+        )
+    );
     let strict = reference_examples(&default, Target::Conversations)
         .into_iter()
         .find(|(q, _)| q == "statistics.count_reopens > 2")
@@ -1039,4 +1188,24 @@ fn the_reference_comes_from_the_tables_and_its_examples_compile_as_qc_does() {
         strict.1,
         json!({"field": "statistics.count_reopens", "operator": ">", "value": 3})
     );
+}
+
+#[test]
+fn the_help_explains_the_set_up() {
+    let out = Command::new(env!("CARGO_BIN_EXE_qc"))
+        .args(["mcp", "--help"])
+        .output()
+        .expect("qc runs");
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for part in [
+        "--token-file",
+        "--max-limit",
+        "--max-time",
+        "\"mcpServers\"",
+        ".vscode/mcp.json",
+        "npx @modelcontextprotocol/inspector qc mcp",
+    ] {
+        assert!(help.contains(part), "{part}: {help}");
+    }
 }

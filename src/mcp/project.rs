@@ -76,7 +76,10 @@ impl Projection {
     /// `object` cut to its `id`, its summary and the fields of the query.
     pub fn apply(&self, object: &Value) -> Map<String, Value> {
         let mut out = Map::new();
-        out.insert("id".to_owned(), object.get("id").cloned().unwrap_or(Value::Null));
+        out.insert(
+            "id".to_owned(),
+            object.get("id").cloned().unwrap_or(Value::Null),
+        );
         for key in summary(self.target) {
             let pointer = format!("/{}", key.replace('.', "/"));
             match object.pointer(&pointer) {
@@ -110,12 +113,12 @@ pub fn shortened(value: &Value) -> Value {
             Some((at, _)) => Value::String(format!("{}…", &s[..at])),
             None => value.clone(),
         },
-        Value::Array(items) => Value::Array(items.iter().take(MAX_LIST_ITEMS).map(shortened).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), shortened(v)))
-                .collect(),
-        ),
+        Value::Array(items) => {
+            Value::Array(items.iter().take(MAX_LIST_ITEMS).map(shortened).collect())
+        }
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), shortened(v))).collect())
+        }
         _ => value.clone(),
     }
 }
@@ -145,7 +148,10 @@ mod tests {
         });
         let out = projection.apply(&conversation);
         let keys: Vec<&str> = out.keys().map(String::as_str).collect();
-        assert_eq!(keys, ["id", "title", "state", "tag_ids", "source.author.email"]);
+        assert_eq!(
+            keys,
+            ["id", "title", "state", "tag_ids", "source.author.email"]
+        );
         assert_eq!(out["tag_ids"], json!(["7", "9"]));
         assert_eq!(out["source.author.email"], "jane@example.com");
         let title = out["title"].as_str().expect("text");
@@ -156,7 +162,10 @@ mod tests {
     #[test]
     fn a_field_without_a_value_is_null_and_lists_are_cut() {
         let long: Vec<Value> = (0..50).map(|i| json!(i)).collect();
-        assert_eq!(shortened(&Value::Array(long)).as_array().map(Vec::len), Some(MAX_LIST_ITEMS));
+        assert_eq!(
+            shortened(&Value::Array(long)).as_array().map(Vec::len),
+            Some(MAX_LIST_ITEMS)
+        );
         let compiler = crate::Settings::default().compiler().expect("defaults");
         let query = compiler.compile("read = true").expect("valid").query;
         let out = Projection::new(Target::Conversations, &[query]).apply(&json!({"id": 1}));

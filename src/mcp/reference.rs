@@ -75,7 +75,11 @@ fn write_reference(out: &mut String, settings: &Settings) -> std::fmt::Result {
          problems with their fixes, `fields` for a target's fields, `search` to run it.\n"
     )?;
 
-    writeln!(out, "## Grammar (ISO EBNF)\n\n```ebnf\n{}\n```\n", productions())?;
+    writeln!(
+        out,
+        "## Grammar (ISO EBNF)\n\n```ebnf\n{}\n```\n",
+        productions()
+    )?;
 
     writeln!(out, "## Operators\n")?;
     writeln!(out, "| write | means | sent as |\n|---|---|---|")?;

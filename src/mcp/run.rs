@@ -168,7 +168,7 @@ pub fn fetch(
     }
     let mut results = Vec::new();
     let mut truncated = false;
-    while let Some(item) = search.next() {
+    for item in search.by_ref() {
         match item {
             Ok(_) if results.len() as u64 >= limit => {
                 truncated = true;

@@ -291,7 +291,11 @@ impl From<&FieldDef> for Field {
             name: f.name.to_string(),
             alias: f.alias.clone(),
             ty: f.ty.name().to_owned(),
-            operators: f.operators().iter().map(|op| op.as_str().to_owned()).collect(),
+            operators: f
+                .operators()
+                .iter()
+                .map(|op| op.as_str().to_owned())
+                .collect(),
             values: f.values.iter().map(|v| v.to_string()).collect(),
             compared_by_day_in: f
                 .day_zone()
@@ -331,7 +335,11 @@ impl FieldsOutput {
             target: schema.target().into(),
             api_version: schema.version().name().to_owned(),
             timezone: schema.timezone_name().to_owned(),
-            fields: schema.fields().filter(|f| wanted(f)).map(Field::from).collect(),
+            fields: schema
+                .fields()
+                .filter(|f| wanted(f))
+                .map(Field::from)
+                .collect(),
             unchecked_prefix: schema.open_prefix().map(str::to_owned),
             notes: schema.notes().iter().map(|n| (*n).to_owned()).collect(),
         }

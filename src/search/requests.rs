@@ -121,7 +121,9 @@ mod tests {
     #[test]
     fn a_query_no_plan_can_express_keeps_the_compilers_reason() {
         let compiler = crate::Settings::default().compiler().expect("defaults");
-        let ands: Vec<String> = (0..226).map(|i| format!("source.subject !~ w{i}")).collect();
+        let ands: Vec<String> = (0..226)
+            .map(|i| format!("source.subject !~ w{i}"))
+            .collect();
         let e = requests(&ands.join(" AND "), &compiler).expect_err("unplannable");
         assert_eq!(e.diagnostics()[0].code, Code::NeedsPlan);
         assert!(e.diagnostics()[0].message.contains("no plan can"));

@@ -38,9 +38,9 @@ pub struct ApiArgs {
     /// Retries of a request after a 429, a 5xx, a timeout or a broken connection.
     #[arg(long, value_name = "N", default_value_t = RetryPolicy::default().max_retries)]
     max_retries: u32,
-    /// The most requests sent (pages; retries not counted) [default: with
-    /// --limit N, enough pages for N results from each request plus one;
-    /// else 10000].
+    /// The most requests a search sends (pages; retries not counted)
+    /// [default: for a limit of N results, enough pages for N from each
+    /// request body plus one; else 10000].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_requests: Option<u64>,
     /// The longest single wait; a server asking for longer (Retry-After,

@@ -8,16 +8,32 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use qc::mcp::{Config, Connection, DEFAULT_MAX_LIMIT, Server};
 use qc::Settings;
+use qc::mcp::{Config, Connection, DEFAULT_MAX_LIMIT, Server};
 
 use crate::api::{ApiArgs, clear_text_warning, parse_duration};
 use crate::exit::EXIT_USAGE;
 use crate::report::{self, ColorChoice};
 use crate::workspace::{WorkspaceArgs, usage_error};
 
+/// How an MCP client is set up to start `qc mcp`.
+const SETUP: &str = "\
+Set-up: the MCP client starts `qc mcp` itself; give the token in its environment (INTERCOM_TOKEN)
+or with --token-file. Claude Desktop (claude_desktop_config.json) and Cursor (~/.cursor/mcp.json):
+
+  {\"mcpServers\": {\"intercom\": {\"command\": \"qc\", \"args\": [\"mcp\", \"--region\", \"eu\"],
+                                \"env\": {\"INTERCOM_TOKEN\": \"...\"}}}}
+
+VS Code (.vscode/mcp.json):
+
+  {\"servers\": {\"intercom\": {\"type\": \"stdio\", \"command\": \"qc\", \"args\": [\"mcp\"],
+                           \"env\": {\"INTERCOM_TOKEN\": \"...\"}}}}
+
+Try it by hand: npx @modelcontextprotocol/inspector qc mcp";
+
 /// Arguments of `qc mcp`.
 #[derive(Debug, Args)]
+#[command(after_help = SETUP)]
 pub struct McpArgs {
     #[command(flatten)]
     workspace: WorkspaceArgs,

@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use qc::search::{Client, Event, SearchError, Stats};
 use qc::Target;
+use qc::search::{Client, Event, SearchError, Stats};
 
 use crate::api::{ApiArgs, clear_text_warning, parse_duration};
 use crate::exit::{EXIT_INVALID, EXIT_USAGE};
