@@ -147,7 +147,9 @@ pub fn apply_suggestions(source: &str, diagnostics: &[Diagnostic]) -> Option<Str
 /// `diagnose` reports them, for at most [`MAX_FIX_ROUNDS`] rounds. `Some`
 /// only when the text changed and has no error left: the result is judged
 /// whole, so `diagnose` may offer suggestions that do not fix alone (a
-/// field's fix that reveals a wrong value, fixed in the next round).
+/// field's fix that reveals a wrong value, fixed in the next round). An
+/// input over [`MAX_VERIFIED_BYTES`] gets none, as its fixes are not
+/// verified either.
 ///
 /// ```
 /// use qc::diagnostic::fixes::fix_all;
@@ -164,6 +166,9 @@ pub fn fix_all(
     diagnostics: &[Diagnostic],
     diagnose: impl Fn(&str) -> Vec<Diagnostic>,
 ) -> Option<String> {
+    if source.len() > MAX_VERIFIED_BYTES {
+        return None;
+    }
     let mut text = apply_suggestions(source, diagnostics)?;
     let mut left = diagnose(&text);
     for _ in 1..MAX_FIX_ROUNDS {

@@ -17,7 +17,7 @@
 //! - `explain`: a diagnostic code.
 //!
 //! The resource [`REFERENCE_URI`] is the language's short reference,
-//! generated from the library's tables ([`reference`]).
+//! generated from the library's tables ([`reference()`]).
 //!
 //! Errors are answers: an invalid query is a tool result marked as an
 //! error, with its diagnostics and fixed text; a missing token, a refused

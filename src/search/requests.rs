@@ -135,4 +135,43 @@ mod tests {
         let d = diagnose("stat = open", &compiler);
         assert_eq!(d[0].code, Code::UnknownField);
     }
+
+    #[test]
+    fn fixed_applies_every_fix_round_by_round_and_only_when_that_runs() {
+        let compiler = crate::Settings::default().compiler().expect("defaults");
+        assert_eq!(
+            fixed("stat = opne AND created_at > 1717200000000", &compiler).as_deref(),
+            Some("state = open AND created_at > 1717200000")
+        );
+        // Nothing to fix, or nothing that makes it run.
+        assert_eq!(fixed("state = open", &compiler), None);
+        assert_eq!(fixed("stat = open AND (", &compiler), None);
+        assert_eq!(fixed("zzzzzz = 1", &compiler), None);
+        // Too long to verify: no fix, as in the diagnostics.
+        let long = format!("stat = open{}", " OR read = true".repeat(2000));
+        assert!(long.len() > fixes::MAX_VERIFIED_BYTES);
+        assert_eq!(fixed(&long, &compiler), None);
+    }
+
+    #[test]
+    fn overlapping_suggestions_apply_the_first() {
+        use crate::span::Span;
+        let at = |start, end, with: &str| {
+            Diagnostic::new(Code::UnknownField, Span::new(start, end), "x")
+                .with_suggestion(Span::new(start, end), with)
+        };
+        let d = [
+            at(0, 4, "state"),
+            at(2, 6, "no"),
+            at(7, 11, "open"),
+            at(7, 11, "open"),
+        ];
+        assert_eq!(
+            fixes::apply_suggestions("stat = opne", &d).as_deref(),
+            Some("state = open")
+        );
+        assert_eq!(fixes::apply_suggestions("stat", &[]), None);
+        // A span outside the text is refused.
+        assert_eq!(fixes::apply_suggestions("ab", &[at(1, 9, "c")]), None);
+    }
 }
