@@ -10,7 +10,7 @@ mod terminal;
 
 pub use code::{Code, Severity};
 pub use position::{LineIndex, OffsetEncoder, Position, PositionEncoding, WidePosition};
-pub use render::{RenderOptions, render, render_all};
+pub use render::{QUERY_SOURCE, REQUEST_SOURCE, RenderOptions, render, render_all, render_plain};
 pub use suggest::closest;
 pub use terminal::{escape_for_terminal, is_unsafe_for_terminal};
 
