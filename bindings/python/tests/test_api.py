@@ -120,7 +120,9 @@ def test_pagination():
 
 
 def test_bad_options_raise_value_error_with_a_clear_message():
-    with pytest.raises(ValueError, match="unknown target `companies`; expected conversations, contacts or tickets"):
+    with pytest.raises(ValueError, match="unknown target `people`; expected conversations, contacts, tickets or companies"):
+        intercom_qc.compile("state = open", target="people")
+    with pytest.raises(ValueError, match="companies search is not in API version 2.11; it is in version Preview only"):
         intercom_qc.compile("state = open", target="companies")
     with pytest.raises(ValueError, match="unknown time zone `Mars/Olympus`"):
         intercom_qc.compile("state = open", timezone="Mars/Olympus")
@@ -289,7 +291,8 @@ def test_fields():
     }
     assert any(r["name"] == "role" for r in intercom_qc.fields("contacts"))
     with pytest.raises(ValueError, match="unknown target"):
-        intercom_qc.fields("companies")
+        intercom_qc.fields("people")
+    assert any(r["name"] == "name" for r in intercom_qc.fields("companies", api_version="Preview"))
 
 
 def test_threads_share_the_module():

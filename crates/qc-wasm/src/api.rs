@@ -346,7 +346,7 @@ mod tests {
             ("[]", ErrorKind::Type, "options must be an object"),
             (r#"{"now": "yesterday"}"#, ErrorKind::Range, "now: "),
             (
-                r#"{"target": "companies"}"#,
+                r#"{"target": "people"}"#,
                 ErrorKind::Range,
                 "unknown target",
             ),
