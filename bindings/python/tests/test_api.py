@@ -161,7 +161,7 @@ def test_bad_options_raise_value_error_with_a_clear_message():
     ids=["compile", "check", "plan", "validate", "decompile", "format", "fields", "matches", "filter"],
 )
 def test_every_function_takes_the_same_options(call):
-    with pytest.raises(TypeError, match=r"unexpected keyword argument 'colour'; the options are target, timezone, schema, now, per_page, starting_after, rewrite, max_input_bytes, max_requests, dates, width, max_file_bytes"):
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'colour'; the options are target, api_version, timezone, schema, now, per_page, starting_after, rewrite, max_input_bytes, max_requests, dates, width, optimiser_steps, max_file_bytes"):
         call(colour="red")
     with pytest.raises(TypeError, match="unexpected keyword argument 'perPage'"):
         call(perPage=5)  # JavaScript's spelling is not Python's
