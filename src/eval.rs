@@ -45,7 +45,7 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use crate::check::{Filter, FilterValue, GroupOp, Node, Query, ScalarValue, day_of};
+use crate::check::{Filter, FilterValue, GroupOp, Node, Query, ScalarValue};
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Matching, Order};
 
@@ -79,6 +79,30 @@ pub fn eval_node(node: &Node, conversation: &Value) -> bool {
 /// [`FieldDef::paths`] that holds any.
 pub fn field_values<'a>(field: &FieldDef, object: &'a Value) -> Vec<&'a Value> {
     let mut out = Vec::new();
+    // A ticket type's attribute has no value on a ticket of another type
+    // (an object that does not say its type may be of any).
+    if let Some(held) = &field.held_by {
+        let mut kinds = Vec::new();
+        for path in &held.paths {
+            collect(object, &path.0, &mut kinds);
+            if !kinds.is_empty() {
+                break;
+            }
+        }
+        let kind_text = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        if !kinds.is_empty()
+            && !kinds
+                .iter()
+                .filter_map(|v| kind_text(v))
+                .any(|k| held.holds(&k))
+        {
+            return out;
+        }
+    }
     for path in field.paths.iter() {
         collect(object, &path.0, &mut out);
         if !out.is_empty() {
@@ -140,13 +164,7 @@ fn atom(ty: FieldType, value: &Value) -> Option<Atom<'_>> {
         },
         FieldType::Date => match value {
             Value::Number(n) => integral(n).map(Atom::Int),
-            Value::String(s) => {
-                let s = s.trim();
-                s.parse::<i64>()
-                    .ok()
-                    .or_else(|| s.parse::<jiff::Timestamp>().ok().map(|t| t.as_second()))
-                    .map(Atom::Int)
-            }
+            Value::String(s) => date_seconds(s).map(Atom::Int),
             _ => None,
         },
         FieldType::Boolean => match value {
@@ -156,6 +174,14 @@ fn atom(ty: FieldType, value: &Value) -> Option<Atom<'_>> {
             _ => None,
         },
     }
+}
+
+/// Unix seconds of a date written as text: digits, or RFC 3339.
+fn date_seconds(text: &str) -> Option<i64> {
+    let text = text.trim();
+    text.parse::<i64>()
+        .ok()
+        .or_else(|| text.parse::<jiff::Timestamp>().ok().map(|t| t.as_second()))
 }
 
 /// A JSON number as an `i64`, when it is a whole number in range.
@@ -194,7 +220,7 @@ fn atom_text<'b>(a: &'b Atom<'_>) -> Cow<'b, str> {
 fn compare(a: &Atom<'_>, v: &ScalarValue, order: &Order) -> Ordering {
     match (a, v) {
         (Atom::Int(x), ScalarValue::Date(y)) => match order {
-            Order::Day(tz) => day_of(*x, tz).cmp(&day_of(*y, tz)),
+            Order::Day(days) => days.day_of(*x).cmp(&days.day_of(*y)),
             _ => x.cmp(y),
         },
         (Atom::Int(x), ScalarValue::Integer(y)) => x.cmp(y),
@@ -202,6 +228,11 @@ fn compare(a: &Atom<'_>, v: &ScalarValue, order: &Order) -> Ordering {
         (Atom::Float(x), ScalarValue::Float(y)) => x.total_cmp(y),
         (Atom::Float(x), ScalarValue::Integer(y)) => x.total_cmp(&(*y as f64)),
         (Atom::Bool(x), ScalarValue::Boolean(y)) => x.cmp(y),
+        // A date held as text by an attribute of unknown type.
+        (Atom::Text(x), ScalarValue::Date(y)) => match date_seconds(x) {
+            Some(x) => x.cmp(y),
+            None => x.as_ref().cmp(scalar_text(v).as_ref()),
+        },
         (Atom::Text(x), ScalarValue::String(y)) => x.as_ref().cmp(y.as_str()),
         _ => atom_text(a).as_ref().cmp(scalar_text(v).as_ref()),
     }
@@ -255,9 +286,22 @@ pub fn eval_filter(filter: &Filter, object: &Value) -> bool {
         values
             .iter()
             .filter_map(|v| atom(filter.field.ty, v))
+            .map(|a| sent_form(&filter.field, a))
             .any(|a| test(op, &a, &filter.value, order))
     };
     any != negative
+}
+
+/// A value of the data as the query's value is sent: a list option held
+/// by its label is compared by its id.
+fn sent_form<'a>(field: &FieldDef, a: Atom<'a>) -> Atom<'a> {
+    match &a {
+        Atom::Text(t) if !field.value_ids.is_empty() => match field.sent_value(t) {
+            Some(id) if id != t.as_ref() => Atom::Text(Cow::Owned(id.to_owned())),
+            _ => a,
+        },
+        _ => a,
+    }
 }
 
 fn body_matches(op: Op, values: &[&Value], value: &FilterValue, order: &Order) -> bool {

@@ -41,7 +41,7 @@ use crate::target::Target;
 /// | key | meaning | default |
 /// |---|---|---|
 /// | `target` | `conversations`, `contacts` or `tickets` | conversations |
-/// | `timezone` | the workspace's IANA time zone | UTC |
+/// | `timezone` | the workspace's IANA time zone | not known: dates in UTC, contacts' days sent as their midday in UTC |
 /// | `schema` | workspace schemas: JSON text or parsed JSON of `GET /data_attributes` or `GET /ticket_types`, or a list of them | none |
 /// | `now` | "now" for relative dates: unix seconds or RFC 3339 text | the clock |
 /// | `per_page`, `starting_after` | pagination to add to the request | none |
@@ -55,7 +55,8 @@ use crate::target::Target;
 pub struct Settings {
     /// `conversations` (default), `contacts` or `tickets`.
     pub target: Option<String>,
-    /// The workspace's IANA time zone (default UTC).
+    /// The workspace's IANA time zone (when absent, dates are read in UTC and
+    /// contacts' days are sent as their midday in UTC).
     pub timezone: Option<String>,
     /// The workspace's schemas.
     #[serde(deserialize_with = "schema_sources")]
@@ -346,9 +347,10 @@ impl Settings {
             return Ok(s.clone());
         }
         let target = self.target()?;
+        // No zone: the workspace's is not known (see `Schema::with_zone`).
         let tz = match &self.timezone {
-            Some(name) => timezone(name).map_err(SettingsError::Value)?,
-            None => jiff::tz::TimeZone::UTC,
+            Some(name) => Some(timezone(name).map_err(SettingsError::Value)?),
+            None => None,
         };
         let mut workspaces = Vec::with_capacity(self.schema.len());
         for source in &self.schema {
@@ -361,7 +363,7 @@ impl Settings {
             })?;
             workspaces.push(workspace);
         }
-        let schema = Arc::new(Schema::new(target, tz, &workspaces));
+        let schema = Arc::new(Schema::with_zone(target, tz, &workspaces));
         if let Ok(mut last) = LAST.lock() {
             *last = Some((key, schema.clone()));
         }

@@ -6,26 +6,34 @@
 //! ([`Order`]):
 //!
 //! - **Inclusive** (conversations; tickets but `created_at`): the API's
-//!   `>`/`<` include the bound and there is no `>=`/`<=`, so on whole
-//!   numbers and dates (one second as the step) `x > n` is sent as
-//!   `> n+1`, `x >= n` as `> n`, `x < n` as `< n-1` and `x <= n` as `< n`.
-//! - **Strict** (contacts' Integer fields, tickets' `created_at`): sent as
-//!   written.
+//!   `>`/`<` include the bound and there is no `>=`/`<=`. `x >= n` is
+//!   sent as `> n` and `x <= n` as `< n`. A strict bound on whole numbers
+//!   and dates (one second as the step) is the inclusive one a step
+//!   further: `x > n` is `> n+1`, `x < n` is `< n-1`. Where there is no
+//!   next value (decimals, and ticket attributes of unknown type, which
+//!   may hold one), it is the inclusive bound without the value:
+//!   `x > n AND x != n`.
+//! - **Ambiguous** (tickets' `created_at`): the reference reads `>`/`<`
+//!   both as inclusive and as strict, and documents real `>=`/`<=`; only
+//!   those are sent: `x > n` is `>= n+1`, `x < n` is `<= n-1`, exact
+//!   under either reading.
+//! - **Strict** (contacts' Integer fields): sent as written.
 //! - **Day** (contacts' Date fields): values are calendar days in the
-//!   workspace's zone; `=`, `>` and `<` are sent as the day's first
-//!   instant, `>= D` as `> D-1`, `<= D` as `< D+1`, `!= D` as
-//!   `< D OR > D OR = null` (`!=` matches a missing date), `IN` as an OR
-//!   of `=` and `NIN` as an AND of those.
+//!   workspace's zone; `=`, `>` and `<` are sent as the day's instant (its
+//!   first, or its midday in UTC when the zone is not configured), `>= D`
+//!   as `> D-1`, `<= D` as `< D+1`, `!= D` as `< D OR > D OR = null`
+//!   (`!=` matches a missing date), `IN` as an OR of `=`, `NIN` as an AND
+//!   of those, and `!= null` as `< D OR = D OR > D` for any day `D`.
 //!
 //! Where the endpoint lacks `IN`/`NIN` on a field (contacts' `tag_id`),
 //! they become an OR of `=` and an AND of `!=`. Where no exact equivalent
 //! exists, the error names the target's rule.
 
-use super::dates::{add_days, day_of, start_of_day};
+use super::dates::{add_days, start_of_day};
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
-use crate::schema::{FieldType, Order};
+use crate::schema::{Days, FieldType, Order};
 use crate::syntax::Span;
 use crate::target::Target;
 
@@ -75,13 +83,41 @@ pub fn to_api(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Node, Box<Diagnostic>> {
     if matches!(filter.value, FilterValue::One(ScalarValue::Null)) {
-        return supported(filter, target);
+        return null(filter, target);
     }
     match filter.field.order.clone() {
-        Order::Day(tz) => day(filter, target, &tz, warnings),
-        Order::Inclusive if filter.op.is_order() => inclusive(filter, target),
-        Order::Inclusive | Order::Strict => expand_lists(filter, target),
+        Order::Day(days) => day(filter, target, &days, warnings),
+        Order::Inclusive if filter.op.is_order() => bound(filter, target, Op::Gt, Op::Lt),
+        Order::Ambiguous if filter.op.is_order() => bound(filter, target, Op::Ge, Op::Le),
+        _ => expand_lists(filter, target),
     }
+}
+
+/// A day that any day-matched date is before, on or after: `!= null` is
+/// `< D OR = D OR > D`.
+const ANY_DAY: jiff::civil::Date = jiff::civil::date(2000, 1, 1);
+
+/// `= null` and `!= null`: as written where the endpoint takes them; on a
+/// day-matched date, which has no `!=`, `!= null` is "before, on or after
+/// some day".
+fn null(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
+    if let (Order::Day(days), Op::Ne) = (&filter.field.order, filter.op)
+        && !filter.field.api_ops.contains(Op::Ne)
+        && let Some(any) = days.instant(ANY_DAY)
+    {
+        let one = |op: Op| {
+            Node::Filter(Filter {
+                op,
+                value: FilterValue::One(ScalarValue::Date(any)),
+                ..filter.clone()
+            })
+        };
+        let members = [one(Op::Lt), one(Op::Eq), one(Op::Gt)];
+        if let Some(node) = Node::group(GroupOp::Or, members, filter.span) {
+            return Ok(node);
+        }
+    }
+    supported(filter, target)
 }
 
 /// `filter` itself when the endpoint takes its operator, else the error
@@ -135,36 +171,23 @@ fn expand_lists(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>>
     })
 }
 
-/// Strict and inclusive comparisons on an API whose `>`/`<` include the
-/// bound.
-fn inclusive(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
+/// Strict and inclusive comparisons where the API's inclusive bounds are
+/// `above` and `below` (`>`/`<` where they include the bound, `>=`/`<=`
+/// where `>`/`<` read two ways).
+fn bound(filter: Filter, target: Target, above: Op, below: Op) -> Result<Node, Box<Diagnostic>> {
     let (op, step) = match filter.op {
-        Op::Gt => (Op::Gt, 1),
-        Op::Ge => (Op::Gt, 0),
-        Op::Lt => (Op::Lt, -1),
-        Op::Le => (Op::Lt, 0),
+        Op::Gt => (above, 1),
+        Op::Ge => (above, 0),
+        Op::Lt => (below, -1),
+        Op::Le => (below, 0),
         _ => return supported(filter, target),
     };
-    let shifted = match &filter.value {
-        FilterValue::One(ScalarValue::Integer(n)) => n.checked_add(step).map(ScalarValue::Integer),
-        FilterValue::One(ScalarValue::Date(n)) => n.checked_add(step).map(ScalarValue::Date),
-        FilterValue::One(v @ ScalarValue::Float(_)) if step == 0 => Some(v.clone()),
-        FilterValue::One(ScalarValue::Float(_)) => {
-            return Err(Box::new(
-                Diagnostic::new(
-                    Code::TargetRule,
-                    filter.span,
-                    format!(
-                        "{target} search's `{}` includes the bound, so a strict `{}` on a decimal field cannot be expressed exactly",
-                        op, filter.op
-                    ),
-                )
-                .with_help(format!(
-                    "write `{}` (inclusive), or a bound that is not the value itself",
-                    if op == Op::Gt { ">=" } else { "<=" }
-                )),
-            ));
-        }
+    let FilterValue::One(value) = &filter.value else {
+        return supported(filter, target);
+    };
+    let n = match value {
+        ScalarValue::Integer(n) | ScalarValue::Date(n) => Some(*n),
+        ScalarValue::Float(_) => None,
         _ => {
             return Err(Box::new(
                 Diagnostic::new(
@@ -176,20 +199,75 @@ fn inclusive(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
             ));
         }
     };
-    match shifted {
-        Some(value) => Ok(Node::Filter(Filter {
-            op,
-            value: FilterValue::One(value),
-            ..filter
-        })),
-        None => Err(Box::new(Diagnostic::new(
-            Code::NegationOverflow,
-            filter.span,
-            format!(
-                "`{}` cannot be expressed: the bound is out of range",
-                filter.op
-            ),
-        ))),
+    let shifted = |n: i64| match value {
+        ScalarValue::Date(_) => ScalarValue::Date(n),
+        _ => ScalarValue::Integer(n),
+    };
+    if step == 0 {
+        return Ok(Node::Filter(Filter { op, ..filter }));
+    }
+    // A whole step further, where values are whole steps.
+    if filter.field.ty.is_discrete()
+        && let Some(n) = n
+    {
+        return match n.checked_add(step) {
+            Some(n) => Ok(Node::Filter(Filter {
+                op,
+                value: FilterValue::One(shifted(n)),
+                ..filter
+            })),
+            None => Err(Box::new(Diagnostic::new(
+                Code::NegationOverflow,
+                filter.span,
+                format!(
+                    "`{}` cannot be expressed: the bound is out of range",
+                    filter.op
+                ),
+            ))),
+        };
+    }
+    // No next value: the inclusive bound, without the value itself.
+    let span = filter.span;
+    let without = Node::Filter(Filter {
+        op: Op::Ne,
+        ..filter.clone()
+    });
+    let members = [Node::Filter(Filter { op, ..filter }), without];
+    Node::group(GroupOp::And, members, span).ok_or_else(|| {
+        Box::new(Diagnostic::new(
+            Code::TargetRule,
+            span,
+            "this bound cannot be expressed",
+        ))
+    })
+}
+
+/// What a day-matched comparison selects, for W0103: a value with a time
+/// of day stands for its day `date`.
+fn day_meaning(op: Op, date: jiff::civil::Date) -> String {
+    let next = add_days(date, 1).map_or_else(|| "the next day".to_owned(), |d| d.to_string());
+    match op {
+        Op::Gt => format!("matches from the start of the next day, {next}"),
+        Op::Ge => format!("matches from the start of {date}"),
+        Op::Lt => format!("matches before the start of {date}"),
+        Op::Le => format!("matches up to the end of {date}"),
+        Op::Ne | Op::Nin => format!("leaves out the whole day {date}"),
+        _ => format!("matches the whole day {date}"),
+    }
+}
+
+/// The help of W0103: the comparisons on whole days near what was
+/// written, each with what it selects.
+fn day_help(field: &str, op: Op, date: jiff::civil::Date) -> String {
+    let next = add_days(date, 1).map_or_else(|| "the next day".to_owned(), |d| d.to_string());
+    match op {
+        Op::Gt | Op::Ge => format!(
+            "write the day: `{field} > {date}` starts on {next}, `{field} >= {date}` on {date}"
+        ),
+        Op::Lt | Op::Le => format!(
+            "write the day: `{field} < {date}` ends before {date}, `{field} <= {date}` after it"
+        ),
+        _ => format!("write the day, e.g. `{field} {op} {date}`"),
     }
 }
 
@@ -197,7 +275,7 @@ fn inclusive(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
 fn day(
     filter: Filter,
     target: Target,
-    tz: &jiff::tz::TimeZone,
+    days: &Days,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Node, Box<Diagnostic>> {
     let span = filter.span;
@@ -208,9 +286,26 @@ fn day(
             "the date is out of range",
         ))
     };
-    // The first instant of each value's day, warning for values that are
-    // not one.
-    let mut start = |v: &ScalarValue, shift: i32| -> Result<ScalarValue, Box<Diagnostic>> {
+    if !days.is_configured() {
+        warnings.push(
+            Diagnostic::new(
+                Code::ZoneNotSet,
+                span,
+                format!(
+                    "{target} match `{}` by calendar day in the workspace's time zone, which is not configured: qc sends each day as its midday in UTC, inside that day in every zone from UTC−12 to UTC+11, and reads dates and times in UTC",
+                    filter.field.name
+                ),
+            )
+            .with_help("set the workspace's zone: `--timezone ZONE` (an IANA name such as `Europe/Paris`), `timezone = \"Europe/Paris\"` in qc.toml, or the `timezone` setting"),
+        );
+    }
+    let zone = if days.is_configured() {
+        days.zone().iana_name().unwrap_or("UTC")
+    } else {
+        "UTC (assumed)"
+    };
+    // The day of each value, warning for values that are not one.
+    let mut day_of = |v: &ScalarValue| -> Result<jiff::civil::Date, Box<Diagnostic>> {
         let ScalarValue::Date(seconds) = v else {
             return Err(Box::new(Diagnostic::new(
                 Code::TargetRule,
@@ -218,24 +313,31 @@ fn day(
                 format!("`{}` compares dates only", filter.field.name),
             )));
         };
-        let date = day_of(*seconds, tz).ok_or_else(out_of_range)?;
-        let first = start_of_day(date, tz).ok_or_else(out_of_range)?;
-        if first != *seconds && shift == 0 {
+        let date = days.day_of(*seconds).ok_or_else(out_of_range)?;
+        let first = start_of_day(date, days.zone()).ok_or_else(out_of_range)?;
+        if first != *seconds {
+            let time = jiff::Timestamp::from_second(*seconds)
+                .map(|t| days.zone().to_datetime(t).time().to_string())
+                .unwrap_or_default();
             warnings.push(
                 Diagnostic::new(
                     Code::NotAWholeDay,
                     span,
                     format!(
-                        "{target} match `{}` by calendar day in {}: this value is not the start of a day, so it matches the whole day {date}",
+                        "{target} match `{}` by calendar day in {zone}: this value is {time} on {date}, not the start of a day, so `{}` {}",
                         filter.field.name,
-                        tz.iana_name().unwrap_or("UTC")
+                        filter.op,
+                        day_meaning(filter.op, date)
                     ),
                 )
-                .with_help(format!("write the day, e.g. `{date}`")),
+                .with_help(day_help(&filter.field.name, filter.op, date)),
             );
         }
+        Ok(date)
+    };
+    let sent = |date: jiff::civil::Date, shift: i32| -> Result<ScalarValue, Box<Diagnostic>> {
         let shifted = add_days(date, shift).ok_or_else(out_of_range)?;
-        start_of_day(shifted, tz)
+        days.instant(shifted)
             .map(ScalarValue::Date)
             .ok_or_else(out_of_range)
     };
@@ -261,27 +363,21 @@ fn day(
         )
     };
     let node = match (&filter.value, filter.op) {
-        (FilterValue::One(v), Op::Eq | Op::Gt | Op::Lt) => one(filter.op, start(v, 0)?),
-        (FilterValue::One(v), Op::Ge) => {
-            start(v, 0)?;
-            one(Op::Gt, start(v, -1)?)
-        }
-        (FilterValue::One(v), Op::Le) => {
-            start(v, 0)?;
-            one(Op::Lt, start(v, 1)?)
-        }
-        (FilterValue::One(v), Op::Ne) => outside(start(v, 0)?).ok_or_else(out_of_range)?,
+        (FilterValue::One(v), Op::Eq | Op::Gt | Op::Lt) => one(filter.op, sent(day_of(v)?, 0)?),
+        (FilterValue::One(v), Op::Ge) => one(Op::Gt, sent(day_of(v)?, -1)?),
+        (FilterValue::One(v), Op::Le) => one(Op::Lt, sent(day_of(v)?, 1)?),
+        (FilterValue::One(v), Op::Ne) => outside(sent(day_of(v)?, 0)?).ok_or_else(out_of_range)?,
         (FilterValue::List(vs), Op::In) => {
             let members = vs
                 .iter()
-                .map(|v| start(v, 0).map(|d| one(Op::Eq, d)))
+                .map(|v| sent(day_of(v)?, 0).map(|d| one(Op::Eq, d)))
                 .collect::<Result<Vec<_>, _>>()?;
             Node::group(GroupOp::Or, members, span).ok_or_else(out_of_range)?
         }
         (FilterValue::List(vs), Op::Nin) => {
             let members = vs
                 .iter()
-                .map(|v| start(v, 0).map(&outside))
+                .map(|v| sent(day_of(v)?, 0).map(&outside))
                 .collect::<Result<Vec<_>, _>>()?
                 .into_iter()
                 .collect::<Option<Vec<_>>>()

@@ -542,9 +542,13 @@ pub(crate) fn field_doc(f: &FieldDef) -> String {
         doc.push_str(&format!("\n\nValues: `{}`", values.join("` `")));
     }
     match &f.order {
-        crate::schema::Order::Day(tz) if f.ty == FieldType::Date => doc.push_str(&format!(
+        crate::schema::Order::Day(days) if f.ty == FieldType::Date => doc.push_str(&format!(
             "\n\nMatched by calendar day in {}: `=` the whole day, `>` from the next day, `<` before the day.",
-            tz.iana_name().unwrap_or("UTC")
+            if days.is_configured() {
+                days.zone().iana_name().unwrap_or("UTC")
+            } else {
+                "the workspace's time zone (not configured: days are read in UTC)"
+            }
         )),
         _ if f.ty == FieldType::Date => doc.push_str(
             "\n\nA date: unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time with offset, `today`, or `now-7d`.",

@@ -84,6 +84,10 @@ fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
                 (Order::Strict, _) => {
                     "\n\nSent as written: this endpoint's operator means the same."
                 }
+                (Order::Ambiguous, crate::op::Op::Gt | crate::op::Op::Lt) => {
+                    "\n\nStrict. The reference reads this field's `>`/`<` two ways, so `x > n` is sent as `>= n+1` (`x < n` as `<= n-1`), exact under both."
+                }
+                (Order::Ambiguous, _) => "\n\nInclusive. Sent as written.",
                 (Order::Day(_), _) => "\n\nCompared by calendar day in the workspace's time zone.",
             });
         }

@@ -46,6 +46,13 @@ impl FieldType {
         }
     }
 
+    /// True for types whose values are whole steps (whole numbers, dates
+    /// in seconds): a strict bound is the inclusive one a step further.
+    /// Elsewhere (decimals, untyped attributes) there is no next value.
+    pub const fn is_discrete(self) -> bool {
+        matches!(self, FieldType::Integer | FieldType::Date)
+    }
+
     /// The operators a query may write on a field of this type.
     pub const fn operators(self) -> OpSet {
         match self {
@@ -158,15 +165,84 @@ impl From<&[Op]> for OpSet {
 pub enum Order {
     /// `>`/`<` include the bound, and there is no `>=`/`<=`
     /// (conversations; tickets except `created_at`): `x > n` is sent as
-    /// `> n+1`, `x >= n` as `> n`.
+    /// `> n+1` on whole numbers and dates, and as `> n AND != n` where
+    /// there is no next value.
     Inclusive,
-    /// `>`/`<` are strict and `>=`/`<=` exist (contacts' Integer fields,
-    /// tickets' `created_at`): sent as written.
+    /// `>`/`<` are strict and `>=`/`<=` exist (contacts' Integer fields):
+    /// sent as written.
     Strict,
+    /// The reference reads `>`/`<` two ways, and documents real
+    /// `>=`/`<=` (tickets' `created_at`: its operator table calls `>`
+    /// "Greater (or equal) than", and a note offers `>=` and `<=` beside
+    /// it): only `>=`/`<=` are sent, which mean the same under both
+    /// readings (`x > n` is `>= n+1`).
+    Ambiguous,
     /// Compared by calendar day in the workspace's time zone (contacts'
     /// Date fields): `=` matches the whole day, `>` from the start of the
     /// next day, `<` before the start of the day.
-    Day(jiff::tz::TimeZone),
+    Day(Days),
+}
+
+/// The calendar days of a day-matched field: the workspace's time zone,
+/// and whether it is known (configured) or only assumed.
+///
+/// Where the zone is configured, a day is sent as its first instant
+/// there. Where it is not, the API still truncates to the workspace's
+/// zone, which qc does not know: a day is sent as its midday in UTC,
+/// which lies inside that day in every zone from UTC−12 to UTC+11, and
+/// days are read in UTC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Days {
+    zone: jiff::tz::TimeZone,
+    configured: bool,
+}
+
+/// Half a day, in seconds: from a UTC midnight to its midday.
+const MIDDAY: i64 = 12 * 3_600;
+
+impl Days {
+    /// The days of the configured zone `zone`.
+    pub fn configured(zone: jiff::tz::TimeZone) -> Days {
+        Days {
+            zone,
+            configured: true,
+        }
+    }
+
+    /// The days of a workspace whose zone is not known: read in UTC, sent
+    /// as their midday in UTC.
+    pub fn unknown_zone() -> Days {
+        Days {
+            zone: jiff::tz::TimeZone::UTC,
+            configured: false,
+        }
+    }
+
+    /// The zone days are read in (UTC when the zone is not configured).
+    pub fn zone(&self) -> &jiff::tz::TimeZone {
+        &self.zone
+    }
+
+    /// True when the workspace's zone was configured.
+    pub fn is_configured(&self) -> bool {
+        self.configured
+    }
+
+    /// The calendar day of `seconds`.
+    pub fn day_of(&self, seconds: i64) -> Option<jiff::civil::Date> {
+        crate::check::day_of(seconds, &self.zone)
+    }
+
+    /// The instant qc sends for `date`: its first instant in the zone, or
+    /// its midday in UTC when the zone is not configured.
+    pub fn instant(&self, date: jiff::civil::Date) -> Option<i64> {
+        let start = crate::check::start_of_day(date, &self.zone)?;
+        if self.configured {
+            Some(start)
+        } else {
+            start.checked_add(MIDDAY)
+        }
+    }
 }
 
 /// How text values are matched.
@@ -209,6 +285,25 @@ impl std::fmt::Display for FieldPath {
     }
 }
 
+/// The objects that hold a field, when not every object of the target
+/// does: a ticket type's attributes are held by the tickets of that type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBy {
+    /// The field that tells the kinds of object apart (`ticket_type_id`).
+    pub field: Cow<'static, str>,
+    /// Where that field is in an object, as [`FieldDef::paths`].
+    pub paths: Vec<FieldPath>,
+    /// Its values on the objects that hold the field (ticket type ids).
+    pub kinds: Vec<String>,
+}
+
+impl HeldBy {
+    /// True when an object of kind `kind` holds the field.
+    pub fn holds(&self, kind: &str) -> bool {
+        self.kinds.iter().any(|k| k == kind)
+    }
+}
+
 /// Where a field comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -236,6 +331,11 @@ pub struct FieldDef {
     pub ty: FieldType,
     /// The only values it accepts; empty when any value of the type goes.
     pub values: Cow<'static, [Cow<'static, str>]>,
+    /// What is sent for each of `values`, in the same order, where the API
+    /// takes another text than the one a query writes (a ticket list
+    /// attribute's option is written by its label and sent as its id);
+    /// empty when values are sent as written.
+    pub value_ids: Vec<String>,
     /// The operators the endpoint accepts on it.
     pub api_ops: OpSet,
     /// What the endpoint's `>`/`<` mean on it.
@@ -262,6 +362,13 @@ pub struct FieldDef {
     /// True for an archived custom attribute (still searchable, with a
     /// warning).
     pub archived: bool,
+    /// The objects that hold the field, when only some do (`None`: every
+    /// object of the target).
+    pub held_by: Option<HeldBy>,
+    /// Another spelling the reference uses for the field, accepted with a
+    /// warning and sent as [`FieldDef::name`] (contacts'
+    /// `andoid_sdk_version`).
+    pub reference_spelling: Option<&'static str>,
 }
 
 impl FieldDef {
@@ -284,16 +391,18 @@ impl FieldDef {
     /// True when `op` can be sent as it is or as an exact equivalent.
     fn expressible(&self, op: Op) -> bool {
         let api = self.api_ops;
-        let stepped = matches!(
-            self.ty,
-            FieldType::Integer | FieldType::Date | FieldType::Any
-        );
+        // A strict bound is the inclusive one a step further on whole
+        // steps, and the inclusive one without the value elsewhere.
+        let strict_from = |inclusive: Op| {
+            api.contains(inclusive) && (self.ty.is_discrete() || api.contains(Op::Ne))
+        };
         match (&self.order, op) {
-            // A strict bound is the inclusive one a step further.
-            (Order::Inclusive, Op::Gt) => stepped && api.contains(Op::Gt),
-            (Order::Inclusive, Op::Lt) => stepped && api.contains(Op::Lt),
+            (Order::Inclusive, Op::Gt) => strict_from(Op::Gt),
+            (Order::Inclusive, Op::Lt) => strict_from(Op::Lt),
             (Order::Inclusive, Op::Ge) => api.contains(Op::Gt),
             (Order::Inclusive, Op::Le) => api.contains(Op::Lt),
+            (Order::Ambiguous, Op::Gt) => strict_from(Op::Ge),
+            (Order::Ambiguous, Op::Lt) => strict_from(Op::Le),
             (Order::Day(_), Op::Ne | Op::Ge | Op::Le | Op::In | Op::Nin) => true,
             _ if api.contains(op) => true,
             (_, Op::In) => api.contains(Op::Eq),
@@ -319,9 +428,34 @@ impl FieldDef {
         !self.values.is_empty()
     }
 
-    /// True when `text` is one of the field's values (or any goes).
+    /// True when `text` is one of the field's values (or any goes), as a
+    /// query writes it or as it is sent.
     pub fn accepts_value(&self, text: &str) -> bool {
-        !self.is_enumerated() || self.values.iter().any(|v| v == text)
+        !self.is_enumerated() || self.sent_value(text).is_some()
+    }
+
+    /// What is sent for the value `text` of an enumerated field: its id
+    /// when the field's values have ids (`text` being a value or an id),
+    /// else `text` itself when it is a value; `None` when it is neither.
+    pub fn sent_value<'t>(&'t self, text: &'t str) -> Option<&'t str> {
+        if let Some(i) = self.values.iter().position(|v| v == text) {
+            return Some(self.value_ids.get(i).map_or(text, String::as_str));
+        }
+        self.value_ids
+            .iter()
+            .find(|id| *id == text)
+            .map(String::as_str)
+    }
+
+    /// The value a query writes for what is sent as `sent` (a list
+    /// option's label for its id); `sent` itself when values are sent as
+    /// written.
+    pub fn written_value<'t>(&'t self, sent: &'t str) -> &'t str {
+        self.value_ids
+            .iter()
+            .position(|id| id == sent)
+            .and_then(|i| self.values.get(i))
+            .map_or(sent, |v| v.as_ref())
     }
 
     /// True for a custom attribute (from a schema or by prefix).
@@ -351,6 +485,9 @@ impl Serialize for FieldDef {
         }
         if self.duration {
             st.serialize_field("unit", "seconds")?;
+        }
+        if !self.value_ids.is_empty() {
+            st.serialize_field("value_ids", &self.value_ids)?;
         }
         st.end()
     }

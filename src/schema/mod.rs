@@ -26,8 +26,8 @@ use std::sync::{Arc, OnceLock};
 
 use jiff::tz::TimeZone;
 
-pub use field::{FieldDef, FieldPath, FieldType, Matching, OpSet, Order, Origin};
-pub use workspace::{Attribute, Model, Workspace};
+pub use field::{Days, FieldDef, FieldPath, FieldType, HeldBy, Matching, OpSet, Order, Origin};
+pub use workspace::{Attribute, Model, Unsearchable, Workspace};
 
 use crate::target::Target;
 use tables::Row;
@@ -42,18 +42,53 @@ pub const TICKET_ATTRIBUTE: &str = "ticket_attribute.";
 pub struct Schema {
     target: Target,
     timezone: TimeZone,
+    /// The calendar days of day-matched fields (the zone, and whether it
+    /// was configured).
+    days: Days,
     fields: Vec<Arc<FieldDef>>,
-    /// Every name and alias, to its row in `fields`.
+    /// Every name and alias of one row, to that row in `fields`.
     index: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
+    /// Names that several rows share (a ticket attribute's name in two
+    /// ticket types), to those rows.
+    shared: HashMap<String, Vec<usize>>,
+    /// Attributes of the workspace that this target cannot search (another
+    /// model's, or of a kind the API cannot search), by name and alias.
+    elsewhere: HashMap<String, Elsewhere>,
     /// The prefix under which attributes are accepted unchecked (no
     /// workspace schema describes them), and their type.
     open_prefix: Option<(&'static str, FieldType)>,
+    /// The field that tells kinds of object apart (tickets'
+    /// `ticket_type_id`) and its paths, for the rows of attributes held
+    /// by some kinds only.
+    kind: Option<(Cow<'static, str>, Vec<FieldPath>)>,
+}
+
+/// `a` or `an` before `word`.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// Why a workspace attribute cannot be searched on the schema's target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Elsewhere {
+    /// The name the API uses.
+    pub name: String,
+    /// What it is, e.g. "a company attribute" or "a files attribute".
+    pub what: String,
+    /// The model it belongs to.
+    pub model: Model,
 }
 
 impl Schema {
-    /// The built-in schema of `target`, in UTC, without custom attributes.
+    /// The built-in schema of `target`, without custom attributes, in a
+    /// workspace whose zone is not known (dates in UTC; contacts' days sent
+    /// as their midday in UTC).
     pub fn builtin(target: Target) -> Schema {
-        Schema::new(target, TimeZone::UTC, &[])
+        Schema::with_zone(target, None, &[])
     }
 
     /// The built-in conversations schema, shared: what [`crate::compile`]
@@ -69,6 +104,22 @@ impl Schema {
     /// whose attributes the `workspaces` files describe. Attributes of
     /// another model than the target's are left out.
     pub fn new(target: Target, timezone: TimeZone, workspaces: &[Workspace]) -> Schema {
+        Schema::with_zone(target, Some(timezone), workspaces)
+    }
+
+    /// [`Schema::new`] where the zone may not be known (`None`): dates are
+    /// then read in UTC, and contacts' days, which the API truncates in the
+    /// workspace's zone, are sent as their midday in UTC.
+    pub fn with_zone(
+        target: Target,
+        timezone: Option<TimeZone>,
+        workspaces: &[Workspace],
+    ) -> Schema {
+        let days = match &timezone {
+            Some(tz) => Days::configured(tz.clone()),
+            None => Days::unknown_zone(),
+        };
+        let timezone = timezone.unwrap_or(TimeZone::UTC);
         let rows = match target {
             Target::Conversations => tables::CONVERSATIONS,
             Target::Contacts => tables::CONTACTS,
@@ -77,12 +128,19 @@ impl Schema {
         let mut schema = Schema {
             target,
             timezone,
+            days,
             fields: Vec::with_capacity(rows.len()),
             index: HashMap::with_capacity_and_hasher(rows.len(), BuildHasherDefault::default()),
+            shared: HashMap::new(),
+            elsewhere: HashMap::new(),
             open_prefix: None,
+            kind: None,
         };
         for row in rows {
             let def = schema.builtin_row(row);
+            if row.flags & tables::KIND != 0 {
+                schema.kind = Some((def.name.clone(), def.paths.clone()));
+            }
             schema.add(def);
         }
         let model = Model::of(target);
@@ -94,6 +152,43 @@ impl Schema {
             described = true;
             let def = schema.custom(attribute);
             schema.add(def);
+        }
+        // What this target cannot search, for the error that says why:
+        // other models' attributes, and unsearchable ones.
+        let other_models = workspaces
+            .iter()
+            .flat_map(|w| &w.attributes)
+            .filter(|a| a.model != model)
+            .map(|a| {
+                let what = format!("{} {} attribute", article(a.model.name()), a.model.name());
+                (a.name.as_str(), a.alias.as_deref(), what, a.model)
+            });
+        let unsearchable = workspaces
+            .iter()
+            .flat_map(|w| &w.unsearchable)
+            .filter(|u| u.model == model)
+            .map(|u| {
+                (
+                    u.name.as_str(),
+                    u.alias.as_deref(),
+                    u.what.to_owned(),
+                    u.model,
+                )
+            });
+        for (name, alias, what, model) in other_models.chain(unsearchable).collect::<Vec<_>>() {
+            for written in std::iter::once(name).chain(alias) {
+                if schema.index.contains_key(written) || schema.shared.contains_key(written) {
+                    continue;
+                }
+                schema
+                    .elsewhere
+                    .entry(written.to_owned())
+                    .or_insert_with(|| Elsewhere {
+                        name: name.to_owned(),
+                        what: what.clone(),
+                        model,
+                    });
+            }
         }
         let any_of_model = workspaces.iter().any(|w| w.describes(model));
         if !described && !any_of_model {
@@ -123,6 +218,17 @@ impl Schema {
         self.timezone.iana_name().unwrap_or("UTC")
     }
 
+    /// The field that tells kinds of object apart (tickets'
+    /// `ticket_type_id`), when the target has one.
+    pub fn kind_field(&self) -> Option<&str> {
+        self.kind.as_ref().map(|(name, _)| name.as_ref())
+    }
+
+    /// True when the workspace's zone was configured (not assumed UTC).
+    pub fn timezone_configured(&self) -> bool {
+        self.days.is_configured()
+    }
+
     /// Every field, built-in first in the reference's order, then the
     /// workspace's attributes.
     pub fn fields(&self) -> impl ExactSizeIterator<Item = &FieldDef> {
@@ -136,8 +242,26 @@ impl Schema {
         self.open_prefix.map(|(p, _)| p)
     }
 
-    /// The field a query names: by name or alias, or an unchecked custom
-    /// attribute under the open prefix.
+    /// The rows that share the name `name` (a ticket attribute's name in
+    /// several ticket types); empty when `name` names one row or none.
+    pub fn fields_named(&self, name: &str) -> Vec<Arc<FieldDef>> {
+        self.shared.get(name).map_or_else(Vec::new, |rows| {
+            rows.iter()
+                .filter_map(|&i| self.fields.get(i).cloned())
+                .collect()
+        })
+    }
+
+    /// Why the workspace attribute `name` cannot be searched on this
+    /// target, when it is one.
+    pub fn elsewhere(&self, name: &str) -> Option<&Elsewhere> {
+        self.elsewhere.get(name)
+    }
+
+    /// The field a query names: by name, alias or the reference's other
+    /// spelling, or an unchecked custom attribute under the open prefix.
+    /// A name several rows share names none of them: see
+    /// [`Schema::fields_named`].
     pub fn field(&self, name: &str) -> Option<Arc<FieldDef>> {
         if let Some(&i) = self.index.get(name) {
             return self.fields.get(i).cloned();
@@ -153,6 +277,7 @@ impl Schema {
             alias: None,
             ty,
             values: Cow::Borrowed(&[]),
+            value_ids: Vec::new(),
             api_ops: self.api_ops_for(ty, &order),
             order,
             matching: Matching::Exact,
@@ -166,6 +291,8 @@ impl Schema {
             origin: Origin::Unchecked,
             lenient_integer: false,
             archived: false,
+            held_by: None,
+            reference_spelling: None,
         }))
     }
 
@@ -174,22 +301,47 @@ impl Schema {
         crate::check::suggest::closest(name, self.fields.iter().flat_map(|f| f.names()))
     }
 
+    /// Adds a row. A name already taken stays with its row, except a
+    /// workspace attribute's name that another attribute also has: that
+    /// name then names both ([`Schema::fields_named`]).
     fn add(&mut self, def: FieldDef) {
         let i = self.fields.len();
-        for name in def.names() {
-            self.index.entry(name.to_owned()).or_insert(i);
+        let names = def.names().chain(def.reference_spelling);
+        for name in names {
+            if let Some(rows) = self.shared.get_mut(name) {
+                rows.push(i);
+                continue;
+            }
+            match self.index.get(name).copied() {
+                None => {
+                    self.index.insert(name.to_owned(), i);
+                }
+                Some(j) => {
+                    let both_aliases = def.alias.as_deref() == Some(name)
+                        && self
+                            .fields
+                            .get(j)
+                            .is_some_and(|f| f.alias.as_deref() == Some(name));
+                    if both_aliases {
+                        self.index.remove(name);
+                        self.shared.insert(name.to_owned(), vec![j, i]);
+                    }
+                }
+            }
         }
         self.fields.push(Arc::new(def));
     }
 
-    /// What `>`/`<` mean on a field of type `ty` on this target.
-    fn order_for(&self, ty: FieldType, strict_row: bool) -> Order {
+    /// What `>`/`<` mean on a field of type `ty` on this target;
+    /// `ambiguous_row` for a row whose `>`/`<` the reference reads two
+    /// ways.
+    fn order_for(&self, ty: FieldType, ambiguous_row: bool) -> Order {
         match self.target {
             Target::Contacts => match ty {
-                FieldType::Date => Order::Day(self.timezone.clone()),
+                FieldType::Date => Order::Day(self.days.clone()),
                 _ => Order::Strict,
             },
-            Target::Conversations | Target::Tickets if strict_row => Order::Strict,
+            Target::Conversations | Target::Tickets if ambiguous_row => Order::Ambiguous,
             Target::Conversations | Target::Tickets => Order::Inclusive,
         }
     }
@@ -202,13 +354,13 @@ impl Schema {
             (FieldType::Any, Order::Inclusive) => OpSet::ANY.without(OpSet::GE_LE),
             (FieldType::Any, _) => OpSet::ANY,
             (_, Order::Inclusive) => OpSet::ORDERED_INCLUSIVE,
-            (_, Order::Strict) => OpSet::ORDERED,
+            (_, Order::Strict | Order::Ambiguous) => OpSet::ORDERED,
             (_, Order::Day(_)) => OpSet::DAY,
         }
     }
 
     fn builtin_row(&self, row: &Row) -> FieldDef {
-        let order = self.order_for(row.ty, row.flags & tables::STRICT != 0);
+        let order = self.order_for(row.ty, row.flags & tables::AMBIGUOUS != 0);
         let mut api_ops = self.api_ops_for(row.ty, &order);
         if !row.values.is_empty() {
             api_ops = api_ops.and(OpSet::EQUALITY);
@@ -226,6 +378,7 @@ impl Schema {
             alias: None,
             ty: row.ty,
             values: row.values.iter().map(|v| Cow::Borrowed(*v)).collect(),
+            value_ids: Vec::new(),
             api_ops,
             order,
             matching: if row.flags & tables::WORDS != 0 {
@@ -240,16 +393,35 @@ impl Schema {
             origin: Origin::Builtin,
             lenient_integer: row.flags & tables::ALSO_INTEGER != 0,
             archived: false,
+            held_by: None,
+            reference_spelling: row.spelled,
         }
     }
 
     fn custom(&self, a: &Attribute) -> FieldDef {
         let order = self.order_for(a.ty, false);
         let mut api_ops = self.api_ops_for(a.ty, &order);
-        let values: Vec<Cow<'static, str>> = if a.ty == FieldType::String {
-            a.options.iter().map(|o| Cow::Owned(o.clone())).collect()
-        } else {
-            Vec::new()
+        let (values, value_ids): (Vec<Cow<'static, str>>, Vec<String>) =
+            if a.ty == FieldType::String {
+                let ids = if a.option_ids.len() == a.options.len() {
+                    a.option_ids.clone()
+                } else {
+                    Vec::new()
+                };
+                (
+                    a.options.iter().map(|o| Cow::Owned(o.clone())).collect(),
+                    ids,
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
+        let held_by = match (&self.kind, a.kinds.is_empty()) {
+            (Some((field, paths)), false) => Some(HeldBy {
+                field: field.clone(),
+                paths: paths.clone(),
+                kinds: a.kinds.clone(),
+            }),
+            _ => None,
         };
         if !values.is_empty() {
             api_ops = api_ops.and(OpSet::EQUALITY);
@@ -259,6 +431,7 @@ impl Schema {
             alias: a.alias.clone(),
             ty: a.ty,
             values: Cow::Owned(values),
+            value_ids,
             api_ops,
             order,
             matching: Matching::Exact,
@@ -269,6 +442,8 @@ impl Schema {
             origin: Origin::Workspace,
             lenient_integer: false,
             archived: a.archived,
+            held_by,
+            reference_spelling: None,
         }
     }
 }

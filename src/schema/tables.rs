@@ -2,7 +2,11 @@
 //! reference (`shared/intercom/`): the conversation search reference text
 //! and the `/contacts/search` and `/tickets/search` descriptions of the
 //! OpenAPI 2.11 file. Names keep the reference's spelling, including
-//! `conversation_rating.admin_d` and contacts' `andoid_sdk_version`.
+//! `conversation_rating.admin_d`, except contacts' `andoid_sdk_version`:
+//! the search table's only name that is no key of the Contact model it
+//! says it lists, a misspelling of the model's `android_sdk_version`,
+//! which is what qc sends (the table's spelling is accepted, with a
+//! warning).
 //!
 //! Where the conversations reference text and the OpenAPI table disagree
 //! (the OpenAPI table types `admin_assignee_id` and `team_assignee_id` as
@@ -23,6 +27,8 @@ pub(super) struct Row {
     pub paths: &'static [&'static str],
     pub flags: u8,
     pub doc: &'static str,
+    /// Another spelling the reference uses (accepted with a warning).
+    pub spelled: Option<&'static str>,
 }
 
 /// `source.body`: matched word by word.
@@ -31,8 +37,12 @@ pub(super) const WORDS: u8 = 1;
 pub(super) const DURATION: u8 = 2;
 /// The endpoint accepts only `=` and `!=` (contacts' `tag_id`).
 pub(super) const EQ_NE: u8 = 4;
-/// Strict `>`/`<` and real `>=`/`<=` (tickets' `created_at`).
-pub(super) const STRICT: u8 = 8;
+/// Real `>=`/`<=` documented beside `>`/`<` that the operator table calls
+/// inclusive (tickets' `created_at`): `>`/`<` read two ways.
+pub(super) const AMBIGUOUS: u8 = 8;
+/// The field that tells kinds of object apart (tickets' `ticket_type_id`):
+/// a ticket type's attributes are held by the tickets of that type.
+pub(super) const KIND: u8 = 64;
 /// The field holds several values (a list of ids): `=` matches when one
 /// does.
 pub(super) const MANY: u8 = 32;
@@ -56,6 +66,15 @@ impl Row {
             paths,
             flags,
             doc,
+            spelled: None,
+        }
+    }
+
+    /// The row, also accepted (with a warning) as `spelling`.
+    const fn also_spelled(self, spelling: &'static str) -> Row {
+        Row {
+            spelled: Some(spelling),
+            ..self
         }
     }
 }
@@ -825,13 +844,14 @@ pub(super) static CONTACTS: &[Row] = &[
         "The name of the Android app the contact last used.",
     ),
     Row::new(
-        "andoid_sdk_version",
+        "android_sdk_version",
         Str,
         &[],
-        &["android_sdk_version", "andoid_sdk_version"],
+        &[],
         0,
-        "The Android SDK version the contact last used (spelled `andoid_sdk_version` in the reference).",
-    ),
+        "The Android SDK version the contact last used (the search table spells it `andoid_sdk_version`).",
+    )
+    .also_spelled("andoid_sdk_version"),
     Row::new(
         "segment_id",
         Str,
@@ -858,8 +878,8 @@ pub(super) static TICKETS: &[Row] = &[
         Date,
         &[],
         &[],
-        STRICT,
-        "When the ticket was created. The only field where the API accepts `>=` and `<=`.",
+        AMBIGUOUS,
+        "When the ticket was created. The only field where the API accepts `>=` and `<=`; qc sends only those, as the reference reads its `>` and `<` two ways.",
     ),
     Row::new(
         "updated_at",
@@ -898,7 +918,7 @@ pub(super) static TICKETS: &[Row] = &[
         Str,
         &[],
         &["ticket_type.id", "ticket_type_id"],
-        0,
+        KIND,
         "The id of the ticket's type.",
     ),
     Row::new(

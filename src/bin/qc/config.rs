@@ -111,18 +111,20 @@ pub fn run(args: ConfigArgs) -> ExitCode {
         return code;
     }
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&settings).unwrap_or_default()
-        ),
+        Format::Json => {
+            crate::out::line(serde_json::to_string_pretty(&settings).unwrap_or_default());
+        }
         Format::Human => {
             for s in &settings {
-                println!(
+                let shown = crate::out::line(format_args!(
                     "{:15} {}  ({})",
                     s.key,
                     escape_for_terminal(&s.value),
                     escape_for_terminal(&s.from)
-                );
+                ));
+                if !shown {
+                    break;
+                }
             }
         }
     }
