@@ -303,10 +303,19 @@ impl Checker<'_> {
         else {
             return;
         };
-        if meant.allows(c.op.op()) {
-            let complete = self.complete;
-            self.lower_value(&meant, c);
-            self.complete = complete;
+        if !meant.allows(c.op.op()) {
+            return;
+        }
+        // Only a value close to one of the field's: any other complaint
+        // rests on a guess.
+        let trial = self.trial(|s| {
+            s.lower_value(&meant, c);
+            None
+        });
+        for d in trial.diagnostics {
+            if d.suggestion.as_ref().is_some_and(|s| s.closest) {
+                self.push(d);
+            }
         }
     }
 

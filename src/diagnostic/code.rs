@@ -183,8 +183,8 @@ codes! {
 
     /// The target's API has no operator for this comparison, and qc knows no exact equivalent.
     TargetRule = "E0112", Error, "not expressible on this target",
-    example: "qc --target contacts 'last_seen_at != null'",
-    explanation: "Each endpoint accepts its own operators per field. Where one lacks an operator, qc compiles an exact equivalent: on contacts, `tag_id IN [a, b]` becomes `tag_id = a OR tag_id = b`, a Date's `!= D` becomes `< D OR > D OR = null`, `>= D` becomes `> (the day before D)` and `!= null` becomes `< D OR = D OR > D`; where the API's `>` includes the bound, a strict `x > 2.5` on a decimal becomes `x > 2.5 AND x != 2.5`. When no exact equivalent exists (`>` with a text value), the comparison is refused, and the message names the target's rule.";
+    example: "qc --target tickets 'ticket_attribute.5 > high'",
+    explanation: "Each endpoint accepts its own operators per field. Where one lacks an operator, qc compiles an exact equivalent: on contacts, `tag_id IN [a, b]` becomes `tag_id = a OR tag_id = b`, a Date's `!= D` becomes `< D OR > D OR = null`, `>= D` becomes `> (the day before D)` and `!= null` becomes `< D OR = D OR > D`; where the API's `>` includes the bound, a strict `x > 2.5` on a decimal becomes `x > 2.5 AND x != 2.5`. When no exact equivalent exists (`>` with a text value, on a ticket attribute of unknown type), the comparison is refused, and the message names the target's rule.";
 
     /// A workspace attribute that this target cannot search.
     NotSearchable = "E0114", Error, "attribute not searchable here",
@@ -296,16 +296,6 @@ codes! {
     example: "{\"query\": {\"field\": \"admin_assignee_id\", \"operator\": \"=\", \"value\": 5017691}}",
     explanation: "The conversations reference text types `admin_assignee_id` and `team_assignee_id` as String, the OpenAPI table as Integer. `qc validate` accepts both with this warning; qc compiles a string, as the reference text documents.";
 
-    /// `>`/`<` in a request where the reference reads them two ways.
-    AmbiguousOperator = "W0205", Warning, "the reference reads this operator two ways",
-    example: "{\"query\": {\"field\": \"created_at\", \"operator\": \">\", \"value\": \"1704067200\"}}",
-    explanation: "The tickets reference documents `>` and `<` on Dates as \"Greater (or equal) than\" and \"Lower (or equal) than\", and offers real `>=` and `<=` on `created_at` beside them: on `created_at`, `>`/`<` read both as inclusive and as strict. qc compiles only `>=`/`<=` there, which mean the same under both readings (`created_at > n` is sent as `>= n+1`). `qc validate` accepts `>`/`<` with this warning (with `--target tickets`; the example needs it); write `>=` with the first value to include.";
-
-    /// The reference's misspelling of a field.
-    ReferenceSpelling = "W0206", Warning, "the reference's spelling of a field",
-    example: "qc --target contacts 'andoid_sdk_version = 33'",
-    explanation: "The contacts search table lists `andoid_sdk_version`, which is no key of the Contact model that the table says it lists: the model (and every contact in the reference) has `android_sdk_version`. qc accepts the table's spelling with this warning and sends `android_sdk_version`. Write `android_sdk_version`.";
-
     /// A date given as a JSON number.
     NumericDate = "W0203", Warning, "date as a JSON number",
     example: "{\"query\": {\"field\": \"created_at\", \"operator\": \">\", \"value\": 1704067200}}",
@@ -315,6 +305,16 @@ codes! {
     NullPagination = "W0204", Warning, "null pagination",
     example: "{\"query\": {\"field\": \"open\", \"operator\": \"=\", \"value\": true}, \"pagination\": null}",
     explanation: "The API's schema makes `pagination` nullable: null means no pagination (the API's default page size). `qc validate` accepts it with this warning; leaving `pagination` out says the same.";
+
+    /// `>`/`<` in a request where the reference reads them two ways.
+    AmbiguousOperator = "W0205", Warning, "the reference reads this operator two ways",
+    example: "",
+    explanation: "The tickets reference documents `>` and `<` on Dates as \"Greater (or equal) than\" and \"Lower (or equal) than\", and offers real `>=` and `<=` on `created_at` beside them: on `created_at`, `>`/`<` read both as inclusive and as strict. qc compiles only `>=`/`<=` there, which mean the same under both readings (`created_at > n` is sent as `>= n+1`). `qc validate --target tickets` accepts `>`/`<` with this warning; write `>=` with the first value to include. (No example is shown: it takes a request for tickets, such as `{\"query\": {\"field\": \"created_at\", \"operator\": \">\", \"value\": \"1704067200\"}}` with `--target tickets`.)";
+
+    /// The reference's misspelling of a field.
+    ReferenceSpelling = "W0206", Warning, "the reference's spelling of a field",
+    example: "qc --target contacts 'andoid_sdk_version = 33'",
+    explanation: "The contacts search table lists `andoid_sdk_version`, which is no key of the Contact model that the table says it lists: the model (and every contact in the reference) has `android_sdk_version`. qc accepts the table's spelling with this warning and sends `android_sdk_version`. Write `android_sdk_version`.";
 
     /// An AND group whose comparisons contradict each other.
     Contradiction = "W0401", Warning, "contradiction: the group never matches",

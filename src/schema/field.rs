@@ -489,6 +489,9 @@ impl Serialize for FieldDef {
         if !self.value_ids.is_empty() {
             st.serialize_field("value_ids", &self.value_ids)?;
         }
+        if let Some(spelling) = self.reference_spelling {
+            st.serialize_field("reference_spelling", spelling)?;
+        }
         st.end()
     }
 }

@@ -378,7 +378,13 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
                     if let Some(alias) = &f.alias {
                         notes.push_str(&format!(", also `{alias}`"));
                     }
+                    if !f.value_ids.is_empty() {
+                        notes.push_str(", options sent as their ids");
+                    }
                     notes.push(')');
+                }
+                if let Some(spelling) = f.reference_spelling {
+                    notes.push_str(&format!("  (the reference's table spells it `{spelling}`)"));
                 }
                 let shown = out::line(format_args!(
                     "{:width$}  {:7}  {:32}  {values}{notes}",
