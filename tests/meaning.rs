@@ -13,7 +13,11 @@
 //! - `YYYY-MM-DD`, `today` and `yesterday` are midnight in the zone,
 //!   `now-1mo` is calendar arithmetic there, `90s`/`2h` are seconds;
 //! - a field holds a set of values: none when it is missing or null, several
-//!   for the id lists. `=`, `IN`, `~`, `^`, `$`, `>`, `>=`, `<`, `<=` match
+//!   for the id lists. A ticket type's attribute holds values only on
+//!   tickets of that type (or of no stated type); a name several ticket
+//!   types' attributes share means the attribute of the ticket's type;
+//! - where the reference reads `>`/`<` two ways (tickets' `created_at`),
+//!   the request uses neither, so that it means the text under both; `=`, `IN`, `~`, `^`, `$`, `>`, `>=`, `<`, `<=` match
 //!   when one value does; `!=`, `NIN` and `!~` when no value matches the
 //!   positive operator; `= null` when there is no value, `!= null` when
 //!   there is one (the rules at the top of `src/eval.rs`);
@@ -77,9 +81,18 @@ fn overlap(a: &str, b: &str) -> bool {
 }
 
 fn case(target: Target, zone: &str, files: &[&str]) -> Case {
-    let tz = qc::schema::timezone(zone).expect("a known zone");
+    case_in(target, Some(zone), files)
+}
+
+/// A case in `zone`, or (`None`) in a workspace whose zone is not
+/// configured: days are then UTC days.
+fn case_in(target: Target, zone: Option<&str>, files: &[&str]) -> Case {
+    let configured = zone.map(|z| qc::schema::timezone(z).expect("a known zone"));
+    let tz = configured.clone().unwrap_or(TimeZone::UTC);
+    let zone = zone.unwrap_or("an unconfigured zone");
     let workspaces: Vec<Workspace> = files.iter().map(|f| workspace(f)).collect();
-    let schema: &'static Schema = Box::leak(Box::new(Schema::new(target, tz.clone(), &workspaces)));
+    let schema: &'static Schema =
+        Box::leak(Box::new(Schema::with_zone(target, configured, &workspaces)));
     let options = Options {
         now: Some(NOW),
         ..Options::default()
@@ -129,6 +142,8 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         ),
         case(Target::Tickets, "UTC", &["ticket_types.json"]),
         case(Target::Tickets, "America/New_York", &["ticket_types.json"]),
+        case_in(Target::Contacts, None, &["data_attributes.json"]),
+        case(Target::Tickets, "UTC", &["ticket_types_shared.json"]),
     ]
 });
 
@@ -137,8 +152,15 @@ fn the_cases_cover_every_field_kind() {
     for case in CASES.iter() {
         assert!(case.fields.len() > 10, "{}", case.name);
         // Only fields that share their place with an earlier one are left
-        // out: `title` and `description` on tickets.
-        let left_out = case.schema.fields().len() - case.fields.len();
+        // out: `title` and `description` on tickets, and the attributes
+        // whose name another ticket type's attribute has (the tickets of
+        // each type hold their own).
+        let twins = case
+            .schema
+            .fields()
+            .filter(|f| f.alias.as_deref().is_some_and(|a| case.schema.fields_named(a).first().is_some_and(|first| first.name != f.name)))
+            .count();
+        let left_out = case.schema.fields().len() - case.fields.len() - twins;
         assert!(left_out <= 2, "{}: {left_out} fields left out", case.name);
     }
     // Every type, and every meaning of `>`, is generated.
@@ -151,15 +173,18 @@ fn the_cases_cover_every_field_kind() {
     };
     let inclusive = |o: &Order| *o == Order::Inclusive;
     let strict = |o: &Order| *o == Order::Strict;
-    let by_day = |o: &Order| matches!(o, Order::Day(_));
+    let ambiguous = |o: &Order| *o == Order::Ambiguous;
+    let by_day = |o: &Order| matches!(o, Order::Day(d) if d.is_configured());
+    let by_utc_day = |o: &Order| matches!(o, Order::Day(d) if !d.is_configured());
     for (ty, order) in [
         (FieldType::Integer, inclusive as fn(&Order) -> bool),
         (FieldType::Integer, strict),
         (FieldType::Float, inclusive),
         (FieldType::Float, strict),
         (FieldType::Date, inclusive),
-        (FieldType::Date, strict),
+        (FieldType::Date, ambiguous),
         (FieldType::Date, by_day),
+        (FieldType::Date, by_utc_day),
         (FieldType::Boolean, strict),
         (FieldType::String, strict),
     ] {
@@ -170,6 +195,14 @@ fn the_cases_cover_every_field_kind() {
     assert!(fields.iter().any(|f| f.matching == Matching::Words));
     assert!(fields.iter().any(|f| f.is_enumerated()));
     assert!(fields.iter().any(|f| f.alias.is_some()));
+    assert!(fields.iter().any(|f| !f.value_ids.is_empty()));
+    assert!(fields.iter().any(|f| f.held_by.is_some()));
+    // Names that several ticket types' attributes share.
+    assert!(
+        CASES
+            .iter()
+            .any(|c| fields.iter().any(|f| f.alias.as_deref().is_some_and(|a| c.schema.fields_named(a).len() > 1)))
+    );
 }
 
 // ---- calendar days, computed here --------------------------------------
@@ -344,7 +377,35 @@ fn duration_text(ch: &mut Choices<'_>, n: i64) -> String {
     }
 }
 
+/// The kinds of object (ticket type ids) the case's attributes are held
+/// by, and one that holds none of them.
+fn kinds(case: &Case) -> Vec<String> {
+    let mut out: Vec<String> = case
+        .schema
+        .fields()
+        .filter_map(|f| f.held_by.as_ref())
+        .flat_map(|h| h.kinds.iter().cloned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out.push("9".to_owned());
+    out
+}
+
+/// True for the field that tells kinds of object apart.
+fn is_kind_field(case: &Case, f: &FieldDef) -> bool {
+    case.schema.kind_field() == Some(f.name.as_ref())
+}
+
 fn query_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> QueryValue {
+    if is_kind_field(case, f) {
+        let kinds = kinds(case);
+        let k = kinds[ch.pick(kinds.len())].clone();
+        return QueryValue {
+            text: text_value(&k),
+            value: Some(V::Text(k)),
+        };
+    }
     if f.is_enumerated() {
         let v = f.values[ch.pick(f.values.len())].to_string();
         return QueryValue {
@@ -397,6 +458,10 @@ fn query_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> QueryValue {
 }
 
 fn data_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> V {
+    if is_kind_field(case, f) {
+        let kinds = kinds(case);
+        return V::Text(kinds[ch.pick(kinds.len())].clone());
+    }
     if f.is_enumerated() {
         if ch.chance(6) {
             return V::Text("other".to_owned());
@@ -429,6 +494,10 @@ fn data_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> V {
 /// A data value in one of the JSON forms `eval` reads.
 fn to_json(ch: &mut Choices<'_>, f: &FieldDef, v: &V) -> Value {
     match v {
+        // A list option, held by its label or its id.
+        V::Text(s) if !f.value_ids.is_empty() && ch.chance(2) => {
+            json!(f.sent_value(s).unwrap_or(s))
+        }
         V::Text(s) if f.matching == Matching::Words && ch.chance(2) => json!(format!("<p>{s}</p>")),
         V::Text(s) => json!(s),
         V::Int(n) if ch.chance(6) => json!(n.to_string()),
@@ -476,7 +545,21 @@ fn object(choices: &[u32], case: &Case, dates_present: bool) -> Object {
     let mut ch = Choices::new(choices);
     let mut json = json!({"type": "object"});
     let mut values = Vec::with_capacity(case.fields.len());
+    // The object's kind (its ticket type), once generated.
+    let mut kind: Option<String> = None;
     for f in &case.fields {
+        // An attribute whose place another ticket type's attribute of the
+        // same name shares holds, on a ticket of that type, that one's
+        // values.
+        let twin = match (&kind, &f.held_by, &f.alias) {
+            (Some(k), Some(h), Some(alias)) if !h.holds(k) => case
+                .schema
+                .fields_named(alias)
+                .into_iter()
+                .find(|t| t.held_by.as_ref().is_some_and(|h| h.holds(k))),
+            _ => None,
+        };
+        let f: &FieldDef = twin.as_deref().unwrap_or(f);
         let paths: Vec<String> = f.paths.iter().map(|p| p.to_string()).collect();
         let path: &str = &paths[ch.pick(paths.len())];
         let day_matched = matches!(f.order, Order::Day(_));
@@ -519,6 +602,11 @@ fn object(choices: &[u32], case: &Case, dates_present: bool) -> Object {
                 let v = data_value(&mut ch, case, f);
                 let j = to_json(&mut ch, f, &v);
                 set(&mut json, path, j);
+                if is_kind_field(case, f)
+                    && let V::Text(k) = &v
+                {
+                    kind = Some(k.clone());
+                }
                 values.push(Some(vec![v]));
             }
         }
@@ -579,9 +667,10 @@ fn expressible(f: &FieldDef, op: Op, null: bool) -> bool {
             op,
             Op::Eq | Op::Ne | Op::Gt | Op::Ge | Op::Lt | Op::Le | Op::In | Op::Nin
         ),
-        Order::Inclusive if op.is_order() => {
-            f.ty != FieldType::Float || matches!(op, Op::Ge | Op::Le)
-        }
+        // Strict and inclusive bounds are exact on every ordered type: a
+        // step further on whole numbers and dates, `!=` the value on
+        // decimals.
+        Order::Inclusive | Order::Ambiguous if op.is_order() => true,
         _ => {
             f.api_ops.contains(op)
                 || (op == Op::In && f.api_ops.contains(Op::Eq))
@@ -736,6 +825,38 @@ fn passes(f: &FieldDef, tz: &TimeZone, op: Op, a: &V, values: &[QueryValue]) -> 
     })
 }
 
+/// True when the object holds the attribute the leaf names: a ticket type's
+/// attribute is held by tickets of that type, or of no stated type; a
+/// name several ticket types' attributes share, by tickets of any of
+/// those types.
+fn held(case: &Case, l: &Leaf, obj: &Object) -> bool {
+    let f = case.fields[l.field];
+    let named = f
+        .alias
+        .as_deref()
+        .filter(|a| field_text(a) == l.name)
+        .map(|a| case.schema.fields_named(a))
+        .filter(|rows| !rows.is_empty());
+    let kinds: Vec<String> = match named {
+        Some(rows) => rows
+            .iter()
+            .filter_map(|r| r.held_by.as_ref())
+            .flat_map(|h| h.kinds.iter().cloned())
+            .collect(),
+        None => match &f.held_by {
+            Some(h) => h.kinds.clone(),
+            None => return true,
+        },
+    };
+    let Some(kind) = case.fields.iter().position(|g| is_kind_field(case, g)) else {
+        return true;
+    };
+    match obj.values[kind].as_deref() {
+        Some([V::Text(k), ..]) => kinds.contains(k),
+        _ => true,
+    }
+}
+
 /// What a comparison means, with `negated` NOTs pushed into it.
 fn leaf_means(case: &Case, l: &Leaf, negated: bool, obj: &Object) -> bool {
     let f = case.fields[l.field];
@@ -744,7 +865,11 @@ fn leaf_means(case: &Case, l: &Leaf, negated: bool, obj: &Object) -> bool {
     } else {
         l.op
     };
-    let values: &[V] = obj.values[l.field].as_deref().unwrap_or(&[]);
+    let values: &[V] = if held(case, l, obj) {
+        obj.values[l.field].as_deref().unwrap_or(&[])
+    } else {
+        &[]
+    };
     if l.values[0].value.is_none() {
         return match op {
             Op::Eq => values.is_empty(),
@@ -792,15 +917,17 @@ fn means_boolean(case: &Case, t: &Tree, obj: &Object) -> bool {
 /// True when some ordered comparison under an odd number of NOTs is on a
 /// field without a value: the one place where pushing NOT down is not
 /// boolean negation (`NOT x > 5` is `x <= 5`, false when x is missing).
-fn negated_order_on_missing(t: &Tree, negated: bool, obj: &Object) -> bool {
+fn negated_order_on_missing(case: &Case, t: &Tree, negated: bool, obj: &Object) -> bool {
     match t {
         Tree::Leaf(l) => {
-            negated && l.op.is_order() && obj.values[l.field].as_ref().is_none_or(|v| v.is_empty())
+            negated
+                && l.op.is_order()
+                && (!held(case, l, obj) || obj.values[l.field].as_ref().is_none_or(|v| v.is_empty()))
         }
         Tree::Group(_, members) => members
             .iter()
-            .any(|m| negated_order_on_missing(m, negated, obj)),
-        Tree::Not(inner) => negated_order_on_missing(inner, !negated, obj),
+            .any(|m| negated_order_on_missing(case, m, negated, obj)),
+        Tree::Not(inner) => negated_order_on_missing(case, inner, !negated, obj),
     }
 }
 
@@ -823,6 +950,14 @@ fn assert_api_operators(case: &Case, node: &Value, text: &str) -> Result<(), Tes
         prop_assert!(
             op.is_some_and(|op| def.api_ops.contains(op)),
             "{}: {} does not take {}",
+            text,
+            name,
+            node["operator"]
+        );
+        // Where the reference reads `>`/`<` two ways, neither is sent.
+        prop_assert!(
+            def.order != Order::Ambiguous || !matches!(op, Some(Op::Gt | Op::Lt)),
+            "{}: {} {} reads two ways",
             text,
             name,
             node["operator"]
@@ -930,7 +1065,7 @@ fn compiled_queries_select_what_the_text_means() {
             );
             // Pushing NOT down is boolean negation where every negated
             // ordered comparison has a value.
-            if !negated_order_on_missing(&t, false, &obj) {
+            if !negated_order_on_missing(case, &t, false, &obj) {
                 prop_assert_eq!(means_boolean(case, &t, &obj), want, "{}", text);
             }
             pairs.set(pairs.get() + 1);
@@ -1055,12 +1190,17 @@ fn assert_contacts_api(case: &Case, node: &Value, text: &str) -> Result<(), Test
                 .as_str()
                 .and_then(|s| s.parse().ok())
                 .expect("seconds");
-            prop_assert_eq!(
-                s,
-                midnight(day(s, &case.tz), &case.tz),
-                "{}: not a day",
-                text
-            );
+            // A day's first instant in the zone; its midday in UTC where
+            // the zone is not configured.
+            let Order::Day(days) = &def.order else {
+                unreachable!("a day-matched field");
+            };
+            let sent = if days.is_configured() {
+                midnight(day(s, &case.tz), &case.tz)
+            } else {
+                midnight(day(s, &TimeZone::UTC), &TimeZone::UTC) + 12 * 3_600
+            };
+            prop_assert_eq!(s, sent, "{}: not a day", text);
         }
         return Ok(());
     }

@@ -128,13 +128,10 @@ struct Checker<'s> {
     zone_warned: bool,
 }
 
-/// What one comparison on one field gave, tried silently.
-struct Trial {
-    /// The compiled comparison, when it compiled.
-    node: Option<Node>,
-    /// True when the comparison is negative (`!=`, `NIN`, `!~`, `= null`):
-    /// shared names join such comparisons with AND.
-    negative: bool,
+/// What a step of checking gave, tried silently.
+struct Trial<T> {
+    /// What it gave, when it went through.
+    value: Option<T>,
     /// What it reported.
     diagnostics: Vec<Diagnostic>,
 }
@@ -308,10 +305,7 @@ impl Checker<'_> {
         }
         // Only a value close to one of the field's: any other complaint
         // rests on a guess.
-        let trial = self.trial(|s| {
-            s.lower_value(&meant, c);
-            None
-        });
+        let trial = self.trial(|s| s.lower_value(&meant, c));
         for d in trial.diagnostics {
             if d.suggestion.as_ref().is_some_and(|s| s.closest) {
                 self.push(d);
@@ -391,7 +385,7 @@ impl Checker<'_> {
 
     /// Runs `f` with its diagnostics kept aside: what it gave and
     /// reported, the checker as before.
-    fn trial(&mut self, f: impl FnOnce(&mut Self) -> Option<(Node, bool)>) -> Trial {
+    fn trial<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Trial<T> {
         let diagnostics = std::mem::take(&mut self.diagnostics);
         let (complete, errors, zone_warned) = (self.complete, self.errors, self.zone_warned);
         self.complete = true;
@@ -399,10 +393,8 @@ impl Checker<'_> {
         let ok = self.complete;
         let found = std::mem::replace(&mut self.diagnostics, diagnostics);
         (self.complete, self.errors, self.zone_warned) = (complete, errors, zone_warned);
-        let negative = result.as_ref().is_some_and(|(_, n)| *n);
         Trial {
-            node: result.filter(|_| ok).map(|(node, _)| node),
-            negative,
+            value: result.filter(|_| ok),
             diagnostics: found,
         }
     }
@@ -433,16 +425,44 @@ impl Checker<'_> {
         }
         let mut fits = Vec::new();
         let mut misfits = Vec::new();
+        // The items of a list that each attribute can hold: `IN`/`NIN` on
+        // one attribute compare with those only (the others never match).
+        let mut narrowed: Vec<(Arc<FieldDef>, Vec<String>)> = Vec::new();
         for field in &candidates {
+            let own;
+            let c = match &c.value.kind {
+                ValueKind::List(items) if items.len() > 1 && field.allows(c.op.op()) => {
+                    let op = c.op.op();
+                    let (held, left): (Vec<&Scalar>, Vec<&Scalar>) = items
+                        .iter()
+                        .partition(|item| {
+                            let t = self.trial(|s| s.scalar(field, op, true, item));
+                            t.value.is_some() && !crate::diagnostic::has_errors(&t.diagnostics)
+                        });
+                    if held.is_empty() || left.is_empty() {
+                        c
+                    } else {
+                        narrowed.push((
+                            field.clone(),
+                            left.iter().map(|s| clip(&s.text).into_owned()).collect(),
+                        ));
+                        let mut fitted = c.clone();
+                        fitted.value.kind = ValueKind::List(held.into_iter().cloned().collect());
+                        own = fitted;
+                        &own
+                    }
+                }
+                _ => c,
+            };
             let trial = self.trial(|s| {
                 let filter = s.typed_filter(field, c, span, negated)?;
                 let negative = matches!(filter.op, Op::Ne | Op::Nin | Op::NotContains)
                     != matches!(filter.value, FilterValue::One(ScalarValue::Null));
                 Some((s.finish(filter, c, negated)?, negative))
             });
-            match trial.node {
-                Some(node) if !crate::diagnostic::has_errors(&trial.diagnostics) => {
-                    fits.push((field.clone(), node, trial.negative, trial.diagnostics));
+            match trial.value {
+                Some((node, negative)) if !crate::diagnostic::has_errors(&trial.diagnostics) => {
+                    fits.push((field.clone(), node, negative, trial.diagnostics));
                 }
                 _ => misfits.push((field.clone(), trial.diagnostics)),
             }
@@ -457,8 +477,7 @@ impl Checker<'_> {
                 && let Some(e) = first.iter_mut().find(|d| d.is_error())
             {
                 e.message.push_str(&format!(
-                    " (nor does any of the other {} attributes named `{}`)",
-                    candidates.len() - 1,
+                    "; nor do the other attributes named `{}` take it",
                     clip(&c.field.name)
                 ));
             }
@@ -487,36 +506,58 @@ impl Checker<'_> {
                 }
             }
         }
-        if !misfits.is_empty() {
-            let kept: Vec<String> = fits
-                .iter()
-                .map(|(f, ..)| format!("{} ({})", f.name, f.ty))
-                .collect();
-            let left: Vec<String> = misfits
+        let narrowed: Vec<(Arc<FieldDef>, Vec<String>)> = narrowed
+            .into_iter()
+            .filter(|(f, _)| fits.iter().any(|(g, ..)| Arc::ptr_eq(f, g)))
+            .collect();
+        if !misfits.is_empty() || !narrowed.is_empty() {
+            let described = |f: &FieldDef| match &f.held_by {
+                Some(h) => format!("{} ({}, {} {})", f.name, f.ty, h.field, h.kinds.join(", ")),
+                None => format!("{} ({})", f.name, f.ty),
+            };
+            let kept: Vec<String> = fits.iter().map(|(f, ..)| described(f)).collect();
+            let mut why: Vec<String> = misfits
                 .iter()
                 .map(|(f, d)| {
-                    let why = d
+                    let because = d
                         .iter()
                         .find(|d| d.is_error())
                         .map_or_else(String::new, |d| format!(": {}", d.message));
-                    format!("{} ({}){why}", f.name, f.ty)
+                    format!("left out {}{because}", described(f))
                 })
                 .collect();
+            why.extend(narrowed.iter().map(|(f, values)| {
+                format!(
+                    "{} cannot hold {}, so it is compared with the other values",
+                    f.name,
+                    values.join(", ")
+                )
+            }));
+            let searched = if misfits.is_empty() {
+                format!(
+                    "each is compared with the values it can hold: {}",
+                    kept.join(", ")
+                )
+            } else {
+                format!(
+                    "this comparison fits only {}, so it searches {}",
+                    kept.join(", "),
+                    if kept.len() == 1 { "that one" } else { "those" }
+                )
+            };
             self.push(
                 Diagnostic::new(
                     Code::NameRestricted,
                     c.field.span,
                     format!(
-                        "`{}` names {} ticket attributes, and this comparison fits only {}: it searches {}",
+                        "`{}` names {} ticket attributes; {searched}",
                         clip(&c.field.name),
                         candidates.len(),
-                        kept.join(", "),
-                        if kept.len() == 1 { "that one" } else { "those" }
                     ),
                 )
                 .with_help(format!(
-                    "left out: {}; write `ticket_attribute.ID` to name one attribute",
-                    left.join("; ")
+                    "{}; write `ticket_attribute.ID` to name one attribute",
+                    why.join("; ")
                 )),
             );
         }
