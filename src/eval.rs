@@ -226,12 +226,22 @@ fn compare(a: &Atom<'_>, v: &ScalarValue, order: &Order) -> Ordering {
         (Atom::Int(x), ScalarValue::Integer(y)) => x.cmp(y),
         (Atom::Int(x), ScalarValue::Float(y)) => (*x as f64).total_cmp(y),
         (Atom::Float(x), ScalarValue::Float(y)) => x.total_cmp(y),
-        (Atom::Float(x), ScalarValue::Integer(y)) => x.total_cmp(&(*y as f64)),
+        (Atom::Float(x), ScalarValue::Integer(y) | ScalarValue::Date(y)) => {
+            x.total_cmp(&(*y as f64))
+        }
         (Atom::Bool(x), ScalarValue::Boolean(y)) => x.cmp(y),
-        // A date held as text by an attribute of unknown type.
-        (Atom::Text(x), ScalarValue::Date(y)) => match date_seconds(x) {
-            Some(x) => x.cmp(y),
-            None => x.as_ref().cmp(scalar_text(v).as_ref()),
+        // A number or a date held as text by an attribute of unknown type:
+        // compared as a number.
+        (Atom::Text(x), ScalarValue::Date(y) | ScalarValue::Integer(y)) => {
+            match (date_seconds(x), x.trim().parse::<f64>()) {
+                (Some(x), _) => x.cmp(y),
+                (None, Ok(x)) => x.total_cmp(&(*y as f64)),
+                _ => x.as_ref().cmp(scalar_text(v).as_ref()),
+            }
+        }
+        (Atom::Text(x), ScalarValue::Float(y)) => match x.trim().parse::<f64>() {
+            Ok(x) => x.total_cmp(y),
+            Err(_) => x.as_ref().cmp(scalar_text(v).as_ref()),
         },
         (Atom::Text(x), ScalarValue::String(y)) => x.as_ref().cmp(y.as_str()),
         _ => atom_text(a).as_ref().cmp(scalar_text(v).as_ref()),

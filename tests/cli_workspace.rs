@@ -414,12 +414,9 @@ fn schema_is_repeatable() {
         .find(|r| r["name"] == "custom_attributes.plan")
         .expect("plan");
     assert_eq!(plan["values"], json!(["free", "pro", "enterprise"]));
-    assert!(
-        rows.iter()
-            .any(|r| r["name"] == "android_sdk_version"
-                && r["reference_spelling"] == "andoid_sdk_version"
-                && r["custom"] == false)
-    );
+    assert!(rows.iter().any(|r| r["name"] == "android_sdk_version"
+        && r["reference_spelling"] == "andoid_sdk_version"
+        && r["custom"] == false));
 }
 
 #[test]

@@ -60,8 +60,7 @@ fn every_fix_fixes(source: &str) -> Result<usize, String> {
         let together = d.is_error() && {
             let but: Vec<&Suggestion> = all.iter().copied().filter(|o| *o != s).collect();
             let with_all = errors_with(&all);
-            with_all.is_some_and(|n| n < errors(&before))
-                && with_all < errors_with(&but)
+            with_all.is_some_and(|n| n < errors(&before)) && with_all < errors_with(&but)
         };
         if !alone && !together {
             return Err(format!(
@@ -149,8 +148,12 @@ fn a_dropped_heuristic_fix_takes_its_help_along() {
     // miss) goes with its help.
     let source = "state = open AN read = false";
     let mut ds = vec![
-        qc::Diagnostic::new(qc::Code::UnexpectedToken, qc::Span::new(13, 15), "found `AN`")
-            .with_suggestion(qc::Span::new(8, 15), "\"open AN\""),
+        qc::Diagnostic::new(
+            qc::Code::UnexpectedToken,
+            qc::Span::new(13, 15),
+            "found `AN`",
+        )
+        .with_suggestion(qc::Span::new(8, 15), "\"open AN\""),
     ];
     qc::diagnostic::fixes::keep_fixes_that_fix(source, &mut ds, |t| qc::diagnose(t, &options()));
     assert!(ds[0].suggestion.is_none());
@@ -163,7 +166,11 @@ fn a_dropped_heuristic_fix_takes_its_help_along() {
 fn fixes_are_judged_together() {
     let source = "x = 1";
     let wrong = |at: usize| {
-        qc::Diagnostic::new(qc::Code::UnexpectedToken, qc::Span::new(at, at + 1), "wrong")
+        qc::Diagnostic::new(
+            qc::Code::UnexpectedToken,
+            qc::Span::new(at, at + 1),
+            "wrong",
+        )
     };
     // Two errors, until both `x` and `1` are fixed: neither fix helps
     // alone.

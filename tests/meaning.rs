@@ -158,7 +158,14 @@ fn the_cases_cover_every_field_kind() {
         let twins = case
             .schema
             .fields()
-            .filter(|f| f.alias.as_deref().is_some_and(|a| case.schema.fields_named(a).first().is_some_and(|first| first.name != f.name)))
+            .filter(|f| {
+                f.alias.as_deref().is_some_and(|a| {
+                    case.schema
+                        .fields_named(a)
+                        .first()
+                        .is_some_and(|first| first.name != f.name)
+                })
+            })
             .count();
         let left_out = case.schema.fields().len() - case.fields.len() - twins;
         assert!(left_out <= 2, "{}: {left_out} fields left out", case.name);
@@ -198,11 +205,11 @@ fn the_cases_cover_every_field_kind() {
     assert!(fields.iter().any(|f| !f.value_ids.is_empty()));
     assert!(fields.iter().any(|f| f.held_by.is_some()));
     // Names that several ticket types' attributes share.
-    assert!(
-        CASES
-            .iter()
-            .any(|c| fields.iter().any(|f| f.alias.as_deref().is_some_and(|a| c.schema.fields_named(a).len() > 1)))
-    );
+    assert!(CASES.iter().any(|c| fields.iter().any(|f| {
+        f.alias
+            .as_deref()
+            .is_some_and(|a| c.schema.fields_named(a).len() > 1)
+    })));
 }
 
 // ---- calendar days, computed here --------------------------------------
@@ -922,7 +929,8 @@ fn negated_order_on_missing(case: &Case, t: &Tree, negated: bool, obj: &Object) 
         Tree::Leaf(l) => {
             negated
                 && l.op.is_order()
-                && (!held(case, l, obj) || obj.values[l.field].as_ref().is_none_or(|v| v.is_empty()))
+                && (!held(case, l, obj)
+                    || obj.values[l.field].as_ref().is_none_or(|v| v.is_empty()))
         }
         Tree::Group(_, members) => members
             .iter()
@@ -1262,4 +1270,220 @@ fn contacts_rewrites_match_the_same_contacts() {
 #[test]
 fn day_rewrites_on_missing_dates() {
     check_rewrites(false);
+}
+
+// ---- ticket attributes of unknown type ---------------------------------
+
+/// Without a schema, a ticket attribute may hold a whole number, a decimal
+/// or a date: its strict and inclusive bounds select exactly what the
+/// text says whatever it holds (`x > 2` sent as `> 2` and `!= 2` where the
+/// API's `>` includes the bound, not `> 3`, which loses 2.5), and a date
+/// value is a date.
+#[test]
+fn untyped_ticket_attributes_are_exact_for_any_number() {
+    let schema = Arc::new(Schema::new(Target::Tickets, TimeZone::UTC, &[]));
+    let compiler = Compiler::new(
+        schema,
+        Options {
+            now: Some(NOW),
+            ..Options::default()
+        },
+    );
+    // Query values: numbers, and dates (written as dates, meaning seconds).
+    let numbers: &[(&str, f64)] = &[
+        ("2", 2.0),
+        ("-1", -1.0),
+        ("2.5", 2.5),
+        ("0", 0.0),
+        ("2024-03-31", 1_711_843_200.0),
+        ("2024-03-31T00:00:01Z", 1_711_843_201.0),
+    ];
+    // Data: whole and decimal numbers around them, as JSON numbers or
+    // strings, and dates as seconds.
+    let data: &[f64] = &[
+        -1.5,
+        -1.0,
+        0.0,
+        1.0,
+        2.0,
+        2.5,
+        3.0,
+        1_711_843_199.0,
+        1_711_843_200.0,
+        1_711_843_200.5,
+        1_711_843_201.0,
+        1_711_843_202.0,
+    ];
+    let mut runner = TestRunner::new(Config::with_cases(case_count(512)));
+    let strategy = (
+        0..numbers.len(),
+        0..4usize,
+        any::<bool>(),
+        prop::collection::vec((0..data.len(), any::<bool>()), 6),
+    );
+    let result = runner.run(&strategy, |(value, op, not, held)| {
+        let (text, bound) = numbers[value];
+        let op = [Op::Gt, Op::Ge, Op::Lt, Op::Le][op];
+        let query = if not {
+            format!("NOT ticket_attribute.5 {op} {text}")
+        } else {
+            format!("ticket_attribute.5 {op} {text}")
+        };
+        let compiled = compiler
+            .compile(&query)
+            .map_err(|e| TestCaseError::fail(format!("{query}: {:?}", e.diagnostics())))?;
+        let sent = compiled.json();
+        for &(i, as_text) in &held {
+            let x = data[i];
+            let json_value = if as_text {
+                json!(x.to_string())
+            } else if x.fract() == 0.0 {
+                json!(x as i64)
+            } else {
+                json!(x)
+            };
+            // Where `eval` reads an attribute known only by its id.
+            let ticket = json!({"ticket_attribute": {"5": json_value}});
+            let meant = match (op, not) {
+                (Op::Gt, false) | (Op::Le, true) => x > bound,
+                (Op::Ge, false) | (Op::Lt, true) => x >= bound,
+                (Op::Lt, false) | (Op::Ge, true) => x < bound,
+                _ => x <= bound,
+            };
+            prop_assert_eq!(
+                qc::eval(&compiled.query, &ticket),
+                meant,
+                "{} sent {} on {}",
+                query,
+                sent,
+                ticket
+            );
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+// ---- contacts' days without a configured zone --------------------------
+
+/// The offsets from UTC−12 to UTC+11:45, by quarter hours.
+fn offsets() -> impl Iterator<Item = i32> {
+    (-12 * 4..=(11 * 4 + 3)).map(|q| q * 900)
+}
+
+/// Where the workspace's zone is not configured, a day is sent as its
+/// midday in UTC: that instant lies inside the day in every zone from
+/// UTC−12 to UTC+11, so the API, truncating in the workspace's zone,
+/// reads the day meant. Its UTC midnight would be the day before in every
+/// zone west of UTC.
+#[test]
+fn a_day_without_a_zone_is_the_day_in_every_zone_from_utc_minus_12_to_plus_11() {
+    let days = qc::schema::Days::unknown_zone();
+    let mut checked = 0;
+    for (y, m, d) in DAYS
+        .iter()
+        .copied()
+        .chain([(1970, 1, 1), (2000, 2, 29), (9999, 12, 30)])
+    {
+        let date = Date::new(y, m, d).expect("a date");
+        let sent = days.instant(date).expect("in range");
+        for offset in offsets() {
+            let zone = TimeZone::fixed(jiff::tz::Offset::from_seconds(offset).expect("an offset"));
+            assert_eq!(day(sent, &zone), date, "{date} at {offset}s");
+            checked += 1;
+        }
+        // West of UTC, the day's UTC midnight is the day before.
+        let midnight = midnight(date, &TimeZone::UTC);
+        let west = TimeZone::fixed(jiff::tz::offset(-1));
+        assert_ne!(day(midnight, &west), date);
+    }
+    assert!(checked > 1_000);
+}
+
+/// The same through the compiler: contacts queries on calendar dates,
+/// compiled without a zone, select the days the text names when the API
+/// reads them in any zone from UTC−12 to UTC+11 (the request evaluated
+/// with the day rule of that zone, against the text's meaning in it).
+#[test]
+fn contacts_days_without_a_zone_mean_the_same_in_every_zone() {
+    let schema = Arc::new(Schema::with_zone(Target::Contacts, None, &[]));
+    let compiler = Compiler::new(
+        schema,
+        Options {
+            now: Some(NOW),
+            ..Options::default()
+        },
+    );
+    let ops = [Op::Eq, Op::Ne, Op::Gt, Op::Ge, Op::Lt, Op::Le];
+    let mut runner = TestRunner::new(Config::with_cases(case_count(256)));
+    let strategy = (
+        0..DAYS.len(),
+        0..ops.len(),
+        0..offsets().count(),
+        prop::collection::vec((0..DAYS.len(), 0..OFFSETS.len()), 8),
+    );
+    let result = runner.run(&strategy, |(d, op, zone, held)| {
+        let (y, m, dd) = DAYS[d];
+        let date = Date::new(y, m, dd).expect("a date");
+        let op = ops[op];
+        let query = format!("signed_up_at {op} {date}");
+        let compiled = compiler
+            .compile(&query)
+            .map_err(|e| TestCaseError::fail(format!("{query}: {:?}", e.diagnostics())))?;
+        prop_assert!(
+            compiled.warnings.iter().any(|w| w.code == Code::ZoneNotSet),
+            "{}: no warning that the zone is not configured",
+            query
+        );
+        // The API's reading in the workspace's zone.
+        let offset = offsets().nth(zone).expect("an offset");
+        let tz = TimeZone::fixed(jiff::tz::Offset::from_seconds(offset).expect("an offset"));
+        let in_zone = qc::schema::Days::configured(tz.clone());
+        let mut request = compiled.query.clone();
+        set_days(&mut request.root, &in_zone);
+        for &(hd, ho) in &held {
+            let (hy, hm, hdd) = DAYS[hd];
+            let held_date = Date::new(hy, hm, hdd).expect("a date");
+            let seconds = midnight(held_date, &tz) + OFFSETS[ho];
+            let contact = json!({"signed_up_at": seconds});
+            let on = day(seconds, &tz);
+            let meant = match op {
+                Op::Eq => on == date,
+                Op::Ne => on != date,
+                Op::Gt => on > date,
+                Op::Ge => on >= date,
+                Op::Lt => on < date,
+                _ => on <= date,
+            };
+            prop_assert_eq!(
+                qc::eval(&request, &contact),
+                meant,
+                "{} sent {} read at {}s on {}",
+                query,
+                compiled.json(),
+                offset,
+                contact
+            );
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// Gives every day-matched field of `node` the day rule `days`.
+fn set_days(node: &mut qc::check::Node, days: &qc::schema::Days) {
+    match node {
+        qc::check::Node::Filter(f) => {
+            if matches!(f.field.order, Order::Day(_)) {
+                let mut field = (*f.field).clone();
+                field.order = Order::Day(days.clone());
+                f.field = Arc::new(field);
+            }
+        }
+        qc::check::Node::Group(g) => g.members.iter_mut().for_each(|m| set_days(m, days)),
+    }
 }

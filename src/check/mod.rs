@@ -433,9 +433,8 @@ impl Checker<'_> {
             let c = match &c.value.kind {
                 ValueKind::List(items) if items.len() > 1 && field.allows(c.op.op()) => {
                     let op = c.op.op();
-                    let (held, left): (Vec<&Scalar>, Vec<&Scalar>) = items
-                        .iter()
-                        .partition(|item| {
+                    let (held, left): (Vec<&Scalar>, Vec<&Scalar>) =
+                        items.iter().partition(|item| {
                             let t = self.trial(|s| s.scalar(field, op, true, item));
                             t.value.is_some() && !crate::diagnostic::has_errors(&t.diagnostics)
                         });

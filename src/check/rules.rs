@@ -372,10 +372,15 @@ pub fn typed_text(
             )),
             Some(d) => Err(Box::new(d)),
         },
+        // A bare value is what it reads as: a whole number, a date (a
+        // calendar date, a date-time, `today`, `now-7d`: unix seconds stay
+        // a number), a decimal, a boolean, else text.
         FieldType::Any => Ok(if quoted {
             ScalarValue::String(text.into())
         } else if let Ok(n) = text.parse::<i64>() {
             ScalarValue::Integer(n)
+        } else if let Ok(seconds) = cx.notation.date(text, cx.now, cx.tz) {
+            ScalarValue::Date(seconds)
         } else if let Some(f) = decimal(text) {
             ScalarValue::Float(f)
         } else if text == "true" || text == "false" {

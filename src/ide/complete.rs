@@ -416,20 +416,22 @@ fn candidates(source: &str, state: State, replace: Span, schema: &Schema) -> Vec
     let field = |span: Span| schema.field(field_name(source, span));
     match state {
         State::Term => {
+            // A name several attributes share is offered once.
+            let mut offered = std::collections::HashSet::new();
             let mut out: Vec<Completion> = schema
                 .fields()
-                .flat_map(|f| {
-                    f.names().map(move |name| {
-                        let detail = if f.is_custom() {
-                            format!("{} (custom)", f.ty.name())
-                        } else {
-                            f.ty.name().to_owned()
-                        };
-                        Completion {
-                            insert_text: field_text(name),
-                            ..item(name, CompletionKind::Field, &detail, &field_doc(f))
-                        }
-                    })
+                .flat_map(|f| f.names().map(move |name| (f, name)))
+                .filter(|(_, name)| offered.insert(*name))
+                .map(|(f, name)| {
+                    let detail = if f.is_custom() {
+                        format!("{} (custom)", f.ty.name())
+                    } else {
+                        f.ty.name().to_owned()
+                    };
+                    Completion {
+                        insert_text: field_text(name),
+                        ..item(name, CompletionKind::Field, &detail, &field_doc(f))
+                    }
                 })
                 .collect();
             out.push(item(

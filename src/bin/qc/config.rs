@@ -81,7 +81,7 @@ pub fn run(args: ConfigArgs) -> ExitCode {
                 .timezone
                 .clone()
                 .or(file.timezone.clone())
-                .unwrap_or_else(|| "UTC".to_owned()),
+                .unwrap_or_else(|| "not set (UTC assumed)".to_owned()),
             from: from(flags.timezone.is_some(), file.timezone.is_some()),
         },
         Setting {
