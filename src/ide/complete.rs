@@ -542,6 +542,25 @@ pub(crate) fn field_doc(f: &FieldDef) -> String {
     );
     if f.is_enumerated() {
         doc.push_str(&format!("\n\nValues: `{}`", values.join("` `")));
+        if !f.value_ids.is_empty() {
+            doc.push_str(&format!(
+                " (sent as their ids: `{}`)",
+                f.value_ids.join("` `")
+            ));
+        }
+    }
+    if let Some(held) = &f.held_by {
+        doc.push_str(&format!(
+            "\n\nHeld by the objects whose `{}` is `{}`.",
+            held.field,
+            held.kinds.join("` or `")
+        ));
+    }
+    if let Some(spelling) = f.reference_spelling {
+        doc.push_str(&format!(
+            "\n\nThe reference's search table spells it `{spelling}`; qc sends `{}`.",
+            f.name
+        ));
     }
     match &f.order {
         crate::schema::Order::Day(days) if f.ty == FieldType::Date => doc.push_str(&format!(

@@ -45,9 +45,19 @@ fn contains(span: Span, offset: usize) -> bool {
 
 fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
     let field = schema.field(&c.field.name);
+    let shared = schema.fields_named(&c.field.name);
     if contains(c.field.span, offset) {
         let contents = match &field {
             Some(f) => field_doc(f),
+            None if !shared.is_empty() => {
+                let docs: Vec<String> = shared.iter().map(|f| field_doc(f)).collect();
+                format!(
+                    "`{}` names {} ticket attributes, one per ticket type; the query searches each:\n\n{}",
+                    c.field.name,
+                    shared.len(),
+                    docs.join("\n\n---\n\n")
+                )
+            }
             None => format!(
                 "Unknown field `{}`: run `qc fields --target {}` to list the searchable fields.",
                 c.field.name,
