@@ -285,7 +285,7 @@ impl Checker<'_> {
                 return self.fail();
             }
         };
-        let filter = self.typed_filter(&field, c, span, negated)?;
+        let filter = self.typed_filter(field, c, span, negated)?;
         self.finish(filter, c, negated)
     }
 
@@ -317,7 +317,7 @@ impl Checker<'_> {
     /// value read as the field's type, `NOT` pushed into it.
     fn typed_filter(
         &mut self,
-        field: &Arc<FieldDef>,
+        field: Arc<FieldDef>,
         c: &Comparison,
         span: Span,
         negated: Option<Span>,
@@ -326,20 +326,20 @@ impl Checker<'_> {
         let op_ok = field.allows(op);
         if !op_ok {
             self.push(rules::operator_not_allowed(
-                field,
+                &field,
                 c.op.spelling.as_str(),
                 c.op.span,
                 field.operators(),
             ));
         }
-        let value = self.lower_value(field, c);
+        let value = self.lower_value(&field, c);
         if !op_ok {
             return self.fail();
         }
         let value = value?;
-        self.warn_multi_word(field, c);
+        self.warn_multi_word(&field, c);
         let filter = Filter {
-            field: field.clone(),
+            field,
             op,
             value,
             span,
@@ -454,7 +454,7 @@ impl Checker<'_> {
                 _ => c,
             };
             let trial = self.trial(|s| {
-                let filter = s.typed_filter(field, c, span, negated)?;
+                let filter = s.typed_filter(field.clone(), c, span, negated)?;
                 let negative = matches!(filter.op, Op::Ne | Op::Nin | Op::NotContains)
                     != matches!(filter.value, FilterValue::One(ScalarValue::Null));
                 Some((s.finish(filter, c, negated)?, negative))
