@@ -205,6 +205,21 @@ fn fixes_are_judged_together() {
     assert_eq!(kept, [true, false, true]);
 }
 
+#[test]
+fn large_inputs_get_no_unverified_fix() {
+    let mut source = "state = opne AND ".repeat(MAX_VERIFIED_BYTES / 17 + 1);
+    source.push_str("read = true");
+    assert!(source.len() > MAX_VERIFIED_BYTES);
+    let ds = qc::diagnose(&source, &options());
+    assert!(!ds.is_empty());
+    assert!(ds.iter().all(|d| d.suggestion.is_none()));
+    // The near misses are still named.
+    assert!(
+        ds.iter()
+            .any(|d| d.help.as_deref() == Some("did you mean `open`?"))
+    );
+}
+
 // ----- broken queries ----------------------------------------------------
 
 /// Ways to break a query, as people do.
