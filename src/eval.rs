@@ -10,7 +10,10 @@
 //!   contacts' `tag_id` from `tags.data[].id`, tickets' `state` from
 //!   `ticket_state`, a ticket attribute from `ticket_attributes.<name>`).
 //!   The first path that holds a value wins, and arrays met on the way are
-//!   walked into, so a path can reach many values.
+//!   walked into, so a path can reach many values. A field that only some
+//!   kinds of object hold ([`FieldDef::held_by`]: a ticket type's
+//!   attribute) has no value on an object of another kind (a ticket of
+//!   another type); an object that does not say its kind may be of any.
 //! - **Many values.** A field with several values (the id lists, or any
 //!   path through an array) matches `=`, `IN`, `~`, `^`, `$`, `>` and `<`
 //!   when *any* value does, and `!=`, `NIN` and `!~` when *no* value
@@ -24,13 +27,18 @@
 //!   digits, or an RFC 3339 string); integers as `i64`; booleans as JSON
 //!   `true`/`false`. String fields compare as text, and a number in the data
 //!   is compared by its decimal text, so `admin_assignee_id = 5017691`
-//!   matches the model's integer `5017691`. Text comparisons are exact and
-//!   case-sensitive, except for `source.body`.
+//!   matches the model's integer `5017691`. A number or a date held as text
+//!   by an attribute of unknown type is compared with a number or a date
+//!   as one. A list option held by its label is compared by its id, as
+//!   qc sends it. Text comparisons are exact and case-sensitive, except
+//!   for `source.body`.
 //! - **Operators** mean what the target's API documents, by the field's
 //!   [`Order`]: inclusive `>`/`<` (conversations, tickets but `created_at`),
-//!   strict `>`/`<` with real `>=`/`<=` (contacts' numbers, tickets'
-//!   `created_at`), or calendar days in the workspace's zone (contacts'
-//!   dates: `=` the same day, `>` a later day, `<` an earlier day). `~` is
+//!   strict `>`/`<` with real `>=`/`<=` (contacts' numbers; tickets'
+//!   `created_at`, whose `>`/`<` the reference reads two ways and qc never
+//!   sends), or calendar days in the workspace's zone (contacts' dates:
+//!   `=` the same day, `>` a later day, `<` an earlier day; UTC days where
+//!   the zone is not configured). `~` is
 //!   "contains", `^` "starts with", `$` "ends with".
 //! - **Word-matched fields** ([`Matching::Words`], `source.body`) are matched as the API's search does, word by word:
 //!   HTML tags are removed (and `&amp;` `&lt;` `&gt;` `&quot;` `&#39;`

@@ -2,14 +2,18 @@
 //! Each is a warning with its own code; the exit status stays 0.
 //!
 //! - On one comparison, as the query means it: `=` on a Date field that the
-//!   target matches to the second (W0403), and `%` or `*` inside an `=` or
-//!   `~` value, since qc has no wildcards (W0405). Their help writes the
-//!   fix in the query's [`Notation`].
+//!   target matches to the second (W0403), `<=` on a calendar date there,
+//!   which stops at the day's first second (W0406, text only), and `%` or
+//!   `*` inside an `=` or `~` value, since qc has no wildcards (W0405).
+//!   Their help writes the fix in the query's [`Notation`].
 //! - On the compiled groups, with the API's meaning of each operator: an
 //!   AND group that can never match (W0401: `state = open AND state =
-//!   closed`, `x > 5 AND x < 3`, `x = a AND x != a`; W0402 for an empty
-//!   date range) and an OR group that always matches (W0404: `read = true
-//!   OR read = false`, `x = a OR x != a`).
+//!   closed`, `x > 5 AND x < 3`, `x = 2 AND x > 5`, `x = a AND x != a`, in
+//!   whole steps on integers; W0402 for an empty date range, in seconds or,
+//!   on contacts, in days) and an OR group that always matches (W0404:
+//!   `read = true OR read = false`, `x = a OR x != a`).
+//! - On a request and its decompiled text: why the text compiles to
+//!   another request ([`round_trip_cause`], W0301's help).
 
 use jiff::civil::Date;
 

@@ -6,8 +6,13 @@
 //! types and compiles comparisons with them, the JSON validator checks
 //! requests with them, `eval` reads objects at their paths, and completion
 //! and hover describe them. Special cases are columns of [`FieldDef`]
-//! (`matching`, `order`, `api_ops`, `duration`, `paths`), never tests of a
-//! field's name.
+//! (`matching`, `order`, `api_ops`, `duration`, `paths`, `value_ids`,
+//! `held_by`, `reference_spelling`), never tests of a field's name.
+//!
+//! A name that several workspace attributes share (a ticket attribute's
+//! name in two ticket types) names all of them ([`Schema::fields_named`]);
+//! the workspace's attributes that the target cannot search are kept
+//! aside ([`Schema::elsewhere`]), so that a query naming one is told why.
 
 mod field;
 mod tables;
