@@ -98,6 +98,15 @@ impl Compiler {
         Self { schema, options }
     }
 
+    /// The optimiser's settings: Intercom's limits, the default budget,
+    /// and [`Options::max_requests`].
+    fn optimiser(&self) -> optimise::Settings {
+        optimise::Settings {
+            max_requests: self.options.max_requests,
+            ..optimise::Settings::default()
+        }
+    }
+
     /// This compiler with other limits.
     fn with_limits(&self, limits: Limits) -> Compiler {
         Compiler {
@@ -151,13 +160,13 @@ impl Compiler {
         if !checked.over_limits.is_empty()
             && let Some(q) = &mut query
         {
-            let mut found = fit(q, checked.over_limits);
+            let mut found = fit(q, checked.over_limits, &self.optimiser());
             for d in &mut found {
                 d.locate(parsed.ast.line_index());
             }
             diagnostics.extend(found);
         }
-        diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+        diagnostics.sort_by_key(|d| d.range);
         match query {
             Some(query) if !diagnostic::has_errors(&diagnostics) => Ok(Compiled {
                 query,
@@ -181,8 +190,9 @@ impl Compiler {
     /// One request when the query fits, after rewriting.
     pub fn plan(&self, source: &str) -> Result<Planned, Error> {
         let compiled = self.with_limits(Limits::Ignore).compile(source)?;
-        let requests =
-            optimise::plan(&compiled.query, self.options.max_requests).map_err(Error::Plan)?;
+        let requests = optimise::plan(&compiled.query, &self.optimiser())
+            .map_err(Error::Plan)?
+            .requests;
         Ok(Planned {
             requests,
             warnings: compiled.warnings,
@@ -296,37 +306,50 @@ impl Compiler {
 
 /// Rewrites `query`, which goes over the API's limits as `limits` say, to
 /// fit: a note that says what was rewritten; or, when nothing fits, the
-/// error that says how many requests `qc plan` needs, after `limits`.
-fn fit(query: &mut Query, mut limits: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// error that says how many requests `qc plan` needs (or why no plan
+/// can), after `limits`. One search of the optimiser, within `settings`.
+fn fit(
+    query: &mut Query,
+    mut limits: Vec<Diagnostic>,
+    settings: &optimise::Settings,
+) -> Vec<Diagnostic> {
     let span = query.root.span();
-    if let Some((fitted, done)) = optimise::fit(query) {
-        query.root = fitted.root;
-        return vec![Diagnostic::new(
-            Code::Rewritten,
-            span,
-            format!(
-                "rewritten to fit the API's limits (2 levels of groups, 15 filters per group): {}",
-                done.describe()
-            ),
-        )
-        .with_help("the request selects exactly what the query says; `--no-rewrite` refuses instead")];
-    }
-    let d = match optimise::plan(query, optimise::DEFAULT_MAX_REQUESTS) {
-        Ok(requests) => Diagnostic::new(
+    let d = match optimise::plan(query, settings) {
+        Ok(mut plan) if plan.requests.len() == 1 => {
+            if let Some(request) = plan.requests.pop() {
+                query.root = request.root;
+            }
+            return vec![Diagnostic::new(
+                Code::Rewritten,
+                span,
+                format!(
+                    "rewritten to fit the API's limits (2 levels of groups, 15 filters per group): {}",
+                    plan.rewrites.describe()
+                ),
+            )
+            .with_help("the request selects exactly what the query says; `--no-rewrite` refuses instead")];
+        }
+        Ok(plan) => Diagnostic::new(
             Code::NeedsPlan,
             span,
             format!(
                 "no single request can express this query: `qc plan` runs it as {} requests whose union is exactly the query",
-                requests.len()
+                plan.requests.len()
             ),
         )
         .with_help("run `qc plan` (or `qc search`, which runs the plan) instead"),
-        Err(e) => Diagnostic::new(
-            Code::NeedsPlan,
-            span,
-            format!("no single request can express this query, and no plan can: {e}"),
-        )
-        .with_help("narrow the query, or split it by hand"),
+        Err(e) => {
+            let at = match &e {
+                optimise::PlanError::CannotSplit { span, .. } => *span,
+                _ => span,
+            };
+            Diagnostic::new(
+                Code::NeedsPlan,
+                at,
+                format!("no single request can express this query, and no plan can: {e}"),
+            )
+            .with_help(e.advice())
+        }
     };
     limits.insert(0, d);
     limits

@@ -178,9 +178,11 @@ fn attach(source: &str, comments: &[Span], leaves: &[Span]) -> BTreeMap<usize, A
         let own_line = source
             .get(line_start..c.start())
             .is_some_and(|s| s.trim().is_empty());
-        let inside = leaves.iter().find(|l| l.start < c.start && c.start < l.end);
-        let previous = leaves.iter().rev().find(|l| l.end <= c.start);
-        let next = leaves.iter().find(|l| l.start >= c.end);
+        let inside = leaves
+            .iter()
+            .find(|l| l.start() < c.start() && c.start() < l.end());
+        let previous = leaves.iter().rev().find(|l| l.end() <= c.start());
+        let next = leaves.iter().find(|l| l.start() >= c.end());
         match (inside, previous, next) {
             (Some(l), _, _) => out.entry(l.start()).or_default().trailing.push(text),
             (None, Some(l), _) if !own_line => {

@@ -1,35 +1,45 @@
-//! qc compiles a small, human query language into the JSON body that
-//! Intercom's `POST /conversations/search` endpoint expects, or explains
-//! precisely what is wrong with the query.
+//! qc compiles a small, human query language into the JSON bodies of
+//! Intercom's search endpoints (`POST /conversations/search`,
+//! `/contacts/search`, `/tickets/search`), or explains precisely what is
+//! wrong with a query: where, what was expected, and how to fix it.
 //!
 //! ```text
 //! state = open AND (priority = priority OR tag_ids IN [1, 2])
 //! ```
 //!
-//! The stages can be used alone or together:
+//! # The front door
 //!
-//! - [`parse`] turns text into a syntax tree with a byte span on every node,
-//!   recovering from errors so that every problem is reported at once;
-//! - [`check()`] types the tree against the API's field table, removes `NOT`
-//!   and normalises groups, and enforces the API's limits;
-//! - [`emit()`] (and [`emit_string`]) produce the JSON;
-//! - [`compile`] does all three;
-//! - [`mod@format`] prints a query canonically, breaking long ones (`qc fmt`);
-//! - [`eval()`] runs a checked query on a conversation object (`qc filter`).
+//! Every shell (the `qc` command, the language server, the WebAssembly and
+//! Python packages, `qc search`) builds a [`Settings`] from what it was given
+//! and calls the [`Compiler`] it becomes:
+//!
+//! ```
+//! let compiler = qc::Settings::from_json(r#"{"target": "contacts", "now": 1717200000}"#)?.compiler()?;
+//! let out = compiler.compile("role = lead AND last_seen_at > now-7d")?;
+//! assert!(out.to_json_string().starts_with(r#"{"query":{"operator":"AND""#));
+//! assert_eq!(compiler.diagnose("rol = lead")[0].help.as_deref(), Some("did you mean `role`?"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`Compiler`] offers every operation once: [`compile`](Compiler::compile),
+//! [`diagnose`](Compiler::diagnose), [`plan`](Compiler::plan),
+//! [`validate`](Compiler::validate), [`decompile`](Compiler::decompile),
+//! [`fields`](Compiler::fields), [`format`](Compiler::format),
+//! [`matcher`](Compiler::matcher) (the `qc filter` engine),
+//! [`complete`](Compiler::complete) and [`hover`](Compiler::hover).
+//!
+//! The stages can also be used alone: [`parse`] (text to a syntax tree with
+//! a byte span on every node, recovering from errors), [`check()`] (the
+//! tree typed against a [`Schema`]), [`emit()`] and [`eval()`].
 //!
 //! # Source layout
 //!
-//! - `syntax/`: lexer (nom), lexical tables, syntax tree, parser, printer
-//! - `check/`: field table, dates, suggestions, limits, the checked query
-//! - `emit/`: JSON output
-//! - `format.rs`: the formatter (canonical printer with line breaking)
-//! - `eval.rs`: evaluating a query against a conversation offline
-//! - `diagnostic/`: the shared [`Diagnostic`] type, codes, positions, rendering
-//! - `json/`: the positioned JSON reader (requests and schemas)
-//! - `decompile.rs`: checked queries back to text ([`decompile::decompile`])
-//! - `ide/`: completion and hover; `lsp/`: the language server (feature `lsp`)
-//! - `search/`: running queries against the API, every page (feature
-//!   `search`, [`search`])
+//! `ARCHITECTURE.md` at the repository's root is the map: the layers, what
+//! each module owns, and the invariants a test checks. In short, bottom-up:
+//! `span`, `op`, `target`, `options` (leaves); `diagnostic`; `syntax` and
+//! `json` (readers); `schema`; `check`; `optimise`; `emit`, `decompile`,
+//! `format`, `eval`, `ide`; `filter`; `compiler` and `settings` (the front
+//! door); `config` (files); `lsp` and `search` (shells in the library).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -55,6 +65,7 @@ pub mod schema;
 #[cfg(feature = "search")]
 pub mod search;
 pub mod settings;
+mod span;
 pub mod syntax;
 pub mod target;
 
@@ -70,7 +81,8 @@ pub use optimise::{optimise, plan};
 pub use options::{DEFAULT_MAX_INPUT_BYTES, DateStyle, Limits, MAX_SOURCE_BYTES, Options};
 pub use schema::Schema;
 pub use settings::{Now, SchemaSource, Settings, SettingsError};
-pub use syntax::{Ast, Parsed, Span, parse};
+pub use span::Span;
+pub use syntax::{Ast, Parsed, parse};
 pub use target::Target;
 
 /// Parses, checks and prepares a query for `POST /conversations/search`,

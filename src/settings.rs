@@ -182,10 +182,10 @@ pub enum SettingsError {
     #[error("{0}")]
     Value(String),
     /// A workspace schema is malformed.
-    #[error("invalid workspace schema {name}:\n{}", rendered(.name, .text, .diagnostics))]
+    #[error("invalid workspace schema{}:\n{}", .name.as_ref().map(|n| format!(" {n}")).unwrap_or_default(), rendered(.name.as_deref().unwrap_or("schema"), .text, .diagnostics))]
     Schema {
-        /// The schema's file, or `schema` when it was given as text.
-        name: String,
+        /// The schema's file, when it came from one.
+        name: Option<String>,
         /// Its text, for rendering the diagnostics.
         text: String,
         /// What is wrong, with JSON paths and positions.
@@ -356,7 +356,7 @@ impl Settings {
         for source in &self.schema {
             let workspace = Workspace::from_json(&source.text).map_err(|diagnostics| {
                 SettingsError::Schema {
-                    name: source.name.clone().unwrap_or_else(|| "schema".to_owned()),
+                    name: source.name.clone(),
                     text: source.text.clone(),
                     diagnostics,
                 }

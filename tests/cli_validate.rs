@@ -1,7 +1,7 @@
 //! `qc validate` and `qc decompile` on the real binary: stdin and files,
 //! exit codes, stdout and stderr.
 
-mod common;
+mod support;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -202,7 +202,7 @@ fn decompile_invalid_json_gets_validate_diagnostics() {
 
 #[test]
 fn decompile_warns_when_merged_groups_exceed_the_limit() {
-    let json = common::request_that_merges_past_the_limit();
+    let json = support::generate::request_that_merges_past_the_limit();
     qc().arg("decompile")
         .write_stdin(json)
         .assert()

@@ -2,7 +2,7 @@
 //! `compile(decompile(J)) == J` after normalisation, on examples and on
 //! random queries (proptest).
 
-mod common;
+mod support;
 
 use std::sync::Arc;
 
@@ -79,7 +79,7 @@ fn decompiled_examples() {
 /// a note).
 #[test]
 fn merging_groups_can_exceed_the_limit() {
-    let json = common::request_that_merges_past_the_limit();
+    let json = support::generate::request_that_merges_past_the_limit();
     let query = valid(&json);
     let text = decompile(&query, DateStyle::Rfc3339);
     assert_eq!(text.matches(" AND ").count(), 19);

@@ -6,13 +6,13 @@
 //! than all of them but it. Checked over every fixture and over broken
 //! queries made from generated valid ones.
 
-mod common;
+mod support;
 
-use common::{options, query};
 use proptest::prelude::*;
 use qc::Diagnostic;
 use qc::diagnostic::Suggestion;
 use qc::diagnostic::fixes::{MAX_VERIFIED_BYTES, apply};
+use support::generate::{options, query};
 
 fn errors(ds: &[Diagnostic]) -> usize {
     ds.iter().filter(|d| d.is_error()).count()

@@ -1,11 +1,11 @@
 //! `qc::format`: snapshots of formatted queries, and properties over random
 //! valid queries (idempotent, meaning-preserving).
 
-mod common;
+mod support;
 
-use common::{options, query};
 use proptest::prelude::*;
 use qc::format::{DEFAULT_WIDTH, format_source};
+use support::generate::{options, query};
 
 fn fmt(q: &str) -> String {
     match format_source(q, DEFAULT_WIDTH) {

@@ -32,6 +32,8 @@
 //! ends in Europe/Paris and America/New_York, in every JSON form `eval`
 //! reads (numbers, strings of digits, RFC 3339 text).
 
+mod support;
+
 use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
@@ -46,6 +48,8 @@ use qc::schema::{FieldDef, FieldType, Matching, Order, Schema, Workspace};
 use qc::syntax::lexical::{field_text, write_value};
 use qc::{Code, Compiler, Op, Options, Target};
 use serde_json::{Map, Value, json};
+use support::generate::Choices;
+use support::oracle::complement;
 
 /// Now: 2024-06-01T10:00:00Z.
 const NOW: i64 = 1_717_236_000;
@@ -316,31 +320,6 @@ fn object_date(ch: &mut Choices<'_>, tz: &TimeZone) -> i64 {
         return NOW + [-86_400, -1, 0, 1, 7_200][ch.pick(5)];
     }
     midnight(some_day(ch), tz) + OFFSETS[ch.pick(OFFSETS.len())]
-}
-
-// ---- choices -----------------------------------------------------------
-
-/// Draws from a list of numbers that proptest generates and shrinks
-/// towards zero, so that failing cases shrink towards simple ones.
-struct Choices<'a> {
-    list: &'a [u32],
-    at: usize,
-}
-
-impl<'a> Choices<'a> {
-    fn new(list: &'a [u32]) -> Self {
-        Choices { list, at: 0 }
-    }
-
-    fn pick(&mut self, n: usize) -> usize {
-        let v = self.list.get(self.at).copied().unwrap_or(0);
-        self.at += 1;
-        v as usize % n.max(1)
-    }
-
-    fn chance(&mut self, one_in: usize) -> bool {
-        self.pick(one_in) == 1
-    }
 }
 
 // ---- values ------------------------------------------------------------
@@ -641,23 +620,6 @@ enum Tree {
     /// `true` for AND.
     Group(bool, Vec<Tree>),
     Not(Box<Tree>),
-}
-
-/// The operator `NOT op` means, when there is one.
-fn complement(op: Op) -> Option<Op> {
-    Some(match op {
-        Op::Eq => Op::Ne,
-        Op::Ne => Op::Eq,
-        Op::In => Op::Nin,
-        Op::Nin => Op::In,
-        Op::Contains => Op::NotContains,
-        Op::NotContains => Op::Contains,
-        Op::Gt => Op::Le,
-        Op::Le => Op::Gt,
-        Op::Ge => Op::Lt,
-        Op::Lt => Op::Ge,
-        Op::StartsWith | Op::EndsWith => return None,
-    })
 }
 
 /// True when the target can express `op` (after NOT) on `f`, exactly, as

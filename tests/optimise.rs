@@ -1,11 +1,14 @@
 //! The optimiser and the planner preserve meaning exactly: for generated
 //! queries and generated conversations, the rewritten query, the fitted
 //! query and the union of a plan's requests select exactly what the query
-//! selects, and what they emit is within the API's limits.
+//! selects, and what they emit is within the API's limits. They work
+//! within a budget of steps, and past it the answer is still exact.
 
 use proptest::prelude::*;
 use qc::check::Query;
-use qc::optimise::{fit, fits, optimise, plan};
+use qc::optimise::{
+    ApiLimits, Budget, PlanError, Settings, fit, fits, fits_within, optimise, plan,
+};
 use serde_json::{Value, json};
 
 /// A comparison on one of a few fields, with a few values, so that
@@ -88,12 +91,13 @@ proptest! {
         let Some(q) = compile(&text) else {
             return Ok(());
         };
-        let optimised = optimise(&q);
-        let fitted = fit(&q);
+        let settings = Settings::default();
+        let optimised = optimise(&q, &settings);
+        let fitted = fit(&q, &settings).ok();
         if let Some((f, _)) = &fitted {
             prop_assert!(fits(&f.root), "fit gave a query over the limits: {text}");
         }
-        let requests = plan(&q, 50);
+        let requests = plan(&q, &settings).map(|p| p.requests);
         if let Ok(requests) = &requests {
             for r in requests {
                 prop_assert!(fits(&r.root), "a planned request is over the limits: {text}");
@@ -186,4 +190,229 @@ fn a_query_no_request_can_hold_is_planned() {
             max: 1
         }))
     ));
+}
+
+/// Small limits, where more generated queries are over them: 2 levels, 3
+/// members per group.
+const SMALL: ApiLimits = ApiLimits {
+    max_nesting: 2,
+    max_group_members: 3,
+};
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever the budget (including none) and the limits, the answer is
+    /// exact: requests within the limits whose union is the query, after
+    /// spending no more than the budget; or an error, which names the
+    /// budget when that is what ran out.
+    #[test]
+    fn within_any_budget_the_answer_is_exact(
+        text in query(),
+        objects in prop::collection::vec(conversation(), 24),
+        steps in prop_oneof![0u64..50, 0u64..5_000],
+        small in any::<bool>(),
+        max_requests in 1usize..60,
+    ) {
+        let Some(q) = compile(&text) else {
+            return Ok(());
+        };
+        let limits = if small { SMALL } else { ApiLimits::INTERCOM };
+        let settings = Settings {
+            limits,
+            budget: Budget::steps(steps),
+            max_requests,
+        };
+        let optimised = optimise(&q, &settings);
+        for o in &objects {
+            prop_assert_eq!(qc::eval(&optimised, o), qc::eval(&q, o), "optimise within {} steps changed {}", steps, text);
+        }
+        match plan(&q, &settings) {
+            Ok(p) => {
+                prop_assert!(p.steps <= steps, "{} steps spent of {}", p.steps, steps);
+                prop_assert!(!p.requests.is_empty() && p.requests.len() <= max_requests);
+                for r in &p.requests {
+                    prop_assert!(fits_within(&r.root, &limits), "a request over {:?}: {}", limits, text);
+                }
+                for o in &objects {
+                    let union = p.requests.iter().any(|r| qc::eval(r, o));
+                    prop_assert_eq!(union, qc::eval(&q, o), "the plan within {} steps differs from {} on {}", steps, text, o);
+                }
+            }
+            Err(PlanError::Budget { steps: named }) => prop_assert_eq!(named, steps),
+            Err(PlanError::TooManyRequests { max }) => prop_assert_eq!(max, max_requests),
+            Err(_) => {}
+        }
+    }
+
+    /// An AND of many ORs of distinct comparisons (the shape whose plan
+    /// doubles with every OR) costs steps in proportion to its size: it is
+    /// refused for needing too many requests within a budget of 40 steps
+    /// per comparison, never for the budget.
+    #[test]
+    fn an_and_of_many_ors_costs_steps_in_proportion_to_its_size(
+        widths in prop::collection::vec(2usize..6, 30..400),
+    ) {
+        let text = and_of_ors(&widths);
+        let q = compile(&text).expect("valid");
+        let comparisons: usize = widths.iter().sum();
+        let settings = Settings {
+            budget: Budget::steps(40 * comparisons as u64),
+            ..Settings::default()
+        };
+        prop_assert_eq!(
+            plan(&q, &settings).map(|p| p.requests.len()),
+            Err(PlanError::TooManyRequests { max: 50 })
+        );
+    }
+}
+
+/// An AND of ORs of `widths[i]` distinct comparisons each.
+fn and_of_ors(widths: &[usize]) -> String {
+    widths
+        .iter()
+        .enumerate()
+        .map(|(g, &w)| {
+            let or: Vec<String> = (0..w)
+                .map(|k| format!("source.subject ~ w{g}x{k}"))
+                .collect();
+            format!("({})", or.join(" OR "))
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+#[test]
+fn five_hundred_or_groups_are_refused_at_once() {
+    let q = compile(&and_of_ors(&[2; 500])).expect("valid");
+    // The simplifications and the count that refuses it: a few thousand
+    // steps, where the search the count spares would double 485 times.
+    let settings = Settings {
+        budget: Budget::steps(20_000),
+        ..Settings::default()
+    };
+    assert_eq!(
+        plan(&q, &settings).map(|p| p.requests.len()),
+        Err(PlanError::TooManyRequests { max: 50 })
+    );
+}
+
+#[test]
+fn a_spent_budget_is_named() {
+    // ORs that share comparisons: no count can refuse them early.
+    let chained: Vec<String> = (0..300)
+        .map(|g| format!("(source.subject ~ w{g} OR source.subject ~ w{})", g + 1))
+        .collect();
+    let q = compile(&chained.join(" AND ")).expect("valid");
+    let settings = Settings {
+        budget: Budget::steps(1_000),
+        ..Settings::default()
+    };
+    let err = plan(&q, &settings).expect_err("over the budget");
+    assert_eq!(err, PlanError::Budget { steps: 1_000 });
+    assert_eq!(
+        err.to_string(),
+        "the optimiser's budget of 1000 steps ran out before it found requests that fit"
+    );
+    // The default budget finishes it, one way or another, but not for
+    // lack of budget.
+    assert!(!matches!(
+        plan(&q, &Settings::default()),
+        Err(PlanError::Budget { .. })
+    ));
+}
+
+#[test]
+fn past_the_budget_a_simpler_request_is_still_exact() {
+    let ors: Vec<String> = (1..=20).map(|i| format!("tag_ids = {i}")).collect();
+    let q = compile(&ors.join(" OR ")).expect("valid");
+    // With the budget, the equalities fold into one IN.
+    let full = plan(&q, &Settings::default()).expect("one request");
+    assert_eq!(full.requests.len(), 1);
+    assert_eq!(full.rewrites.folded, 19);
+    assert_eq!(qc::emit(&full.requests[0])["query"]["operator"], "IN");
+    // With none, the OR is nested into sub-groups instead: simpler work,
+    // the same meaning.
+    let none = Settings {
+        budget: Budget::steps(0),
+        ..Settings::default()
+    };
+    let cheap = plan(&q, &none).expect("one request");
+    assert_eq!((cheap.requests.len(), cheap.steps), (1, 0));
+    assert_eq!(cheap.rewrites.folded, 0);
+    assert!(cheap.rewrites.nested > 0, "{:?}", cheap.rewrites);
+    assert!(fits(&cheap.requests[0].root));
+    for tag in ["1", "7", "20", "21"] {
+        let o = json!({"tags": {"type": "tag.list", "tags": [{"id": tag}]}});
+        assert_eq!(
+            qc::eval(&cheap.requests[0], &o),
+            qc::eval(&q, &o),
+            "tag {tag}"
+        );
+    }
+}
+
+#[test]
+fn the_limits_are_settings() {
+    let q = compile("state = open AND read = true AND tag_ids = 1 AND source.subject ~ a")
+        .expect("valid");
+    let small = Settings {
+        limits: SMALL,
+        ..Settings::default()
+    };
+    // Four members are over 3: nested into a sub-group.
+    let (fitted, rewrites) = fit(&q, &small).expect("fits once nested");
+    assert_eq!(rewrites.nested, 1);
+    assert!(fits_within(&fitted.root, &SMALL));
+    assert!(!fits_within(&q.root, &SMALL));
+    // Under Intercom's limits it fits as written.
+    assert_eq!(fit(&q, &Settings::default()).expect("fits").0, q);
+    // One level only: no sub-group can hold the fourth.
+    let flat = Settings {
+        limits: ApiLimits {
+            max_nesting: 1,
+            max_group_members: 3,
+        },
+        ..Settings::default()
+    };
+    assert!(matches!(
+        plan(&q, &flat),
+        Err(PlanError::CannotSplit {
+            filters: 4,
+            most: 3,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn the_advice_names_the_real_reason() {
+    // An AND of 226 comparisons: more than 15 × 15, with no OR to split on.
+    let ands: Vec<String> = (0..226)
+        .map(|i| format!("source.subject !~ w{i}"))
+        .collect();
+    let q = compile(&ands.join(" AND ")).expect("valid");
+    let err = plan(&q, &Settings::default()).expect_err("no plan");
+    assert!(
+        matches!(
+            err,
+            PlanError::CannotSplit {
+                filters: 226,
+                most: 225,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.advice().contains("--max-requests"), "{}", err.advice());
+    assert!(
+        err.advice().contains("at most 225 filters"),
+        "{}",
+        err.advice()
+    );
+    // Too many requests: the flag that allows more.
+    let q = compile(&and_of_ors(&[2; 40])).expect("valid");
+    let err = plan(&q, &Settings::default()).expect_err("no plan");
+    assert_eq!(err, PlanError::TooManyRequests { max: 50 });
+    assert!(err.advice().contains("--max-requests"), "{}", err.advice());
 }

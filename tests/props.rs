@@ -14,47 +14,26 @@
 //! `>`/`<` are strict and `>=`/`<=` inclusive, and the API's `>`/`<`
 //! include the bound, so the expected JSON shifts bounds by one.
 
-use std::sync::LazyLock;
+mod support;
 
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Value as Json, json};
 
+use qc::Diagnostic;
 use qc::Op;
 use qc::check::{MAX_GROUP_MEMBERS, MAX_NESTING};
 use qc::diagnostic::{RenderOptions, render_all};
-use qc::schema::{FieldDef, FieldType, Schema};
+use qc::schema::{FieldDef, FieldType};
 use qc::syntax::OpSpelling;
-use qc::syntax::lexical::{KEYWORDS, write_quoted};
-use qc::{Diagnostic, Options};
-
-/// 2024-06-01T00:00:00Z.
-const NOW: i64 = 1_717_200_000;
-
-fn options() -> Options {
-    Options {
-        now: Some(NOW),
-        ..Options::default()
-    }
-}
-
-/// The built-in conversations schema, leaked so that its rows are
-/// `'static` for the generators.
-static SCHEMA: LazyLock<&'static Schema> =
-    LazyLock::new(|| Box::leak(Box::new(Schema::builtin(qc::Target::Conversations))));
-
-/// Its rows, in the reference's order.
-static FIELDS: LazyLock<Vec<&'static FieldDef>> = LazyLock::new(|| SCHEMA.fields().collect());
+use qc::syntax::lexical::write_quoted;
+use support::generate::{Choices, FIELDS, NOW, SCHEMA, keyword, options, token_soup};
+use support::oracle::{complement, span_fault};
 
 // ----- shared assertions ------------------------------------------------
 
 fn assert_spans_inside(source: &str, diagnostics: &[Diagnostic]) {
-    let ok = |s: qc::Span| {
-        s.start <= s.end
-            && s.end() <= source.len()
-            && source.is_char_boundary(s.start())
-            && source.is_char_boundary(s.end())
-    };
+    let ok = |s: qc::Span| span_fault(source, s).is_none();
     for d in diagnostics {
         assert!(ok(d.range), "{d:?} range outside {source:?}");
         assert!(d.location.is_some(), "{d:?} has no line:column");
@@ -208,115 +187,6 @@ fn check_round_trip(source: &str) {
 }
 
 // ----- arbitrary input --------------------------------------------------
-
-/// Pieces of the language and things that break it.
-fn token() -> impl Strategy<Value = String> {
-    let mut pieces: Vec<String> = OpSpelling::ALL
-        .iter()
-        .map(|s| s.as_str().to_owned())
-        .collect();
-    pieces.extend(KEYWORDS.iter().map(|k| k.to_string()));
-    pieces.extend(KEYWORDS.iter().map(|k| k.to_lowercase()));
-    pieces.extend(FIELDS.iter().step_by(4).map(|f| f.name.to_string()));
-    pieces.extend(
-        [
-            "state",
-            "open",
-            "created_at",
-            "tag_ids",
-            "source.body",
-            "read",
-            "(",
-            ")",
-            "[",
-            "]",
-            ",",
-            "\"",
-            "'",
-            "\\",
-            "\\u{",
-            "}",
-            "\\u{1F600}",
-            "\\n",
-            "1",
-            "-1",
-            "2.5",
-            "2024-01-01",
-            "2024-13-01",
-            "2024-01-01T00:00:00+02:00",
-            "now",
-            "now-7d",
-            "now+",
-            "now-1M",
-            "now-1mo",
-            "today",
-            "yesterday",
-            "null",
-            "NULL",
-            "\"null\"",
-            "90s",
-            "2h",
-            "1w",
-            "2024-1-5",
-            "01/02/2024",
-            "1717200000000",
-            ">=",
-            "<=",
-            "true",
-            "FALSE",
-            "é",
-            "日本",
-            "\u{1F600}",
-            "\0",
-            "\n",
-            "\r\n",
-            "\t",
-            "&",
-            "|",
-            "!",
-            "9223372036854775807",
-            "-9223372036854775808",
-            "\"a b\"",
-            "'x'",
-            "priority",
-            "closed",
-            "\u{7}",
-            "\u{feff}",
-            "#",
-            "# note\n",
-            "--",
-            "-- note\n",
-            "a--b",
-            "“",
-            "”",
-            "‘",
-            "’",
-            "“a b”",
-            "‘x’",
-            "IS NULL",
-            "IS NOT NULL",
-            "LIKE",
-            "\"%a%\"",
-            "BETWEEN",
-            "==",
-            "<>",
-            ":",
-            "state:open",
-            "{",
-        ]
-        .map(String::from),
-    );
-    select(pieces)
-}
-
-fn token_soup() -> impl Strategy<Value = String> {
-    prop::collection::vec((token(), select(vec!["", " ", "  ", "\n"])), 0..40).prop_map(|parts| {
-        parts
-            .into_iter()
-            .flat_map(|(t, sep)| [t, sep.to_owned()])
-            .collect()
-    })
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
@@ -622,61 +492,17 @@ fn expected_json(n: &Norm) -> Json {
     }
 }
 
-/// A deterministic stream of choices for writing a tree (xorshift64*).
-struct Choices(u64);
-
-impl Choices {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let r = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32;
-        (r % n.max(1) as u64) as usize
-    }
-
-    fn keyword(&mut self, k: &str) -> String {
-        match self.next(3) {
-            0 => k.to_uppercase(),
-            1 => k.to_lowercase(),
-            _ => k
-                .chars()
-                .enumerate()
-                .map(|(i, c)| {
-                    if i % 2 == 0 {
-                        c.to_ascii_uppercase()
-                    } else {
-                        c.to_ascii_lowercase()
-                    }
-                })
-                .collect(),
-        }
-    }
-
-    /// Whitespace, or now and then a comment (which runs to a line break).
-    fn space(&mut self) -> &'static str {
-        [" ", "  ", "\n", "\t ", " # note\n", " -- note\n  "][self.next(6)]
-    }
+/// Whitespace, or now and then a comment (which runs to a line break).
+fn space_or_comment(c: &mut Choices<'_>) -> &'static str {
+    [" ", "  ", "\n", "\t ", " # note\n", " -- note\n  "][c.pick(6)]
 }
 
 /// The leaf `w` such that `NOT w` normalises to `l`, if there is one.
 /// NOT is logical: `NOT x <= n` is `x > n`, `NOT x < n` is `x >= n`.
 fn negated_leaf(l: &Leaf) -> Option<Leaf> {
-    let op = match l.op {
-        Op::Eq => Op::Ne,
-        Op::Ne => Op::Eq,
-        Op::In => Op::Nin,
-        Op::Nin => Op::In,
-        Op::Contains => Op::NotContains,
-        Op::NotContains => Op::Contains,
-        Op::Gt => Op::Le,
-        Op::Le => Op::Gt,
-        Op::Ge => Op::Lt,
-        Op::Lt => Op::Ge,
-        Op::StartsWith | Op::EndsWith => return None,
-    };
     Some(Leaf {
         field: l.field,
-        op,
+        op: complement(l.op)?,
         values: l.values.clone(),
     })
 }
@@ -692,19 +518,19 @@ fn negated(n: &Norm) -> Option<Norm> {
     }
 }
 
-fn write_leaf(l: &Leaf, c: &mut Choices) -> String {
+fn write_leaf(l: &Leaf, c: &mut Choices<'_>) -> String {
     let spellings: Vec<OpSpelling> = OpSpelling::ALL
         .iter()
         .copied()
         .filter(|s| s.op() == l.op && s.takes_value())
         .collect();
-    let spelling = spellings[c.next(spellings.len())];
+    let spelling = spellings[c.pick(spellings.len())];
     let op = spelling
         .as_str()
         .split(' ')
         .map(|w| {
             if w.chars().all(|ch| ch.is_ascii_alphabetic()) {
-                c.keyword(w)
+                keyword(c, w)
             } else {
                 w.to_owned()
             }
@@ -713,22 +539,21 @@ fn write_leaf(l: &Leaf, c: &mut Choices) -> String {
         .join(" ");
     let value = if l.op.takes_list() {
         let items: Vec<String> = l.values.iter().map(|v| smart(&v.text, c)).collect();
-        let trailing = if c.next(4) == 0 { "," } else { "" };
+        let trailing = if c.chance(4) { "," } else { "" };
         format!("[{}{trailing}]", items.join(", "))
     } else {
         smart(&l.values[0].text, c)
     };
-    let (a, b) = (c.space(), c.space());
+    let (a, b) = (space_or_comment(c), space_or_comment(c));
     format!("{}{a}{op}{b}{value}", l.field.name)
 }
 
 /// A double-quoted value now and then in typographic quotes, which mean the
 /// same (with a warning), when nothing inside would close them early.
-fn smart(text: &str, c: &mut Choices) -> String {
+fn smart(text: &str, c: &mut Choices<'_>) -> String {
     let inner = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'));
     match inner {
-        Some(inner) if c.next(4) == 0 && !inner.contains(['\\', '“', '”']) && !inner.is_empty() =>
-        {
+        Some(inner) if c.chance(4) && !inner.contains(['\\', '“', '”']) && !inner.is_empty() => {
             format!("“{inner}”")
         }
         _ => text.to_owned(),
@@ -736,7 +561,7 @@ fn smart(text: &str, c: &mut Choices) -> String {
 }
 
 /// Text for `n` usable as an operand of AND or OR.
-fn write_operand(n: &Norm, c: &mut Choices) -> String {
+fn write_operand(n: &Norm, c: &mut Choices<'_>) -> String {
     match n {
         Norm::Leaf(_) => write(n, c),
         Norm::Group(..) => format!("({})", write(n, c)),
@@ -746,17 +571,19 @@ fn write_operand(n: &Norm, c: &mut Choices) -> String {
 /// Text that normalises to `n`, chosen at random among equivalent forms:
 /// NOT of the negated tree, redundant parentheses, double NOT, and runs of
 /// members nested in same-operator groups that must be flattened.
-fn write(n: &Norm, c: &mut Choices) -> String {
-    match c.next(6) {
-        0 => {
+fn write(n: &Norm, c: &mut Choices<'_>) -> String {
+    // Choice 0 writes `n` plainly, so that the text ends when the
+    // choices run out.
+    match c.pick(6) {
+        1 => {
             if let Some(w) = negated(n) {
-                let not = c.keyword("not");
+                let not = keyword(c, "not");
                 return format!("{not} ({})", write(&w, c));
             }
         }
-        1 => return format!("({})", write(n, c)),
-        2 => {
-            let (a, b) = (c.keyword("not"), c.keyword("not"));
+        2 => return format!("({})", write(n, c)),
+        3 => {
+            let (a, b) = (keyword(c, "not"), keyword(c, "not"));
             return format!("{a} {b} {}", write_operand(n, c));
         }
         _ => {}
@@ -769,8 +596,8 @@ fn write(n: &Norm, c: &mut Choices) -> String {
             let mut i = 0;
             while i < members.len() {
                 let left = members.len() - i;
-                let run = if left >= 2 && c.next(4) == 0 {
-                    2 + c.next(left - 1)
+                let run = if left >= 2 && c.chance(4) {
+                    2 + c.pick(left - 1)
                 } else {
                     1
                 };
@@ -785,8 +612,8 @@ fn write(n: &Norm, c: &mut Choices) -> String {
             let mut out = String::new();
             for (k, p) in parts.iter().enumerate() {
                 if k > 0 {
-                    out.push_str(c.space());
-                    out.push_str(&c.keyword(kw));
+                    out.push_str(space_or_comment(c));
+                    out.push_str(&keyword(c, kw));
                     out.push(' ');
                 }
                 out.push_str(p);
@@ -800,8 +627,11 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn valid_queries_compile_to_their_normal_form(n in norm(), seed in 1u64..) {
-        let source = write(&n, &mut Choices(seed));
+    fn valid_queries_compile_to_their_normal_form(
+        n in norm(),
+        choices in prop::collection::vec(any::<u32>(), 1024),
+    ) {
+        let source = write(&n, &mut Choices::new(&choices));
         let compiled = match qc::compile(&source, &options()) {
             Ok(c) => c,
             Err(e) => {

@@ -11,11 +11,10 @@
 //! match often; the test checks that a fair share of them do and a fair
 //! share do not, so the property is not vacuous.
 
-mod common;
+mod support;
 
 use std::cell::Cell;
 
-use common::{Choices, DATES, FIELDS, INTEGERS, TEXTS, options, query};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use qc::Op;
@@ -24,6 +23,7 @@ use qc::decompile::{DateStyle, decompile};
 use qc::format::format_source;
 use qc::schema::{FieldDef, FieldType, Matching};
 use serde_json::{Map, Value, json};
+use support::generate::{Choices, DATES, FIELDS, INTEGERS, TEXTS, options, query};
 
 // ---- random conversations ----
 

@@ -3,16 +3,17 @@
 //! internet. Every run checks that the token is on neither stdout nor
 //! stderr.
 
-#[path = "support/intercom.rs"]
-mod intercom;
+mod support;
 
 use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use intercom::{Intercom, Recorded, Reply, Server, TOKEN, conversations, retyped, unix_now};
 use qc::Target;
 use serde_json::{Value, json};
+use support::intercom::{
+    Intercom, Recorded, Reply, Server, TOKEN, conversations, retyped, unix_now,
+};
 
 /// The result of a run, after checking that the token did not leak.
 struct Run {
@@ -100,11 +101,11 @@ fn pages_through_every_result_in_order_following_the_cursors() {
     assert_eq!(requests[0].starting_after(), None);
     assert_eq!(
         requests[1].starting_after(),
-        Some(intercom::encode_cursor(3))
+        Some(support::intercom::encode_cursor(3))
     );
     assert_eq!(
         requests[2].starting_after(),
-        Some(intercom::encode_cursor(6))
+        Some(support::intercom::encode_cursor(6))
     );
     for r in &requests {
         assert_eq!(r.per_page(), Some(3));
@@ -223,20 +224,25 @@ fn waits_for_the_rate_limit_reset_after_a_429() {
             Reply::error(429, "rate_limit_exceeded", "Exceeded rate limit")
                 .header("X-RateLimit-Limit", 10_000)
                 .header("X-RateLimit-Remaining", 0)
-                .header("X-RateLimit-Reset", unix_now() + 5)
+                .header("X-RateLimit-Reset", unix_now() + 2)
         } else {
             api.reply(request)
         }
     });
-    let run = search(&server, &["state = open"]);
+    let run = check(
+        qc_waiting_at_most("3s")
+            .args(["--base-url", &server.url(), "state = open"])
+            .output()
+            .expect("qc runs"),
+    );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.ids(), ["1", "3"]);
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
-    // The reset is seconds away: the wait is the longest allowed (300ms
-    // with --max-wait), far beyond the 1ms backoff.
+    // The reset is 1 to 2 s away (whole seconds): far beyond the 1ms
+    // backoff.
     let waited = requests[1].at - requests[0].at;
-    assert!(waited >= Duration::from_millis(280), "{waited:?}");
+    assert!(waited >= Duration::from_millis(900), "{waited:?}");
 }
 
 #[test]
@@ -464,14 +470,19 @@ fn a_repeated_cursor_stops_the_loop() {
             }),
         )
     });
-    let run = search(&server, &["state = open"]);
+    let run = search(&server, &["--format", "ids", "state = open"]);
     assert_eq!(run.code, Some(3));
-    assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
-    assert!(
-        run.stderr
-            .contains("the API returned the cursor `BBBB` a second time"),
-        "{}",
-        run.stderr
+    // The page that repeats the cursor is printed before the loop is
+    // reported: its result is new.
+    let cursors: Vec<Option<String>> = server
+        .requests()
+        .iter()
+        .map(Recorded::starting_after)
+        .collect();
+    assert_eq!(run.stdout, "c0\nc3\nc4\n", "{} {cursors:?}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: the API returned the cursor `BBBB` a second time; stopped, since following it would fetch the same pages again\n"
     );
     assert_eq!(server.requests().len(), 3);
 }
@@ -724,4 +735,572 @@ fn a_planned_query_runs_every_request_and_prints_each_result_once() {
         let validated = qc::check::validate(&json!({"query": b}).to_string());
         assert!(validated.is_valid(), "{b}: {:?}", validated.diagnostics);
     }
+}
+
+/// A token shaped like Intercom's (base64, with `/`, `+` and padding).
+const B64_TOKEN: &str = "dG9rOjEy/MzQ1+Njc4OTAx/YWJjZGVm==";
+
+/// One way a server may echo the token back: its name, the text as it
+/// stands inside a JSON string of the response body, and, for a token
+/// split across two fields, the second part.
+struct Echo {
+    name: &'static str,
+    raw: String,
+    rest: Option<String>,
+}
+
+fn echo_forms() -> Vec<Echo> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    let t = B64_TOKEN;
+    let core = t.trim_end_matches('=');
+    let percent_all: String = t.bytes().map(|b| format!("%{b:02X}")).collect();
+    let one = |name, raw: String| Echo {
+        name,
+        raw,
+        rest: None,
+    };
+    let (first, second) = core.split_at(core.len() / 2);
+    vec![
+        one("as sent", t.to_owned()),
+        one("JSON-escaped slashes", t.replace('/', "\\/")),
+        one(
+            "JSON \\u escapes",
+            t.chars().map(|c| format!("\\u{:04x}", c as u32)).collect(),
+        ),
+        one(
+            "percent-encoded",
+            t.replace('/', "%2F")
+                .replace('+', "%2B")
+                .replace('=', "%3D"),
+        ),
+        one("percent-encoded, every byte", percent_all.clone()),
+        one("percent-encoded twice", percent_all.replace('%', "%25")),
+        one("escaped twice", t.replace('/', "\\\\\\/")),
+        one("without its padding", core.to_owned()),
+        one("with other padding", format!("{core}=")),
+        one("URL-safe base64", core.replace('+', "-").replace('/', "_")),
+        one(
+            "base64 of a Basic credential",
+            STANDARD.encode(format!("{t}:")),
+        ),
+        Echo {
+            name: "split across two fields",
+            raw: first.to_owned(),
+            rest: Some(second.to_owned()),
+        },
+    ]
+}
+
+/// Every text whose presence in qc's output would show the token.
+fn leaked_forms() -> Vec<String> {
+    let core = B64_TOKEN.trim_end_matches('=');
+    let mut forms = vec![
+        B64_TOKEN.to_owned(),
+        core.to_owned(),
+        core[..core.len() / 2].to_owned(),
+        core[core.len() / 2..].to_owned(),
+    ];
+    for echo in echo_forms() {
+        if echo.rest.is_none() {
+            let decoded: String =
+                serde_json::from_str(&format!("\"{}\"", echo.raw)).unwrap_or_default();
+            forms.extend([echo.raw, decoded]);
+        }
+    }
+    forms.retain(|f| f.len() >= 8);
+    forms
+}
+
+/// `qc search` with [`B64_TOKEN`], notes for every wait, against `server`.
+fn echo_search(server: &Server, args: &[&str]) -> Run {
+    let out = qc()
+        .env("INTERCOM_TOKEN", B64_TOKEN)
+        .args(["--note-waits-from", "0s", "--base-url", &server.url()])
+        .args(args)
+        .output()
+        .expect("qc runs");
+    let run = check(out);
+    for form in leaked_forms() {
+        assert!(
+            !run.stdout.contains(&form),
+            "{form} on stdout: {}",
+            run.stdout
+        );
+        assert!(
+            !run.stderr.contains(&form),
+            "{form} on stderr: {}",
+            run.stderr
+        );
+    }
+    run
+}
+
+/// An `error.list` body holding `echo` in a message (and the rest in the
+/// request id).
+fn echoing_error(status: u16, echo: &Echo) -> Reply {
+    let body = format!(
+        r#"{{"type":"error.list","request_id":"req {}","errors":[{{"code":"forbidden","message":"you sent {}"}}]}}"#,
+        echo.rest.as_deref().unwrap_or("r-1"),
+        echo.raw
+    );
+    Reply::raw(status, &body)
+}
+
+/// The token, in every form a server may echo it, is redacted from every
+/// place qc shows server text: errors, the notes of waits, the results
+/// (`--format json`), and a cursor quoted in an error.
+#[test]
+fn an_echoed_token_is_redacted_in_every_form_and_every_output() {
+    for echo in echo_forms() {
+        let name = echo.name;
+
+        let reply = echoing_error(403, &echo);
+        let server = Server::start(move |_, _| reply.clone());
+        let error = echo_search(&server, &["state = open"]);
+        assert_eq!(error.code, Some(3), "{name}");
+        assert!(
+            error.stderr.starts_with(
+                "error: the API answered 403 Forbidden: forbidden: you sent <redacted>"
+            ),
+            "{name}: {}",
+            error.stderr
+        );
+
+        let reply = echoing_error(503, &echo);
+        let page = Reply::json(
+            200,
+            &json!({"conversations": [{"id": "1"}], "pages": {"next": null}}),
+        );
+        let server = Server::start(move |_, n| if n == 0 { reply.clone() } else { page.clone() });
+        let note = echo_search(&server, &["state = open"]);
+        assert_eq!(note.code, Some(0), "{name}: {}", note.stderr);
+        assert!(
+            note.stderr.starts_with("note: waiting ")
+                && note.stderr.contains(": forbidden: you sent <redacted>"),
+            "{name}: {}",
+            note.stderr
+        );
+
+        let body = format!(
+            r#"{{"conversations":[{{"id":"1","title":"you sent {}","source":{{"author":"{}"}}}}],"pages":{{"next":null}}}}"#,
+            echo.raw,
+            echo.rest.as_deref().unwrap_or("someone")
+        );
+        let server = Server::start(move |_, _| Reply::raw(200, &body));
+        let results = echo_search(&server, &["--format", "json", "state = open"]);
+        assert_eq!(results.code, Some(0), "{name}: {}", results.stderr);
+        let array: Value = serde_json::from_str(&results.stdout).expect("a JSON array");
+        assert!(
+            array[0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("you sent <redacted>")),
+            "{name}: {}",
+            results.stdout
+        );
+
+        let cursor = format!("{}{}", echo.raw, echo.rest.as_deref().unwrap_or_default());
+        let body =
+            format!(r#"{{"conversations":[],"pages":{{"next":{{"starting_after":"{cursor}"}}}}}}"#);
+        let server = Server::start(move |request, _| {
+            let id = if request.starting_after().is_some() {
+                "2"
+            } else {
+                "1"
+            };
+            Reply::raw(200, &body.replace("[]", &format!("[{{\"id\":\"{id}\"}}]")))
+        });
+        let looped = echo_search(&server, &["state = open"]);
+        assert_eq!(looped.code, Some(3), "{name}");
+        assert!(
+            looped.stderr.contains("the cursor `<redacted>"),
+            "{name}: {}",
+            looped.stderr
+        );
+    }
+}
+
+/// The progress line (stderr on a terminal) shows the server's message of
+/// a retried request: redacted there too. `script` gives qc a terminal.
+#[test]
+fn the_progress_line_shows_server_text_redacted() {
+    for echo in echo_forms() {
+        let reply = echoing_error(503, &echo);
+        let page = Reply::json(
+            200,
+            &json!({"conversations": [{"id": "1"}], "pages": {"next": null}}),
+        );
+        let server = Server::start(move |_, n| if n == 0 { reply.clone() } else { page.clone() });
+        let command = format!(
+            "stty cols 1000 rows 40; exec '{}' search --base-url {} --backoff-base 600ms --note-waits-from 1h 'state = open'",
+            env!("CARGO_BIN_EXE_qc"),
+            server.url()
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("INTERCOM_TOKEN", B64_TOKEN)
+            .env("TERM", "xterm-256color")
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("script (util-linux) runs");
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{}: {shown}", echo.name);
+        assert!(
+            shown.contains("forbidden: you sent <redacted>"),
+            "{}: the wait is not on the progress line: {shown}",
+            echo.name
+        );
+        for form in leaked_forms() {
+            assert!(!shown.contains(&form), "{}: {form} in {shown}", echo.name);
+        }
+    }
+}
+
+#[test]
+fn control_characters_of_server_messages_are_shown_escaped() {
+    let server = Server::start(|_, _| {
+        Reply::raw(
+            400,
+            r#"{"errors":[{"code":"bad\u001b[31m","message":"\u001b]0;owned\u0007 \u202eevil\r\nline"}]}"#,
+        )
+    });
+    let run = search(&server, &["state = open"]);
+    assert_eq!(run.code, Some(3));
+    assert_eq!(
+        run.stderr,
+        "error: the API answered 400 Bad Request: bad\\u{1b}[31m: \\u{1b}]0;owned\\u{7} \\u{202e}evil\\u{d}\\nline\n"
+    );
+}
+
+#[test]
+fn endless_empty_pages_end_the_run() {
+    let server = Server::start(|_, n| {
+        Reply::json(
+            200,
+            &json!({"conversations": [], "total_count": 1000, "pages": {"next": {"starting_after": format!("c{n}")}}}),
+        )
+    });
+    let run = search(&server, &["state = open"]);
+    assert_eq!(run.code, Some(3));
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: the API sent 2 pages in a row without a new result, each promising more; stopped, since the paging makes no progress\n"
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn pages_of_ids_already_seen_end_the_run_after_printing_each_once() {
+    let server = Server::start(|_, n| {
+        Reply::json(
+            200,
+            &json!({"conversations": [{"id": "1"}, {"id": "2"}], "pages": {"next": {"starting_after": format!("c{n}")}}}),
+        )
+    });
+    let run = search(&server, &["--format", "ids", "state = open"]);
+    assert_eq!(run.code, Some(3));
+    assert_eq!(run.stdout, "1\n2\n");
+    assert!(
+        run.stderr.contains("2 pages in a row without a new result"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn ids_of_different_types_are_different_results() {
+    let server = Server::start(|_, _| {
+        Reply::json(
+            200,
+            &json!({"conversations": [{"id": "7"}, {"id": 7}, {"id": "7"}], "pages": {"next": null}}),
+        )
+    });
+    let run = search(&server, &["state = open"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout, "{\"id\":\"7\"}\n{\"id\":7}\n");
+}
+
+#[test]
+fn the_number_of_requests_is_capped() {
+    // One new result a page, and always more promised.
+    let endless = || {
+        Server::start(|_, n| {
+            Reply::json(
+                200,
+                &json!({"conversations": [{"id": n.to_string()}], "pages": {"next": {"starting_after": format!("c{n}")}}}),
+            )
+        })
+    };
+    let server = endless();
+    let run = search(
+        &server,
+        &["--max-requests", "3", "--format", "ids", "state = open"],
+    );
+    assert_eq!(run.code, Some(3));
+    assert_eq!(run.stdout, "0\n1\n2\n");
+    assert_eq!(
+        run.stderr,
+        "error: stopped after 3 requests, the most this search may send; more pages remain\nhelp: raise --max-requests, or set --limit\n"
+    );
+    assert_eq!(server.requests().len(), 3);
+
+    // --limit 4 in pages of 2 needs 2 pages; 3 are allowed.
+    let server = endless();
+    let run = search(
+        &server,
+        &[
+            "--limit",
+            "4",
+            "--per-page",
+            "2",
+            "--format",
+            "ids",
+            "state = open",
+        ],
+    );
+    assert_eq!(run.code, Some(3));
+    assert_eq!(run.stdout, "0\n1\n2\n");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn retry_after_in_seconds_and_as_a_date_is_honoured_and_noted() {
+    for retry_after in [
+        "1".to_owned(),
+        // At least 2 s ahead (in whole seconds): more than 1 s once qc runs.
+        jiff::Timestamp::from_second(unix_now() as i64 + 3)
+            .expect("a time")
+            .strftime("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string(),
+    ] {
+        let api = Intercom::new(Target::Conversations, conversations(3));
+        let header = retry_after.clone();
+        let server = Server::start(move |request, n| {
+            if n == 0 {
+                Reply::error(503, "service_unavailable", "Try later").header("Retry-After", &header)
+            } else {
+                api.reply(request)
+            }
+        });
+        let run = check(
+            qc_waiting_at_most("5s")
+                .args([
+                    "--note-waits-from",
+                    "500ms",
+                    "--base-url",
+                    &server.url(),
+                    "state = open",
+                ])
+                .output()
+                .expect("qc runs"),
+        );
+        assert_eq!(run.code, Some(0), "{retry_after}: {}", run.stderr);
+        assert_eq!(run.ids(), ["1", "3"]);
+        let requests = server.requests();
+        let waited = requests[1].at - requests[0].at;
+        assert!(
+            waited >= Duration::from_millis(900),
+            "{retry_after}: {waited:?}"
+        );
+        assert!(
+            run.stderr.starts_with("note: waiting ")
+                && run.stderr.ends_with(
+                    ": the API answered 503 Service Unavailable: service_unavailable: Try later (request b4b1e0c0-test); retrying as its Retry-After asks\n"
+                ),
+            "{retry_after}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_rate_limit_reset_in_year_3000_stops_at_once() {
+    let server = Server::start(|_, _| {
+        Reply::error(429, "rate_limit_exceeded", "Exceeded rate limit")
+            .header("X-RateLimit-Remaining", 0)
+            .header("X-RateLimit-Reset", 32_503_680_000u64)
+    });
+    let start = std::time::Instant::now();
+    let run = check(
+        qc_waiting_at_most("30s")
+            .args(["--base-url", &server.url(), "state = open"])
+            .output()
+            .expect("qc runs"),
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(run.code, Some(3));
+    assert!(
+        run.stderr.starts_with(
+            "error: the API answered 429 Too Many Requests: rate_limit_exceeded: Exceeded rate limit (request b4b1e0c0-test); it asks to wait "
+        ) && run.stderr.ends_with(
+            "y (X-RateLimit-Reset), longer than the longest wait allowed (30s)\nhelp: raise --max-wait to wait that long\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn the_waits_of_a_run_add_up_to_at_most_the_total() {
+    let server = Server::start(|_, _| {
+        Reply::error(503, "service_unavailable", "Try later").header("Retry-After", 1)
+    });
+    let run = check(
+        qc_waiting_at_most("5s")
+            .args([
+                "--max-total-wait",
+                "1500ms",
+                "--base-url",
+                &server.url(),
+                "state = open",
+            ])
+            .output()
+            .expect("qc runs"),
+    );
+    assert_eq!(run.code, Some(3));
+    assert!(
+        run.stderr
+            .starts_with("error: stopped before waiting another 1s (the API answered 503")
+            && run.stderr.ends_with(
+                "the waits would add up to more than 1.5s\nhelp: raise --max-total-wait\n"
+            ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn a_tls_handshake_to_a_silent_port_fails_within_one_timeout() {
+    let silent = support::intercom::Silent::start();
+    let start = std::time::Instant::now();
+    let run = check(
+        qc().args([
+            "--timeout",
+            "1s",
+            "--base-url",
+            &silent.https_url(),
+            "state = open",
+        ])
+        .output()
+        .expect("qc runs"),
+    );
+    let took = start.elapsed();
+    assert_eq!(run.code, Some(3));
+    assert!(took < Duration::from_millis(1800), "{took:?}");
+    assert_eq!(silent.accepted(), 1, "not retried");
+    assert!(
+        run.stderr
+            .contains("no connection within 900ms: the TCP or TLS handshake got no answer")
+            && run.stderr.ends_with("(after 1 attempt)\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `qc search` with every proxy variable pointing at `proxy`.
+fn through_proxy(proxy: &Server) -> Command {
+    let mut cmd = qc();
+    for var in ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy"] {
+        cmd.env(var, proxy.url());
+    }
+    cmd.env_remove("NO_PROXY").env_remove("no_proxy");
+    cmd
+}
+
+#[test]
+fn a_plain_http_url_through_a_proxy_is_refused_unless_allowed() {
+    let api = Intercom::new(Target::Conversations, conversations(3));
+    let proxy = Server::start(move |request, _| api.reply(request));
+    let refused = check(
+        through_proxy(&proxy)
+            .args(["--base-url", "http://intercom.invalid", "state = open"])
+            .output()
+            .expect("qc runs"),
+    );
+    assert_eq!(refused.code, Some(2));
+    assert_eq!(
+        refused.stderr,
+        format!(
+            "warning: http://intercom.invalid is plain http: the access token is sent unencrypted\nerror: refusing to send the access token in clear text through the proxy 127.0.0.1:{} (set in the environment) to the plain-http http://intercom.invalid; use https, or exclude the host with NO_PROXY\nhelp: --allow-insecure-proxy sends it anyway\n",
+            proxy.url().rsplit(':').next().unwrap_or_default()
+        )
+    );
+    assert!(proxy.requests().is_empty(), "nothing was sent");
+
+    // Allowed: the proxy tunnels the request, and reads the token.
+    let allowed = check(
+        through_proxy(&proxy)
+            .args([
+                "--allow-insecure-proxy",
+                "--base-url",
+                "http://intercom.invalid",
+                "state = open",
+            ])
+            .output()
+            .expect("qc runs"),
+    );
+    assert_eq!(allowed.code, Some(0), "{}", allowed.stderr);
+    assert_eq!(allowed.ids(), ["1", "3"]);
+    let seen = proxy.requests();
+    assert_eq!(seen[0].method, "CONNECT");
+    assert_eq!(seen[0].path, "intercom.invalid:80");
+    assert_eq!(
+        seen[1].header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+}
+
+#[test]
+fn https_goes_through_a_proxy_and_loopback_never_does() {
+    let proxy = Server::start(|_, _| Reply::error(502, "bad_gateway", "no"));
+    let api = Server::intercom(Intercom::new(Target::Conversations, conversations(3)));
+    let direct = check(
+        through_proxy(&proxy)
+            .args(["--base-url", &api.url(), "state = open"])
+            .output()
+            .expect("qc runs"),
+    );
+    assert_eq!(direct.code, Some(0), "{}", direct.stderr);
+    assert_eq!(direct.ids(), ["1", "3"]);
+    let localhost = api.url().replace("127.0.0.1", "localhost");
+    let by_name = check(
+        through_proxy(&proxy)
+            .args(["--base-url", &localhost, "state = open"])
+            .output()
+            .expect("qc runs"),
+    );
+    assert_eq!(by_name.code, Some(0), "{}", by_name.stderr);
+    assert!(proxy.requests().is_empty(), "a loopback URL used the proxy");
+
+    // https: a CONNECT tunnel, whose TLS the proxy cannot read (this one
+    // is no TLS server, so the handshake fails after the tunnel opened).
+    let tunnelled = check(
+        through_proxy(&proxy)
+            .args([
+                "--max-retries",
+                "0",
+                "--timeout",
+                "1s",
+                "--base-url",
+                "https://intercom.invalid",
+                "state = open",
+            ])
+            .output()
+            .expect("qc runs"),
+    );
+    assert_eq!(tunnelled.code, Some(3));
+    let seen = proxy.requests();
+    assert_eq!(
+        seen.first().map(|r| (r.method.as_str(), r.path.as_str())),
+        Some(("CONNECT", "intercom.invalid:443"))
+    );
+    assert!(seen.iter().all(|r| r.header("authorization").is_none()));
 }

@@ -3,20 +3,19 @@
 //! pacing rules with a scripted transport and a fake clock, so that waits
 //! are exact and take no time.
 
-#[path = "support/intercom.rs"]
-mod intercom;
+mod support;
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use intercom::{Intercom, Recorded, Server, TOKEN, conversations};
 use qc::Target;
 use qc::search::{
-    BaseUrl, Client, Clock, Event, FailureKind, Format, Request, Response, RetryPolicy,
-    SearchError, Stats, Token, Transport, TransportError, WaitReason,
+    BaseUrl, Client, Clock, Event, FailureKind, Request, Response, RetryPolicy, SearchError, Stats,
+    Token, Transport, TransportError,
 };
 use serde_json::{Value, json};
+use support::intercom::{Intercom, Recorded, Server, TOKEN, conversations};
 
 fn token() -> Token {
     Token::new(TOKEN).expect("a valid token")
@@ -76,7 +75,7 @@ fn several_bodies_give_each_object_once_in_order() {
 }
 
 #[test]
-fn the_limit_counts_distinct_objects_and_shrinks_the_last_pages() {
+fn the_limit_counts_distinct_objects_and_shrinks_the_first_bodys_last_page() {
     let server = Server::intercom(Intercom::new(Target::Conversations, conversations(12)));
     let client = client_for(&server).with_per_page(2);
     let bodies = [body("state = open"), body("tag_ids IN [7]")];
@@ -86,37 +85,37 @@ fn the_limit_counts_distinct_objects_and_shrinks_the_last_pages() {
         .collect::<Result<_, _>>()
         .expect("results");
     assert_eq!(ids(&results), ["1", "3", "5", "7", "9", "11", "6"]);
-    // One result left for the second body: pages of 1, the first of them
-    // a duplicate (3).
+    // One result left for the second body, whose results may have come
+    // already (3 has): whole pages, not pages of one.
     let asked: Vec<Option<u64>> = server.requests().iter().map(Recorded::per_page).collect();
-    assert_eq!(asked, [Some(2), Some(2), Some(2), Some(1), Some(1)]);
+    assert_eq!(asked, [Some(2), Some(2), Some(2), Some(2)]);
+
+    let server = Server::intercom(Intercom::new(Target::Conversations, conversations(12)));
+    let client = client_for(&server).with_per_page(4);
+    let results: Vec<Value> = client
+        .search(Target::Conversations, [body("state = open")])
+        .with_limit(5)
+        .collect::<Result<_, _>>()
+        .expect("results");
+    assert_eq!(ids(&results), ["1", "3", "5", "7", "9"]);
+    let asked: Vec<Option<u64>> = server.requests().iter().map(Recorded::per_page).collect();
+    assert_eq!(asked, [Some(4), Some(1)]);
 }
 
 #[test]
-fn run_writes_a_json_array_and_events_follow_the_search() {
+fn events_follow_the_search() {
     let server = Server::intercom(Intercom::new(Target::Tickets, conversations(5)));
     let client = client_for(&server).with_per_page(2);
-    let mut out = Vec::new();
-    let stats = client
-        .run(
-            Target::Tickets,
-            vec![body("state = open")],
-            None,
-            Format::Json,
-            &mut out,
-        )
-        .expect("the search runs");
-    assert_eq!(stats.emitted, 3);
-    let array: Value = serde_json::from_slice(&out).expect("a JSON array");
-    assert_eq!(ids(array.as_array().expect("an array")), ["1", "3", "5"]);
-
     let events = RefCell::new(Vec::new());
-    let search = client
+    let mut search = client
         .search(Target::Tickets, [body("state = open")])
         .on_event(|event: &Event, stats: &Stats| {
             events.borrow_mut().push((event.clone(), stats.requests));
         });
-    assert_eq!(search.count(), 3);
+    let results: Vec<Value> = search.by_ref().collect::<Result<_, _>>().expect("results");
+    assert_eq!(ids(&results), ["1", "3", "5"]);
+    assert_eq!(search.stats().emitted, 3);
+    drop(search);
     let events = events.into_inner();
     assert_eq!(
         events,
@@ -291,7 +290,7 @@ fn a_429_waits_exactly_until_the_reset() {
         .search(Target::Conversations, [json!({"query": {}})])
         .on_event(|event, _| {
             if let Event::Wait { delay, reason } = event {
-                waits.borrow_mut().push((*delay, reason.clone()));
+                waits.borrow_mut().push((*delay, reason.to_string()));
             }
         });
     assert_eq!(search.by_ref().count(), 1);
@@ -303,7 +302,10 @@ fn a_429_waits_exactly_until_the_reset() {
     assert_eq!(clock.slept(), [Duration::from_secs(7)]);
     assert_eq!(
         waits.into_inner(),
-        [(Duration::from_secs(7), WaitReason::RateLimited)]
+        [(
+            Duration::from_secs(7),
+            "the API answered 429 Too Many Requests: rate_limit_exceeded; retrying until its X-RateLimit-Reset".to_owned()
+        )]
     );
 }
 
@@ -322,13 +324,13 @@ fn backoff_doubles_and_retries_are_bounded() {
         ..no_jitter()
     };
     let results = scripted(&script, &clock, policy);
+    let [Err(e @ SearchError::Transport { kind, attempts, .. })] = results.as_slice() else {
+        panic!("{results:?}")
+    };
+    assert_eq!((*kind, *attempts), (FailureKind::Connection, 4));
     assert_eq!(
-        results,
-        [Err(SearchError::Transport {
-            kind: FailureKind::Connection,
-            message: "POST https://api.intercom.io/conversations/search: reset".into(),
-            attempts: 4
-        })]
+        e.to_string(),
+        "POST https://api.intercom.io/conversations/search: reset (after 4 attempts)"
     );
     assert_eq!(clock.slept(), [500, 1000, 2000].map(Duration::from_millis));
     assert_eq!(script.sent.borrow().len(), 4);
@@ -413,5 +415,304 @@ fn the_cursor_of_each_page_is_sent_with_the_next() {
             json!({"per_page": 150, "starting_after": "c1"}),
             json!({"per_page": 150, "starting_after": "c2"}),
         ]
+    );
+}
+
+/// A transport answering request `n` (from 0) with `answer(n, body)`.
+struct Answering<F> {
+    answer: F,
+    sent: RefCell<Vec<Value>>,
+}
+
+impl<F: Fn(usize, &Value) -> Response> Answering<F> {
+    fn new(answer: F) -> Self {
+        Answering {
+            answer,
+            sent: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.sent.borrow().len()
+    }
+}
+
+impl<F: Fn(usize, &Value) -> Response> Transport for Answering<F> {
+    fn post(&self, request: &Request<'_>) -> Result<Response, TransportError> {
+        let body: Value = serde_json::from_slice(request.body).unwrap_or(Value::Null);
+        let n = self.count();
+        self.sent.borrow_mut().push(body.clone());
+        Ok((self.answer)(n, &body))
+    }
+}
+
+type Searching<'c, 'a, T> = qc::search::Search<'c, &'a T, &'a FakeClock>;
+
+/// Runs one search through `transport` in pages of 2: its results, its
+/// error, and its waits with their reasons as shown.
+fn run_with<'a, T: Transport>(
+    transport: &'a T,
+    clock: &'a FakeClock,
+    policy: RetryPolicy,
+    bodies: Vec<Value>,
+    setup: impl for<'c> FnOnce(Searching<'c, 'a, T>) -> Searching<'c, 'a, T>,
+) -> (Vec<Value>, Option<SearchError>, Vec<(Duration, String)>) {
+    let base = BaseUrl::parse("https://api.intercom.io").expect("a URL");
+    let client = Client::new(token(), base)
+        .with_transport(transport)
+        .with_clock(clock)
+        .with_policy(policy)
+        .with_per_page(2);
+    let waits = RefCell::new(Vec::new());
+    let search = client
+        .search(Target::Conversations, bodies)
+        .on_event(|event, _| {
+            if let Event::Wait { delay, reason } = event {
+                waits.borrow_mut().push((*delay, reason.to_string()));
+            }
+        });
+    let mut results = Vec::new();
+    let mut error = None;
+    for item in setup(search) {
+        match item {
+            Ok(item) => results.push(item),
+            Err(e) => error = Some(e),
+        }
+    }
+    (results, error, waits.into_inner())
+}
+
+fn one_body() -> Vec<Value> {
+    vec![json!({"query": {}})]
+}
+
+fn with_header(mut response: Response, name: &str, value: &str) -> Response {
+    response.headers.push((name.to_owned(), value.to_owned()));
+    response
+}
+
+#[test]
+fn retry_after_is_honoured_in_seconds_and_as_a_date() {
+    let transport = Answering::new(|n, _| match n {
+        0 => with_header(response(503, &json!({})), "Retry-After", "4"),
+        1 => with_header(
+            response(429, &json!({})),
+            "Retry-After",
+            // T0 + 9 s.
+            "Tue, 14 Nov 2023 22:13:29 GMT",
+        ),
+        _ => page(&["1"], None),
+    });
+    let clock = FakeClock::new();
+    let (results, error, waits) = run_with(&transport, &clock, no_jitter(), one_body(), |s| s);
+    assert_eq!((results.len(), error), (1, None));
+    // The date is T0 + 9 s, and the first wait took 4 of them.
+    assert_eq!(clock.slept(), [4, 5].map(Duration::from_secs));
+    assert_eq!(
+        waits,
+        [
+            (
+                Duration::from_secs(4),
+                "the API answered 503 Service Unavailable: {}; retrying as its Retry-After asks"
+                    .to_owned()
+            ),
+            (
+                Duration::from_secs(5),
+                "the API answered 429 Too Many Requests after 2 attempts: {}; retrying as its Retry-After asks"
+                    .to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_wait_past_the_cap_stops_the_search_at_once() {
+    // 3000-01-01T00:00:00Z.
+    let transport = Answering::new(|_, _| {
+        with_headers(
+            response(429, &json!({"errors": [{"code": "rate_limit_exceeded"}]})),
+            &[("x-ratelimit-reset", 32_503_680_000)],
+        )
+    });
+    let clock = FakeClock::new();
+    let (results, error, _) = run_with(&transport, &clock, no_jitter(), one_body(), |s| s);
+    assert!(results.is_empty());
+    let error = error.expect("an error");
+    assert_eq!(
+        error.to_string(),
+        "the API answered 429 Too Many Requests: rate_limit_exceeded; it asks to wait 976y (X-RateLimit-Reset), longer than the longest wait allowed (30s)"
+    );
+    assert_eq!(error.status(), Some(429));
+    assert!(clock.slept().is_empty());
+    assert_eq!(transport.count(), 1);
+}
+
+#[test]
+fn the_waits_of_a_search_have_a_total() {
+    let transport =
+        Answering::new(|_, _| with_header(response(503, &json!({})), "Retry-After", "20"));
+    let clock = FakeClock::new();
+    let policy = RetryPolicy {
+        max_total_wait: Duration::from_secs(50),
+        ..no_jitter()
+    };
+    let (_, error, _) = run_with(&transport, &clock, policy, one_body(), |s| s);
+    assert_eq!(clock.slept(), [20, 20].map(Duration::from_secs));
+    assert_eq!(transport.count(), 3);
+    assert_eq!(
+        error.map(|e| e.to_string()),
+        Some("stopped before waiting another 20s (the API answered 503 Service Unavailable after 3 attempts: {}; retrying as its Retry-After asks): the waits would add up to more than 50s".to_owned())
+    );
+}
+
+#[test]
+fn empty_pages_promising_more_stop_after_two() {
+    let transport = Answering::new(|n, _| page(&[], Some(&format!("c{n}"))));
+    let clock = FakeClock::new();
+    let (results, error, _) = run_with(&transport, &clock, no_jitter(), one_body(), |s| s);
+    assert!(results.is_empty());
+    assert_eq!(error, Some(SearchError::NoProgress { pages: 2 }));
+    assert_eq!(transport.count(), 2);
+}
+
+#[test]
+fn pages_repeating_their_ids_stop_after_two() {
+    let transport = Answering::new(|n, _| page(&["1", "2"], Some(&format!("c{n}"))));
+    let clock = FakeClock::new();
+    let (results, error, _) = run_with(&transport, &clock, no_jitter(), one_body(), |s| s);
+    assert_eq!(ids(&results), ["1", "2"]);
+    assert_eq!(error, Some(SearchError::NoProgress { pages: 2 }));
+    assert_eq!(transport.count(), 3);
+}
+
+#[test]
+fn one_page_without_progress_between_new_results_is_allowed() {
+    let transport = Answering::new(|n, _| match n {
+        0 => page(&["1"], Some("a")),
+        1 => page(&["1"], Some("b")),
+        2 => page(&["2"], Some("c")),
+        3 => page(&[], Some("d")),
+        _ => page(&["3"], None),
+    });
+    let clock = FakeClock::new();
+    let (results, error, _) = run_with(&transport, &clock, no_jitter(), one_body(), |s| s);
+    assert_eq!((ids(&results), error), (vec!["1", "2", "3"], None));
+}
+
+#[test]
+fn a_later_body_may_give_earlier_results_for_many_pages() {
+    // The second body's first three pages hold only results of the first:
+    // new to that body, so progress, and printed once.
+    let transport = Answering::new(|_, body| {
+        let second = body["query"]["n"] == json!(2);
+        let cursor = body["pagination"]["starting_after"].as_str().unwrap_or("");
+        match (second, cursor) {
+            (false, "") => page(&["1", "2"], Some("a")),
+            (false, "a") => page(&["3", "4"], Some("b")),
+            (false, _) => page(&["5", "6"], None),
+            (true, "") => page(&["1", "2"], Some("x")),
+            (true, "x") => page(&["3", "4"], Some("y")),
+            (true, "y") => page(&["5", "6"], Some("z")),
+            (true, _) => page(&["7"], None),
+        }
+    });
+    let clock = FakeClock::new();
+    let bodies = vec![json!({"query": {"n": 1}}), json!({"query": {"n": 2}})];
+    let (results, error, _) = run_with(&transport, &clock, no_jitter(), bodies, |s| s);
+    assert_eq!(error, None);
+    assert_eq!(ids(&results), ["1", "2", "3", "4", "5", "6", "7"]);
+    assert_eq!(transport.count(), 7);
+}
+
+#[test]
+fn ids_are_compared_as_the_api_types_them() {
+    let items = || json!({"conversations": [{"id": "7"}, {"id": 7}, {"id": 7.0}, {"id": "7"}, {"id": 7}], "pages": {"next": null}});
+    let transport = Answering::new(move |_, _| response(200, &items()));
+    let clock = FakeClock::new();
+    let (results, error, _) = run_with(&transport, &clock, no_jitter(), one_body(), |s| s);
+    assert_eq!(error, None);
+    let got: Vec<Value> = results.iter().map(|r| r["id"].clone()).collect();
+    assert_eq!(got, [json!("7"), json!(7), json!(7.0)]);
+}
+
+#[test]
+fn requests_are_capped_with_or_without_a_limit() {
+    // Each page brings one new result and promises more, for ever.
+    let endless = || Answering::new(|n, _| page(&[&n.to_string(), "0"], Some(&format!("c{n}"))));
+    let clock = FakeClock::new();
+    let transport = endless();
+    let (results, error, _) = run_with(&transport, &clock, no_jitter(), one_body(), |s| {
+        s.with_max_requests(3)
+    });
+    assert_eq!(ids(&results), ["0", "1", "2"]);
+    assert_eq!(error, Some(SearchError::TooManyRequests { max: 3 }));
+    assert_eq!(transport.count(), 3);
+
+    // --limit 5 in pages of 2: three pages would do, with one more to
+    // spare; the fifth is not sent.
+    let transport = endless();
+    let (results, error, _) = run_with(&transport, &clock, no_jitter(), one_body(), |s| {
+        s.with_limit(5)
+    });
+    assert_eq!(ids(&results), ["0", "1", "2", "3"]);
+    assert_eq!(error, Some(SearchError::TooManyRequests { max: 4 }));
+    assert_eq!(transport.count(), 4);
+
+    let transport = endless();
+    let base = BaseUrl::parse("https://api.intercom.io").expect("a URL");
+    let client = Client::new(token(), base)
+        .with_transport(&transport)
+        .with_per_page(2);
+    let bodies = vec![json!({}), json!({}), json!({})];
+    assert_eq!(
+        client
+            .search(Target::Conversations, bodies.clone())
+            .with_limit(5)
+            .max_requests(),
+        12
+    );
+    assert_eq!(
+        client.search(Target::Conversations, bodies).max_requests(),
+        qc::search::DEFAULT_MAX_REQUESTS
+    );
+}
+
+#[test]
+fn results_errors_and_waits_never_hold_the_token() {
+    let echo = TOKEN.replace('-', "%2D");
+    let transport = Answering::new(move |n, _| match n {
+        0 => response(
+            500,
+            &json!({"errors": [{"code": "x", "message": echo.clone()}]}),
+        ),
+        1 => response(
+            200,
+            &json!({"conversations": [{"id": "1", "body": TOKEN}], "pages": {"next": {"starting_after": TOKEN}}}),
+        ),
+        _ => response(
+            200,
+            &json!({"conversations": [{"id": "2", TOKEN: "v"}], "pages": {"next": {"starting_after": TOKEN}}}),
+        ),
+    });
+    let clock = FakeClock::new();
+    let (results, error, waits) = run_with(&transport, &clock, no_jitter(), one_body(), |s| s);
+    assert_eq!(
+        results,
+        [
+            json!({"id": "1", "body": "<redacted>"}),
+            json!({"id": "2", "<redacted>": "v"})
+        ]
+    );
+    assert_eq!(
+        error.map(|e| e.to_string()),
+        Some("the API returned the cursor `<redacted>` a second time; stopped, since following it would fetch the same pages again".to_owned())
+    );
+    assert_eq!(
+        waits,
+        [(
+            Duration::from_millis(500),
+            "the API answered 500 Internal Server Error: x: <redacted>; retrying with backoff"
+                .to_owned()
+        )]
     );
 }

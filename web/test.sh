@@ -8,16 +8,20 @@ web="$(cd "$(dirname "$0")" && pwd)"
 
 "$web/build.sh"
 
-# The budget of the module: 660,000 bytes (652,831 when last measured). Without the
-# `tzdb` feature, time zones come from a table of each zone's current rule
-# (src/schema/zones_table.rs, text) instead of the whole IANA database; the
-# options reach the module as plain arguments, with no JavaScript-value
-# deserialiser. The rest is qc itself, jiff (its parsers and error
-# messages), core's formatting and the bindings (README, "Performance").
+# The budget of the module: 730,000 bytes (725,461 when last measured; it
+# was 660,000 while the options crossed as plain arguments, 652,831 bytes).
+# Without the `tzdb` feature, time zones come from a table of each zone's
+# current rule (src/schema/zones_table.rs, text) instead of the whole IANA
+# database. The options cross as JSON text that the library's Settings
+# reads (serde_json's parser and serde_path_to_error), and objects cross as
+# JSON text for `matches`/`filter` (the same parser). The rest is qc
+# itself, jiff (its parsers and error messages), core's formatting and the
+# bindings (README, "Performance").
+budget=730000
 size="$(stat -c %s "$web/dist/qc_wasm_bg.wasm")"
 echo "qc_wasm_bg.wasm: $size bytes"
-if [ "$size" -ge 660000 ]; then
-  echo "error: the .wasm is over its budget of 660000 bytes" >&2
+if [ "$size" -ge "$budget" ]; then
+  echo "error: the .wasm is over its budget of $budget bytes" >&2
   exit 1
 fi
 

@@ -2,9 +2,9 @@
 # Tests the Python package: checks its crate (fmt, clippy), installs it with pip, as a user would
 # (`pip install ./bindings/python`: maturin builds the abi3 wheel), into a
 # virtual environment under target/ that also holds pytest, then runs its
-# tests (the API, and parity with the `qc` command over the fixture corpus;
-# they use target/debug/qc, built when missing) and type-checks the stubs
-# against the module when mypy is there.
+# tests (the API, offsets in code points, the GIL, and parity with the `qc`
+# command over the fixture corpus; they use $QC_BIN or target/debug/qc,
+# built when missing) and type-checks the stubs against the module.
 # PYTHON picks the interpreter (default python3); the venv is created when
 # missing, and pip reaches only PyPI (maturin, pytest, mypy).
 set -euo pipefail

@@ -46,6 +46,26 @@ impl DateError {
 /// The help shown with date errors.
 pub const DATE_FORMS: &str = "write unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time such as `2024-01-01T00:00:00Z`, `today`, `yesterday`, or `now-7d` (units s m h d w mo y)";
 
+/// The earliest instant qc reads as a date, in unix seconds:
+/// -9999-01-02T01:59:59Z (jiff's range).
+pub const MIN_DATE_SECONDS: i64 = -377_705_023_201;
+
+/// The latest instant qc reads as a date, in unix seconds:
+/// 9999-12-30T22:00:00Z (jiff's range).
+pub const MAX_DATE_SECONDS: i64 = 253_402_207_200;
+
+/// Why a date outside [`MIN_DATE_SECONDS`]..=[`MAX_DATE_SECONDS`] is
+/// refused, with the range.
+pub fn out_of_range_message() -> String {
+    format!(
+        "out of range: qc reads dates from -9999-01-02T01:59:59Z to 9999-12-30T22:00:00Z (unix seconds {MIN_DATE_SECONDS} to {MAX_DATE_SECONDS})"
+    )
+}
+
+fn out_of_range() -> DateError {
+    DateError::invalid(out_of_range_message())
+}
+
 /// True when `seconds` is a unix time jiff can represent (years -9999 to
 /// 9999): what a caller-supplied "now" must be.
 pub fn is_valid_timestamp(seconds: i64) -> bool {
@@ -66,17 +86,17 @@ pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError>
     let today_word = text.eq_ignore_ascii_case("today");
     if today_word || text.eq_ignore_ascii_case("yesterday") {
         let today = Timestamp::from_second(now)
-            .map_err(|e| DateError::invalid(e.to_string()))?
+            .map_err(|_| out_of_range())?
             .to_zoned_datetime(tz.clone())
             .date();
         let day = if today_word {
             Some(today)
         } else {
-            today.yesterday().ok()
+            neighbour_day(today, Direction::Before, tz)
         };
         return day
             .and_then(|d| start_of_day(d, tz))
-            .ok_or_else(|| DateError::invalid("date out of range"));
+            .ok_or_else(out_of_range);
     }
     if text.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("now")) {
         // The first three bytes are ASCII letters.
@@ -127,13 +147,26 @@ pub fn parse_date(text: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError>
         let date: Date = text
             .parse()
             .map_err(|e: jiff::Error| DateError::invalid(e.to_string()))?;
-        return start_of_day(date, tz).ok_or_else(|| DateError::invalid("date out of range"));
+        let start = start_of_day(date, tz).ok_or_else(out_of_range)?;
+        if day_of(start, tz) != Some(date) {
+            return Err(skipped_day(date, tz));
+        }
+        return Ok(start);
     }
     if text.contains(['T', 't']) {
         return text
             .parse::<Timestamp>()
             .map(Timestamp::as_second)
-            .map_err(|e| DateError::invalid(date_time_hint(text, e)));
+            .map_err(|e| {
+                // A date-time jiff reads but cannot place is out of its range.
+                let read =
+                    jiff::fmt::temporal::Pieces::parse(text).is_ok_and(|p| p.offset().is_some());
+                if read {
+                    out_of_range()
+                } else {
+                    DateError::invalid(date_time_hint(text, e))
+                }
+            });
     }
     Err(DateError::invalid(
         "expected YYYY-MM-DD, an RFC 3339 date-time or unix seconds",
@@ -319,7 +352,6 @@ fn relative(rest: &str, now: i64, tz: &TimeZone) -> Result<i64, DateError> {
             ));
         }
     };
-    let out_of_range = || DateError::invalid("relative date out of range");
     let (amount, unit) = amount_and_unit(rest).map_err(|e| match e {
         DateError::Invalid { why, fixes } => DateError::Invalid {
             why,
@@ -379,9 +411,65 @@ pub fn parse_duration(text: &str) -> Option<Result<i64, DateError>> {
     }))
 }
 
-/// `n` days after `date` (before, when negative).
+/// `n` days after `date` (before, when negative), on the calendar alone:
+/// the day found may not exist in a zone (see [`neighbour_day`]).
 pub fn add_days(date: Date, n: i32) -> Option<Date> {
     date.checked_add(n.days()).ok()
+}
+
+/// The way [`neighbour_day`] steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Towards the past.
+    Before,
+    /// Towards the future.
+    After,
+}
+
+/// The most days in a row a zone has skipped (one, so far: Pacific/Apia
+/// 2011-12-30, Pacific/Kiritimati and Pacific/Enderbury 1994-12-31), with
+/// room to spare.
+const MAX_SKIPPED_DAYS: usize = 3;
+
+/// True when `date` happened in `tz`: its first instant falls on it. A
+/// zone that moved across the date line skipped a whole day, whose
+/// "midnight" resolves into the next day; a day without a midnight (a
+/// clock change at 00:00) still exists, from its first instant.
+pub fn day_exists(date: Date, tz: &TimeZone) -> bool {
+    start_of_day(date, tz).and_then(|s| day_of(s, tz)) == Some(date)
+}
+
+/// The day before or after `date` that exists in `tz`: the calendar's
+/// neighbour, or the next one over where the zone skipped it. Never `date`
+/// itself, so `>= D` sent as `> ` the day before `D` keeps `D`. `None`
+/// out of range.
+pub fn neighbour_day(date: Date, direction: Direction, tz: &TimeZone) -> Option<Date> {
+    let step = match direction {
+        Direction::Before => -1,
+        Direction::After => 1,
+    };
+    let mut day = date;
+    for _ in 0..=MAX_SKIPPED_DAYS {
+        day = add_days(day, step)?;
+        if day_exists(day, tz) {
+            return Some(day);
+        }
+    }
+    None
+}
+
+/// The error for a calendar date that `tz` skipped.
+fn skipped_day(date: Date, tz: &TimeZone) -> DateError {
+    let zone = tz.iana_name().unwrap_or("the workspace's time zone");
+    let fixes: Vec<String> = [Direction::Before, Direction::After]
+        .into_iter()
+        .filter_map(|d| neighbour_day(date, d, tz))
+        .map(|d| d.to_string())
+        .collect();
+    DateError::fix(
+        format!("{date} did not happen in {zone}: the zone skipped that day"),
+        fixes,
+    )
 }
 
 #[cfg(test)]
@@ -482,6 +570,47 @@ mod tests {
         assert_eq!(fixes("01/02/2024"), ["2024-01-02", "2024-02-01"]);
         assert_eq!(fixes("13/02/2024"), ["2024-02-13"]);
         assert_eq!(fixes("1717200000000"), ["1717200000"]);
+    }
+
+    #[test]
+    fn the_range_is_jiffs() {
+        assert_eq!(Timestamp::MIN.as_second(), MIN_DATE_SECONDS);
+        assert_eq!(Timestamp::MAX.as_second(), MAX_DATE_SECONDS);
+        assert_eq!(Timestamp::MIN.to_string(), "-009999-01-02T01:59:59Z");
+        assert_eq!(
+            Timestamp::from_second(MAX_DATE_SECONDS)
+                .unwrap()
+                .to_string(),
+            "9999-12-30T22:00:00Z"
+        );
+        assert!(is_valid_timestamp(MAX_DATE_SECONDS) && !is_valid_timestamp(MAX_DATE_SECONDS + 1));
+    }
+
+    #[test]
+    fn neighbours_are_days_that_happened() {
+        let date = |y, m, d| Date::new(y, m, d).unwrap();
+        let apia = crate::schema::timezone("Pacific/Apia").unwrap();
+        assert!(!day_exists(date(2011, 12, 30), &apia));
+        assert!(day_exists(date(2011, 12, 30), &TimeZone::UTC));
+        let before = neighbour_day(date(2011, 12, 31), Direction::Before, &apia);
+        let after = neighbour_day(date(2011, 12, 29), Direction::After, &apia);
+        assert_eq!(before, Some(date(2011, 12, 29)));
+        assert_eq!(after, Some(date(2011, 12, 31)));
+        // Elsewhere, and on other days, the calendar's neighbours.
+        let utc = neighbour_day(date(2011, 12, 31), Direction::Before, &TimeZone::UTC);
+        assert_eq!(utc, Some(date(2011, 12, 30)));
+        let new_year = neighbour_day(date(2011, 12, 31), Direction::After, &apia);
+        assert_eq!(new_year, Some(date(2012, 1, 1)));
+        // A day without a midnight exists from its first instant.
+        let sao_paulo = crate::schema::timezone("America/Sao_Paulo").unwrap();
+        assert!(day_exists(date(2018, 11, 4), &sao_paulo));
+        assert_eq!(
+            start_of_day(date(2018, 11, 4), &sao_paulo),
+            Some(1_541_300_400)
+        );
+        // Past the range: no neighbour.
+        let last = neighbour_day(date(9999, 12, 30), Direction::After, &TimeZone::UTC);
+        assert_eq!(last, None);
     }
 
     #[test]

@@ -17,7 +17,7 @@
 
 use jiff::civil::Date;
 
-use super::dates::{add_days, day_of, start_of_day};
+use super::dates::{Direction, day_of, neighbour_day, start_of_day};
 use super::lower;
 use super::notation::Notation;
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
@@ -47,7 +47,7 @@ pub fn comparison(
     {
         let day = day_of(seconds, tz);
         let range = day
-            .and_then(|d| Some((d, add_days(d, 1)?)))
+            .and_then(|d| Some((d, neighbour_day(d, Direction::After, tz)?)))
             .and_then(|(d, next)| whole_day(filter, d, next, schema, notation));
         let first_second = day.and_then(|d| start_of_day(d, tz)) == Some(seconds);
         let what = if first_second {
@@ -131,7 +131,7 @@ pub fn inclusive_day_end(
     let Some(day) = day_of(seconds, tz).filter(|d| start_of_day(*d, tz) == Some(seconds)) else {
         return;
     };
-    let Some(next) = add_days(day, 1) else {
+    let Some(next) = neighbour_day(day, Direction::After, tz) else {
         return;
     };
     if !(calendar || word) {

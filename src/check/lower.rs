@@ -29,7 +29,7 @@
 //! they become an OR of `=` and an AND of `!=`. Where no exact equivalent
 //! exists, the error names the target's rule.
 
-use super::dates::{add_days, start_of_day};
+use super::dates::{Direction, add_days, neighbour_day, out_of_range_message, start_of_day};
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
@@ -283,7 +283,7 @@ fn day(
         Box::new(Diagnostic::new(
             Code::InvalidDate,
             span,
-            "the date is out of range",
+            format!("the date is {}", out_of_range_message()),
         ))
     };
     if !days.is_configured() {
@@ -335,8 +335,31 @@ fn day(
         }
         Ok(date)
     };
+    // The instant sent for a value's day (`shift` 0), the day before it
+    // (-1) or the day after it (1). The day before and the day after are
+    // days that exist in the zone: where the zone skipped the calendar's
+    // neighbour, the next one over.
     let sent = |date: jiff::civil::Date, shift: i32| -> Result<ScalarValue, Box<Diagnostic>> {
-        let shifted = add_days(date, shift).ok_or_else(out_of_range)?;
+        let shifted = match shift {
+            0 => Some(date),
+            s if s < 0 => neighbour_day(date, Direction::Before, days.zone()),
+            _ => neighbour_day(date, Direction::After, days.zone()),
+        }
+        .ok_or_else(|| {
+            let which = if shift < 0 { "before" } else { "after" };
+            Box::new(
+                Diagnostic::new(
+                    Code::InvalidDate,
+                    span,
+                    format!(
+                        "`{}` is sent as a bound on the day {which} {date}, which is {}",
+                        filter.op,
+                        out_of_range_message()
+                    ),
+                )
+                .with_help("drop the bound: every date qc reads is on this side of it"),
+            )
+        })?;
         days.instant(shifted)
             .map(ScalarValue::Date)
             .ok_or_else(out_of_range)

@@ -16,10 +16,10 @@ mod notation;
 mod query;
 mod request;
 pub mod rules;
-pub mod suggest;
 
 pub use dates::{
-    DATE_FORMS, DateError, add_days, day_of, is_unix_seconds, is_valid_timestamp, parse_date,
+    DATE_FORMS, DateError, Direction, MAX_DATE_SECONDS, MIN_DATE_SECONDS, add_days, day_exists,
+    day_of, is_unix_seconds, is_valid_timestamp, neighbour_day, out_of_range_message, parse_date,
     parse_duration, start_of_day,
 };
 pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};
@@ -96,7 +96,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         complete,
         ..
     } = checker;
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    diagnostics.sort_by_key(|d| d.range);
     for d in diagnostics.iter_mut().chain(&mut over_limits) {
         d.locate(ast.line_index());
     }

@@ -38,7 +38,7 @@ use super::dates::{is_unix_seconds, parse_date};
 use super::notation::{Notation, json_string};
 use super::{
     Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query, ScalarValue,
-    check_limits, lints, rules, suggest,
+    check_limits, lints, rules,
 };
 use crate::diagnostic::{Code, Diagnostic, LineIndex, has_errors};
 use crate::json::reader::{Json, JsonKind, Member, is_integer, read_json};
@@ -88,7 +88,7 @@ pub fn validate_with(text: &str, schema: &Schema) -> Validated {
         complete,
         ..
     } = v;
-    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    diagnostics.sort_by_key(|d| d.range);
     let index = LineIndex::new(text);
     for d in &mut diagnostics {
         d.locate(&index);
@@ -223,7 +223,7 @@ impl Validator<'_> {
                             list(keys)
                         ),
                     );
-                    match suggest::closest(&m.key, keys.iter().copied()) {
+                    match crate::diagnostic::closest(&m.key, keys.iter().copied()) {
                         Some(s) => {
                             misspelt.push(s);
                             d = d.with_closest(m.key_span, s, json_string(s));

@@ -10,8 +10,7 @@ use jiff::tz::TimeZone;
 use super::dates::{DateError, is_unix_seconds, parse_duration};
 use super::notation::Notation;
 use super::query::ScalarValue;
-use super::suggest;
-use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::diagnostic::{Code, Diagnostic, clip, closest};
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Matching, OpSet, Origin, Schema};
 use crate::syntax::Span;
@@ -199,7 +198,7 @@ pub fn unknown_value(
             values.join(", ")
         ),
     );
-    Some(match suggest::closest(text, values.iter().copied()) {
+    Some(match closest(text, values.iter().copied()) {
         Some(v) => {
             let fix = match notation {
                 Notation::Text => {
@@ -449,7 +448,7 @@ pub fn typed_text(
                 return Ok(ScalarValue::Boolean(false));
             }
             let d = mismatch("`true` or `false`");
-            Err(Box::new(match suggest::closest(text, ["true", "false"]) {
+            Err(Box::new(match closest(text, ["true", "false"]) {
                 Some(v) => d.with_closest(span, v, v),
                 None => d.with_help("write `true` or `false`"),
             }))

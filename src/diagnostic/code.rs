@@ -1,4 +1,4 @@
-//! The catalogue of diagnostic codes.
+//! The catalogue of diagnostic codes, and how serious each is.
 //!
 //! Every diagnostic qc can report has a stable code. Each code carries a
 //! one-line title, an explanation, a query that triggers it and how to fix
@@ -8,9 +8,19 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::Severity;
-use crate::op::Op;
-use crate::schema::{FieldType, OpSet};
+use crate::op::{FieldType, Op, OpSet};
+
+/// How serious a diagnostic is. Only errors make a query fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The query cannot be compiled.
+    Error,
+    /// The query compiles but probably does not do what was meant.
+    Warning,
+    /// Information: what qc did (e.g. rewrote the query to fit).
+    Note,
+}
 
 macro_rules! codes {
     ($(

@@ -189,9 +189,6 @@ fn apply_all(source: &str, fixes: &[&Suggestion]) -> Option<String> {
 pub fn apply(source: &str, suggestion: &Suggestion) -> Option<String> {
     let before = source.get(..suggestion.span.start())?;
     let after = source.get(suggestion.span.end()..)?;
-    if suggestion.span.start > suggestion.span.end {
-        return None;
-    }
     Some(format!("{before}{}{after}", suggestion.replacement))
 }
 

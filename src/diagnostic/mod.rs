@@ -5,28 +5,18 @@ mod code;
 pub mod fixes;
 mod position;
 mod render;
+mod suggest;
 mod terminal;
 
-pub use code::Code;
+pub use code::{Code, Severity};
 pub use position::{LineIndex, OffsetEncoder, Position, PositionEncoding, WidePosition};
 pub use render::{RenderOptions, render, render_all};
+pub use suggest::closest;
 pub use terminal::{escape_for_terminal, is_unsafe_for_terminal};
 
 use serde::Serialize;
 
-use crate::syntax::Span;
-
-/// How serious a diagnostic is. Only errors make a query fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The query cannot be compiled.
-    Error,
-    /// The query compiles but probably does not do what was meant.
-    Warning,
-    /// Information: what qc did (e.g. rewrote the query to fit).
-    Note,
-}
+use crate::span::Span;
 
 /// A secondary location that explains a diagnostic ("group opened here").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -238,6 +228,20 @@ pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
             std::borrow::Cow::Owned(short)
         }
     }
+}
+
+/// How many errors a stage (the parser, the checker) reports before it
+/// stops: more would only let hostile input grow the list without bound.
+pub const MAX_ERRORS: usize = 100;
+
+/// The diagnostic that ends a list of [`MAX_ERRORS`] errors.
+pub fn too_many_errors(at: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::TooManyErrors,
+        at,
+        format!("too many errors; stopped after {MAX_ERRORS} errors (the limit, MAX_ERRORS)"),
+    )
+    .with_help("fix the errors above and run again")
 }
 
 /// True when any diagnostic is an error.

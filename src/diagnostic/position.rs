@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::span::Span;
+
 /// A 1-based line and column; the column counts Unicode scalar values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Position {
@@ -226,8 +228,8 @@ impl OffsetEncoder {
     }
 
     /// A byte span in code units.
-    pub fn span(&self, span: crate::syntax::Span) -> crate::syntax::Span {
-        crate::syntax::Span::new(self.to_units(span.start()), self.to_units(span.end()))
+    pub fn span(&self, span: Span) -> Span {
+        Span::new(self.to_units(span.start()), self.to_units(span.end()))
     }
 }
 

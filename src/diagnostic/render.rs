@@ -11,7 +11,7 @@ use ariadne::{CharSet, Config, IndexType, Label, Report, ReportKind, Source};
 
 use super::terminal::{OffsetMap, escape_for_terminal, escape_source, is_unsafe_for_terminal};
 use super::{Diagnostic, Severity};
-use crate::syntax::Span;
+use crate::span::Span;
 
 /// How to render diagnostics for a terminal.
 #[derive(Debug, Clone)]
@@ -254,12 +254,12 @@ fn window(diagnostic: &Diagnostic, source: &str) -> Window {
     }
     let shift = |offset: usize| base + offset.clamp(from, to) - from;
     let mut shifted = diagnostic.clone();
-    shifted.range = crate::syntax::Span::new(shift(start), shift(end));
+    shifted.range = Span::new(shift(start), shift(end));
     shifted
         .labels
         .retain(|l| l.span.start() >= from && l.span.end() <= to);
     for l in &mut shifted.labels {
-        l.span = crate::syntax::Span::new(shift(l.span.start()), shift(l.span.end()));
+        l.span = Span::new(shift(l.span.start()), shift(l.span.end()));
     }
     let at = diagnostic
         .location
@@ -308,7 +308,7 @@ fn one_line_if_too_long(diagnostic: &Diagnostic, source: &str, name: &str) -> Op
     }
     let mut line = format!("{diagnostic}");
     if diagnostic.location.is_none() {
-        line.push_str(&format!(" (at byte {})", diagnostic.range.start));
+        line.push_str(&format!(" (at byte {})", diagnostic.range.start()));
     }
     Some(format!(
         "{name}: {line}\n  (the source is not shown: its lines are {excerpt} bytes long)\n"

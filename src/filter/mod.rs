@@ -63,6 +63,24 @@ impl Matcher {
         crate::eval::eval(&self.query, object)
     }
 
+    /// An object read from any serde deserializer (a binding's own objects,
+    /// such as Python's `dict`s), keeping only the parts the query reads:
+    /// what [`Matcher::matches`] needs, without building the rest. The rest
+    /// is still read, and refused as strictly as if it were kept.
+    ///
+    /// ```
+    /// let compiler = qc::Settings::default().compiler()?;
+    /// let (matcher, _) = compiler.matcher("state = open")?;
+    /// let object = serde_json::json!({"state": "open", "title": "Refund", "tags": [1, 2]});
+    /// let kept = matcher.project(&object)?;
+    /// assert_eq!(kept, serde_json::json!({"state": "open"}));
+    /// assert!(matcher.matches(&kept));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn project<'de, D: serde::Deserializer<'de>>(&self, d: D) -> Result<Value, D::Error> {
+        project::project(d, &self.paths)
+    }
+
     /// Whether one line of JSON Lines matches: `None` for a blank line,
     /// an error for a line that is not a JSON object. Only the parts of the
     /// line that the query reads are built; the rest is checked as strictly

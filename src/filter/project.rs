@@ -63,6 +63,12 @@ impl Paths {
     }
 }
 
+/// A value read from any deserializer (a line's JSON, or a binding's own
+/// objects), keeping only `paths`.
+pub fn project<'de, D: Deserializer<'de>>(d: D, paths: &Paths) -> Result<Value, D::Error> {
+    Project(paths).deserialize(d)
+}
+
 /// Parses one line of JSON, keeping only `paths`: what
 /// `serde_json::from_slice::<Value>` gives, pruned.
 ///
@@ -73,13 +79,13 @@ pub fn parse(bytes: &[u8], paths: &Paths) -> serde_json::Result<Value> {
     match std::str::from_utf8(bytes) {
         Ok(text) => {
             let mut de = serde_json::Deserializer::from_str(text);
-            let value = Project(paths).deserialize(&mut de)?;
+            let value = project(&mut de, paths)?;
             de.end()?;
             Ok(value)
         }
         Err(_) => {
             let mut de = serde_json::Deserializer::from_slice(bytes);
-            let value = Project(paths).deserialize(&mut de)?;
+            let value = project(&mut de, paths)?;
             de.end()?;
             Ok(value)
         }
@@ -282,6 +288,16 @@ mod tests {
                 "tags": {"tags": [{"id": "1"}, {"id": "2"}]}
             })
         );
+    }
+
+    #[test]
+    fn a_value_is_projected_as_its_text_is() {
+        let p = paths("state = open AND source.author.email $ acme.com AND tag_ids = 1");
+        let line = br#"{"id":"1","state":"open","x":[{"z":null}],"source":{"body":"b","author":{"email":"a@acme.com"}},"tags":{"tags":[{"id":"1","name":"n"}]}}"#;
+        let whole: serde_json::Value = serde_json::from_slice(line).expect("valid JSON");
+        let from_value = super::project(&whole, &p).expect("a value projects");
+        assert_eq!(from_value, parse(line, &p).expect("parses"));
+        assert_eq!(from_value.get("id"), None);
     }
 
     #[test]

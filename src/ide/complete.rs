@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Schema};
-use crate::syntax::Span;
+use crate::span::Span;
 use crate::syntax::lexer::{Lexer, Token, TokenKind};
 use crate::syntax::lexical::{Keyword, OpSpelling, field_text, write_value};
 
@@ -94,7 +94,7 @@ fn field_name(source: &str, span: Span) -> &str {
 /// resume at `pos` ([`Lexer::at`]) in that state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Point {
-    pos: u32,
+    pos: usize,
     state: State,
 }
 
@@ -126,11 +126,11 @@ fn scan(
     from: Option<Point>,
     mut applied: impl FnMut(Point) -> ControlFlow<()>,
 ) -> Option<(State, Span)> {
-    let (mut state, pos) = from.map_or((State::Term, 0), |p| (p.state, p.pos as usize));
+    let (mut state, pos) = from.map_or((State::Term, 0), |p| (p.state, p.pos));
     let mut apply = |state: State, t: &Token| {
         let next = step(state, t);
         let point = Point {
-            pos: t.span.end,
+            pos: t.span.end(),
             state: next,
         };
         applied(point).is_continue().then_some(next)
@@ -150,7 +150,7 @@ fn scan(
     }
     let current = last.filter(|t| t.kind == TokenKind::Word && offset <= t.span.end());
     let replace = current.map_or(Span::empty(offset), |t| Span::new(t.span.start(), offset));
-    if let Some(t) = last.filter(|t| current.is_none() && t.span.end <= replace.start) {
+    if let Some(t) = last.filter(|t| current.is_none() && t.span.end() <= replace.start()) {
         state = apply(state, &t)?;
     }
     Some((state, replace))
@@ -183,7 +183,7 @@ fn listed(source: &str, found: Option<(State, Span)>, schema: &Schema) -> Vec<Co
 ///
 /// ```
 /// use qc::ide::Checkpoints;
-/// use qc::syntax::Span;
+/// use qc::Span;
 /// let schema = qc::Schema::conversations();
 /// let mut text = "state = open AND ".repeat(1000);
 /// let mut kept = Checkpoints::new();
@@ -238,16 +238,15 @@ impl Checkpoints {
     /// Notes that the bytes `old` of the text were replaced by `new_len`
     /// bytes (an editor's incremental change).
     pub fn edit(&mut self, old: Span, new_len: usize) {
-        let (a, b) = (old.start().min(old.end()), old.start().max(old.end()));
+        let (a, b) = (old.start(), old.end());
         let Some(len) = (self.len.checked_sub(b - a)).and_then(|l| l.checked_add(new_len)) else {
             return self.reset(0);
         };
         if b > self.len {
             return self.reset(len);
         }
-        let keep =
-            self.points[..self.valid].partition_point(|p| p.pos as usize + Self::LOOKAHEAD <= a);
-        let first = keep + self.points[keep..].partition_point(|p| (p.pos as usize) < b);
+        let keep = self.points[..self.valid].partition_point(|p| p.pos + Self::LOOKAHEAD <= a);
+        let first = keep + self.points[keep..].partition_point(|p| p.pos < b);
         // One chain of candidates: the states after the edit that held, or
         // if none did, the candidates after it.
         let end = if first < self.valid {
@@ -257,18 +256,12 @@ impl Checkpoints {
         };
         // A position or field at or after `b` moves with the text; a field
         // before it is not known to spell the same (its state is dropped).
-        let moved = |at: u32| -> Option<u32> {
-            let at = at as usize;
+        let moved = |at: usize| -> Option<usize> {
             (at >= b)
                 .then(|| at - b + a + new_len)
-                .and_then(|at| u32::try_from(at).ok())
+                .filter(|&at| u32::try_from(at).is_ok())
         };
-        let by = |s: Span| {
-            Some(Span {
-                start: moved(s.start)?,
-                end: moved(s.end)?,
-            })
-        };
+        let by = |s: Span| Some(Span::new(moved(s.start())?, moved(s.end())?));
         let tail: Vec<Point> = self.points[first..end]
             .iter()
             .filter_map(|p| {
@@ -314,7 +307,7 @@ impl Checkpoints {
     /// token ending at the cursor is read by the scan that follows, so it
     /// is not taken for the word being typed).
     fn before(&self, offset: usize) -> usize {
-        self.points[..self.valid].partition_point(|p| (p.pos as usize) < offset)
+        self.points[..self.valid].partition_point(|p| p.pos < offset)
     }
 
     /// Records states from the last one that holds up to `offset`, until
@@ -333,7 +326,7 @@ impl Checkpoints {
         let mut next = 0; // the next candidate not passed
         let mut synced = false;
         let mut fresh = Vec::new();
-        let mut last = start.map_or(0, |p| p.pos as usize);
+        let mut last = start.map_or(0, |p| p.pos);
         scan(source, offset, start, |point| {
             while candidates.get(next).is_some_and(|c| c.pos < point.pos) {
                 next += 1; // passed: it no longer holds
@@ -345,9 +338,9 @@ impl Checkpoints {
                 }
                 next += 1;
             }
-            if point.pos as usize >= last + spacing {
+            if point.pos >= last + spacing {
                 fresh.push(point);
-                last = point.pos as usize;
+                last = point.pos;
             }
             ControlFlow::Continue(())
         });
@@ -764,7 +757,7 @@ mod tests {
         assert!(kept.points.len() >= recorded - 1);
         // A span given end first is the same span; one past the text
         // forgets what was kept.
-        kept.edit(Span { start: 8, end: 4 }, 4);
+        kept.edit(Span::new(8, 4), 4);
         assert_eq!(
             kept.complete(&text, end, &schema),
             complete(&text, end, &schema)

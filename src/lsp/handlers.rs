@@ -237,7 +237,7 @@ impl<W: Write> Server<W> {
             .compiler
             .diagnose(&doc.text.text)
             .iter()
-            .filter(|d| d.range.start <= wanted.end && wanted.start <= d.range.end)
+            .filter(|d| d.range.touches(wanted))
             .filter_map(|d| convert::quick_fix(d, &doc.text, uri, self.encoding))
             .map(lsp::CodeActionOrCommand::CodeAction)
             .collect();

@@ -4,14 +4,27 @@
 //! The query is split into alternatives whose union is the query: an OR
 //! into its members, an AND holding an OR by distributing it (`a AND (b OR
 //! c)` is `(a AND b) OR (a AND c)`), until each alternative fits. The
-//! alternatives are then packed greedily into as few requests as fit, each
-//! rewritten by [`super::fit`]. An AND that holds no OR and still does not
-//! fit cannot be split: a union cannot narrow a result.
+//! alternatives are packed greedily, as they come, into as few requests as
+//! fit, and the search stops as soon as the plan holds more requests than
+//! allowed. An AND that holds no OR and still does not fit cannot be
+//! split: a union cannot narrow a result.
+//!
+//! Before distributing an AND of the query, the planner counts the ORs in
+//! it that no rewrite can remove (their filters appear nowhere else, and
+//! none of them is a `NIN` that a merged `!=` could equal): each
+//! alternative keeps those that were not distributed. Those too large to
+//! sit at level 2 must all be distributed, and of the others all but the
+//! `w` members a group may hold, so with `k` more than `w` there are at
+//! least `2^(k − w)` alternatives, times the widths of the former. When
+//! that is more than the requests left can hold, the plan is refused at
+//! once.
 
-use super::{fit, fit_local, fits, rewrite};
-use crate::check::{GroupOp, Node, Query};
-
-pub use crate::options::DEFAULT_MAX_REQUESTS;
+use super::budget::{ApiLimits, Meter, Settings, Spent};
+use super::fit::{MAX_REWRITE_FILTERS, filter_count, fits_within};
+use super::rewrite::{self, Map, Rewrites, filter_fingerprint, layout_fits, nestable};
+use crate::check::{Group, GroupOp, Node, Query};
+use crate::op::Op;
+use crate::span::Span;
 
 /// Why a query cannot be planned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,160 +40,421 @@ pub enum PlanError {
     TooLarge {
         /// Filters in the query.
         filters: usize,
-        /// [`super::MAX_REWRITE_FILTERS`].
+        /// [`MAX_REWRITE_FILTERS`].
         max: usize,
     },
     /// An AND group too large for one request, with no OR to split on.
-    #[error("an AND group too large for one request has no OR to split the query on")]
-    CannotSplit,
+    #[error(
+        "an AND group of {filters} filters does not fit one request, and it has no OR to split the query on"
+    )]
+    CannotSplit {
+        /// The filters that are direct members of the group.
+        filters: usize,
+        /// Where the group is in the source.
+        span: Span,
+        /// The most filters one request can hold in an AND of them.
+        most: usize,
+    },
+    /// The search ran out of its budget of steps ([`super::Budget`]).
+    #[error("the optimiser's budget of {steps} steps ran out before it found requests that fit")]
+    Budget {
+        /// The budget.
+        steps: u64,
+    },
+}
+
+impl From<Spent> for PlanError {
+    fn from(spent: Spent) -> Self {
+        PlanError::Budget { steps: spent.steps }
+    }
+}
+
+impl PlanError {
+    /// What to do about it, in words (for the help of a diagnostic, or
+    /// after the error on the command line).
+    pub fn advice(&self) -> String {
+        match self {
+            PlanError::TooManyRequests { max } => format!(
+                "allow more requests than {max} (`qc plan --max-requests N`), or narrow the query"
+            ),
+            PlanError::TooLarge { .. } => {
+                "narrow the query, or split it into several queries by hand".to_owned()
+            }
+            PlanError::CannotSplit { most, .. } => format!(
+                "one request holds at most {most} filters joined by AND, and a union of requests cannot narrow a result; fold comparisons on one field into NIN [...], or drop some filters and apply them to the results"
+            ),
+            PlanError::Budget { .. } => "simplify the query (fewer OR groups inside an AND), or split it into several queries by hand".to_owned(),
+        }
+    }
+}
+
+/// The requests whose union is a query, and what was rewritten on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The requests, each within the limits and carrying the query's
+    /// pagination; one when a single request expresses the query.
+    pub requests: Vec<Query>,
+    /// What was rewritten (for one request, the note that says so).
+    pub rewrites: Rewrites,
+    /// The budget's steps spent.
+    pub steps: u64,
+}
+
+/// The query rewritten only as far as needed to fit `settings.limits` in
+/// one request, and what was rewritten: [`plan`] of at most one request.
+pub fn fit(query: &Query, settings: &Settings) -> Result<(Query, Rewrites), PlanError> {
+    let one = Settings {
+        max_requests: 1,
+        ..*settings
+    };
+    let mut plan = plan(query, &one)?;
+    match plan.requests.pop() {
+        Some(q) if plan.requests.is_empty() => Ok((q, plan.rewrites)),
+        _ => Err(PlanError::TooManyRequests { max: 1 }),
+    }
 }
 
 /// The requests whose union is exactly what `query` selects, each within
-/// the API's limits and carrying the query's pagination; one request when
-/// the query fits (after rewriting). At most `max` requests.
-pub fn plan(query: &Query, max: usize) -> Result<Vec<Query>, PlanError> {
-    if let Some((q, _)) = fit(query) {
-        return Ok(vec![q]);
-    }
-    plan_local(query, max)
-}
-
-/// [`plan`] of a query that does not fit without distributing.
-pub(super) fn plan_local(query: &Query, max: usize) -> Result<Vec<Query>, PlanError> {
-    if let Some((q, _)) = fit_local(query) {
-        return Ok(vec![q]);
-    }
-    let filters = super::filter_count(&query.root);
-    if filters > super::MAX_REWRITE_FILTERS {
-        return Err(PlanError::TooLarge {
-            filters,
-            max: super::MAX_REWRITE_FILTERS,
+/// `settings.limits` and carrying the query's pagination: the query as it
+/// is when it fits, one request when rewriting (and distributing) makes
+/// it fit, else at most `settings.max_requests` requests. Within
+/// `settings.budget`; past it, the query simplified as far as the budget
+/// went when that fits, else [`PlanError::Budget`].
+pub fn plan(query: &Query, settings: &Settings) -> Result<Plan, PlanError> {
+    let limits = &settings.limits;
+    let request = |root: Node| Query {
+        root,
+        pagination: query.pagination.clone(),
+    };
+    if fits_within(&query.root, limits) {
+        return Ok(Plan {
+            requests: vec![query.clone()],
+            rewrites: Rewrites::default(),
+            steps: 0,
         });
     }
-    let mut done = super::Rewrites::default();
-    let root = rewrite::simplify(query.root.clone(), &mut done);
-    // Alternatives are bounded so that a query that distributes into
-    // millions fails fast instead of filling memory.
-    let bound =
-        max.saturating_mul(crate::check::MAX_GROUP_MEMBERS * crate::check::MAX_GROUP_MEMBERS);
-    let mut parts = Vec::new();
-    alternatives(root, bound, &mut parts)?;
-    // Pack the alternatives greedily into OR groups that fit once long
-    // groups are nested (each step costs the size of one request).
-    let mut groups: Vec<Vec<Node>> = Vec::new();
-    let mut current: Vec<Node> = Vec::new();
-    for part in parts {
-        current.push(part);
-        if packed(&current).is_none() {
-            let part = current.pop().ok_or(PlanError::CannotSplit)?;
-            if current.is_empty() {
-                return Err(PlanError::CannotSplit);
-            }
-            groups.push(std::mem::take(&mut current));
-            if groups.len() >= max {
-                return Err(PlanError::TooManyRequests { max });
-            }
-            current.push(part);
-            if packed(&current).is_none() {
-                return Err(PlanError::CannotSplit);
-            }
-        }
+    let filters = filter_count(&query.root);
+    if filters > MAX_REWRITE_FILTERS {
+        return Err(PlanError::TooLarge {
+            filters,
+            max: MAX_REWRITE_FILTERS,
+        });
     }
-    if !current.is_empty() {
-        groups.push(current);
+    let mut meter = Meter::new(settings.budget);
+    let mut done = Rewrites::default();
+    let root = rewrite::simplify(query.root.clone(), &mut done, &mut meter);
+    if nestable(&root, 1, limits)
+        && let Some(root) = rewrite::nest(root.clone(), 1, limits, &mut done)
+    {
+        // Exact even if the budget ran out on the way.
+        return Ok(Plan {
+            requests: vec![request(root)],
+            rewrites: done,
+            steps: meter.spent(),
+        });
     }
-    if groups.len() > max {
-        return Err(PlanError::TooManyRequests { max });
+    if meter.is_spent() {
+        return Err(meter.exhausted().into());
     }
-    groups
-        .into_iter()
-        .map(|members| {
-            let root = packed(&members).ok_or(PlanError::CannotSplit)?;
-            let query = Query {
-                root,
-                pagination: query.pagination.clone(),
-            };
-            // The request as a query of its own: simplified where that helps.
-            Ok(match fit_local(&optimise_if_smaller(&query)) {
-                Some((q, _)) => q,
-                None => query,
-            })
-        })
-        .collect()
+    if settings.max_requests == 0 {
+        return Err(PlanError::TooManyRequests { max: 0 });
+    }
+    let mut search = Search {
+        limits,
+        unique: Unique::of(&root),
+        packer: Packer::new(limits, settings.max_requests),
+        meter: &mut meter,
+        distributed: 0,
+    };
+    search.alternatives(root, true)?;
+    let distributed = search.distributed;
+    let groups = search.packer.finish()?;
+    let mut requests = Vec::with_capacity(groups.len());
+    for members in groups {
+        // The packer checked that each request fits: an error here would
+        // be qc's own mistake, reported rather than sent.
+        let root = packed(members, limits, &mut meter).ok_or(PlanError::TooManyRequests {
+            max: settings.max_requests,
+        })?;
+        requests.push(request(root));
+    }
+    if requests.len() == 1 {
+        done.distributed += distributed;
+    }
+    Ok(Plan {
+        requests,
+        rewrites: done,
+        steps: meter.spent(),
+    })
 }
 
-/// The OR of `members`, nested to fit, or `None` when it cannot fit.
-fn packed(members: &[Node]) -> Option<Node> {
+/// One request: the OR of `members` (which the packer found to fit once
+/// nested), simplified where that still fits, nested.
+fn packed(members: Vec<Node>, limits: &ApiLimits, meter: &mut Meter) -> Option<Node> {
     let span = members.first()?.span();
-    let root = Node::group(GroupOp::Or, members.iter().cloned(), span)?;
-    if fits(&root) {
-        return Some(root);
-    }
-    let mut done = super::Rewrites::default();
-    rewrite::nest(root, 1, &mut done).filter(fits)
-}
-
-fn optimise_if_smaller(query: &Query) -> Query {
-    let simpler = super::optimise(query);
-    if fits(&simpler.root) {
+    let mut scratch = Rewrites::default();
+    let root = Node::group(GroupOp::Or, members, span)?;
+    let simpler = rewrite::simplify(root.clone(), &mut scratch, meter);
+    let choice = if nestable(&simpler, 1, limits) {
         simpler
     } else {
-        query.clone()
+        root
+    };
+    rewrite::nest(choice, 1, limits, &mut scratch).filter(|r| fits_within(r, limits))
+}
+
+/// The search for alternatives, and the requests packed so far.
+struct Search<'a> {
+    limits: &'a ApiLimits,
+    unique: Unique,
+    packer: Packer<'a>,
+    meter: &'a mut Meter,
+    /// ANDs distributed.
+    distributed: usize,
+}
+
+impl Search<'_> {
+    /// Splits `node` (simplified) into alternatives that each fit one
+    /// request, handing each to the packer as it is found. `whole` is
+    /// true for a node of the query itself, false for an alternative made
+    /// by distributing.
+    fn alternatives(&mut self, node: Node, whole: bool) -> Result<(), PlanError> {
+        self.meter.charge(1)?;
+        if nestable(&node, 1, self.limits) {
+            return self.packer.push(node);
+        }
+        match node {
+            Node::Group(g) if g.op == GroupOp::Or => {
+                for m in g.members {
+                    self.alternatives(m, whole)?;
+                }
+                Ok(())
+            }
+            Node::Group(g) => self.distribute(g, whole),
+            filter => self.packer.push(filter),
+        }
+    }
+
+    /// An AND too large for one request: distributed over its widest OR.
+    /// The count that may refuse it at once is made on the ANDs of the
+    /// query itself (each alternative of one has one OR fewer: the count
+    /// would say little more, at the cost of reading it all again).
+    fn distribute(&mut self, g: Group, whole: bool) -> Result<(), PlanError> {
+        self.meter.charge(g.members.len())?;
+        let widest = g
+            .members
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| match m {
+                Node::Group(o) if o.op == GroupOp::Or => Some((o.members.len(), i)),
+                _ => None,
+            })
+            .max()
+            .map(|(_, i)| i);
+        let Some(widest) = widest else {
+            return Err(self.cannot_split(&g));
+        };
+        if whole {
+            self.refuse_early(&g)?;
+        }
+        self.distributed += 1;
+        let mut rest = g.members;
+        let Node::Group(or) = rest.remove(widest) else {
+            return Err(PlanError::TooManyRequests { max: 0 });
+        };
+        for branch in or.members {
+            self.meter.charge(rest.len())?;
+            let mut members = Vec::with_capacity(rest.len() + 1);
+            members.extend(rest.iter().cloned());
+            members.push(branch);
+            let mut scratch = Rewrites::default();
+            if let Some(part) =
+                rewrite::regroup(GroupOp::And, members, g.span, &mut scratch, self.meter)
+            {
+                self.alternatives(part, false)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses `g` when its alternatives provably cannot fit in the
+    /// requests left (see the module's documentation).
+    fn refuse_early(&mut self, g: &Group) -> Result<(), PlanError> {
+        // ORs that stay until distributed: those too large for level 2
+        // must all be distributed, and of the others all but the width.
+        let mut must = 1usize;
+        let mut others = 0usize;
+        for m in &g.members {
+            self.meter.charge(filter_count(m))?;
+            if !self.unique.is_fixed_or(m) {
+                continue;
+            }
+            if nestable(m, 2, self.limits) {
+                others += 1;
+            } else {
+                let width = rewrite::as_members(m, GroupOp::Or).len();
+                must = must.saturating_mul(width);
+            }
+        }
+        let k = others.saturating_sub(self.limits.max_group_members);
+        let at_least = u32::try_from(k)
+            .ok()
+            .and_then(|k| 1usize.checked_shl(k))
+            .map_or(usize::MAX, |n| n.saturating_mul(must));
+        if at_least > self.packer.room() {
+            return Err(PlanError::TooManyRequests {
+                max: self.packer.max,
+            });
+        }
+        Ok(())
+    }
+
+    fn cannot_split(&self, g: &Group) -> PlanError {
+        let filters = g
+            .members
+            .iter()
+            .filter(|m| matches!(m, Node::Filter(_)))
+            .count();
+        let width = self.limits.max_group_members;
+        let most = if self.limits.max_nesting >= 2 {
+            width.saturating_mul(width)
+        } else {
+            width
+        };
+        PlanError::CannotSplit {
+            filters,
+            span: g.span,
+            most,
+        }
     }
 }
 
-/// Splits `node` into alternatives that each fit one request.
-fn alternatives(node: Node, bound: usize, out: &mut Vec<Node>) -> Result<(), PlanError> {
-    if out.len() > bound {
-        return Err(PlanError::TooManyRequests { max: bound });
+/// How often each filter appears in the query, by fingerprint: an OR whose
+/// filters appear nowhere else cannot be absorbed, merged or factored away.
+struct Unique {
+    counts: Map<u64, u32>,
+}
+
+impl Unique {
+    fn of(root: &Node) -> Unique {
+        let mut counts: Map<u64, u32> = Map::default();
+        root.for_each_filter(&mut |f| {
+            let n = counts.entry(filter_fingerprint(f)).or_default();
+            *n = n.saturating_add(1);
+        });
+        Unique { counts }
     }
-    if fits(&node)
-        || fit_local(&Query {
-            root: node.clone(),
-            pagination: None,
-        })
-        .is_some()
-    {
-        out.push(node);
-        return Ok(());
-    }
-    let Node::Group(g) = node else {
-        out.push(node);
-        return Ok(());
-    };
-    match g.op {
-        GroupOp::Or => {
-            for m in g.members {
-                alternatives(m, bound, out)?;
-            }
-            Ok(())
-        }
-        GroupOp::And => {
-            // Distribute over the OR member with the most members.
-            let widest = g
+
+    /// True for an OR group that stays in every alternative of an AND
+    /// holding it until it is itself distributed: each of its filters
+    /// appears once in the query, and none of its members is a `NIN` (which
+    /// `!=` merged elsewhere could equal).
+    fn is_fixed_or(&self, node: &Node) -> bool {
+        let Node::Group(g) = node else {
+            return false;
+        };
+        let mut unique = true;
+        node.for_each_filter(&mut |f| {
+            unique &= self.counts.get(&filter_fingerprint(f)) == Some(&1);
+        });
+        g.op == GroupOp::Or
+            && unique
+            && !g
                 .members
                 .iter()
-                .enumerate()
-                .filter_map(|(i, m)| match m {
-                    Node::Group(o) if o.op == GroupOp::Or => Some((o.members.len(), i)),
-                    _ => None,
-                })
-                .max()
-                .map(|(_, i)| i)
-                .ok_or(PlanError::CannotSplit)?;
-            let mut rest = g.members;
-            let Node::Group(or) = rest.remove(widest) else {
-                return Err(PlanError::CannotSplit);
-            };
-            for branch in or.members {
-                let mut members = rest.clone();
-                members.push(branch);
-                let mut done = super::Rewrites::default();
-                if let Some(node) = Node::group(GroupOp::And, members, g.span) {
-                    alternatives(rewrite::simplify(node, &mut done), bound, out)?;
-                }
-            }
-            Ok(())
+                .any(|m| matches!(m, Node::Filter(f) if f.op == Op::Nin))
+    }
+}
+
+/// Packs alternatives, as they come, into OR groups that fit one request.
+struct Packer<'a> {
+    limits: &'a ApiLimits,
+    max: usize,
+    done: Vec<Vec<Node>>,
+    current: Vec<Node>,
+    layout: Layout,
+}
+
+/// The shape of the OR of the alternatives of one request.
+#[derive(Debug, Clone, Copy, Default)]
+struct Layout {
+    /// An alternative that cannot share its request (it needs the top
+    /// level to itself).
+    alone: bool,
+    /// Filters among the OR's members.
+    leaves: usize,
+    /// Groups among the OR's members (each fits at level 2).
+    groups: usize,
+}
+
+impl<'a> Packer<'a> {
+    fn new(limits: &'a ApiLimits, max: usize) -> Self {
+        Packer {
+            limits,
+            max,
+            done: Vec::new(),
+            current: Vec::new(),
+            layout: Layout::default(),
         }
+    }
+
+    /// The most alternatives the requests not yet closed could still hold.
+    fn room(&self) -> usize {
+        let open = self.max.saturating_sub(self.done.len());
+        open.saturating_mul(self.limits.parts_per_request())
+            .saturating_sub(self.current.len())
+    }
+
+    /// Adds an alternative that fits one request on its own.
+    fn push(&mut self, part: Node) -> Result<(), PlanError> {
+        if !self.current.is_empty() {
+            if let Some(layout) = self.with(&part) {
+                self.layout = layout;
+                self.current.push(part);
+                return Ok(());
+            }
+            self.done.push(std::mem::take(&mut self.current));
+            if self.done.len() >= self.max {
+                return Err(PlanError::TooManyRequests { max: self.max });
+            }
+        }
+        self.layout = self
+            .with_layout(Layout::default(), &part)
+            .unwrap_or(Layout {
+                alone: true,
+                ..Layout::default()
+            });
+        self.current.push(part);
+        Ok(())
+    }
+
+    /// The layout of the current request with `part` added, if it fits.
+    fn with(&self, part: &Node) -> Option<Layout> {
+        if self.layout.alone {
+            return None;
+        }
+        self.with_layout(self.layout, part)
+    }
+
+    fn with_layout(&self, mut layout: Layout, part: &Node) -> Option<Layout> {
+        for m in rewrite::as_members(part, GroupOp::Or) {
+            match m {
+                Node::Filter(_) => layout.leaves += 1,
+                group if nestable(group, 2, self.limits) => layout.groups += 1,
+                _ => return None,
+            }
+        }
+        layout_fits(layout.leaves, layout.groups, 1, self.limits).then_some(layout)
+    }
+
+    /// The alternatives of each request.
+    fn finish(mut self) -> Result<Vec<Vec<Node>>, PlanError> {
+        if !self.current.is_empty() {
+            self.done.push(self.current);
+        }
+        if self.done.len() > self.max {
+            return Err(PlanError::TooManyRequests { max: self.max });
+        }
+        Ok(self.done)
     }
 }

@@ -4,160 +4,12 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::op::Op;
+use crate::op::{FieldType, Op, OpSet};
 
-/// The type of a searchable field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum FieldType {
-    /// Text; emitted as a JSON string.
-    String,
-    /// A whole number; emitted as a JSON number.
-    Integer,
-    /// A decimal number (custom attributes); emitted as a JSON number.
-    Float,
-    /// A point in time; emitted as unix seconds in a JSON string.
-    Date,
-    /// `true` or `false`; emitted as a JSON boolean.
-    Boolean,
-    /// Any scalar, taken as written (ticket attributes whose type is not
-    /// known): numbers and booleans as JSON numbers and booleans, the rest
-    /// as strings.
-    Any,
-}
-
-impl FieldType {
-    /// The name used in messages and in `qc fields`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            FieldType::String => "String",
-            FieldType::Integer => "Integer",
-            FieldType::Float => "Float",
-            FieldType::Date => "Date",
-            FieldType::Boolean => "Boolean",
-            FieldType::Any => "Any",
-        }
-    }
-
-    /// `a` or `an` before the type's name.
-    pub const fn article(self) -> &'static str {
-        match self {
-            FieldType::Integer | FieldType::Any => "an",
-            _ => "a",
-        }
-    }
-
-    /// True for types whose values are whole steps (whole numbers, dates
-    /// in seconds): a strict bound is the inclusive one a step further.
-    /// Elsewhere (decimals, untyped attributes) there is no next value.
-    pub const fn is_discrete(self) -> bool {
-        matches!(self, FieldType::Integer | FieldType::Date)
-    }
-
-    /// The operators a query may write on a field of this type.
-    pub const fn operators(self) -> OpSet {
-        match self {
-            FieldType::String => OpSet::TEXT,
-            FieldType::Integer | FieldType::Float | FieldType::Date => OpSet::ORDERED,
-            FieldType::Boolean => OpSet::EQUALITY,
-            FieldType::Any => OpSet::ANY,
-        }
-    }
-}
-
-impl std::fmt::Display for FieldType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A set of operators, as a bit set over [`Op`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct OpSet(u16);
-
-impl OpSet {
-    const fn of(ops: &[Op]) -> OpSet {
-        let mut bits = 0;
-        let mut i = 0;
-        while i < ops.len() {
-            bits |= 1 << ops[i] as u16;
-            i += 1;
-        }
-        OpSet(bits)
-    }
-
-    /// `=` `!=` `IN` `NIN`.
-    pub const EQUALITY: OpSet = OpSet::of(&[Op::Eq, Op::Ne, Op::In, Op::Nin]);
-    /// Equality and `~` `!~` `^` `$`.
-    pub const TEXT: OpSet = OpSet::of(&[
-        Op::Eq,
-        Op::Ne,
-        Op::In,
-        Op::Nin,
-        Op::Contains,
-        Op::NotContains,
-        Op::StartsWith,
-        Op::EndsWith,
-    ]);
-    /// Equality and `>` `>=` `<` `<=`.
-    pub const ORDERED: OpSet = OpSet::of(&[
-        Op::Eq,
-        Op::Ne,
-        Op::In,
-        Op::Nin,
-        Op::Gt,
-        Op::Ge,
-        Op::Lt,
-        Op::Le,
-    ]);
-    /// Equality and the API's inclusive `>` `<` (conversations, tickets).
-    pub const ORDERED_INCLUSIVE: OpSet =
-        OpSet::of(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Gt, Op::Lt]);
-    /// What contacts accept on Date fields: `=` `>` `<`.
-    pub const DAY: OpSet = OpSet::of(&[Op::Eq, Op::Gt, Op::Lt]);
-    /// `>=` `<=`.
-    pub const GE_LE: OpSet = OpSet::of(&[Op::Ge, Op::Le]);
-    /// `=` `!=` only (contacts' `tag_id`).
-    pub const EQ_NE: OpSet = OpSet::of(&[Op::Eq, Op::Ne]);
-    /// Every operator.
-    pub const ANY: OpSet = OpSet::of(Op::ALL);
-
-    /// True when `op` is in the set.
-    pub const fn contains(self, op: Op) -> bool {
-        self.0 & (1 << op as u16) != 0
-    }
-
-    /// The set with `op`.
-    pub const fn with(self, op: Op) -> OpSet {
-        OpSet(self.0 | (1 << op as u16))
-    }
-
-    /// The set without `ops`.
-    pub const fn without(self, ops: OpSet) -> OpSet {
-        OpSet(self.0 & !ops.0)
-    }
-
-    /// The operators of both sets.
-    pub const fn and(self, other: OpSet) -> OpSet {
-        OpSet(self.0 & other.0)
-    }
-
-    /// The operators, in [`Op::ALL`] order.
-    pub fn iter(self) -> impl Iterator<Item = Op> {
-        Op::ALL.iter().copied().filter(move |op| self.contains(*op))
-    }
-
-    /// The operators as text, separated by spaces.
-    pub fn join(self) -> String {
-        let ops: Vec<&str> = self.iter().map(Op::as_str).collect();
-        ops.join(" ")
-    }
-}
-
-impl From<&[Op]> for OpSet {
-    fn from(ops: &[Op]) -> Self {
-        OpSet::of(ops)
-    }
-}
+/// Prefix of custom attributes on contacts and conversations.
+pub const CUSTOM_ATTRIBUTES: &str = "custom_attributes.";
+/// Prefix of ticket attributes on tickets.
+pub const TICKET_ATTRIBUTE: &str = "ticket_attribute.";
 
 /// What the endpoint's `>` and `<` mean on an ordered field, and so how a
 /// query's strict and inclusive comparisons are compiled.
@@ -228,15 +80,24 @@ impl Days {
         self.configured
     }
 
-    /// The calendar day of `seconds`.
+    /// The calendar day of `seconds` (as `check::day_of` in the zone).
     pub fn day_of(&self, seconds: i64) -> Option<jiff::civil::Date> {
-        crate::check::day_of(seconds, &self.zone)
+        jiff::Timestamp::from_second(seconds)
+            .ok()
+            .map(|t| self.zone.to_datetime(t).date())
     }
 
-    /// The instant qc sends for `date`: its first instant in the zone, or
-    /// its midday in UTC when the zone is not configured.
+    /// The instant qc sends for `date`: its first instant in the zone (as
+    /// `check::start_of_day`), or its midday in UTC when the zone is not
+    /// configured.
     pub fn instant(&self, date: jiff::civil::Date) -> Option<i64> {
-        let start = crate::check::start_of_day(date, &self.zone)?;
+        let start = date
+            .to_zoned_datetime(self.zone.clone())
+            .ok()?
+            .start_of_day()
+            .ok()?
+            .timestamp()
+            .as_second();
         if self.configured {
             Some(start)
         } else {

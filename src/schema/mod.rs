@@ -31,16 +31,14 @@ use std::sync::{Arc, OnceLock};
 
 use jiff::tz::TimeZone;
 
-pub use field::{Days, FieldDef, FieldPath, FieldType, HeldBy, Matching, OpSet, Order, Origin};
+pub use crate::op::{FieldType, OpSet};
+pub use field::{
+    CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, HeldBy, Matching, Order, Origin, TICKET_ATTRIBUTE,
+};
 pub use workspace::{Attribute, Model, Unsearchable, Workspace};
 
 use crate::target::Target;
 use tables::Row;
-
-/// Prefix of custom attributes on contacts and conversations.
-pub const CUSTOM_ATTRIBUTES: &str = "custom_attributes.";
-/// Prefix of ticket attributes on tickets.
-pub const TICKET_ATTRIBUTE: &str = "ticket_attribute.";
 
 /// The fields of one endpoint in one workspace, and the workspace's zone.
 #[derive(Debug, Clone)]
@@ -303,7 +301,7 @@ impl Schema {
 
     /// The known name closest to a misspelt one, for "did you mean".
     pub fn closest(&self, name: &str) -> Option<&str> {
-        crate::check::suggest::closest(name, self.fields.iter().flat_map(|f| f.names()))
+        crate::diagnostic::closest(name, self.fields.iter().flat_map(|f| f.names()))
     }
 
     /// Adds a row. A name already taken stays with its row, except a

@@ -13,7 +13,7 @@
 //! Integer), the reference text's table wins: both are String fields, and
 //! `qc validate` accepts an integer there with a warning.
 
-use super::field::FieldType;
+use crate::op::FieldType;
 
 /// A row of a built-in table. The rest of a field's rules (operators the
 /// endpoint takes, what its `>` means) follow from the type, the target

@@ -23,9 +23,10 @@
 //! A malformed file is one [`Diagnostic`] per problem, each with its JSON
 //! path and position.
 
+use super::field::{CUSTOM_ATTRIBUTES, TICKET_ATTRIBUTE};
 use crate::diagnostic::{Code, Diagnostic, LineIndex};
 use crate::json::reader::{Json, JsonKind, read_json};
-use crate::schema::FieldType;
+use crate::op::FieldType;
 use crate::target::Target;
 
 /// The object an attribute belongs to.
@@ -320,8 +321,8 @@ impl Reader {
             return;
         };
         let data_type = self.required(j, at, "data_type");
-        let custom = boolean(j, "custom").unwrap_or(false)
-            || full_name.starts_with(super::CUSTOM_ATTRIBUTES);
+        let custom =
+            boolean(j, "custom").unwrap_or(false) || full_name.starts_with(CUSTOM_ATTRIBUTES);
         let ty = match data_type {
             Some("string") => FieldType::String,
             Some("integer") => FieldType::Integer,
@@ -516,7 +517,7 @@ impl Reader {
                 return;
             }
         };
-        let field = format!("{}{id}", super::TICKET_ATTRIBUTE);
+        let field = format!("{}{id}", TICKET_ATTRIBUTE);
         if data_type == "files" {
             if !self.workspace.unsearchable.iter().any(|u| u.name == field) {
                 self.workspace.unsearchable.push(Unsearchable {

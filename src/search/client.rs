@@ -1,15 +1,13 @@
 //! [`Client`]: the token, the base URL and the settings shared by searches.
 
 use std::fmt;
-use std::io::Write;
 
 use serde_json::Value;
 
 use super::base::BaseUrl;
-use super::error::SearchError;
 use super::http::HttpTransport;
-use super::output::{Format, Output};
-use super::pages::{Search, Stats};
+use super::pages::{Search, Session};
+use super::redact::Redactor;
 use super::retry::{Clock, RetryPolicy, SystemClock};
 use super::token::Token;
 use super::transport::Transport;
@@ -34,12 +32,13 @@ use crate::check::{MAX_PER_PAGE, Query};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Client<T = HttpTransport, C = SystemClock> {
-    pub(super) token: Token,
-    pub(super) base: BaseUrl,
-    pub(super) transport: T,
-    pub(super) clock: C,
-    pub(super) policy: RetryPolicy,
-    pub(super) per_page: u32,
+    token: Token,
+    redactor: Redactor,
+    base: BaseUrl,
+    transport: T,
+    clock: C,
+    policy: RetryPolicy,
+    per_page: u32,
 }
 
 impl Client {
@@ -48,6 +47,7 @@ impl Client {
     /// [`Region::base_url`]: super::Region::base_url
     pub fn new(token: Token, base: BaseUrl) -> Self {
         Client {
+            redactor: Redactor::new(&token),
             token,
             base,
             transport: HttpTransport::default(),
@@ -63,6 +63,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
     pub fn with_transport<U: Transport>(self, transport: U) -> Client<U, C> {
         Client {
             token: self.token,
+            redactor: self.redactor,
             base: self.base,
             transport,
             clock: self.clock,
@@ -75,6 +76,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
     pub fn with_clock<D: Clock>(self, clock: D) -> Client<T, D> {
         Client {
             token: self.token,
+            redactor: self.redactor,
             base: self.base,
             transport: self.transport,
             clock,
@@ -101,6 +103,11 @@ impl<T: Transport, C: Clock> Client<T, C> {
         &self.base
     }
 
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
     /// Results a page.
     pub fn per_page(&self) -> u32 {
         self.per_page
@@ -109,6 +116,12 @@ impl<T: Transport, C: Clock> Client<T, C> {
     /// The retry policy.
     pub fn policy(&self) -> &RetryPolicy {
         &self.policy
+    }
+
+    /// The redactor of this client's token, for any other text from the
+    /// server that is to be shown.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// Every result of the request `bodies` on `target`'s endpoint, each
@@ -121,45 +134,21 @@ impl<T: Transport, C: Clock> Client<T, C> {
     where
         I: IntoIterator<Item = Value>,
     {
-        Search::new(self, target, bodies.into_iter().collect())
+        let session = Session {
+            token: &self.token,
+            redactor: &self.redactor,
+            base: &self.base,
+            transport: &self.transport,
+            clock: &self.clock,
+            policy: &self.policy,
+            per_page: self.per_page,
+        };
+        Search::new(session, target, bodies.into_iter().collect())
     }
 
     /// Every result of one checked query (see [`Client::search`]).
     pub fn search_query(&self, target: Target, query: &Query) -> Search<'_, T, C> {
         self.search(target, [crate::emit(query)])
-    }
-
-    /// Runs a search to its end, writing every result to `out` in `format`
-    /// as it arrives. The output is completed (a JSON array closed) even
-    /// when the search fails part way.
-    pub fn run<W: Write>(
-        &self,
-        target: Target,
-        bodies: Vec<Value>,
-        limit: Option<u64>,
-        format: Format,
-        out: W,
-    ) -> Result<Stats, RunError> {
-        let mut output = Output::new(out, format);
-        let mut search = self.search(target, bodies);
-        if let Some(limit) = limit {
-            search = search.with_limit(limit);
-        }
-        let mut failure = None;
-        for item in &mut search {
-            match item {
-                Ok(item) => output.write(&item).map_err(RunError::Write)?,
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            }
-        }
-        output.finish().map_err(RunError::Write)?;
-        match failure {
-            Some(e) => Err(RunError::Search(e)),
-            None => Ok(search.stats().clone()),
-        }
     }
 }
 
@@ -172,15 +161,4 @@ impl<T, C> fmt::Debug for Client<T, C> {
             .field("per_page", &self.per_page)
             .finish_non_exhaustive()
     }
-}
-
-/// Why [`Client::run`] stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    /// The search failed.
-    #[error(transparent)]
-    Search(SearchError),
-    /// The output could not be written.
-    #[error("cannot write the results: {0}")]
-    Write(std::io::Error),
 }

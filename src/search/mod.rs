@@ -9,29 +9,43 @@
 //! - POSTs each body to `{base}{target.search_path()}` with
 //!   `pagination.per_page` (150 by default) and the previous page's
 //!   `pages.next.starting_after`, until `pages.next` is null or absent;
-//! - yields each object once, by `id`, across pages and bodies;
+//! - yields each object once, by `id` as the API types it (`"7"` and `7`
+//!   differ), across pages and bodies;
 //! - stops at [`Search::with_limit`] results, asking for no more;
-//! - waits until `X-RateLimit-Reset` after a 429, retries 5xx answers,
-//!   timeouts and broken connections with exponential backoff and jitter
-//!   a bounded number of times, and slows down when `X-RateLimit-Remaining`
-//!   runs low ([`RetryPolicy`]);
+//! - waits as `Retry-After` or `X-RateLimit-Reset` says after a 429,
+//!   retries 5xx answers, timeouts and broken connections with exponential
+//!   backoff and jitter a bounded number of times, and slows down when
+//!   `X-RateLimit-Remaining` runs low ([`RetryPolicy`]);
+//! - always ends: a request cap ([`Search::max_requests`]), a progress
+//!   check (two pages in a row without a new result stop it), a repeated
+//!   cursor stops it, and waits have a single and a total cap;
 //! - fails with Intercom's `errors[].code` and `message` ([`SearchError`]),
-//!   never by panicking on a malformed response, and stops at a repeated
-//!   cursor instead of looping.
+//!   never by panicking on a malformed response.
+//!
+//! No text from the server is returned without passing through the
+//! client's [`Redactor`], which removes the token in every encoding it may
+//! come back in; errors and events hold such text as [`ServerText`].
 //!
 //! The HTTP exchange is the [`Transport`] trait ([`HttpTransport`] with
 //! ureq and rustls by default) and waiting is the [`Clock`] trait, so both
-//! can be replaced in tests. [`Output`] writes results as JSON Lines, a
-//! JSON array or ids.
+//! can be replaced in tests. The library prints nothing: results, counts
+//! ([`Stats`]) and [`Event`]s are for the caller to show.
+//!
+//! Modules depend one way, each only on those before it: `token`, `base`
+//! → `transport`, `redact` → `retry` → `error` → `http`, `pages` →
+//! `client`.
 //!
 //! ```no_run
-//! use qc::search::{Client, Format, Region, Token};
+//! use qc::search::{Client, Region, Token};
 //!
 //! let token = Token::new(std::env::var("INTERCOM_TOKEN")?)?;
 //! let body = qc::compile("state = open", &qc::Options::default())?.json();
 //! let client = Client::new(token, Region::Us.base_url());
-//! let stats = client.run(qc::Target::Conversations, vec![body], None, Format::Jsonl, std::io::stdout())?;
-//! eprintln!("{} conversations in {} requests", stats.emitted, stats.requests);
+//! let mut search = client.search(qc::Target::Conversations, [body]).with_limit(1000);
+//! for conversation in &mut search {
+//!     println!("{}", conversation?["id"]);
+//! }
+//! eprintln!("{} requests", search.stats().requests);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -39,18 +53,20 @@ mod base;
 mod client;
 mod error;
 mod http;
-mod output;
 mod pages;
+mod redact;
 mod retry;
 mod token;
 mod transport;
 
 pub use base::{BaseUrl, BaseUrlError, Region, UnknownRegion};
-pub use client::{Client, RunError};
-pub use error::{ApiError, ErrorEntry, SearchError};
-pub use http::{DEFAULT_TIMEOUT, HttpTransport, MAX_RESPONSE_BYTES};
-pub use output::{Format, Output};
-pub use pages::{Event, Search, Stats, WaitReason};
-pub use retry::{Clock, RateLimit, RetryPolicy, SystemClock};
+pub use client::Client;
+pub use error::{ApiError, ErrorEntry, HumanDuration, SearchError};
+pub use http::{DEFAULT_TIMEOUT, HttpTransport, InsecureProxy, MAX_RESPONSE_BYTES, Route};
+pub use pages::{
+    DEFAULT_MAX_REQUESTS, Event, MAX_PAGES_WITHOUT_PROGRESS, Search, Stats, WaitReason,
+};
+pub use redact::{MAX_DECODING_LEVELS, REDACTED, Redactor, ServerText};
+pub use retry::{Clock, RateLimit, RetryAfter, RetryPolicy, SystemClock, WaitSource};
 pub use token::{Token, TokenError};
 pub use transport::{FailureKind, INTERCOM_VERSION, Request, Response, Transport, TransportError};

@@ -1,17 +1,31 @@
 //! [`Search`]: the cursor loop over pages and request bodies, with
-//! retries, pacing, de-duplication and the result limit.
+//! retries, pacing, de-duplication, the result limit, and the bounds that
+//! make every search end: a progress check, a cap on requests and caps on
+//! waiting.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::iter::FusedIterator;
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Number, Value, json};
 
-use super::client::Client;
+use super::base::BaseUrl;
 use super::error::{ApiError, SearchError};
-use super::retry::{Clock, RateLimit};
+use super::redact::{Redactor, ServerText};
+use super::retry::{Clock, RateLimit, RetryPolicy, WaitSource};
+use super::token::Token;
 use super::transport::{Request, Response, Transport};
 use crate::Target;
+
+/// The most requests a search sends when it has no limit and no cap of its
+/// own ([`Search::with_max_requests`]): 1.5 million results in pages of
+/// 150. Retries are not counted.
+pub const DEFAULT_MAX_REQUESTS: u64 = 10_000;
+
+/// How many pages in a row may add no new result, each promising more,
+/// before a search stops ([`SearchError::NoProgress`]).
+pub const MAX_PAGES_WITHOUT_PROGRESS: u32 = 2;
 
 /// Counts kept while a search runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,7 +38,7 @@ pub struct Stats {
     pub fetched: u64,
     /// Results yielded (each `id` once).
     pub emitted: u64,
-    /// Results skipped because their `id` had been yielded already.
+    /// Results skipped because their `id` had come already.
     pub duplicates: u64,
     /// The sum of `total_count` over the request bodies begun so far.
     pub total_count: Option<u64>,
@@ -40,12 +54,38 @@ pub struct Stats {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WaitReason {
-    /// A 429 answer: until `X-RateLimit-Reset`, or backoff.
-    RateLimited,
+    /// A 429 answer, before trying again.
+    RateLimited {
+        /// The answer, as an error message.
+        why: ServerText,
+        /// Where the length of the wait came from.
+        source: WaitSource,
+    },
     /// Few requests remain in the rate-limit window: spreading them out.
     RateLimitLow,
-    /// Backoff before retrying a failed request; why it failed.
-    Retry(String),
+    /// A 5xx answer, a timeout or a broken connection, before trying again.
+    Retry {
+        /// What went wrong.
+        why: ServerText,
+        /// Where the length of the wait came from.
+        source: WaitSource,
+    },
+}
+
+impl fmt::Display for WaitReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitReason::RateLimited { why, source } | WaitReason::Retry { why, source } => {
+                let from = match source {
+                    WaitSource::RetryAfter => "as its Retry-After asks",
+                    WaitSource::RateLimitReset => "until its X-RateLimit-Reset",
+                    WaitSource::Backoff => "with backoff",
+                };
+                write!(f, "{why}; retrying {from}")
+            }
+            WaitReason::RateLimitLow => f.write_str("few requests remain in the rate-limit window"),
+        }
+    }
 }
 
 /// What a search is doing, for progress reports ([`Search::on_event`]).
@@ -77,8 +117,39 @@ pub enum Event {
 
 type Observer<'c> = Box<dyn FnMut(&Event, &Stats) + 'c>;
 
+/// What a search borrows from its [`Client`](super::Client).
+pub(super) struct Session<'c, T, C> {
+    pub(super) token: &'c Token,
+    pub(super) redactor: &'c Redactor,
+    pub(super) base: &'c BaseUrl,
+    pub(super) transport: &'c T,
+    pub(super) clock: &'c C,
+    pub(super) policy: &'c RetryPolicy,
+    pub(super) per_page: u32,
+}
+
+/// The `id` of a result as the API types it: `"7"` and `7` are two
+/// results.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Id {
+    Text(String),
+    Number(Number),
+}
+
+impl Id {
+    fn of(item: &Value) -> Option<Self> {
+        match item.get("id")? {
+            Value::String(id) => Some(Id::Text(id.clone())),
+            Value::Number(id) => Some(Id::Number(id.clone())),
+            _ => None,
+        }
+    }
+}
+
 /// The cursor state of one request body.
 struct Chain {
+    /// Its position among the bodies.
+    index: usize,
     body: Map<String, Value>,
     /// The cursor of the next page; `None` before the first page and
     /// after the last.
@@ -86,6 +157,8 @@ struct Chain {
     started: bool,
     /// Every cursor followed so far, to catch a loop.
     cursors: HashSet<String>,
+    /// Pages in a row that added nothing new to this body's results.
+    stale: u32,
 }
 
 impl Chain {
@@ -102,51 +175,99 @@ struct Page {
 }
 
 /// The results of a search, an iterator of `Result<Value, SearchError>`
-/// made by [`Client::search`].
+/// made by [`Client::search`](super::Client::search).
 ///
 /// Pages are fetched as the iterator is advanced; after an error it ends.
-/// Memory holds one page and the ids yielded so far.
+/// The results of a page all come before an error found on it (a cursor
+/// loop, a page without progress). Memory holds one page and the ids
+/// received so far. Every result has the token redacted from its strings.
+///
+/// A search always ends: each page must add a result the request had not
+/// given before, or the second such page in a row ends it
+/// ([`MAX_PAGES_WITHOUT_PROGRESS`]); at most [`Search::max_requests`]
+/// requests are sent; waits are capped by the [`RetryPolicy`].
 pub struct Search<'c, T, C> {
-    client: &'c Client<T, C>,
+    session: Session<'c, T, C>,
     target: Target,
     url: String,
     /// The URL as shown in errors (no user information).
     shown_url: String,
     bodies: std::iter::Enumerate<std::vec::IntoIter<Value>>,
+    body_count: usize,
     chain: Option<Chain>,
+    /// The results of the current page not seen before.
     page: std::vec::IntoIter<Value>,
-    seen: HashSet<String>,
+    /// Every id received, with the last body whose pages had it.
+    seen: HashMap<Id, usize>,
     limit: Option<u64>,
+    max_requests: Option<u64>,
+    /// Pages asked for (first attempts).
+    asked: u64,
     limits: RateLimit,
     stats: Stats,
+    /// An error found on the current page, reported after its results.
+    pending: Option<SearchError>,
     done: bool,
     observer: Option<Observer<'c>>,
 }
 
 impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
-    pub(super) fn new(client: &'c Client<T, C>, target: Target, bodies: Vec<Value>) -> Self {
+    pub(super) fn new(session: Session<'c, T, C>, target: Target, bodies: Vec<Value>) -> Self {
+        let url = session.base.join(target.search_path());
+        let shown_url = format!("{}{}", session.base, target.search_path());
         Search {
-            client,
+            session,
             target,
-            url: client.base.join(target.search_path()),
-            shown_url: format!("{}{}", client.base, target.search_path()),
+            url,
+            shown_url,
+            body_count: bodies.len(),
             bodies: bodies.into_iter().enumerate(),
             chain: None,
             page: Vec::new().into_iter(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             limit: None,
+            max_requests: None,
+            asked: 0,
             limits: RateLimit::default(),
             stats: Stats::default(),
+            pending: None,
             done: false,
             observer: None,
         }
     }
 
     /// Stops after `limit` results, asking for no more than that: the
-    /// last page asked for is only as large as what remains.
+    /// last page of the first request body is only as large as what
+    /// remains (later bodies ask for whole pages, since some of their
+    /// results may have come already).
     pub fn with_limit(mut self, limit: u64) -> Self {
         self.limit = Some(limit);
         self
+    }
+
+    /// Sends at most `max` requests (pages; retries are not counted). When
+    /// more pages remain at that point, the search ends with
+    /// [`SearchError::TooManyRequests`].
+    pub fn with_max_requests(mut self, max: u64) -> Self {
+        self.max_requests = Some(max);
+        self
+    }
+
+    /// The most requests this search sends: the cap given, else with a
+    /// limit of `L` results enough pages for `L` results from each
+    /// request body and one more, `bodies × (⌈L / per_page⌉ + 1)`, else
+    /// [`DEFAULT_MAX_REQUESTS`].
+    pub fn max_requests(&self) -> u64 {
+        if let Some(max) = self.max_requests {
+            return max;
+        }
+        match self.limit {
+            Some(limit) => {
+                let pages = limit.div_ceil(u64::from(self.session.per_page.max(1)));
+                (self.body_count.max(1) as u64).saturating_mul(pages.saturating_add(1))
+            }
+            None => DEFAULT_MAX_REQUESTS,
+        }
     }
 
     /// Calls `observer` with every [`Event`] and the counts so far.
@@ -170,25 +291,6 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         self.limit.map(|l| l.saturating_sub(self.stats.emitted))
     }
 
-    /// The next result, skipping duplicates; `None` when the current page
-    /// is used up.
-    fn next_on_page(&mut self) -> Option<Result<Value, SearchError>> {
-        for item in self.page.by_ref() {
-            let Some(id) = id_of(&item) else {
-                return Some(Err(SearchError::Malformed(format!(
-                    "a result in `{}` has no `id`",
-                    self.target.list_key()
-                ))));
-            };
-            if self.seen.insert(id) {
-                self.stats.emitted += 1;
-                return Some(Ok(item));
-            }
-            self.stats.duplicates += 1;
-        }
-        None
-    }
-
     /// Fetches the next page into `self.page`; `Ok(false)` when there is
     /// none.
     fn advance(&mut self) -> Result<bool, SearchError> {
@@ -200,71 +302,128 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
                 return Err(SearchError::Body { index });
             };
             self.chain = Some(Chain {
+                index,
                 body,
                 next: None,
                 started: false,
                 cursors: HashSet::new(),
+                stale: 0,
             });
         }
-        let per_page = match self.remaining() {
-            Some(left) => u64::from(self.client.per_page).min(left),
-            None => u64::from(self.client.per_page),
-        };
+        let max = self.max_requests();
+        if self.asked >= max {
+            return Err(SearchError::TooManyRequests { max });
+        }
+        let full = u64::from(self.session.per_page);
+        let remaining = self.remaining();
         let Some(chain) = self.chain.as_mut() else {
             return Ok(false);
+        };
+        let per_page = match remaining {
+            Some(left) if chain.index == 0 => full.min(left),
+            _ => full,
         };
         let mut body = chain.body.clone();
-        let mut pagination = json!({ "per_page": per_page });
-        if let (Some(cursor), Value::Object(p)) = (&chain.next, &mut pagination) {
-            p.insert("starting_after".to_owned(), Value::String(cursor.clone()));
+        let mut pagination = Map::new();
+        pagination.insert("per_page".to_owned(), json!(per_page));
+        if let Some(cursor) = &chain.next {
+            pagination.insert("starting_after".to_owned(), json!(cursor));
         }
-        body.insert("pagination".to_owned(), pagination);
-        let first = !chain.started;
-        let bytes = serde_json::to_vec(&body)
-            .map_err(|e| SearchError::Malformed(format!("cannot encode the request: {e}")))?;
+        body.insert("pagination".to_owned(), Value::Object(pagination));
+        let bytes = serde_json::to_vec(&body).map_err(|e| {
+            SearchError::Malformed(
+                self.session
+                    .redactor
+                    .text(&format!("cannot encode the request: {e}")),
+            )
+        })?;
 
+        self.asked += 1;
         let response = self.send(&bytes)?;
         let page = self.read_page(&response.body)?;
+        self.take(page);
+        Ok(true)
+    }
 
+    /// Records a page: its new results into `self.page`, its cursor, and
+    /// any error found on it into `self.pending`.
+    fn take(&mut self, page: Page) {
         let Some(chain) = self.chain.as_mut() else {
-            return Ok(false);
+            return;
         };
+        let first = !chain.started;
         chain.started = true;
-        if let Some(cursor) = &page.next {
-            let repeated =
-                chain.next.as_ref() == Some(cursor) || !chain.cursors.insert(cursor.clone());
-            if repeated {
-                return Err(SearchError::CursorLoop {
-                    cursor: cursor.clone(),
-                });
-            }
-        }
-        chain.next = page.next.clone();
         self.stats.pages += 1;
         self.stats.fetched += page.items.len() as u64;
         if first && let Some(total) = page.total_count {
             self.stats.total_count = Some(self.stats.total_count.unwrap_or(0) + total);
         }
+
+        let count = page.items.len();
+        let mut fresh = Vec::with_capacity(count);
+        let mut progress = false;
+        for item in page.items {
+            let Some(id) = Id::of(&item) else {
+                self.pending = Some(SearchError::Malformed(self.session.redactor.text(
+                    &format!("a result in `{}` has no `id`", self.target.list_key()),
+                )));
+                break;
+            };
+            match self.seen.get_mut(&id) {
+                None => {
+                    self.seen.insert(id, chain.index);
+                    progress = true;
+                    fresh.push(item);
+                }
+                Some(body) if *body != chain.index => {
+                    // Given by an earlier body: new to this one.
+                    *body = chain.index;
+                    progress = true;
+                    self.stats.duplicates += 1;
+                }
+                Some(_) => self.stats.duplicates += 1,
+            }
+        }
+
+        chain.next = None;
+        if self.pending.is_none()
+            && let Some(cursor) = &page.next
+        {
+            if !chain.cursors.insert(cursor.clone()) {
+                self.pending = Some(SearchError::CursorLoop {
+                    cursor: self.session.redactor.text(cursor).shortened(100),
+                });
+            } else if progress {
+                chain.stale = 0;
+                chain.next = Some(cursor.clone());
+            } else {
+                chain.stale += 1;
+                if chain.stale >= MAX_PAGES_WITHOUT_PROGRESS {
+                    self.pending = Some(SearchError::NoProgress { pages: chain.stale });
+                } else {
+                    chain.next = Some(cursor.clone());
+                }
+            }
+        }
         let event = Event::Page {
-            items: page.items.len(),
+            items: count,
             total_count: page.total_count,
             more: page.next.is_some(),
         };
         self.notify(&event);
-        self.page = page.items.into_iter();
-        Ok(true)
+        self.page = fresh.into_iter();
     }
 
     /// Sends one request body, retrying as the policy says, and returns
     /// the successful response.
     fn send(&mut self, body: &[u8]) -> Result<Response, SearchError> {
-        let client = self.client;
-        let policy = &client.policy;
+        let session = &self.session;
+        let (policy, clock, redactor) = (session.policy, session.clock, session.redactor);
         let mut attempt: u32 = 0;
         loop {
-            if let Some(delay) = policy.pace(&self.limits, client.clock.now()) {
+            if let Some(delay) = policy.pace(&self.limits, clock.now()) {
                 self.stats.rate_limit_waits += 1;
-                self.wait(delay, WaitReason::RateLimitLow);
+                self.wait(delay, WaitReason::RateLimitLow)?;
             }
             self.limits = RateLimit::default();
             attempt += 1;
@@ -275,46 +434,56 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
             self.notify(&Event::Request { attempt });
             let request = Request {
                 url: &self.url,
-                token: &client.token,
+                token: self.session.token,
                 body,
             };
             let retry = attempt - 1;
             let may_retry = retry < policy.max_retries;
-            match client.transport.post(&request) {
+            match self.session.transport.post(&request) {
                 Ok(response) => {
                     self.limits = RateLimit::of(&response);
-                    match response.status {
-                        200..=299 => return Ok(response),
-                        429 if may_retry => {
-                            let delay = policy
-                                .until_reset(&self.limits, client.clock.now())
-                                .unwrap_or_else(|| policy.backoff(retry, client.clock.random()));
-                            self.limits = RateLimit::default();
-                            self.stats.rate_limit_waits += 1;
-                            self.wait(delay, WaitReason::RateLimited);
-                        }
-                        500..=599 if may_retry => {
-                            let delay = policy.backoff(retry, client.clock.random());
-                            let why = format!("the API answered {}", response.status);
-                            self.wait(delay, WaitReason::Retry(why));
-                        }
-                        status => {
-                            let text = client.token.scrub(&String::from_utf8_lossy(&response.body));
-                            let error = ApiError::from_response(status, text.as_bytes(), attempt);
-                            return Err(SearchError::Api(error));
-                        }
+                    let status = response.status;
+                    if (200..=299).contains(&status) {
+                        return Ok(response);
                     }
+                    let error = ApiError::from_response(status, &response.body, attempt, redactor);
+                    let retryable = status == 429 || (500..=599).contains(&status);
+                    if !(retryable && may_retry) {
+                        return Err(SearchError::Api(error));
+                    }
+                    let (delay, source) = match self.limits.requested_wait(status, clock.now()) {
+                        Some((wait, source)) if wait > policy.max_delay => {
+                            return Err(SearchError::WaitTooLong {
+                                error,
+                                wait,
+                                asked_by: source,
+                                max: policy.max_delay,
+                            });
+                        }
+                        Some(asked) => asked,
+                        None => (policy.backoff(retry, clock.random()), WaitSource::Backoff),
+                    };
+                    self.limits = RateLimit::default();
+                    let why = redactor.text(&error.to_string());
+                    let reason = if status == 429 {
+                        self.stats.rate_limit_waits += 1;
+                        WaitReason::RateLimited { why, source }
+                    } else {
+                        WaitReason::Retry { why, source }
+                    };
+                    self.wait(delay, reason)?;
                 }
                 Err(e) if e.kind.is_transient() && may_retry => {
-                    let delay = policy.backoff(retry, client.clock.random());
-                    let why = client.token.scrub(&e.message);
-                    self.wait(delay, WaitReason::Retry(why));
+                    let delay = policy.backoff(retry, clock.random());
+                    let why = redactor.text(&e.message);
+                    let source = WaitSource::Backoff;
+                    self.wait(delay, WaitReason::Retry { why, source })?;
                 }
                 Err(e) => {
                     let message = format!("POST {}: {}", self.shown_url, e.message);
                     return Err(SearchError::Transport {
                         kind: e.kind,
-                        message: client.token.scrub(&message),
+                        message: redactor.text(&message),
                         attempts: attempt,
                     });
                 }
@@ -322,17 +491,29 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         }
     }
 
-    fn wait(&mut self, delay: Duration, reason: WaitReason) {
+    /// Sleeps for `delay`, unless that takes the waits past the policy's
+    /// total.
+    fn wait(&mut self, delay: Duration, reason: WaitReason) -> Result<(), SearchError> {
+        let max = self.session.policy.max_total_wait;
+        if self.stats.waited.saturating_add(delay) > max {
+            return Err(SearchError::WaitBudget {
+                next: delay,
+                why: self.session.redactor.text(&reason.to_string()),
+                waited: self.stats.waited,
+                max,
+            });
+        }
         self.stats.waited += delay;
         self.notify(&Event::Wait { delay, reason });
-        self.client.clock.sleep(delay);
+        self.session.clock.sleep(delay);
+        Ok(())
     }
 
     /// Reads a search response: the target's list of objects, the
     /// `total_count` and the next cursor.
     fn read_page(&self, body: &[u8]) -> Result<Page, SearchError> {
         let key = self.target.list_key();
-        let malformed = |why: String| SearchError::Malformed(why);
+        let malformed = |why: String| SearchError::Malformed(self.session.redactor.text(&why));
         let value: Value = serde_json::from_slice(body)
             .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
         let Value::Object(mut object) = value else {
@@ -368,16 +549,6 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
     }
 }
 
-/// The `id` of a result as text (Intercom's ids are strings; numbers are
-/// accepted too).
-pub(super) fn id_of(item: &Value) -> Option<String> {
-    match item.get("id")? {
-        Value::String(id) => Some(id.clone()),
-        Value::Number(id) => Some(id.to_string()),
-        _ => None,
-    }
-}
-
 impl<T: Transport, C: Clock> Iterator for Search<'_, T, C> {
     type Item = Result<Value, SearchError>;
 
@@ -390,9 +561,14 @@ impl<T: Transport, C: Clock> Iterator for Search<'_, T, C> {
                 self.done = true;
                 return None;
             }
-            if let Some(result) = self.next_on_page() {
-                self.done = result.is_err();
-                return Some(result);
+            if let Some(mut item) = self.page.next() {
+                self.stats.emitted += 1;
+                self.session.redactor.value(&mut item);
+                return Some(Ok(item));
+            }
+            if let Some(e) = self.pending.take() {
+                self.done = true;
+                return Some(Err(e));
             }
             match self.advance() {
                 Ok(true) => {}

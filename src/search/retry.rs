@@ -1,11 +1,13 @@
-//! When to try again and how long to wait: backoff, Intercom's rate-limit
-//! headers, and the clock that the waiting is done with.
+//! When to try again and how long to wait: backoff, `Retry-After`,
+//! Intercom's rate-limit headers, the caps on waiting, and the clock that
+//! the waiting is done with.
 
+use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::transport::Response;
 
-/// How a search retries and paces its requests.
+/// How a search retries, paces and bounds its waits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Attempts after the first, per request, for 429s, 5xx responses,
@@ -13,9 +15,19 @@ pub struct RetryPolicy {
     pub max_retries: u32,
     /// The first backoff delay; each retry doubles it. 500 ms by default.
     pub base_delay: Duration,
-    /// The longest single wait, whether backoff, until `X-RateLimit-Reset`
-    /// or pacing. 60 s by default.
+    /// The longest single wait. Backoff and pacing are cut to it; a server
+    /// that asks for a longer wait (`Retry-After`, `X-RateLimit-Reset`)
+    /// ends the search at once ([`SearchError::WaitTooLong`]). 30 s by
+    /// default.
+    ///
+    /// [`SearchError::WaitTooLong`]: super::SearchError::WaitTooLong
     pub max_delay: Duration,
+    /// The most time all the waits of a search may add up to; a wait that
+    /// would pass it ends the search ([`SearchError::WaitBudget`]).
+    /// 2 minutes by default.
+    ///
+    /// [`SearchError::WaitBudget`]: super::SearchError::WaitBudget
+    pub max_total_wait: Duration,
     /// Spread each backoff delay randomly over its upper half, so that
     /// clients that failed together do not retry together. On by default.
     pub jitter: bool,
@@ -30,7 +42,8 @@ impl Default for RetryPolicy {
         RetryPolicy {
             max_retries: 5,
             base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(60),
+            max_delay: Duration::from_secs(30),
+            max_total_wait: Duration::from_secs(120),
             jitter: true,
             slow_below: 0.1,
         }
@@ -57,15 +70,10 @@ impl RetryPolicy {
         }
     }
 
-    /// The wait until the window of `limits` resets, when it says when
-    /// and that is still to come; at most [`RetryPolicy::max_delay`].
-    pub fn until_reset(&self, limits: &RateLimit, now: SystemTime) -> Option<Duration> {
-        time_to_reset(limits, now).map(|wait| wait.min(self.max_delay))
-    }
-
     /// The pause before the next request when few requests remain in the
     /// window: the time left until the reset shared among the requests
-    /// left, all of it when none is left. `None` when there are plenty.
+    /// left, all of it when none is left, at most
+    /// [`RetryPolicy::max_delay`]. `None` when there are plenty.
     pub fn pace(&self, limits: &RateLimit, now: SystemTime) -> Option<Duration> {
         let remaining = limits.remaining?;
         let low = match limits.limit {
@@ -75,21 +83,34 @@ impl RetryPolicy {
         if !low {
             return None;
         }
-        let until_reset = time_to_reset(limits, now)?;
+        let until_reset = limits.until_reset(now)?;
         let share = u32::try_from(remaining.saturating_add(1)).unwrap_or(u32::MAX);
         Some((until_reset / share).min(self.max_delay))
     }
 }
 
-/// The time until the window of `limits` resets, when that is known and
-/// still to come.
-fn time_to_reset(limits: &RateLimit, now: SystemTime) -> Option<Duration> {
-    let reset = UNIX_EPOCH.checked_add(Duration::from_secs(limits.reset?))?;
-    let wait = reset.duration_since(now).ok()?;
-    (!wait.is_zero()).then_some(wait)
+/// Where the length of a wait came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WaitSource {
+    /// The response's `Retry-After` header.
+    RetryAfter,
+    /// The response's `X-RateLimit-Reset` header.
+    RateLimitReset,
+    /// Exponential backoff ([`RetryPolicy::backoff`]).
+    Backoff,
 }
 
-/// The rate-limit headers of a response.
+impl fmt::Display for WaitSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            WaitSource::RetryAfter => "Retry-After",
+            WaitSource::RateLimitReset => "X-RateLimit-Reset",
+            WaitSource::Backoff => "backoff",
+        })
+    }
+}
+
+/// The rate-limit headers of a response, and its `Retry-After`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RateLimit {
     /// `X-RateLimit-Limit`: requests allowed in the window.
@@ -98,6 +119,66 @@ pub struct RateLimit {
     pub remaining: Option<u64>,
     /// `X-RateLimit-Reset`: when the window resets, in unix seconds.
     pub reset: Option<u64>,
+    /// `Retry-After`: when to try again.
+    pub retry_after: Option<RetryAfter>,
+}
+
+/// A `Retry-After` header: a number of seconds, or an HTTP date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// `Retry-After: 120`.
+    Seconds(u64),
+    /// `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`.
+    Date(SystemTime),
+}
+
+/// The two older forms of an HTTP date (RFC 850 and asctime); jiff's RFC
+/// 2822 parser reads the current one (IMF-fixdate).
+const OLD_HTTP_DATES: [&str; 2] = ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"];
+
+impl RetryAfter {
+    /// Reads the header's value: delay-seconds, or an HTTP date in any of
+    /// the three forms HTTP allows. `None` when it is neither.
+    ///
+    /// ```
+    /// use qc::search::RetryAfter;
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// assert_eq!(RetryAfter::parse("120"), Some(RetryAfter::Seconds(120)));
+    /// let date = RetryAfter::parse("Thu, 01 Jan 1970 00:01:40 GMT");
+    /// assert_eq!(date, Some(RetryAfter::Date(UNIX_EPOCH + Duration::from_secs(100))));
+    /// assert_eq!(RetryAfter::parse("soon"), None);
+    /// ```
+    pub fn parse(value: &str) -> Option<Self> {
+        let value = value.trim();
+        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            // More digits than a u64 holds is still "a very long time".
+            return Some(RetryAfter::Seconds(value.parse().unwrap_or(u64::MAX)));
+        }
+        let current = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(value);
+        let timestamp = current.ok().or_else(|| {
+            OLD_HTTP_DATES.iter().find_map(|format| {
+                let civil = jiff::fmt::strtime::parse(format, value)
+                    .and_then(|t| t.to_datetime())
+                    .ok()?;
+                civil
+                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                    .ok()
+                    .map(|z| z.timestamp())
+            })
+        })?;
+        let seconds = u64::try_from(timestamp.as_second()).ok()?;
+        Some(RetryAfter::Date(
+            UNIX_EPOCH.checked_add(Duration::from_secs(seconds))?,
+        ))
+    }
+
+    /// The wait it asks for, from `now`; zero for a date already past.
+    pub fn delay(&self, now: SystemTime) -> Duration {
+        match *self {
+            RetryAfter::Seconds(secs) => Duration::from_secs(secs),
+            RetryAfter::Date(at) => at.duration_since(now).unwrap_or_default(),
+        }
+    }
 }
 
 impl RateLimit {
@@ -108,7 +189,34 @@ impl RateLimit {
             limit: number("x-ratelimit-limit"),
             remaining: number("x-ratelimit-remaining"),
             reset: number("x-ratelimit-reset"),
+            retry_after: response.header("retry-after").and_then(RetryAfter::parse),
         }
+    }
+
+    /// The time until the window resets, when that is known and still to
+    /// come; not capped (a reset in year 3000 is 975 years away).
+    pub fn until_reset(&self, now: SystemTime) -> Option<Duration> {
+        let wait = match UNIX_EPOCH.checked_add(Duration::from_secs(self.reset?)) {
+            Some(reset) => reset.duration_since(now).ok()?,
+            // Past what the system's time can hold: as long as can be.
+            None => Duration::MAX,
+        };
+        (!wait.is_zero()).then_some(wait)
+    }
+
+    /// The wait the server asks for before the next try of a request that
+    /// got `status`: `Retry-After` when given, else, after a 429, the time
+    /// until `X-RateLimit-Reset`. Not capped.
+    pub fn requested_wait(&self, status: u16, now: SystemTime) -> Option<(Duration, WaitSource)> {
+        if let Some(after) = self.retry_after {
+            return Some((after.delay(now), WaitSource::RetryAfter));
+        }
+        if status == 429 {
+            return self
+                .until_reset(now)
+                .map(|wait| (wait, WaitSource::RateLimitReset));
+        }
+        None
     }
 }
 
@@ -190,7 +298,7 @@ mod tests {
         assert_eq!(
             delays,
             [
-                500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000
+                500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000
             ]
         );
         assert_eq!(p.backoff(u32::MAX, 0.0), p.max_delay);
@@ -209,20 +317,80 @@ mod tests {
     }
 
     #[test]
-    fn waits_until_the_reset_within_the_cap() {
-        let p = policy();
+    fn the_reset_is_not_capped_and_may_be_far() {
         let limits = |reset| RateLimit {
             reset: Some(reset),
             ..RateLimit::default()
         };
         assert_eq!(
-            p.until_reset(&limits(1_007), at(1_000)),
+            limits(1_007).until_reset(at(1_000)),
             Some(Duration::from_secs(7))
         );
-        assert_eq!(p.until_reset(&limits(1_000), at(1_000)), None);
-        assert_eq!(p.until_reset(&limits(900), at(1_000)), None);
-        assert_eq!(p.until_reset(&limits(99_999), at(1_000)), Some(p.max_delay));
-        assert_eq!(p.until_reset(&RateLimit::default(), at(1_000)), None);
+        assert_eq!(limits(1_000).until_reset(at(1_000)), None);
+        assert_eq!(limits(900).until_reset(at(1_000)), None);
+        // 3000-01-01T00:00:00Z.
+        let year_3000 = limits(32_503_680_000).until_reset(at(1_700_000_000));
+        assert_eq!(
+            year_3000,
+            Some(Duration::from_secs(32_503_680_000 - 1_700_000_000))
+        );
+        assert_eq!(limits(u64::MAX).until_reset(at(1_000)), Some(Duration::MAX));
+        assert_eq!(RateLimit::default().until_reset(at(1_000)), None);
+    }
+
+    #[test]
+    fn retry_after_comes_first_then_the_reset_of_a_429() {
+        let now = at(1_000);
+        let both = RateLimit {
+            reset: Some(1_010),
+            retry_after: Some(RetryAfter::Seconds(3)),
+            ..RateLimit::default()
+        };
+        assert_eq!(
+            both.requested_wait(429, now),
+            Some((Duration::from_secs(3), WaitSource::RetryAfter))
+        );
+        assert_eq!(
+            both.requested_wait(503, now),
+            Some((Duration::from_secs(3), WaitSource::RetryAfter))
+        );
+        let reset_only = RateLimit {
+            retry_after: None,
+            ..both
+        };
+        assert_eq!(
+            reset_only.requested_wait(429, now),
+            Some((Duration::from_secs(10), WaitSource::RateLimitReset))
+        );
+        // The reset of a 5xx is about pacing, not about this request.
+        assert_eq!(reset_only.requested_wait(503, now), None);
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_the_three_http_dates() {
+        let date = |secs| Some(RetryAfter::Date(at(secs)));
+        for (value, want) in [
+            ("0", Some(RetryAfter::Seconds(0))),
+            (" 42 ", Some(RetryAfter::Seconds(42))),
+            (
+                "99999999999999999999999",
+                Some(RetryAfter::Seconds(u64::MAX)),
+            ),
+            ("Sun, 06 Nov 1994 08:49:37 GMT", date(784_111_777)),
+            ("Sunday, 06-Nov-94 08:49:37 GMT", date(784_111_777)),
+            ("Sun Nov  6 08:49:37 1994", date(784_111_777)),
+            ("Wed, 01 Jan 3000 00:00:00 GMT", date(32_503_680_000)),
+            ("-5", None),
+            ("1.5", None),
+            ("", None),
+            ("tomorrow", None),
+            ("Thu, 01 Jan 1969 00:00:00 GMT", None),
+        ] {
+            assert_eq!(RetryAfter::parse(value), want, "{value:?}");
+        }
+        let soon = RetryAfter::Date(at(1_005));
+        assert_eq!(soon.delay(at(1_000)), Duration::from_secs(5));
+        assert_eq!(soon.delay(at(2_000)), Duration::ZERO);
     }
 
     #[test]
@@ -232,6 +400,7 @@ mod tests {
             limit: Some(1_000),
             remaining: Some(remaining),
             reset: Some(1_010),
+            retry_after: None,
         };
         assert_eq!(p.pace(&limits(500), at(1_000)), None);
         assert_eq!(p.pace(&limits(100), at(1_000)), None);
@@ -273,6 +442,7 @@ mod tests {
                 ("x-ratelimit-limit".into(), "10000".into()),
                 ("x-ratelimit-remaining".into(), " 42 ".into()),
                 ("x-ratelimit-reset".into(), "soon".into()),
+                ("Retry-After".into(), "7".into()),
             ],
             body: Vec::new(),
         };
@@ -281,7 +451,8 @@ mod tests {
             RateLimit {
                 limit: Some(10_000),
                 remaining: Some(42),
-                reset: None
+                reset: None,
+                retry_after: Some(RetryAfter::Seconds(7)),
             }
         );
     }

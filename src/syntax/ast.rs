@@ -5,10 +5,10 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use super::Span;
 use super::lexical::OpSpelling;
 use crate::diagnostic::LineIndex;
 use crate::op::Op;
+use crate::span::Span;
 
 /// A parsed query: the tree plus an index of its source's lines.
 #[derive(Debug, Clone)]

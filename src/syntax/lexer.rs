@@ -14,10 +14,10 @@ use nom::character::complete::{anychar, char};
 use nom::combinator::{map, value};
 use nom::{IResult, Parser};
 
-use super::Span;
 use super::lexical::{
     Keyword, SMART_DOUBLE_QUOTES, SMART_SINGLE_QUOTES, SymbolOp, is_ascii_word_byte, is_word_char,
 };
+use crate::span::Span;
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -426,7 +426,7 @@ mod tests {
         // `tokenize` leaves them out; the end is after the last token.
         let tokens = tokenize("a # c");
         assert_eq!(tokens.len(), 2);
-        assert_eq!(tokens[1].span.start, 1);
+        assert_eq!(tokens[1].span.start(), 1);
     }
 
     /// The lexer as it was written first, every token through [`token`]:

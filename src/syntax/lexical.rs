@@ -5,9 +5,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use super::Span;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, MAX_ERRORS};
 use crate::op::Op;
+use crate::span::Span;
 
 /// Words that are never bare values, in any letter case.
 pub const RESERVED: &[&str] = &["AND", "OR", "NOT"];
@@ -358,7 +358,7 @@ pub fn unescape(raw: &str, offset: usize, terminated: bool) -> (Cow<'_, str>, Ve
     while let Some((i, c)) = chars.next() {
         // The parser stops after MAX_ERRORS errors: collecting more would
         // only let a hostile string grow this list without bound.
-        if diagnostics.len() > super::MAX_ERRORS {
+        if diagnostics.len() > MAX_ERRORS {
             out.push_str(inner.get(i..).unwrap_or(""));
             break;
         }

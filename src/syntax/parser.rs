@@ -21,19 +21,49 @@ use super::lexical::{
     Keyword, OpSpelling, SMART_DOUBLE_QUOTES, is_smart_quote, operator_spellings, unescape,
     write_quoted, write_quoted_with,
 };
-use super::{Parsed, Span};
-use crate::diagnostic::{Code, Diagnostic, clip};
+use crate::diagnostic::{Code, Diagnostic, MAX_ERRORS, clip, has_errors, too_many_errors};
+use crate::span::Span;
 
 /// How deeply parentheses and `NOT`s may nest.
 pub const MAX_DEPTH: usize = 128;
 
-/// How many syntax errors are reported before the parser stops.
-pub const MAX_ERRORS: usize = 100;
-
 /// Longest token text quoted in a message.
 const MAX_QUOTED: usize = 24;
 
-pub(super) fn parse(source: &str) -> Parsed<'_> {
+/// The result of parsing: always a tree, plus every syntax diagnostic.
+#[derive(Debug, Clone)]
+pub struct Parsed<'src> {
+    /// The tree; malformed parts are [`ExprKind::Error`] / [`ValueKind::Error`].
+    pub ast: Ast<'src>,
+    /// Syntax errors, in source order of discovery, with positions filled in.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'src> Parsed<'src> {
+    /// True when the parser reported any error.
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diagnostics)
+    }
+
+    /// The tree when there were no syntax errors, else the diagnostics.
+    pub fn into_result(self) -> Result<Ast<'src>, Vec<Diagnostic>> {
+        if self.has_errors() {
+            Err(self.diagnostics)
+        } else {
+            Ok(self.ast)
+        }
+    }
+}
+
+/// Parses query text. Never fails and never panics: malformed input gives
+/// a tree with error nodes and diagnostics that say what was expected.
+///
+/// ```
+/// let parsed = qc::parse("state = open AND read = true");
+/// assert!(!parsed.has_errors());
+/// assert_eq!(parsed.ast.to_string(), "state = open AND read = true");
+/// ```
+pub fn parse(source: &str) -> Parsed<'_> {
     if let Some(mut d) = habits::json_body(source) {
         let ast = Ast::new(
             Expr::new(ExprKind::Error, Span::new(0, source.len())),
@@ -251,10 +281,9 @@ impl<'s> Parser<'s> {
         // One "unexpected token" per position: when an error is already
         // reported where this one starts, this one is a cascade of it.
         if diagnostic.code == Code::UnexpectedToken
-            && self
-                .diagnostics
-                .last()
-                .is_some_and(|last| last.is_error() && last.range.start == diagnostic.range.start)
+            && self.diagnostics.last().is_some_and(|last| {
+                last.is_error() && last.range.start() == diagnostic.range.start()
+            })
         {
             return;
         }
@@ -1085,7 +1114,7 @@ impl<'s> Parser<'s> {
         let mut span = t.span;
         while let next = self.peek()
             && next.kind == TokenKind::Unknown
-            && next.span.start == span.end
+            && next.span.start() == span.end()
             && self.text(next) == text
         {
             span = span.cover(self.bump().span);
@@ -1146,14 +1175,4 @@ fn joiner_typo(word: &str) -> Option<&'static str> {
 /// True for a word spelling `AND`, `OR` or `NOT`.
 fn is_reserved(t: Token) -> bool {
     t.keyword.is_some_and(Keyword::is_reserved)
-}
-
-/// The diagnostic that ends a list of [`MAX_ERRORS`] errors.
-pub fn too_many_errors(at: Span) -> Diagnostic {
-    Diagnostic::new(
-        Code::TooManyErrors,
-        at,
-        format!("too many errors; stopped after {MAX_ERRORS} errors (the limit, MAX_ERRORS)"),
-    )
-    .with_help("fix the errors above and run again")
 }

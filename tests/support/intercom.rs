@@ -9,11 +9,16 @@
 //! fixture objects and pages the matches with opaque cursors, in the shape
 //! of `openapi-2.11.yaml` (`cursor_pages`, `total_count`, the list key of
 //! the target). Every request is recorded for the test to inspect.
+//!
+//! Any [`Server`] is also an HTTP proxy: it answers `CONNECT host:port`
+//! with `200` and serves the tunnelled request itself, recording both (so
+//! a test sees what a proxy would read). [`Silent`] is a port that accepts
+//! connections and never says a word.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -198,9 +203,28 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<Recorded>>, handler: &Mutex<Han
         return;
     };
     let mut reader = BufReader::new(read_half);
-    let Some(request) = read_request(&mut reader) else {
+    let Some(mut request) = read_request(&mut reader) else {
         return;
     };
+    if request.method == "CONNECT" {
+        // A proxy's tunnel: the next request on the stream is the one the
+        // client meant for `request.path` (host:port).
+        requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(request);
+        let mut stream = &stream;
+        if stream
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .is_err()
+        {
+            return;
+        }
+        let Some(tunnelled) = read_request(&mut reader) else {
+            return;
+        };
+        request = tunnelled;
+    }
     let index = {
         let mut list = requests.lock().unwrap_or_else(PoisonError::into_inner);
         list.push(request.clone());
@@ -288,6 +312,62 @@ fn reason(status: u16) -> &'static str {
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "Status",
+    }
+}
+
+/// A port on 127.0.0.1 that accepts connections, holds them open and
+/// never sends a byte (a TLS handshake to it gets no answer).
+pub struct Silent {
+    addr: SocketAddr,
+    accepted: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Silent {
+    /// Starts listening.
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local address");
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        {
+            let accepted = Arc::clone(&accepted);
+            let stop = Arc::clone(&stop);
+            thread::spawn(move || {
+                let mut held = Vec::new();
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    if let Ok(stream) = stream {
+                        accepted.fetch_add(1, Ordering::SeqCst);
+                        held.push(stream);
+                    }
+                }
+            });
+        }
+        Silent {
+            addr,
+            accepted,
+            stop,
+        }
+    }
+
+    /// `https://127.0.0.1:PORT`.
+    pub fn https_url(&self) -> String {
+        format!("https://{}", self.addr)
+    }
+
+    /// How many connections it accepted.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Silent {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
     }
 }
 

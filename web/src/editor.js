@@ -8,7 +8,6 @@ import { autocompletion } from "@codemirror/autocomplete";
 import { indentWithTab } from "@codemirror/commands";
 import { qcHighlighting, qcLanguage } from "./language.js";
 import { renderMarkdown } from "./markdown.js";
-import { forEditor, utf16Offsets } from "./offsets.js";
 
 /** The text of a diagnostic: the message and, when known, the fix. */
 export function describe(d) {
@@ -26,12 +25,10 @@ function lintSource(qc, workspace) {
       } catch {
         return []; // a bad target or schema: the status line says why
       }
-      const toUtf16 = utf16Offsets(text);
-      return diagnostics.map((diagnostic) => {
-        const d = forEditor(diagnostic, toUtf16);
-        let { from, to } = d;
-        from = Math.min(from, length);
-        to = Math.min(Math.max(to, from), length);
+      // The package's ranges count UTF-16 units, as the editor does.
+      return diagnostics.map((d) => {
+        const from = Math.min(d.range.start, length);
+        const to = Math.min(Math.max(d.range.end, from), length);
         const lint = {
           from,
           to,
@@ -39,13 +36,13 @@ function lintSource(qc, workspace) {
           source: d.code,
           message: describe(d),
         };
-        if (d.fix) {
-          const { from, to, insert, message } = d.fix;
+        if (d.suggestion) {
+          const { span, replacement, message } = d.suggestion;
           lint.actions = [
             {
               name: message,
               apply(view) {
-                view.dispatch({ changes: { from, to, insert } });
+                view.dispatch({ changes: { from: span.start, to: span.end, insert: replacement } });
               },
             },
           ];
@@ -63,7 +60,12 @@ function completionSource(qc, workspace) {
   return (context) => {
     const word = context.matchBefore(/[\p{L}\p{N}_.@+\-:]+$/u);
     if (!word && !context.explicit) return null;
-    const items = qc.complete(context.state.doc.toString(), context.pos, workspace());
+    let items;
+    try {
+      items = qc.complete(context.state.doc.toString(), context.pos, workspace());
+    } catch {
+      return null; // a bad target or schema: the status line says why
+    }
     if (items.length === 0) return null;
     return {
       from: items[0].range.from,
@@ -82,7 +84,12 @@ function completionSource(qc, workspace) {
 
 function hovers(qc, workspace) {
   return hoverTooltip((view, pos) => {
-    const h = qc.hover(view.state.doc.toString(), pos, workspace());
+    let h;
+    try {
+      h = qc.hover(view.state.doc.toString(), pos, workspace());
+    } catch {
+      return null; // a bad target or schema
+    }
     if (!h) return null;
     return {
       pos: h.range.from,

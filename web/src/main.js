@@ -4,22 +4,22 @@
 import "./style.css";
 import * as qc from "intercom-qc";
 import { createEditor, describe, relint, setText } from "./editor.js";
-import { forEditor, utf16Offsets } from "./offsets.js";
 import { EXAMPLES } from "./examples.js";
 import { stateFromHash, urlWithQuery } from "./share.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** Lists diagnostics of `text`; in the editor `view` when not null. */
-function renderProblems(list, text, diagnostics, view) {
+/**
+ * Lists diagnostics (ranges in UTF-16 units, as the editor counts); in the
+ * editor `view` when not null.
+ */
+function renderProblems(list, diagnostics, view) {
   const jump = view !== null;
-  const toUtf16 = utf16Offsets(text);
   list.replaceChildren(
-    ...diagnostics.map((diagnostic) => {
-      const d = forEditor(diagnostic, toUtf16);
+    ...diagnostics.map((d) => {
       const li = document.createElement("li");
       li.className = `problem ${d.severity}`;
-      const at = d.location ? `${d.location.start.line}:${d.location.start.column}` : `byte ${d.range.start}`;
+      const at = d.location ? `${d.location.start.line}:${d.location.start.column}` : `offset ${d.range.start}`;
       const where = at + (d.path ? ` (${d.path})` : "");
       const head = document.createElement("div");
       head.textContent = `${d.severity}[${d.code}] ${where}: ${d.message}`;
@@ -30,20 +30,20 @@ function renderProblems(list, text, diagnostics, view) {
         help.textContent = d.help;
         li.append(help);
       }
-      if (d.fix && jump) {
-        const { from, to, insert, message } = d.fix;
+      if (d.suggestion && jump) {
+        const { span, replacement, message } = d.suggestion;
         const fix = document.createElement("button");
         fix.className = "fix";
         fix.textContent = message;
         fix.addEventListener("click", () => {
-          view.dispatch({ changes: { from, to, insert } });
+          view.dispatch({ changes: { from: span.start, to: span.end, insert: replacement } });
           view.focus();
         });
         li.append(fix);
       }
       li.addEventListener("click", (e) => {
         if (!jump || e.target.tagName === "BUTTON") return;
-        view.dispatch({ selection: { anchor: d.from, head: d.to }, scrollIntoView: true });
+        view.dispatch({ selection: { anchor: d.range.start, head: d.range.end }, scrollIntoView: true });
         view.focus();
       });
       li.title = describe(d);
@@ -107,22 +107,26 @@ async function main() {
   const shared = stateFromHash(location.hash);
   if (shared.target) target.value = shared.target;
   if (shared.schema) schemaInput.value = shared.schema;
-  /** The target and workspace schema every call uses. */
+  /**
+   * The target and workspace schema every call uses. Warnings are shown
+   * from `onWarning` where a call has them, never logged.
+   */
   function workspace() {
-    const options = { target: target.value };
+    const options = { target: target.value, onWarning: () => {} };
     if (schemaInput.value.trim() !== "") options.schema = schemaInput.value;
     return options;
   }
 
   let view;
   let pending = 0;
-  /** Compiles the text: `{body, diagnostics, error}`. */
+  /** Compiles the text: `{body, requests, diagnostics, error}`. */
   function run(text) {
-    const options = workspace();
+    let warnings = [];
+    const options = { ...workspace(), onWarning: (w) => (warnings = w.diagnostics) };
     if (perPage.value !== "") options.perPage = Number(perPage.value);
     try {
       const body = qc.compile(text, options);
-      return { body, requests: null, diagnostics: qc.check(text, workspace()), error: null };
+      return { body, requests: null, diagnostics: warnings, error: null };
     } catch (e) {
       if (!(e instanceof qc.QueryError)) return { body: null, requests: null, diagnostics: [], error: e.message };
       // A query no single request can express: show its plan.
@@ -160,7 +164,7 @@ async function main() {
       status.textContent = `needs ${result.requests.length} requests (qc plan): one JSON body per line`;
       status.className = "plan";
     }
-    renderProblems(problems, text, result.diagnostics, view);
+    renderProblems(problems, result.diagnostics, view);
     history.replaceState(null, "", urlWithQuery(location.href, text, target.value, schemaInput.value));
   }
   function schedule() {
@@ -217,12 +221,12 @@ async function main() {
     let text = null;
     let diagnostics = [];
     try {
-      text = qc.decompile(json, workspace());
+      text = qc.decompile(json, { ...workspace(), onWarning: (w) => (diagnostics = w.diagnostics) });
     } catch (e) {
       if (!(e instanceof qc.QueryError)) throw e;
       diagnostics = e.diagnostics;
     }
-    renderProblems($("json-problems"), json, diagnostics, null);
+    renderProblems($("json-problems"), diagnostics, null);
     if (text !== null) {
       setText(view, text);
       update();

@@ -103,6 +103,17 @@ try {
     assert.equal(await editorText(page), "state = closed");
   });
 
+  await test("fixes land in the right place in a query with smart quotes and emoji", async () => {
+    await replaceQuery(page, "source.body ~ “😀 refund” AND stat = open");
+    const squiggle = page.locator(".cm-lintRange-error", { hasText: "stat" });
+    await squiggle.first().waitFor();
+    assert.equal(await squiggle.first().textContent(), "stat");
+    await page.locator("#problems .fix", { hasText: "replace with `state`" }).click();
+    await page.locator("#problems .fix", { hasText: "replace with `\"😀 refund\"`" }).click();
+    await page.locator("#status.ok").waitFor();
+    assert.equal(await editorText(page), 'source.body ~ "😀 refund" AND state = open');
+  });
+
   await test("completion offers fields and hover explains them", async () => {
     await replaceQuery(page, "read = true AND sta");
     await page.keyboard.press("Control+Space");

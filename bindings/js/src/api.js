@@ -1,14 +1,16 @@
-// The package's functions over the WebAssembly bindings: arguments are
-// checked and converted here, results parsed, and failures thrown as
-// `QueryError` (the input has errors), `TypeError` (an argument of the
-// wrong type) or `RangeError` (a bad option value).
+// The package's functions over the WebAssembly bindings. Every option is
+// checked by qc's library (the options object crosses as JSON text); this
+// file only converts values at the edge (a `Date`, `onWarning`), parses the
+// results and throws: `QueryError` (the input has errors), `TypeError` (an
+// unknown option or a value of the wrong type) or `RangeError` (a value
+// that is not allowed). Warnings and notes go to `onWarning`.
 import * as raw from "../pkg/qc_wasm.js";
 import { state } from "./state.js";
 
 /**
  * The query (or request body) has errors. `message` renders every
  * diagnostic as the `qc` command does; `diagnostics` holds them as
- * `qc check --format json` prints them.
+ * `qc check --format json` prints them, with ranges in UTF-16 code units.
  */
 export class QueryError extends Error {
   constructor(message, diagnostics = []) {
@@ -18,22 +20,24 @@ export class QueryError extends Error {
   }
 }
 
-const WORKSPACE = ["target", "timezone", "schema"];
-const COMPILE = [...WORKSPACE, "now", "perPage", "startingAfter", "rewrite", "per_page", "starting_after"];
-const DECOMPILE = [...WORKSPACE, "dates"];
-const SNAKE = { perPage: "per_page", startingAfter: "starting_after" };
+/**
+ * The warnings and notes of an input that compiles (or decompiles),
+ * handed to the `onWarning` option, or by default emitted as a process
+ * warning in Node (`console.warn` elsewhere). `message` renders them as the
+ * `qc` command does; `diagnostics` holds them as `QueryError`'s.
+ */
+export class QueryWarning extends Error {
+  constructor(message, diagnostics = []) {
+    super(message);
+    this.name = "QueryWarning";
+    this.diagnostics = diagnostics;
+  }
+}
 
 function ready(name) {
   if (!state.ready) {
     throw new Error(`intercom-qc: ${name}() before the module is loaded; \`await init()\` first`);
   }
-}
-
-function text(value, name, what = "text") {
-  if (typeof value !== "string") {
-    throw new TypeError(`${name}: ${what} must be a string, not ${describe(value)}`);
-  }
-  return value;
 }
 
 function describe(value) {
@@ -42,63 +46,55 @@ function describe(value) {
   return typeof value === "object" ? "an object" : typeof value;
 }
 
-/** The options for the WebAssembly side: known keys only, snake_case. */
-function options(given, allowed, name) {
-  if (given === undefined || given === null) return {};
-  if (typeof given !== "object" || Array.isArray(given)) {
-    throw new TypeError(`${name}: options must be an object, not ${describe(given)}`);
+function text(value, name, what = "the text") {
+  if (typeof value !== "string") {
+    throw new TypeError(`${name}: ${what} must be a string, not ${describe(value)}`);
   }
-  const out = {};
-  for (const [key, value] of Object.entries(given)) {
-    if (!allowed.includes(key)) {
-      const known = allowed.filter((k) => !k.includes("_")).join(", ");
-      throw new TypeError(`${name}: unknown option \`${key}\`; the options are ${known}`);
-    }
-    if (value === undefined || value === null) continue;
-    out[SNAKE[key] ?? key] = convert(key, value, name);
-  }
-  return out;
+  return value;
 }
 
-function convert(key, value, name) {
-  switch (key) {
-    case "target":
-    case "timezone":
-    case "startingAfter":
-    case "starting_after":
-      return text(value, name, key);
-    case "dates":
-      if (value !== "rfc3339" && value !== "unix") {
-        throw new RangeError(`${name}: unknown date style \`${value}\`; expected rfc3339 or unix`);
-      }
-      return value;
-    case "now":
-      if (value instanceof Date) {
-        const ms = value.getTime();
-        if (Number.isNaN(ms)) throw new RangeError(`${name}: now is an invalid Date`);
-        return Math.floor(ms / 1000);
-      }
-      if (typeof value === "number" || typeof value === "string") return value;
-      throw new TypeError(`${name}: now must be unix seconds, a Date or RFC 3339 text, not ${describe(value)}`);
-    case "perPage":
-    case "per_page":
-      if (typeof value !== "number") {
-        throw new TypeError(`${name}: perPage must be a number, not ${describe(value)}`);
-      }
-      return value;
-    case "rewrite":
-      if (typeof value !== "boolean") {
-        throw new TypeError(`${name}: rewrite must be a boolean, not ${describe(value)}`);
-      }
-      return value;
-    case "schema":
-      if (typeof value !== "string" && typeof value !== "object") {
-        throw new TypeError(`${name}: schema must be JSON text, an object or an array, not ${describe(value)}`);
-      }
-      return value;
-    default:
-      return value;
+/** One option's value as JSON can carry it. */
+function edge(key, value) {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw new RangeError(`${key} is an invalid Date`);
+    return Math.floor(ms / 1000);
   }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new RangeError(`${key} must be a finite number, got ${value}`);
+  }
+  if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
+    throw new TypeError(`${key}: expected a JSON value, not a ${typeof value}`);
+  }
+  return value;
+}
+
+/**
+ * The options as the WebAssembly side takes them (JSON text), and the
+ * `onWarning` handler.
+ */
+function options(given) {
+  if (given === undefined || given === null) return { json: "{}", onWarning: undefined };
+  if (typeof given !== "object" || Array.isArray(given)) {
+    // The library says what it expected; JSON has no function, symbol or BigInt.
+    if (["function", "symbol", "bigint"].includes(typeof given)) {
+      throw new TypeError(`options must be an object, not a ${typeof given}`);
+    }
+    return { json: JSON.stringify(given), onWarning: undefined };
+  }
+  const out = {};
+  let onWarning;
+  for (const [key, value] of Object.entries(given)) {
+    if (key === "onWarning") {
+      if (value != null && typeof value !== "function") {
+        throw new TypeError(`onWarning must be a function, not ${describe(value)}`);
+      }
+      onWarning = value ?? undefined;
+    } else if (value !== undefined) {
+      out[key] = edge(key, value);
+    }
+  }
+  return { json: JSON.stringify(out), onWarning };
 }
 
 /** The JSON text of a request body given as text or as an object. */
@@ -108,46 +104,36 @@ function body(value, name) {
   throw new TypeError(`${name}: the body must be JSON text or an object, not ${describe(value)}`);
 }
 
-/**
- * The schema files of a `schema` option, as JSON texts: one (text, an
- * object, or the bare array of attributes), or a list of them. A list is a
- * list of files when one of its items is not an attribute: text, an array,
- * or a list object (`data` or `ticket_types`). Blank texts are skipped by
- * the WebAssembly side.
- */
-function schemaFiles(schema) {
-  if (schema === undefined) return [];
-  const has = (o, key) => Object.prototype.hasOwnProperty.call(o, key);
-  const whole = (item) =>
-    item === null || typeof item !== "object" || Array.isArray(item) || has(item, "data") || has(item, "ticket_types");
-  const files = Array.isArray(schema) && schema.some(whole) ? schema : [schema];
-  return files.map((file) => (typeof file === "string" ? file : (JSON.stringify(file) ?? "null")));
+/** Hands warnings to `onWarning`, or emits them. */
+function warn(warning, onWarning) {
+  if (onWarning) {
+    onWarning(warning);
+  } else if (typeof process === "object" && typeof process?.emitWarning === "function") {
+    process.emitWarning(warning);
+  } else {
+    console.warn(warning.message);
+  }
 }
 
-/** The workspace options as the WebAssembly functions' arguments. */
-function workspaceArgs(o) {
-  return [o.target, o.timezone, schemaFiles(o.schema)];
-}
-
-/** The options of compile, plan and check as the WebAssembly functions' arguments. */
-function compileArgs(o) {
-  const now = o.now;
-  return [
-    ...workspaceArgs(o),
-    typeof now === "number" ? now : undefined,
-    typeof now === "string" ? now : undefined,
-    o.per_page,
-    o.starting_after,
-    o.rewrite,
-  ];
-}
-
-/** The value of an outcome, or its failure thrown. */
-function outcome(json) {
+/** The value of an outcome, its warnings handed on, or its failure thrown. */
+function outcome(json, onWarning) {
   const out = JSON.parse(json);
-  if (out.error != null) throw new RangeError(out.error);
-  if (out.value === null) throw new QueryError(out.rendered, out.diagnostics);
-  return out.value;
+  switch (out.outcome) {
+    case "value":
+      if (out.warnings.length > 0) warn(new QueryWarning(out.rendered, out.warnings), onWarning);
+      return out.value;
+    case "invalid":
+      throw new QueryError(out.rendered, out.diagnostics);
+    default:
+      throw new (out.kind === "type" ? TypeError : RangeError)(out.message);
+  }
+}
+
+/** Calls `f(optionsJson)` and handles its outcome. */
+function call(name, opts, f) {
+  ready(name);
+  const { json, onWarning } = options(opts);
+  return outcome(f(json), onWarning);
 }
 
 /**
@@ -155,8 +141,7 @@ function outcome(json) {
  * Throws `QueryError` when the query has errors.
  */
 export function compile(query, opts) {
-  ready("compile");
-  return outcome(raw.compile(text(query, "compile"), ...compileArgs(options(opts, COMPILE, "compile"))));
+  return call("compile", opts, (o) => raw.compile(text(query, "compile"), o));
 }
 
 /**
@@ -165,14 +150,12 @@ export function compile(query, opts) {
  * single request can express it. Throws like `compile`.
  */
 export function plan(query, opts) {
-  ready("plan");
-  return outcome(raw.plan(text(query, "plan"), ...compileArgs(options(opts, COMPILE, "plan"))));
+  return call("plan", opts, (o) => raw.plan(text(query, "plan"), o));
 }
 
 /** Every diagnostic of query text, as `qc check --format json` prints them. */
 export function check(query, opts) {
-  ready("check");
-  return outcome(raw.check(text(query, "check"), ...compileArgs(options(opts, COMPILE, "check"))));
+  return call("check", opts, (o) => raw.check(text(query, "check"), o));
 }
 
 /**
@@ -180,8 +163,7 @@ export function check(query, opts) {
  * `qc validate --format json` prints them; empty when it is valid and clean.
  */
 export function validate(request, opts) {
-  ready("validate");
-  return outcome(raw.validate(body(request, "validate"), ...workspaceArgs(options(opts, WORKSPACE, "validate"))));
+  return call("validate", opts, (o) => raw.validate(body(request, "validate"), o));
 }
 
 /**
@@ -189,15 +171,12 @@ export function validate(request, opts) {
  * `qc decompile` prints it. Throws `QueryError` when the body is invalid.
  */
 export function decompile(request, opts) {
-  ready("decompile");
-  const { dates, ...workspace } = options(opts, DECOMPILE, "decompile");
-  return outcome(raw.decompile(body(request, "decompile"), dates === "unix", ...workspaceArgs(workspace)));
+  return call("decompile", opts, (o) => raw.decompile(body(request, "decompile"), o));
 }
 
 /** The searchable fields of a target, as `qc fields --format json` lists them. */
 export function fields(opts) {
-  ready("fields");
-  return outcome(raw.fields(...workspaceArgs(options(opts, WORKSPACE, "fields"))));
+  return call("fields", opts, (o) => raw.fields(o));
 }
 
 /**
@@ -205,29 +184,79 @@ export function fields(opts) {
  * newline). Throws `QueryError` on syntax errors.
  */
 export function format(query, opts) {
-  ready("format");
-  const { width } = options(opts, ["width"], "format");
-  if (width !== undefined && !(Number.isInteger(width) && width >= 0 && width <= 0xffffffff)) {
-    throw new RangeError(`format: width must be a whole number of columns, got ${width}`);
+  return call("format", opts, (o) => raw.format(text(query, "format"), o));
+}
+
+/**
+ * Runs `f(item => boolean)` with the query compiled once, then frees it.
+ * Objects cross as their JSON text; only the parts the query reads are
+ * built on the other side.
+ */
+function withMatcher(name, query, opts, f) {
+  ready(name);
+  const { json, onWarning } = options(opts);
+  const matcher = new raw.Matcher(text(query, name, "the query"), json);
+  try {
+    outcome(matcher.outcome(), onWarning);
+    return f((item) => {
+      const hit = item !== null && typeof item === "object" ? matcher.matches(JSON.stringify(item)) : undefined;
+      if (hit === undefined) {
+        throw new TypeError(`${name}: expected an object (a JSON object), not ${describe(item)}`);
+      }
+      return hit;
+    });
+  } finally {
+    matcher.free();
   }
-  return outcome(raw.format(text(query, "format"), width));
+}
+
+/**
+ * True when the object matches the query, as `qc filter` decides.
+ * Throws `QueryError` when the query has errors, `TypeError` when the
+ * object is not a JSON object.
+ */
+export function matches(query, object, opts) {
+  return withMatcher("matches", query, opts, (test) => test(object));
+}
+
+/**
+ * The items of an iterable (an array, a generator...) that match the query,
+ * in order, as an array. The query is compiled once.
+ */
+export function filter(query, iterable, opts) {
+  if (iterable === null || typeof iterable?.[Symbol.iterator] !== "function") {
+    throw new TypeError(`filter: expected an iterable of objects, not ${describe(iterable)}`);
+  }
+  return withMatcher("filter", query, opts, (test) => {
+    const out = [];
+    for (const item of iterable) {
+      if (test(item)) out.push(item);
+    }
+    return out;
+  });
+}
+
+function offset(value, name) {
+  if (typeof value !== "number") {
+    throw new TypeError(`${name}: the offset must be a number, not ${describe(value)}`);
+  }
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${name}: the offset must be a whole number of UTF-16 units, got ${value}`);
+  }
+  return Math.min(value, 0xffffffff);
 }
 
 /**
  * Completions at a UTF-16 offset of the text (as JavaScript strings count),
  * for editors: `[{label, kind, detail, documentation, insert, range}]`.
  */
-export function complete(query, offset, opts) {
-  ready("complete");
-  return JSON.parse(
-    raw.complete(text(query, "complete"), offset >>> 0, ...workspaceArgs(options(opts, WORKSPACE, "complete"))),
-  );
+export function complete(query, at, opts) {
+  return call("complete", opts, (o) => raw.complete(text(query, "complete"), offset(at, "complete"), o));
 }
 
 /** Hover information at a UTF-16 offset, for editors: `{range, contents}` or null. */
-export function hover(query, offset, opts) {
-  ready("hover");
-  return JSON.parse(raw.hover(text(query, "hover"), offset >>> 0, ...workspaceArgs(options(opts, WORKSPACE, "hover"))));
+export function hover(query, at, opts) {
+  return call("hover", opts, (o) => raw.hover(text(query, "hover"), offset(at, "hover"), o));
 }
 
 /** The version of qc inside. */

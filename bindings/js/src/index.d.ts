@@ -1,7 +1,10 @@
 // Type declarations of the intercom-qc package (the same for `import` and
 // `require`).
 
-/** A byte range of the UTF-8 text, as the `qc` command prints it. */
+/**
+ * A range of the text in UTF-16 code units, as JavaScript strings count
+ * them: `text.slice(start, end)` is what it covers.
+ */
 export interface Span {
   start: number;
   end: number;
@@ -13,20 +16,26 @@ export interface Position {
   column: number;
 }
 
-/** A diagnostic, as `qc check --format json` prints it. */
+/**
+ * A diagnostic, as `qc check --format json` prints it, but with every range
+ * in UTF-16 code units of the text (the command counts bytes of UTF-8).
+ */
 export interface Diagnostic {
   severity: "error" | "warning" | "note";
   /** The stable code, e.g. `E0101`; `qc explain CODE` explains it. */
   code: string;
   message: string;
-  /** Byte offsets into the UTF-8 encoding of the text. */
+  /** Where, in UTF-16 code units of the text (of `JSON.stringify(body)` for a body given as an object). */
   range: Span;
   location?: { start: Position; end: Position };
   /** Secondary locations, e.g. "group opened here". */
   labels?: { span: Span; message: string }[];
   /** Advice, e.g. "did you mean `open`?". */
   help?: string;
-  /** A replacement of `span` that fixes the problem. */
+  /**
+   * A replacement that fixes the problem:
+   * `text.slice(0, span.start) + replacement + text.slice(span.end)`.
+   */
   suggestion?: { span: Span; replacement: string; message: string };
   /** For a request body: where in it, e.g. `query.value[1].operator`. */
   path?: string;
@@ -56,33 +65,55 @@ export type Target = "conversations" | "contacts" | "tickets";
  */
 export type Schema = string | object | unknown[];
 
-/** The workspace a call is for. */
-export interface WorkspaceOptions {
+/**
+ * The options of every function; each key optional, and each function
+ * reads those it needs. Checked by qc's library: an unknown key or a value
+ * of the wrong type throws `TypeError`, a value that is not allowed
+ * `RangeError`.
+ */
+export interface Options {
   /** Default `conversations`. */
   target?: Target | string;
   /** The workspace's IANA time zone, e.g. `Europe/Paris`; default UTC. */
   timezone?: string;
   schema?: Schema;
-}
-
-export interface CompileOptions extends WorkspaceOptions {
   /** "Now" for relative dates: unix seconds, a Date or RFC 3339 text; the clock when absent. */
   now?: number | Date | string;
   /** Results per page, 1 to 150 (adds pagination). */
   perPage?: number;
+  per_page?: number;
   /** The cursor of the page to continue after (adds pagination). */
   startingAfter?: string;
+  starting_after?: string;
   /**
    * A query over the API's limits is rewritten exactly to fit, with a note
    * (default); `false` refuses it, as `qc --no-rewrite`.
    */
   rewrite?: boolean;
+  /** The longest input accepted, in bytes of UTF-8 (default 1 MiB). */
+  maxInputBytes?: number;
+  max_input_bytes?: number;
+  /** The most requests `plan` may return (default 50). */
+  maxRequests?: number;
+  max_requests?: number;
+  /** How `decompile` writes dates: `rfc3339` (default) or `unix` seconds. */
+  dates?: "rfc3339" | "unix";
+  /** The line width of `format`, in columns (default 80). */
+  width?: number;
+  /**
+   * Called with the warnings and notes of a query (or body) that compiles,
+   * once per call that has any. Without it they are emitted as a process
+   * warning in Node (`process.emitWarning`), with `console.warn` elsewhere.
+   */
+  onWarning?: (warning: QueryWarning) => void;
 }
 
-export interface DecompileOptions extends WorkspaceOptions {
-  /** How dates are written: `rfc3339` (default) or `unix` seconds. */
-  dates?: "rfc3339" | "unix";
-}
+/** The options that concern the workspace (kept for older code: every function takes `Options`). */
+export type WorkspaceOptions = Options;
+/** The options of `compile`, `plan` and `check` (kept for older code). */
+export type CompileOptions = Options;
+/** The options of `decompile` (kept for older code). */
+export type DecompileOptions = Options;
 
 /** A search request body: a plain JSON object. */
 export type Body = { [key: string]: unknown };
@@ -99,6 +130,17 @@ export class QueryError extends Error {
 }
 
 /**
+ * The warnings and notes of an input that compiles, handed to `onWarning`.
+ * `message` renders them as the `qc` command does.
+ */
+export class QueryWarning extends Error {
+  constructor(message: string, diagnostics?: Diagnostic[]);
+  name: "QueryWarning";
+  /** The warnings and notes, in source order. */
+  diagnostics: Diagnostic[];
+}
+
+/**
  * Loads the WebAssembly module. Needed once before anything else in
  * browsers (from `input`: a URL, a `Response`, bytes or a
  * `WebAssembly.Module`; by default `qc_wasm_bg.wasm` beside the package's
@@ -110,32 +152,49 @@ export function init(input?: unknown): Promise<void>;
  * Compiles query text to the body of a search request. Throws `QueryError`
  * when the query has errors, `RangeError` for a bad option value.
  */
-export function compile(text: string, options?: CompileOptions): Body;
+export function compile(text: string, options?: Options): Body;
 
 /**
  * The request bodies whose union is exactly the query (`qc plan`): one when
  * it fits the API's limits, several when no single request can express it.
  * Throws like `compile`.
  */
-export function plan(text: string, options?: CompileOptions): Body[];
+export function plan(text: string, options?: Options): Body[];
 
 /** Every diagnostic of query text; empty for a clean query. */
-export function check(text: string, options?: CompileOptions): Diagnostic[];
+export function check(text: string, options?: Options): Diagnostic[];
 
 /**
  * Every diagnostic of a request body (ranges into its JSON text:
  * `JSON.stringify(body)` for an object); empty when it is valid and clean.
  */
-export function validate(body: Body | string, options?: WorkspaceOptions): Diagnostic[];
+export function validate(body: Body | string, options?: Options): Diagnostic[];
 
-/** A valid request body back to query text. Throws `QueryError` when it is invalid. */
-export function decompile(body: Body | string, options?: DecompileOptions): string;
+/**
+ * A valid request body back to query text. Throws `QueryError` when it is
+ * invalid; W0301 (the text does not compile back to the same request) goes
+ * to `onWarning`.
+ */
+export function decompile(body: Body | string, options?: Options): string;
 
 /** The searchable fields of a target. */
-export function fields(options?: WorkspaceOptions): Field[];
+export function fields(options?: Options): Field[];
 
 /** Query text in canonical form (`qc fmt`). Throws `QueryError` on syntax errors. */
-export function format(text: string, options?: { width?: number }): string;
+export function format(text: string, options?: Options): string;
+
+/**
+ * True when the object matches the query, as `qc filter` decides. Throws
+ * `QueryError` when the query has errors, `TypeError` when the object is
+ * not a JSON object.
+ */
+export function matches(query: string, object: object, options?: Options): boolean;
+
+/**
+ * The items of `items` that match the query, in order; the query is
+ * compiled once. Throws like `matches`.
+ */
+export function filter<T extends object>(query: string, items: Iterable<T>, options?: Options): T[];
 
 /** A range in UTF-16 terms, as JavaScript strings and editors count. */
 export interface Utf16Range {
@@ -158,13 +217,13 @@ export interface Completion {
 }
 
 /** Completions at a UTF-16 offset of the text, for editors (unfiltered). */
-export function complete(text: string, offset: number, options?: WorkspaceOptions): Completion[];
+export function complete(text: string, offset: number, options?: Options): Completion[];
 
 /** Hover information (Markdown) at a UTF-16 offset of the text, or null. */
 export function hover(
   text: string,
   offset: number,
-  options?: WorkspaceOptions,
+  options?: Options,
 ): { range: Utf16Range; contents: string } | null;
 
 /** The version of qc inside. */

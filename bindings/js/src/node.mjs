@@ -4,6 +4,7 @@ import qc from "./node.cjs";
 
 export const {
   QueryError,
+  QueryWarning,
   init,
   compile,
   plan,
@@ -12,6 +13,8 @@ export const {
   decompile,
   fields,
   format,
+  matches,
+  filter,
   complete,
   hover,
   version,

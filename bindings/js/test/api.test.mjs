@@ -26,8 +26,9 @@ test("now as seconds, a Date or RFC 3339 text", () => {
   }
   assert.throws(() => qc.compile("state = open", { now: "yesterday" }), { name: "RangeError", message: /RFC 3339/ });
   assert.throws(() => qc.compile("state = open", { now: 1e20 }), { name: "RangeError", message: /years/ });
-  assert.throws(() => qc.compile("state = open", { now: new Date(NaN) }), RangeError);
-  assert.throws(() => qc.compile("state = open", { now: true }), TypeError);
+  assert.throws(() => qc.compile("state = open", { now: new Date(NaN) }), { name: "RangeError", message: /invalid Date/ });
+  assert.throws(() => qc.compile("state = open", { now: NaN }), { name: "RangeError", message: /finite/ });
+  assert.throws(() => qc.compile("state = open", { now: true }), { name: "TypeError", message: /^now: / });
 });
 
 test("query errors throw QueryError with the diagnostics, rendered like the CLI", () => {
@@ -54,7 +55,9 @@ test("check lists warnings and errors; empty for a clean query", () => {
   assert.deepEqual(qc.check("state = open"), []);
   const [w] = qc.check('source.body = "need support"');
   assert.equal(w.severity, "warning");
-  assert.equal(qc.compile('source.body = "need support"').query.field, "source.body");
+  let warning;
+  assert.equal(qc.compile('source.body = "need support"', { onWarning: (x) => (warning = x) }).query.field, "source.body");
+  assert.deepEqual(warning.diagnostics, [w]);
 });
 
 test("pagination", () => {
@@ -74,10 +77,10 @@ test("pagination", () => {
       message: `per_page must be between 1 and 150, got ${bad}`,
     });
   }
-  assert.throws(() => qc.compile("state = open", { perPage: "5" }), TypeError);
+  assert.throws(() => qc.compile("state = open", { perPage: "5" }), { name: "TypeError", message: /^perPage: / });
 });
 
-test("bad options", () => {
+test("bad options: TypeError for a wrong key or type, RangeError for a value not allowed", () => {
   assert.throws(() => qc.compile("state = open", { target: "companies" }), {
     name: "RangeError",
     message: "unknown target `companies`; expected conversations, contacts or tickets",
@@ -88,15 +91,31 @@ test("bad options", () => {
   });
   assert.throws(() => qc.compile("state = open", { schema: { type: "list", data: 5 } }), {
     name: "RangeError",
-    message: /^invalid workspace schema:/,
+    message: /^invalid workspace schema/,
   });
-  assert.throws(() => qc.compile("state = open", { perpage: 5 }), { name: "TypeError", message: /unknown option `perpage`/ });
-  assert.throws(() => qc.compile("state = open", "contacts"), TypeError);
-  assert.throws(() => qc.compile(42), TypeError);
-  assert.throws(() => qc.decompile("{}", { dates: "iso" }), RangeError);
-  assert.throws(() => qc.format("state = open", { width: -1 }), RangeError);
+  assert.throws(() => qc.compile("state = open", { perpage: 5 }), {
+    name: "TypeError",
+    message: /^perpage: unknown field `perpage`, expected one of .*`perPage`/,
+  });
+  assert.throws(() => qc.compile("state = open", "contacts"), {
+    name: "TypeError",
+    message: "options must be an object, not a string",
+  });
+  assert.throws(() => qc.compile("state = open", [1]), { name: "TypeError", message: "options must be an object, not an array" });
+  assert.throws(() => qc.compile("state = open", () => 1), { name: "TypeError", message: "options must be an object, not a function" });
+  assert.throws(() => qc.compile("state = open", { target: () => "contacts" }), TypeError);
+  assert.throws(() => qc.compile("state = open", { perPage: 5n }), TypeError);
+  assert.throws(() => qc.compile(42), { name: "TypeError", message: /^compile: the text must be a string/ });
+  assert.throws(() => qc.decompile("{}", { dates: "iso" }), { name: "TypeError", message: /unknown variant `iso`/ });
+  assert.throws(() => qc.format("state = open", { width: -1 }), { name: "TypeError", message: /^width: / });
+  assert.throws(() => qc.compile("state = open", { onWarning: "log" }), TypeError);
   // Null and undefined options are the defaults.
   assert.deepEqual(qc.compile("read = true", { target: undefined, timezone: null }), qc.compile("read = true"));
+  assert.deepEqual(qc.compile("read = true", null), qc.compile("read = true"));
+  // Every function reads the same options.
+  for (const f of [() => qc.fields({ target: 5 }), () => qc.hover("read", 1, { rewrite: 1 }), () => qc.filter("read = true", [], { now: [] })]) {
+    assert.throws(f, TypeError);
+  }
 });
 
 const ATTRIBUTES = [
@@ -195,7 +214,21 @@ test("fields", () => {
   assert.throws(() => qc.fields({ target: "companies" }), RangeError);
 });
 
+test("plan", () => {
+  assert.deepEqual(qc.plan("state = open"), [qc.compile("state = open")]);
+  const query =
+    "(state = open AND read = true AND (tag_ids = 1 OR source.subject ~ a)) OR (state = closed AND read = false AND (tag_ids = 2 OR source.subject ~ b))";
+  assert.throws(() => qc.compile(query), { name: "QueryError", message: /qc plan/ });
+  const bodies = qc.plan(query, { perPage: 5 });
+  assert.equal(bodies.length, 2);
+  for (const body of bodies) assert.deepEqual(body.pagination, { per_page: 5 });
+  assert.throws(() => qc.plan(query, { maxRequests: 1 }), { name: "RangeError", message: /cannot plan/ });
+  assert.throws(() => qc.plan("stat = open"), qc.QueryError);
+});
+
 test("completion and hover count UTF-16 units", () => {
+  assert.throws(() => qc.complete("state", -1), RangeError);
+  assert.throws(() => qc.hover("state", "1"), TypeError);
   const src = 'source.body ~ "😀" AND state = op';
   const items = qc.complete(src, src.length);
   assert.deepEqual(items.map((c) => c.label), ["open", "closed", "snoozed"]);
@@ -207,6 +240,122 @@ test("completion and hover count UTF-16 units", () => {
   assert.equal(qc.hover("", 5), null);
 });
 
+test("warnings and notes of a query that compiles go to onWarning, once per call", () => {
+  const seen = [];
+  const onWarning = (w) => seen.push(w);
+  const query = "state = open AND state = closed";
+  const body = qc.compile(query, { onWarning });
+  assert.equal(body.query.operator, "AND");
+  assert.equal(seen.length, 1);
+  const [w] = seen;
+  assert.ok(w instanceof qc.QueryWarning && w instanceof Error);
+  assert.equal(w.name, "QueryWarning");
+  assert.deepEqual(w.diagnostics.map((d) => [d.code, d.severity]), [["W0401", "warning"]]);
+  assert.deepEqual(w.diagnostics, qc.check(query));
+  assert.match(w.message, /^\[W0401\] Warning: these comparisons contradict each other/);
+  assert.match(w.message, /─\[ query:1:/);
+
+  seen.length = 0;
+  qc.plan(query, { onWarning });
+  assert.equal(qc.matches(query, { state: "open" }, { onWarning }), false);
+  assert.deepEqual(qc.filter(query, [{ state: "open" }], { onWarning }), []);
+  assert.deepEqual(seen.map((w) => w.diagnostics[0].code), ["W0401", "W0401", "W0401"]);
+
+  // A rewrite is a note; a clean query calls nothing.
+  seen.length = 0;
+  qc.compile(Array.from({ length: 20 }, (_, i) => `tag_ids = ${i}`).join(" OR "), { onWarning });
+  assert.deepEqual(seen.map((w) => w.diagnostics.map((d) => d.severity)), [["note"]]);
+  seen.length = 0;
+  qc.compile("state = open", { onWarning });
+  qc.check("state = open AND state = closed", { onWarning });
+  assert.deepEqual(seen, []);
+});
+
+test("decompile hands W0301 to onWarning", () => {
+  // Two nested AND groups of 10: the text merges them into one of 20,
+  // which does not compile back to the same request.
+  const filters = (field) => Array.from({ length: 10 }, (_, i) => ({ field, operator: "=", value: String(i) }));
+  const body = { query: { operator: "AND", value: [...filters("id"), { operator: "AND", value: filters("tag_ids") }] } };
+  const seen = [];
+  const text = qc.decompile(body, { onWarning: (w) => seen.push(w) });
+  assert.match(text, /^id = 0 AND id = 1/);
+  assert.equal(seen.length, 1);
+  const codes = seen[0].diagnostics.map((d) => d.code);
+  assert.ok(codes.includes("W0301"), codes.join(", "));
+  assert.match(seen[0].message, /the decompiled text does not compile back to this request/);
+  assert.match(seen[0].message, /─\[ request:1:1 \]/);
+  // A body that round-trips calls nothing.
+  seen.length = 0;
+  qc.decompile({ query: { field: "state", operator: "=", value: "open" } }, { onWarning: (w) => seen.push(w) });
+  assert.deepEqual(seen, []);
+});
+
+test("without onWarning, Node gets a process warning", async () => {
+  const query = "state = snoozed AND state = closed";
+  const warned = new Promise((resolve) => {
+    const listener = (w) => {
+      if (w.name === "QueryWarning" && w.message.includes(query)) {
+        process.off("warning", listener);
+        resolve(w);
+      }
+    };
+    process.on("warning", listener);
+  });
+  qc.compile(query);
+  const w = await warned;
+  assert.ok(w instanceof qc.QueryWarning);
+  assert.equal(w.diagnostics[0].code, "W0401");
+});
+
+test("matches and filter run the query on objects, as qc filter", () => {
+  const open = { id: 1, state: "open", read: false, tag_ids: ["3"], statistics: { count_reopens: 2 } };
+  const closed = { id: 2, state: "closed", read: false, tag_ids: [], statistics: { count_reopens: 0 } };
+  const snoozed = { id: 3, state: "snoozed", read: true, title: "日本 😀" };
+  assert.equal(qc.matches("state = open", open), true);
+  assert.equal(qc.matches("state = open", closed), false);
+  assert.equal(qc.matches("statistics.count_reopens > 1 AND tag_ids = 3", open), true);
+  const items = [open, closed, snoozed];
+  assert.deepEqual(qc.filter("read = false", items), [open, closed]);
+  // The same objects, not copies; any iterable.
+  assert.equal(qc.filter("state = snoozed", items)[0], snoozed);
+  assert.deepEqual(qc.filter("state != closed", new Set(items)), [open, snoozed]);
+  assert.deepEqual(qc.filter("state = open", (function* () { yield* items; })()), [open]);
+  assert.deepEqual(qc.filter("state = open", []), []);
+  // Relative dates follow `now`.
+  const recent = { created_at: 1717200000 - 3600 };
+  assert.equal(qc.matches("created_at > now-1d", recent, { now: 1717200000 }), true);
+  assert.equal(qc.matches("created_at > now-1d", recent, { now: new Date((1717200000 + 2 * 86400) * 1000) }), false);
+  // Errors.
+  assert.throws(() => qc.matches("stat = open", open), qc.QueryError);
+  assert.throws(() => qc.filter("stat = open", items), qc.QueryError);
+  for (const bad of [null, 5, "x", [open]]) {
+    assert.throws(() => qc.matches("state = open", bad), { name: "TypeError", message: /^matches: expected an object/ });
+  }
+  assert.throws(() => qc.filter("state = open", [open, 5]), { name: "TypeError", message: /^filter: expected an object/ });
+  assert.throws(() => qc.filter("state = open", 5), TypeError);
+  assert.throws(() => qc.matches("state = open", { n: 1n }), TypeError);
+  // Queries over the API's limits run as they are.
+  const many = Array.from({ length: 40 }, (_, i) => `(state = open AND statistics.count_reopens = ${i})`).join(" OR ");
+  assert.deepEqual(qc.filter(many, items), [open]);
+});
+
+test("filter compiles the query once", () => {
+  const query = Array.from({ length: 300 }, (_, i) => `source.subject ~ word${i}`).join(" OR ") + " OR state = closed";
+  const N = 5000;
+  const items = Array.from({ length: N }, (_, i) => ({ id: i, state: i % 3 ? "open" : "closed" }));
+  // (check compiles the query as compile does; it is too long for one request)
+  qc.check(query); // warm up
+  let start = performance.now();
+  for (let i = 0; i < 10; i++) qc.check(query);
+  const compileTime = (performance.now() - start) / 10;
+  start = performance.now();
+  const hits = qc.filter(query, items);
+  const elapsed = performance.now() - start;
+  assert.equal(hits.length, Math.ceil(N / 3));
+  // Compiling for each item would take N compiles.
+  assert.ok(elapsed < (N * compileTime) / 10, `${elapsed} ms for ${N} items; one compile ${compileTime} ms`);
+});
+
 test("init resolves at once in Node, and version names qc's", async () => {
   await qc.init();
   assert.match(qc.version(), /^\d+\.\d+\.\d+/);
@@ -214,7 +363,7 @@ test("init resolves at once in Node, and version names qc's", async () => {
 
 test("queries over the limits are rewritten, or refused with rewrite: false", () => {
   const query = Array.from({ length: 20 }, (_, i) => `tag_ids = ${i}`).join(" OR ");
-  assert.equal(qc.compile(query).query.operator, "IN");
+  assert.equal(qc.compile(query, { onWarning() {} }).query.operator, "IN");
   assert.equal(qc.check(query)[0].severity, "note");
   assert.throws(() => qc.compile(query, { rewrite: false }), qc.QueryError);
   assert.throws(() => qc.compile(query, { rewrite: "no" }), TypeError);

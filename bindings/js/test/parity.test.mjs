@@ -1,14 +1,17 @@
 // For the same inputs, the package gives what the `qc` command gives, over
-// the fixture corpus (tests/fixtures/ok/*.qc and err/*.qc): request bodies,
-// diagnostics (`qc check --format json`), rendered errors, validation and
-// decompilation of the compiled bodies, formatting, and the field tables.
+// the fixture corpus (tests/fixtures/ok/*.qc and err/*.qc): request bodies
+// and their warnings, plans, diagnostics (`qc check --format json`, their
+// byte ranges turned into UTF-16 units with Buffer), rendered errors and
+// warnings, validation and decompilation of the compiled bodies,
+// formatting, `qc filter` over generated conversations, and the field
+// tables.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
 import * as qc from "intercom-qc";
-import { NOW, fixtures, qc as cli } from "../test-support/cli.mjs";
+import { NOW, conversations, fixtures, inUtf16, qc as cli } from "../test-support/cli.mjs";
 
 const ALL = [...fixtures("ok"), ...fixtures("err")];
 const name = (path) => `${basename(dirname(path))}/${basename(path, ".qc")}`;
@@ -24,10 +27,25 @@ function thrown(f) {
   assert.fail("expected an exception");
 }
 
+/** `qc check --format json` of a fixture, ranges in UTF-16 units. */
 function cliCheck(path) {
   const out = cli(["check", "--format", "json", "--now", NOW, "-f", path]);
   assert.ok(out.status === 0 || out.status === 1, out.stderr);
-  return JSON.parse(out.stdout);
+  return inUtf16(JSON.parse(out.stdout), readFileSync(path, "utf8"));
+}
+
+/** The diagnostics a command printed with `--format json` on stderr, ranges in UTF-16 units of `text`. */
+function printed(out, text) {
+  const json = out.stderr.trim();
+  return json ? inUtf16(JSON.parse(json), text) : [];
+}
+
+/** Calls `f(onWarning)`: its result, and the one QueryWarning it handed on (or null). */
+function warned(f) {
+  const seen = [];
+  const value = f((w) => seen.push(w));
+  assert.ok(seen.length <= 1, "one warning per call");
+  return [value, seen[0] ?? null];
 }
 
 /** The JSON with its first field name misspelt (one letter dropped). */
@@ -48,7 +66,13 @@ describe("compile and check, as the qc command", () => {
       assert.deepEqual(qc.check(text, { now: NOW }), expected);
       const human = text.includes("\0") ? null : cli(["--now", NOW, "--color", "never", "--", text]);
       if (out.status === 0) {
-        assert.deepEqual(qc.compile(text, { now: NOW }), JSON.parse(out.stdout));
+        const [body, warning] = warned((onWarning) => qc.compile(text, { now: NOW, onWarning }));
+        assert.deepEqual(body, JSON.parse(out.stdout));
+        // The warnings and notes, as the command prints them beside the body.
+        const json = cli(["--now", NOW, "--format", "json", "-f", path]);
+        assert.deepEqual(warning?.diagnostics ?? [], printed(json, text));
+        assert.deepEqual(warning?.diagnostics ?? [], expected);
+        if (human) assert.equal(warning?.message ?? "", human.stderr);
       } else {
         assert.equal(out.status, 1, out.stderr);
         assert.ok(expected.some((d) => d.severity === "error"));
@@ -72,28 +96,32 @@ describe("validate and decompile the compiled bodies, as the qc command", () => 
       if (compiled.status !== 0) return t.skip("the query does not compile");
       const text = readFileSync(path, "utf8");
       if (extra.length) {
-        const body = qc.compile(text, { now: NOW, perPage: 30, startingAfter: "WzE3MTcyMDAwMDBd" });
+        const body = qc.compile(text, { now: NOW, perPage: 30, startingAfter: "WzE3MTcyMDAwMDBd", onWarning() {} });
         assert.deepEqual(body, JSON.parse(compiled.stdout));
       }
       const file = join(tmp, `body-${i}.json`);
       writeFileSync(file, compiled.stdout);
       const validated = cli(["validate", "--format", "json", file]);
       assert.equal(validated.status, 0);
-      assert.deepEqual(qc.validate(compiled.stdout), JSON.parse(validated.stdout));
+      assert.deepEqual(qc.validate(compiled.stdout), inUtf16(JSON.parse(validated.stdout), compiled.stdout));
       for (const dates of ["rfc3339", "unix"]) {
-        const out = cli(["decompile", "--dates", dates, file]);
+        const out = cli(["decompile", "--dates", dates, "--color", "never", "-"], compiled.stdout);
         assert.equal(out.status, 0);
-        assert.equal(qc.decompile(compiled.stdout, { dates }) + "\n", out.stdout);
+        const [decompiled, warning] = warned((onWarning) => qc.decompile(compiled.stdout, { dates, onWarning }));
+        assert.equal(decompiled + "\n", out.stdout);
+        // (The command's note that pagination is not part of the text is its own.)
+        const shown = out.stderr.replace(/^note: pagination is not part of the query text[^\n]*\n/m, "");
+        assert.equal(warning?.message ?? "", shown.replace(/─\[ stdin:/g, "─[ request:"));
         // As an object too, unless it holds integers a JavaScript number cannot.
         if (JSON.stringify(JSON.parse(compiled.stdout)) === compiled.stdout.trim()) {
-          assert.equal(qc.decompile(JSON.parse(compiled.stdout), { dates }) + "\n", out.stdout);
+          assert.equal(qc.decompile(JSON.parse(compiled.stdout), { dates, onWarning() {} }) + "\n", out.stdout);
         }
       }
 
       const bad = misspelt(compiled.stdout);
       const invalid = cli(["validate", "--format", "json", "-"], bad);
       assert.equal(invalid.status, 1);
-      const expected = JSON.parse(invalid.stdout);
+      const expected = inUtf16(JSON.parse(invalid.stdout), bad);
       assert.deepEqual(qc.validate(bad), expected);
       const e = thrown(() => qc.decompile(bad));
       assert.ok(e instanceof qc.QueryError);
@@ -116,10 +144,72 @@ describe("format, as qc fmt", () => {
         assert.equal(out.status, 1);
         const e = thrown(() => qc.format(text));
         assert.ok(e instanceof qc.QueryError);
-        assert.deepEqual(e.diagnostics, JSON.parse(cli(["fmt", "--format", "json", path]).stderr));
+        assert.deepEqual(e.diagnostics, printed(cli(["fmt", "--format", "json", path]), text));
       }
     });
   }
+});
+
+describe("plan, as qc plan", () => {
+  const outcomes = new Set();
+  for (const path of ALL) {
+    test(name(path), () => {
+      const text = readFileSync(path, "utf8");
+      const out = cli(["plan", "--now", NOW, "-f", path]);
+      outcomes.add(out.status);
+      const json = cli(["plan", "--now", NOW, "--format", "json", "-f", path]);
+      if (out.status === 0) {
+        const [bodies, warning] = warned((onWarning) => qc.plan(text, { now: NOW, onWarning }));
+        assert.deepEqual(bodies, out.stdout.trimEnd().split("\n").map((line) => JSON.parse(line)));
+        // After the warnings, a plan of several requests has a note.
+        const several = /note: \d+ requests;[^\n]*\n$/;
+        assert.equal(several.test(json.stderr), bodies.length > 1);
+        assert.deepEqual(warning?.diagnostics ?? [], printed({ stderr: json.stderr.replace(several, "") }, text));
+        if (!text.includes("\0")) {
+          const human = cli(["plan", "--now", NOW, "--color", "never", "--", text]);
+          assert.equal(warning?.message ?? "", human.stderr.replace(several, ""));
+        }
+      } else {
+        assert.equal(out.status, 1, out.stderr);
+        const e = thrown(() => qc.plan(text, { now: NOW }));
+        assert.ok(e instanceof qc.QueryError, String(e));
+        assert.deepEqual(e.diagnostics, printed(json, text));
+      }
+    });
+  }
+  test("the corpus has queries that plan and queries that do not", () => {
+    assert.deepEqual([...outcomes].sort(), [0, 1]);
+  });
+});
+
+describe("matches and filter, as qc filter", () => {
+  const objects = conversations(300);
+  const file = join(tmp, "conversations.jsonl");
+  writeFileSync(file, objects.map((o) => JSON.stringify(o) + "\n").join(""));
+  let some = 0;
+  for (const path of fixtures("ok")) {
+    const text = readFileSync(path, "utf8");
+    if (text.includes("\0")) continue;
+    test(name(path), () => {
+      const out = cli(["filter", "--now", NOW, "--color", "never", "--", text, file]);
+      assert.equal(out.status, 0, out.stderr);
+      const [hits, warning] = warned((onWarning) => qc.filter(text, objects, { now: NOW, onWarning }));
+      assert.deepEqual(hits.map((o) => JSON.stringify(o) + "\n").join(""), out.stdout);
+      // The same objects, not copies.
+      assert.ok(hits.every((o) => objects.includes(o)));
+      // Warnings first, then the tally.
+      const tally = new RegExp(`matched ${hits.length} of ${objects.length}[^\n]*\n$`);
+      assert.match(out.stderr, tally);
+      assert.equal(warning?.message ?? "", out.stderr.replace(tally, ""));
+      if (hits.length > 0 && hits.length < objects.length) some += 1;
+      for (const o of objects.slice(0, 25)) {
+        assert.equal(qc.matches(text, o, { now: NOW, onWarning() {} }), hits.includes(o));
+      }
+    });
+  }
+  test("most queries match some conversations and not others", () => {
+    assert.ok(some >= 40, String(some));
+  });
 });
 
 const SCHEMA = {
@@ -150,11 +240,11 @@ describe("targets, time zones and workspace schemas, as the qc command", () => {
         options.timezone = zone;
       }
       const out = cli([...flags, "--", query]);
-      const checked = JSON.parse(cli(["check", "--format", "json", ...flags, "--", query]).stdout);
+      const checked = inUtf16(JSON.parse(cli(["check", "--format", "json", ...flags, "--", query]).stdout), query);
       for (const schema of [SCHEMA, JSON.stringify(SCHEMA), [SCHEMA], SCHEMA.data]) {
         assert.deepEqual(qc.check(query, { ...options, schema }), checked);
         if (out.status === 0) {
-          assert.deepEqual(qc.compile(query, { ...options, schema }), JSON.parse(out.stdout));
+          assert.deepEqual(qc.compile(query, { ...options, schema, onWarning() {} }), JSON.parse(out.stdout));
         } else {
           const e = thrown(() => qc.compile(query, { ...options, schema }));
           assert.deepEqual(e.diagnostics, checked);
@@ -185,7 +275,9 @@ describe("queries over the API's limits, as the qc command", () => {
         const checked = JSON.parse(cli(["check", "--format", "json", ...flags, "--", query]).stdout);
         assert.deepEqual(qc.check(query, { now: NOW, rewrite }), checked);
         if (out.status === 0) {
-          assert.deepEqual(qc.compile(query, { now: NOW, rewrite }), JSON.parse(out.stdout));
+          const [body, warning] = warned((onWarning) => qc.compile(query, { now: NOW, rewrite, onWarning }));
+          assert.deepEqual(body, JSON.parse(out.stdout));
+          assert.equal(warning?.message ?? "", out.stderr);
         } else {
           const e = thrown(() => qc.compile(query, { now: NOW, rewrite }));
           assert.equal(e.message, out.stderr);

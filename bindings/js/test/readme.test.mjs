@@ -21,7 +21,8 @@ test("the example runs and prints what it says", () => {
   const m = section().match(/^```js\n([\s\S]*?)^```/m);
   assert.ok(m, "the JavaScript section has a ```js block");
   const code = m[1];
-  assert.equal(code.split("\n").filter((l) => l.trim()).length, 5);
+  // Short: the section's prose says the rest.
+  assert.ok(code.split("\n").filter((l) => l.trim()).length <= 10);
   const expected = [...code.matchAll(/^console\.log\(.*\);\s*\/\/ ?(.*)$/gm)].map((x) => x[1]);
   assert.ok(expected.length > 0);
   // Inside the package, so that "intercom-qc" resolves to itself.

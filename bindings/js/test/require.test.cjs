@@ -17,6 +17,8 @@ test("import and require share one instance", async () => {
   const esm = await import("intercom-qc");
   const cjs = require("intercom-qc");
   assert.equal(esm.QueryError, cjs.QueryError);
+  assert.equal(esm.QueryWarning, cjs.QueryWarning);
+  assert.equal(esm.filter, cjs.filter);
   assert.equal(esm.compile, cjs.compile);
 });
 

@@ -24,8 +24,13 @@ const ready: Promise<void> = init();
 try { compile("x"); } catch (e) { if (e instanceof QueryError) { const d: Diagnostic[] = e.diagnostics; } }
 const h = hover("state", 1); const c = complete("st", 2)[0]?.range.from;
 const v: string = version();
+const bodies: Body[] = plan("state = open", { maxRequests: 5, onWarning: (w: QueryWarning) => w.diagnostics[0]?.range.start });
+const hit: boolean = matches("state = open", { state: "open" });
+const hits: { id: number }[] = filter("state = open", [{ id: 1 }], { now: 0, dates: "unix" });
+const fix = diagnostics[0]?.suggestion;
+const fixed: string | undefined = fix && "stat = open".slice(0, fix.span.start) + fix.replacement;
 `;
-const MISUSE = `compile("state = open", { perpage: 5 });`;
+const MISUSE = `compile("state = open", { perpage: 5 });\nfilter("state = open", [1, 2]);\ncompile("x", { onWarning: 5 });`;
 
 function typecheck(files, module) {
   const result = spawnSync(
@@ -37,17 +42,21 @@ function typecheck(files, module) {
 }
 
 test("the declarations type-check a program, through import and require", { skip: !existsSync(tsc) && "typescript is not installed" }, () => {
-  const names = "Body, Diagnostic, Field, QueryError, check, compile, complete, decompile, fields, format, hover, init, validate, version";
+  const names =
+    "Body, Diagnostic, Field, QueryError, QueryWarning, check, compile, complete, decompile, fields, filter, format, hover, init, matches, plan, validate, version";
   const imports = `import { ${names} } from "intercom-qc";\n`;
   const requires =
     'import qc = require("intercom-qc");\n' +
-    "const { QueryError, check, compile, complete, decompile, fields, format, hover, init, validate, version } = qc;\n" +
-    "type Body = qc.Body;\ntype Diagnostic = qc.Diagnostic;\ntype Field = qc.Field;\n";
+    "const { QueryError, QueryWarning, check, compile, complete, decompile, fields, filter, format, hover, init, matches, plan, validate, version } = qc;\n" +
+    "type Body = qc.Body;\ntype Diagnostic = qc.Diagnostic;\ntype Field = qc.Field;\ntype QueryWarning = qc.QueryWarning;\n";
   writeFileSync(join(dir, "use.mts"), imports + USE);
   writeFileSync(join(dir, "use.cts"), requires + USE);
   const out = typecheck(["use.mts", "use.cts"], "nodenext");
   assert.ok(out.ok, out.output);
-  writeFileSync(join(dir, "misuse.mts"), `import { compile } from "intercom-qc";\n${MISUSE}`);
+  writeFileSync(join(dir, "misuse.mts"), `import { compile, filter } from "intercom-qc";\n${MISUSE}`);
   const bad = typecheck(["misuse.mts"], "nodenext");
-  assert.ok(!bad.ok && bad.output.includes("perpage"), bad.output);
+  assert.ok(!bad.ok, bad.output);
+  // One error for each misuse.
+  for (const line of [2, 3, 4]) assert.match(bad.output, new RegExp(`misuse\\.mts\\(${line},`), bad.output);
+  assert.ok(bad.output.includes("perpage"), bad.output);
 });

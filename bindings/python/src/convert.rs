@@ -1,10 +1,13 @@
 //! Values between Rust and Python: JSON values to `dict`/`list`/`str`/
-//! `int`/`float`/`bool`/`None`, and Python objects to JSON text.
+//! `int`/`float`/`bool`/`None`, Python objects to JSON text, and
+//! diagnostics with their ranges in code points.
 
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
+use qc::Diagnostic;
+use qc::diagnostic::{OffsetEncoder, PositionEncoding};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -60,6 +63,17 @@ pub fn serialised<'py, T: Serialize + ?Sized>(
     let value = serde_json::to_value(value)
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("intercom_qc: {e}")))?;
     to_py(py, &value)
+}
+
+/// Diagnostics of `source` with every range, label span and suggestion
+/// span counting code points (as Python's `str` indexes), not bytes, so
+/// that `text[:start] + replacement + text[end:]` applies a suggestion.
+pub fn in_code_points(diagnostics: &[Diagnostic], source: &str) -> Vec<Diagnostic> {
+    if source.is_ascii() {
+        return diagnostics.to_vec();
+    }
+    let encoder = OffsetEncoder::new(source, PositionEncoding::Utf32);
+    diagnostics.iter().map(|d| d.in_units(&encoder)).collect()
 }
 
 static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();

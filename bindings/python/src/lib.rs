@@ -1,29 +1,41 @@
-//! The native half of the `intercom_qc` Python package: qc's compiler,
-//! checker, validator, decompiler and formatter, called in-process.
+//! The native half of the `intercom_qc` Python package: a thin shell over
+//! the `qc` library's front door ([`qc::Settings`] and [`qc::Compiler`]).
 //!
-//! A thin shell over the `qc` library. Results are plain Python objects:
-//! request bodies as `dict`s, diagnostics and field rows as the `dict`s that
-//! `qc check --format json` and `qc fields --format json` print. A query
-//! or request with errors raises `intercom_qc.QueryError` (defined in
-//! Python, in `intercom_qc/_errors.py`) whose text renders the diagnostics
-//! as the command line does; warnings are issued as
-//! `intercom_qc.QueryWarning`. Bad arguments raise `ValueError` or
-//! `TypeError`.
+//! Every function takes the same keyword-only `**options`, turned into one
+//! [`qc::Settings`] at the edge (`options.rs`). Results are plain Python
+//! objects: request bodies as `dict`s, diagnostics and field rows as the
+//! `dict`s that `qc check --format json` and `qc fields --format json`
+//! print, except that every range counts code points (as Python's `str`
+//! indexes), not bytes. A query or request with errors raises
+//! `intercom_qc.QueryError` (defined in Python, in
+//! `intercom_qc/_errors.py`) whose text renders the diagnostics as the
+//! command line does; warnings are issued as `intercom_qc.QueryWarning`.
+//! Bad arguments raise `ValueError` or `TypeError`.
+//!
+//! The GIL is released while the library works (compiling, checking,
+//! planning, validating, decompiling, formatting, building a schema,
+//! reading a schema file, and matching objects), so that other Python
+//! threads run meanwhile.
 
 mod convert;
 mod options;
 
-use std::sync::Arc;
+use std::collections::VecDeque;
 
+use pyo3::PyErrArguments;
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::gc::{PyTraverseError, PyVisit};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyString, PyType};
-use qc::decompile::DateStyle;
+use pyo3::types::{PyBytes, PyDict, PyIterator, PyList, PyMapping, PyString, PyType};
+use pythonize::Depythonizer;
 use qc::diagnostic::{RenderOptions, render_all};
-use qc::{Compiler, Diagnostic, Limits, Options};
+use qc::optimise::PlanError;
+use qc::{Diagnostic, Matcher};
+use serde_json::Value;
 
-use convert::{dumps, loads, serialised, to_py};
+use convert::{dumps, in_code_points, loads, serialised, to_py};
+use options::conversion_error;
 
 /// The name diagnostics of query text are rendered under, as the command
 /// line names a query given as an argument.
@@ -43,33 +55,85 @@ fn render(diagnostics: &[Diagnostic], source: &str, name: &str) -> String {
 static QUERY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static QUERY_WARNING: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-/// `intercom_qc.QueryError(rendered, diagnostics)`.
-fn query_error(py: Python<'_>, diagnostics: &[Diagnostic], source: &str, name: &str) -> PyErr {
-    let class = match QUERY_ERROR.import(py, "intercom_qc._errors", "QueryError") {
-        Ok(c) => c.clone(),
-        Err(e) => return e,
-    };
-    match serialised(py, diagnostics) {
-        Ok(list) => PyErr::from_type(class, (render(diagnostics, source, name), list.unbind())),
-        Err(e) => e,
+/// Diagnostics of one source, made ready without the GIL: rendered as the
+/// command line prints them, and with their ranges in code points.
+struct Report {
+    rendered: String,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    fn new(found: &[Diagnostic], source: &str, name: &str) -> Report {
+        Report {
+            rendered: if found.is_empty() {
+                String::new()
+            } else {
+                render(found, source, name)
+            },
+            diagnostics: in_code_points(found, source),
+        }
+    }
+
+    /// Issues the warnings and notes, all at once, as one
+    /// `intercom_qc.QueryWarning` (a `UserWarning`); nothing when there
+    /// are none.
+    fn warn(&self, py: Python<'_>) -> PyResult<()> {
+        if self.diagnostics.is_empty() {
+            return Ok(());
+        }
+        let class = QUERY_WARNING.import(py, "intercom_qc._errors", "QueryWarning")?;
+        let warning = class.call1((&self.rendered, serialised(py, &self.diagnostics)?))?;
+        py.import("warnings")?
+            .getattr("warn")?
+            .call1((warning, class, 1))?;
+        Ok(())
     }
 }
 
-/// Issues the warnings among `diagnostics`, all at once, as one
-/// `intercom_qc.QueryWarning` (a `UserWarning`).
-fn warn(py: Python<'_>, diagnostics: &[Diagnostic], source: &str, name: &str) -> PyResult<()> {
-    if diagnostics.is_empty() {
-        return Ok(());
+/// Why a call failed, made ready without the GIL.
+enum Failure {
+    /// The query or request has errors: `QueryError` with its diagnostics.
+    Invalid(Report),
+    /// The query cannot be planned: `QueryError` without diagnostics.
+    Plan(String),
+    /// Anything else: `ValueError`.
+    Other(String),
+}
+
+impl Failure {
+    fn of(e: &qc::Error, source: &str, name: &str) -> Failure {
+        match e {
+            qc::Error::Invalid(found) => Failure::Invalid(Report::new(found, source, name)),
+            qc::Error::Plan(why) => {
+                let advice = match why {
+                    PlanError::TooManyRequests { .. } => "raise max_requests, or narrow the query",
+                    _ => "narrow the query, or split it by hand",
+                };
+                Failure::Plan(format!("{e}; {advice}"))
+            }
+            other => Failure::Other(other.to_string()),
+        }
     }
-    let class = QUERY_WARNING.import(py, "intercom_qc._errors", "QueryWarning")?;
-    let warning = class.call1((
-        render(diagnostics, source, name),
-        serialised(py, diagnostics)?,
-    ))?;
-    py.import("warnings")?
-        .getattr("warn")?
-        .call1((warning, class, 1))?;
-    Ok(())
+
+    /// The Python exception.
+    fn into_py(self, py: Python<'_>) -> PyErr {
+        match self {
+            Failure::Invalid(report) => match serialised(py, &report.diagnostics) {
+                Ok(list) => query_error(py, (report.rendered, list.unbind())),
+                Err(e) => e,
+            },
+            Failure::Plan(message) => query_error(py, (message,)),
+            Failure::Other(message) => PyValueError::new_err(message),
+        }
+    }
+}
+
+/// `intercom_qc.QueryError(*args)`.
+fn query_error<A: PyErrArguments + Send + Sync + 'static>(py: Python<'_>, args: A) -> PyErr {
+    match QUERY_ERROR.import(py, "intercom_qc._errors", "QueryError") {
+        Ok(class) => PyErr::from_type(class.clone(), args),
+        Err(e) => e,
+    }
 }
 
 /// Queries longer than this many bytes have their body built by Python's
@@ -78,43 +142,29 @@ fn warn(py: Python<'_>, diagnostics: &[Diagnostic], source: &str, name: &str) ->
 /// small bodies). Measured with benches/compile.py.
 const LOADS_ABOVE: usize = 1024;
 
-/// The request body as Python objects.
-fn body<'py>(
-    py: Python<'py>,
-    compiled: &qc::Compiled,
-    source_len: usize,
-) -> PyResult<Bound<'py, PyAny>> {
-    if source_len > LOADS_ABOVE {
-        loads(py, &compiled.to_json_string())
-    } else {
-        to_py(py, &compiled.json())
-    }
+/// A request body, emitted without the GIL: JSON text for `json.loads`
+/// above [`LOADS_ABOVE`], a JSON value below.
+enum Body {
+    Text(String),
+    Value(Value),
 }
 
-/// The compiler for the shared keyword arguments.
-#[allow(clippy::too_many_arguments)]
-fn compiler(
-    py: Python<'_>,
-    target: &str,
-    now: Option<&Bound<'_, PyAny>>,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'_, PyAny>>,
-    per_page: Option<&Bound<'_, PyAny>>,
-    starting_after: Option<String>,
-    rewrite: bool,
-) -> PyResult<Compiler> {
-    let options = Options {
-        now: options::now(now)?,
-        pagination: options::pagination(per_page, starting_after)?,
-        limits: if rewrite {
-            Limits::Rewrite
+impl Body {
+    fn of(query: &qc::Query, source_len: usize) -> Body {
+        if source_len > LOADS_ABOVE {
+            Body::Text(qc::emit_string(query, false))
         } else {
-            Limits::Refuse
-        },
-        ..Options::default()
-    };
-    let schema = options::schema(py, target, timezone, schema)?;
-    Ok(Compiler::new(schema, options))
+            Body::Value(qc::emit(query))
+        }
+    }
+
+    /// The body as Python objects.
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Body::Text(text) => loads(py, text),
+            Body::Value(value) => to_py(py, value),
+        }
+    }
 }
 
 /// Compiles query text to the body of a search request (`POST
@@ -125,66 +175,73 @@ fn compiler(
 /// Raises QueryError when the query has errors; warnings and notes are
 /// issued as QueryWarning.
 #[pyfunction]
-#[pyo3(signature = (text, *, target = "conversations", now = None, timezone = None, schema = None, per_page = None, starting_after = None, rewrite = true))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (text, **options))]
 fn compile<'py>(
     py: Python<'py>,
     text: String,
-    target: &str,
-    now: Option<&Bound<'py, PyAny>>,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'py, PyAny>>,
-    per_page: Option<&Bound<'py, PyAny>>,
-    starting_after: Option<String>,
-    rewrite: bool,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let compiler = compiler(
-        py,
-        target,
-        now,
-        timezone,
-        schema,
-        per_page,
-        starting_after,
-        rewrite,
-    )?;
-    match compiler.compile(&text) {
-        Ok(compiled) => {
-            warn(py, &compiled.warnings, &text, QUERY)?;
-            body(py, &compiled, text.len())
-        }
-        Err(e) if e.diagnostics().is_empty() => Err(PyValueError::new_err(e.to_string())),
-        Err(e) => Err(query_error(py, e.diagnostics(), &text, QUERY)),
-    }
+    let compiler = options::compiler(py, options)?;
+    let (body, report) = py
+        .detach(|| match compiler.compile(&text) {
+            Ok(c) => Ok((
+                Body::of(&c.query, text.len()),
+                Report::new(&c.warnings, &text, QUERY),
+            )),
+            Err(e) => Err(Failure::of(&e, &text, QUERY)),
+        })
+        .map_err(|f| f.into_py(py))?;
+    report.warn(py)?;
+    body.to_py(py)
 }
 
 /// Every diagnostic of query text (errors and warnings, in source order),
 /// as `qc check --format json` prints them. Empty for a clean query.
 #[pyfunction]
-#[pyo3(signature = (text, *, target = "conversations", now = None, timezone = None, schema = None, per_page = None, starting_after = None, rewrite = true))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (text, **options))]
 fn check<'py>(
     py: Python<'py>,
     text: String,
-    target: &str,
-    now: Option<&Bound<'py, PyAny>>,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'py, PyAny>>,
-    per_page: Option<&Bound<'py, PyAny>>,
-    starting_after: Option<String>,
-    rewrite: bool,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let compiler = compiler(
-        py,
-        target,
-        now,
-        timezone,
-        schema,
-        per_page,
-        starting_after,
-        rewrite,
-    )?;
-    serialised(py, &compiler.diagnose(&text))
+    let compiler = options::compiler(py, options)?;
+    let found = py.detach(|| in_code_points(&compiler.diagnose(&text), &text));
+    serialised(py, &found)
+}
+
+/// The request bodies whose union is exactly the query, each within the
+/// API's limits (`qc plan`): one body when the query fits, after
+/// rewriting; at most `max_requests` (50 by default).
+///
+/// Raises QueryError when the query has errors or cannot be planned;
+/// warnings and notes are issued as QueryWarning.
+#[pyfunction]
+#[pyo3(signature = (text, **options))]
+fn plan<'py>(
+    py: Python<'py>,
+    text: String,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let compiler = options::compiler(py, options)?;
+    let (bodies, report) = py
+        .detach(|| match compiler.plan(&text) {
+            Ok(planned) => Ok((
+                planned
+                    .requests
+                    .iter()
+                    .map(|request| Body::of(request, text.len()))
+                    .collect::<Vec<Body>>(),
+                Report::new(&planned.warnings, &text, QUERY),
+            )),
+            Err(e) => Err(Failure::of(&e, &text, QUERY)),
+        })
+        .map_err(|f| f.into_py(py))?;
+    report.warn(py)?;
+    let list = PyList::empty(py);
+    for body in &bodies {
+        list.append(body.to_py(py)?)?;
+    }
+    Ok(list)
 }
 
 /// The JSON text of a request body: `str` and `bytes` as they are, other
@@ -208,94 +265,257 @@ fn body_text(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<String> {
 /// each with its JSON path. Empty when the body is valid and clean; a
 /// body with only warnings is valid.
 ///
-/// Ranges and positions are into the JSON text: the text given, or
-/// `json.dumps(body)` for a dict.
+/// Ranges count code points of the JSON text: the text given (`bytes`
+/// decoded as UTF-8), or `json.dumps(body)` for a dict.
 #[pyfunction]
-#[pyo3(signature = (body, *, target = "conversations", timezone = None, schema = None))]
+#[pyo3(signature = (body, **options))]
 fn validate<'py>(
     py: Python<'py>,
     body: &Bound<'py, PyAny>,
-    target: &str,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let text = body_text(py, body)?;
-    let schema = options::schema(py, target, timezone, schema)?;
-    let validated = qc::json::validate_with(&text, &schema);
-    serialised(py, &validated.diagnostics)
+    let compiler = options::compiler(py, options)?;
+    let found = py.detach(|| in_code_points(&compiler.validate(&text).diagnostics, &text));
+    serialised(py, &found)
 }
 
 /// Turns a valid search request body (a dict, or JSON text) back into
 /// query text, as `qc decompile` does. `dates` is "rfc3339" (default) or
 /// "unix". Pagination is not part of the text.
 ///
-/// Raises QueryError when the body is invalid.
+/// Raises QueryError when the body is invalid; its warnings (W0301 when
+/// the text does not compile back to the same request) are issued as
+/// QueryWarning.
 #[pyfunction]
-#[pyo3(signature = (body, *, target = "conversations", timezone = None, schema = None, dates = "rfc3339"))]
+#[pyo3(signature = (body, **options))]
 fn decompile<'py>(
     py: Python<'py>,
     body: &Bound<'py, PyAny>,
-    target: &str,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'py, PyAny>>,
-    dates: &str,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<String> {
-    let style = match dates {
-        "rfc3339" => DateStyle::Rfc3339,
-        "unix" => DateStyle::Unix,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "unknown date style `{other}`; expected rfc3339 or unix"
-            )));
-        }
-    };
     let text = body_text(py, body)?;
-    let schema = options::schema(py, target, timezone, schema)?;
-    let validated = qc::json::validate_with(&text, &schema);
-    match &validated.query {
-        Some(query) => {
-            warn(py, &validated.diagnostics, &text, REQUEST)?;
-            Ok(qc::decompile::decompile(query, style))
-        }
-        None => Err(query_error(py, &validated.diagnostics, &text, REQUEST)),
-    }
+    let compiler = options::compiler(py, options)?;
+    let (decompiled, report) = py
+        .detach(|| match compiler.decompile(&text) {
+            Ok(d) => Ok((d.text, Report::new(&d.warnings, &text, REQUEST))),
+            Err(e) => Err(Failure::of(&e, &text, REQUEST)),
+        })
+        .map_err(|f| f.into_py(py))?;
+    report.warn(py)?;
+    Ok(decompiled)
 }
 
 /// The searchable fields of a target, as `qc fields --format json` lists
 /// them: name, type, operators, allowed values, documentation, and
 /// whether the field is a workspace's custom attribute.
 #[pyfunction]
-#[pyo3(signature = (target = "conversations", schema = None, *, timezone = None))]
+#[pyo3(signature = (target = "conversations", schema = None, **options))]
 fn fields<'py>(
     py: Python<'py>,
     target: &str,
     schema: Option<&Bound<'py, PyAny>>,
-    timezone: Option<&str>,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let schema: Arc<qc::Schema> = options::schema(py, target, timezone, schema)?;
-    let rows: Vec<&qc::schema::FieldDef> = schema.fields().collect();
+    let all = match options {
+        Some(o) => o.copy()?,
+        None => PyDict::new(py),
+    };
+    all.set_item("target", target)?;
+    if let Some(schema) = schema {
+        all.set_item("schema", schema)?;
+    }
+    let compiler = options::compiler(py, Some(&all))?;
+    let rows: Vec<&qc::schema::FieldDef> = compiler.fields().collect();
     serialised(py, &rows)
 }
 
-// The default of `width` below is written out for Python's signature.
-const _: () = assert!(qc::format::DEFAULT_WIDTH == 80);
-
 /// Prints query text in canonical form, as `qc fmt` does (without the
-/// final newline), breaking lines longer than `width` columns.
+/// final newline), breaking lines longer than `width` columns (80 by
+/// default).
 ///
 /// Raises QueryError when the text has syntax errors.
 #[pyfunction]
-#[pyo3(signature = (text, *, width = 80))]
-fn format(py: Python<'_>, text: String, width: usize) -> PyResult<String> {
-    qc::format::format_source(&text, width).map_err(|d| query_error(py, &d, &text, QUERY))
+#[pyo3(signature = (text, **options))]
+fn format(py: Python<'_>, text: String, options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    let compiler = options::compiler(py, options)?;
+    py.detach(|| {
+        compiler
+            .format(&text)
+            .map_err(|e| Failure::of(&e, &text, QUERY))
+    })
+    .map_err(|f| f.into_py(py))
 }
 
-/// qc for Python: compile, check, validate, decompile and format queries
-/// for Intercom's search APIs.
+/// The matcher of `query`, its warnings issued.
+fn matcher(py: Python<'_>, query: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<Matcher> {
+    let compiler = options::compiler(py, options)?;
+    let (matcher, report) = py
+        .detach(|| match compiler.matcher(query) {
+            Ok((matcher, warnings)) => Ok((matcher, Report::new(&warnings, query, QUERY))),
+            Err(e) => Err(Failure::of(&e, query, QUERY)),
+        })
+        .map_err(|f| f.into_py(py))?;
+    report.warn(py)?;
+    Ok(matcher)
+}
+
+/// `obj` as the JSON object the matcher reads: only the parts the query
+/// reads are built (the rest is still checked to be JSON data). `what`
+/// names it in messages.
+fn object(matcher: &Matcher, obj: &Bound<'_, PyAny>, what: impl Fn() -> String) -> PyResult<Value> {
+    if !obj.is_instance_of::<PyDict>() && obj.cast::<PyMapping>().is_err() {
+        return Err(PyTypeError::new_err(format!(
+            "{} must be a dict (a JSON object), not {}",
+            what(),
+            obj.get_type().name()?
+        )));
+    }
+    matcher
+        .project(&mut Depythonizer::from_object(obj))
+        .map_err(|e| conversion_error(obj.py(), &what(), e))
+}
+
+/// True when the object (a dict, as the API returns it) matches the query,
+/// as `qc filter` decides. The API's limits on groups do not apply.
+///
+/// Raises QueryError when the query has errors; its warnings are issued
+/// as QueryWarning. Raises TypeError when `obj` is not a dict of JSON
+/// data.
+#[pyfunction]
+#[pyo3(signature = (query, obj, **options))]
+fn matches(
+    py: Python<'_>,
+    query: String,
+    obj: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<bool> {
+    let matcher = matcher(py, &query, options)?;
+    let value = object(&matcher, obj, || "obj".to_owned())?;
+    Ok(matcher.matches(&value))
+}
+
+/// The items of `iterable` (dicts, as the API returns them) that match the
+/// query, in order, as `qc filter` decides: a lazy iterator, like Python's
+/// `filter`. The query is compiled once, at the call.
+///
+/// Raises QueryError when the query has errors; its warnings are issued
+/// as QueryWarning. The iterator raises TypeError for an item that is not
+/// a dict of JSON data.
+#[pyfunction]
+#[pyo3(signature = (query, iterable, **options))]
+fn filter(
+    py: Python<'_>,
+    query: String,
+    iterable: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Filter> {
+    let items = iterable.try_iter()?.unbind();
+    let matcher = matcher(py, &query, options)?;
+    Ok(Filter {
+        matcher,
+        items: Some(items),
+        ready: VecDeque::new(),
+        failed: None,
+        read: 0,
+    })
+}
+
+/// Items are read and matched in chunks of at most this many: each
+/// chunk's matching runs without the GIL.
+const CHUNK: usize = 256;
+
+/// The iterator `filter()` returns: the matching items, in order.
+#[pyclass(module = "intercom_qc._native")]
+struct Filter {
+    matcher: Matcher,
+    /// The items still to read; `None` once they are all read.
+    items: Option<Py<PyIterator>>,
+    /// Matching items read and not yet returned.
+    ready: VecDeque<Py<PyAny>>,
+    /// An error met while reading, raised once the items before it are
+    /// returned.
+    failed: Option<PyErr>,
+    /// Items read so far.
+    read: usize,
+}
+
+#[pymethods]
+impl Filter {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// The Python objects held, for the garbage collector.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Some(items) = &self.items {
+            visit.call(items)?;
+        }
+        for item in &self.ready {
+            visit.call(item)?;
+        }
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        self.items = None;
+        self.ready.clear();
+    }
+
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                return Ok(Some(item));
+            }
+            if let Some(e) = self.failed.take() {
+                return Err(e);
+            }
+            let Some(mut items) = self.items.as_ref().map(|i| i.bind(py).clone()) else {
+                return Ok(None);
+            };
+            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut values = Vec::with_capacity(CHUNK);
+            while chunk.len() < CHUNK {
+                let Some(item) = items.next() else {
+                    self.items = None;
+                    break;
+                };
+                let at = self.read;
+                let read = item.and_then(|item| {
+                    object(&self.matcher, &item, || format!("item {at}")).map(|value| (item, value))
+                });
+                self.read += 1;
+                match read {
+                    Ok((item, value)) => {
+                        chunk.push(item.unbind());
+                        values.push(value);
+                    }
+                    Err(e) => {
+                        self.failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            let matcher = &self.matcher;
+            let hits: Vec<bool> = py.detach(|| values.iter().map(|v| matcher.matches(v)).collect());
+            self.ready.extend(
+                chunk
+                    .into_iter()
+                    .zip(hits)
+                    .filter_map(|(item, hit)| hit.then_some(item)),
+            );
+        }
+    }
+}
+
+/// qc for Python: compile, check, plan, validate, decompile and format
+/// queries for Intercom's search APIs, and match objects against them.
 #[pymodule]
 mod _native {
     #[pymodule_export]
-    use super::{check, compile, decompile, fields, format, validate};
+    use super::{
+        Filter, check, compile, decompile, fields, filter, format, matches, plan, validate,
+    };
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

@@ -1,247 +1,258 @@
-//! The keyword arguments every function shares: `target`, `timezone` and
-//! `schema` (the workspace), `now`, `per_page` and `starting_after`.
-//! Bad values raise `ValueError`, values of the wrong type `TypeError`.
+//! The keyword arguments every function takes (`**options`), converted at
+//! the edge into the library's [`Settings`]: Python values become JSON
+//! values, an aware `datetime` for `now` becomes unix seconds, and a
+//! schema given as a path is read, within a size limit. Everything else
+//! (the names, the types, the ranges, the defaults) is the library's:
+//! [`Settings::from_value`] checks it, and its errors become `TypeError`
+//! and `ValueError` here.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::OnceLock;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use qc::check::{Pagination, is_valid_timestamp};
-use qc::diagnostic::{RenderOptions, render_all};
-use qc::schema::Workspace;
-use qc::{Schema, Target};
+use pythonize::{PythonizeError, depythonize};
+use qc::config::{DEFAULT_MAX_FILE_BYTES, read_bounded};
+use qc::settings::schema_values;
+use qc::{Compiler, SchemaSource, Settings, SettingsError};
+use serde_json::Value;
 
-use crate::convert::dumps;
+/// The key whose value may name files.
+const SCHEMA: &str = "schema";
+/// The key that may be a `datetime`.
+const NOW: &str = "now";
+/// The one key of this shell's own (as in `qc.toml`): the largest schema
+/// file read, in bytes.
+const MAX_FILE_BYTES: &str = "max_file_bytes";
 
-/// One workspace schema: a file to read, or JSON text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Source {
-    File(PathBuf),
-    Json(String),
+/// The compiler that `options` describe. The schema is built (or found in
+/// the library's cache) without the GIL.
+pub fn compiler(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Compiler> {
+    let settings = settings(py, options)?;
+    py.detach(|| settings.compiler()).map_err(settings_error)
 }
 
-/// What a schema is built from; the last one built is kept, keyed by this.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Key {
-    target: Target,
-    timezone: Option<String>,
-    /// The JSON text of each schema source, with the file it came from.
-    schemas: Vec<(Option<PathBuf>, String)>,
-}
-
-/// The last schema built: scripts compile many queries for one workspace.
-static LAST: Mutex<Option<(Key, Arc<Schema>)>> = Mutex::new(None);
-
-/// The schema of the `target`, `timezone` and `schema` arguments.
-pub fn schema(
-    py: Python<'_>,
-    target: &str,
-    timezone: Option<&str>,
-    schema: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Arc<Schema>> {
-    let target: Target = target
-        .parse()
-        .map_err(|e: qc::target::UnknownTarget| PyValueError::new_err(e.to_string()))?;
-    let sources = match schema {
-        Some(obj) => sources(py, obj)?,
-        None => Vec::new(),
+/// The settings that `options` describe.
+fn settings(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Settings> {
+    let Some(options) = options.filter(|o| !o.is_empty()) else {
+        return Ok(Settings::default());
     };
-    let mut schemas = Vec::with_capacity(sources.len());
-    for source in sources {
-        schemas.push(match source {
-            Source::File(path) => {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    PyValueError::new_err(format!(
-                        "cannot read schema file {}: {e}",
-                        path.display()
-                    ))
-                })?;
-                (Some(path), text)
+    let mut map = serde_json::Map::with_capacity(options.len());
+    let mut schema = None;
+    let mut limit = DEFAULT_MAX_FILE_BYTES;
+    for (key, value) in options.iter() {
+        let key: String = key.extract()?;
+        if !is_option(&key) {
+            return Err(PyTypeError::new_err(format!(
+                "unexpected keyword argument '{key}'; the options are {}",
+                option_names().join(", ")
+            )));
+        }
+        match key.as_str() {
+            SCHEMA => schema = Some(value),
+            MAX_FILE_BYTES => limit = file_limit(&value)?,
+            NOW => {
+                map.insert(key, now(&value)?);
             }
-            Source::Json(text) => (None, text),
-        });
+            _ => {
+                let value = json_value(&key, &value)?;
+                map.insert(key, value);
+            }
+        }
     }
-    let key = Key {
-        target,
-        timezone: timezone.map(str::to_owned),
-        schemas,
-    };
-    if let Ok(last) = LAST.lock()
-        && let Some((k, s)) = last.as_ref()
-        && *k == key
-    {
-        return Ok(s.clone());
+    let mut settings = Settings::from_value(Value::Object(map)).map_err(settings_error)?;
+    if let Some(schema) = schema {
+        settings.schema = sources(py, &schema, limit)?;
     }
-    let tz = match timezone {
-        Some(name) => qc::schema::timezone(name).map_err(PyValueError::new_err)?,
-        None => jiff::tz::TimeZone::UTC,
-    };
-    let mut workspaces = Vec::with_capacity(key.schemas.len());
-    for (path, text) in &key.schemas {
-        let workspace = Workspace::from_json(text).map_err(|diagnostics| {
-            let name = path
-                .as_ref()
-                .map_or_else(|| "schema".to_owned(), |p| p.display().to_string());
-            let options = RenderOptions {
-                source_name: name.clone(),
-                ..RenderOptions::default()
-            };
-            PyValueError::new_err(format!(
-                "invalid workspace schema {name}:\n{}",
-                render_all(&diagnostics, text, &options).trim_end()
-            ))
-        })?;
-        workspaces.push(workspace);
-    }
-    let schema = Arc::new(Schema::new(target, tz, &workspaces));
-    if let Ok(mut last) = LAST.lock() {
-        *last = Some((key, schema.clone()));
-    }
-    Ok(schema)
+    Ok(settings)
 }
 
-/// The schema sources an argument names: a path (`str` or `os.PathLike`),
-/// JSON text (a `str` starting with `{` or `[`, or `bytes`), parsed JSON
-/// (a `dict`, or a `list` of attributes), or a list of those.
-fn sources(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Source>> {
+/// The names of the options: the library's settings (as [`Settings`]
+/// serialises them), and this shell's own.
+fn option_names() -> &'static [String] {
+    static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<String> = match serde_json::to_value(Settings::default()) {
+            Ok(Value::Object(keys)) => keys.into_iter().map(|(k, _)| k).collect(),
+            _ => Vec::new(),
+        };
+        names.push(MAX_FILE_BYTES.to_owned());
+        names
+    })
+}
+
+fn is_option(key: &str) -> bool {
+    option_names().iter().any(|k| k == key)
+}
+
+/// The Python exception of a [`SettingsError`]: `TypeError` for a value of
+/// the wrong type or an unknown name, `ValueError` otherwise.
+pub fn settings_error(e: SettingsError) -> PyErr {
+    match e {
+        SettingsError::Type(message) => PyTypeError::new_err(message),
+        other => PyValueError::new_err(other.to_string()),
+    }
+}
+
+/// An option's value as JSON. Integers beyond 64 bits become floats, so
+/// that the library's range check reports them; floats must be finite
+/// (JSON has no NaN).
+fn json_value(key: &str, value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if let Ok(int) = value.cast::<PyInt>()
+        && !value.is_instance_of::<PyBool>()
+    {
+        if let Ok(n) = int.extract::<i64>() {
+            return Ok(n.into());
+        }
+        if let Ok(n) = int.extract::<u64>() {
+            return Ok(n.into());
+        }
+        let f: f64 = int
+            .extract()
+            .map_err(|_| PyValueError::new_err(format!("{key}: {int} is out of range")))?;
+        return number(key, f);
+    }
+    if let Ok(f) = value.cast::<PyFloat>() {
+        return number(key, f.value());
+    }
+    depythonize::<Value>(value).map_err(|e| conversion_error(value.py(), key, e))
+}
+
+fn number(key: &str, f: f64) -> PyResult<Value> {
+    serde_json::Number::from_f64(f)
+        .map(Value::Number)
+        .ok_or_else(|| PyValueError::new_err(format!("{key} must be a finite number, not {f}")))
+}
+
+/// The exception for a Python value that is not JSON data: a `TypeError`
+/// naming `what`; an exception that Python code raised on the way (a
+/// mapping's `__getitem__`, say) is kept as it is.
+pub fn conversion_error(py: Python<'_>, what: &str, e: PythonizeError) -> PyErr {
+    let message = e.to_string();
+    let err = PyErr::from(e);
+    if err.get_type(py).is(py.get_type::<PyException>()) || err.is_instance_of::<PyTypeError>(py) {
+        PyTypeError::new_err(format!("{what}: {message}"))
+    } else {
+        err
+    }
+}
+
+/// `now`: an aware `datetime` as unix seconds; any other value as JSON
+/// (unix seconds or RFC 3339 text, checked by the library).
+fn now(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let is_datetime = value.hasattr("utcoffset")? && value.hasattr("timestamp")?;
+    if !is_datetime {
+        return json_value(NOW, value);
+    }
+    if value.call_method0("utcoffset")?.is_none() {
+        return Err(PyValueError::new_err(
+            "now is a naive datetime; give it a time zone (e.g. tzinfo=datetime.timezone.utc)",
+        ));
+    }
+    number(NOW, value.call_method0("timestamp")?.extract()?)
+}
+
+/// `max_file_bytes`: a non-negative `int`, or `None` for the default.
+fn file_limit(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    if value.is_none() {
+        return Ok(DEFAULT_MAX_FILE_BYTES);
+    }
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "{MAX_FILE_BYTES} must be an int, not {}",
+            value.get_type().name()?
+        )));
+    }
+    value.extract().map_err(|_| {
+        PyValueError::new_err(format!(
+            "{MAX_FILE_BYTES} must be between 0 and {}, got {value}",
+            u64::MAX
+        ))
+    })
+}
+
+/// One item of `schema`: a file to read, or JSON.
+enum Item {
+    File(PathBuf),
+    Json(Value),
+}
+
+/// The workspace schemas of the `schema` option: a path (`str` or
+/// `os.PathLike`), JSON text (a `str` starting with `{` or `[`, or
+/// `bytes`), parsed JSON (a `dict`, or a `list` of attributes), or a list
+/// or tuple of those. Files are read through the library's bounded reader;
+/// the rest is the library's [`schema_values`] (which tells a list of
+/// schemas from the bare array of one).
+fn sources(py: Python<'_>, obj: &Bound<'_, PyAny>, limit: u64) -> PyResult<Vec<SchemaSource>> {
     if obj.is_none() {
         return Ok(Vec::new());
     }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
-        if !items.is_empty() && !items.iter().any(|i| is_whole_file(i)) {
-            // The bare array of `GET /data_attributes` (or of ticket types).
-            return Ok(vec![Source::Json(dumps(py, obj)?)]);
+    let items = if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let items = obj
+            .try_iter()?
+            .map(|i| item(&i?))
+            .collect::<PyResult<Vec<Item>>>()?;
+        if !items.iter().any(|i| matches!(i, Item::File(_))) {
+            let values = items.into_iter().filter_map(|i| match i {
+                Item::Json(v) => Some(v),
+                Item::File(_) => None,
+            });
+            return Ok(schema_values(Value::Array(values.collect())));
         }
-        return items.iter().map(|i| one_source(py, i)).collect();
+        items
+    } else {
+        vec![item(obj)?]
+    };
+    let mut sources = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Item::File(path) => {
+                let text = py
+                    .detach(|| read_bounded(&path, limit))
+                    .map_err(settings_error)?;
+                sources.push(SchemaSource {
+                    name: Some(path.display().to_string()),
+                    text,
+                });
+            }
+            Item::Json(value) => sources.extend(schema_values(value)),
+        }
     }
-    Ok(vec![one_source(py, obj)?])
+    Ok(sources)
 }
 
-/// True for an item that is a schema by itself, not an attribute of a bare
-/// array: a path, text, a list, or a list object (`data`/`ticket_types`).
-fn is_whole_file(item: &Bound<'_, PyAny>) -> bool {
-    match item.cast::<PyDict>() {
-        Ok(d) => d.contains("data").unwrap_or(false) || d.contains("ticket_types").unwrap_or(false),
-        Err(_) => true,
-    }
-}
-
-fn one_source(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Source> {
+fn item(obj: &Bound<'_, PyAny>) -> PyResult<Item> {
     if let Ok(s) = obj.cast::<PyString>() {
-        let s: String = s.extract()?;
-        let s = s.as_str();
+        let s = s.to_cow()?;
         let t = s.trim_start();
-        return Ok(if t.starts_with('{') || t.starts_with('[') {
-            Source::Json(s.to_owned())
-        } else {
-            Source::File(PathBuf::from(s))
-        });
+        return Ok(
+            if t.is_empty() || t.starts_with('{') || t.starts_with('[') {
+                Item::Json(Value::String(s.into_owned()))
+            } else {
+                Item::File(PathBuf::from(&*s))
+            },
+        );
     }
     if let Ok(b) = obj.cast::<PyBytes>() {
         return std::str::from_utf8(b.as_bytes())
-            .map(|s| Source::Json(s.to_owned()))
+            .map(|s| Item::Json(Value::String(s.to_owned())))
             .map_err(|e| PyValueError::new_err(format!("schema bytes are not UTF-8: {e}")));
     }
-    if obj.is_instance_of::<PyDict>() || obj.is_instance_of::<PyList>() {
-        return Ok(Source::Json(dumps(py, obj)?));
+    if obj.is_instance_of::<PyDict>()
+        || obj.is_instance_of::<PyList>()
+        || obj.is_instance_of::<PyTuple>()
+    {
+        return depythonize::<Value>(obj)
+            .map(Item::Json)
+            .map_err(|e| conversion_error(obj.py(), SCHEMA, e));
     }
     if obj.hasattr("__fspath__")? {
-        let path = py.import("os")?.getattr("fspath")?.call1((obj,))?;
-        let path: PathBuf = path.extract()?;
-        return Ok(Source::File(path));
+        let path = obj.py().import("os")?.getattr("fspath")?.call1((obj,))?;
+        return Ok(Item::File(path.extract()?));
     }
     Err(PyTypeError::new_err(format!(
         "schema must be a path, JSON text, a dict or a list of them, not {}",
         obj.get_type().name()?
     )))
-}
-
-/// `now` in unix seconds: an `int` or `float` of seconds, an aware
-/// `datetime`, or RFC 3339 text (`2024-06-01T00:00:00Z`, as `qc --now`).
-pub fn now(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else {
-        return Ok(None);
-    };
-    let seconds = if obj.is_instance_of::<PyBool>() {
-        return Err(PyTypeError::new_err(
-            "now must be unix seconds, a datetime or RFC 3339 text, not bool",
-        ));
-    } else if obj.is_instance_of::<PyInt>() {
-        obj.extract::<i64>()
-            .map_err(|_| PyValueError::new_err(out_of_range()))?
-    } else if obj.is_instance_of::<PyFloat>() {
-        let f: f64 = obj.extract()?;
-        if !f.is_finite() {
-            return Err(PyValueError::new_err(out_of_range()));
-        }
-        // `as` saturates; out-of-range values are refused below.
-        f.floor() as i64
-    } else if let Ok(s) = obj.cast::<PyString>() {
-        let text: String = s.extract()?;
-        text.parse::<jiff::Timestamp>()
-            .map(|t| t.as_second())
-            .map_err(|e| {
-                PyValueError::new_err(format!(
-                    "now: expected an RFC 3339 date-time such as 2024-01-01T00:00:00Z: {e}"
-                ))
-            })?
-    } else if obj.hasattr("utcoffset")? && obj.hasattr("timestamp")? {
-        if obj.call_method0("utcoffset")?.is_none() {
-            return Err(PyValueError::new_err(
-                "now is a naive datetime; give it a time zone (e.g. tzinfo=datetime.timezone.utc)",
-            ));
-        }
-        let f: f64 = obj.call_method0("timestamp")?.extract()?;
-        f.floor() as i64
-    } else {
-        return Err(PyTypeError::new_err(format!(
-            "now must be unix seconds, a datetime or RFC 3339 text, not {}",
-            obj.get_type().name()?
-        )));
-    };
-    if !is_valid_timestamp(seconds) {
-        return Err(PyValueError::new_err(out_of_range()));
-    }
-    Ok(Some(seconds))
-}
-
-fn out_of_range() -> &'static str {
-    "now must be between the years -9999 and 9999"
-}
-
-/// The pagination of `per_page` and `starting_after`, none when both are
-/// `None`.
-pub fn pagination(
-    per_page: Option<&Bound<'_, PyAny>>,
-    starting_after: Option<String>,
-) -> PyResult<Option<Pagination>> {
-    let per_page = match per_page.filter(|p| !p.is_none()) {
-        None => None,
-        Some(p) if p.is_instance_of::<PyBool>() || !p.is_instance_of::<PyInt>() => {
-            return Err(PyTypeError::new_err(format!(
-                "per_page must be an int, not {}",
-                p.get_type().name()?
-            )));
-        }
-        Some(p) => {
-            let n: i128 = p.extract().unwrap_or(i128::MAX);
-            match u32::try_from(n) {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    return Err(PyValueError::new_err(format!(
-                        "per_page must be between 1 and 150, got {p}"
-                    )));
-                }
-            }
-        }
-    };
-    if per_page.is_none() && starting_after.is_none() {
-        return Ok(None);
-    }
-    Pagination::new(per_page, starting_after)
-        .map(Some)
-        .map_err(|e| PyValueError::new_err(e.to_string()))
 }

@@ -3,6 +3,7 @@ the package's outputs are compared with."""
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 from pathlib import Path
@@ -53,3 +54,25 @@ def cli() -> Cli:
 
 def fixture_files(kind: str) -> list:
     return sorted((FIXTURES / kind).glob("*.qc"))
+
+
+def in_code_points(diagnostics: list, text: str) -> list:
+    """The `qc` command's diagnostics (byte offsets into the UTF-8 text)
+    with every range, label span and suggestion span counting code points,
+    as the package gives them."""
+    data = text.encode("utf-8")
+
+    def points(offset: int) -> int:
+        return len(data[:offset].decode("utf-8"))
+
+    def convert(span: dict) -> None:
+        span["start"], span["end"] = points(span["start"]), points(span["end"])
+
+    out = copy.deepcopy(diagnostics)
+    for d in out:
+        convert(d["range"])
+        for label in d.get("labels", []):
+            convert(label["span"])
+        if "suggestion" in d:
+            convert(d["suggestion"]["span"])
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import intercom_qc
 from intercom_qc import QueryError
@@ -29,7 +29,16 @@ def use(schema_file: Path) -> List[str]:
         intercom_qc.compile("stat = open")
     except QueryError as e:
         problems += e.diagnostics
-    return [text, *names, *map(str, lines), *(p["code"] for p in problems)]
+    options: intercom_qc.Options = {"target": "conversations", "now": 1717200000, "max_requests": 10}
+    bodies: List[Dict[str, Any]] = intercom_qc.plan("state = open", **options)
+    conversations: List[Dict[str, Any]] = [{"state": "open", "id": "1"}, {"state": "closed", "id": "2"}]
+    kept: Iterator[Dict[str, Any]] = intercom_qc.filter("state = open", conversations, **options)
+    ids = [c["id"] for c in kept if intercom_qc.matches("state = open", c, dates="unix")]
+    for d in diagnostics:
+        if "suggestion" in d:
+            span = d["suggestion"]["span"]
+            names.append("stat = open"[: span["start"]] + d["suggestion"]["replacement"] + "stat = open"[span["end"] :])
+    return [text, *names, *map(str, lines), *(p["code"] for p in problems), *ids, str(len(bodies))]
 
 
 def test_the_typed_program_runs(tmp_path: Path) -> None:
@@ -38,3 +47,5 @@ def test_the_typed_program_runs(tmp_path: Path) -> None:
     out = use(schema)
     assert out[0].startswith("state = open")
     assert "E0101" in out
+    assert "state = open" in out  # the suggestion applied
+    assert out[-2:] == ["1", "1"]

@@ -1,22 +1,23 @@
 //! qc in JavaScript: the WebAssembly core of the `intercom-qc` npm package
 //! (`bindings/js`), which the playground in `web/` uses too.
 //!
-//! A thin shell: every function takes its options as plain arguments
-//! (strings, numbers, booleans; the package's JavaScript checks the
-//! options object and spreads it), calls the library (through [`api`]) and
-//! returns JSON text, which the package's JavaScript parses once.
-//! `compile`, `plan`, `check`, `validate`, `decompile`, `fields` and
-//! `format` return an [`api::Outcome`] (`{value, diagnostics, rendered,
-//! error}`), which the package turns into a value or an exception; their
-//! diagnostics are those of `qc check --format json`. `complete` and
-//! `hover`, for editors, take UTF-16 offsets (as JavaScript strings count
-//! them) and give UTF-16 ranges: `from`/`to` offsets and 0-based
-//! `line`/`character` positions. No function throws on any input.
+//! A thin shell: every function takes its input and ONE options argument,
+//! the JSON text of the options object (the package's JavaScript converts
+//! `Date`s and the like, then calls `JSON.stringify`), which the library
+//! reads with [`qc::Settings::from_json`]; it calls one method of the
+//! [`qc::Compiler`] and returns JSON text, which the package's JavaScript
+//! parses once. That text is an [`api::Outcome`]:
+//! `{"outcome": "value", value, warnings, rendered}`,
+//! `{"outcome": "invalid", diagnostics, rendered}` (the package throws
+//! `QueryError`) or `{"outcome": "error", kind, message}` (`TypeError` when
+//! `kind` is `type`, `RangeError` when it is `range`). Diagnostics are
+//! those of `qc check --format json` with every range (its own, its labels'
+//! and its suggestion's) in UTF-16 code units, as JavaScript strings count;
+//! `complete` and `hover` take UTF-16 offsets and give UTF-16 ranges. No
+//! function throws on any input.
 //!
-//! The workspace arguments, `target`, `timezone` and `schema`, are those of
-//! [`api::WorkspaceOptions`]; `schema` is the list of schema files' JSON
-//! texts. Taking arguments rather than an object keeps a JavaScript-value
-//! deserialiser out of the module.
+//! [`Matcher`] is the one class: a query compiled once and run on many
+//! objects, for the package's `matches` and `filter`.
 
 pub mod api;
 pub mod text;
@@ -24,211 +25,104 @@ pub mod text;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// The JSON text of a value.
-fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|e| {
-        format!(r#"{{"value":null,"diagnostics":[],"rendered":"","error":"qc-wasm: {e}"}}"#)
+/// The JSON text of an outcome.
+fn to_json<T: Serialize>(outcome: &api::Outcome<T>) -> String {
+    serde_json::to_string(outcome).unwrap_or_else(|e| {
+        let message = serde_json::Value::from(format!("qc-wasm: {e}"));
+        format!(r#"{{"outcome":"error","kind":"range","message":{message}}}"#)
     })
 }
 
-fn workspace(
-    target: Option<String>,
-    timezone: Option<String>,
-    schema: Vec<String>,
-) -> api::WorkspaceOptions {
-    api::WorkspaceOptions {
-        target,
-        timezone,
-        schema,
-    }
-}
-
-/// The options of `compile`, `plan` and `check`: the workspace, then "now"
-/// (unix seconds, or RFC 3339 text; the clock when both are undefined),
-/// `per_page`, `starting_after` and `rewrite`.
-#[allow(clippy::too_many_arguments)]
-fn compile_options(
-    target: Option<String>,
-    timezone: Option<String>,
-    schema: Vec<String>,
-    now_seconds: Option<f64>,
-    now_text: Option<String>,
-    per_page: Option<f64>,
-    starting_after: Option<String>,
-    rewrite: Option<bool>,
-) -> api::CompileOptions {
-    api::CompileOptions {
-        workspace: workspace(target, timezone, schema),
-        now: match (now_seconds, now_text) {
-            (Some(n), _) => Some(api::Now::Seconds(n)),
-            (None, Some(t)) => Some(api::Now::Text(t)),
-            (None, None) => None,
-        },
-        per_page,
-        starting_after,
-        rewrite,
-    }
-}
-
-/// Compiles a query. The options (see the crate's documentation; `now` as
-/// `now_seconds` or `now_text`) are those of `qc`'s flags. The outcome's
-/// value is the request body.
+/// Compiles a query; the outcome's value is the request body.
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn compile(
-    text: &str,
-    target: Option<String>,
-    timezone: Option<String>,
-    schema: Vec<String>,
-    now_seconds: Option<f64>,
-    now_text: Option<String>,
-    per_page: Option<f64>,
-    starting_after: Option<String>,
-    rewrite: Option<bool>,
-) -> String {
-    let o = compile_options(
-        target,
-        timezone,
-        schema,
-        now_seconds,
-        now_text,
-        per_page,
-        starting_after,
-        rewrite,
-    );
-    to_json(&api::compile(text, &o))
+pub fn compile(text: &str, options: &str) -> String {
+    to_json(&api::compile(text, options))
 }
 
-/// The requests whose union is exactly the query (`qc plan`); options as
-/// [`compile`]'s. The outcome's value is the list of request bodies.
+/// The requests whose union is exactly the query (`qc plan`); the outcome's
+/// value is the list of request bodies.
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn plan(
-    text: &str,
-    target: Option<String>,
-    timezone: Option<String>,
-    schema: Vec<String>,
-    now_seconds: Option<f64>,
-    now_text: Option<String>,
-    per_page: Option<f64>,
-    starting_after: Option<String>,
-    rewrite: Option<bool>,
-) -> String {
-    let o = compile_options(
-        target,
-        timezone,
-        schema,
-        now_seconds,
-        now_text,
-        per_page,
-        starting_after,
-        rewrite,
-    );
-    to_json(&api::plan(text, &o))
+pub fn plan(text: &str, options: &str) -> String {
+    to_json(&api::plan(text, options))
 }
 
-/// Every diagnostic of a query; options as [`compile`]'s.
+/// Every diagnostic of a query (the outcome's value).
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn check(
-    text: &str,
-    target: Option<String>,
-    timezone: Option<String>,
-    schema: Vec<String>,
-    now_seconds: Option<f64>,
-    now_text: Option<String>,
-    per_page: Option<f64>,
-    starting_after: Option<String>,
-    rewrite: Option<bool>,
-) -> String {
-    let o = compile_options(
-        target,
-        timezone,
-        schema,
-        now_seconds,
-        now_text,
-        per_page,
-        starting_after,
-        rewrite,
-    );
-    to_json(&api::check(text, &o))
+pub fn check(text: &str, options: &str) -> String {
+    to_json(&api::check(text, options))
 }
 
-/// Every diagnostic of a JSON search request, in the workspace.
+/// Every diagnostic of a JSON search request (the outcome's value).
 #[wasm_bindgen]
-pub fn validate(
-    json: &str,
-    target: Option<String>,
-    timezone: Option<String>,
-    schema: Vec<String>,
-) -> String {
-    to_json(&api::validate(json, &workspace(target, timezone, schema)))
+pub fn validate(json: &str, options: &str) -> String {
+    to_json(&api::validate(json, options))
 }
 
-/// Formats query text as `qc fmt` does; `width` (columns, default 80)
-/// may be undefined.
+/// Formats query text as `qc fmt` does (the `width` option).
 #[wasm_bindgen]
-pub fn format(text: &str, width: Option<u32>) -> String {
-    to_json(&api::format(text, width))
+pub fn format(text: &str, options: &str) -> String {
+    to_json(&api::format(text, options))
 }
 
-/// Turns a JSON search request into query text, as `qc decompile` does.
-/// Dates are RFC 3339 unless `unix_dates`.
+/// Turns a JSON search request into query text, as `qc decompile` does
+/// (the `dates` option).
 #[wasm_bindgen]
-pub fn decompile(
-    json: &str,
-    unix_dates: Option<bool>,
-    target: Option<String>,
-    timezone: Option<String>,
-    schema: Vec<String>,
-) -> String {
-    to_json(&api::decompile(
-        json,
-        unix_dates.unwrap_or(false),
-        &workspace(target, timezone, schema),
-    ))
+pub fn decompile(json: &str, options: &str) -> String {
+    to_json(&api::decompile(json, options))
 }
 
-/// The searchable fields of the workspace's target: `[{name, type, values,
-/// operators, doc, custom}]`.
+/// The searchable fields of the target: `[{name, type, values, operators,
+/// doc, custom}]`.
 #[wasm_bindgen]
-pub fn fields(target: Option<String>, timezone: Option<String>, schema: Vec<String>) -> String {
-    to_json(&api::fields(&workspace(target, timezone, schema)))
+pub fn fields(options: &str) -> String {
+    to_json(&api::fields(options))
 }
 
 /// Completions at a UTF-16 offset: `[{label, kind, detail, documentation,
 /// insert, range}]`, unfiltered (the editor filters by the typed word in
-/// `range`). A workspace with errors means the default workspace.
+/// `range`).
 #[wasm_bindgen]
-pub fn complete(
-    text: &str,
-    offset: u32,
-    target: Option<String>,
-    timezone: Option<String>,
-    schema: Vec<String>,
-) -> String {
-    to_json(&api::complete(
-        text,
-        offset,
-        &workspace(target, timezone, schema),
-    ))
+pub fn complete(text: &str, offset: u32, options: &str) -> String {
+    to_json(&api::complete(text, offset, options))
 }
 
 /// Hover information at a UTF-16 offset: `{range, contents}` (Markdown),
 /// or `null`.
 #[wasm_bindgen]
-pub fn hover(
-    text: &str,
-    offset: u32,
-    target: Option<String>,
-    timezone: Option<String>,
-    schema: Vec<String>,
-) -> String {
-    to_json(&api::hover(
-        text,
-        offset,
-        &workspace(target, timezone, schema),
-    ))
+pub fn hover(text: &str, offset: u32, options: &str) -> String {
+    to_json(&api::hover(text, offset, options))
+}
+
+/// A query compiled once, to run on many objects (`qc filter`).
+#[wasm_bindgen]
+pub struct Matcher {
+    matcher: Option<qc::Matcher>,
+    outcome: String,
+}
+
+#[wasm_bindgen]
+impl Matcher {
+    /// Compiles `text` with the options; [`Matcher::outcome`] says how it went.
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str, options: &str) -> Matcher {
+        let (matcher, outcome) = api::matcher(text, options);
+        Matcher {
+            matcher,
+            outcome: to_json(&outcome),
+        }
+    }
+
+    /// The outcome of compiling: its value is `true` when the query
+    /// compiled, with its warnings.
+    pub fn outcome(&self) -> String {
+        self.outcome.clone()
+    }
+
+    /// Whether the JSON text of an object matches the query; `undefined`
+    /// when the text is not a JSON object or the query did not compile.
+    pub fn matches(&self, json: &str) -> Option<bool> {
+        api::matches(self.matcher.as_ref()?, json)
+    }
 }
 
 /// The version of qc this module was built from.

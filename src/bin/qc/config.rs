@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use qc::config::{DEFAULT_MAX_FILE_BYTES, FileSettings};
+use qc::config::DEFAULT_MAX_FILE_BYTES;
 use qc::diagnostic::escape_for_terminal;
 use serde::Serialize;
 
@@ -129,16 +129,4 @@ pub fn run(args: ConfigArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
-}
-
-/// The file found, and its settings (without the flags).
-pub fn found(no_config: bool) -> Result<(Option<PathBuf>, FileSettings), qc::SettingsError> {
-    if no_config {
-        return Ok((None, FileSettings::default()));
-    }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    Ok(
-        FileSettings::discover(&cwd)?
-            .map_or((None, FileSettings::default()), |(p, s)| (Some(p), s)),
-    )
 }

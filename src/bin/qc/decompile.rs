@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use qc::DateStyle;
 
-use crate::EXIT_INVALID;
+use crate::exit::EXIT_INVALID;
 use crate::report::{self, Format};
 use crate::validate::{self, JsonSourceArgs};
 

@@ -22,8 +22,8 @@ use qc::Matcher;
 
 use crate::workspace::WorkspaceArgs;
 
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::report::{self, ColorChoice, Format};
-use crate::{EXIT_INVALID, EXIT_USAGE};
 
 /// The longest line read by default: 16 MiB.
 const DEFAULT_MAX_LINE_BYTES: usize = 16 << 20;

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::input::{self, Input, Origin};
 use crate::report::{self, ColorChoice, Format};
 use crate::workspace::WorkspaceArgs;
-use crate::{EXIT_INVALID, EXIT_USAGE};
 
 /// Arguments of `qc fmt`.
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 
 mod config;
 mod decompile;
+mod exit;
 mod filter;
 mod fmt;
 mod input;
@@ -11,25 +12,20 @@ mod out;
 mod report;
 #[cfg(feature = "search")]
 mod search;
+mod source;
 mod validate;
 mod workspace;
 
-use std::ffi::OsString;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use qc::options::MAX_PER_PAGE;
-use qc::{Code, Compiler, Schema, Settings};
+use qc::{Code, Schema, Settings};
 
-use input::{Input, Origin};
-use report::{ColorChoice, Format};
+use exit::{EXIT_INVALID, EXIT_USAGE};
+use report::Format;
+use source::{SourceArgs, prepare};
 use workspace::WorkspaceArgs;
-
-/// Exit status: the query was invalid.
-const EXIT_INVALID: u8 = 1;
-/// Exit status: bad usage (unknown flag, unreadable file).
-const EXIT_USAGE: u8 = 2;
 
 /// Compile qc queries into the JSON body of Intercom's search endpoints
 /// (`POST /conversations/search`, `/contacts/search`, `/tickets/search`).
@@ -88,30 +84,6 @@ enum Command {
     /// Run the language server on stdin/stdout (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
-}
-
-#[derive(Debug, Args)]
-struct SourceArgs {
-    /// The query; read from stdin when absent or `-`.
-    #[arg(value_parser = clap::value_parser!(OsString))]
-    query: Option<OsString>,
-    /// Read the query from a file (`-` for stdin).
-    #[arg(short, long, value_name = "PATH", conflicts_with = "query")]
-    file: Option<PathBuf>,
-    /// Fix "now" for relative dates (RFC 3339), for reproducible output.
-    #[arg(long, value_name = "RFC3339")]
-    now: Option<String>,
-    /// Reject inputs larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = qc::DEFAULT_MAX_INPUT_BYTES)]
-    max_input_bytes: usize,
-    /// Colour diagnostics.
-    #[arg(long, value_enum, default_value_t)]
-    color: ColorChoice,
-    /// Refuse a query over the API's limits instead of rewriting it to fit.
-    #[arg(long)]
-    no_rewrite: bool,
-    #[command(flatten)]
-    workspace: WorkspaceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -198,59 +170,6 @@ fn usage(e: &clap::Error) -> ExitCode {
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE))
 }
 
-/// The settings of the source's flags, with `over` (the command's own).
-fn settings(source: &SourceArgs, over: Settings) -> Settings {
-    Settings {
-        now: source.now.clone().map(qc::Now::Text),
-        max_input_bytes: Some(source.max_input_bytes as u64),
-        rewrite: Some(!source.no_rewrite),
-        ..Settings::default()
-    }
-    .overridden_by(over)
-}
-
-/// The compiler for the source's workspace and flags, with `over` (the
-/// command's own settings), or the usage exit status.
-fn compiler(source: &SourceArgs, over: Settings) -> Result<Compiler, ExitCode> {
-    source
-        .workspace
-        .compiler(settings(source, over), source.color)
-}
-
-/// Reads the query; on failure prints why and gives the exit code.
-fn read(source: &SourceArgs, format: Format) -> Result<(String, String), ExitCode> {
-    let origin = Origin::new(source.query.clone(), source.file.clone());
-    let name = origin.name();
-    match input::read(&origin, source.max_input_bytes) {
-        Ok(Input::Text(text)) => Ok((text, name)),
-        Ok(Input::Rejected(d, shown)) => {
-            report::eprint(
-                std::slice::from_ref(&d),
-                &shown,
-                &name,
-                format,
-                source.color,
-            );
-            Err(ExitCode::from(EXIT_INVALID))
-        }
-        Err(message) => {
-            report::eprintln_escaped!("error: {message}");
-            Err(ExitCode::from(EXIT_USAGE))
-        }
-    }
-}
-
-/// The query text, its name and the compiler for it; or the exit status
-/// after reporting why not.
-fn prepare(
-    source: &SourceArgs,
-    format: Format,
-    over: Settings,
-) -> Result<(String, String, Compiler), ExitCode> {
-    let (text, name) = read(source, format)?;
-    Ok((text, name, compiler(source, over)?))
-}
-
 fn compile(args: CompileArgs) -> ExitCode {
     let over = Settings {
         per_page: args.per_page.map(Into::into),
@@ -319,8 +238,13 @@ fn plan(args: PlanArgs) -> ExitCode {
             report::eprint(&diagnostics, &text, &name, args.format, args.source.color);
             ExitCode::from(EXIT_INVALID)
         }
+        Err(qc::Error::Plan(e)) => {
+            report::eprintln_escaped!("error: cannot plan the query: {e}");
+            report::eprintln_escaped!("help: {}", e.advice());
+            ExitCode::from(EXIT_INVALID)
+        }
         Err(e) => {
-            report::eprintln_escaped!("error: {e}; raise --max-requests, or narrow the query");
+            report::eprintln_escaped!("error: {e}");
             ExitCode::from(EXIT_INVALID)
         }
     }

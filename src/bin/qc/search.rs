@@ -1,7 +1,11 @@
 //! `qc search`: run a query against Intercom and stream every result.
 //!
+//! Results go to stdout ([`output`]); progress, notes of long waits and
+//! errors to stderr ([`progress`]): the library prints nothing.
+//!
 //! Exit status: 0 success, 1 invalid query, 2 usage (no token, a bad
-//! flag), 3 API or network failure, 130 interrupted.
+//! flag, a proxy refused), 3 API or network failure or a bound reached,
+//! 130 interrupted.
 
 use std::io::{self, BufWriter, IsTerminal, Stdout};
 use std::path::PathBuf;
@@ -12,15 +16,18 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use qc::check::MAX_PER_PAGE;
 use qc::search::{
-    BaseUrl, Client, Event, Format, HttpTransport, Output, Region, RetryPolicy, Stats, Token,
+    BaseUrl, Client, Event, HttpTransport, Region, RetryPolicy, SearchError, Stats, Token,
 };
 use qc::{Compiler, Diagnostic, Target};
 use serde_json::Value;
 
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::report::{self, Format as DiagnosticFormat};
-use crate::{EXIT_INVALID, EXIT_USAGE, SourceArgs};
+use crate::source::SourceArgs;
+use output::{Format, Output};
 use progress::Progress;
 
+mod output;
 mod progress;
 
 /// Exit status: the API or the network failed.
@@ -53,24 +60,43 @@ pub struct SearchArgs {
     /// Output: one JSON object a line, a JSON array, or ids only.
     #[arg(long, value_enum, default_value_t)]
     format: FormatArg,
-    /// No progress on stderr (it is shown only when stderr is a terminal).
+    /// No progress line and no notes of long waits on stderr (errors are
+    /// still printed).
     #[arg(short, long)]
     quiet: bool,
     /// Read the access token from this file instead of INTERCOM_TOKEN.
     #[arg(long, value_name = "PATH")]
     token_file: Option<PathBuf>,
-    /// How long one request may take (`30s`, `500ms`, `2m`).
+    /// How long one request may take (`30s`, `500ms`, `2m`); connecting,
+    /// TLS included, gets 90% of it and is not retried.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     timeout: Duration,
     /// Retries of a request after a 429, a 5xx, a timeout or a broken connection.
     #[arg(long, value_name = "N", default_value_t = RetryPolicy::default().max_retries)]
     max_retries: u32,
+    /// The most requests sent (pages; retries not counted) [default: with
+    /// --limit N, enough pages for N results from each request plus one;
+    /// else 10000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_requests: Option<u64>,
+    /// The longest single wait; a server asking for longer (Retry-After,
+    /// X-RateLimit-Reset) stops the search.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    max_wait: Duration,
+    /// The most time all waits of the search may add up to.
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration)]
+    max_total_wait: Duration,
+    /// Send a plain-http --base-url's requests, token included, through the
+    /// proxy set in the environment (refused otherwise, as the proxy could
+    /// read the token).
+    #[arg(long)]
+    allow_insecure_proxy: bool,
     /// The first backoff delay, doubled at each retry (for tests).
     #[arg(long, value_name = "DURATION", hide = true, value_parser = parse_duration)]
     backoff_base: Option<Duration>,
-    /// The longest single wait, rate-limit waits included (for tests).
-    #[arg(long, value_name = "DURATION", hide = true, value_parser = parse_duration)]
-    max_wait: Option<Duration>,
+    /// Waits at least this long get a note on stderr (for tests).
+    #[arg(long, value_name = "DURATION", hide = true, default_value = "2s", value_parser = parse_duration)]
+    note_waits_from: Duration,
 }
 
 /// `--region`.
@@ -117,7 +143,7 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// `250ms`, `2s`, `1m`, or a number of seconds.
+/// `250ms`, `2s`, `1m`, `1h`, or a number of seconds.
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (number, unit) = match s.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
@@ -131,7 +157,8 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         "ms" => value / 1000.0,
         "s" => value,
         "m" => value * 60.0,
-        _ => return Err(format!("unknown unit `{unit}`; use ms, s or m")),
+        "h" => value * 3600.0,
+        _ => return Err(format!("unknown unit `{unit}`; use ms, s, m or h")),
     };
     Duration::try_from_secs_f64(seconds).map_err(|e| format!("invalid duration `{s}`: {e}"))
 }
@@ -228,11 +255,11 @@ pub fn run(args: SearchArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let (text, name) = match crate::read(&args.source, DiagnosticFormat::Human) {
+    let (text, name) = match crate::source::read(&args.source, DiagnosticFormat::Human) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let compiler = match crate::compiler(&args.source, qc::Settings::default()) {
+    let compiler = match crate::source::compiler(&args.source, qc::Settings::default()) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -267,20 +294,29 @@ pub fn run(args: SearchArgs) -> ExitCode {
         );
     }
 
+    let transport =
+        HttpTransport::new(args.timeout).allow_insecure_proxy(args.allow_insecure_proxy);
+    if let Err(e) = transport.route(&base) {
+        eprintln!("error: {e}");
+        eprintln!("help: --allow-insecure-proxy sends it anyway");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let defaults = RetryPolicy::default();
     let policy = RetryPolicy {
         max_retries: args.max_retries,
         base_delay: args.backoff_base.unwrap_or(defaults.base_delay),
-        max_delay: args.max_wait.unwrap_or(defaults.max_delay),
+        max_delay: args.max_wait,
+        max_total_wait: args.max_total_wait,
         ..defaults
     };
     let client = Client::new(token, base)
-        .with_transport(HttpTransport::new(args.timeout))
+        .with_transport(transport)
         .with_policy(policy)
         .with_per_page(args.per_page);
 
-    let visible = !args.quiet && io::stderr().is_terminal();
-    let progress = Progress::new(visible, target.name(), args.limit);
+    let bar = !args.quiet && io::stderr().is_terminal();
+    let notes = (!args.quiet).then_some(args.note_waits_from);
+    let progress = Progress::new(bar, notes, target.name(), args.limit);
     let output: SharedOutput = Arc::new(Mutex::new(Output::new(
         BufWriter::new(io::stdout()),
         args.format.into(),
@@ -301,6 +337,9 @@ pub fn run(args: SearchArgs) -> ExitCode {
     let mut search = client.search(target, plan.bodies).on_event(on_event);
     if let Some(limit) = args.limit {
         search = search.with_limit(limit);
+    }
+    if let Some(max) = args.max_requests {
+        search = search.with_max_requests(max);
     }
     let mut failure = None;
     while let Some(item) = search.next() {
@@ -326,15 +365,28 @@ pub fn run(args: SearchArgs) -> ExitCode {
     match failure {
         Some(e) => {
             report::eprintln_escaped!("error: {e}");
+            if let Some(help) = help(&e) {
+                eprintln!("help: {help}");
+            }
             ExitCode::from(EXIT_API)
         }
         None => {
-            if visible {
+            if bar {
                 eprintln!("{}", summary(target, search.stats()));
             }
             ExitCode::SUCCESS
         }
     }
+}
+
+/// The flag that lifts the bound a search stopped at.
+fn help(e: &SearchError) -> Option<&'static str> {
+    Some(match e {
+        SearchError::TooManyRequests { .. } => "raise --max-requests, or set --limit",
+        SearchError::WaitTooLong { .. } => "raise --max-wait to wait that long",
+        SearchError::WaitBudget { .. } => "raise --max-total-wait",
+        _ => return None,
+    })
 }
 
 /// A closed pipe (`| head`) ends the search quietly; other write failures
@@ -397,7 +449,8 @@ mod tests {
         assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
         assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
         assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
-        assert!(parse_duration("1h").is_err());
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert!(parse_duration("1d").is_err());
         assert!(parse_duration("-1s").is_err());
         assert!(parse_duration("ms").is_err());
     }

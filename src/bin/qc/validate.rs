@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use clap::Args;
 use qc::Diagnostic;
 
+use crate::exit::{EXIT_INVALID, EXIT_USAGE};
 use crate::input::{self, Input, Origin};
 use crate::report::{self, ColorChoice, Format};
 use crate::workspace::WorkspaceArgs;
-use crate::{EXIT_INVALID, EXIT_USAGE};
 
 /// Arguments shared by the commands that read a JSON request.
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use clap::Args;
 use qc::config::FileSettings;
 use qc::{Compiler, Schema, Settings, SettingsError};
 
-use crate::EXIT_USAGE;
+use crate::exit::EXIT_USAGE;
 use crate::report::{self, ColorChoice, Format};
 
 /// The workspace flags, shared by every command.
@@ -54,7 +54,7 @@ impl WorkspaceArgs {
     /// The `qc.toml` found from the working directory (unless
     /// `--no-config`) and its settings, without the flags.
     pub fn file_settings_parts(&self) -> Result<(Option<PathBuf>, FileSettings), SettingsError> {
-        crate::config::found(self.no_config)
+        found(self.no_config)
     }
 
     /// The compiler of the workspace with `over` (the command's own
@@ -86,6 +86,7 @@ pub fn usage_error(e: &SettingsError, color: ColorChoice) -> ExitCode {
             text,
             diagnostics,
         } => {
+            let name = name.as_deref().unwrap_or("schema");
             report::eprintln_escaped!("error: invalid schema file {name}");
             report::eprint(diagnostics, text, name, Format::Human, color);
         }
@@ -94,4 +95,16 @@ pub fn usage_error(e: &SettingsError, color: ColorChoice) -> ExitCode {
         }
     }
     ExitCode::from(EXIT_USAGE)
+}
+
+/// The file found, and its settings (without the flags).
+fn found(no_config: bool) -> Result<(Option<PathBuf>, FileSettings), qc::SettingsError> {
+    if no_config {
+        return Ok((None, FileSettings::default()));
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    Ok(
+        FileSettings::discover(&cwd)?
+            .map_or((None, FileSettings::default()), |(p, s)| (Some(p), s)),
+    )
 }

@@ -14,7 +14,7 @@
 
 use super::Parser;
 use crate::diagnostic::{Code, Diagnostic, clip};
-use crate::syntax::Span;
+use crate::span::Span;
 use crate::syntax::ast::{
     Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
 };
@@ -306,7 +306,7 @@ impl<'s> Parser<'s> {
             return None;
         };
         let next = self.nth(1);
-        if next.span.start != t.span.end {
+        if next.span.start() != t.span.end() {
             return None;
         }
         let (meant, fix) = match (symbol, next.kind) {
@@ -319,7 +319,7 @@ impl<'s> Parser<'s> {
         let mut last = self.bump().span;
         // `===`, `!===`: any more `=` right after belong to it.
         while self.peek().kind == TokenKind::Symbol(SymbolOp::Eq)
-            && self.peek().span.start == last.end
+            && self.peek().span.start() == last.end()
         {
             last = self.bump().span;
         }

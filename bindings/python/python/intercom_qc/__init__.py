@@ -1,6 +1,7 @@
 """qc for Python: compile a small query language to the JSON bodies of
-Intercom's search APIs (conversations, contacts, tickets), check queries,
-validate and decompile request bodies, and format queries.
+Intercom's search APIs (conversations, contacts, tickets), check and plan
+queries, validate and decompile request bodies, format queries, and match
+objects against a query offline.
 
 >>> import intercom_qc
 >>> intercom_qc.compile("state = open AND read = false")
@@ -8,14 +9,27 @@ validate and decompile request bodies, and format queries.
 """
 
 from intercom_qc._errors import QueryError, QueryWarning
-from intercom_qc._types import Body, Diagnostic, Field, Now, Schema, SchemaSource
+from intercom_qc._types import (
+    Body,
+    Diagnostic,
+    Field,
+    FieldOptions,
+    Now,
+    Options,
+    Schema,
+    SchemaSource,
+)
 from intercom_qc._native import (
+    Filter,
     __version__,
     check,
     compile,
     decompile,
     fields,
+    filter,
     format,
+    matches,
+    plan,
     validate,
 )
 
@@ -23,7 +37,10 @@ __all__ = [
     "Body",
     "Diagnostic",
     "Field",
+    "FieldOptions",
+    "Filter",
     "Now",
+    "Options",
     "Schema",
     "SchemaSource",
     "QueryError",
@@ -33,6 +50,9 @@ __all__ = [
     "compile",
     "decompile",
     "fields",
+    "filter",
     "format",
+    "matches",
+    "plan",
     "validate",
 ]

@@ -8,12 +8,13 @@ from intercom_qc._types import Diagnostic
 
 
 class QueryError(ValueError):
-    """A query (or a request body, or a schema) has errors.
+    """A query (or a request body) has errors, or cannot be planned.
 
     ``str(error)`` renders every diagnostic against its source as the ``qc``
     command does; ``error.diagnostics`` holds them as dicts, as
     ``qc check --format json`` prints them (errors and warnings, in source
-    order).
+    order), with ranges in code points. A query that cannot be planned has
+    no diagnostics: the message says why.
     """
 
     diagnostics: List[Diagnostic]

@@ -3,11 +3,12 @@ for type checkers, also importable at run time."""
 
 import os
 from datetime import datetime
-from typing import Any, Dict, List, Literal, Sequence, TypedDict, Union
+from typing import Any, Dict, List, Literal, Optional, Sequence, TypedDict, Union
 
 
 class Span(TypedDict):
-    """A byte range of the source's UTF-8 encoding: ``text.encode()[start:end]``."""
+    """A range of the source in code points, as Python's ``str`` indexes:
+    ``text[start:end]``."""
 
     start: int
     end: int
@@ -31,6 +32,8 @@ class Label(TypedDict):
 
 
 class Suggestion(TypedDict):
+    """A fix: ``text[:span["start"]] + replacement + text[span["end"]:]``."""
+
     span: Span
     replacement: str
     message: str
@@ -77,3 +80,39 @@ Schema = Union[SchemaSource, Sequence[SchemaSource]]
 Now = Union[int, float, str, datetime]
 #: A request body: parsed JSON, or JSON text.
 Body = Union[Dict[str, Any], str, bytes]
+
+
+class FieldOptions(TypedDict, total=False):
+    """The options of ``fields()`` besides its ``target`` and ``schema``
+    parameters; every key optional, ``None`` meaning the default."""
+
+    #: The workspace's IANA time zone (UTC by default).
+    timezone: Optional[str]
+    #: "Now" for relative dates (the clock by default).
+    now: Optional[Now]
+    #: Pagination to add to the request: results per page (1 to 150).
+    per_page: Optional[int]
+    #: Pagination: the cursor of the page to continue after.
+    starting_after: Optional[str]
+    #: Rewrite a query over the API's limits exactly to fit (default), or refuse it.
+    rewrite: Optional[bool]
+    #: The longest query or body accepted, in bytes (1 MiB by default).
+    max_input_bytes: Optional[int]
+    #: The most requests of a plan (50 by default).
+    max_requests: Optional[int]
+    #: How decompiled text writes dates ("rfc3339" by default).
+    dates: Optional[Literal["rfc3339", "unix"]]
+    #: The formatter's line width in columns (80 by default).
+    width: Optional[int]
+    #: The largest schema file read, in bytes (16 MiB by default).
+    max_file_bytes: Optional[int]
+
+
+class Options(FieldOptions, total=False):
+    """The keyword arguments every function takes; every key optional,
+    ``None`` meaning the default."""
+
+    #: "conversations" (default), "contacts" or "tickets".
+    target: Optional[str]
+    #: The workspace's schemas (custom attributes, ticket types).
+    schema: Optional[Schema]

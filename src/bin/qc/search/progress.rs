@@ -1,23 +1,33 @@
-//! The progress line of `qc search` on stderr: results fetched against
-//! `total_count`, requests sent, and the current wait.
+//! What `qc search` says on stderr while it runs: a progress line when
+//! stderr is a terminal (results fetched against `total_count`, requests
+//! sent, the current wait), and a note for every long wait, terminal or
+//! not.
 
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use qc::diagnostic::escape_for_terminal;
-use qc::search::{Event, Stats, WaitReason};
+use qc::search::{Event, HumanDuration, Stats, WaitReason};
 
-/// A progress line, hidden when stderr is not a terminal or with `--quiet`.
+/// The progress line and the wait notes; `--quiet` silences both.
 #[derive(Clone)]
 pub struct Progress {
     bar: ProgressBar,
     limit: Option<u64>,
+    /// Waits at least this long get a note; `None` for none.
+    note_waits_from: Option<Duration>,
 }
 
 impl Progress {
-    /// A progress line counting `noun` (`conversations`), up to `limit`.
-    pub fn new(visible: bool, noun: &str, limit: Option<u64>) -> Self {
-        let bar = if visible {
+    /// A progress line counting `noun` (`conversations`), up to `limit`,
+    /// drawn when `bar` is true; notes for waits of `note_waits_from` or
+    /// more.
+    pub fn new(
+        bar: bool,
+        note_waits_from: Option<Duration>,
+        noun: &str,
+        limit: Option<u64>,
+    ) -> Self {
+        let bar = if bar {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(style("{spinner} {pos} {prefix} · {msg}"));
             bar.set_prefix(noun.to_owned());
@@ -27,11 +37,20 @@ impl Progress {
         } else {
             ProgressBar::hidden()
         };
-        Progress { bar, limit }
+        Progress {
+            bar,
+            limit,
+            note_waits_from,
+        }
     }
 
     /// Shows what the search is doing.
     pub fn event(&self, event: &Event, stats: &Stats) {
+        if let Event::Wait { delay, reason } = event
+            && self.note_waits_from.is_some_and(|from| *delay >= from)
+        {
+            self.note(&format!("note: {}", describe_wait(*delay, reason)));
+        }
         if self.bar.is_hidden() {
             return;
         }
@@ -54,6 +73,15 @@ impl Progress {
                 describe_wait(*delay, reason)
             )),
             _ => {}
+        }
+    }
+
+    /// Prints one line on stderr, above the progress line if there is one.
+    pub fn note(&self, line: &str) {
+        if self.bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            self.bar.suspend(|| eprintln!("{line}"));
         }
     }
 
@@ -90,29 +118,32 @@ fn counts(stats: &Stats) -> String {
     text
 }
 
-/// What the progress line says about a wait.
+/// A wait, for the progress line and the notes: server text in `reason`
+/// is redacted and shown terminal-safe by its `Display`.
 fn describe_wait(delay: Duration, reason: &WaitReason) -> String {
-    let secs = delay.as_secs_f64();
-    match reason {
-        WaitReason::RateLimited => format!("rate limited: waiting {secs:.0}s"),
-        WaitReason::RateLimitLow => format!("few requests left: pausing {secs:.1}s"),
-        // `why` may quote the server's answer.
-        WaitReason::Retry(why) => format!("{}; retrying in {secs:.1}s", escape_for_terminal(why)),
-        _ => format!("waiting {secs:.1}s"),
-    }
+    format!("waiting {}: {reason}", HumanDuration(delay))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qc::search::{Redactor, Token, WaitSource};
 
-    /// Why a request failed may quote the server: the line shows it escaped.
     #[test]
-    fn a_retry_reason_is_shown_escaped() {
-        let why = WaitReason::Retry("HTTP 503: \u{1b}]0;owned\u{7}\u{202e}".to_owned());
+    fn waits_are_described_with_server_text_redacted_and_escaped() {
+        let token = Token::new("tok-1234567890-abcdef").unwrap_or_else(|e| panic!("{e}"));
+        let redactor = Redactor::new(&token);
+        let reason = WaitReason::Retry {
+            why: redactor.text("echo tok-1234567890%2Dabcdef \u{1b}[2J"),
+            source: WaitSource::RetryAfter,
+        };
         assert_eq!(
-            describe_wait(Duration::from_millis(1500), &why),
-            "HTTP 503: \\u{1b}]0;owned\\u{7}\\u{202e}; retrying in 1.5s"
+            describe_wait(Duration::from_secs(12), &reason),
+            "waiting 12s: echo <redacted> \\u{1b}[2J; retrying as its Retry-After asks"
+        );
+        assert_eq!(
+            describe_wait(Duration::from_millis(1500), &WaitReason::RateLimitLow),
+            "waiting 1.5s: few requests remain in the rate-limit window"
         );
     }
 }

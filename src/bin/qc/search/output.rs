@@ -1,10 +1,9 @@
-//! Writing results as they arrive: JSON Lines, a JSON array, or ids.
+//! Writing the results of `qc search` as they arrive on stdout: JSON
+//! Lines, a JSON array, or ids.
 
 use std::io::{self, Write};
 
 use serde_json::Value;
-
-use super::pages::id_of;
 
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -57,10 +56,22 @@ impl<W: Write> Output<W> {
                 serde_json::to_writer(&mut self.line, item)?;
             }
             Format::Ids => {
-                let id = id_of(item).ok_or_else(|| {
-                    io::Error::new(io::ErrorKind::InvalidData, "a result has no `id`")
-                })?;
-                self.line.extend_from_slice(id.as_bytes());
+                match item.get("id") {
+                    // An id that would break the line, or reach the
+                    // terminal as a control sequence, is shown as JSON.
+                    Some(Value::String(id)) if !id.chars().any(char::is_control) => {
+                        self.line.extend_from_slice(id.as_bytes());
+                    }
+                    Some(id @ (Value::String(_) | Value::Number(_))) => {
+                        serde_json::to_writer(&mut self.line, id)?;
+                    }
+                    _ => {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            "a result has no `id`",
+                        ));
+                    }
+                }
                 self.line.push(b'\n');
             }
         }
@@ -85,11 +96,6 @@ impl<W: Write> Output<W> {
     /// Flushes what was written.
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
-    }
-
-    /// How many results were written.
-    pub fn written(&self) -> u64 {
-        self.written
     }
 }
 
@@ -120,6 +126,12 @@ mod tests {
             "[\n{\"id\":\"1\",\"b\":2,\"a\":1},\n{\"id\":2}\n]\n"
         );
         assert_eq!(render(Format::Ids, &items), "1\n2\n");
+        let odd = [
+            json!({"id": "a\nb\u{1b}"}),
+            json!({"id": 7}),
+            json!({"id": "7"}),
+        ];
+        assert_eq!(render(Format::Ids, &odd), "\"a\\nb\\u001b\"\n7\n7\n");
         assert_eq!(render(Format::Json, &[]), "[]\n");
         assert_eq!(render(Format::Jsonl, &[]), "");
     }
@@ -128,6 +140,7 @@ mod tests {
     fn an_id_is_needed_for_ids() {
         let mut out = Output::new(Vec::new(), Format::Ids);
         assert!(out.write(&json!({"name": "x"})).is_err());
-        assert_eq!(out.written(), 0);
+        assert!(out.write(&json!({"id": null})).is_err());
+        assert_eq!(out.written, 0);
     }
 }

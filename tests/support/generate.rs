@@ -1,16 +1,17 @@
-//! Generators shared by the integration tests: random valid query texts
-//! (written the ways a person might: aliases, keyword case, NOT, redundant
-//! parentheses, quoting styles) and the value pools they draw from, so that
-//! generated conversations can hold the same values.
-//!
-//! Each test crate uses part of this module.
-#![allow(dead_code)]
+//! Generators: random valid query texts (written the ways a person might:
+//! aliases, keyword case, NOT, redundant parentheses, quoting styles), the
+//! [`Choices`] that drive every generator of the tests, and the value pools
+//! the queries draw from, so that generated data can hold the same values.
 
 use std::sync::LazyLock;
 
+use proptest::prelude::*;
+use proptest::sample::select;
 use qc::Op;
 use qc::Options;
 use qc::schema::{FieldDef, FieldType, Schema};
+use qc::syntax::OpSpelling;
+use qc::syntax::lexical::KEYWORDS;
 
 /// The built-in conversations schema, leaked so that its rows are
 /// `'static` for generators.
@@ -21,7 +22,10 @@ pub static SCHEMA: LazyLock<&'static Schema> =
 pub static FIELDS: LazyLock<Vec<&'static FieldDef>> = LazyLock::new(|| SCHEMA.fields().collect());
 
 /// Draws from a list of numbers that proptest generates and shrinks
-/// towards zero, so failing queries shrink towards simple ones.
+/// towards zero, so failing cases shrink towards simple ones. Generators
+/// make choice 0 the plainest (and [`Choices::chance`] false on 0), so
+/// that when the list runs out, what is left is written plainly and
+/// recursion ends.
 pub struct Choices<'a> {
     list: &'a [u32],
     at: usize,
@@ -47,23 +51,23 @@ impl<'a> Choices<'a> {
 }
 
 /// Whitespace between tokens.
-fn space(ch: &mut Choices<'_>) -> &'static str {
+pub fn space(ch: &mut Choices<'_>) -> &'static str {
     [" ", " ", " ", "  ", "\n", "\t "][ch.pick(6)]
 }
 
-/// A keyword in a random letter case.
-fn keyword(ch: &mut Choices<'_>, k: &str) -> String {
+/// A keyword in upper case, lower case or alternating (`NoT`).
+pub fn keyword(ch: &mut Choices<'_>, k: &str) -> String {
     match ch.pick(3) {
-        0 => k.to_owned(),
+        0 => k.to_uppercase(),
         1 => k.to_lowercase(),
         _ => k
             .chars()
             .enumerate()
             .map(|(i, c)| {
                 if i % 2 == 0 {
-                    c.to_ascii_lowercase()
+                    c.to_ascii_uppercase()
                 } else {
-                    c
+                    c.to_ascii_lowercase()
                 }
             })
             .collect(),
@@ -283,4 +287,151 @@ pub fn request_that_merges_past_the_limit() -> String {
         filters("id").join(","),
         filters("tag_ids").join(",")
     )
+}
+
+/// Pieces of qc text, valid and not (typos, other languages' operators,
+/// broken escapes, typographic quotes, control characters), to glue into
+/// token soup.
+const PIECES: &[&str] = &[
+    "state",
+    "open",
+    "created_at",
+    "tag_ids",
+    "source.body",
+    "read",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "\"",
+    "'",
+    "\\",
+    "\\u{",
+    "}",
+    "\\u{1F600}",
+    "\\n",
+    "1",
+    "-1",
+    "2.5",
+    "2024-01-01",
+    "2024-13-01",
+    "2024-01-01T00:00:00+02:00",
+    "now",
+    "now-7d",
+    "now+",
+    "now-1M",
+    "now-1mo",
+    "today",
+    "yesterday",
+    "null",
+    "NULL",
+    "\"null\"",
+    "90s",
+    "2h",
+    "1w",
+    "2024-1-5",
+    "01/02/2024",
+    "1717200000000",
+    ">=",
+    "<=",
+    "true",
+    "FALSE",
+    "é",
+    "日本",
+    "\u{1F600}",
+    "\0",
+    "\n",
+    "\r\n",
+    "\t",
+    "&",
+    "|",
+    "!",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "\"a b\"",
+    "'x'",
+    "priority",
+    "closed",
+    "\u{7}",
+    "\u{feff}",
+    "#",
+    "# note\n",
+    "--",
+    "-- note\n",
+    "a--b",
+    "“",
+    "”",
+    "‘",
+    "’",
+    "“a b”",
+    "‘x’",
+    "IS NULL",
+    "IS NOT NULL",
+    "LIKE",
+    "\"%a%\"",
+    "BETWEEN",
+    "==",
+    "<>",
+    ":",
+    "state:open",
+    "{",
+    "stat",
+    "source.subject",
+    "custom_attributes.x",
+    "=",
+    "!=",
+    ">",
+    "<",
+    "~",
+    "!~",
+    "^",
+    "$",
+    "IN",
+    "NIN",
+    "NOT",
+    "CONTAINS",
+    "STARTS",
+    "ENDS",
+    "WITH",
+    "AND",
+    "OR",
+    "and",
+    "opne",
+    "tru",
+    "\"Zoë 😀\"",
+    "\"a\\qb\"",
+    "\"\\u{110000}\"",
+    "||",
+    "😀",
+    " ",
+    "",
+    "# c\n",
+    "-- c",
+    "now-7d--x",
+    "‘a’",
+    "“x y”",
+    "IS",
+    "a:b",
+];
+
+/// Token soup: up to 40 pieces of the language (every operator spelling,
+/// every keyword in both cases, some field names) and of [`PIECES`],
+/// separated by nothing, spaces or line breaks.
+pub fn token_soup() -> impl Strategy<Value = String> {
+    let mut pieces: Vec<String> = OpSpelling::ALL
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    pieces.extend(KEYWORDS.iter().map(|k| k.to_string()));
+    pieces.extend(KEYWORDS.iter().map(|k| k.to_lowercase()));
+    pieces.extend(FIELDS.iter().step_by(4).map(|f| f.name.to_string()));
+    pieces.extend(PIECES.iter().map(|p| p.to_string()));
+    let separators = vec!["", " ", "  ", "\n"];
+    prop::collection::vec((select(pieces), select(separators)), 0..40).prop_map(|parts| {
+        parts
+            .into_iter()
+            .flat_map(|(t, sep)| [t, sep.to_owned()])
+            .collect()
+    })
 }
