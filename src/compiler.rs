@@ -103,6 +103,9 @@ impl Compiler {
     fn optimiser(&self) -> optimise::Settings {
         optimise::Settings {
             max_requests: self.options.max_requests,
+            budget: optimise::Budget {
+                steps: self.options.optimiser_steps,
+            },
             ..optimise::Settings::default()
         }
     }

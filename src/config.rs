@@ -10,6 +10,7 @@
 //!
 //! ```toml
 //! target = "contacts"
+//! api_version = "2.16"           # Intercom's API version (default 2.11)
 //! schema = ["attributes.json"]   # relative to qc.toml
 //! timezone = "Europe/Paris"
 //! max_file_bytes = 16777216      # the largest schema file read (16 MiB)
@@ -37,8 +38,10 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 << 20;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSettings {
-    /// `conversations` (default), `contacts` or `tickets`.
+    /// `conversations` (default), `contacts`, `tickets` or `companies`.
     pub target: Option<String>,
+    /// The Intercom API version: `2.7` to `2.16`, `Preview` (default 2.11).
+    pub api_version: Option<String>,
     /// Workspace schema files (`GET /data_attributes`, `GET /ticket_types`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub schema: Vec<PathBuf>,
@@ -92,6 +95,7 @@ impl FileSettings {
     pub fn overridden_by(self, over: FileSettings) -> FileSettings {
         FileSettings {
             target: over.target.or(self.target),
+            api_version: over.api_version.or(self.api_version),
             schema: if over.schema.is_empty() {
                 self.schema
             } else {
@@ -117,6 +121,7 @@ impl FileSettings {
             .collect::<Result<_, SettingsError>>()?;
         Ok(Settings {
             target: self.target.clone(),
+            api_version: self.api_version.clone(),
             timezone: self.timezone.clone(),
             schema,
             ..Settings::default()

@@ -197,7 +197,8 @@ impl std::fmt::Display for FieldType {
 pub struct OpSet(u16);
 
 impl OpSet {
-    const fn of(ops: &[Op]) -> OpSet {
+    /// The set of `ops`.
+    pub const fn of(ops: &[Op]) -> OpSet {
         let mut bits = 0;
         let mut i = 0;
         while i < ops.len() {
@@ -256,6 +257,11 @@ impl OpSet {
     /// The set without `ops`.
     pub const fn without(self, ops: OpSet) -> OpSet {
         OpSet(self.0 & !ops.0)
+    }
+
+    /// The operators of either set.
+    pub const fn union(self, other: OpSet) -> OpSet {
+        OpSet(self.0 | other.0)
     }
 
     /// The operators of both sets.

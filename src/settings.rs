@@ -34,14 +34,15 @@ use crate::compiler::Compiler;
 use crate::diagnostic::{Diagnostic, RenderOptions, render_all};
 use crate::options::{DateStyle, Limits, MAX_SOURCE_BYTES, Options, Pagination};
 use crate::schema::{Schema, Workspace, timezone};
-use crate::target::Target;
+use crate::target::{ApiVersion, Target, UnknownVersion};
 
 /// Everything a caller can set; every key optional.
 ///
 /// | key | meaning | default |
 /// |---|---|---|
-/// | `target` | `conversations`, `contacts` or `tickets` | conversations |
-/// | `timezone` | the workspace's IANA time zone | not known: dates in UTC, contacts' days sent as their midday in UTC |
+/// | `target` | `conversations`, `contacts`, `tickets` or `companies` | conversations |
+/// | `api_version` | the Intercom API version: `2.7` to `2.16`, `Preview` (or `Unstable`) | 2.11 |
+/// | `timezone` | the workspace's IANA time zone | not known: dates in UTC, days the API reads in the workspace's zone sent as their midday in UTC |
 /// | `schema` | workspace schemas: JSON text or parsed JSON of `GET /data_attributes` or `GET /ticket_types`, or a list of them | none |
 /// | `now` | "now" for relative dates: unix seconds or RFC 3339 text | the clock |
 /// | `per_page`, `starting_after` | pagination to add to the request | none |
@@ -50,13 +51,18 @@ use crate::target::Target;
 /// | `max_requests` | the most requests of a plan | 50 |
 /// | `dates` | decompiled dates: `rfc3339` or `unix` | `rfc3339` |
 /// | `width` | the formatter's line width | 80 |
+/// | `optimiser_steps` | the optimiser's budget for one query | 1,000,000 |
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
-    /// `conversations` (default), `contacts` or `tickets`.
+    /// `conversations` (default), `contacts`, `tickets` or `companies`.
     pub target: Option<String>,
-    /// The workspace's IANA time zone (when absent, dates are read in UTC and
-    /// contacts' days are sent as their midday in UTC).
+    /// The Intercom API version to compile for (default 2.11).
+    #[serde(alias = "apiVersion")]
+    pub api_version: Option<String>,
+    /// The workspace's IANA time zone (when absent, dates are read in UTC,
+    /// and days the API reads in the workspace's zone are sent as their
+    /// midday in UTC).
     pub timezone: Option<String>,
     /// The workspace's schemas.
     #[serde(deserialize_with = "schema_sources")]
@@ -81,6 +87,9 @@ pub struct Settings {
     pub dates: Option<DateStyle>,
     /// The formatter's line width, in columns.
     pub width: Option<u64>,
+    /// The optimiser's budget of steps for one query.
+    #[serde(alias = "optimiserSteps")]
+    pub optimiser_steps: Option<u64>,
 }
 
 /// One workspace schema: its JSON text, and where it came from (a file's
@@ -222,7 +231,7 @@ impl Settings {
         if !value.is_object() {
             return Err(SettingsError::Type(format!(
                 "options must be an object, not {}",
-                json_kind(&value)
+                crate::json::value_kind(&value)
             )));
         }
         serde_path_to_error::deserialize(value).map_err(|e| {
@@ -237,6 +246,7 @@ impl Settings {
     pub fn overridden_by(self, over: Settings) -> Settings {
         Settings {
             target: over.target.or(self.target),
+            api_version: over.api_version.or(self.api_version),
             timezone: over.timezone.or(self.timezone),
             schema: if over.schema.is_empty() {
                 self.schema
@@ -251,6 +261,7 @@ impl Settings {
             max_requests: over.max_requests.or(self.max_requests),
             dates: over.dates.or(self.dates),
             width: over.width.or(self.width),
+            optimiser_steps: over.optimiser_steps.or(self.optimiser_steps),
         }
     }
 
@@ -260,6 +271,16 @@ impl Settings {
             t.parse()
                 .map_err(|e: crate::target::UnknownTarget| SettingsError::Value(e.to_string()))
         })
+    }
+
+    /// The API version named, 2.11 by default.
+    pub fn api_version(&self) -> Result<ApiVersion, SettingsError> {
+        self.api_version
+            .as_deref()
+            .map_or(Ok(ApiVersion::DEFAULT), |v| {
+                v.parse()
+                    .map_err(|e: UnknownVersion| SettingsError::Value(e.to_string()))
+            })
     }
 
     /// The compiler these settings describe.
@@ -289,6 +310,7 @@ impl Settings {
             width: self
                 .width
                 .map_or(defaults.width, |w| usize::try_from(w).unwrap_or(usize::MAX)),
+            optimiser_steps: self.optimiser_steps.unwrap_or(defaults.optimiser_steps),
         })
     }
 
@@ -330,13 +352,20 @@ impl Settings {
             .map_err(|e| SettingsError::Value(e.to_string()))
     }
 
-    /// The schema of `target`, `timezone` and `schema`. The last one built
-    /// is kept: shells ask again for every query of one workspace.
+    /// The schema of `target`, `api_version`, `timezone` and `schema`. The
+    /// last one built is kept: shells ask again for every query of one
+    /// workspace.
     pub fn schema(&self) -> Result<Arc<Schema>, SettingsError> {
-        type Key = (Option<String>, Option<String>, Vec<SchemaSource>);
+        type Key = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Vec<SchemaSource>,
+        );
         static LAST: Mutex<Option<(Key, Arc<Schema>)>> = Mutex::new(None);
         let key: Key = (
             self.target.clone(),
+            self.api_version.clone(),
             self.timezone.clone(),
             self.schema.clone(),
         );
@@ -347,6 +376,7 @@ impl Settings {
             return Ok(s.clone());
         }
         let target = self.target()?;
+        let version = self.api_version()?;
         // No zone: the workspace's is not known (see `Schema::with_zone`).
         let tz = match &self.timezone {
             Some(name) => Some(timezone(name).map_err(SettingsError::Value)?),
@@ -363,7 +393,9 @@ impl Settings {
             })?;
             workspaces.push(workspace);
         }
-        let schema = Arc::new(Schema::with_zone(target, tz, &workspaces));
+        let schema = Schema::for_version_with_zone(target, version, tz, &workspaces)
+            .map_err(|e| SettingsError::Value(e.to_string()))?;
+        let schema = Arc::new(schema);
         if let Ok(mut last) = LAST.lock() {
             *last = Some((key, schema.clone()));
         }
@@ -378,19 +410,6 @@ pub fn parse_now(text: &str) -> Result<i64, String> {
         .map_err(|e| {
             format!("now: expected an RFC 3339 date-time such as 2024-01-01T00:00:00Z: {e}")
         })
-}
-
-/// What kind of JSON value `v` is, for messages.
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    use serde_json::Value;
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]
@@ -414,6 +433,7 @@ mod tests {
             (r#"{"per_page": "5"}"#, "per_page"),
             (r#"{"now": true}"#, "now"),
             (r#"{"dates": 1}"#, "dates"),
+            (r#"{"api_version": 2.16}"#, "api_version"),
         ] {
             match Settings::from_json(json) {
                 Err(SettingsError::Type(m)) => assert!(m.starts_with(&format!("{path}: ")), "{m}"),
@@ -446,7 +466,19 @@ mod tests {
                 "per_page must be between 1 and 150, got 2.5",
             ),
             (r#"{"now": 1e300}"#, NOW_RANGE),
-            (r#"{"target": "companies"}"#, "unknown target `companies`"),
+            (r#"{"target": "people"}"#, "unknown target `people`"),
+            (
+                r#"{"target": "companies"}"#,
+                "companies search is not in API version 2.11; it is in version Preview only",
+            ),
+            (
+                r#"{"target": "tickets", "api_version": "2.9"}"#,
+                "tickets search is not in API version 2.9; it is in version 2.10 and later",
+            ),
+            (
+                r#"{"apiVersion": "3.0"}"#,
+                "unknown API version `3.0`; expected one of 2.7, 2.8, 2.9, 2.10, 2.11, 2.12, 2.13, 2.14, 2.15, 2.16, Preview",
+            ),
         ] {
             let err = Settings::from_json(json)
                 .expect("well typed")

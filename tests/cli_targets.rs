@@ -143,13 +143,13 @@ fn target_tickets() {
 
 #[test]
 fn unknown_target_is_a_usage_error() {
-    qc().args(["--target", "companies", "name = x"])
+    qc().args(["--target", "people", "name = x"])
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("unknown target `companies`"))
+        .stderr(predicate::str::contains("unknown target `people`"))
         .stderr(predicate::str::contains(
-            "conversations, contacts or tickets",
+            "conversations, contacts, tickets or companies",
         ));
     for sub in ["check", "fields", "validate", "decompile"] {
         let mut cmd = qc();
@@ -673,11 +673,16 @@ fn flags_override_qc_toml() {
 
 #[test]
 fn a_bad_qc_toml_is_a_usage_error() {
-    let dir = project("target = \"companies\"\n");
+    let dir = project("target = \"people\"\n");
     in_dir(dir.path(), &["name = x"])
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("unknown target `companies`"));
+        .stderr(predicate::str::contains("unknown target `people`"));
+    let dir = project("api_version = \"2.20\"\n");
+    in_dir(dir.path(), &["name = x"])
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("unknown API version `2.20`"));
     let dir = project("taget = \"contacts\"\n");
     in_dir(dir.path(), &["name = x"])
         .code(2)

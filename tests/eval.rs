@@ -286,7 +286,7 @@ fn missing_and_null_fields_match_only_negative_operators() {
     for (field, value) in [
         ("team_assignee_id", "1"),
         ("source.url", "x"),
-        ("ai_agent.resolution_state", "x"),
+        ("ai_agent.rating_remark", "x"),
     ] {
         assert!(!matches(&format!("{field} = {value}"), &c), "{field} =");
         assert!(matches(&format!("{field} != {value}"), &c), "{field} !=");

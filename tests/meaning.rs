@@ -6,12 +6,17 @@
 //! The mathematical meaning is computed here, by a reference evaluator that
 //! shares nothing with qc but the schema rows it reads types from:
 //!
-//! - `>` and `<` are strict, `>=` and `<=` inclusive, on every target;
-//! - contacts' Date fields compare calendar days in the workspace's zone
-//!   (`=` the same day, `>` a later day, `<` an earlier day), every other
-//!   date compares to the second;
-//! - `YYYY-MM-DD`, `today` and `yesterday` are midnight in the zone,
-//!   `now-1mo` is calendar arithmetic there, `90s`/`2h` are seconds;
+//! - `>` and `<` are strict, `>=` and `<=` inclusive, on every target and
+//!   in every API version;
+//! - contacts' Date fields compare calendar days (`=` the same day, `>` a
+//!   later day, `<` an earlier day): before Preview, in the workspace's
+//!   zone; in Preview, the standard timestamps compare to the second and
+//!   only Date custom attributes by day, in UTC. Every other date compares
+//!   to the second (see [`day_zone`], written from the versions' texts,
+//!   not read from qc's schema);
+//! - `YYYY-MM-DD`, `today` and `yesterday` are midnight in the workspace's
+//!   zone, or on a field compared by day, in that field's zone; `now-1mo`
+//!   is calendar arithmetic there, `90s`/`2h` are seconds;
 //! - a field holds a set of values: none when it is missing or null, several
 //!   for the id lists. A ticket type's attribute holds values only on
 //!   tickets of that type (or of no stated type); a name several ticket
@@ -46,6 +51,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use qc::schema::{FieldDef, FieldType, Matching, Order, Schema, Workspace};
 use qc::syntax::lexical::{field_text, write_value};
+use qc::target::ApiVersion;
 use qc::{Code, Compiler, Op, Options, Target};
 use serde_json::{Map, Value, json};
 use support::generate::Choices;
@@ -60,6 +66,7 @@ const NOW: i64 = 1_717_236_000;
 /// and objects use.
 struct Case {
     name: String,
+    version: ApiVersion,
     tz: TimeZone,
     schema: &'static Schema,
     compiler: Compiler,
@@ -85,18 +92,19 @@ fn overlap(a: &str, b: &str) -> bool {
 }
 
 fn case(target: Target, zone: &str, files: &[&str]) -> Case {
-    case_in(target, Some(zone), files)
+    case_in(target, ApiVersion::DEFAULT, Some(zone), files)
 }
 
-/// A case in `zone`, or (`None`) in a workspace whose zone is not
-/// configured: days are then UTC days.
-fn case_in(target: Target, zone: Option<&str>, files: &[&str]) -> Case {
+/// A case of `version` in `zone`, or (`None`) in a workspace whose zone
+/// is not configured: its days are then UTC days, sent as their midday.
+fn case_in(target: Target, version: ApiVersion, zone: Option<&str>, files: &[&str]) -> Case {
     let configured = zone.map(|z| qc::schema::timezone(z).expect("a known zone"));
     let tz = configured.clone().unwrap_or(TimeZone::UTC);
     let zone = zone.unwrap_or("an unconfigured zone");
     let workspaces: Vec<Workspace> = files.iter().map(|f| workspace(f)).collect();
-    let schema: &'static Schema =
-        Box::leak(Box::new(Schema::with_zone(target, configured, &workspaces)));
+    let schema = Schema::for_version_with_zone(target, version, configured, &workspaces)
+        .expect("the version searches the target");
+    let schema: &'static Schema = Box::leak(Box::new(schema));
     let options = Options {
         now: Some(NOW),
         ..Options::default()
@@ -116,12 +124,13 @@ fn case_in(target: Target, zone: Option<&str>, files: &[&str]) -> Case {
         }
     }
     let name = if files.is_empty() {
-        format!("{target} in {zone}")
+        format!("{target} {version} in {zone}")
     } else {
-        format!("{target} in {zone} with {}", files.join(", "))
+        format!("{target} {version} in {zone} with {}", files.join(", "))
     };
     Case {
         name,
+        version,
         tz,
         schema,
         compiler,
@@ -146,10 +155,76 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         ),
         case(Target::Tickets, "UTC", &["ticket_types.json"]),
         case(Target::Tickets, "America/New_York", &["ticket_types.json"]),
-        case_in(Target::Contacts, None, &["data_attributes.json"]),
+        case_in(
+            Target::Contacts,
+            ApiVersion::Preview,
+            Some("Europe/Paris"),
+            &["data_attributes.json"],
+        ),
+        case_in(
+            Target::Companies,
+            ApiVersion::Preview,
+            Some("America/New_York"),
+            &["data_attributes.json"],
+        ),
+        case_in(
+            Target::Contacts,
+            ApiVersion::DEFAULT,
+            None,
+            &["data_attributes.json"],
+        ),
         case(Target::Tickets, "UTC", &["ticket_types_shared.json"]),
     ]
 });
+
+/// Every target in every API version that searches it, each in a zone
+/// and with the workspace's attributes.
+static VERSION_CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
+    const ZONES: [&str; 3] = ["Europe/Paris", "America/New_York", "UTC"];
+    let mut cases = Vec::new();
+    for (i, version) in ApiVersion::ALL.into_iter().enumerate() {
+        for target in Target::ALL {
+            if !qc::schema::versions_of(target).contains(&version) {
+                continue;
+            }
+            let file = match target {
+                Target::Tickets => "ticket_types.json",
+                _ => "data_attributes.json",
+            };
+            cases.push(case_in(
+                target,
+                version,
+                Some(ZONES[i % ZONES.len()]),
+                &[file],
+            ));
+        }
+    }
+    cases
+});
+
+/// The zone whose calendar days a field is compared by, as each version
+/// of the API documents it; `None` when it compares to the second.
+/// Before Preview, contacts' dates (standard timestamps and Date custom
+/// attributes alike) are days in the workspace's zone; in Preview, the
+/// standard timestamps compare to the exact second, and Date custom
+/// attributes are days in UTC whatever the workspace's zone. No other
+/// endpoint matches by day.
+fn day_zone(case: &Case, f: &FieldDef) -> Option<TimeZone> {
+    if case.schema.target() != Target::Contacts || f.ty != FieldType::Date {
+        return None;
+    }
+    if case.version == ApiVersion::Preview {
+        f.is_custom().then_some(TimeZone::UTC)
+    } else {
+        Some(case.tz.clone())
+    }
+}
+
+/// The zone of a field's calendar dates (`2024-01-01`, `today`): its day
+/// zone, else the workspace's.
+fn date_zone(case: &Case, f: &FieldDef) -> TimeZone {
+    day_zone(case, f).unwrap_or_else(|| case.tz.clone())
+}
 
 #[test]
 fn the_cases_cover_every_field_kind() {
@@ -432,7 +507,7 @@ fn query_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> QueryValue {
             (text.to_owned(), V::Bool(b))
         }
         FieldType::Date => {
-            let (text, s) = query_date(ch, &case.tz);
+            let (text, s) = query_date(ch, &date_zone(case, f));
             (text, V::Date(s))
         }
         FieldType::Any => unreachable!("unchecked attributes are not listed"),
@@ -472,7 +547,7 @@ fn data_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> V {
         FieldType::Integer => V::Int(INTEGERS[ch.pick(INTEGERS.len())] + [0, 0, 1, -1][ch.pick(4)]),
         FieldType::Float => V::Float(DATA_FLOATS[ch.pick(DATA_FLOATS.len())]),
         FieldType::Boolean => V::Bool(ch.chance(2)),
-        FieldType::Date => V::Date(object_date(ch, &case.tz)),
+        FieldType::Date => V::Date(object_date(ch, &date_zone(case, f))),
         FieldType::Any => unreachable!("unchecked attributes are not listed"),
     }
 }
@@ -548,7 +623,7 @@ fn object(choices: &[u32], case: &Case, dates_present: bool) -> Object {
         let f: &FieldDef = twin.as_deref().unwrap_or(f);
         let paths: Vec<String> = f.paths.iter().map(|p| p.to_string()).collect();
         let path: &str = &paths[ch.pick(paths.len())];
-        let day_matched = matches!(f.order, Order::Day(_));
+        let day_matched = day_zone(case, f).is_some();
         let state = if dates_present && day_matched {
             2 + ch.pick(6)
         } else {
@@ -640,6 +715,12 @@ fn expressible(f: &FieldDef, op: Op, null: bool) -> bool {
         // step further on whole numbers and dates, `!=` the value on
         // decimals.
         Order::Inclusive | Order::Ambiguous if op.is_order() => true,
+        // `x >= n` as `x > n-1` (or `x > n OR x = n` on decimals) where
+        // the API's `>` is strict and it has no `>=` (companies).
+        Order::Strict if matches!(op, Op::Ge | Op::Le) && !f.api_ops.contains(op) => {
+            let strict = if op == Op::Ge { Op::Gt } else { Op::Lt };
+            f.api_ops.contains(strict)
+        }
         _ => {
             f.api_ops.contains(op)
                 || (op == Op::In && f.api_ops.contains(Op::Eq))
@@ -751,14 +832,15 @@ fn text(t: &Tree) -> String {
 
 // ---- the reference evaluator -------------------------------------------
 
-/// Orders a data value against a query value of the same field.
-fn compare(f: &FieldDef, tz: &TimeZone, a: &V, b: &V) -> Option<Ordering> {
+/// Orders a data value against a query value of the same field; dates
+/// by their day in `days` when the field is compared by day.
+fn compare(days: Option<&TimeZone>, a: &V, b: &V) -> Option<Ordering> {
     match (a, b) {
         (V::Int(x), V::Int(y)) => Some(x.cmp(y)),
         (V::Float(x), V::Float(y)) => x.partial_cmp(y),
-        (V::Date(x), V::Date(y)) => Some(match f.order {
-            Order::Day(_) => day(*x, tz).cmp(&day(*y, tz)),
-            _ => x.cmp(y),
+        (V::Date(x), V::Date(y)) => Some(match days {
+            Some(tz) => day(*x, tz).cmp(&day(*y, tz)),
+            None => x.cmp(y),
         }),
         (V::Text(x), V::Text(y)) => Some(x.cmp(y)),
         (V::Bool(x), V::Bool(y)) => Some(x.cmp(y)),
@@ -767,9 +849,9 @@ fn compare(f: &FieldDef, tz: &TimeZone, a: &V, b: &V) -> Option<Ordering> {
 }
 
 /// True when one data value passes a positive operator.
-fn passes(f: &FieldDef, tz: &TimeZone, op: Op, a: &V, values: &[QueryValue]) -> bool {
+fn passes(f: &FieldDef, days: Option<&TimeZone>, op: Op, a: &V, values: &[QueryValue]) -> bool {
     values.iter().filter_map(|q| q.value.as_ref()).any(|b| {
-        let order = compare(f, tz, a, b);
+        let order = compare(days, a, b);
         let (V::Text(x), V::Text(y)) = (a, b) else {
             return match op {
                 Op::Eq | Op::In => order == Some(Ordering::Equal),
@@ -829,6 +911,7 @@ fn held(case: &Case, l: &Leaf, obj: &Object) -> bool {
 /// What a comparison means, with `negated` NOTs pushed into it.
 fn leaf_means(case: &Case, l: &Leaf, negated: bool, obj: &Object) -> bool {
     let f = case.fields[l.field];
+    let days = day_zone(case, f);
     let op = if negated {
         complement(l.op).expect("written negatable")
     } else {
@@ -854,7 +937,7 @@ fn leaf_means(case: &Case, l: &Leaf, negated: bool, obj: &Object) -> bool {
     };
     let any = values
         .iter()
-        .any(|a| passes(f, &case.tz, positive, a, &l.values));
+        .any(|a| passes(f, days.as_ref(), positive, a, &l.values));
     any != negative
 }
 
@@ -992,21 +1075,49 @@ fn show_values(case: &Case, t: &Tree, obj: &Object, out: &mut String) {
 
 #[test]
 fn compiled_queries_select_what_the_text_means() {
+    let cases: Vec<&Case> = CASES.iter().collect();
+    check_meaning(&cases, case_count(1024), 50);
+}
+
+/// The same on every target in every API version, each version's table
+/// and meaning, some thirty queries each.
+#[test]
+fn every_version_selects_what_the_text_means() {
+    let cases: Vec<&Case> = VERSION_CASES.iter().collect();
+    assert_eq!(
+        cases.len(),
+        ApiVersion::ALL
+            .iter()
+            .map(|&v| {
+                Target::ALL
+                    .iter()
+                    .filter(|&&t| qc::schema::versions_of(t).contains(&v))
+                    .count()
+            })
+            .sum::<usize>()
+    );
+    let count = case_count(32 * cases.len() as u32);
+    check_meaning(&cases, count, 8);
+}
+
+/// Runs `count` generated queries on `cases`, each against generated
+/// objects; at least `min_per_case` compile on every case.
+fn check_meaning(cases: &[&Case], count: u32, min_per_case: usize) {
     const OBJECTS: usize = 16;
     let compiled = Cell::new(0usize);
     let over_limits = Cell::new(0usize);
     let pairs = Cell::new(0usize);
     let matched = Cell::new(0usize);
-    let per_case = std::cell::RefCell::new(vec![0usize; CASES.len()]);
+    let per_case = std::cell::RefCell::new(vec![0usize; cases.len()]);
 
-    let mut runner = TestRunner::new(Config::with_cases(case_count(1024)));
+    let mut runner = TestRunner::new(Config::with_cases(count));
     let strategy = (
-        0..CASES.len(),
+        0..cases.len(),
         prop::collection::vec(any::<u32>(), 96),
         prop::collection::vec(prop::collection::vec(any::<u32>(), 256), OBJECTS),
     );
     let result = runner.run(&strategy, |(index, query_choices, object_choices)| {
-        let case = &CASES[index];
+        let case = cases[index];
         let t = tree(&mut Choices::new(&query_choices), case, 0, false);
         let text = text(&t);
         let Some(c) = compile(case, &t)? else {
@@ -1051,7 +1162,7 @@ fn compiled_queries_select_what_the_text_means() {
     let (ok, over) = (compiled.get(), over_limits.get());
     assert!(ok > 10 * over, "{ok} compiled, {over} over the limits");
     assert!(
-        per_case.borrow().iter().all(|&n| n > 50),
+        per_case.borrow().iter().all(|&n| n >= min_per_case),
         "{:?}",
         per_case.borrow()
     );
@@ -1076,10 +1187,10 @@ fn rewrite_forms(case: &Case, ch: &mut Choices<'_>) -> Tree {
         .fields
         .iter()
         .enumerate()
-        .filter(|(_, f)| matches!(f.order, Order::Day(_)))
+        .filter(|(_, f)| day_zone(case, f).is_some())
         .map(|(i, _)| i)
         .collect();
-    let on_tags = ch.chance(3);
+    let on_tags = ch.chance(3) || dates.is_empty();
     let field = if on_tags {
         tags
     } else {
@@ -1149,7 +1260,7 @@ fn assert_contacts_api(case: &Case, node: &Value, text: &str) -> Result<(), Test
         let def = case.schema.field(name).expect("a known field");
         if name == "tag_id" {
             prop_assert!(op == "=" || op == "!=", "{}: tag_id {}", text, op);
-        } else if matches!(def.order, Order::Day(_)) {
+        } else if let Some(zone) = day_zone(case, &def) {
             prop_assert!(["=", ">", "<"].contains(&op), "{}: {} {}", text, name, op);
             if node["value"].is_null() {
                 // `= null`: the contacts without the date, for `!=`.
@@ -1161,14 +1272,12 @@ fn assert_contacts_api(case: &Case, node: &Value, text: &str) -> Result<(), Test
                 .and_then(|s| s.parse().ok())
                 .expect("seconds");
             // A day's first instant in the zone; its midday in UTC where
-            // the zone is not configured.
-            let Order::Day(days) = &def.order else {
-                unreachable!("a day-matched field");
-            };
-            let sent = if days.is_configured() {
-                midnight(day(s, &case.tz), &case.tz)
-            } else {
-                midnight(day(s, &TimeZone::UTC), &TimeZone::UTC) + 12 * 3_600
+            // the workspace's zone is not configured.
+            let sent = match &def.order {
+                Order::Day(days) if !days.is_configured() => {
+                    midnight(day(s, &TimeZone::UTC), &TimeZone::UTC) + 12 * 3_600
+                }
+                _ => midnight(day(s, &zone), &zone),
             };
             prop_assert_eq!(s, sent, "{}: not a day", text);
         }

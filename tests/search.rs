@@ -216,6 +216,81 @@ fn contacts_and_tickets_use_their_paths_and_list_keys() {
     }
 }
 
+/// `qc search` sends the version it compiled for, and the server reads
+/// the body as that version documents it.
+#[test]
+fn sends_the_api_version_it_compiled_for() {
+    let records = retyped(conversations(4), "contact");
+    let server = Server::intercom(Intercom::new(Target::Contacts, records));
+    let run = search(
+        &server,
+        &["--target", "contacts", "--api-version", "2.16", "id != 2"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.ids(), ["1", "3", "4"]);
+    let requests = server.requests();
+    assert!(!requests.is_empty());
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.header("intercom-version") == Some("2.16"))
+    );
+
+    // Unstable is Preview's older name; the header says Preview.
+    let companies = retyped(conversations(3), "company")
+        .into_iter()
+        .map(|mut c| {
+            c["company_id"] = c["id"].clone();
+            c
+        })
+        .collect();
+    let server = Server::intercom(Intercom::new(Target::Companies, companies));
+    let run = search(
+        &server,
+        &[
+            "--target",
+            "companies",
+            "--api-version",
+            "Unstable",
+            "company_id IN [1, 3]",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.ids(), ["1", "3"]);
+    let requests = server.requests();
+    let [request] = requests.as_slice() else {
+        panic!("{} requests", requests.len())
+    };
+    assert_eq!(request.path, "/companies/search");
+    assert_eq!(request.header("intercom-version"), Some("Preview"));
+}
+
+/// A target the version does not search, or an unknown version: exit 2,
+/// and nothing is sent.
+#[test]
+fn a_version_without_the_endpoint_sends_nothing() {
+    let server = Server::intercom(Intercom::new(Target::Companies, Vec::new()));
+    for (args, message) in [
+        (
+            vec!["--target", "companies", "name = acme"],
+            "companies search is not in API version 2.11; it is in version Preview only",
+        ),
+        (
+            vec!["--target", "tickets", "--api-version", "2.9", "id = 1"],
+            "tickets search is not in API version 2.9; it is in version 2.10 and later",
+        ),
+        (
+            vec!["--api-version", "2.6", "id = 1"],
+            "unknown API version `2.6`; expected one of 2.7, 2.8, 2.9, 2.10, 2.11, 2.12, 2.13, 2.14, 2.15, 2.16, Preview",
+        ),
+    ] {
+        let run = search(&server, &args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+    assert!(server.requests().is_empty());
+}
+
 #[test]
 fn waits_for_the_rate_limit_reset_after_a_429() {
     let api = Intercom::new(Target::Conversations, conversations(4));

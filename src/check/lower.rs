@@ -17,13 +17,19 @@
 //!   both as inclusive and as strict, and documents real `>=`/`<=`; only
 //!   those are sent: `x > n` is `>= n+1`, `x < n` is `<= n-1`, exact
 //!   under either reading.
-//! - **Strict** (contacts' Integer fields): sent as written.
-//! - **Day** (contacts' Date fields): values are calendar days in the
-//!   workspace's zone; `=`, `>` and `<` are sent as the day's instant (its
-//!   first, or its midday in UTC when the zone is not configured), `>= D`
-//!   as `> D-1`, `<= D` as `< D+1`, `!= D` as `< D OR > D OR = null`
-//!   (`!=` matches a missing date), `IN` as an OR of `=`, `NIN` as an AND
-//!   of those, and `!= null` as `< D OR = D OR > D` for any day `D`.
+//! - **Strict** (contacts' Integer fields, Preview contacts' timestamps,
+//!   companies): sent as written; where the API has no `>=`/`<=`
+//!   (companies), an inclusive bound is the strict one a step back on
+//!   whole numbers and dates (`x >= n` is `> n-1`), else the strict one
+//!   or the value (`x > n OR x = n`).
+//! - **Day** (contacts' Date fields, in the workspace's zone; in Preview,
+//!   Date custom attributes, in UTC): values are calendar days in the
+//!   field's zone; `=`, `>` and `<` are sent as the day's instant (its
+//!   first, or its midday in UTC when the workspace's zone is not
+//!   configured), `>= D` as `> D-1`, `<= D` as `< D+1`, `!= D` as
+//!   `< D OR > D OR = null` (`!=` matches a missing date), `IN` as an OR
+//!   of `=`, `NIN` as an AND of those, and `!= null` as `< D OR = D OR
+//!   > D` for any day `D`.
 //!
 //! Where the endpoint lacks `IN`/`NIN` on a field (contacts' `tag_id`),
 //! they become an OR of `=` and an AND of `!=`. Where no exact equivalent
@@ -33,7 +39,7 @@ use super::dates::{Direction, add_days, neighbour_day, out_of_range_message, sta
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
-use crate::schema::{Days, FieldType, Order};
+use crate::schema::{Bound, Days, FieldType, Order};
 use crate::syntax::Span;
 use crate::target::Target;
 
@@ -87,8 +93,7 @@ pub fn to_api(
     }
     match filter.field.order.clone() {
         Order::Day(days) => day(filter, target, &days, warnings),
-        Order::Inclusive if filter.op.is_order() => bound(filter, target, Op::Gt, Op::Lt),
-        Order::Ambiguous if filter.op.is_order() => bound(filter, target, Op::Ge, Op::Le),
+        _ if filter.op.is_order() => bound(filter, target),
         _ => expand_lists(filter, target),
     }
 }
@@ -171,75 +176,78 @@ fn expand_lists(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>>
     })
 }
 
-/// Strict and inclusive comparisons where the API's inclusive bounds are
-/// `above` and `below` (`>`/`<` where they include the bound, `>=`/`<=`
-/// where `>`/`<` read two ways).
-fn bound(filter: Filter, target: Target, above: Op, below: Op) -> Result<Node, Box<Diagnostic>> {
-    let (op, step) = match filter.op {
-        Op::Gt => (above, 1),
-        Op::Ge => (above, 0),
-        Op::Lt => (below, -1),
-        Op::Le => (below, 0),
-        _ => return supported(filter, target),
+/// An ordered comparison, as the field's row says the endpoint expresses
+/// it ([`FieldDef::bound`](crate::schema::FieldDef::bound)).
+fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
+    let Some(how) = filter.field.bound(filter.op) else {
+        return supported(filter, target);
     };
     let FilterValue::One(value) = &filter.value else {
         return supported(filter, target);
     };
-    let n = match value {
-        ScalarValue::Integer(n) | ScalarValue::Date(n) => Some(*n),
-        ScalarValue::Float(_) => None,
-        _ => {
-            return Err(Box::new(
-                Diagnostic::new(
-                    Code::TargetRule,
-                    filter.span,
-                    format!("`{}` compares numbers and dates only", filter.op),
-                )
-                .with_help("compare with a number or a date"),
-            ));
-        }
-    };
-    let shifted = |n: i64| match value {
-        ScalarValue::Date(_) => ScalarValue::Date(n),
-        _ => ScalarValue::Integer(n),
-    };
-    if step == 0 {
-        return Ok(Node::Filter(Filter { op, ..filter }));
-    }
-    // A whole step further, where values are whole steps.
-    if filter.field.ty.is_discrete()
-        && let Some(n) = n
-    {
-        return match n.checked_add(step) {
-            Some(n) => Ok(Node::Filter(Filter {
-                op,
-                value: FilterValue::One(shifted(n)),
-                ..filter
-            })),
-            None => Err(Box::new(Diagnostic::new(
-                Code::NegationOverflow,
+    if !matches!(
+        value,
+        ScalarValue::Integer(_) | ScalarValue::Float(_) | ScalarValue::Date(_)
+    ) {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::TargetRule,
                 filter.span,
-                format!(
-                    "`{}` cannot be expressed: the bound is out of range",
-                    filter.op
-                ),
-            ))),
-        };
+                format!("`{}` compares numbers and dates only", filter.op),
+            )
+            .with_help("compare with a number or a date"),
+        ));
     }
-    // No next value: the inclusive bound, without the value itself.
     let span = filter.span;
-    let without = Node::Filter(Filter {
-        op: Op::Ne,
-        ..filter.clone()
-    });
-    let members = [Node::Filter(Filter { op, ..filter }), without];
-    Node::group(GroupOp::And, members, span).ok_or_else(|| {
-        Box::new(Diagnostic::new(
-            Code::TargetRule,
-            span,
-            "this bound cannot be expressed",
-        ))
-    })
+    let with = |op: Op, value: ScalarValue| {
+        Node::Filter(Filter {
+            op,
+            value: FilterValue::One(value),
+            ..filter.clone()
+        })
+    };
+    let pair = |group: GroupOp, a: Node, b: Node| {
+        Node::group(group, [a, b], span).ok_or_else(|| {
+            Box::new(Diagnostic::new(
+                Code::TargetRule,
+                span,
+                "this bound cannot be expressed",
+            ))
+        })
+    };
+    match how {
+        Bound::As(op) => Ok(with(op, value.clone())),
+        Bound::Step(op, step) => {
+            let stepped = match value {
+                ScalarValue::Integer(n) => n.checked_add(i64::from(step)).map(ScalarValue::Integer),
+                ScalarValue::Date(n) => n.checked_add(i64::from(step)).map(ScalarValue::Date),
+                _ => None,
+            };
+            match stepped {
+                Some(v) => Ok(with(op, v)),
+                None => Err(Box::new(Diagnostic::new(
+                    Code::NegationOverflow,
+                    span,
+                    format!(
+                        "`{}` cannot be expressed: the bound is out of range",
+                        filter.op
+                    ),
+                ))),
+            }
+        }
+        // No next value: the inclusive bound without the value itself, or
+        // the strict bound or the value.
+        Bound::Without(op) => pair(
+            GroupOp::And,
+            with(op, value.clone()),
+            with(Op::Ne, value.clone()),
+        ),
+        Bound::OrEqual(op) => pair(
+            GroupOp::Or,
+            with(op, value.clone()),
+            with(Op::Eq, value.clone()),
+        ),
+    }
 }
 
 /// What a day-matched comparison selects, for W0103: a value with a time

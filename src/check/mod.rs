@@ -625,7 +625,10 @@ impl Checker<'_> {
         } else {
             let cx = rules::ValueContext {
                 now: self.now,
-                tz: self.schema.timezone(),
+                // A calendar date on a field matched by day names that day
+                // in the field's zone (UTC for Preview's Date custom
+                // attributes), elsewhere midnight in the workspace's.
+                tz: field.day_zone().unwrap_or(self.schema.timezone()),
                 notation: Notation::Text,
             };
             rules::typed_text(field, &s.text, s.quoted, s.span, &cx)

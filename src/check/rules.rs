@@ -84,7 +84,15 @@ pub fn lookup(
             schema.target()
         ),
     );
+    let elsewhere = schema.versions_with_field(name);
     d = match schema.closest(name) {
+        _ if !elsewhere.is_empty() => d.with_help(format!(
+            "`{}` is a {} field in API {}, not in {} (the API version qc compiles for is an option: `--api-version`, `api_version`)",
+            clip(name),
+            schema.target(),
+            crate::target::ApiVersion::describe(&elsewhere),
+            schema.version()
+        )),
         Some(s) => d.with_closest(span, s, notation.field(s)),
         None => d.with_help(format!(
             "run `qc fields --target {}` to list the searchable fields",

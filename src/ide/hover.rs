@@ -78,6 +78,7 @@ fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
         if let Some(f) = &field
             && op.is_order()
         {
+            let day;
             contents.push_str(match (&f.order, op) {
                 (Order::Inclusive, crate::op::Op::Gt) => {
                     "\n\nStrict. The API's `>` includes the bound, so `x > n` is sent as `> n+1`."
@@ -91,6 +92,11 @@ fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
                 (Order::Inclusive, _) => {
                     "\n\nInclusive. Sent as the API's `<`, which includes the bound."
                 }
+                (Order::Strict, crate::op::Op::Ge | crate::op::Op::Le)
+                    if !f.api_ops.contains(op) =>
+                {
+                    "\n\nInclusive. The API's strict operator is sent a step further (`x >= n` as `> n-1`)."
+                }
                 (Order::Strict, _) => {
                     "\n\nSent as written: this endpoint's operator means the same."
                 }
@@ -98,7 +104,17 @@ fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
                     "\n\nStrict. The reference reads this field's `>`/`<` two ways, so `x > n` is sent as `>= n+1` (`x < n` as `<= n-1`), exact under both."
                 }
                 (Order::Ambiguous, _) => "\n\nInclusive. Sent as written.",
-                (Order::Day(_), _) => "\n\nCompared by calendar day in the workspace's time zone.",
+                (Order::Day(days), _) => {
+                    day = if days.is_configured() {
+                        format!(
+                            "\n\nCompared by calendar day in {}.",
+                            days.zone().iana_name().unwrap_or("UTC")
+                        )
+                    } else {
+                        "\n\nCompared by calendar day in the workspace's time zone (not configured: each day is sent as its midday in UTC).".to_owned()
+                    };
+                    &day
+                }
             });
         }
         return Some(Hover {

@@ -20,8 +20,10 @@ pub enum Order {
     /// `> n+1` on whole numbers and dates, and as `> n AND != n` where
     /// there is no next value.
     Inclusive,
-    /// `>`/`<` are strict and `>=`/`<=` exist (contacts' Integer fields):
-    /// sent as written.
+    /// `>`/`<` are strict (contacts' Integer fields, Preview contacts'
+    /// timestamps, companies): sent as written, and where the API has no
+    /// `>=`/`<=` (companies), `x >= n` is sent as `> n-1` on whole steps,
+    /// `> n OR = n` elsewhere.
     Strict,
     /// The reference reads `>`/`<` two ways, and documents real
     /// `>=`/`<=` (tickets' `created_at`: its operator table calls `>`
@@ -29,9 +31,10 @@ pub enum Order {
     /// it): only `>=`/`<=` are sent, which mean the same under both
     /// readings (`x > n` is `>= n+1`).
     Ambiguous,
-    /// Compared by calendar day in the workspace's time zone (contacts'
-    /// Date fields): `=` matches the whole day, `>` from the start of the
-    /// next day, `<` before the start of the day.
+    /// Compared by calendar day in a zone (contacts' Date fields in the
+    /// workspace's zone before Preview; Date custom attributes in UTC in
+    /// Preview): `=` matches the whole day, `>` from the start of the next
+    /// day, `<` before the start of the day.
     Day(Days),
 }
 
@@ -104,6 +107,23 @@ impl Days {
             start.checked_add(MIDDAY)
         }
     }
+}
+
+/// How a query's ordered comparison is sent ([`FieldDef::bound`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// As the API operator given, which means the same.
+    As(Op),
+    /// As the API operator given, the value a whole step further (by the
+    /// amount given): `x > n` as an inclusive `> n+1`, `x >= n` as a
+    /// strict `> n-1`.
+    Step(Op, i8),
+    /// As the API's inclusive operator given, and `!=` the value: where
+    /// there is no next value, `x > 2.5` is `> 2.5 AND != 2.5`.
+    Without(Op),
+    /// As the API's strict operator given, or `=` the value: `x >= 2.5`
+    /// is `> 2.5 OR = 2.5`.
+    OrEqual(Op),
 }
 
 /// How text values are matched.
@@ -252,23 +272,64 @@ impl FieldDef {
     /// True when `op` can be sent as it is or as an exact equivalent.
     fn expressible(&self, op: Op) -> bool {
         let api = self.api_ops;
-        // A strict bound is the inclusive one a step further on whole
-        // steps, and the inclusive one without the value elsewhere.
-        let strict_from = |inclusive: Op| {
-            api.contains(inclusive) && (self.ty.is_discrete() || api.contains(Op::Ne))
-        };
         match (&self.order, op) {
-            (Order::Inclusive, Op::Gt) => strict_from(Op::Gt),
-            (Order::Inclusive, Op::Lt) => strict_from(Op::Lt),
-            (Order::Inclusive, Op::Ge) => api.contains(Op::Gt),
-            (Order::Inclusive, Op::Le) => api.contains(Op::Lt),
-            (Order::Ambiguous, Op::Gt) => strict_from(Op::Ge),
-            (Order::Ambiguous, Op::Lt) => strict_from(Op::Le),
             (Order::Day(_), Op::Ne | Op::Ge | Op::Le | Op::In | Op::Nin) => true,
+            (Order::Day(_), _) => api.contains(op),
+            (_, Op::Gt | Op::Ge | Op::Lt | Op::Le) => self.bound(op).is_some(),
             _ if api.contains(op) => true,
             (_, Op::In) => api.contains(Op::Eq),
             (_, Op::Nin) => api.contains(Op::Ne),
             _ => false,
+        }
+    }
+
+    /// How the endpoint expresses a query's ordered comparison `op`
+    /// (strict `>`/`<`, inclusive `>=`/`<=`) on the field, by what its own
+    /// operators mean ([`Order`]); `None` where it cannot exactly (and on
+    /// day-matched fields, which have their own rules).
+    ///
+    /// The API's inclusive operator for a direction is `>`/`<` where they
+    /// include the bound, else `>=`/`<=` where it has them; its strict one
+    /// is `>`/`<` where they are strict. A query's bound of the kind the
+    /// API has is sent as it is; of the other kind, a whole step further
+    /// on whole numbers and dates, else with `!=` or `=` the value.
+    pub fn bound(&self, op: Op) -> Option<Bound> {
+        let api = self.api_ops;
+        let above = match op {
+            Op::Gt | Op::Ge => true,
+            Op::Lt | Op::Le => false,
+            _ => return None,
+        };
+        let (gt, ge) = if above {
+            (Op::Gt, Op::Ge)
+        } else {
+            (Op::Lt, Op::Le)
+        };
+        let has = |op: Op| api.contains(op).then_some(op);
+        // The API's inclusive and strict operators in this direction.
+        let (inclusive, strict) = match self.order {
+            Order::Inclusive => (has(gt), None),
+            Order::Ambiguous => (has(ge), None),
+            Order::Strict => (has(ge), has(gt)),
+            Order::Day(_) => return None,
+        };
+        // From a strict bound to the inclusive one: a step inwards.
+        let inwards: i8 = if above { 1 } else { -1 };
+        let discrete = self.ty.is_discrete();
+        if matches!(op, Op::Ge | Op::Le) {
+            match (inclusive, strict) {
+                (Some(i), _) => Some(Bound::As(i)),
+                (None, Some(s)) if discrete => Some(Bound::Step(s, -inwards)),
+                (None, Some(s)) if api.contains(Op::Eq) => Some(Bound::OrEqual(s)),
+                _ => None,
+            }
+        } else {
+            match (strict, inclusive) {
+                (Some(s), _) => Some(Bound::As(s)),
+                (None, Some(i)) if discrete => Some(Bound::Step(i, inwards)),
+                (None, Some(i)) if api.contains(Op::Ne) => Some(Bound::Without(i)),
+                _ => None,
+            }
         }
     }
 
@@ -282,6 +343,15 @@ impl FieldDef {
             by_type
         };
         by_type.contains(op) && self.expressible(op)
+    }
+
+    /// The zone whose calendar days the field is compared by, when it is
+    /// matched by day.
+    pub fn day_zone(&self) -> Option<&jiff::tz::TimeZone> {
+        match &self.order {
+            Order::Day(days) => Some(days.zone()),
+            _ => None,
+        }
     }
 
     /// True when the field accepts only a fixed set of values.

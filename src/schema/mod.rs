@@ -14,8 +14,14 @@
 //! the workspace's attributes that the target cannot search are kept
 //! aside ([`Schema::elsewhere`]), so that a query naming one is told why.
 
+pub mod changes;
 mod field;
+// Generated (see `examples/gen_tables`): left as written.
+#[rustfmt::skip]
+mod generated;
+mod lookup;
 mod tables;
+mod versions;
 pub mod workspace;
 #[cfg(any(test, not(feature = "tzdb")))]
 mod zones;
@@ -33,20 +39,24 @@ use jiff::tz::TimeZone;
 
 pub use crate::op::{FieldType, OpSet};
 pub use field::{
-    CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, HeldBy, Matching, Order, Origin, TICKET_ATTRIBUTE,
+    Bound, CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, HeldBy, Matching, Order, Origin,
+    TICKET_ATTRIBUTE,
 };
+pub use lookup::versions_of;
 pub use workspace::{Attribute, Model, Unsearchable, Workspace};
 
-use crate::target::Target;
-use tables::Row;
+use crate::target::{ApiVersion, NoEndpoint, Target};
+use versions::{Classes, Compare, DayZone, Row, Rule};
 
-/// The fields of one endpoint in one workspace, and the workspace's zone.
+/// The fields of one endpoint, in one version of the API, in one
+/// workspace, and the workspace's zone.
 #[derive(Debug, Clone)]
 pub struct Schema {
     target: Target,
+    version: ApiVersion,
     timezone: TimeZone,
-    /// The calendar days of day-matched fields (the zone, and whether it
-    /// was configured).
+    /// The calendar days of fields matched by day in the workspace's zone
+    /// (the zone, and whether it was configured).
     days: Days,
     fields: Vec<Arc<FieldDef>>,
     /// Every name and alias of one row, to that row in `fields`.
@@ -60,19 +70,14 @@ pub struct Schema {
     /// The prefix under which attributes are accepted unchecked (no
     /// workspace schema describes them), and their type.
     open_prefix: Option<(&'static str, FieldType)>,
+    /// The rules of custom attributes by type.
+    classes: Classes,
+    /// What the version's text says of the endpoint's results.
+    notes: &'static [&'static str],
     /// The field that tells kinds of object apart (tickets'
     /// `ticket_type_id`) and its paths, for the rows of attributes held
     /// by some kinds only.
     kind: Option<(Cow<'static, str>, Vec<FieldPath>)>,
-}
-
-/// `a` or `an` before `word`.
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
 }
 
 /// Why a workspace attribute cannot be searched on the schema's target.
@@ -86,10 +91,20 @@ pub struct Elsewhere {
     pub model: Model,
 }
 
+/// `a` or `an` before `word`.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 impl Schema {
     /// The built-in schema of `target`, without custom attributes, in a
-    /// workspace whose zone is not known (dates in UTC; contacts' days sent
-    /// as their midday in UTC).
+    /// workspace whose zone is not known (dates in UTC; days matched in
+    /// the workspace's zone sent as their midday in UTC; see
+    /// [`Schema::new`] for the version).
     pub fn builtin(target: Target) -> Schema {
         Schema::with_zone(target, None, &[])
     }
@@ -103,45 +118,84 @@ impl Schema {
             .clone()
     }
 
-    /// The schema of `target` in a workspace whose zone is `timezone` and
-    /// whose attributes the `workspaces` files describe. Attributes of
-    /// another model than the target's are left out.
+    /// The schema of `target` in the default API version (2.11; for a
+    /// target that 2.11 does not search, the first version that does) in a
+    /// workspace whose zone is `timezone` and whose attributes the
+    /// `workspaces` files describe. See [`Schema::for_version`].
     pub fn new(target: Target, timezone: TimeZone, workspaces: &[Workspace]) -> Schema {
         Schema::with_zone(target, Some(timezone), workspaces)
     }
 
     /// [`Schema::new`] where the zone may not be known (`None`): dates are
-    /// then read in UTC, and contacts' days, which the API truncates in the
-    /// workspace's zone, are sent as their midday in UTC.
+    /// then read in UTC, and days that the API truncates in the
+    /// workspace's zone (contacts') are sent as their midday in UTC.
     pub fn with_zone(
         target: Target,
         timezone: Option<TimeZone>,
         workspaces: &[Workspace],
     ) -> Schema {
+        let version = if lookup::table(target, ApiVersion::DEFAULT).is_ok() {
+            ApiVersion::DEFAULT
+        } else {
+            versions_of(target)
+                .first()
+                .copied()
+                .unwrap_or(ApiVersion::DEFAULT)
+        };
+        match Schema::for_version_with_zone(target, version, timezone, workspaces) {
+            Ok(schema) => schema,
+            // Every target has a table in some version (a test says so).
+            Err(_) => unreachable!("every target is searched in some version"),
+        }
+    }
+
+    /// The schema of `target` as API version `version` documents it, in a
+    /// workspace whose zone is `timezone` and whose attributes the
+    /// `workspaces` files describe; an error naming the versions that have
+    /// the endpoint when `version` has none. Attributes of another model
+    /// than the target's are left out.
+    pub fn for_version(
+        target: Target,
+        version: ApiVersion,
+        timezone: TimeZone,
+        workspaces: &[Workspace],
+    ) -> Result<Schema, NoEndpoint> {
+        Schema::for_version_with_zone(target, version, Some(timezone), workspaces)
+    }
+
+    /// [`Schema::for_version`] where the zone may not be known (`None`;
+    /// see [`Schema::with_zone`]).
+    pub fn for_version_with_zone(
+        target: Target,
+        version: ApiVersion,
+        timezone: Option<TimeZone>,
+        workspaces: &[Workspace],
+    ) -> Result<Schema, NoEndpoint> {
+        let table = lookup::table(target, version)?;
         let days = match &timezone {
             Some(tz) => Days::configured(tz.clone()),
             None => Days::unknown_zone(),
         };
-        let timezone = timezone.unwrap_or(TimeZone::UTC);
-        let rows = match target {
-            Target::Conversations => tables::CONVERSATIONS,
-            Target::Contacts => tables::CONTACTS,
-            Target::Tickets => tables::TICKETS,
-        };
         let mut schema = Schema {
             target,
-            timezone,
+            version,
+            timezone: timezone.unwrap_or(TimeZone::UTC),
             days,
-            fields: Vec::with_capacity(rows.len()),
-            index: HashMap::with_capacity_and_hasher(rows.len(), BuildHasherDefault::default()),
+            fields: Vec::with_capacity(table.rows.len()),
+            index: HashMap::with_capacity_and_hasher(
+                table.rows.len(),
+                BuildHasherDefault::default(),
+            ),
             shared: HashMap::new(),
             elsewhere: HashMap::new(),
             open_prefix: None,
+            classes: table.classes,
+            notes: table.notes,
             kind: None,
         };
-        for row in rows {
+        for row in table.rows {
             let def = schema.builtin_row(row);
-            if row.flags & tables::KIND != 0 {
+            if schema.note_flags(row.name) & tables::KIND != 0 {
                 schema.kind = Some((def.name.clone(), def.paths.clone()));
             }
             schema.add(def);
@@ -178,7 +232,8 @@ impl Schema {
                     u.model,
                 )
             });
-        for (name, alias, what, model) in other_models.chain(unsearchable).collect::<Vec<_>>() {
+        let aside: Vec<_> = other_models.chain(unsearchable).collect();
+        for (name, alias, what, model) in aside {
             for written in std::iter::once(name).chain(alias) {
                 if schema.index.contains_key(written) || schema.shared.contains_key(written) {
                     continue;
@@ -195,14 +250,9 @@ impl Schema {
         }
         let any_of_model = workspaces.iter().any(|w| w.describes(model));
         if !described && !any_of_model {
-            schema.open_prefix = match target {
-                Target::Conversations | Target::Contacts => {
-                    Some((CUSTOM_ATTRIBUTES, FieldType::String))
-                }
-                Target::Tickets => Some((TICKET_ATTRIBUTE, FieldType::Any)),
-            };
+            schema.open_prefix = table.unchecked;
         }
-        schema
+        Ok(schema)
     }
 
     /// The target the schema describes.
@@ -210,8 +260,21 @@ impl Schema {
         self.target
     }
 
+    /// The API version whose documentation the schema follows.
+    pub fn version(&self) -> ApiVersion {
+        self.version
+    }
+
+    /// What the version's documentation says of the endpoint's results
+    /// and fields beyond the table (companies without users are not
+    /// returned), one sentence each.
+    pub fn notes(&self) -> &'static [&'static str] {
+        self.notes
+    }
+
     /// The workspace's time zone: `YYYY-MM-DD` is midnight there, and
-    /// contacts' dates are matched by calendar day there.
+    /// dates matched by calendar day in the workspace's zone are days
+    /// there.
     pub fn timezone(&self) -> &TimeZone {
         &self.timezone
     }
@@ -221,28 +284,15 @@ impl Schema {
         self.timezone.iana_name().unwrap_or("UTC")
     }
 
-    /// The field that tells kinds of object apart (tickets'
-    /// `ticket_type_id`), when the target has one.
-    pub fn kind_field(&self) -> Option<&str> {
-        self.kind.as_ref().map(|(name, _)| name.as_ref())
-    }
-
     /// True when the workspace's zone was configured (not assumed UTC).
     pub fn timezone_configured(&self) -> bool {
         self.days.is_configured()
     }
 
-    /// Every field, built-in first in the reference's order, then the
-    /// workspace's attributes.
-    pub fn fields(&self) -> impl ExactSizeIterator<Item = &FieldDef> {
-        self.fields.iter().map(|f| f.as_ref())
-    }
-
-    /// The prefix accepted without checking (`custom_attributes.` or
-    /// `ticket_attribute.`) when no workspace schema describes the
-    /// target's attributes.
-    pub fn open_prefix(&self) -> Option<&'static str> {
-        self.open_prefix.map(|(p, _)| p)
+    /// The field that tells kinds of object apart (tickets'
+    /// `ticket_type_id`), when the target has one.
+    pub fn kind_field(&self) -> Option<&str> {
+        self.kind.as_ref().map(|(name, _)| name.as_ref())
     }
 
     /// The rows that share the name `name` (a ticket attribute's name in
@@ -261,6 +311,19 @@ impl Schema {
         self.elsewhere.get(name)
     }
 
+    /// Every field, built-in first in the reference's order, then the
+    /// workspace's attributes.
+    pub fn fields(&self) -> impl ExactSizeIterator<Item = &FieldDef> {
+        self.fields.iter().map(|f| f.as_ref())
+    }
+
+    /// The prefix accepted without checking (`custom_attributes.` or
+    /// `ticket_attribute.`) when no workspace schema describes the
+    /// target's attributes.
+    pub fn open_prefix(&self) -> Option<&'static str> {
+        self.open_prefix.map(|(p, _)| p)
+    }
+
     /// The field a query names: by name, alias or the reference's other
     /// spelling, or an unchecked custom attribute under the open prefix.
     /// A name several rows share names none of them: see
@@ -274,14 +337,14 @@ impl Schema {
         if rest.is_empty() {
             return None;
         }
-        let order = self.order_for(ty, false);
+        let (api_ops, order) = self.rule(self.classes.of(ty));
         Some(Arc::new(FieldDef {
             name: Cow::Owned(name.to_owned()),
             alias: None,
             ty,
             values: Cow::Borrowed(&[]),
             value_ids: Vec::new(),
-            api_ops: self.api_ops_for(ty, &order),
+            api_ops,
             order,
             matching: Matching::Exact,
             many: false,
@@ -297,6 +360,12 @@ impl Schema {
             held_by: None,
             reference_spelling: None,
         }))
+    }
+
+    /// The API versions whose table of this target has a field named
+    /// `name`, oldest first (empty when none has).
+    pub fn versions_with_field(&self, name: &str) -> Vec<ApiVersion> {
+        lookup::versions_with_field(self.target, name)
     }
 
     /// The known name closest to a misspelt one, for "did you mean".
@@ -335,47 +404,32 @@ impl Schema {
         self.fields.push(Arc::new(def));
     }
 
-    /// What `>`/`<` mean on a field of type `ty` on this target;
-    /// `ambiguous_row` for a row whose `>`/`<` the reference reads two
-    /// ways.
-    fn order_for(&self, ty: FieldType, ambiguous_row: bool) -> Order {
-        match self.target {
-            Target::Contacts => match ty {
-                FieldType::Date => Order::Day(self.days.clone()),
-                _ => Order::Strict,
-            },
-            Target::Conversations | Target::Tickets if ambiguous_row => Order::Ambiguous,
-            Target::Conversations | Target::Tickets => Order::Inclusive,
-        }
-    }
-
-    /// The operators the endpoint accepts on a field of type `ty`.
-    fn api_ops_for(&self, ty: FieldType, order: &Order) -> OpSet {
-        match (ty, order) {
-            (FieldType::String, _) => OpSet::TEXT,
-            (FieldType::Boolean, _) => OpSet::EQUALITY,
-            (FieldType::Any, Order::Inclusive) => OpSet::ANY.without(OpSet::GE_LE),
-            (FieldType::Any, _) => OpSet::ANY,
-            (_, Order::Inclusive) => OpSet::ORDERED_INCLUSIVE,
-            (_, Order::Strict | Order::Ambiguous) => OpSet::ORDERED,
-            (_, Order::Day(_)) => OpSet::DAY,
-        }
+    /// The operators of a rule and what its `>`/`<` mean, days in their
+    /// zone.
+    fn rule(&self, rule: Rule) -> (OpSet, Order) {
+        let order = match rule.compare {
+            Compare::Inclusive => Order::Inclusive,
+            Compare::Strict => Order::Strict,
+            Compare::Ambiguous => Order::Ambiguous,
+            Compare::Day(DayZone::Workspace) => Order::Day(self.days.clone()),
+            Compare::Day(DayZone::Utc) => Order::Day(Days::configured(TimeZone::UTC)),
+        };
+        (rule.ops, order)
     }
 
     fn builtin_row(&self, row: &Row) -> FieldDef {
-        let order = self.order_for(row.ty, row.flags & tables::AMBIGUOUS != 0);
-        let mut api_ops = self.api_ops_for(row.ty, &order);
+        let (mut api_ops, order) = self.rule(row.rule);
         if !row.values.is_empty() {
             api_ops = api_ops.and(OpSet::EQUALITY);
         }
-        if row.flags & tables::EQ_NE != 0 {
-            api_ops = OpSet::EQ_NE;
-        }
-        let paths: Vec<FieldPath> = if row.paths.is_empty() {
-            vec![FieldPath::dotted(row.name)]
-        } else {
-            row.paths.iter().map(|p| FieldPath::dotted(p)).collect()
+        let note = self.note(row.name);
+        let paths: Vec<FieldPath> = match note {
+            Some(n) if !n.paths.is_empty() => {
+                n.paths.iter().map(|p| FieldPath::dotted(p)).collect()
+            }
+            _ => vec![FieldPath::dotted(row.name)],
         };
+        let flags = note.map_or(0, |n| n.flags);
         FieldDef {
             name: Cow::Borrowed(row.name),
             alias: None,
@@ -384,26 +438,60 @@ impl Schema {
             value_ids: Vec::new(),
             api_ops,
             order,
-            matching: if row.flags & tables::WORDS != 0 {
+            matching: if row.words {
                 Matching::Words
             } else {
                 Matching::Exact
             },
-            many: row.flags & tables::MANY != 0,
-            duration: row.flags & tables::DURATION != 0,
+            many: flags & tables::MANY != 0,
+            duration: flags & tables::DURATION != 0,
             paths,
-            doc: Cow::Borrowed(row.doc),
+            doc: Cow::Borrowed(note.map_or("", |n| n.doc)),
             origin: Origin::Builtin,
-            lenient_integer: row.flags & tables::ALSO_INTEGER != 0,
+            lenient_integer: row.also_integer,
             archived: false,
             held_by: None,
             reference_spelling: row.spelled,
         }
     }
 
+    /// qc's note on the field `name` of this target.
+    fn note(&self, name: &str) -> Option<&'static tables::Note> {
+        tables::notes(self.target).iter().find(|n| n.name == name)
+    }
+
+    /// The flags of qc's note on the field `name` (0 without one).
+    fn note_flags(&self, name: &str) -> u8 {
+        self.note(name).map_or(0, |n| n.flags)
+    }
+
+    /// A workspace attribute named `name` of type `ty`, without values:
+    /// the rules every attribute of the type follows.
+    fn attribute_rules(&self, name: &str, ty: FieldType) -> FieldDef {
+        let (api_ops, order) = self.rule(self.classes.of(ty));
+        FieldDef {
+            name: Cow::Owned(name.to_owned()),
+            alias: None,
+            ty,
+            values: Cow::Borrowed(&[]),
+            value_ids: Vec::new(),
+            api_ops,
+            order,
+            matching: Matching::Exact,
+            many: false,
+            duration: false,
+            paths: vec![FieldPath::keys(name.split('.').map(str::to_owned))],
+            doc: Cow::Borrowed(""),
+            origin: Origin::Workspace,
+            lenient_integer: false,
+            archived: false,
+            held_by: None,
+            reference_spelling: None,
+        }
+    }
+
     fn custom(&self, a: &Attribute) -> FieldDef {
-        let order = self.order_for(a.ty, false);
-        let mut api_ops = self.api_ops_for(a.ty, &order);
+        let (mut api_ops, order) = self.rule(self.classes.of(a.ty));
         let (values, value_ids): (Vec<Cow<'static, str>>, Vec<String>) =
             if a.ty == FieldType::String {
                 let ids = if a.option_ids.len() == a.options.len() {

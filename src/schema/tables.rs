@@ -1,215 +1,144 @@
-//! The built-in field tables, one per endpoint, transcribed from the
-//! reference (`shared/intercom/`): the conversation search reference text
-//! and the `/contacts/search` and `/tickets/search` descriptions of the
-//! OpenAPI 2.11 file. Names keep the reference's spelling, including
-//! `conversation_rating.admin_d`, except contacts' `andoid_sdk_version`:
-//! the search table's only name that is no key of the Contact model it
-//! says it lists, a misspelling of the model's `android_sdk_version`,
-//! which is what qc sends (the table's spelling is accepted, with a
-//! warning).
+//! qc's notes on each searchable field of each endpoint, whatever the API
+//! version: what it holds (the reference's documentation text), where
+//! `eval` reads it in an object, and whether it holds several values or a
+//! duration. Its type, values and operators come from the version's table
+//! (`generated.rs`); a test checks that every field of every version has
+//! its note here and that every note belongs to some version.
 //!
-//! Where the conversations reference text and the OpenAPI table disagree
-//! (the OpenAPI table types `admin_assignee_id` and `team_assignee_id` as
-//! Integer), the reference text's table wins: both are String fields, and
-//! `qc validate` accepts an integer there with a warning.
+//! Names keep the reference's spelling, including
+//! `conversation_rating.admin_d`, except contacts' `andoid_sdk_version`,
+//! which `overrides.toml` renames `android_sdk_version`.
 
-use crate::op::FieldType;
+use crate::target::Target;
 
-/// A row of a built-in table. The rest of a field's rules (operators the
-/// endpoint takes, what its `>` means) follow from the type, the target
-/// and these flags; see [`super::Schema::builtin`].
+/// qc's note on one field.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Row {
+pub(super) struct Note {
     pub name: &'static str,
-    pub ty: FieldType,
-    pub values: &'static [&'static str],
     /// Where `eval` reads the field; empty means its own name.
     pub paths: &'static [&'static str],
     pub flags: u8,
     pub doc: &'static str,
-    /// Another spelling the reference uses (accepted with a warning).
-    pub spelled: Option<&'static str>,
 }
 
-/// `source.body`: matched word by word.
-pub(super) const WORDS: u8 = 1;
 /// A duration in seconds.
 pub(super) const DURATION: u8 = 2;
-/// The endpoint accepts only `=` and `!=` (contacts' `tag_id`).
-pub(super) const EQ_NE: u8 = 4;
-/// Real `>=`/`<=` documented beside `>`/`<` that the operator table calls
-/// inclusive (tickets' `created_at`): `>`/`<` read two ways.
-pub(super) const AMBIGUOUS: u8 = 8;
-/// The field that tells kinds of object apart (tickets' `ticket_type_id`):
-/// a ticket type's attributes are held by the tickets of that type.
-pub(super) const KIND: u8 = 64;
 /// The field holds several values (a list of ids): `=` matches when one
 /// does.
 pub(super) const MANY: u8 = 32;
-/// A String field the OpenAPI table types Integer: `qc validate` accepts
-/// both, with a warning.
-pub(super) const ALSO_INTEGER: u8 = 16;
+/// The field that tells kinds of object apart (tickets' `ticket_type_id`):
+/// a ticket type's attributes are held by the tickets of that type.
+pub(super) const KIND: u8 = 64;
 
-impl Row {
+impl Note {
     const fn new(
         name: &'static str,
-        ty: FieldType,
-        values: &'static [&'static str],
         paths: &'static [&'static str],
         flags: u8,
         doc: &'static str,
-    ) -> Row {
-        Row {
+    ) -> Note {
+        Note {
             name,
-            ty,
-            values,
             paths,
             flags,
             doc,
-            spelled: None,
-        }
-    }
-
-    /// The row, also accepted (with a warning) as `spelling`.
-    const fn also_spelled(self, spelling: &'static str) -> Row {
-        Row {
-            spelled: Some(spelling),
-            ..self
         }
     }
 }
 
-use FieldType::{Boolean as Bool, Date, Integer as Int, String as Str};
+/// The notes of `target`'s fields.
+pub(super) fn notes(target: Target) -> &'static [Note] {
+    match target {
+        Target::Conversations => CONVERSATIONS,
+        Target::Contacts => CONTACTS,
+        Target::Tickets => TICKETS,
+        Target::Companies => COMPANIES,
+    }
+}
 
-/// `POST /conversations/search`, in the reference's order.
-pub(super) static CONVERSATIONS: &[Row] = &[
-    Row::new(
-        "id",
-        Str,
-        &[],
-        &[],
-        0,
-        "The id representing the conversation.",
-    ),
-    Row::new(
+/// `POST /conversations/search`.
+pub(super) static CONVERSATIONS: &[Note] = &[
+    Note::new("id", &[], 0, "The id representing the conversation."),
+    Note::new(
         "created_at",
-        Date,
-        &[],
         &[],
         0,
         "The time the conversation was created.",
     ),
-    Row::new(
+    Note::new(
         "updated_at",
-        Date,
-        &[],
         &[],
         0,
         "The last time the conversation was updated.",
     ),
-    Row::new(
+    Note::new(
         "source.type",
-        Str,
-        &[
-            "conversation",
-            "email",
-            "facebook",
-            "instagram",
-            "phone_call",
-            "phone_switch",
-            "push",
-            "sms",
-            "twitter",
-            "whatsapp",
-        ],
         &[],
         0,
         "The channel of the message that started the conversation.",
     ),
-    Row::new(
+    Note::new(
         "source.id",
-        Str,
-        &[],
         &[],
         0,
         "The id representing the message that started the conversation.",
     ),
-    Row::new(
+    Note::new(
         "source.delivered_as",
-        Str,
-        &[],
         &[],
         0,
         "The conversation's initiation type: customer_initiated, campaigns_initiated, operator_initiated, automated or admin_initiated.",
     ),
-    Row::new(
+    Note::new(
         "source.subject",
-        Str,
-        &[],
         &[],
         0,
         "The subject of the message that started the conversation.",
     ),
-    Row::new(
+    Note::new(
         "source.body",
-        Str,
         &[],
-        &[],
-        WORDS,
+        0,
         "The body of the message that started the conversation, which may contain HTML. Searched word by word: `=` matches a single word of the body.",
     ),
-    Row::new(
+    Note::new(
         "source.author.id",
-        Str,
-        &[],
         &[],
         0,
         "The id of who sent the message that started the conversation.",
     ),
-    Row::new(
+    Note::new(
         "source.author.type",
-        Str,
-        &[],
         &[],
         0,
         "The type of who sent the message that started the conversation (a contact, an admin or a team).",
     ),
-    Row::new(
+    Note::new(
         "source.author.name",
-        Str,
-        &[],
         &[],
         0,
         "The name of who sent the message that started the conversation.",
     ),
-    Row::new(
+    Note::new(
         "source.author.email",
-        Str,
-        &[],
         &[],
         0,
         "The email of who sent the message that started the conversation.",
     ),
-    Row::new(
+    Note::new(
         "source.url",
-        Str,
-        &[],
         &[],
         0,
         "The URL where the conversation was started.",
     ),
-    Row::new(
+    Note::new(
         "contact_ids",
-        Str,
-        &[],
         &["contacts.contacts.id", "contact_ids"],
         MANY,
         "The ids of the contacts (users or leads) involved in the conversation.",
     ),
-    Row::new(
+    Note::new(
         "teammate_ids",
-        Str,
-        &[],
         &[
             "teammates.teammates.id",
             "teammates.admins.id",
@@ -218,242 +147,172 @@ pub(super) static CONVERSATIONS: &[Row] = &[
         MANY,
         "The ids of the teammates who participated in the conversation (wrote at least one conversation part).",
     ),
-    Row::new(
+    Note::new(
         "admin_assignee_id",
-        Str,
         &[],
-        &[],
-        ALSO_INTEGER,
+        0,
         "The id of the admin assigned to the conversation.",
     ),
-    Row::new(
+    Note::new(
         "team_assignee_id",
-        Str,
         &[],
-        &[],
-        ALSO_INTEGER,
+        0,
         "The id of the team assigned to the conversation.",
     ),
-    Row::new(
+    Note::new(
         "channel_initiated",
-        Str,
-        &[],
         &[],
         0,
         "The channel the conversation was initiated on.",
     ),
-    Row::new(
+    Note::new(
         "open",
-        Bool,
-        &[],
         &[],
         0,
         "Whether the conversation is open (true) or closed (false).",
     ),
-    Row::new(
-        "read",
-        Bool,
-        &[],
-        &[],
-        0,
-        "Whether the conversation has been read.",
-    ),
-    Row::new(
+    Note::new("read", &[], 0, "Whether the conversation has been read."),
+    Note::new(
         "state",
-        Str,
-        &["open", "closed", "snoozed"],
         &[],
         0,
         "The state of the conversation: open, closed or snoozed.",
     ),
-    Row::new(
+    Note::new(
         "waiting_since",
-        Date,
-        &[],
         &[],
         0,
         "The last time a contact responded to an admin: when the customer started waiting for a response.",
     ),
-    Row::new(
+    Note::new(
         "snoozed_until",
-        Date,
-        &[],
         &[],
         0,
         "When a snoozed conversation will be marked open again.",
     ),
-    Row::new(
+    Note::new(
         "tag_ids",
-        Str,
-        &[],
         &["tags.tags.id", "tag_ids"],
         MANY,
         "The ids of the tags on the conversation.",
     ),
-    Row::new(
-        "priority",
-        Str,
-        &["priority", "not_priority"],
-        &[],
-        0,
-        "Whether the conversation is marked as priority.",
-    ),
-    Row::new(
+    Note::new("priority", &[], 0, "The conversation's priority."),
+    Note::new(
         "statistics.time_to_assignment",
-        Int,
-        &[],
         &[],
         DURATION,
         "Duration until last assignment before first admin reply, in seconds.",
     ),
-    Row::new(
+    Note::new(
         "statistics.time_to_admin_reply",
-        Int,
-        &[],
         &[],
         DURATION,
         "Duration until first admin reply, in seconds (out of business hours subtracted).",
     ),
-    Row::new(
+    Note::new(
         "statistics.time_to_first_close",
-        Int,
-        &[],
         &[],
         DURATION,
         "Duration until the conversation was first closed, in seconds (out of business hours subtracted).",
     ),
-    Row::new(
+    Note::new(
         "statistics.time_to_last_close",
-        Int,
-        &[],
         &[],
         DURATION,
         "Duration until the conversation was last closed, in seconds (out of business hours subtracted).",
     ),
-    Row::new(
+    Note::new(
         "statistics.median_time_to_reply",
-        Int,
-        &[],
         &[],
         DURATION,
         "Median time of all admin replies after a contact reply, in seconds (out of business hours subtracted).",
     ),
-    Row::new(
+    Note::new(
         "statistics.first_contact_reply_at",
-        Date,
-        &[],
         &[],
         0,
         "Time of the first text conversation part from a contact.",
     ),
-    Row::new(
+    Note::new(
         "statistics.first_assignment_at",
-        Date,
-        &[],
         &[],
         0,
         "Time of the first assignment after first_contact_reply_at.",
     ),
-    Row::new(
+    Note::new(
         "statistics.first_admin_reply_at",
-        Date,
-        &[],
         &[],
         0,
         "Time of the first admin reply after first_contact_reply_at.",
     ),
-    Row::new(
+    Note::new(
         "statistics.first_close_at",
-        Date,
-        &[],
         &[],
         0,
         "Time of the first close after first_contact_reply_at.",
     ),
-    Row::new(
+    Note::new(
         "statistics.last_assignment_at",
-        Date,
-        &[],
         &[],
         0,
         "Time of the last assignment after first_contact_reply_at.",
     ),
-    Row::new(
+    Note::new(
         "statistics.last_assignment_admin_reply_at",
-        Date,
-        &[],
         &[],
         0,
         "Time of the first admin reply since the most recent assignment.",
     ),
-    Row::new(
+    Note::new(
         "statistics.last_contact_reply_at",
-        Date,
-        &[],
         &[],
         0,
         "Time of the last conversation part from a contact.",
     ),
-    Row::new(
+    Note::new(
         "statistics.last_admin_reply_at",
-        Date,
-        &[],
         &[],
         0,
         "Time of the last conversation part from an admin.",
     ),
-    Row::new(
+    Note::new(
         "statistics.last_close_at",
-        Date,
-        &[],
         &[],
         0,
         "Time of the last conversation close.",
     ),
-    Row::new(
+    Note::new(
         "statistics.last_closed_by_id",
-        Str,
-        &[],
         &[],
         0,
         "The id of the last admin who closed the conversation.",
     ),
-    Row::new(
+    Note::new(
         "statistics.count_reopens",
-        Int,
-        &[],
         &[],
         0,
         "Number of reopens after first_contact_reply_at.",
     ),
-    Row::new(
+    Note::new(
         "statistics.count_assignments",
-        Int,
-        &[],
         &[],
         0,
         "Number of assignments after first_contact_reply_at.",
     ),
-    Row::new(
+    Note::new(
         "statistics.count_conversation_parts",
-        Int,
-        &[],
         &[],
         0,
         "Total number of conversation parts.",
     ),
-    Row::new(
+    Note::new(
         "conversation_rating.requested_at",
-        Date,
-        &[],
         &[],
         0,
         "The time the rating was requested in the conversation.",
     ),
-    Row::new(
+    Note::new(
         "conversation_rating.replied_at",
-        Date,
-        &[],
         &[
             "conversation_rating.replied_at",
             "conversation_rating.created_at",
@@ -461,26 +320,20 @@ pub(super) static CONVERSATIONS: &[Row] = &[
         0,
         "The time the contact replied to the rating request.",
     ),
-    Row::new(
+    Note::new(
         "conversation_rating.score",
-        Int,
-        &[],
         &["conversation_rating.score", "conversation_rating.rating"],
         0,
         "The rating, between 1 and 5, given to the conversation.",
     ),
-    Row::new(
+    Note::new(
         "conversation_rating.remark",
-        Str,
-        &[],
         &[],
         0,
         "The remark given with the rating.",
     ),
-    Row::new(
+    Note::new(
         "conversation_rating.contact_id",
-        Str,
-        &[],
         &[
             "conversation_rating.contact_id",
             "conversation_rating.contact.id",
@@ -488,10 +341,8 @@ pub(super) static CONVERSATIONS: &[Row] = &[
         0,
         "The id of the contact who gave the rating.",
     ),
-    Row::new(
+    Note::new(
         "conversation_rating.admin_d",
-        Str,
-        &[],
         &[
             "conversation_rating.admin_d",
             "conversation_rating.admin_id",
@@ -500,474 +351,354 @@ pub(super) static CONVERSATIONS: &[Row] = &[
         0,
         "The id of the admin the rating is about (spelled `admin_d` in the reference).",
     ),
-    Row::new(
+    Note::new(
         "ai_agent_participated",
-        Bool,
-        &[],
         &[],
         0,
         "Whether the AI Agent participated in the conversation.",
     ),
-    Row::new(
+    Note::new(
         "ai_agent.resolution_state",
-        Str,
-        &[],
         &[],
         0,
         "The resolution state of the AI Agent (assumed_resolution, confirmed_resolution, routed_to_team, abandoned).",
     ),
-    Row::new(
+    Note::new(
         "ai_agent.last_answer_type",
-        Str,
-        &[],
         &[],
         0,
         "The type of the last answer delivered by the AI Agent (ai_answer, custom_answer).",
     ),
-    Row::new(
+    Note::new(
         "ai_agent.rating",
-        Int,
-        &[],
         &[],
         0,
         "The customer satisfaction rating given to the AI Agent, from 1 to 5.",
     ),
-    Row::new(
+    Note::new(
         "ai_agent.rating_remark",
-        Str,
-        &[],
         &[],
         0,
         "The remark given with the AI Agent rating.",
     ),
-    Row::new(
+    Note::new(
         "ai_agent.source_type",
-        Str,
-        &[],
         &[],
         0,
         "The type of source that triggered the AI Agent (essentials_plan_setup, profile, workflow, workflow_preview, fin_preview).",
     ),
-    Row::new(
+    Note::new(
         "ai_agent.source_title",
-        Str,
-        &[],
         &[],
         0,
         "The title of the source that triggered the AI Agent.",
     ),
 ];
 
-/// `POST /contacts/search`, in the reference's order.
-pub(super) static CONTACTS: &[Row] = &[
-    Row::new(
-        "id",
-        Str,
-        &[],
-        &[],
-        0,
-        "The unique identifier of the contact.",
-    ),
-    Row::new(
-        "role",
-        Str,
-        &["user", "lead"],
-        &[],
-        0,
-        "The role of the contact: user or lead.",
-    ),
-    Row::new("name", Str, &[], &[], 0, "The contact's name."),
-    Row::new(
+/// `POST /contacts/search`.
+pub(super) static CONTACTS: &[Note] = &[
+    Note::new("id", &[], 0, "The unique identifier of the contact."),
+    Note::new("role", &[], 0, "The role of the contact: user or lead."),
+    Note::new("name", &[], 0, "The contact's name."),
+    Note::new(
         "avatar",
-        Str,
-        &[],
         &["avatar.image_url", "avatar"],
         0,
         "The URL of the contact's avatar image.",
     ),
-    Row::new(
+    Note::new(
         "owner_id",
-        Int,
-        &[],
         &[],
         0,
         "The id of the admin who owns the contact.",
     ),
-    Row::new("email", Str, &[], &[], 0, "The contact's email."),
-    Row::new(
-        "email_domain",
-        Str,
-        &[],
+    Note::new("email", &[], 0, "The contact's email."),
+    Note::new("email_domain", &[], 0, "The domain of the contact's email."),
+    Note::new("phone", &[], 0, "The contact's phone number."),
+    Note::new(
+        "formatted_phone",
         &[],
         0,
-        "The domain of the contact's email.",
+        "The contact's phone number in the E.164 format (API 2.16 and later).",
     ),
-    Row::new("phone", Str, &[], &[], 0, "The contact's phone number."),
-    Row::new(
+    Note::new(
         "external_id",
-        Str,
-        &[],
         &[],
         0,
         "The identifier for the contact given by the workspace.",
     ),
-    Row::new(
-        "created_at",
-        Date,
-        &[],
-        &[],
-        0,
-        "When the contact was created.",
-    ),
-    Row::new(
-        "signed_up_at",
-        Date,
-        &[],
-        &[],
-        0,
-        "When the user signed up.",
-    ),
-    Row::new(
-        "updated_at",
-        Date,
-        &[],
-        &[],
-        0,
-        "When the contact was last updated.",
-    ),
-    Row::new(
-        "last_seen_at",
-        Date,
-        &[],
-        &[],
-        0,
-        "When the contact was last seen.",
-    ),
-    Row::new(
+    Note::new("created_at", &[], 0, "When the contact was created."),
+    Note::new("signed_up_at", &[], 0, "When the user signed up."),
+    Note::new("updated_at", &[], 0, "When the contact was last updated."),
+    Note::new("last_seen_at", &[], 0, "When the contact was last seen."),
+    Note::new(
         "last_contacted_at",
-        Date,
-        &[],
         &[],
         0,
         "When the contact was last messaged.",
     ),
-    Row::new(
-        "last_replied_at",
-        Date,
-        &[],
-        &[],
-        0,
-        "When the contact last replied.",
-    ),
-    Row::new(
+    Note::new("last_replied_at", &[], 0, "When the contact last replied."),
+    Note::new(
         "last_email_opened_at",
-        Date,
-        &[],
         &[],
         0,
         "When the contact last opened an email.",
     ),
-    Row::new(
+    Note::new(
         "last_email_clicked_at",
-        Date,
-        &[],
         &[],
         0,
         "When the contact last clicked a link in an email.",
     ),
-    Row::new(
+    Note::new(
         "language_override",
-        Str,
-        &[],
         &[],
         0,
         "A preferred language set by the contact.",
     ),
-    Row::new(
+    Note::new(
         "browser",
-        Str,
-        &[],
         &[],
         0,
         "The name of the browser the contact last used.",
     ),
-    Row::new(
+    Note::new(
         "browser_language",
-        Str,
-        &[],
         &[],
         0,
         "The language of the contact's browser.",
     ),
-    Row::new(
-        "os",
-        Str,
-        &[],
-        &[],
-        0,
-        "The operating system the contact last used.",
-    ),
-    Row::new(
-        "location.country",
-        Str,
-        &[],
-        &[],
-        0,
-        "The country the contact is in.",
-    ),
-    Row::new(
-        "location.region",
-        Str,
-        &[],
-        &[],
-        0,
-        "The region the contact is in.",
-    ),
-    Row::new(
-        "location.city",
-        Str,
-        &[],
-        &[],
-        0,
-        "The city the contact is in.",
-    ),
-    Row::new(
+    Note::new("os", &[], 0, "The operating system the contact last used."),
+    Note::new("location.country", &[], 0, "The country the contact is in."),
+    Note::new("location.region", &[], 0, "The region the contact is in."),
+    Note::new("location.city", &[], 0, "The city the contact is in."),
+    Note::new(
         "unsubscribed_from_emails",
-        Bool,
-        &[],
         &[],
         0,
         "Whether the contact is unsubscribed from emails.",
     ),
-    Row::new(
+    Note::new(
         "marked_email_as_spam",
-        Bool,
-        &[],
         &[],
         0,
         "Whether the contact has marked an email as spam.",
     ),
-    Row::new(
+    Note::new(
         "has_hard_bounced",
-        Bool,
-        &[],
         &[],
         0,
         "Whether an email to the contact has hard bounced.",
     ),
-    Row::new(
+    Note::new(
         "ios_last_seen_at",
-        Date,
-        &[],
         &[],
         0,
         "When the contact was last seen on an iOS device.",
     ),
-    Row::new(
+    Note::new(
         "ios_app_version",
-        Str,
-        &[],
         &[],
         0,
         "The version of the iOS app the contact last used.",
     ),
-    Row::new(
+    Note::new(
         "ios_device",
-        Str,
-        &[],
         &[],
         0,
         "The iOS device the contact last used.",
     ),
-    Row::new(
+    Note::new(
         "ios_app_device",
-        Str,
-        &[],
         &[],
         0,
         "The iOS app device the contact last used (as the reference names it).",
     ),
-    Row::new(
+    Note::new(
         "ios_os_version",
-        Str,
-        &[],
         &[],
         0,
         "The iOS version the contact last used.",
     ),
-    Row::new(
+    Note::new(
         "ios_app_name",
-        Str,
-        &[],
         &[],
         0,
         "The name of the iOS app the contact last used.",
     ),
-    Row::new(
+    Note::new(
         "ios_sdk_version",
-        Str,
-        &[],
         &[],
         0,
         "The iOS SDK version the contact last used.",
     ),
-    Row::new(
+    Note::new(
         "android_last_seen_at",
-        Date,
-        &[],
         &[],
         0,
         "When the contact was last seen on an Android device.",
     ),
-    Row::new(
+    Note::new(
         "android_app_version",
-        Str,
-        &[],
         &[],
         0,
         "The version of the Android app the contact last used.",
     ),
-    Row::new(
+    Note::new(
         "android_device",
-        Str,
-        &[],
         &[],
         0,
         "The Android device the contact last used.",
     ),
-    Row::new(
+    Note::new(
         "android_app_name",
-        Str,
-        &[],
         &[],
         0,
         "The name of the Android app the contact last used.",
     ),
-    Row::new(
+    Note::new(
         "android_sdk_version",
-        Str,
-        &[],
-        &[],
+        &["android_sdk_version", "andoid_sdk_version"],
         0,
         "The Android SDK version the contact last used (the search table spells it `andoid_sdk_version`).",
-    )
-    .also_spelled("andoid_sdk_version"),
-    Row::new(
+    ),
+    Note::new(
         "segment_id",
-        Str,
-        &[],
         &["segments.data.id", "segment_id"],
         MANY,
         "The id of a segment the contact is in.",
     ),
-    Row::new(
+    Note::new(
         "tag_id",
-        Str,
-        &[],
         &["tags.data.id", "tag_id"],
-        EQ_NE | MANY,
+        MANY,
         "The id of a tag on the contact. The API accepts only `=` and `!=`.",
     ),
 ];
 
-/// `POST /tickets/search`, in the reference's order.
-pub(super) static TICKETS: &[Row] = &[
-    Row::new("id", Str, &[], &[], 0, "The id of the ticket."),
-    Row::new(
+/// `POST /tickets/search`.
+pub(super) static TICKETS: &[Note] = &[
+    Note::new("id", &[], 0, "The id of the ticket."),
+    Note::new(
         "created_at",
-        Date,
-        &[],
-        &[],
-        AMBIGUOUS,
-        "When the ticket was created. The only field where the API accepts `>=` and `<=`; qc sends only those, as the reference reads its `>` and `<` two ways.",
-    ),
-    Row::new(
-        "updated_at",
-        Date,
-        &[],
         &[],
         0,
-        "When the ticket was last updated.",
+        "When the ticket was created. The only field where the API accepts `>=` and `<=`; qc sends only those, as the reference reads its `>` and `<` two ways.",
     ),
-    Row::new(
+    Note::new("updated_at", &[], 0, "When the ticket was last updated."),
+    Note::new(
         "title",
-        Str,
-        &[],
         &["ticket_attributes._default_title_", "title"],
         0,
         "The title of the ticket.",
     ),
-    Row::new(
+    Note::new(
         "description",
-        Str,
-        &[],
         &["ticket_attributes._default_description_", "description"],
         0,
         "The description of the ticket.",
     ),
-    Row::new(
+    Note::new(
         "category",
-        Str,
-        &[],
         &[],
         0,
-        "The category of the ticket: Customer, Back-office or Tracker.",
+        "The category of the ticket: Customer, Back-office or Tracker (from API 2.14 searched by the terms request, task and tracker).",
     ),
-    Row::new(
+    Note::new(
         "ticket_type_id",
-        Str,
-        &[],
         &["ticket_type.id", "ticket_type_id"],
         KIND,
         "The id of the ticket's type.",
     ),
-    Row::new(
+    Note::new(
         "contact_ids",
-        Str,
-        &[],
         &["contacts.contacts.id", "contact_ids"],
         MANY,
         "The ids of the contacts on the ticket.",
     ),
-    Row::new(
+    Note::new(
         "teammate_ids",
-        Str,
-        &[],
         &[],
         MANY,
         "The ids of the teammates on the ticket.",
     ),
-    Row::new(
+    Note::new(
         "admin_assignee_id",
-        Str,
-        &[],
         &[],
         0,
         "The id of the admin assigned to the ticket.",
     ),
-    Row::new(
+    Note::new(
         "team_assignee_id",
-        Str,
-        &[],
         &[],
         0,
         "The id of the team assigned to the ticket.",
     ),
-    Row::new("open", Bool, &[], &[], 0, "Whether the ticket is open."),
-    Row::new(
+    Note::new("open", &[], 0, "Whether the ticket is open."),
+    Note::new(
         "state",
-        Str,
-        &[],
         &["ticket_state", "state"],
         0,
         "The state of the ticket (submitted, in_progress, waiting_on_customer, resolved).",
     ),
-    Row::new(
+    Note::new(
         "snoozed_until",
-        Date,
-        &[],
         &[],
         0,
         "When a snoozed ticket will be reopened.",
+    ),
+];
+
+/// `POST /companies/search` (API version Preview).
+pub(super) static COMPANIES: &[Note] = &[
+    Note::new(
+        "company_id",
+        &[],
+        0,
+        "The company id you have defined for the company.",
+    ),
+    Note::new("name", &[], 0, "The name of the company."),
+    Note::new(
+        "created_at",
+        &[],
+        0,
+        "The time the company was added in Intercom.",
+    ),
+    Note::new(
+        "updated_at",
+        &[],
+        0,
+        "The last time the company was updated.",
+    ),
+    Note::new(
+        "remote_created_at",
+        &[],
+        0,
+        "The time the company was created by you.",
+    ),
+    Note::new(
+        "last_request_at",
+        &[],
+        0,
+        "The time the company last recorded making a request.",
+    ),
+    Note::new(
+        "monthly_spend",
+        &[],
+        0,
+        "How much revenue the company generates for your business.",
+    ),
+    Note::new(
+        "session_count",
+        &[],
+        0,
+        "How many sessions the company has recorded.",
+    ),
+    Note::new("user_count", &[], 0, "The number of users in the company."),
+    Note::new(
+        "tag_id",
+        &["tags.tags.id", "tag_id"],
+        MANY,
+        "The id of a tag on the company. The API accepts only `=` and `!=`.",
     ),
 ];

@@ -34,7 +34,7 @@ use crate::target::Target;
 pub enum Model {
     /// Contacts (users and leads).
     Contact,
-    /// Companies (no search endpoint of qc's).
+    /// Companies (API version Preview).
     Company,
     /// Conversations.
     Conversation,
@@ -69,6 +69,7 @@ impl Model {
             Target::Conversations => Model::Conversation,
             Target::Contacts => Model::Contact,
             Target::Tickets => Model::Ticket,
+            Target::Companies => Model::Company,
         }
     }
 }

@@ -13,6 +13,7 @@ use super::token::Token;
 use super::transport::Transport;
 use crate::Target;
 use crate::check::{MAX_PER_PAGE, Query};
+use crate::target::ApiVersion;
 
 /// Runs searches against the Intercom API.
 ///
@@ -39,6 +40,7 @@ pub struct Client<T = HttpTransport, C = SystemClock> {
     clock: C,
     policy: RetryPolicy,
     per_page: u32,
+    version: ApiVersion,
 }
 
 impl Client {
@@ -54,6 +56,7 @@ impl Client {
             clock: SystemClock,
             policy: RetryPolicy::default(),
             per_page: MAX_PER_PAGE,
+            version: ApiVersion::DEFAULT,
         }
     }
 }
@@ -69,6 +72,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             clock: self.clock,
             policy: self.policy,
             per_page: self.per_page,
+            version: self.version,
         }
     }
 
@@ -82,6 +86,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             clock,
             policy: self.policy,
             per_page: self.per_page,
+            version: self.version,
         }
     }
 
@@ -96,6 +101,18 @@ impl<T: Transport, C: Clock> Client<T, C> {
     pub fn with_per_page(mut self, per_page: u32) -> Self {
         self.per_page = per_page.clamp(1, MAX_PER_PAGE);
         self
+    }
+
+    /// The same client sending `Intercom-Version: version`, the version
+    /// its requests were compiled for.
+    pub fn with_version(mut self, version: ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The `Intercom-Version` its requests are sent with.
+    pub fn version(&self) -> ApiVersion {
+        self.version
     }
 
     /// The base URL.
@@ -142,6 +159,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
             clock: &self.clock,
             policy: &self.policy,
             per_page: self.per_page,
+            version: self.version,
         };
         Search::new(session, target, bodies.into_iter().collect())
     }

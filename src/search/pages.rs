@@ -126,6 +126,7 @@ pub(super) struct Session<'c, T, C> {
     pub(super) clock: &'c C,
     pub(super) policy: &'c RetryPolicy,
     pub(super) per_page: u32,
+    pub(super) version: crate::target::ApiVersion,
 }
 
 /// The `id` of a result as the API types it: `"7"` and `7` are two
@@ -436,6 +437,7 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
                 url: &self.url,
                 token: self.session.token,
                 body,
+                version: self.session.version,
             };
             let retry = attempt - 1;
             let may_retry = retry < policy.max_retries;

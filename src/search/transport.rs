@@ -5,8 +5,9 @@
 
 use super::token::Token;
 
-/// The `Intercom-Version` header sent with every request.
-pub const INTERCOM_VERSION: &str = "2.11";
+/// The `Intercom-Version` header sent unless the client is given another
+/// version ([`super::Client::with_version`]).
+pub const INTERCOM_VERSION: &str = crate::target::ApiVersion::DEFAULT.name();
 
 /// One `POST` of a search request body.
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +18,9 @@ pub struct Request<'a> {
     pub token: &'a Token,
     /// The JSON body.
     pub body: &'a [u8],
+    /// The API version the body was compiled for: the `Intercom-Version`
+    /// header.
+    pub version: crate::target::ApiVersion,
 }
 
 impl Request<'_> {
@@ -25,7 +29,7 @@ impl Request<'_> {
     pub fn headers(&self) -> [(&'static str, String); 4] {
         [
             ("Authorization", format!("Bearer {}", self.token.secret())),
-            ("Intercom-Version", INTERCOM_VERSION.to_owned()),
+            ("Intercom-Version", self.version.name().to_owned()),
             ("Accept", "application/json".to_owned()),
             ("Content-Type", "application/json".to_owned()),
         ]

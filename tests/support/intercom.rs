@@ -401,14 +401,22 @@ impl Intercom {
         if request.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
             return Reply::error(401, "unauthorized", "Access Token Invalid");
         }
-        if request.header("intercom-version") != Some("2.11") {
+        let version = request
+            .header("intercom-version")
+            .and_then(|v| v.parse::<qc::target::ApiVersion>().ok());
+        let Some(version) = version else {
             return Reply::error(
                 400,
                 "intercom_version_invalid",
                 "Requested version is invalid",
             );
-        }
-        let validated = qc::check::validate(&request.body);
+        };
+        // The endpoint as the version documents it.
+        let tz = jiff::tz::TimeZone::UTC;
+        let Ok(schema) = qc::Schema::for_version(self.target, version, tz, &[]) else {
+            return Reply::error(404, "not_found", "Resource Not Found");
+        };
+        let validated = qc::check::validate_with(&request.body, &schema);
         let Some(query) = validated.query else {
             let message = validated
                 .diagnostics
@@ -441,7 +449,7 @@ impl Intercom {
         };
         let list_type = match self.target {
             Target::Conversations => "conversation.list",
-            Target::Contacts => "list",
+            Target::Contacts | Target::Companies => "list",
             Target::Tickets => "ticket.list",
         };
         let mut body = json!({

@@ -76,6 +76,15 @@ pub fn run(args: ConfigArgs) -> ExitCode {
             from: from(flags.target.is_some(), file.target.is_some()),
         },
         Setting {
+            key: "api_version",
+            value: flags
+                .api_version
+                .clone()
+                .or(file.api_version.clone())
+                .unwrap_or_else(|| qc::target::ApiVersion::DEFAULT.to_string()),
+            from: from(flags.api_version.is_some(), file.api_version.is_some()),
+        },
+        Setting {
             key: "timezone",
             value: flags
                 .timezone

@@ -2,6 +2,8 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+mod changes;
+mod compare;
 mod config;
 mod decompile;
 mod exit;
@@ -16,6 +18,7 @@ mod source;
 mod validate;
 mod workspace;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -53,6 +56,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// List what differs from this API version instead: fields added
+        /// and removed, type, operator, value and meaning changes.
+        #[arg(long, value_name = "VERSION")]
+        changes_from: Option<String>,
         #[command(flatten)]
         workspace: WorkspaceArgs,
     },
@@ -126,6 +133,14 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Compare query files between this API version and `--api-version`:
+    /// the arguments are files, and those whose request or validity
+    /// differs are listed with the reason (exit status 1 when any does).
+    #[arg(long, value_name = "VERSION")]
+    compare: Option<String>,
+    /// More query files, with `--compare`.
+    #[arg(requires = "compare", value_name = "FILE")]
+    files: Vec<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -137,7 +152,14 @@ fn main() -> ExitCode {
         None => compile(cli.compile),
         Some(Command::Compile(args)) => compile(args),
         Some(Command::Check(args)) => check(args),
-        Some(Command::Fields { format, workspace }) => fields(format, &workspace),
+        Some(Command::Fields {
+            format,
+            changes_from: Some(from),
+            workspace,
+        }) => changes::run(format, &workspace, &from),
+        Some(Command::Fields {
+            format, workspace, ..
+        }) => fields(format, &workspace),
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Decompile(args)) => decompile::run(args),
         Some(Command::Config(args)) => config::run(args),
@@ -251,6 +273,19 @@ fn plan(args: PlanArgs) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    if let Some(from) = &args.compare {
+        let files = (args.source.query.iter().map(PathBuf::from))
+            .chain(args.source.file.clone())
+            .chain(args.files.iter().cloned())
+            .collect();
+        return compare::run(
+            files,
+            from,
+            args.source.max_input_bytes,
+            args.format,
+            |over| source::compiler(&args.source, over),
+        );
+    }
     let (text, name, compiler) = match prepare(&args.source, args.format, Settings::default()) {
         Ok(p) => p,
         Err(code) => return code,
@@ -324,6 +359,15 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
                 out::line(format_args!(
                     "\n{prefix}NAME is accepted unchecked (pass --schema to check custom attributes)"
                 ));
+            }
+            let colon = if schema.notes().is_empty() { "." } else { ":" };
+            out::line(format_args!(
+                "\n{} search as API version {} documents it{colon}",
+                schema.target(),
+                schema.version()
+            ));
+            for note in schema.notes() {
+                out::line(format_args!("  {note}"));
             }
         }
     }

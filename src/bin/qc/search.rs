@@ -312,7 +312,8 @@ pub fn run(args: SearchArgs) -> ExitCode {
     let client = Client::new(token, base)
         .with_transport(transport)
         .with_policy(policy)
-        .with_per_page(args.per_page);
+        .with_per_page(args.per_page)
+        .with_version(compiler.schema.version());
 
     let bar = !args.quiet && io::stderr().is_terminal();
     let notes = (!args.quiet).then_some(args.note_waits_from);

@@ -1,4 +1,5 @@
-//! `--target`, `--schema` and `--timezone`, over the nearest `qc.toml`:
+//! `--target`, `--api-version`, `--schema` and `--timezone`, over the
+//! nearest `qc.toml`:
 //! the compiler every command compiles, validates and evaluates with.
 
 use std::path::PathBuf;
@@ -15,9 +16,14 @@ use crate::report::{self, ColorChoice, Format};
 /// The workspace flags, shared by every command.
 #[derive(Debug, Clone, Default, Args)]
 pub struct WorkspaceArgs {
-    /// The search endpoint: conversations (default), contacts or tickets.
+    /// The search endpoint: conversations (default), contacts, tickets
+    /// (API 2.10 and later) or companies (API Preview).
     #[arg(long, value_name = "TARGET")]
     pub target: Option<String>,
+    /// The Intercom API version to compile for, as the app is pinned to:
+    /// 2.7 to 2.16, or Preview (also called Unstable). Default 2.11.
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
     /// A workspace schema: the JSON of `GET /data_attributes` or
     /// `GET /ticket_types` (repeatable).
     #[arg(long = "schema", value_name = "FILE")]
@@ -44,6 +50,7 @@ impl WorkspaceArgs {
         let (path, file) = self.file_settings_parts()?;
         let settings = file.overridden_by(FileSettings {
             target: self.target.clone(),
+            api_version: self.api_version.clone(),
             schema: self.schema.clone(),
             timezone: self.timezone.clone(),
             max_file_bytes: self.max_file_bytes,

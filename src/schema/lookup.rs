@@ -1,0 +1,113 @@
+//! Finding a version's table among the generated ones
+//! ([`super::generated::TABLES`]), and the versions that have an endpoint
+//! or a field.
+
+use super::versions::Table;
+use crate::target::{ApiVersion, NoEndpoint, Target};
+
+/// The table of `target` in `version`, or the error that names the
+/// versions that have the endpoint.
+pub(super) fn table(target: Target, version: ApiVersion) -> Result<&'static Table, NoEndpoint> {
+    let tables = || {
+        super::generated::TABLES
+            .iter()
+            .filter(move |t| t.target == target)
+    };
+    tables()
+        .find(|t| t.versions.contains(&version))
+        .ok_or_else(|| {
+            let mut versions: Vec<ApiVersion> =
+                tables().flat_map(|t| t.versions.iter().copied()).collect();
+            versions.sort();
+            NoEndpoint {
+                target,
+                version,
+                versions,
+            }
+        })
+}
+
+/// The versions whose API searches `target`, oldest first.
+pub fn versions_of(target: Target) -> Vec<ApiVersion> {
+    ApiVersion::ALL
+        .into_iter()
+        .filter(|&v| table(target, v).is_ok())
+        .collect()
+}
+
+/// The versions whose `target` table has a field named `name`, oldest
+/// first.
+pub(super) fn versions_with_field(target: Target, name: &str) -> Vec<ApiVersion> {
+    let mut versions: Vec<ApiVersion> = super::generated::TABLES
+        .iter()
+        .filter(|t| t.target == target && t.rows.iter().any(|r| r.name == name))
+        .flat_map(|t| t.versions.iter().copied())
+        .collect();
+    versions.sort();
+    versions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_version_has_one_table_per_target_it_searches() {
+        for target in Target::ALL {
+            for version in ApiVersion::ALL {
+                let n = super::super::generated::TABLES
+                    .iter()
+                    .filter(|t| t.target == target && t.versions.contains(&version))
+                    .count();
+                assert!(n <= 1, "{target} {version}: {n} tables");
+            }
+        }
+        // As the descriptions say: tickets from 2.10, companies in Preview.
+        assert_eq!(versions_of(Target::Conversations), ApiVersion::ALL);
+        assert_eq!(versions_of(Target::Contacts), ApiVersion::ALL);
+        assert_eq!(versions_of(Target::Tickets), ApiVersion::ALL[3..]);
+        assert_eq!(versions_of(Target::Companies), [ApiVersion::Preview]);
+        let err = table(Target::Tickets, ApiVersion::V2_9).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "tickets search is not in API version 2.9; it is in version 2.10 and later"
+        );
+        let err = table(Target::Companies, ApiVersion::V2_16).unwrap_err();
+        assert_eq!(err.versions, [ApiVersion::Preview]);
+        let err = table(Target::Companies, ApiVersion::V2_16).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "companies search is not in API version 2.16; it is in version Preview only"
+        );
+    }
+
+    /// qc's notes (documentation, where `eval` reads a field) cover every
+    /// field of every version, and each note is of a field of some version.
+    #[test]
+    fn every_field_has_its_note_and_every_note_its_field() {
+        use super::super::generated::TABLES;
+        use super::super::tables::notes;
+        for table in TABLES {
+            for row in table.rows {
+                assert!(
+                    notes(table.target).iter().any(|n| n.name == row.name),
+                    "{} `{}` has no note in tables.rs",
+                    table.target,
+                    row.name
+                );
+            }
+        }
+        for target in Target::ALL {
+            for note in notes(target) {
+                assert!(
+                    TABLES
+                        .iter()
+                        .filter(|t| t.target == target)
+                        .any(|t| t.rows.iter().any(|r| r.name == note.name)),
+                    "the note on {target} `{}` is of no version's field",
+                    note.name
+                );
+            }
+        }
+    }
+}
