@@ -238,6 +238,47 @@ fn strict_bounds_without_a_next_value() {
     );
 }
 
+/// Companies (Preview) have strict `>`/`<` and no `>=`/`<=`: an inclusive
+/// bound on a decimal is the strict one or the value.
+#[test]
+fn companies_inclusive_bounds_on_a_decimal() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let schema = dir.path().join("attributes.json");
+    std::fs::write(
+        &schema,
+        r#"{"type": "list", "data": [{"model": "company", "full_name": "custom_attributes.revenue", "data_type": "float", "custom": true}]}"#,
+    )
+    .expect("written");
+    let schema = schema.to_str().expect("a UTF-8 path");
+    let sent = |query: &str| {
+        compiled(&[
+            "--target",
+            "companies",
+            "--api-version",
+            "Preview",
+            "--schema",
+            schema,
+            query,
+        ])["query"]
+            .clone()
+    };
+    assert_eq!(
+        sent("custom_attributes.revenue >= 2.5"),
+        json!({"operator": "OR", "value": [
+            filter("custom_attributes.revenue", ">", json!(2.5)),
+            filter("custom_attributes.revenue", "=", json!(2.5))]})
+    );
+    assert_eq!(
+        sent("custom_attributes.revenue > 2.5"),
+        filter("custom_attributes.revenue", ">", json!(2.5))
+    );
+    // Whole numbers step back.
+    assert_eq!(
+        sent("monthly_spend >= 10"),
+        filter("monthly_spend", ">", json!(9))
+    );
+}
+
 // ---- 6. exact under every reading of the reference ---------------------
 
 /// Tickets' `created_at`: the operator table calls `>` "Greater (or
@@ -737,6 +778,19 @@ fn every_command_ends_quietly_on_a_closed_stdout() {
         (&["validate", "--format", "json", "-"], request, 0),
         (&["config"], "", 0),
         (&["filter", "state = open"], &conversations, 0),
+        (&["fields", "--changes-from", "2.10"], "", 0),
+        (
+            &[
+                "check",
+                "--api-version",
+                "2.16",
+                "--compare",
+                "2.11",
+                "examples/messy.qc",
+            ],
+            "",
+            0,
+        ),
         (&["--help"], "", 0),
         (&["--version"], "", 0),
     ];
