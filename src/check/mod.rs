@@ -2,20 +2,20 @@
 //! NOT elimination, normalisation and the API's limits, in one pass that
 //! reports every problem it finds.
 //!
-//! Two front ends share the rules ([`rules`], [`lints`], [`check_limits`],
+//! Two front ends share the rules (`rules`, `lints`, [`check_limits`],
 //! [`Pagination::new`]): [`check`] for qc's text and [`validate`] for a
 //! JSON search request. What differs between the two is a column of
 //! [`Notation`].
 
 mod dates;
-pub mod limits;
-pub mod lints;
-pub mod lower;
+mod limits;
+mod lints;
+mod lower;
 mod normalise;
 mod notation;
 mod query;
 mod request;
-pub mod rules;
+mod rules;
 
 pub use dates::{
     DATE_FORMS, DateError, Direction, MAX_DATE_SECONDS, MIN_DATE_SECONDS, add_days, day_exists,

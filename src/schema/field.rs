@@ -255,7 +255,7 @@ pub struct FieldDef {
 impl FieldDef {
     /// The operators a query may write on the field: those of its type
     /// (only equality for enumerated fields) that the endpoint takes, or
-    /// that qc compiles to an exact equivalent (see [`crate::check::lower`]).
+    /// that qc compiles to an exact equivalent (see `check::lower`).
     pub fn operators(&self) -> OpSet {
         let by_type = if self.is_enumerated() {
             self.ty.operators().and(OpSet::EQUALITY)

@@ -22,7 +22,7 @@ mod generated;
 mod lookup;
 mod tables;
 mod versions;
-pub mod workspace;
+mod workspace;
 #[cfg(any(test, not(feature = "tzdb")))]
 mod zones;
 // Generated (see `zones.rs`): left as written.
