@@ -246,7 +246,7 @@ impl Compiler {
         let (why, help) = match compiler.compile(text) {
             Ok(c) if c.json() == expected => return None,
             Ok(c) => {
-                let cause = crate::check::lints::round_trip_cause(
+                let cause = crate::check::round_trip_cause(
                     &query.normalised().root,
                     &c.query.root,
                     self.schema.target(),

@@ -23,6 +23,7 @@ pub use dates::{
     parse_duration, start_of_day,
 };
 pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};
+pub(crate) use lints::round_trip_cause;
 pub use lower::negate;
 pub use notation::Notation;
 pub use query::{
