@@ -388,6 +388,21 @@ fn android_sdk_version_is_the_models_spelling() {
     ));
 }
 
+/// Conversations: the OpenAPI operator description is written for
+/// contacts; the conversations reference documents `>`/`<` as inclusive,
+/// and qc follows it.
+#[test]
+fn conversations_bounds_follow_the_conversations_reference() {
+    assert_eq!(
+        compiled(&["statistics.count_reopens > 0"])["query"],
+        filter("statistics.count_reopens", ">", json!(1))
+    );
+    assert_eq!(
+        compiled(&["statistics.count_reopens >= 1"])["query"],
+        filter("statistics.count_reopens", ">", json!(1))
+    );
+}
+
 /// Where the reference text and the OpenAPI table disagree on a type
 /// (`admin_assignee_id`), the text wins: a string is sent.
 #[test]
