@@ -422,7 +422,7 @@ pub fn run(args: FilterArgs) -> ExitCode {
         (None, 1) => " (1 line skipped)".to_owned(),
         (None, n) => format!(" ({n} lines skipped)"),
     };
-    eprintln!("matched {matched} of {records}{note}");
+    crate::out::eline(format_args!("matched {matched} of {records}{note}"));
     status
 }
 
