@@ -103,6 +103,9 @@ impl Compiler {
     fn optimiser(&self) -> optimise::Settings {
         optimise::Settings {
             max_requests: self.options.max_requests,
+            budget: optimise::Budget {
+                steps: self.options.optimiser_steps,
+            },
             ..optimise::Settings::default()
         }
     }
@@ -134,17 +137,6 @@ impl Compiler {
             }
         });
         result
-    }
-
-    /// [`Compiler::diagnose`] without the check that each suggestion,
-    /// applied alone, leaves fewer problems: every fix the heuristics
-    /// offer, for applying them all and judging the result
-    /// ([`diagnostic::fixes::fix_all`]).
-    pub fn diagnose_unverified(&self, source: &str) -> Vec<Diagnostic> {
-        match self.compile_unverified(source) {
-            Ok(c) => c.warnings,
-            Err(e) => e.diagnostics().to_vec(),
-        }
     }
 
     /// [`Compiler::compile`] without the check that suggestions really fix.
@@ -250,9 +242,20 @@ impl Compiler {
             pagination: None,
             ..query.normalised()
         });
-        let why = match compiler.compile(text) {
+        const MERGED: &str = "the text merges nested groups with the same operator; restructure the query (e.g. with IN/NIN) before compiling it";
+        let (why, help) = match compiler.compile(text) {
             Ok(c) if c.json() == expected => return None,
-            Ok(_) => "it compiles to a different request".to_owned(),
+            Ok(c) => {
+                let cause = crate::check::round_trip_cause(
+                    &query.normalised().root,
+                    &c.query.root,
+                    self.schema.target(),
+                );
+                (
+                    "it compiles to a different request".to_owned(),
+                    cause.unwrap_or_else(|| "the text's groups compile to other groups".to_owned()),
+                )
+            }
             Err(e) => {
                 let reasons: Vec<&str> = e
                     .diagnostics()
@@ -260,7 +263,7 @@ impl Compiler {
                     .filter(|d| d.is_error())
                     .map(|d| d.message.as_str())
                     .collect();
-                reasons.join("; ")
+                (reasons.join("; "), MERGED.to_owned())
             }
         };
         let mut d = Diagnostic::new(
@@ -268,7 +271,7 @@ impl Compiler {
             Span::new(0, json.len()),
             format!("the decompiled text does not compile back to this request: {why}"),
         )
-        .with_help("the text merges nested groups with the same operator; restructure the query (e.g. with IN/NIN) before compiling it");
+        .with_help(help);
         d.locate(&LineIndex::new(json));
         Some(d)
     }

@@ -44,7 +44,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
-pub mod compiler;
+mod compiler;
 #[cfg(feature = "config")]
 pub mod config;
 pub mod decompile;

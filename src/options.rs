@@ -25,6 +25,10 @@ pub const MAX_PER_PAGE: u32 = 150;
 /// The most requests a plan may hold by default (`--max-requests`).
 pub const DEFAULT_MAX_REQUESTS: usize = 50;
 
+/// The optimiser's default budget of steps for one call: about 0.15 s at
+/// most in a release build.
+pub const DEFAULT_OPTIMISER_STEPS: u64 = 1_000_000;
+
 /// The formatter's default line width, in columns.
 pub const DEFAULT_WIDTH: usize = 80;
 
@@ -48,6 +52,10 @@ pub struct Options {
     pub dates: DateStyle,
     /// The formatter's line width ([`crate::Compiler::format`]).
     pub width: usize,
+    /// The steps the optimiser may take to fit or plan one query; past
+    /// them the answer is still exact (a plan, or E0203 saying the budget
+    /// ran out). The language server uses a smaller budget.
+    pub optimiser_steps: u64,
 }
 
 impl Default for Options {
@@ -60,6 +68,7 @@ impl Default for Options {
             max_requests: DEFAULT_MAX_REQUESTS,
             dates: DateStyle::Rfc3339,
             width: DEFAULT_WIDTH,
+            optimiser_steps: DEFAULT_OPTIMISER_STEPS,
         }
     }
 }

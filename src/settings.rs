@@ -42,7 +42,7 @@ use crate::target::{ApiVersion, Target, UnknownVersion};
 /// |---|---|---|
 /// | `target` | `conversations`, `contacts`, `tickets` or `companies` | conversations |
 /// | `api_version` | the Intercom API version: `2.7` to `2.16`, `Preview` (or `Unstable`) | 2.11 |
-/// | `timezone` | the workspace's IANA time zone | UTC |
+/// | `timezone` | the workspace's IANA time zone | not known: dates in UTC, days the API reads in the workspace's zone sent as their midday in UTC |
 /// | `schema` | workspace schemas: JSON text or parsed JSON of `GET /data_attributes` or `GET /ticket_types`, or a list of them | none |
 /// | `now` | "now" for relative dates: unix seconds or RFC 3339 text | the clock |
 /// | `per_page`, `starting_after` | pagination to add to the request | none |
@@ -51,6 +51,7 @@ use crate::target::{ApiVersion, Target, UnknownVersion};
 /// | `max_requests` | the most requests of a plan | 50 |
 /// | `dates` | decompiled dates: `rfc3339` or `unix` | `rfc3339` |
 /// | `width` | the formatter's line width | 80 |
+/// | `optimiser_steps` | the optimiser's budget for one query | 1,000,000 |
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -59,7 +60,9 @@ pub struct Settings {
     /// The Intercom API version to compile for (default 2.11).
     #[serde(alias = "apiVersion")]
     pub api_version: Option<String>,
-    /// The workspace's IANA time zone (default UTC).
+    /// The workspace's IANA time zone (when absent, dates are read in UTC,
+    /// and days the API reads in the workspace's zone are sent as their
+    /// midday in UTC).
     pub timezone: Option<String>,
     /// The workspace's schemas.
     #[serde(deserialize_with = "schema_sources")]
@@ -84,6 +87,9 @@ pub struct Settings {
     pub dates: Option<DateStyle>,
     /// The formatter's line width, in columns.
     pub width: Option<u64>,
+    /// The optimiser's budget of steps for one query.
+    #[serde(alias = "optimiserSteps")]
+    pub optimiser_steps: Option<u64>,
 }
 
 /// One workspace schema: its JSON text, and where it came from (a file's
@@ -225,7 +231,7 @@ impl Settings {
         if !value.is_object() {
             return Err(SettingsError::Type(format!(
                 "options must be an object, not {}",
-                json_kind(&value)
+                crate::json::value_kind(&value)
             )));
         }
         serde_path_to_error::deserialize(value).map_err(|e| {
@@ -255,6 +261,7 @@ impl Settings {
             max_requests: over.max_requests.or(self.max_requests),
             dates: over.dates.or(self.dates),
             width: over.width.or(self.width),
+            optimiser_steps: over.optimiser_steps.or(self.optimiser_steps),
         }
     }
 
@@ -303,6 +310,7 @@ impl Settings {
             width: self
                 .width
                 .map_or(defaults.width, |w| usize::try_from(w).unwrap_or(usize::MAX)),
+            optimiser_steps: self.optimiser_steps.unwrap_or(defaults.optimiser_steps),
         })
     }
 
@@ -369,9 +377,10 @@ impl Settings {
         }
         let target = self.target()?;
         let version = self.api_version()?;
+        // No zone: the workspace's is not known (see `Schema::with_zone`).
         let tz = match &self.timezone {
-            Some(name) => timezone(name).map_err(SettingsError::Value)?,
-            None => jiff::tz::TimeZone::UTC,
+            Some(name) => Some(timezone(name).map_err(SettingsError::Value)?),
+            None => None,
         };
         let mut workspaces = Vec::with_capacity(self.schema.len());
         for source in &self.schema {
@@ -384,7 +393,7 @@ impl Settings {
             })?;
             workspaces.push(workspace);
         }
-        let schema = Schema::for_version(target, version, tz, &workspaces)
+        let schema = Schema::for_version_with_zone(target, version, tz, &workspaces)
             .map_err(|e| SettingsError::Value(e.to_string()))?;
         let schema = Arc::new(schema);
         if let Ok(mut last) = LAST.lock() {
@@ -401,19 +410,6 @@ pub fn parse_now(text: &str) -> Result<i64, String> {
         .map_err(|e| {
             format!("now: expected an RFC 3339 date-time such as 2024-01-01T00:00:00Z: {e}")
         })
-}
-
-/// What kind of JSON value `v` is, for messages.
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    use serde_json::Value;
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

@@ -574,3 +574,79 @@ fn a_broken_qc_toml_is_reported_not_fatal() {
     assert!(c.diagnostics().is_empty());
     assert_eq!(c.shutdown(), 0);
 }
+
+/// A document whose optimisation is the hardest (ORs that share their
+/// comparisons, about 100 KB) is diagnosed within the editor's smaller
+/// budget, which E0203 names, and a completion right after it is answered
+/// at once: nothing waits behind the search.
+#[test]
+fn a_hostile_document_is_diagnosed_within_the_editors_budget() {
+    let chained: Vec<String> = (0..2_048)
+        .map(|g| format!("(source.subject ~ w{g} OR source.subject ~ w{})", g + 1))
+        .collect();
+    let text = chained.join(" AND ");
+    let mut c = Client::start(json!({}));
+    let started = Instant::now();
+    let diagnostics = c.open(&text);
+    let first = diagnostics.first().expect("a diagnostic");
+    assert_eq!(first["code"], "E0203", "{first}");
+    let message = first["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("budget of 100000 steps ran out"),
+        "{message}"
+    );
+    let r = c.request("textDocument/completion", position(0, 1));
+    assert!(r["result"].is_array(), "{r}");
+    // Generous for a debug build on a shared machine; the command line's
+    // budget is ten times larger.
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// A `qc.toml` naming an endless schema file (`/dev/zero`) is read through
+/// the bounded reader: the server says why on its log, keeps serving with
+/// the built-in schema, and answers at once.
+#[cfg(unix)]
+#[test]
+fn an_endless_schema_file_named_by_qc_toml_is_refused_quickly() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("qc.toml"), "schema = [\"/dev/zero\"]\n").expect("written");
+    let uri = format!("file://{}/q.qc", dir.path().display());
+    let mut c = Client::start(json!({}));
+    let started = Instant::now();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "qc", "version": 1, "text": "state = open"}}),
+    );
+    let mut logged = Vec::new();
+    let diagnostics = loop {
+        let v = c.recv();
+        if v["method"] == "window/logMessage" {
+            logged.push(
+                v["params"]["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        } else if v["method"] == "textDocument/publishDiagnostics" {
+            break v["params"]["diagnostics"].clone();
+        }
+    };
+    assert_eq!(diagnostics, json!([]));
+    assert!(
+        logged
+            .iter()
+            .any(|m| m.contains("/dev/zero") && m.contains("over the limit of 16777216 bytes")),
+        "{logged:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(c.shutdown(), 0);
+}

@@ -366,7 +366,7 @@ fn check_gives_the_diagnostics_and_the_fixed_text_and_the_fix_runs() {
         .iter()
         .filter_map(|d| d["code"].as_str())
         .collect();
-    assert_eq!(codes, ["E0101", "E0108"], "{out}");
+    assert_eq!(codes, ["E0101", "E0104", "E0108"], "{out}");
     let first = &out["diagnostics"][0];
     assert_eq!(first["severity"], "error");
     assert_eq!(first["text"], "stat");
@@ -374,7 +374,14 @@ fn check_gives_the_diagnostics_and_the_fixed_text_and_the_fix_runs() {
         first["range"],
         json!({"start": {"line": 1, "column": 1}, "end": {"line": 1, "column": 5}})
     );
-    let millis = &out["diagnostics"][1];
+    let replacements: Vec<&str> = out["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["fix"]["replacement"].as_str())
+        .collect();
+    assert_eq!(replacements, ["state", "open", "1717200000"], "{out}");
+    let millis = &out["diagnostics"][2];
     assert_eq!(millis["fix"]["replacement"], "1717200000", "{millis}");
     assert_eq!(millis["fix"]["range"]["start"]["column"], 30);
     assert!(

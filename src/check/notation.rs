@@ -72,7 +72,7 @@ impl Notation {
         }
     }
 
-    /// The help of the null rule ([`super::rules::null_value`]).
+    /// The help of the null rule (`rules::null_value`).
     pub fn null_help(self) -> &'static str {
         match self {
             Notation::Text => {

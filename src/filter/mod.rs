@@ -93,7 +93,7 @@ impl Matcher {
         }
         match project::parse(bytes, &self.paths) {
             Ok(v @ Value::Object(_)) => Ok(Some(self.matches(&v))),
-            Ok(v) => Err(LineError::NotAnObject(kind(&v))),
+            Ok(v) => Err(LineError::NotAnObject(crate::json::value_kind(&v))),
             Err(e) => Err(LineError::Malformed {
                 column: e.column(),
                 message: strip_position(&e.to_string()).to_owned(),
@@ -108,15 +108,4 @@ fn strip_position(message: &str) -> &str {
         .rfind(" at line ")
         .and_then(|at| message.get(..at))
         .unwrap_or(message)
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

@@ -8,3 +8,17 @@
 pub mod reader;
 
 pub use reader::{Json, JsonKind, MAX_JSON_DEPTH, Member, read_json};
+
+/// What kind of JSON value `v` is, with its article, for messages
+/// ("expected an object, found an array").
+pub fn value_kind(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -18,6 +18,13 @@ use crate::Compiler;
 use crate::config::FileSettings;
 use crate::diagnostic::PositionEncoding;
 
+/// The optimiser's budget for one query in the editor: a tenth of the
+/// command line's, so that diagnostics, completion and hover never wait
+/// long behind a hostile document (about 15 ms at most in a release
+/// build). Past it the answer is still exact: E0203 says the budget ran
+/// out, and `qc plan` has the whole budget.
+pub const LSP_OPTIMISER_STEPS: u64 = crate::options::DEFAULT_OPTIMISER_STEPS / 10;
+
 /// What the main loop should do after a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
@@ -299,11 +306,24 @@ impl<W: Write> Server<W> {
             Some((_, file)) => self.defaults.clone().overridden_by(file),
             None => self.defaults.clone(),
         };
-        let compiler = match settings.settings().and_then(|s| s.compiler()) {
+        let lsp = crate::Settings {
+            optimiser_steps: Some(LSP_OPTIMISER_STEPS),
+            ..crate::Settings::default()
+        };
+        let compiler = match settings
+            .settings()
+            .and_then(|s| s.overridden_by(lsp).compiler())
+        {
             Ok(compiler) => compiler,
             Err(e) => {
                 self.log(lsp::MessageType::ERROR, format!("qc: {e}"))?;
-                Compiler::new(crate::Schema::conversations(), crate::Options::default())
+                Compiler::new(
+                    crate::Schema::conversations(),
+                    crate::Options {
+                        optimiser_steps: LSP_OPTIMISER_STEPS,
+                        ..crate::Options::default()
+                    },
+                )
             }
         };
         self.projects.insert(key, compiler.clone());

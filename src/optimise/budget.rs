@@ -56,7 +56,7 @@ impl Budget {
     /// core, whatever the query's shape (`benches/optimise.rs`: 100 to 150
     /// ns a step where steps cost the most), and some thirty times what the
     /// largest plans it makes need.
-    pub const DEFAULT_STEPS: u64 = 1_000_000;
+    pub const DEFAULT_STEPS: u64 = crate::options::DEFAULT_OPTIMISER_STEPS;
 
     /// A budget of `steps`.
     pub const fn steps(steps: u64) -> Budget {

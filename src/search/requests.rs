@@ -84,7 +84,8 @@ pub fn diagnose(text: &str, compiler: &Compiler) -> Vec<Diagnostic> {
 
 /// `text` with every fix the compiler offers applied, again on the text
 /// that gives ([`fixes::fix_all`]), when the result is a query a search
-/// runs ([`requests`] succeeds with it); `None` otherwise.
+/// runs ([`requests`] succeeds with it); `None` otherwise. Each fix is
+/// one the compiler verified ([`Compiler::compile`]).
 ///
 /// ```
 /// let compiler = qc::Settings::default().compiler()?;
@@ -95,7 +96,7 @@ pub fn diagnose(text: &str, compiler: &Compiler) -> Vec<Diagnostic> {
 pub fn fixed(text: &str, compiler: &Compiler) -> Option<String> {
     // A query that needs a plan is no error for a search.
     let diagnose = |t: &str| {
-        let mut d = compiler.diagnose_unverified(t);
+        let mut d = compiler.diagnose(t);
         d.retain(|d| d.code != Code::NeedsPlan);
         d
     };

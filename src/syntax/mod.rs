@@ -1,8 +1,8 @@
 //! Text to syntax tree: lexing ([`lexer`], with nom), the lexical tables
-//! ([`lexical`]), the tree ([`ast`]), the error-recovering parser and the
+//! ([`lexical`]), the tree ([`Ast`] and its nodes), the error-recovering parser and the
 //! canonical printer.
 
-pub mod ast;
+mod ast;
 pub mod lexer;
 pub mod lexical;
 mod parser;

@@ -14,6 +14,7 @@ mod fmt;
 mod input;
 #[cfg(feature = "mcp")]
 mod mcp;
+mod out;
 mod report;
 #[cfg(feature = "search")]
 mod search;
@@ -155,9 +156,9 @@ struct CheckArgs {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => return usage(&e),
+        Err(e) => return out::status(usage(&e)),
     };
-    match cli.command {
+    let status = match cli.command {
         None => compile(cli.compile),
         Some(Command::Compile(args)) => compile(args),
         Some(Command::Check(args)) => check(args),
@@ -182,7 +183,8 @@ fn main() -> ExitCode {
         Some(Command::Lsp) => lsp(),
         #[cfg(feature = "mcp")]
         Some(Command::Mcp(args)) => mcp::run(args),
-    }
+    };
+    out::status(status)
 }
 
 /// Prints clap's message (an error, or the help and version texts) with
@@ -195,9 +197,9 @@ fn usage(e: &clap::Error) -> ExitCode {
         .collect();
     let text = safe.join("\n");
     if e.use_stderr() {
-        eprintln!("{}", text.trim_end());
+        out::eline(text.trim_end());
     } else {
-        println!("{}", text.trim_end());
+        out::line(text.trim_end());
     }
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE))
 }
@@ -221,7 +223,7 @@ fn compile(args: CompileArgs) -> ExitCode {
                 args.format,
                 args.source.color,
             );
-            println!("{}", qc::emit_string(&compiled.query, args.pretty));
+            out::line(qc::emit_string(&compiled.query, args.pretty));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -256,14 +258,13 @@ fn plan(args: PlanArgs) -> ExitCode {
                 args.format,
                 args.source.color,
             );
-            let mut out = Stdout::new();
             for request in &planned.requests {
-                if !out.line(format_args!("{}", qc::emit_string(request, false))) {
+                if !out::line(qc::emit_string(request, false)) {
                     return ExitCode::SUCCESS;
                 }
             }
             if let Some(note) = planned.note() {
-                eprintln!("note: {note}");
+                out::eline(format_args!("note: {note}"));
             }
             ExitCode::SUCCESS
         }
@@ -303,7 +304,9 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let diagnostics = compiler.diagnose(&text);
     match args.format {
-        Format::Json => println!("{}", report::to_json(&diagnostics)),
+        Format::Json => {
+            out::line(report::to_json(&diagnostics));
+        }
         Format::Human => {
             report::eprint(&diagnostics, &text, &name, Format::Human, args.source.color)
         }
@@ -315,41 +318,24 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// Writes lines to stdout, stopping quietly when it is closed (`| head`).
-struct Stdout(std::io::StdoutLock<'static>);
-
-impl Stdout {
-    fn new() -> Self {
-        Stdout(std::io::stdout().lock())
-    }
-
-    /// False once stdout is closed.
-    fn line(&mut self, text: std::fmt::Arguments<'_>) -> bool {
-        use std::io::Write;
-        writeln!(self.0, "{text}").is_ok()
-    }
-}
-
 fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
     let schema: std::sync::Arc<Schema> = match workspace.load(report::ColorChoice::Auto) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let fields: Vec<&qc::schema::FieldDef> = schema.fields().collect();
-    let mut out = Stdout::new();
     match format {
         Format::Json => {
-            out.line(format_args!(
-                "{}",
-                serde_json::to_string(&fields).unwrap_or_default()
-            ));
+            out::line(serde_json::to_string(&fields).unwrap_or_default());
         }
         Format::Human => {
             let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
-            out.line(format_args!(
+            if !out::line(format_args!(
                 "{:width$}  {:7}  {:32}  VALUES",
                 "FIELD", "TYPE", "OPERATORS"
-            ));
+            )) {
+                return ExitCode::SUCCESS;
+            }
             for f in &fields {
                 let values = if f.values.is_empty() {
                     "any".to_owned()
@@ -363,9 +349,15 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
                     if let Some(alias) = &f.alias {
                         notes.push_str(&format!(", also `{alias}`"));
                     }
+                    if !f.value_ids.is_empty() {
+                        notes.push_str(", options sent as their ids");
+                    }
                     notes.push(')');
                 }
-                let shown = out.line(format_args!(
+                if let Some(spelling) = f.reference_spelling {
+                    notes.push_str(&format!("  (the reference's table spells it `{spelling}`)"));
+                }
+                let shown = out::line(format_args!(
                     "{:width$}  {:7}  {:32}  {values}{notes}",
                     f.name,
                     f.ty.name(),
@@ -376,18 +368,18 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
                 }
             }
             if let Some(prefix) = schema.open_prefix() {
-                out.line(format_args!(
+                out::line(format_args!(
                     "\n{prefix}NAME is accepted unchecked (pass --schema to check custom attributes)"
                 ));
             }
             let colon = if schema.notes().is_empty() { "." } else { ":" };
-            out.line(format_args!(
+            out::line(format_args!(
                 "\n{} search as API version {} documents it{colon}",
                 schema.target(),
                 schema.version()
             ));
             for note in schema.notes() {
-                out.line(format_args!("  {note}"));
+                out::line(format_args!("  {note}"));
             }
         }
     }
@@ -396,9 +388,8 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
 
 fn explain(code: Option<&str>) -> ExitCode {
     let Some(code) = code else {
-        let mut out = Stdout::new();
         for c in Code::ALL {
-            if !out.line(format_args!("{c}  {}", c.title())) {
+            if !out::line(format_args!("{c}  {}", c.title())) {
                 break;
             }
         }
@@ -410,9 +401,10 @@ fn explain(code: Option<&str>) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     };
-    println!("{c}: {}\n\n{}", c.title(), c.explanation());
-    if !c.example().is_empty() {
-        println!("\nExample:\n\n    {}", c.example());
+    if out::line(format_args!("{c}: {}\n\n{}", c.title(), c.explanation()))
+        && !c.example().is_empty()
+    {
+        out::line(format_args!("\nExample:\n\n    {}", c.example()));
     }
     ExitCode::SUCCESS
 }
@@ -422,7 +414,7 @@ fn lsp() -> ExitCode {
     match qc::lsp::serve_stdio() {
         Ok(status) => ExitCode::from(status),
         Err(e) => {
-            eprintln!("error: qc lsp: {e}");
+            out::eline(format_args!("error: qc lsp: {e}"));
             ExitCode::FAILURE
         }
     }

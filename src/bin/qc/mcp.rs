@@ -72,8 +72,8 @@ pub fn run(args: McpArgs) -> ExitCode {
     let transport = match args.api.transport(&base) {
         Ok(transport) => transport,
         Err(refused) => {
-            eprintln!("error: {}", refused.error);
-            eprintln!("help: {}", refused.help);
+            crate::out::eline(format_args!("error: {}", refused.error));
+            crate::out::eline(format_args!("help: {}", refused.help));
             return ExitCode::from(EXIT_USAGE);
         }
     };

@@ -72,7 +72,7 @@ impl WorkspaceArgs {
         if self.verbose {
             match &path {
                 Some(p) => report::eprintln_escaped!("qc: using {}", p.display()),
-                None => eprintln!("qc: no qc.toml applies"),
+                None => crate::out::eline("qc: no qc.toml applies"),
             }
         }
         Ok(file.settings()?.overridden_by(over))
