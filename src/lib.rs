@@ -39,7 +39,7 @@
 //! `span`, `op`, `target`, `options` (leaves); `diagnostic`; `syntax` and
 //! `json` (readers); `schema`; `check`; `optimise`; `emit`, `decompile`,
 //! `format`, `eval`, `ide`; `filter`; `compiler` and `settings` (the front
-//! door); `config` (files); `lsp` and `search` (shells in the library).
+//! door); `config` (files); `lsp`, `search` and `mcp` (shells in the library).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
