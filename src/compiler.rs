@@ -242,9 +242,20 @@ impl Compiler {
             pagination: None,
             ..query.normalised()
         });
-        let why = match compiler.compile(text) {
+        const MERGED: &str = "the text merges nested groups with the same operator; restructure the query (e.g. with IN/NIN) before compiling it";
+        let (why, help) = match compiler.compile(text) {
             Ok(c) if c.json() == expected => return None,
-            Ok(_) => "it compiles to a different request".to_owned(),
+            Ok(c) => {
+                let cause = crate::check::round_trip_cause(
+                    &query.normalised().root,
+                    &c.query.root,
+                    self.schema.target(),
+                );
+                (
+                    "it compiles to a different request".to_owned(),
+                    cause.unwrap_or_else(|| "the text's groups compile to other groups".to_owned()),
+                )
+            }
             Err(e) => {
                 let reasons: Vec<&str> = e
                     .diagnostics()
@@ -252,7 +263,7 @@ impl Compiler {
                     .filter(|d| d.is_error())
                     .map(|d| d.message.as_str())
                     .collect();
-                reasons.join("; ")
+                (reasons.join("; "), MERGED.to_owned())
             }
         };
         let mut d = Diagnostic::new(
@@ -260,7 +271,7 @@ impl Compiler {
             Span::new(0, json.len()),
             format!("the decompiled text does not compile back to this request: {why}"),
         )
-        .with_help("the text merges nested groups with the same operator; restructure the query (e.g. with IN/NIN) before compiling it");
+        .with_help(help);
         d.locate(&LineIndex::new(json));
         Some(d)
     }

@@ -29,11 +29,9 @@
 
 use std::fmt::Write;
 
-use crate::check::{
-    FilterValue, GroupOp, Node, Query, ScalarValue, day_of, parse_date, start_of_day,
-};
+use crate::check::{FilterValue, GroupOp, Node, Query, ScalarValue, parse_date};
 use crate::op::Op;
-use crate::schema::Order;
+use crate::schema::{FieldDef, Order};
 use crate::syntax::lexical::{field_text, write_value};
 
 pub use crate::options::DateStyle;
@@ -61,16 +59,16 @@ fn write_node(out: &mut String, node: &Node, parent: Option<GroupOp>, dates: Dat
             };
             out.push_str(op.as_str());
             out.push(' ');
-            let order = &f.field.order;
+            let field = &f.field;
             match &f.value {
-                FilterValue::One(v) => write_scalar(out, v, dates, order),
+                FilterValue::One(v) => write_scalar(out, v, dates, field),
                 FilterValue::List(items) => {
                     out.push('[');
                     for (i, v) in items.iter().enumerate() {
                         if i > 0 {
                             out.push_str(", ");
                         }
-                        write_scalar(out, v, dates, order);
+                        write_scalar(out, v, dates, field);
                     }
                     out.push(']');
                 }
@@ -102,17 +100,20 @@ fn is_null(value: &FilterValue) -> bool {
     matches!(value, FilterValue::One(ScalarValue::Null))
 }
 
-fn write_scalar(out: &mut String, value: &ScalarValue, dates: DateStyle, order: &Order) {
+fn write_scalar(out: &mut String, value: &ScalarValue, dates: DateStyle, field: &FieldDef) {
     // Writing to a String cannot fail.
     let _ = match value {
-        ScalarValue::String(s) => write_value(out, s),
+        // A list option sent as its id is written as its label.
+        ScalarValue::String(s) => write_value(out, field.written_value(s)),
         ScalarValue::Integer(n) => write!(out, "{n}"),
         ScalarValue::Float(x) => write!(out, "{x:?}"),
         ScalarValue::Boolean(b) => write!(out, "{b}"),
         ScalarValue::Null => write!(out, "null"),
-        ScalarValue::Date(seconds) => match (order, dates) {
-            (Order::Day(tz), DateStyle::Rfc3339) => match day_of(*seconds, tz) {
-                Some(day) if start_of_day(day, tz) == Some(*seconds) => write!(out, "{day}"),
+        // A day-matched date that is the instant qc sends for its day is
+        // written as the day.
+        ScalarValue::Date(seconds) => match (&field.order, dates) {
+            (Order::Day(days), DateStyle::Rfc3339) => match days.day_of(*seconds) {
+                Some(day) if days.instant(day) == Some(*seconds) => write!(out, "{day}"),
                 _ => write!(out, "{}", date_text(*seconds, dates)),
             },
             _ => write!(out, "{}", date_text(*seconds, dates)),

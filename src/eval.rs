@@ -10,7 +10,10 @@
 //!   contacts' `tag_id` from `tags.data[].id`, tickets' `state` from
 //!   `ticket_state`, a ticket attribute from `ticket_attributes.<name>`).
 //!   The first path that holds a value wins, and arrays met on the way are
-//!   walked into, so a path can reach many values.
+//!   walked into, so a path can reach many values. A field that only some
+//!   kinds of object hold ([`FieldDef::held_by`]: a ticket type's
+//!   attribute) has no value on an object of another kind (a ticket of
+//!   another type); an object that does not say its kind may be of any.
 //! - **Many values.** A field with several values (the id lists, or any
 //!   path through an array) matches `=`, `IN`, `~`, `^`, `$`, `>` and `<`
 //!   when *any* value does, and `!=`, `NIN` and `!~` when *no* value
@@ -24,13 +27,18 @@
 //!   digits, or an RFC 3339 string); integers as `i64`; booleans as JSON
 //!   `true`/`false`. String fields compare as text, and a number in the data
 //!   is compared by its decimal text, so `admin_assignee_id = 5017691`
-//!   matches the model's integer `5017691`. Text comparisons are exact and
-//!   case-sensitive, except for `source.body`.
+//!   matches the model's integer `5017691`. A number or a date held as text
+//!   by an attribute of unknown type is compared with a number or a date
+//!   as one. A list option held by its label is compared by its id, as
+//!   qc sends it. Text comparisons are exact and case-sensitive, except
+//!   for `source.body`.
 //! - **Operators** mean what the target's API documents, by the field's
 //!   [`Order`]: inclusive `>`/`<` (conversations, tickets but `created_at`),
-//!   strict `>`/`<` with real `>=`/`<=` (contacts' numbers, tickets'
-//!   `created_at`), or calendar days in the workspace's zone (contacts'
-//!   dates: `=` the same day, `>` a later day, `<` an earlier day). `~` is
+//!   strict `>`/`<` with real `>=`/`<=` (contacts' numbers; tickets'
+//!   `created_at`, whose `>`/`<` the reference reads two ways and qc never
+//!   sends), or calendar days in the workspace's zone (contacts' dates:
+//!   `=` the same day, `>` a later day, `<` an earlier day; UTC days where
+//!   the zone is not configured). `~` is
 //!   "contains", `^` "starts with", `$` "ends with".
 //! - **Word-matched fields** ([`Matching::Words`], `source.body`) are matched as the API's search does, word by word:
 //!   HTML tags are removed (and `&amp;` `&lt;` `&gt;` `&quot;` `&#39;`
@@ -45,7 +53,7 @@ use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use crate::check::{Filter, FilterValue, GroupOp, Node, Query, ScalarValue, day_of};
+use crate::check::{Filter, FilterValue, GroupOp, Node, Query, ScalarValue};
 use crate::op::Op;
 use crate::schema::{FieldDef, FieldType, Matching, Order};
 
@@ -79,6 +87,30 @@ pub fn eval_node(node: &Node, conversation: &Value) -> bool {
 /// [`FieldDef::paths`] that holds any.
 pub fn field_values<'a>(field: &FieldDef, object: &'a Value) -> Vec<&'a Value> {
     let mut out = Vec::new();
+    // A ticket type's attribute has no value on a ticket of another type
+    // (an object that does not say its type may be of any).
+    if let Some(held) = &field.held_by {
+        let mut kinds = Vec::new();
+        for path in &held.paths {
+            collect(object, &path.0, &mut kinds);
+            if !kinds.is_empty() {
+                break;
+            }
+        }
+        let kind_text = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        if !kinds.is_empty()
+            && !kinds
+                .iter()
+                .filter_map(|v| kind_text(v))
+                .any(|k| held.holds(&k))
+        {
+            return out;
+        }
+    }
     for path in field.paths.iter() {
         collect(object, &path.0, &mut out);
         if !out.is_empty() {
@@ -140,13 +172,7 @@ fn atom(ty: FieldType, value: &Value) -> Option<Atom<'_>> {
         },
         FieldType::Date => match value {
             Value::Number(n) => integral(n).map(Atom::Int),
-            Value::String(s) => {
-                let s = s.trim();
-                s.parse::<i64>()
-                    .ok()
-                    .or_else(|| s.parse::<jiff::Timestamp>().ok().map(|t| t.as_second()))
-                    .map(Atom::Int)
-            }
+            Value::String(s) => date_seconds(s).map(Atom::Int),
             _ => None,
         },
         FieldType::Boolean => match value {
@@ -156,6 +182,14 @@ fn atom(ty: FieldType, value: &Value) -> Option<Atom<'_>> {
             _ => None,
         },
     }
+}
+
+/// Unix seconds of a date written as text: digits, or RFC 3339.
+fn date_seconds(text: &str) -> Option<i64> {
+    let text = text.trim();
+    text.parse::<i64>()
+        .ok()
+        .or_else(|| text.parse::<jiff::Timestamp>().ok().map(|t| t.as_second()))
 }
 
 /// A JSON number as an `i64`, when it is a whole number in range.
@@ -194,14 +228,29 @@ fn atom_text<'b>(a: &'b Atom<'_>) -> Cow<'b, str> {
 fn compare(a: &Atom<'_>, v: &ScalarValue, order: &Order) -> Ordering {
     match (a, v) {
         (Atom::Int(x), ScalarValue::Date(y)) => match order {
-            Order::Day(tz) => day_of(*x, tz).cmp(&day_of(*y, tz)),
+            Order::Day(days) => days.day_of(*x).cmp(&days.day_of(*y)),
             _ => x.cmp(y),
         },
         (Atom::Int(x), ScalarValue::Integer(y)) => x.cmp(y),
         (Atom::Int(x), ScalarValue::Float(y)) => (*x as f64).total_cmp(y),
         (Atom::Float(x), ScalarValue::Float(y)) => x.total_cmp(y),
-        (Atom::Float(x), ScalarValue::Integer(y)) => x.total_cmp(&(*y as f64)),
+        (Atom::Float(x), ScalarValue::Integer(y) | ScalarValue::Date(y)) => {
+            x.total_cmp(&(*y as f64))
+        }
         (Atom::Bool(x), ScalarValue::Boolean(y)) => x.cmp(y),
+        // A number or a date held as text by an attribute of unknown type:
+        // compared as a number.
+        (Atom::Text(x), ScalarValue::Date(y) | ScalarValue::Integer(y)) => {
+            match (date_seconds(x), x.trim().parse::<f64>()) {
+                (Some(x), _) => x.cmp(y),
+                (None, Ok(x)) => x.total_cmp(&(*y as f64)),
+                _ => x.as_ref().cmp(scalar_text(v).as_ref()),
+            }
+        }
+        (Atom::Text(x), ScalarValue::Float(y)) => match x.trim().parse::<f64>() {
+            Ok(x) => x.total_cmp(y),
+            Err(_) => x.as_ref().cmp(scalar_text(v).as_ref()),
+        },
         (Atom::Text(x), ScalarValue::String(y)) => x.as_ref().cmp(y.as_str()),
         _ => atom_text(a).as_ref().cmp(scalar_text(v).as_ref()),
     }
@@ -255,9 +304,22 @@ pub fn eval_filter(filter: &Filter, object: &Value) -> bool {
         values
             .iter()
             .filter_map(|v| atom(filter.field.ty, v))
+            .map(|a| sent_form(&filter.field, a))
             .any(|a| test(op, &a, &filter.value, order))
     };
     any != negative
+}
+
+/// A value of the data as the query's value is sent: a list option held
+/// by its label is compared by its id.
+fn sent_form<'a>(field: &FieldDef, a: Atom<'a>) -> Atom<'a> {
+    match &a {
+        Atom::Text(t) if !field.value_ids.is_empty() => match field.sent_value(t) {
+            Some(id) if id != t.as_ref() => Atom::Text(Cow::Owned(id.to_owned())),
+            _ => a,
+        },
+        _ => a,
+    }
 }
 
 fn body_matches(op: Op, values: &[&Value], value: &FilterValue, order: &Order) -> bool {

@@ -39,7 +39,7 @@
 //! `span`, `op`, `target`, `options` (leaves); `diagnostic`; `syntax` and
 //! `json` (readers); `schema`; `check`; `optimise`; `emit`, `decompile`,
 //! `format`, `eval`, `ide`; `filter`; `compiler` and `settings` (the front
-//! door); `config` (files); `lsp` and `search` (shells in the library).
+//! door); `config` (files); `lsp`, `search` and `mcp` (shells in the library).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -58,6 +58,8 @@ pub mod ide;
 pub mod json;
 #[cfg(feature = "lsp")]
 pub mod lsp;
+#[cfg(feature = "mcp")]
+pub mod mcp;
 pub mod op;
 pub mod optimise;
 pub mod options;

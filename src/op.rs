@@ -168,6 +168,13 @@ impl FieldType {
         }
     }
 
+    /// True for types whose values are whole steps (whole numbers, dates
+    /// in seconds): a strict bound is the inclusive one a step further.
+    /// Elsewhere (decimals, untyped attributes) there is no next value.
+    pub const fn is_discrete(self) -> bool {
+        matches!(self, FieldType::Integer | FieldType::Date)
+    }
+
     /// The operators a query may write on a field of this type.
     pub const fn operators(self) -> OpSet {
         match self {

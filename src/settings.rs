@@ -42,7 +42,7 @@ use crate::target::{ApiVersion, Target, UnknownVersion};
 /// |---|---|---|
 /// | `target` | `conversations`, `contacts`, `tickets` or `companies` | conversations |
 /// | `api_version` | the Intercom API version: `2.7` to `2.16`, `Preview` (or `Unstable`) | 2.11 |
-/// | `timezone` | the workspace's IANA time zone | UTC |
+/// | `timezone` | the workspace's IANA time zone | not known: dates in UTC, days the API reads in the workspace's zone sent as their midday in UTC |
 /// | `schema` | workspace schemas: JSON text or parsed JSON of `GET /data_attributes` or `GET /ticket_types`, or a list of them | none |
 /// | `now` | "now" for relative dates: unix seconds or RFC 3339 text | the clock |
 /// | `per_page`, `starting_after` | pagination to add to the request | none |
@@ -60,7 +60,9 @@ pub struct Settings {
     /// The Intercom API version to compile for (default 2.11).
     #[serde(alias = "apiVersion")]
     pub api_version: Option<String>,
-    /// The workspace's IANA time zone (default UTC).
+    /// The workspace's IANA time zone (when absent, dates are read in UTC,
+    /// and days the API reads in the workspace's zone are sent as their
+    /// midday in UTC).
     pub timezone: Option<String>,
     /// The workspace's schemas.
     #[serde(deserialize_with = "schema_sources")]
@@ -375,9 +377,10 @@ impl Settings {
         }
         let target = self.target()?;
         let version = self.api_version()?;
+        // No zone: the workspace's is not known (see `Schema::with_zone`).
         let tz = match &self.timezone {
-            Some(name) => timezone(name).map_err(SettingsError::Value)?,
-            None => jiff::tz::TimeZone::UTC,
+            Some(name) => Some(timezone(name).map_err(SettingsError::Value)?),
+            None => None,
         };
         let mut workspaces = Vec::with_capacity(self.schema.len());
         for source in &self.schema {
@@ -390,7 +393,7 @@ impl Settings {
             })?;
             workspaces.push(workspace);
         }
-        let schema = Schema::for_version(target, version, tz, &workspaces)
+        let schema = Schema::for_version_with_zone(target, version, tz, &workspaces)
             .map_err(|e| SettingsError::Value(e.to_string()))?;
         let schema = Arc::new(schema);
         if let Ok(mut last) = LAST.lock() {

@@ -224,7 +224,13 @@ fn dates_past_the_range_give_the_range() {
 #[test]
 fn the_day_after_the_last_day_gives_the_range() {
     // In UTC, 9999-12-30 exists; the day after it does not, for qc.
-    let list = check(&["--target", "contacts", "created_at <= 9999-12-30"]);
+    let list = check(&[
+        "--target",
+        "contacts",
+        "--timezone",
+        "UTC",
+        "created_at <= 9999-12-30",
+    ]);
     let d = &list[0];
     assert_eq!(d["code"], "E0108", "{list}");
     let message = d["message"].as_str().unwrap_or_default();

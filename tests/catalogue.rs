@@ -21,12 +21,15 @@ const WITHOUT_EXAMPLE: &[(&str, &str)] = &[
     ("E0008", "depends on the size limit, not the text"),
     ("E0009", "raised on bytes before there is text"),
     ("E0010", "needs over 100 errors"),
+    ("E0114", "needs a workspace schema"),
     ("E0401", "is about a schema file, not a query"),
     ("E0302", "needs JSON nested 129 deep"),
     (
         "W0102",
         "needs a workspace schema with an archived attribute",
     ),
+    ("W0205", "needs a JSON request and --target tickets"),
+    ("N0101", "needs ticket types that share an attribute name"),
     (
         "W0301",
         "needs a request of over 15 filters, through qc decompile",
@@ -105,7 +108,7 @@ fn command_example(example: &str) -> Option<CommandExample> {
     let rest = example.strip_prefix("qc ")?;
     let args = shell_words(rest);
     let mut target = Target::Conversations;
-    let mut timezone = jiff::tz::TimeZone::UTC;
+    let mut timezone = None;
     let mut query = None;
     let mut words = args.iter();
     while let Some(word) = words.next() {
@@ -116,7 +119,7 @@ fn command_example(example: &str) -> Option<CommandExample> {
             }
             "--timezone" => {
                 let name = words.next().expect("a zone after --timezone");
-                timezone = qc::schema::timezone(name).expect("a known zone");
+                timezone = Some(qc::schema::timezone(name).expect("a known zone"));
             }
             flag if flag.starts_with("--") => panic!("{example}: unexpected flag {flag}"),
             text => {
@@ -125,7 +128,7 @@ fn command_example(example: &str) -> Option<CommandExample> {
             }
         }
     }
-    let schema = Arc::new(Schema::new(target, timezone, &[]));
+    let schema = Arc::new(Schema::with_zone(target, timezone, &[]));
     let now = EXAMPLE_NOW.parse::<jiff::Timestamp>().expect("a date-time");
     let options = qc::Options {
         now: Some(now.as_second()),

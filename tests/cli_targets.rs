@@ -447,7 +447,13 @@ fn fields_target_contacts() {
             .clone()
     };
     assert_eq!(row("role")["values"], json!(["user", "lead"]));
-    assert_eq!(row("andoid_sdk_version")["type"], "String");
+    // The contact model's spelling, which qc sends; the search table's
+    // misspelling is noted.
+    assert_eq!(row("android_sdk_version")["type"], "String");
+    assert_eq!(
+        row("android_sdk_version")["reference_spelling"],
+        "andoid_sdk_version"
+    );
     assert_eq!(row("tag_id")["type"], "String");
     assert_eq!(row("created_at")["type"], "Date");
     assert!(
@@ -767,8 +773,9 @@ fn filter_target_tickets() {
     for (query, expected) in [
         ("created_at > 2024-01-01", "matched 1 of 3\n"),
         ("created_at >= 2024-01-01", "matched 2 of 3\n"),
+        ("created_at < 2024-01-01", "matched 1 of 3\n"),
         ("updated_at > 2024-01-01", "matched 1 of 3\n"),
-        ("updated_at <= 2024-01-01", "matched 2 of 3\n"),
+        ("updated_at < 2024-01-02", "matched 3 of 3\n"),
     ] {
         qc().args(["filter", "--target", "tickets", query])
             .write_stdin(lines.clone())
@@ -776,4 +783,11 @@ fn filter_target_tickets() {
             .success()
             .stderr(expected);
     }
+    // `<=` on a day ends at its first second, as the warning (W0406) says.
+    qc().args(["filter", "--target", "tickets", "updated_at <= 2024-01-01"])
+        .write_stdin(lines.clone())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("[W0406]"))
+        .stderr(predicate::str::ends_with("matched 2 of 3\n"));
 }

@@ -103,12 +103,28 @@ fn the_fixtures_are_what_intercom_returns() {
         .find(|a| a.alias.as_deref() == Some("Order number"))
         .expect("Order number");
     assert_eq!(order.name, "ticket_attribute.17");
-    // `files` attributes cannot be searched.
+    // `files` attributes cannot be searched: kept aside, so that a query
+    // naming one is told why.
     assert!(
         w.attributes
             .iter()
             .all(|a| a.alias.as_deref() != Some("Screenshots"))
     );
+    assert!(
+        w.unsearchable
+            .iter()
+            .any(|u| u.alias.as_deref() == Some("Screenshots") && u.name == "ticket_attribute.21")
+    );
+    // A list attribute's options: their labels, sent as their ids.
+    let platform = w
+        .attributes
+        .iter()
+        .find(|a| a.alias.as_deref() == Some("Platform"))
+        .expect("Platform");
+    assert_eq!(platform.options, ["iOS", "Android", "Web"]);
+    assert_eq!(platform.option_ids, ["a1", "a2", "a3"]);
+    // Each attribute is held by the tickets of its type.
+    assert_eq!(platform.kinds, ["1295"]);
 }
 
 // ---- contacts attributes -----------------------------------------------
@@ -118,6 +134,8 @@ fn typed_contact_attributes() {
     let out = compiled(&[
         "--target",
         "contacts",
+        "--timezone",
+        "UTC",
         "--schema",
         ATTRIBUTES,
         "custom_attributes.plan IN [pro, enterprise] AND custom_attributes.seats >= 10 \
@@ -196,14 +214,25 @@ fn company_attributes_do_not_apply_to_contacts() {
     .assert()
     .code(1)
     .stderr(predicate::str::contains(
-        "unknown attribute `custom_attributes.employees` for contacts search",
+        "[E0114] Error: `custom_attributes.employees` is a company attribute: contacts search cannot search it",
     ));
-    // Nor contacts' attributes to conversations: the file describes the
-    // conversation model too, so other names are unknown, not unchecked.
+    // Nor contacts' attributes to conversations: the error says whose they
+    // are, and where to search them.
     qc().args(["--schema", ATTRIBUTES, "custom_attributes.plan = pro"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("for conversations search"));
+        .stderr(predicate::str::contains(
+            "`custom_attributes.plan` is a contact attribute: conversations search cannot search it",
+        ))
+        .stderr(predicate::str::contains("search contacts with `--target contacts`"));
+    // The file describes the conversation model too, so other names are
+    // unknown, not unchecked.
+    qc().args(["--schema", ATTRIBUTES, "custom_attributes.nothing = 1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "unknown attribute `custom_attributes.nothing` for conversations search",
+        ));
     let out = compiled(&[
         "--schema",
         ATTRIBUTES,
@@ -215,8 +244,8 @@ fn company_attributes_do_not_apply_to_contacts() {
             {"field": "custom_attributes.escalated", "operator": "=", "value": true},
             {"field": "custom_attributes.order_total", "operator": ">", "value": 20.0}]}})
     );
-    // On conversations `>` includes the bound: a strict `>` on a decimal
-    // cannot be sent exactly.
+    // On conversations `>` includes the bound, and a decimal has no next
+    // value: a strict `>` is the inclusive one without the value itself.
     insta::assert_snapshot!(
         "strict_bound_on_a_conversation_decimal",
         transcript(&["--schema", ATTRIBUTES, "custom_attributes.order_total > 20"])
@@ -313,7 +342,7 @@ fn ticket_attributes_by_name_emit_their_id() {
             {"field": "ticket_attribute.19", "operator": "=", "value": true},
             {"field": "ticket_attribute.18", "operator": ">", "value": 10.5},
             {"field": "ticket_attribute.20", "operator": ">", "value": "1704067200"},
-            {"field": "ticket_attribute.22", "operator": "=", "value": "iOS"}]}})
+            {"field": "ticket_attribute.22", "operator": "=", "value": "a1"}]}})
     );
     insta::assert_snapshot!(
         "ticket_attributes",
@@ -385,10 +414,9 @@ fn schema_is_repeatable() {
         .find(|r| r["name"] == "custom_attributes.plan")
         .expect("plan");
     assert_eq!(plan["values"], json!(["free", "pro", "enterprise"]));
-    assert!(
-        rows.iter()
-            .any(|r| r["name"] == "andoid_sdk_version" && r["custom"] == false)
-    );
+    assert!(rows.iter().any(|r| r["name"] == "android_sdk_version"
+        && r["reference_spelling"] == "andoid_sdk_version"
+        && r["custom"] == false));
 }
 
 #[test]

@@ -1,12 +1,16 @@
 //! Quick fixes that really fix: every suggestion the library offers, once
 //! applied, leaves text with strictly fewer errors (for the fix of a
-//! warning: no more errors and strictly fewer warnings). Checked over every
-//! fixture and over broken queries made from generated valid ones.
+//! warning: no more errors and strictly fewer warnings), or, for an
+//! error's fix that does not do so alone, helps the others: every offered
+//! error fix applied together leaves fewer errors than before, and fewer
+//! than all of them but it. Checked over every fixture and over broken
+//! queries made from generated valid ones.
 
 mod support;
 
 use proptest::prelude::*;
 use qc::Diagnostic;
+use qc::diagnostic::Suggestion;
 use qc::diagnostic::fixes::{MAX_VERIFIED_BYTES, apply};
 use support::generate::{options, query};
 
@@ -19,6 +23,27 @@ fn errors(ds: &[Diagnostic]) -> usize {
 fn every_fix_fixes(source: &str) -> Result<usize, String> {
     let before = qc::diagnose(source, &options());
     let mut offered = 0;
+    // Every error's fix, once each, in text order: what "fix all" applies.
+    let mut all: Vec<&Suggestion> = Vec::new();
+    for d in before.iter().filter(|d| d.is_error()) {
+        if let Some(s) = &d.suggestion
+            && !all.contains(&s)
+        {
+            all.push(s);
+        }
+    }
+    all.sort_by_key(|s| (s.span.start(), s.span.end()));
+    let errors_with = |fixes: &[&Suggestion]| -> Option<usize> {
+        let mut text = String::new();
+        let mut at = 0;
+        for s in fixes {
+            text.push_str(source.get(at..s.span.start())?);
+            text.push_str(&s.replacement);
+            at = s.span.end();
+        }
+        text.push_str(source.get(at..)?);
+        Some(errors(&qc::diagnose(&text, &options())))
+    };
     for d in &before {
         let Some(s) = &d.suggestion else {
             continue;
@@ -26,13 +51,18 @@ fn every_fix_fixes(source: &str) -> Result<usize, String> {
         offered += 1;
         let fixed = apply(source, s).ok_or_else(|| format!("{source:?}: {s:?} does not apply"))?;
         let after = qc::diagnose(&fixed, &options());
-        let better = if d.is_error() {
+        let alone = if d.is_error() {
             errors(&after) < errors(&before)
         } else {
             errors(&after) <= errors(&before)
                 && after.len() - errors(&after) < before.len() - errors(&before)
         };
-        if !better {
+        let together = d.is_error() && {
+            let but: Vec<&Suggestion> = all.iter().copied().filter(|o| *o != s).collect();
+            let with_all = errors_with(&all);
+            with_all.is_some_and(|n| n < errors(&before)) && with_all < errors_with(&but)
+        };
+        if !alone && !together {
             return Err(format!(
                 "{source:?}: the fix of {d} gives {fixed:?}, with {after:#?}"
             ));
@@ -90,19 +120,89 @@ fn the_issues_examples() {
     // `state` for `stat` would leave `1`, no state either.
     assert_eq!(offered("stat = 1"), Vec::<String>::new());
     assert_eq!(offered("stat = open"), ["state"]);
+    // Both near misses: the value is checked as the field meant, and
+    // both fixes are offered (together they fix the query).
+    assert_eq!(offered("stat = opne"), ["state", "open"]);
+    let helps: Vec<String> = qc::diagnose("stat = opne", &options())
+        .iter()
+        .filter_map(|d| d.help.clone())
+        .collect();
+    assert_eq!(helps, ["did you mean `state`?", "did you mean `open`?"]);
+    // `&&` and `||` get their keyword, spaced where the text is not.
+    assert_eq!(offered("state = open && read = true"), ["AND"]);
+    assert_eq!(offered("state = open||read = true"), [" OR "]);
 }
 
 #[test]
-fn a_dropped_fix_takes_its_help_along() {
-    // `state = 1` has no valid state either: the fix goes, and so does
-    // the help that named it.
-    for d in qc::diagnose("stat = 1", &options()) {
-        assert!(d.suggestion.is_none());
-        assert!(
-            d.help.as_deref().is_none_or(|h| !h.contains("`state`")),
-            "{d}"
-        );
-    }
+fn a_withheld_did_you_mean_keeps_its_help() {
+    // `state = 1` has no valid state either: the fix is withheld, but the
+    // near miss is still named.
+    let ds = qc::diagnose("stat = 1", &options());
+    assert!(ds.iter().all(|d| d.suggestion.is_none()));
+    assert_eq!(ds[0].help.as_deref(), Some("did you mean `state`?"));
+}
+
+#[test]
+fn a_dropped_heuristic_fix_takes_its_help_along() {
+    // The parser's guess of quoting `open AN` (as a heuristic, not a near
+    // miss) goes with its help.
+    let source = "state = open AN read = false";
+    let mut ds = vec![
+        qc::Diagnostic::new(
+            qc::Code::UnexpectedToken,
+            qc::Span::new(13, 15),
+            "found `AN`",
+        )
+        .with_suggestion(qc::Span::new(8, 15), "\"open AN\""),
+    ];
+    qc::diagnostic::fixes::keep_fixes_that_fix(source, &mut ds, |t| qc::diagnose(t, &options()));
+    assert!(ds[0].suggestion.is_none());
+    assert!(ds[0].help.is_none());
+}
+
+/// Two fixes that each fix nothing alone, and together fix the query,
+/// are both kept; a fix that adds nothing to the others is not.
+#[test]
+fn fixes_are_judged_together() {
+    let source = "x = 1";
+    let wrong = |at: usize| {
+        qc::Diagnostic::new(
+            qc::Code::UnexpectedToken,
+            qc::Span::new(at, at + 1),
+            "wrong",
+        )
+    };
+    // Two errors, until both `x` and `1` are fixed: neither fix helps
+    // alone.
+    let diagnose = |t: &str| -> Vec<Diagnostic> {
+        if t == "y = 2" {
+            Vec::new()
+        } else {
+            vec![wrong(0), wrong(4)]
+        }
+    };
+    let mut ds = vec![
+        wrong(0).with_suggestion(qc::Span::new(0, 1), "y"),
+        wrong(4).with_suggestion(qc::Span::new(4, 5), "2"),
+    ];
+    qc::diagnostic::fixes::keep_fixes_that_fix(source, &mut ds, diagnose);
+    assert!(ds.iter().all(|d| d.suggestion.is_some()));
+    // A third fix, which changes nothing the others need, is withheld.
+    let diagnose = |t: &str| -> Vec<Diagnostic> {
+        if t == "y = 2" {
+            Vec::new()
+        } else {
+            vec![wrong(0), wrong(2), wrong(4)]
+        }
+    };
+    let mut ds = vec![
+        wrong(0).with_suggestion(qc::Span::new(0, 1), "y"),
+        wrong(2).with_suggestion(qc::Span::new(2, 3), "="),
+        wrong(4).with_suggestion(qc::Span::new(4, 5), "2"),
+    ];
+    qc::diagnostic::fixes::keep_fixes_that_fix(source, &mut ds, diagnose);
+    let kept: Vec<bool> = ds.iter().map(|d| d.suggestion.is_some()).collect();
+    assert_eq!(kept, [true, false, true]);
 }
 
 #[test]
@@ -113,6 +213,11 @@ fn large_inputs_get_no_unverified_fix() {
     let ds = qc::diagnose(&source, &options());
     assert!(!ds.is_empty());
     assert!(ds.iter().all(|d| d.suggestion.is_none()));
+    // The near misses are still named.
+    assert!(
+        ds.iter()
+            .any(|d| d.help.as_deref() == Some("did you mean `open`?"))
+    );
 }
 
 // ----- broken queries ----------------------------------------------------

@@ -18,7 +18,11 @@
 //!   zone, or on a field compared by day, in that field's zone; `now-1mo`
 //!   is calendar arithmetic there, `90s`/`2h` are seconds;
 //! - a field holds a set of values: none when it is missing or null, several
-//!   for the id lists. `=`, `IN`, `~`, `^`, `$`, `>`, `>=`, `<`, `<=` match
+//!   for the id lists. A ticket type's attribute holds values only on
+//!   tickets of that type (or of no stated type); a name several ticket
+//!   types' attributes share means the attribute of the ticket's type;
+//! - where the reference reads `>`/`<` two ways (tickets' `created_at`),
+//!   the request uses neither, so that it means the text under both; `=`, `IN`, `~`, `^`, `$`, `>`, `>=`, `<`, `<=` match
 //!   when one value does; `!=`, `NIN` and `!~` when no value matches the
 //!   positive operator; `= null` when there is no value, `!= null` when
 //!   there is one (the rules at the top of `src/eval.rs`);
@@ -88,13 +92,17 @@ fn overlap(a: &str, b: &str) -> bool {
 }
 
 fn case(target: Target, zone: &str, files: &[&str]) -> Case {
-    case_in(target, ApiVersion::DEFAULT, zone, files)
+    case_in(target, ApiVersion::DEFAULT, Some(zone), files)
 }
 
-fn case_in(target: Target, version: ApiVersion, zone: &str, files: &[&str]) -> Case {
-    let tz = qc::schema::timezone(zone).expect("a known zone");
+/// A case of `version` in `zone`, or (`None`) in a workspace whose zone
+/// is not configured: its days are then UTC days, sent as their midday.
+fn case_in(target: Target, version: ApiVersion, zone: Option<&str>, files: &[&str]) -> Case {
+    let configured = zone.map(|z| qc::schema::timezone(z).expect("a known zone"));
+    let tz = configured.clone().unwrap_or(TimeZone::UTC);
+    let zone = zone.unwrap_or("an unconfigured zone");
     let workspaces: Vec<Workspace> = files.iter().map(|f| workspace(f)).collect();
-    let schema = Schema::for_version(target, version, tz.clone(), &workspaces)
+    let schema = Schema::for_version_with_zone(target, version, configured, &workspaces)
         .expect("the version searches the target");
     let schema: &'static Schema = Box::leak(Box::new(schema));
     let options = Options {
@@ -150,15 +158,22 @@ static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
         case_in(
             Target::Contacts,
             ApiVersion::Preview,
-            "Europe/Paris",
+            Some("Europe/Paris"),
             &["data_attributes.json"],
         ),
         case_in(
             Target::Companies,
             ApiVersion::Preview,
-            "America/New_York",
+            Some("America/New_York"),
             &["data_attributes.json"],
         ),
+        case_in(
+            Target::Contacts,
+            ApiVersion::DEFAULT,
+            None,
+            &["data_attributes.json"],
+        ),
+        case(Target::Tickets, "UTC", &["ticket_types_shared.json"]),
     ]
 });
 
@@ -176,7 +191,12 @@ static VERSION_CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
                 Target::Tickets => "ticket_types.json",
                 _ => "data_attributes.json",
             };
-            cases.push(case_in(target, version, ZONES[i % ZONES.len()], &[file]));
+            cases.push(case_in(
+                target,
+                version,
+                Some(ZONES[i % ZONES.len()]),
+                &[file],
+            ));
         }
     }
     cases
@@ -211,8 +231,22 @@ fn the_cases_cover_every_field_kind() {
     for case in CASES.iter() {
         assert!(case.fields.len() > 10, "{}", case.name);
         // Only fields that share their place with an earlier one are left
-        // out: `title` and `description` on tickets.
-        let left_out = case.schema.fields().len() - case.fields.len();
+        // out: `title` and `description` on tickets, and the attributes
+        // whose name another ticket type's attribute has (the tickets of
+        // each type hold their own).
+        let twins = case
+            .schema
+            .fields()
+            .filter(|f| {
+                f.alias.as_deref().is_some_and(|a| {
+                    case.schema
+                        .fields_named(a)
+                        .first()
+                        .is_some_and(|first| first.name != f.name)
+                })
+            })
+            .count();
+        let left_out = case.schema.fields().len() - case.fields.len() - twins;
         assert!(left_out <= 2, "{}: {left_out} fields left out", case.name);
     }
     // Every type, and every meaning of `>`, is generated.
@@ -225,15 +259,18 @@ fn the_cases_cover_every_field_kind() {
     };
     let inclusive = |o: &Order| *o == Order::Inclusive;
     let strict = |o: &Order| *o == Order::Strict;
-    let by_day = |o: &Order| matches!(o, Order::Day(_));
+    let ambiguous = |o: &Order| *o == Order::Ambiguous;
+    let by_day = |o: &Order| matches!(o, Order::Day(d) if d.is_configured());
+    let by_utc_day = |o: &Order| matches!(o, Order::Day(d) if !d.is_configured());
     for (ty, order) in [
         (FieldType::Integer, inclusive as fn(&Order) -> bool),
         (FieldType::Integer, strict),
         (FieldType::Float, inclusive),
         (FieldType::Float, strict),
         (FieldType::Date, inclusive),
-        (FieldType::Date, strict),
+        (FieldType::Date, ambiguous),
         (FieldType::Date, by_day),
+        (FieldType::Date, by_utc_day),
         (FieldType::Boolean, strict),
         (FieldType::String, strict),
     ] {
@@ -244,6 +281,14 @@ fn the_cases_cover_every_field_kind() {
     assert!(fields.iter().any(|f| f.matching == Matching::Words));
     assert!(fields.iter().any(|f| f.is_enumerated()));
     assert!(fields.iter().any(|f| f.alias.is_some()));
+    assert!(fields.iter().any(|f| !f.value_ids.is_empty()));
+    assert!(fields.iter().any(|f| f.held_by.is_some()));
+    // Names that several ticket types' attributes share.
+    assert!(CASES.iter().any(|c| fields.iter().any(|f| {
+        f.alias
+            .as_deref()
+            .is_some_and(|a| c.schema.fields_named(a).len() > 1)
+    })));
 }
 
 // ---- calendar days, computed here --------------------------------------
@@ -393,7 +438,35 @@ fn duration_text(ch: &mut Choices<'_>, n: i64) -> String {
     }
 }
 
+/// The kinds of object (ticket type ids) the case's attributes are held
+/// by, and one that holds none of them.
+fn kinds(case: &Case) -> Vec<String> {
+    let mut out: Vec<String> = case
+        .schema
+        .fields()
+        .filter_map(|f| f.held_by.as_ref())
+        .flat_map(|h| h.kinds.iter().cloned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out.push("9".to_owned());
+    out
+}
+
+/// True for the field that tells kinds of object apart.
+fn is_kind_field(case: &Case, f: &FieldDef) -> bool {
+    case.schema.kind_field() == Some(f.name.as_ref())
+}
+
 fn query_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> QueryValue {
+    if is_kind_field(case, f) {
+        let kinds = kinds(case);
+        let k = kinds[ch.pick(kinds.len())].clone();
+        return QueryValue {
+            text: text_value(&k),
+            value: Some(V::Text(k)),
+        };
+    }
     if f.is_enumerated() {
         let v = f.values[ch.pick(f.values.len())].to_string();
         return QueryValue {
@@ -446,6 +519,10 @@ fn query_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> QueryValue {
 }
 
 fn data_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> V {
+    if is_kind_field(case, f) {
+        let kinds = kinds(case);
+        return V::Text(kinds[ch.pick(kinds.len())].clone());
+    }
     if f.is_enumerated() {
         if ch.chance(6) {
             return V::Text("other".to_owned());
@@ -478,6 +555,10 @@ fn data_value(ch: &mut Choices<'_>, case: &Case, f: &FieldDef) -> V {
 /// A data value in one of the JSON forms `eval` reads.
 fn to_json(ch: &mut Choices<'_>, f: &FieldDef, v: &V) -> Value {
     match v {
+        // A list option, held by its label or its id.
+        V::Text(s) if !f.value_ids.is_empty() && ch.chance(2) => {
+            json!(f.sent_value(s).unwrap_or(s))
+        }
         V::Text(s) if f.matching == Matching::Words && ch.chance(2) => json!(format!("<p>{s}</p>")),
         V::Text(s) => json!(s),
         V::Int(n) if ch.chance(6) => json!(n.to_string()),
@@ -525,7 +606,21 @@ fn object(choices: &[u32], case: &Case, dates_present: bool) -> Object {
     let mut ch = Choices::new(choices);
     let mut json = json!({"type": "object"});
     let mut values = Vec::with_capacity(case.fields.len());
+    // The object's kind (its ticket type), once generated.
+    let mut kind: Option<String> = None;
     for f in &case.fields {
+        // An attribute whose place another ticket type's attribute of the
+        // same name shares holds, on a ticket of that type, that one's
+        // values.
+        let twin = match (&kind, &f.held_by, &f.alias) {
+            (Some(k), Some(h), Some(alias)) if !h.holds(k) => case
+                .schema
+                .fields_named(alias)
+                .into_iter()
+                .find(|t| t.held_by.as_ref().is_some_and(|h| h.holds(k))),
+            _ => None,
+        };
+        let f: &FieldDef = twin.as_deref().unwrap_or(f);
         let paths: Vec<String> = f.paths.iter().map(|p| p.to_string()).collect();
         let path: &str = &paths[ch.pick(paths.len())];
         let day_matched = day_zone(case, f).is_some();
@@ -568,6 +663,11 @@ fn object(choices: &[u32], case: &Case, dates_present: bool) -> Object {
                 let v = data_value(&mut ch, case, f);
                 let j = to_json(&mut ch, f, &v);
                 set(&mut json, path, j);
+                if is_kind_field(case, f)
+                    && let V::Text(k) = &v
+                {
+                    kind = Some(k.clone());
+                }
                 values.push(Some(vec![v]));
             }
         }
@@ -611,14 +711,15 @@ fn expressible(f: &FieldDef, op: Op, null: bool) -> bool {
             op,
             Op::Eq | Op::Ne | Op::Gt | Op::Ge | Op::Lt | Op::Le | Op::In | Op::Nin
         ),
-        Order::Inclusive if op.is_order() => {
-            f.ty != FieldType::Float || matches!(op, Op::Ge | Op::Le)
-        }
-        // `x >= n` as `x > n-1` where the API's `>` is strict and it has
-        // no `>=` (companies).
+        // Strict and inclusive bounds are exact on every ordered type: a
+        // step further on whole numbers and dates, `!=` the value on
+        // decimals.
+        Order::Inclusive | Order::Ambiguous if op.is_order() => true,
+        // `x >= n` as `x > n-1` (or `x > n OR x = n` on decimals) where
+        // the API's `>` is strict and it has no `>=` (companies).
         Order::Strict if matches!(op, Op::Ge | Op::Le) && !f.api_ops.contains(op) => {
             let strict = if op == Op::Ge { Op::Gt } else { Op::Lt };
-            f.ty != FieldType::Float && f.api_ops.contains(strict)
+            f.api_ops.contains(strict)
         }
         _ => {
             f.api_ops.contains(op)
@@ -775,6 +876,38 @@ fn passes(f: &FieldDef, days: Option<&TimeZone>, op: Op, a: &V, values: &[QueryV
     })
 }
 
+/// True when the object holds the attribute the leaf names: a ticket type's
+/// attribute is held by tickets of that type, or of no stated type; a
+/// name several ticket types' attributes share, by tickets of any of
+/// those types.
+fn held(case: &Case, l: &Leaf, obj: &Object) -> bool {
+    let f = case.fields[l.field];
+    let named = f
+        .alias
+        .as_deref()
+        .filter(|a| field_text(a) == l.name)
+        .map(|a| case.schema.fields_named(a))
+        .filter(|rows| !rows.is_empty());
+    let kinds: Vec<String> = match named {
+        Some(rows) => rows
+            .iter()
+            .filter_map(|r| r.held_by.as_ref())
+            .flat_map(|h| h.kinds.iter().cloned())
+            .collect(),
+        None => match &f.held_by {
+            Some(h) => h.kinds.clone(),
+            None => return true,
+        },
+    };
+    let Some(kind) = case.fields.iter().position(|g| is_kind_field(case, g)) else {
+        return true;
+    };
+    match obj.values[kind].as_deref() {
+        Some([V::Text(k), ..]) => kinds.contains(k),
+        _ => true,
+    }
+}
+
 /// What a comparison means, with `negated` NOTs pushed into it.
 fn leaf_means(case: &Case, l: &Leaf, negated: bool, obj: &Object) -> bool {
     let f = case.fields[l.field];
@@ -784,7 +917,11 @@ fn leaf_means(case: &Case, l: &Leaf, negated: bool, obj: &Object) -> bool {
     } else {
         l.op
     };
-    let values: &[V] = obj.values[l.field].as_deref().unwrap_or(&[]);
+    let values: &[V] = if held(case, l, obj) {
+        obj.values[l.field].as_deref().unwrap_or(&[])
+    } else {
+        &[]
+    };
     if l.values[0].value.is_none() {
         return match op {
             Op::Eq => values.is_empty(),
@@ -832,15 +969,18 @@ fn means_boolean(case: &Case, t: &Tree, obj: &Object) -> bool {
 /// True when some ordered comparison under an odd number of NOTs is on a
 /// field without a value: the one place where pushing NOT down is not
 /// boolean negation (`NOT x > 5` is `x <= 5`, false when x is missing).
-fn negated_order_on_missing(t: &Tree, negated: bool, obj: &Object) -> bool {
+fn negated_order_on_missing(case: &Case, t: &Tree, negated: bool, obj: &Object) -> bool {
     match t {
         Tree::Leaf(l) => {
-            negated && l.op.is_order() && obj.values[l.field].as_ref().is_none_or(|v| v.is_empty())
+            negated
+                && l.op.is_order()
+                && (!held(case, l, obj)
+                    || obj.values[l.field].as_ref().is_none_or(|v| v.is_empty()))
         }
         Tree::Group(_, members) => members
             .iter()
-            .any(|m| negated_order_on_missing(m, negated, obj)),
-        Tree::Not(inner) => negated_order_on_missing(inner, !negated, obj),
+            .any(|m| negated_order_on_missing(case, m, negated, obj)),
+        Tree::Not(inner) => negated_order_on_missing(case, inner, !negated, obj),
     }
 }
 
@@ -863,6 +1003,14 @@ fn assert_api_operators(case: &Case, node: &Value, text: &str) -> Result<(), Tes
         prop_assert!(
             op.is_some_and(|op| def.api_ops.contains(op)),
             "{}: {} does not take {}",
+            text,
+            name,
+            node["operator"]
+        );
+        // Where the reference reads `>`/`<` two ways, neither is sent.
+        prop_assert!(
+            def.order != Order::Ambiguous || !matches!(op, Some(Op::Gt | Op::Lt)),
+            "{}: {} {} reads two ways",
             text,
             name,
             node["operator"]
@@ -998,7 +1146,7 @@ fn check_meaning(cases: &[&Case], count: u32, min_per_case: usize) {
             );
             // Pushing NOT down is boolean negation where every negated
             // ordered comparison has a value.
-            if !negated_order_on_missing(&t, false, &obj) {
+            if !negated_order_on_missing(case, &t, false, &obj) {
                 prop_assert_eq!(means_boolean(case, &t, &obj), want, "{}", text);
             }
             pairs.set(pairs.get() + 1);
@@ -1123,7 +1271,15 @@ fn assert_contacts_api(case: &Case, node: &Value, text: &str) -> Result<(), Test
                 .as_str()
                 .and_then(|s| s.parse().ok())
                 .expect("seconds");
-            prop_assert_eq!(s, midnight(day(s, &zone), &zone), "{}: not a day", text);
+            // A day's first instant in the zone; its midday in UTC where
+            // the workspace's zone is not configured.
+            let sent = match &def.order {
+                Order::Day(days) if !days.is_configured() => {
+                    midnight(day(s, &TimeZone::UTC), &TimeZone::UTC) + 12 * 3_600
+                }
+                _ => midnight(day(s, &zone), &zone),
+            };
+            prop_assert_eq!(s, sent, "{}: not a day", text);
         }
         return Ok(());
     }
@@ -1185,4 +1341,220 @@ fn contacts_rewrites_match_the_same_contacts() {
 #[test]
 fn day_rewrites_on_missing_dates() {
     check_rewrites(false);
+}
+
+// ---- ticket attributes of unknown type ---------------------------------
+
+/// Without a schema, a ticket attribute may hold a whole number, a decimal
+/// or a date: its strict and inclusive bounds select exactly what the
+/// text says whatever it holds (`x > 2` sent as `> 2` and `!= 2` where the
+/// API's `>` includes the bound, not `> 3`, which loses 2.5), and a date
+/// value is a date.
+#[test]
+fn untyped_ticket_attributes_are_exact_for_any_number() {
+    let schema = Arc::new(Schema::new(Target::Tickets, TimeZone::UTC, &[]));
+    let compiler = Compiler::new(
+        schema,
+        Options {
+            now: Some(NOW),
+            ..Options::default()
+        },
+    );
+    // Query values: numbers, and dates (written as dates, meaning seconds).
+    let numbers: &[(&str, f64)] = &[
+        ("2", 2.0),
+        ("-1", -1.0),
+        ("2.5", 2.5),
+        ("0", 0.0),
+        ("2024-03-31", 1_711_843_200.0),
+        ("2024-03-31T00:00:01Z", 1_711_843_201.0),
+    ];
+    // Data: whole and decimal numbers around them, as JSON numbers or
+    // strings, and dates as seconds.
+    let data: &[f64] = &[
+        -1.5,
+        -1.0,
+        0.0,
+        1.0,
+        2.0,
+        2.5,
+        3.0,
+        1_711_843_199.0,
+        1_711_843_200.0,
+        1_711_843_200.5,
+        1_711_843_201.0,
+        1_711_843_202.0,
+    ];
+    let mut runner = TestRunner::new(Config::with_cases(case_count(512)));
+    let strategy = (
+        0..numbers.len(),
+        0..4usize,
+        any::<bool>(),
+        prop::collection::vec((0..data.len(), any::<bool>()), 6),
+    );
+    let result = runner.run(&strategy, |(value, op, not, held)| {
+        let (text, bound) = numbers[value];
+        let op = [Op::Gt, Op::Ge, Op::Lt, Op::Le][op];
+        let query = if not {
+            format!("NOT ticket_attribute.5 {op} {text}")
+        } else {
+            format!("ticket_attribute.5 {op} {text}")
+        };
+        let compiled = compiler
+            .compile(&query)
+            .map_err(|e| TestCaseError::fail(format!("{query}: {:?}", e.diagnostics())))?;
+        let sent = compiled.json();
+        for &(i, as_text) in &held {
+            let x = data[i];
+            let json_value = if as_text {
+                json!(x.to_string())
+            } else if x.fract() == 0.0 {
+                json!(x as i64)
+            } else {
+                json!(x)
+            };
+            // Where `eval` reads an attribute known only by its id.
+            let ticket = json!({"ticket_attribute": {"5": json_value}});
+            let meant = match (op, not) {
+                (Op::Gt, false) | (Op::Le, true) => x > bound,
+                (Op::Ge, false) | (Op::Lt, true) => x >= bound,
+                (Op::Lt, false) | (Op::Ge, true) => x < bound,
+                _ => x <= bound,
+            };
+            prop_assert_eq!(
+                qc::eval(&compiled.query, &ticket),
+                meant,
+                "{} sent {} on {}",
+                query,
+                sent,
+                ticket
+            );
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+// ---- contacts' days without a configured zone --------------------------
+
+/// The offsets from UTC−12 to UTC+11:45, by quarter hours.
+fn offsets() -> impl Iterator<Item = i32> {
+    (-12 * 4..=(11 * 4 + 3)).map(|q| q * 900)
+}
+
+/// Where the workspace's zone is not configured, a day is sent as its
+/// midday in UTC: that instant lies inside the day in every zone from
+/// UTC−12 to UTC+11, so the API, truncating in the workspace's zone,
+/// reads the day meant. Its UTC midnight would be the day before in every
+/// zone west of UTC.
+#[test]
+fn a_day_without_a_zone_is_the_day_in_every_zone_from_utc_minus_12_to_plus_11() {
+    let days = qc::schema::Days::unknown_zone();
+    let mut checked = 0;
+    for (y, m, d) in DAYS
+        .iter()
+        .copied()
+        .chain([(1970, 1, 1), (2000, 2, 29), (9999, 12, 30)])
+    {
+        let date = Date::new(y, m, d).expect("a date");
+        let sent = days.instant(date).expect("in range");
+        for offset in offsets() {
+            let zone = TimeZone::fixed(jiff::tz::Offset::from_seconds(offset).expect("an offset"));
+            assert_eq!(day(sent, &zone), date, "{date} at {offset}s");
+            checked += 1;
+        }
+        // West of UTC, the day's UTC midnight is the day before.
+        let midnight = midnight(date, &TimeZone::UTC);
+        let west = TimeZone::fixed(jiff::tz::offset(-1));
+        assert_ne!(day(midnight, &west), date);
+    }
+    assert!(checked > 1_000);
+}
+
+/// The same through the compiler: contacts queries on calendar dates,
+/// compiled without a zone, select the days the text names when the API
+/// reads them in any zone from UTC−12 to UTC+11 (the request evaluated
+/// with the day rule of that zone, against the text's meaning in it).
+#[test]
+fn contacts_days_without_a_zone_mean_the_same_in_every_zone() {
+    let schema = Arc::new(Schema::with_zone(Target::Contacts, None, &[]));
+    let compiler = Compiler::new(
+        schema,
+        Options {
+            now: Some(NOW),
+            ..Options::default()
+        },
+    );
+    let ops = [Op::Eq, Op::Ne, Op::Gt, Op::Ge, Op::Lt, Op::Le];
+    let mut runner = TestRunner::new(Config::with_cases(case_count(256)));
+    let strategy = (
+        0..DAYS.len(),
+        0..ops.len(),
+        0..offsets().count(),
+        prop::collection::vec((0..DAYS.len(), 0..OFFSETS.len()), 8),
+    );
+    let result = runner.run(&strategy, |(d, op, zone, held)| {
+        let (y, m, dd) = DAYS[d];
+        let date = Date::new(y, m, dd).expect("a date");
+        let op = ops[op];
+        let query = format!("signed_up_at {op} {date}");
+        let compiled = compiler
+            .compile(&query)
+            .map_err(|e| TestCaseError::fail(format!("{query}: {:?}", e.diagnostics())))?;
+        prop_assert!(
+            compiled.warnings.iter().any(|w| w.code == Code::ZoneNotSet),
+            "{}: no warning that the zone is not configured",
+            query
+        );
+        // The API's reading in the workspace's zone.
+        let offset = offsets().nth(zone).expect("an offset");
+        let tz = TimeZone::fixed(jiff::tz::Offset::from_seconds(offset).expect("an offset"));
+        let in_zone = qc::schema::Days::configured(tz.clone());
+        let mut request = compiled.query.clone();
+        set_days(&mut request.root, &in_zone);
+        for &(hd, ho) in &held {
+            let (hy, hm, hdd) = DAYS[hd];
+            let held_date = Date::new(hy, hm, hdd).expect("a date");
+            let seconds = midnight(held_date, &tz) + OFFSETS[ho];
+            let contact = json!({"signed_up_at": seconds});
+            let on = day(seconds, &tz);
+            let meant = match op {
+                Op::Eq => on == date,
+                Op::Ne => on != date,
+                Op::Gt => on > date,
+                Op::Ge => on >= date,
+                Op::Lt => on < date,
+                _ => on <= date,
+            };
+            prop_assert_eq!(
+                qc::eval(&request, &contact),
+                meant,
+                "{} sent {} read at {}s on {}",
+                query,
+                compiled.json(),
+                offset,
+                contact
+            );
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// Gives every day-matched field of `node` the day rule `days`.
+fn set_days(node: &mut qc::check::Node, days: &qc::schema::Days) {
+    match node {
+        qc::check::Node::Filter(f) => {
+            if matches!(f.field.order, Order::Day(_)) {
+                let mut field = (*f.field).clone();
+                field.order = Order::Day(days.clone());
+                f.field = Arc::new(field);
+            }
+        }
+        qc::check::Node::Group(g) => g.members.iter_mut().for_each(|m| set_days(m, days)),
+    }
 }

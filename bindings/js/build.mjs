@@ -79,7 +79,6 @@ if (!process.env.QC_SKIP_CARGO) {
     "--manifest-path",
     join(crate, "Cargo.toml"),
     "--release",
-    "--locked",
     "--target",
     "wasm32-unknown-unknown",
   ], { env: { ...process.env, CARGO_TARGET_DIR: targetDir } });

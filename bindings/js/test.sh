@@ -16,8 +16,8 @@ manifest="$root/crates/qc-wasm/Cargo.toml"
 wasm_target="${CARGO_TARGET_DIR:-$root/target}/qc-wasm"
 
 cargo fmt --manifest-path "$manifest" -- --check
-CARGO_TARGET_DIR="$wasm_target" cargo clippy --locked --manifest-path "$manifest" --target wasm32-unknown-unknown -- -D warnings
-CARGO_TARGET_DIR="$wasm_target" cargo test --locked --manifest-path "$manifest"
+CARGO_TARGET_DIR="$wasm_target" cargo clippy --manifest-path "$manifest" --target wasm32-unknown-unknown -- -D warnings
+CARGO_TARGET_DIR="$wasm_target" cargo test --manifest-path "$manifest"
 
 cd "$here"
 [ -d node_modules ] || npm ci --no-audit --no-fund

@@ -22,7 +22,7 @@ venv="${QC_PY_VENV:-$base/py}"
 export CARGO_TARGET_DIR="$base/python"
 
 cargo fmt --manifest-path "$here/Cargo.toml" -- --check
-cargo clippy --locked --manifest-path "$here/Cargo.toml" -- -D warnings
+cargo clippy --manifest-path "$here/Cargo.toml" -- -D warnings
 
 if [ ! -x "$venv/bin/python" ]; then
   "${PYTHON:-python3}" -m venv "$venv"
@@ -37,7 +37,7 @@ wheel="${QC_PY_WHEEL:-}"
 if [ -z "$wheel" ]; then
   wheels="$base/python-wheel"
   rm -rf "$wheels"
-  "$venv/bin/maturin" build --release --locked --quiet \
+  "$venv/bin/maturin" build --release --quiet \
     --manifest-path "$here/Cargo.toml" --out "$wheels"
   wheel="$(ls "$wheels"/intercom_qc-*.whl)"
 fi

@@ -117,6 +117,8 @@ enum Compare {
     Inclusive,
     /// Greater.
     Strict,
+    /// Read two ways (greater, or greater or equal): only `>=`/`<=` sent.
+    Ambiguous,
     /// By calendar day, in the workspace's zone (`false`) or in UTC.
     Day { utc: bool },
 }
@@ -126,6 +128,7 @@ impl Compare {
         match self {
             Compare::Inclusive => "Compare::Inclusive",
             Compare::Strict => "Compare::Strict",
+            Compare::Ambiguous => "Compare::Ambiguous",
             Compare::Day { utc: false } => "Compare::Day(DayZone::Workspace)",
             Compare::Day { utc: true } => "Compare::Day(DayZone::Utc)",
         }
@@ -159,6 +162,8 @@ struct Row {
     rule: Rule,
     words: bool,
     also_integer: bool,
+    /// The text's spelling of a renamed field.
+    spelled: Option<String>,
 }
 
 /// One target's table in one version.
@@ -558,6 +563,7 @@ fn read_table(text: &str, at: &str) -> Result<Table> {
             rule,
             words: words.contains(name.as_str()),
             also_integer: false,
+            spelled: None,
         });
     }
     for (what, left) in [("supports only", &only), ("you may use", &extra)] {
@@ -659,6 +665,10 @@ struct Override {
     values: Option<Vec<String>>,
     /// `>` and `<` are strict.
     strict: Option<bool>,
+    /// `>` and `<` read two ways: only `>=`/`<=` are sent.
+    ambiguous: Option<bool>,
+    /// The name qc sends for the field (the text's is accepted too).
+    rename: Option<String>,
     /// The attributes under this prefix are taken unchecked, as String,
     /// without a workspace schema.
     unchecked: Option<bool>,
@@ -710,6 +720,7 @@ impl Overrides {
                     rule: table.classes[index].clone(),
                     words: false,
                     also_integer: false,
+                    spelled: None,
                 });
             }
             let row = table
@@ -739,6 +750,12 @@ impl Overrides {
             }
             if o.strict == Some(true) {
                 row.rule.compare = Compare::Strict;
+            }
+            if o.ambiguous == Some(true) {
+                row.rule.compare = Compare::Ambiguous;
+            }
+            if let Some(name) = &o.rename {
+                row.spelled = Some(std::mem::replace(&mut row.name, name.clone()));
             }
         }
         Ok(())
@@ -775,13 +792,16 @@ fn body(t: &Table) -> String {
     for r in &t.rows {
         let _ = writeln!(
             out,
-            "            Row {{ name: {:?}, ty: FieldType::{}, values: {}, rule: {}, words: {}, also_integer: {} }},",
+            "            Row {{ name: {:?}, ty: FieldType::{}, values: {}, rule: {}, words: {}, also_integer: {}, spelled: {} }},",
             r.name,
             r.ty,
             string_list(&r.values),
             r.rule.rust(),
             r.words,
-            r.also_integer
+            r.also_integer,
+            r.spelled
+                .as_ref()
+                .map_or_else(|| "None".to_owned(), |s| format!("Some({s:?})"))
         );
     }
     out.push_str("        ],\n");

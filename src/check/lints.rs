@@ -2,14 +2,18 @@
 //! Each is a warning with its own code; the exit status stays 0.
 //!
 //! - On one comparison, as the query means it: `=` on a Date field that the
-//!   target matches to the second (W0403), and `%` or `*` inside an `=` or
-//!   `~` value, since qc has no wildcards (W0405). Their help writes the
-//!   fix in the query's [`Notation`].
+//!   target matches to the second (W0403), `<=` on a calendar date there,
+//!   which stops at the day's first second (W0406, text only), and `%` or
+//!   `*` inside an `=` or `~` value, since qc has no wildcards (W0405).
+//!   Their help writes the fix in the query's [`Notation`].
 //! - On the compiled groups, with the API's meaning of each operator: an
 //!   AND group that can never match (W0401: `state = open AND state =
-//!   closed`, `x > 5 AND x < 3`, `x = a AND x != a`; W0402 for an empty
-//!   date range) and an OR group that always matches (W0404: `read = true
-//!   OR read = false`, `x = a OR x != a`).
+//!   closed`, `x > 5 AND x < 3`, `x = 2 AND x > 5`, `x = a AND x != a`, in
+//!   whole steps on integers; W0402 for an empty date range, in seconds or,
+//!   on contacts, in days) and an OR group that always matches (W0404:
+//!   `read = true OR read = false`, `x = a OR x != a`).
+//! - On a request and its decompiled text: why the text compiles to
+//!   another request ([`round_trip_cause`], W0301's help).
 
 use jiff::civil::Date;
 
@@ -20,6 +24,8 @@ use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
 use crate::schema::{FieldType, Matching, Order, Schema};
+use crate::syntax::Span;
+use crate::target::Target;
 
 /// Lints of one comparison, as written (after `NOT`; in a request, as the
 /// API takes it), before it is compiled to the target's operators, pushed
@@ -97,6 +103,57 @@ pub fn comparison(
             .with_help(help),
         );
     }
+}
+
+/// W0406: `<=` on a calendar date (`2024-06-30`, `today`, `yesterday`)
+/// where the target compares dates to the second: it stops at the day's
+/// first second. The fix, replacing `written` (the operator and the
+/// value), is `< ` the next day. `text` is the value as written.
+pub fn inclusive_day_end(
+    filter: &Filter,
+    text: &str,
+    written: Span,
+    schema: &Schema,
+    out: &mut Vec<Diagnostic>,
+) {
+    let field = &filter.field;
+    if filter.op != Op::Le || field.ty != FieldType::Date || matches!(field.order, Order::Day(_)) {
+        return;
+    }
+    let FilterValue::One(ScalarValue::Date(seconds)) = filter.value else {
+        return;
+    };
+    let calendar = text.len() == 10 && text.parse::<Date>().is_ok();
+    let word = ["today", "yesterday"]
+        .iter()
+        .any(|w| text.eq_ignore_ascii_case(w));
+    let tz = schema.timezone();
+    let Some(day) = day_of(seconds, tz).filter(|d| start_of_day(*d, tz) == Some(seconds)) else {
+        return;
+    };
+    let Some(next) = neighbour_day(day, Direction::After, tz) else {
+        return;
+    };
+    if !(calendar || word) {
+        return;
+    }
+    out.push(
+        Diagnostic::new(
+            Code::InclusiveDateEnd,
+            filter.span,
+            format!(
+                "`{} <= {}` ends at {day} 00:00:00, the day's first second: {} search compares dates to the second",
+                field.name,
+                clip(text),
+                schema.target()
+            ),
+        )
+        .with_help(format!(
+            "to include the whole day {day}, write `{} < {next}`",
+            field.name
+        ))
+        .with_suggestion(written, format!("< {next}")),
+    );
 }
 
 /// `filter`'s field compared by `op` with the text `value`, written in
@@ -179,18 +236,63 @@ pub fn groups(node: &Node, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A bound of an interval: the value and whether it is included.
+/// A point of an ordered field, as its bounds compare: whole steps
+/// (integers, dates in seconds, contacts' days) or real numbers.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+enum Point {
+    Whole(i128),
+    Real(f64),
+}
+
+/// `v` as a point of `field`'s order: a day number on day-matched
+/// fields, a whole number where values are whole, a real elsewhere.
+fn point(field: &crate::schema::FieldDef, v: &ScalarValue) -> Option<Point> {
+    match (v, &field.order) {
+        (ScalarValue::Date(s), Order::Day(days)) => {
+            let epoch = Date::constant(1970, 1, 1);
+            let day = days.day_of(*s)?;
+            let n = epoch.until(day).ok()?.get_days();
+            Some(Point::Whole(i128::from(n)))
+        }
+        (ScalarValue::Integer(n) | ScalarValue::Date(n), _) if field.ty.is_discrete() => {
+            Some(Point::Whole(i128::from(*n)))
+        }
+        (ScalarValue::Integer(n) | ScalarValue::Date(n), _) => Some(Point::Real(*n as f64)),
+        (ScalarValue::Float(f), _) => Some(Point::Real(*f)),
+        _ => None,
+    }
+}
+
+/// A bound of an interval: the point and whether it is included. Whole
+/// points are always included (an excluded one is the next step).
 #[derive(Debug, Clone, Copy)]
 struct Bound {
-    value: f64,
+    at: Point,
     inclusive: bool,
 }
 
-fn number(v: &ScalarValue) -> Option<f64> {
-    match v {
-        ScalarValue::Integer(n) | ScalarValue::Date(n) => Some(*n as f64),
-        ScalarValue::Float(f) => Some(*f),
-        _ => None,
+impl Bound {
+    /// The bound, with a whole point made inclusive by a step towards the
+    /// inside (`up` for a lower bound).
+    fn new(at: Point, inclusive: bool, up: bool) -> Bound {
+        match at {
+            Point::Whole(n) if !inclusive => Bound {
+                at: Point::Whole(if up { n + 1 } else { n - 1 }),
+                inclusive: true,
+            },
+            _ => Bound { at, inclusive },
+        }
+    }
+
+    /// True when `self` is a tighter lower (`lower`) or upper bound than
+    /// `old`.
+    fn tighter(self, old: Bound, lower: bool) -> bool {
+        let beyond = if lower {
+            self.at > old.at
+        } else {
+            self.at < old.at
+        };
+        beyond || (self.at == old.at && !self.inclusive)
     }
 }
 
@@ -283,43 +385,49 @@ fn conflicting_equalities<'f>(same: &[&'f Filter]) -> Option<(&'f Filter, &'f Fi
     None
 }
 
-/// Two bounds on one single-valued field that leave no value, under the
-/// API's meaning of `>`/`<` on it.
+/// Two bounds (or an equality and a bound, or two equalities) on one
+/// single-valued field that leave no value, under the API's meaning of
+/// each operator on it: in whole steps where values are whole (`x > 5
+/// AND x < 6` on integers), and by calendar day on contacts' dates. Where
+/// the reference reads `>`/`<` two ways, the inclusive reading, so that
+/// the group is empty under both.
 fn empty_interval<'f>(same: &[&'f Filter]) -> Option<(&'f Filter, &'f Filter)> {
     let field = &same[0].field;
-    if field.many || !matches!(field.order, Order::Inclusive | Order::Strict) {
+    if field.many || field.matching != Matching::Exact {
         return None;
     }
-    let inclusive_api = field.order == Order::Inclusive;
     let mut lo: Option<(Bound, &Filter)> = None;
     let mut hi: Option<(Bound, &Filter)> = None;
     for f in same {
         let FilterValue::One(v) = &f.value else {
             continue;
         };
-        let Some(value) = number(v) else {
+        let Some(at) = point(field, v) else {
             continue;
         };
-        let (is_lo, inclusive) = match f.op {
-            Op::Gt => (true, inclusive_api),
-            Op::Ge => (true, true),
-            Op::Lt => (false, inclusive_api),
-            Op::Le => (false, true),
+        let api_inclusive = matches!(field.order, Order::Inclusive | Order::Ambiguous);
+        // Which sides the comparison bounds, and whether it includes `at`.
+        let (lower, upper, inclusive) = match f.op {
+            Op::Eq => (true, true, true),
+            Op::Gt => (true, false, api_inclusive),
+            Op::Lt => (false, true, api_inclusive),
+            Op::Ge => (true, false, true),
+            Op::Le => (false, true, true),
             _ => continue,
         };
-        let b = Bound { value, inclusive };
-        let slot = if is_lo { &mut lo } else { &mut hi };
-        let tighter = match slot {
-            None => true,
-            Some((old, _)) if is_lo => value > old.value || (value == old.value && !inclusive),
-            Some((old, _)) => value < old.value || (value == old.value && !inclusive),
-        };
-        if tighter {
-            *slot = Some((b, f));
+        for (side, is_lower) in [(lower, true), (upper, false)] {
+            if !side {
+                continue;
+            }
+            let b = Bound::new(at, inclusive, is_lower);
+            let slot = if is_lower { &mut lo } else { &mut hi };
+            if slot.is_none_or(|(old, _)| b.tighter(old, is_lower)) {
+                *slot = Some((b, f));
+            }
         }
     }
     let ((l, a), (h, b)) = (lo?, hi?);
-    let empty = l.value > h.value || (l.value == h.value && !(l.inclusive && h.inclusive));
+    let empty = l.at > h.at || (l.at == h.at && !(l.inclusive && h.inclusive));
     empty.then_some((a, b))
 }
 
@@ -357,4 +465,57 @@ fn tautologies(members: &[Node], out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Why a request's decompiled text compiles to another request (W0301):
+/// the first filter that differs between the request (`request`, after
+/// the compiler's normalisation) and what its text compiles to
+/// (`compiled`) on `target`, and why, in words; `None` when the filters
+/// are the same (the groups differ).
+pub fn round_trip_cause(request: &Node, compiled: &Node, target: Target) -> Option<String> {
+    let mut sent = Vec::new();
+    request.for_each_filter(&mut |f| sent.push(f.clone()));
+    let mut back = Vec::new();
+    compiled.for_each_filter(&mut |f| back.push(f.clone()));
+    let same =
+        |a: &Filter, b: &Filter| a.field.name == b.field.name && a.op == b.op && a.value == b.value;
+    let at = sent.iter().zip(&back).position(|(a, b)| !same(a, b));
+    let (a, b) = match at {
+        Some(i) => (&sent[i], &back[i]),
+        None if sent.len() == back.len() => return None,
+        None => {
+            return Some(format!(
+                "the request has {} filters and the text compiles to {}",
+                sent.len(),
+                back.len()
+            ));
+        }
+    };
+    let json = |f: &Filter| serde_json::to_string(f).unwrap_or_default();
+    let field = &a.field;
+    let why = match (&field.order, a.op, b.op) {
+        _ if a.field.name != b.field.name => String::new(),
+        (Order::Inclusive, Op::Ge | Op::Le, Op::Gt | Op::Lt) if a.value == b.value => format!(
+            ": the {} reference documents `{}`, which includes the bound, and not `{}` (the same objects)",
+            target, b.op, a.op
+        ),
+        (Order::Ambiguous, Op::Gt | Op::Lt, _) => format!(
+            ": the reference reads `{}` on `{}` two ways; the text reads it as strict, which qc sends as `{}`",
+            a.op, field.name, b.op
+        ),
+        (Order::Day(days), _, _) if a.op == b.op => match &a.value {
+            FilterValue::One(ScalarValue::Date(s)) => format!(
+                ": `{}` is matched by calendar day, and {s} is not the instant qc sends for its day, {}; the text compiles to that instant (the same objects)",
+                field.name,
+                days.day_of(*s).map_or_else(String::new, |d| d.to_string())
+            ),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    Some(format!(
+        "the request's `{}` compiles back as `{}`{why}",
+        json(a),
+        json(b)
+    ))
 }

@@ -6,29 +6,40 @@
 //! ([`Order`]):
 //!
 //! - **Inclusive** (conversations; tickets but `created_at`): the API's
-//!   `>`/`<` include the bound and there is no `>=`/`<=`, so on whole
-//!   numbers and dates (one second as the step) `x > n` is sent as
-//!   `> n+1`, `x >= n` as `> n`, `x < n` as `< n-1` and `x <= n` as `< n`.
-//! - **Strict** (contacts' Integer fields, tickets' `created_at`, Preview
-//!   contacts' timestamps, companies): sent as written; where the API has
-//!   no `>=`/`<=` (companies), `x >= n` is sent as `> n-1` and `x <= n` as
-//!   `< n+1`.
+//!   `>`/`<` include the bound and there is no `>=`/`<=`. `x >= n` is
+//!   sent as `> n` and `x <= n` as `< n`. A strict bound on whole numbers
+//!   and dates (one second as the step) is the inclusive one a step
+//!   further: `x > n` is `> n+1`, `x < n` is `< n-1`. Where there is no
+//!   next value (decimals, and ticket attributes of unknown type, which
+//!   may hold one), it is the inclusive bound without the value:
+//!   `x > n AND x != n`.
+//! - **Ambiguous** (tickets' `created_at`): the reference reads `>`/`<`
+//!   both as inclusive and as strict, and documents real `>=`/`<=`; only
+//!   those are sent: `x > n` is `>= n+1`, `x < n` is `<= n-1`, exact
+//!   under either reading.
+//! - **Strict** (contacts' Integer fields, Preview contacts' timestamps,
+//!   companies): sent as written; where the API has no `>=`/`<=`
+//!   (companies), an inclusive bound is the strict one a step back on
+//!   whole numbers and dates (`x >= n` is `> n-1`), else the strict one
+//!   or the value (`x > n OR x = n`).
 //! - **Day** (contacts' Date fields, in the workspace's zone; in Preview,
 //!   Date custom attributes, in UTC): values are calendar days in the
-//!   field's zone; `=`, `>` and `<` are sent as the day's first
-//!   instant, `>= D` as `> D-1`, `<= D` as `< D+1`, `!= D` as
+//!   field's zone; `=`, `>` and `<` are sent as the day's instant (its
+//!   first, or its midday in UTC when the workspace's zone is not
+//!   configured), `>= D` as `> D-1`, `<= D` as `< D+1`, `!= D` as
 //!   `< D OR > D OR = null` (`!=` matches a missing date), `IN` as an OR
-//!   of `=` and `NIN` as an AND of those.
+//!   of `=`, `NIN` as an AND of those, and `!= null` as `< D OR = D OR
+//!   > D` for any day `D`.
 //!
 //! Where the endpoint lacks `IN`/`NIN` on a field (contacts' `tag_id`),
 //! they become an OR of `=` and an AND of `!=`. Where no exact equivalent
 //! exists, the error names the target's rule.
 
-use super::dates::{Direction, day_of, neighbour_day, out_of_range_message, start_of_day};
+use super::dates::{Direction, add_days, neighbour_day, out_of_range_message, start_of_day};
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::op::Op;
-use crate::schema::{FieldType, Order};
+use crate::schema::{Bound, Days, FieldType, Order};
 use crate::syntax::Span;
 use crate::target::Target;
 
@@ -78,19 +89,40 @@ pub fn to_api(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Node, Box<Diagnostic>> {
     if matches!(filter.value, FilterValue::One(ScalarValue::Null)) {
-        return supported(filter, target);
+        return null(filter, target);
     }
     match filter.field.order.clone() {
-        Order::Day(tz) => day(filter, target, &tz, warnings),
-        Order::Inclusive if filter.op.is_order() => inclusive(filter, target),
-        Order::Strict
-            if matches!(filter.op, Op::Ge | Op::Le)
-                && !filter.field.api_ops.contains(filter.op) =>
-        {
-            inclusive(filter, target)
-        }
-        Order::Inclusive | Order::Strict => expand_lists(filter, target),
+        Order::Day(days) => day(filter, target, &days, warnings),
+        _ if filter.op.is_order() => bound(filter, target),
+        _ => expand_lists(filter, target),
     }
+}
+
+/// A day that any day-matched date is before, on or after: `!= null` is
+/// `< D OR = D OR > D`.
+const ANY_DAY: jiff::civil::Date = jiff::civil::date(2000, 1, 1);
+
+/// `= null` and `!= null`: as written where the endpoint takes them; on a
+/// day-matched date, which has no `!=`, `!= null` is "before, on or after
+/// some day".
+fn null(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
+    if let (Order::Day(days), Op::Ne) = (&filter.field.order, filter.op)
+        && !filter.field.api_ops.contains(Op::Ne)
+        && let Some(any) = days.instant(ANY_DAY)
+    {
+        let one = |op: Op| {
+            Node::Filter(Filter {
+                op,
+                value: FilterValue::One(ScalarValue::Date(any)),
+                ..filter.clone()
+            })
+        };
+        let members = [one(Op::Lt), one(Op::Eq), one(Op::Gt)];
+        if let Some(node) = Node::group(GroupOp::Or, members, filter.span) {
+            return Ok(node);
+        }
+    }
+    supported(filter, target)
 }
 
 /// `filter` itself when the endpoint takes its operator, else the error
@@ -144,80 +176,106 @@ fn expand_lists(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>>
     })
 }
 
-/// Strict and inclusive comparisons on an API whose `>`/`<` include the
-/// bound, and inclusive ones on an API whose strict `>`/`<` have no
-/// `>=`/`<=` beside them.
-fn inclusive(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
-    let strict_api = filter.field.order == Order::Strict;
-    let (op, step) = match (filter.op, strict_api) {
-        (Op::Gt, false) => (Op::Gt, 1),
-        (Op::Ge, false) => (Op::Gt, 0),
-        (Op::Lt, false) => (Op::Lt, -1),
-        (Op::Le, false) => (Op::Lt, 0),
-        (Op::Ge, true) => (Op::Gt, -1),
-        (Op::Le, true) => (Op::Lt, 1),
-        _ => return supported(filter, target),
+/// An ordered comparison, as the field's row says the endpoint expresses
+/// it ([`FieldDef::bound`](crate::schema::FieldDef::bound)).
+fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
+    let Some(how) = filter.field.bound(filter.op) else {
+        return supported(filter, target);
     };
-    let shifted = match &filter.value {
-        FilterValue::One(ScalarValue::Integer(n)) => n.checked_add(step).map(ScalarValue::Integer),
-        FilterValue::One(ScalarValue::Date(n)) => n.checked_add(step).map(ScalarValue::Date),
-        FilterValue::One(v @ ScalarValue::Float(_)) if step == 0 => Some(v.clone()),
-        FilterValue::One(ScalarValue::Float(_)) if strict_api => {
-            return Err(Box::new(
-                Diagnostic::new(
-                    Code::TargetRule,
-                    filter.span,
-                    format!(
-                        "{target} search has no `{}`, and its `{op}` excludes the bound, so `{}` on a decimal field cannot be expressed exactly",
-                        filter.op, filter.op
-                    ),
-                )
-                .with_help(format!(
-                    "write `{op}` (strict), or a bound that is not the value itself"
-                )),
-            ));
-        }
-        FilterValue::One(ScalarValue::Float(_)) => {
-            return Err(Box::new(
-                Diagnostic::new(
-                    Code::TargetRule,
-                    filter.span,
-                    format!(
-                        "{target} search's `{}` includes the bound, so a strict `{}` on a decimal field cannot be expressed exactly",
-                        op, filter.op
-                    ),
-                )
-                .with_help(format!(
-                    "write `{}` (inclusive), or a bound that is not the value itself",
-                    if op == Op::Gt { ">=" } else { "<=" }
-                )),
-            ));
-        }
-        _ => {
-            return Err(Box::new(
-                Diagnostic::new(
-                    Code::TargetRule,
-                    filter.span,
-                    format!("`{}` compares numbers and dates only", filter.op),
-                )
-                .with_help("compare with a number or a date"),
-            ));
-        }
+    let FilterValue::One(value) = &filter.value else {
+        return supported(filter, target);
     };
-    match shifted {
-        Some(value) => Ok(Node::Filter(Filter {
+    if !matches!(
+        value,
+        ScalarValue::Integer(_) | ScalarValue::Float(_) | ScalarValue::Date(_)
+    ) {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::TargetRule,
+                filter.span,
+                format!("`{}` compares numbers and dates only", filter.op),
+            )
+            .with_help("compare with a number or a date"),
+        ));
+    }
+    let span = filter.span;
+    let with = |op: Op, value: ScalarValue| {
+        Node::Filter(Filter {
             op,
             value: FilterValue::One(value),
-            ..filter
-        })),
-        None => Err(Box::new(Diagnostic::new(
-            Code::NegationOverflow,
-            filter.span,
-            format!(
-                "`{}` cannot be expressed: the bound is out of range",
-                filter.op
-            ),
-        ))),
+            ..filter.clone()
+        })
+    };
+    let pair = |group: GroupOp, a: Node, b: Node| {
+        Node::group(group, [a, b], span).ok_or_else(|| {
+            Box::new(Diagnostic::new(
+                Code::TargetRule,
+                span,
+                "this bound cannot be expressed",
+            ))
+        })
+    };
+    match how {
+        Bound::As(op) => Ok(with(op, value.clone())),
+        Bound::Step(op, step) => {
+            let stepped = match value {
+                ScalarValue::Integer(n) => n.checked_add(i64::from(step)).map(ScalarValue::Integer),
+                ScalarValue::Date(n) => n.checked_add(i64::from(step)).map(ScalarValue::Date),
+                _ => None,
+            };
+            match stepped {
+                Some(v) => Ok(with(op, v)),
+                None => Err(Box::new(Diagnostic::new(
+                    Code::NegationOverflow,
+                    span,
+                    format!(
+                        "`{}` cannot be expressed: the bound is out of range",
+                        filter.op
+                    ),
+                ))),
+            }
+        }
+        // No next value: the inclusive bound without the value itself, or
+        // the strict bound or the value.
+        Bound::Without(op) => pair(
+            GroupOp::And,
+            with(op, value.clone()),
+            with(Op::Ne, value.clone()),
+        ),
+        Bound::OrEqual(op) => pair(
+            GroupOp::Or,
+            with(op, value.clone()),
+            with(Op::Eq, value.clone()),
+        ),
+    }
+}
+
+/// What a day-matched comparison selects, for W0103: a value with a time
+/// of day stands for its day `date`.
+fn day_meaning(op: Op, date: jiff::civil::Date) -> String {
+    let next = add_days(date, 1).map_or_else(|| "the next day".to_owned(), |d| d.to_string());
+    match op {
+        Op::Gt => format!("matches from the start of the next day, {next}"),
+        Op::Ge => format!("matches from the start of {date}"),
+        Op::Lt => format!("matches before the start of {date}"),
+        Op::Le => format!("matches up to the end of {date}"),
+        Op::Ne | Op::Nin => format!("leaves out the whole day {date}"),
+        _ => format!("matches the whole day {date}"),
+    }
+}
+
+/// The help of W0103: the comparisons on whole days near what was
+/// written, each with what it selects.
+fn day_help(field: &str, op: Op, date: jiff::civil::Date) -> String {
+    let next = add_days(date, 1).map_or_else(|| "the next day".to_owned(), |d| d.to_string());
+    match op {
+        Op::Gt | Op::Ge => format!(
+            "write the day: `{field} > {date}` starts on {next}, `{field} >= {date}` on {date}"
+        ),
+        Op::Lt | Op::Le => format!(
+            "write the day: `{field} < {date}` ends before {date}, `{field} <= {date}` after it"
+        ),
+        _ => format!("write the day, e.g. `{field} {op} {date}`"),
     }
 }
 
@@ -225,7 +283,7 @@ fn inclusive(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
 fn day(
     filter: Filter,
     target: Target,
-    tz: &jiff::tz::TimeZone,
+    days: &Days,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Node, Box<Diagnostic>> {
     let span = filter.span;
@@ -236,12 +294,26 @@ fn day(
             format!("the date is {}", out_of_range_message()),
         ))
     };
-    // The first instant of each value's day (`shift` 0), of the day before
-    // it (-1) or of the day after it (1), warning for values that are not
-    // the first instant of a day. The day before and the day after are
-    // days that exist in the zone: where the zone skipped the calendar's
-    // neighbour, the next one over.
-    let mut start = |v: &ScalarValue, shift: i32| -> Result<ScalarValue, Box<Diagnostic>> {
+    if !days.is_configured() {
+        warnings.push(
+            Diagnostic::new(
+                Code::ZoneNotSet,
+                span,
+                format!(
+                    "{target} match `{}` by calendar day in the workspace's time zone, which is not configured: qc sends each day as its midday in UTC, inside that day in every zone from UTC−12 to UTC+11, and reads dates and times in UTC",
+                    filter.field.name
+                ),
+            )
+            .with_help("set the workspace's zone: `--timezone ZONE` (an IANA name such as `Europe/Paris`), `timezone = \"Europe/Paris\"` in qc.toml, or the `timezone` setting"),
+        );
+    }
+    let zone = if days.is_configured() {
+        days.zone().iana_name().unwrap_or("UTC")
+    } else {
+        "UTC (assumed)"
+    };
+    // The day of each value, warning for values that are not one.
+    let mut day_of = |v: &ScalarValue| -> Result<jiff::civil::Date, Box<Diagnostic>> {
         let ScalarValue::Date(seconds) = v else {
             return Err(Box::new(Diagnostic::new(
                 Code::TargetRule,
@@ -249,26 +321,37 @@ fn day(
                 format!("`{}` compares dates only", filter.field.name),
             )));
         };
-        let date = day_of(*seconds, tz).ok_or_else(out_of_range)?;
-        let first = start_of_day(date, tz).ok_or_else(out_of_range)?;
-        if first != *seconds && shift == 0 {
+        let date = days.day_of(*seconds).ok_or_else(out_of_range)?;
+        let first = start_of_day(date, days.zone()).ok_or_else(out_of_range)?;
+        if first != *seconds {
+            let time = jiff::Timestamp::from_second(*seconds)
+                .map(|t| days.zone().to_datetime(t).time().to_string())
+                .unwrap_or_default();
             warnings.push(
                 Diagnostic::new(
                     Code::NotAWholeDay,
                     span,
                     format!(
-                        "{target} match `{}` by calendar day in {}: this value is not the start of a day, so it matches the whole day {date}",
+                        "{target} match `{}` by calendar day in {zone}: this value is {time} on {date}, not the start of a day, so `{}` {}",
                         filter.field.name,
-                        tz.iana_name().unwrap_or("UTC")
+                        filter.op,
+                        day_meaning(filter.op, date)
                     ),
                 )
-                .with_help(format!("write the day, e.g. `{date}`")),
+                .with_help(day_help(&filter.field.name, filter.op, date)),
             );
         }
+        Ok(date)
+    };
+    // The instant sent for a value's day (`shift` 0), the day before it
+    // (-1) or the day after it (1). The day before and the day after are
+    // days that exist in the zone: where the zone skipped the calendar's
+    // neighbour, the next one over.
+    let sent = |date: jiff::civil::Date, shift: i32| -> Result<ScalarValue, Box<Diagnostic>> {
         let shifted = match shift {
             0 => Some(date),
-            s if s < 0 => neighbour_day(date, Direction::Before, tz),
-            _ => neighbour_day(date, Direction::After, tz),
+            s if s < 0 => neighbour_day(date, Direction::Before, days.zone()),
+            _ => neighbour_day(date, Direction::After, days.zone()),
         }
         .ok_or_else(|| {
             let which = if shift < 0 { "before" } else { "after" };
@@ -285,7 +368,7 @@ fn day(
                 .with_help("drop the bound: every date qc reads is on this side of it"),
             )
         })?;
-        start_of_day(shifted, tz)
+        days.instant(shifted)
             .map(ScalarValue::Date)
             .ok_or_else(out_of_range)
     };
@@ -311,27 +394,21 @@ fn day(
         )
     };
     let node = match (&filter.value, filter.op) {
-        (FilterValue::One(v), Op::Eq | Op::Gt | Op::Lt) => one(filter.op, start(v, 0)?),
-        (FilterValue::One(v), Op::Ge) => {
-            start(v, 0)?;
-            one(Op::Gt, start(v, -1)?)
-        }
-        (FilterValue::One(v), Op::Le) => {
-            start(v, 0)?;
-            one(Op::Lt, start(v, 1)?)
-        }
-        (FilterValue::One(v), Op::Ne) => outside(start(v, 0)?).ok_or_else(out_of_range)?,
+        (FilterValue::One(v), Op::Eq | Op::Gt | Op::Lt) => one(filter.op, sent(day_of(v)?, 0)?),
+        (FilterValue::One(v), Op::Ge) => one(Op::Gt, sent(day_of(v)?, -1)?),
+        (FilterValue::One(v), Op::Le) => one(Op::Lt, sent(day_of(v)?, 1)?),
+        (FilterValue::One(v), Op::Ne) => outside(sent(day_of(v)?, 0)?).ok_or_else(out_of_range)?,
         (FilterValue::List(vs), Op::In) => {
             let members = vs
                 .iter()
-                .map(|v| start(v, 0).map(|d| one(Op::Eq, d)))
+                .map(|v| sent(day_of(v)?, 0).map(|d| one(Op::Eq, d)))
                 .collect::<Result<Vec<_>, _>>()?;
             Node::group(GroupOp::Or, members, span).ok_or_else(out_of_range)?
         }
         (FilterValue::List(vs), Op::Nin) => {
             let members = vs
                 .iter()
-                .map(|v| start(v, 0).map(&outside))
+                .map(|v| sent(day_of(v)?, 0).map(&outside))
                 .collect::<Result<Vec<_>, _>>()?
                 .into_iter()
                 .collect::<Option<Vec<_>>>()

@@ -23,6 +23,7 @@ pub use dates::{
     parse_duration, start_of_day,
 };
 pub use limits::{MAX_GROUP_MEMBERS, MAX_NESTING, check_limits};
+pub(crate) use lints::round_trip_cause;
 pub use lower::negate;
 pub use notation::Notation;
 pub use query::{
@@ -33,7 +34,7 @@ pub use request::{Validated, validate, validate_bytes, validate_bytes_with, vali
 
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
 use crate::options::{Limits, Options};
 use crate::schema::{FieldDef, Schema};
@@ -69,6 +70,8 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         diagnostics: Vec::new(),
         complete: true,
         errors: 0,
+        kinds: None,
+        zone_warned: false,
     };
     let mut root = checker.lower(&ast.root, None);
     let mut over_limits = Vec::new();
@@ -117,6 +120,21 @@ struct Checker<'s> {
     complete: bool,
     /// Errors reported so far; reporting stops after [`MAX_ERRORS`].
     errors: usize,
+    /// Within an AND group with `ticket_type_id = X` (or `IN [...]`): the
+    /// kinds of object every object it selects is of. A name that several
+    /// kinds' attributes share means those of these kinds.
+    kinds: Option<Vec<String>>,
+    /// True once the warning that the zone is not configured was given
+    /// (once per query).
+    zone_warned: bool,
+}
+
+/// What a step of checking gave, tried silently.
+struct Trial<T> {
+    /// What it gave, when it went through.
+    value: Option<T>,
+    /// What it reported.
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl Checker<'_> {
@@ -124,6 +142,12 @@ impl Checker<'_> {
     /// over the cap is replaced by a [`Code::TooManyErrors`] diagnostic and
     /// later ones are dropped, so hostile input cannot grow the list.
     fn push(&mut self, diagnostic: Diagnostic) {
+        if diagnostic.code == Code::ZoneNotSet {
+            if self.zone_warned {
+                return;
+            }
+            self.zone_warned = true;
+        }
         if diagnostic.is_error() {
             self.errors += 1;
             if self.errors == MAX_ERRORS + 1 {
@@ -171,6 +195,17 @@ impl Checker<'_> {
         negated: Option<Span>,
     ) -> Option<Node> {
         let op = if negated.is_some() { op.flip() } else { op };
+        // In an AND group, `ticket_type_id = X` holds for every object it
+        // selects.
+        let outer = self.kinds.clone();
+        if op == GroupOp::And
+            && let Some(kinds) = self.kinds_of(items, negated.is_some())
+        {
+            self.kinds = Some(match outer.as_deref() {
+                Some(known) => kinds.into_iter().filter(|k| known.contains(k)).collect(),
+                None => kinds,
+            });
+        }
         // `Node::group`, building the merged member list in one vector.
         let mut members = Vec::with_capacity(items.len());
         for item in items {
@@ -178,7 +213,48 @@ impl Checker<'_> {
                 Node::push_flat(&mut members, op, node);
             }
         }
+        self.kinds = outer;
         Node::from_flat(op, members, span)
+    }
+
+    /// The kinds of object (ticket type ids) that the members of an AND
+    /// group require, by a comparison `ticket_type_id = X` or `IN [...]`
+    /// among them (`negated`: an odd number of NOTs apply to the group).
+    fn kinds_of(&self, items: &[Expr], negated: bool) -> Option<Vec<String>> {
+        let kind_field = self.schema.kind_field()?;
+        for item in items {
+            let mut expr = item;
+            let mut not = negated;
+            loop {
+                match &expr.kind {
+                    ExprKind::Paren(inner) => expr = inner,
+                    ExprKind::Not(inner) => {
+                        not = !not;
+                        expr = inner;
+                    }
+                    _ => break,
+                }
+            }
+            let ExprKind::Compare(c) = &expr.kind else {
+                continue;
+            };
+            let op = c.op.op();
+            let positive = if not {
+                op == Op::Ne || op == Op::Nin
+            } else {
+                op == Op::Eq || op == Op::In
+            };
+            if c.field.name != kind_field || !positive {
+                continue;
+            }
+            let kinds = match &c.value.kind {
+                ValueKind::Scalar(s) => vec![s.text.to_string()],
+                ValueKind::List(items) => items.iter().map(|s| s.text.to_string()).collect(),
+                ValueKind::Error => continue,
+            };
+            return Some(kinds);
+        }
+        None
     }
 
     fn lower_comparison(
@@ -190,6 +266,10 @@ impl Checker<'_> {
         if self.gave_up() {
             return self.fail();
         }
+        let shared = self.schema.fields_named(&c.field.name);
+        if !shared.is_empty() {
+            return self.lower_shared(c, span, negated, shared);
+        }
         let field = match rules::lookup(self.schema, &c.field.name, c.field.span, Notation::Text) {
             Ok((field, warning)) => {
                 if let Some(w) = warning {
@@ -198,10 +278,51 @@ impl Checker<'_> {
                 field
             }
             Err(d) => {
+                let unknown = d.code == Code::UnknownField;
                 self.push(*d);
+                if unknown {
+                    self.check_as_meant(c);
+                }
                 return self.fail();
             }
         };
+        let filter = self.typed_filter(field, c, span, negated)?;
+        self.finish(filter, c, negated)
+    }
+
+    /// For an unknown field with a close known one ("did you mean"): the
+    /// value checked as that field's, so that `stat = opne` also suggests
+    /// `open`, and applying both fixes fixes the query.
+    fn check_as_meant(&mut self, c: &Comparison) {
+        let Some(meant) = self
+            .schema
+            .closest(&c.field.name)
+            .and_then(|name| self.schema.field(name))
+        else {
+            return;
+        };
+        if !meant.allows(c.op.op()) {
+            return;
+        }
+        // Only a value close to one of the field's: any other complaint
+        // rests on a guess.
+        let trial = self.trial(|s| s.lower_value(&meant, c));
+        for d in trial.diagnostics {
+            if d.suggestion.as_ref().is_some_and(|s| s.closest) {
+                self.push(d);
+            }
+        }
+    }
+
+    /// The comparison typed against `field`: its operator allowed, its
+    /// value read as the field's type, `NOT` pushed into it.
+    fn typed_filter(
+        &mut self,
+        field: Arc<FieldDef>,
+        c: &Comparison,
+        span: Span,
+        negated: Option<Span>,
+    ) -> Option<Filter> {
         let op = c.op.op();
         let op_ok = field.allows(op);
         if !op_ok {
@@ -218,27 +339,38 @@ impl Checker<'_> {
         }
         let value = value?;
         self.warn_multi_word(&field, c);
-        let mut filter = Filter {
+        let filter = Filter {
             field,
             op,
             value,
             span,
         };
-        if let Some(not) = negated {
-            match negate(filter, not) {
-                Ok(f) => filter = f,
-                Err(d) => {
-                    self.push(*d);
-                    return self.fail();
-                }
+        let Some(not) = negated else {
+            return Some(filter);
+        };
+        match negate(filter, not) {
+            Ok(f) => Some(f),
+            Err(d) => {
+                self.push(*d);
+                self.fail()
             }
         }
+    }
+
+    /// The lints of a typed comparison, and its API form.
+    fn finish(&mut self, filter: Filter, c: &Comparison, negated: Option<Span>) -> Option<Node> {
         let text = match &c.value.kind {
             ValueKind::Scalar(s) => Some(s.text.as_str()),
             _ => None,
         };
         let mut warnings = Vec::new();
         lints::comparison(&filter, text, self.schema, Notation::Text, &mut warnings);
+        if negated.is_none()
+            && let Some(text) = text
+        {
+            let written = Span::new(c.op.span.start(), c.value.span.end());
+            lints::inclusive_day_end(&filter, text, written, self.schema, &mut warnings);
+        }
         let node = lower::to_api(filter, self.schema.target(), &mut warnings);
         for w in warnings {
             self.push(w);
@@ -250,6 +382,189 @@ impl Checker<'_> {
                 self.fail()
             }
         }
+    }
+
+    /// Runs `f` with its diagnostics kept aside: what it gave and
+    /// reported, the checker as before.
+    fn trial<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Trial<T> {
+        let diagnostics = std::mem::take(&mut self.diagnostics);
+        let (complete, errors, zone_warned) = (self.complete, self.errors, self.zone_warned);
+        self.complete = true;
+        let result = f(self);
+        let ok = self.complete;
+        let found = std::mem::replace(&mut self.diagnostics, diagnostics);
+        (self.complete, self.errors, self.zone_warned) = (complete, errors, zone_warned);
+        Trial {
+            value: result.filter(|_| ok),
+            diagnostics: found,
+        }
+    }
+
+    /// A comparison on a name that several attributes share (a ticket
+    /// attribute's name in several ticket types): that attribute in every
+    /// ticket type that has it, each typed by its own type, joined with OR
+    /// (AND for a negative comparison, which a ticket without the
+    /// attribute matches). In an AND group with `ticket_type_id = X`, only
+    /// type X's. Attributes that the operator or value does not fit are
+    /// left out, with a note; when none fits, the first one's errors.
+    fn lower_shared(
+        &mut self,
+        c: &Comparison,
+        span: Span,
+        negated: Option<Span>,
+        mut candidates: Vec<Arc<FieldDef>>,
+    ) -> Option<Node> {
+        if let Some(kinds) = &self.kinds {
+            let held = |f: &Arc<FieldDef>| {
+                f.held_by
+                    .as_ref()
+                    .is_some_and(|h| kinds.iter().any(|k| h.holds(k)))
+            };
+            if candidates.iter().any(held) {
+                candidates.retain(held);
+            }
+        }
+        let mut fits = Vec::new();
+        let mut misfits = Vec::new();
+        // The items of a list that each attribute can hold: `IN`/`NIN` on
+        // one attribute compare with those only (the others never match).
+        let mut narrowed: Vec<(Arc<FieldDef>, Vec<String>)> = Vec::new();
+        for field in &candidates {
+            let own;
+            let c = match &c.value.kind {
+                ValueKind::List(items) if items.len() > 1 && field.allows(c.op.op()) => {
+                    let op = c.op.op();
+                    let (held, left): (Vec<&Scalar>, Vec<&Scalar>) =
+                        items.iter().partition(|item| {
+                            let t = self.trial(|s| s.scalar(field, op, true, item));
+                            t.value.is_some() && !crate::diagnostic::has_errors(&t.diagnostics)
+                        });
+                    if held.is_empty() || left.is_empty() {
+                        c
+                    } else {
+                        narrowed.push((
+                            field.clone(),
+                            left.iter().map(|s| clip(&s.text).into_owned()).collect(),
+                        ));
+                        let mut fitted = c.clone();
+                        fitted.value.kind = ValueKind::List(held.into_iter().cloned().collect());
+                        own = fitted;
+                        &own
+                    }
+                }
+                _ => c,
+            };
+            let trial = self.trial(|s| {
+                let filter = s.typed_filter(field.clone(), c, span, negated)?;
+                let negative = matches!(filter.op, Op::Ne | Op::Nin | Op::NotContains)
+                    != matches!(filter.value, FilterValue::One(ScalarValue::Null));
+                Some((s.finish(filter, c, negated)?, negative))
+            });
+            match trial.value {
+                Some((node, negative)) if !crate::diagnostic::has_errors(&trial.diagnostics) => {
+                    fits.push((field.clone(), node, negative, trial.diagnostics));
+                }
+                _ => misfits.push((field.clone(), trial.diagnostics)),
+            }
+        }
+        if fits.is_empty() {
+            let mut first = misfits
+                .into_iter()
+                .next()
+                .map(|(_, d)| d)
+                .unwrap_or_default();
+            if candidates.len() > 1
+                && let Some(e) = first.iter_mut().find(|d| d.is_error())
+            {
+                e.message.push_str(&format!(
+                    "; nor do the other attributes named `{}` take it",
+                    clip(&c.field.name)
+                ));
+            }
+            for d in first {
+                self.push(d);
+            }
+            return self.fail();
+        }
+        let mut seen = Vec::new();
+        for (field, _, _, diagnostics) in &fits {
+            if field.archived {
+                self.push(Diagnostic::new(
+                    Code::ArchivedAttribute,
+                    c.field.span,
+                    format!(
+                        "`{}` ({}) is an archived attribute",
+                        clip(&c.field.name),
+                        field.name
+                    ),
+                ));
+            }
+            for d in diagnostics {
+                if !seen.contains(&d.code) {
+                    seen.push(d.code);
+                    self.push(d.clone());
+                }
+            }
+        }
+        let narrowed: Vec<(Arc<FieldDef>, Vec<String>)> = narrowed
+            .into_iter()
+            .filter(|(f, _)| fits.iter().any(|(g, ..)| Arc::ptr_eq(f, g)))
+            .collect();
+        if !misfits.is_empty() || !narrowed.is_empty() {
+            let described = |f: &FieldDef| match &f.held_by {
+                Some(h) => format!("{} ({}, {} {})", f.name, f.ty, h.field, h.kinds.join(", ")),
+                None => format!("{} ({})", f.name, f.ty),
+            };
+            let kept: Vec<String> = fits.iter().map(|(f, ..)| described(f)).collect();
+            let mut why: Vec<String> = misfits
+                .iter()
+                .map(|(f, d)| {
+                    let because = d
+                        .iter()
+                        .find(|d| d.is_error())
+                        .map_or_else(String::new, |d| format!(": {}", d.message));
+                    format!("left out {}{because}", described(f))
+                })
+                .collect();
+            why.extend(narrowed.iter().map(|(f, values)| {
+                format!(
+                    "{} cannot hold {}, so it is compared with the other values",
+                    f.name,
+                    values.join(", ")
+                )
+            }));
+            let searched = if misfits.is_empty() {
+                format!(
+                    "each is compared with the values it can hold: {}",
+                    kept.join(", ")
+                )
+            } else {
+                format!(
+                    "this comparison fits only {}, so it searches {}",
+                    kept.join(", "),
+                    if kept.len() == 1 { "that one" } else { "those" }
+                )
+            };
+            self.push(
+                Diagnostic::new(
+                    Code::NameRestricted,
+                    c.field.span,
+                    format!(
+                        "`{}` names {} ticket attributes; {searched}",
+                        clip(&c.field.name),
+                        candidates.len(),
+                    ),
+                )
+                .with_help(format!(
+                    "{}; write `ticket_attribute.ID` to name one attribute",
+                    why.join("; ")
+                )),
+            );
+        }
+        let negative = fits.first().is_some_and(|(_, _, n, _)| *n);
+        let op = if negative { GroupOp::And } else { GroupOp::Or };
+        let nodes: Vec<Node> = fits.into_iter().map(|(_, node, ..)| node).collect();
+        Node::group(op, nodes, span)
     }
 
     fn lower_value(&mut self, field: &Arc<FieldDef>, c: &Comparison) -> Option<FilterValue> {

@@ -226,9 +226,7 @@ impl Validator<'_> {
                     match crate::diagnostic::closest(&m.key, keys.iter().copied()) {
                         Some(s) => {
                             misspelt.push(s);
-                            d = d
-                                .with_help(format!("did you mean `{s}`?"))
-                                .with_suggestion(m.key_span, json_string(s));
+                            d = d.with_closest(m.key_span, s, json_string(s));
                         }
                         None => d = d.with_help(format!("remove `{}`", m.key)),
                     }
@@ -476,6 +474,21 @@ impl Validator<'_> {
             .schema
             .field(name)
             .is_some_and(|f| f.alias.as_deref() == Some(name.as_str()));
+        let shared = self.schema.fields_named(name);
+        if !shared.is_empty() {
+            let ids: Vec<&str> = shared.iter().map(|f| f.name.as_ref()).collect();
+            let d = Diagnostic::new(
+                Code::UnknownField,
+                j.span,
+                format!(
+                    "`{name}` is the name of {}; the API takes one attribute's id",
+                    ids.join(", ")
+                ),
+            )
+            .with_help("a request names each ticket attribute by its id: an OR group of one filter per id searches them all");
+            self.push(d, path);
+            return None;
+        }
         if by_alias && let Some(f) = self.schema.field(name) {
             let d = Diagnostic::new(
                 Code::UnknownField,
@@ -505,6 +518,22 @@ impl Validator<'_> {
     /// API schema's operator enum: accepted with a warning.
     fn api_operator(&mut self, field: &FieldDef, op: Op, span: Span, path: &str) -> bool {
         if field.api_ops.contains(op) {
+            if field.order == Order::Ambiguous && matches!(op, Op::Gt | Op::Lt) {
+                let inclusive = if op == Op::Gt { ">=" } else { "<=" };
+                let d = Diagnostic::new(
+                    Code::AmbiguousOperator,
+                    span,
+                    format!(
+                        "the {} reference reads `{op}` on `{}` two ways: as inclusive (its operator table) and as strict (beside the real `{inclusive}` it documents)",
+                        self.schema.target(),
+                        field.name
+                    ),
+                )
+                .with_help(format!(
+                    "write `{inclusive}` with the first value to include, which means the same under both readings"
+                ));
+                self.push(d, path);
+            }
             return true;
         }
         let ordered = matches!(

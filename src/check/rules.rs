@@ -48,9 +48,25 @@ pub fn lookup(
                 span,
                 format!("`{}` is an archived attribute", clip(name)),
             )),
+            _ if field.reference_spelling == Some(name) => Some(
+                Diagnostic::new(
+                    Code::ReferenceSpelling,
+                    span,
+                    format!(
+                        "`{name}` is the search table's spelling of the {} model's `{}`, which qc sends",
+                        crate::schema::Model::of(schema.target()).name(),
+                        field.name
+                    ),
+                )
+                .with_help(format!("write `{}`", field.name))
+                .with_suggestion(span, notation.field(&field.name)),
+            ),
             _ => None,
         };
         return Ok((field, warning));
+    }
+    if let Some(other) = schema.elsewhere(name) {
+        return Err(Box::new(not_searchable(schema, name, other, span)));
     }
     let what = if name.starts_with(crate::schema::CUSTOM_ATTRIBUTES)
         || name.starts_with(crate::schema::TICKET_ATTRIBUTE)
@@ -77,15 +93,50 @@ pub fn lookup(
             crate::target::ApiVersion::describe(&elsewhere),
             schema.version()
         )),
-        Some(s) => d
-            .with_help(format!("did you mean `{s}`?"))
-            .with_suggestion(span, notation.field(s)),
+        Some(s) => d.with_closest(span, s, notation.field(s)),
         None => d.with_help(format!(
             "run `qc fields --target {}` to list the searchable fields",
             schema.target()
         )),
     };
     Err(Box::new(d))
+}
+
+/// The error for a workspace attribute the target cannot search: another
+/// model's, or one the API cannot search.
+fn not_searchable(
+    schema: &Schema,
+    name: &str,
+    other: &crate::schema::Elsewhere,
+    span: Span,
+) -> Diagnostic {
+    let target = schema.target();
+    let shown = if other.name == name {
+        format!("`{}`", clip(name))
+    } else {
+        format!("`{}` ({})", clip(name), other.name)
+    };
+    let d = Diagnostic::new(
+        Code::NotSearchable,
+        span,
+        format!(
+            "{shown} is {}: {target} search cannot search it",
+            other.what
+        ),
+    );
+    match other.model.target() {
+        Some(t) if t != target => d.with_help(format!(
+            "search {}s with `--target {t}`, or use one of {target}' own attributes (`qc fields --target {target}`)",
+            other.model.name()
+        )),
+        Some(_) => d.with_help(format!(
+            "search another attribute (`qc fields --target {target}` lists them)"
+        )),
+        None => d.with_help(format!(
+            "qc has no {} search; use one of {target}' own attributes (`qc fields --target {target}`)",
+            other.model.name()
+        )),
+    }
 }
 
 /// The error for an operator the field does not take; `spelled` is the
@@ -122,7 +173,26 @@ pub fn unknown_value(
     span: Span,
     notation: Notation,
 ) -> Option<Diagnostic> {
-    if field.accepts_value(text) {
+    if let Some(sent) = field.sent_value(text) {
+        // A request sends a list option's id, never the label a query
+        // writes.
+        if notation == Notation::Json && sent != text {
+            return Some(
+                Diagnostic::new(
+                    Code::UnknownValue,
+                    span,
+                    format!(
+                        "`{}` is the label of an option of `{}`; the API takes the option's id, `{sent}`",
+                        clip(text),
+                        field.name
+                    ),
+                )
+                .with_suggestion(span, notation.value(sent)),
+            );
+        }
+        return None;
+    }
+    if !field.is_enumerated() {
         return None;
     }
     let values: Vec<&str> = field.values.iter().map(|v| v.as_ref()).collect();
@@ -137,9 +207,17 @@ pub fn unknown_value(
         ),
     );
     Some(match closest(text, values.iter().copied()) {
-        Some(v) => d
-            .with_help(format!("did you mean `{v}`?"))
-            .with_suggestion(span, notation.value(v)),
+        Some(v) => {
+            let fix = match notation {
+                Notation::Text => {
+                    let mut out = String::new();
+                    let _ = crate::syntax::lexical::write_value(&mut out, v);
+                    out
+                }
+                Notation::Json => notation.value(v),
+            };
+            d.with_closest(span, v, fix)
+        }
         None => d,
     })
 }
@@ -296,13 +374,20 @@ pub fn typed_text(
     };
     match field.ty {
         FieldType::String => match unknown_value(field, text, span, cx.notation) {
-            None => Ok(ScalarValue::String(text.into())),
+            None => Ok(ScalarValue::String(
+                field.sent_value(text).unwrap_or(text).into(),
+            )),
             Some(d) => Err(Box::new(d)),
         },
+        // A bare value is what it reads as: a whole number, a date (a
+        // calendar date, a date-time, `today`, `now-7d`: unix seconds stay
+        // a number), a decimal, a boolean, else text.
         FieldType::Any => Ok(if quoted {
             ScalarValue::String(text.into())
         } else if let Ok(n) = text.parse::<i64>() {
             ScalarValue::Integer(n)
+        } else if let Ok(seconds) = cx.notation.date(text, cx.now, cx.tz) {
+            ScalarValue::Date(seconds)
         } else if let Some(f) = decimal(text) {
             ScalarValue::Float(f)
         } else if text == "true" || text == "false" {
@@ -372,7 +457,7 @@ pub fn typed_text(
             }
             let d = mismatch("`true` or `false`");
             Err(Box::new(match closest(text, ["true", "false"]) {
-                Some(v) => d.with_suggestion(span, v),
+                Some(v) => d.with_closest(span, v, v),
                 None => d.with_help("write `true` or `false`"),
             }))
         }

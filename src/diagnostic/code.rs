@@ -124,7 +124,7 @@ codes! {
     /// Syntax from SQL, Lucene or a programming language where qc has its own.
     ForeignSyntax = "E0011", Error, "syntax from another query language",
     example: "state == open",
-    explanation: "qc recognises habits from SQL, Lucene and programming languages and says what qc writes instead, with a fix where the meaning is certain: `==` is `=`; `<>` is `!=`; `x LIKE \"%v%\"` is `x ~ \"v\"`, `\"v%\"` is `^` (starts with) and `\"%v\"` is `$` (ends with), while other patterns have no equivalent, since qc has no wildcards; `x BETWEEN a AND b` is `x >= a AND x <= b`; Lucene's `field:value` is `field = value`. (`IS NULL` and `IS NOT NULL` are valid qc; `&&` and `||` are reported as E0005: write `AND` and `OR`.)";
+    explanation: "qc recognises habits from SQL, Lucene and programming languages and says what qc writes instead, with a fix where the meaning is certain: `==` is `=`; `<>` is `!=`; `x LIKE \"%v%\"` is `x ~ \"v\"`, `\"v%\"` is `^` (starts with) and `\"%v\"` is `$` (ends with), while other patterns have no equivalent, since qc has no wildcards; `x BETWEEN a AND b` is `x >= a AND x <= b`; Lucene's `field:value` is `field = value`. (`IS NULL` and `IS NOT NULL` are valid qc; `&&` and `||` are reported as E0005, with `AND` and `OR` as the fix.)";
 
     /// The input is a JSON request body, not a query.
     JsonBody = "E0012", Error, "a JSON request body, not a query",
@@ -134,12 +134,12 @@ codes! {
     /// The field is not one the conversation search API accepts.
     UnknownField = "E0101", Error, "unknown field",
     example: "stat = open",
-    explanation: "Only the fields of the target's reference table can be searched (`qc fields --target T` lists them), plus the workspace's custom attributes: with `--schema`, those it lists; without, any `custom_attributes.NAME` (contacts, conversations) or `ticket_attribute.ID` (tickets), unchecked. When a known field is close to what was written, the message suggests it.";
+    explanation: "Only the fields of the target's reference table can be searched (`qc fields --target T` lists them), plus the workspace's custom attributes: with `--schema`, those it lists; without, any `custom_attributes.NAME` (contacts, conversations) or `ticket_attribute.ID` (tickets), unchecked. When a known field is close to what was written, the message suggests it, and the value is checked as that field's (`stat = opne` suggests `state` and `open`). An attribute that the schema gives to another model, or that the API cannot search, gets E0114 instead.";
 
     /// The operator does not apply to the field's type.
     OperatorNotAllowed = "E0102", Error, "operator not allowed for this field",
     example: "created_at ~ \"x\"",
-    explanation: "Each field accepts the operators of its type that its target can express, exactly or through an equivalent. String: {operators of String}. Integer, Float and Date: {operators of Integer}. Boolean: {operators of Boolean}. Fields with a fixed set of values (state, priority, source.type, role) and contacts' `tag_id`: {equality operators}. A strict `>`/`<` on a decimal attribute cannot be expressed where the API's `>` includes the bound. The message lists the operators the field accepts (`qc fields` too).";
+    explanation: "Each field accepts the operators of its type that its target can express, exactly or through an equivalent. String: {operators of String}. Integer, Float and Date: {operators of Integer}. Boolean: {operators of Boolean}. Fields with a fixed set of values (state, priority, source.type, role, list attributes) and contacts' `tag_id`: {equality operators}. The message lists the operators the field accepts (`qc fields` too).";
 
     /// The value does not have the field's type.
     TypeMismatch = "E0103", Error, "value does not fit the field's type",
@@ -193,8 +193,13 @@ codes! {
 
     /// The target's API has no operator for this comparison, and qc knows no exact equivalent.
     TargetRule = "E0112", Error, "not expressible on this target",
-    example: "qc --target contacts 'last_seen_at != null'",
-    explanation: "Each endpoint accepts its own operators per field. Where one lacks an operator, qc compiles an exact equivalent: on contacts, `tag_id IN [a, b]` becomes `tag_id = a OR tag_id = b`, and a Date's `!= D` becomes `< D OR > D`, `>= D` becomes `> (the day before D)`. When no exact equivalent exists (a strict `>` on a decimal field where the API's `>` includes the bound, `!= null` on a contacts Date field), the comparison is refused, and the message names the target's rule.";
+    example: "qc --target tickets 'ticket_attribute.5 > high'",
+    explanation: "Each endpoint accepts its own operators per field. Where one lacks an operator, qc compiles an exact equivalent: on contacts, `tag_id IN [a, b]` becomes `tag_id = a OR tag_id = b`, a Date's `!= D` becomes `< D OR > D OR = null`, `>= D` becomes `> (the day before D)` and `!= null` becomes `< D OR = D OR > D`; where the API's `>` includes the bound, a strict `x > 2.5` on a decimal becomes `x > 2.5 AND x != 2.5`. When no exact equivalent exists (`>` with a text value, on a ticket attribute of unknown type), the comparison is refused, and the message names the target's rule.";
+
+    /// A workspace attribute that this target cannot search.
+    NotSearchable = "E0114", Error, "attribute not searchable here",
+    example: "",
+    explanation: "The workspace schema describes the attribute, but not as one this search can use: it belongs to another model (a company attribute on contacts, a conversation attribute on contacts: each search takes its own model's attributes, and qc has no companies search), or it is of a kind the API cannot search (a ticket `files` attribute). The message says which; search the right target (`--target`), or another attribute. (No example: it needs a workspace schema.)";
 
     /// Groups are nested deeper than the API allows.
     NestingLimit = "E0201", Error, "groups nested too deep for the API",
@@ -284,7 +289,12 @@ codes! {
     /// A contacts date that is not the start of a day.
     NotAWholeDay = "W0103", Warning, "date matched by calendar day",
     example: "qc --target contacts 'last_seen_at > now-30d'",
-    explanation: "Contacts search matches Date fields by calendar day in the workspace's time zone (`--timezone`, UTC by default): `=` matches the whole day, `>` from the start of the next day, `<` before the start of the day. A value with a time of day is truncated to its day; the message says which day. Write the day itself (`2024-03-10`, `today`) to make that explicit.";
+    explanation: "Contacts search matches Date fields by calendar day in the workspace's time zone (`--timezone`): `=` matches the whole day, `>` from the start of the next day, `<` before the start of the day. A value with a time of day stands for its day, whatever the time: `last_seen_at > now-7d` does not start seven days ago to the second but at the midnight after that instant, and `< now-7d` ends at the midnight before it. The message says what the comparison selects, and the help gives the comparisons on whole days on either side. Write the day itself (`2024-03-10`, `today`) to make that explicit.";
+
+    /// Contacts days without a configured time zone.
+    ZoneNotSet = "W0104", Warning, "the workspace's time zone is not configured",
+    example: "qc --target contacts 'last_seen_at > 2024-06-01'",
+    explanation: "Contacts search truncates dates to calendar days in the workspace's time zone, which qc knows only when it is configured (`--timezone ZONE`, `timezone` in qc.toml or the `timezone` setting). Without it, qc sends each day as its midday in UTC: that instant lies inside the day in every zone from UTC−12 to UTC+11 (not the far Pacific's UTC+12 to UTC+14), where the day's UTC midnight would fall on the previous day west of UTC. Dates with a time of day and relative dates (`now-7d`) are read in UTC, so their day may differ from the workspace's. Set the zone to silence this warning and to send each day's first instant there. One warning per query.";
 
     /// `>=`/`<=` in a request where the reference documents inclusive `>`/`<`.
     UndocumentedOperator = "W0201", Warning, "operator not in the target's reference",
@@ -306,20 +316,35 @@ codes! {
     example: "{\"query\": {\"field\": \"open\", \"operator\": \"=\", \"value\": true}, \"pagination\": null}",
     explanation: "The API's schema makes `pagination` nullable: null means no pagination (the API's default page size). `qc validate` accepts it with this warning; leaving `pagination` out says the same.";
 
+    /// `>`/`<` in a request where the reference reads them two ways.
+    AmbiguousOperator = "W0205", Warning, "the reference reads this operator two ways",
+    example: "",
+    explanation: "The tickets reference documents `>` and `<` on Dates as \"Greater (or equal) than\" and \"Lower (or equal) than\", and offers real `>=` and `<=` on `created_at` beside them: on `created_at`, `>`/`<` read both as inclusive and as strict. qc compiles only `>=`/`<=` there, which mean the same under both readings (`created_at > n` is sent as `>= n+1`). `qc validate --target tickets` accepts `>`/`<` with this warning; write `>=` with the first value to include. (No example is shown: it takes a request for tickets, such as `{\"query\": {\"field\": \"created_at\", \"operator\": \">\", \"value\": \"1704067200\"}}` with `--target tickets`.)";
+
+    /// The reference's misspelling of a field.
+    ReferenceSpelling = "W0206", Warning, "the reference's spelling of a field",
+    example: "qc --target contacts 'andoid_sdk_version = 33'",
+    explanation: "The contacts search table lists `andoid_sdk_version`, which is no key of the Contact model that the table says it lists: the model (and every contact in the reference) has `android_sdk_version`. qc accepts the table's spelling with this warning and sends `android_sdk_version`. Write `android_sdk_version`.";
+
     /// An AND group whose comparisons contradict each other.
     Contradiction = "W0401", Warning, "contradiction: the group never matches",
     example: "state = open AND state = closed",
-    explanation: "Within one AND group, comparisons on the same field leave no value that satisfies them all (`state = open AND state = closed`, `x > 5 AND x < 3`, `x = a AND x != a`), so the group matches nothing. Fields that hold several values (`tag_ids`, `contact_ids`) are exempt from the `=`/`=` case: a conversation can carry both tags. Check the values and operators, or join the comparisons with OR.";
+    explanation: "Within one AND group, comparisons on the same field leave no value that satisfies them all (`state = open AND state = closed`, `x > 5 AND x < 3`, `x = 2 AND x > 5`, `x = a AND x != a`; on whole numbers, `x > 5 AND x < 6`), so the group matches nothing. Fields that hold several values (`tag_ids`, `contact_ids`) are exempt from the `=`/`=` case: a conversation can carry both tags. Check the values and operators, or join the comparisons with OR.";
 
     /// An AND group whose date bounds leave no date.
     EmptyDateRange = "W0402", Warning, "empty date range",
     example: "created_at > 2024-02-01 AND created_at < 2024-01-01",
-    explanation: "The lower bound of the date range is after its upper bound (with the API's meaning of each operator), so no date is in it and the group matches nothing. Swap the bounds or check the dates.";
+    explanation: "The lower bound of the date range is after its upper bound (with the API's meaning of each operator, in whole seconds, and on contacts in whole days: `signed_up_at > 2024-03-01 AND signed_up_at < 2024-03-02` leaves no day), so no date is in it and the group matches nothing. Swap the bounds or check the dates.";
 
     /// `=` on a Date field matched to the second.
     DateEquality = "W0403", Warning, "`=` on a date matches one second",
     example: "created_at = 2024-01-15",
     explanation: "Conversations and tickets compare dates to the second, so `created_at = 2024-01-15` matches only conversations created at exactly midnight. For the whole day write `created_at >= 2024-01-15 AND created_at < 2024-01-16`. (Contacts match dates by calendar day, so there `=` is the whole day and no warning is given.)";
+
+    /// `<=` on a calendar date where the target compares seconds.
+    InclusiveDateEnd = "W0406", Warning, "`<=` on a day stops at its first second",
+    example: "created_at <= 2024-06-30",
+    explanation: "A calendar date is the first second of its day (midnight in the workspace's zone), and conversations and tickets compare dates to the second: `created_at <= 2024-06-30` ends at 2024-06-30 00:00:00 and leaves out the rest of that day. To include the whole day, write `created_at < 2024-07-01` (the fix). (Contacts match by day, where `<=` includes the whole day.)";
 
     /// An OR group that matches everything.
     Tautology = "W0404", Warning, "tautology: the group always matches",
@@ -335,6 +360,11 @@ codes! {
     Rewritten = "N0301", Note, "rewritten to fit the API's limits",
     example: "tag_ids = 1 OR tag_ids = 2 OR tag_ids = 3 OR tag_ids = 4 OR tag_ids = 5 OR tag_ids = 6 OR tag_ids = 7 OR tag_ids = 8 OR tag_ids = 9 OR tag_ids = 10 OR tag_ids = 11 OR tag_ids = 12 OR tag_ids = 13 OR tag_ids = 14 OR tag_ids = 15 OR tag_ids = 16",
     explanation: "The query as written is over the API's limits (2 levels of nested groups, 15 filters per group), so qc rewrote it into an exact equivalent that fits: equalities folded into IN (or `!=` into NIN), lists merged, duplicates and absorbed members removed, common members factored out, redundant bounds dropped, or long groups nested into sub-groups of the same operator. The request selects exactly what the query says. `--no-rewrite` refuses such queries instead.";
+    /// A ticket attribute name that several attributes share, restricted to some of them.
+    NameRestricted = "N0101", Note, "a shared attribute name restricted to some attributes",
+    example: "",
+    explanation: "Several ticket types can each have an attribute of one name (every type has `_default_title_`; two can have a \"Severity\"). A name means that attribute in every ticket type that has it: qc sends an OR over their ids (an AND for `!=`, `NIN` and `!~`), each value typed by its own attribute. When the operator or the value fits only some of them (`\"Severity\" = high` where one type's Severity is a list with `high` and the other's a number), the comparison is restricted to those, and this note names them. In an AND group with `ticket_type_id = X`, the name means type X's attribute. Write `ticket_attribute.ID` to name one attribute. (No example: it needs ticket types.)";
+
     /// A string delimited by typographic quotes.
     SmartQuotes = "W0011", Warning, "smart quotes around a string",
     example: "source.author.email ENDS WITH “@acme.com”",
@@ -343,7 +373,7 @@ codes! {
     /// Decompiled text that the compiler would not read back to the same request.
     DecompileNotExact = "W0301", Warning, "decompiled text does not compile back to the same request",
     example: "",
-    explanation: "The text form merges nested groups with the same operator (`a AND (b AND c)` is `a AND b AND c`). A request that the API accepts because its groups are split can then become a group of more than 15 filters, which the compiler rejects. The text is still printed; split the group with IN/NIN or restructure the query before compiling it. (No example is shown: it takes a request with over 15 filters; `qc decompile` reports it.)";
+    explanation: "The decompiled text means what the request means, but compiling it gives another request; the help names the cause. The text form merges nested groups with the same operator (`a AND (b AND c)` is `a AND b AND c`), so a request whose groups are split to stay within 15 filters becomes a group of more than 15, which the compiler rejects. A filter can also come back in another form: a `>=` on a field whose reference documents an inclusive `>` compiles to that `>`; a contacts date that is not the instant qc sends for its day (a mid-day value) compiles to the day's own instant; a `>` on tickets' `created_at` compiles to `>=`. The text is still printed. (No example: it takes a JSON request; `qc decompile` reports it.)";
 }
 
 /// The lists of operators in explanations, filled in from the operator

@@ -10,7 +10,7 @@ mod terminal;
 
 pub use code::{Code, Severity};
 pub use position::{LineIndex, OffsetEncoder, Position, PositionEncoding, WidePosition};
-pub use render::{RenderOptions, render, render_all};
+pub use render::{QUERY_SOURCE, REQUEST_SOURCE, RenderOptions, render, render_all, render_plain};
 pub use suggest::closest;
 pub use terminal::{escape_for_terminal, is_unsafe_for_terminal};
 
@@ -36,6 +36,12 @@ pub struct Suggestion {
     pub replacement: String,
     /// A short description, e.g. "replace with `state`".
     pub message: String,
+    /// True when the replacement is the known name or value closest to
+    /// what was written (a "did you mean"): a near miss is worth naming
+    /// even where replacing it alone does not fix the query, so its help
+    /// stays when the fix is withheld ([`fixes::keep_fixes_that_fix`]).
+    #[serde(skip)]
+    pub closest: bool,
 }
 
 /// The start and end of a diagnostic in human terms (1-based).
@@ -134,7 +140,26 @@ impl Diagnostic {
             span,
             replacement,
             message,
+            closest: false,
         });
+        self
+    }
+
+    /// Adds the known name or value `closest` to what was written as a
+    /// "did you mean" (the help) and as the fix replacing `span` with
+    /// `replacement` (`closest` written in the input's notation). The help
+    /// stays even when the fix is withheld.
+    pub fn with_closest(
+        mut self,
+        span: Span,
+        closest: &str,
+        replacement: impl Into<String>,
+    ) -> Self {
+        self.help = Some(format!("did you mean `{closest}`?"));
+        self = self.with_suggestion(span, replacement);
+        if let Some(s) = &mut self.suggestion {
+            s.closest = true;
+        }
         self
     }
 

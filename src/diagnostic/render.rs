@@ -55,6 +55,25 @@ pub fn render(diagnostic: &Diagnostic, source: &str, options: &RenderOptions) ->
     Renderer::new(source, options).render(diagnostic)
 }
 
+/// The name query text is shown under when it has no file: the command
+/// line's name for a query given as an argument, and the packages'.
+pub const QUERY_SOURCE: &str = "query";
+
+/// The name a JSON request body is shown under when it has no file.
+pub const REQUEST_SOURCE: &str = "request";
+
+/// Renders every diagnostic as the command line prints them without
+/// colour, the source shown under `name` ([`QUERY_SOURCE`],
+/// [`REQUEST_SOURCE`] or a file's name): what the packages put in their
+/// errors' messages.
+pub fn render_plain(diagnostics: &[Diagnostic], source: &str, name: &str) -> String {
+    let options = RenderOptions {
+        source_name: name.to_owned(),
+        ..RenderOptions::default()
+    };
+    render_all(diagnostics, source, &options)
+}
+
 /// Renders every diagnostic, one after another, indexing the source once.
 pub fn render_all(diagnostics: &[Diagnostic], source: &str, options: &RenderOptions) -> String {
     let renderer = Renderer::new(source, options);

@@ -28,11 +28,13 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// Every path `query`'s filters read.
+    /// Every path `query`'s filters read: their fields', and the kind of
+    /// object of fields that only some kinds hold (a ticket's type).
     pub fn of(query: &Query) -> Paths {
         let mut root = Paths::default();
         query.root.for_each_filter(&mut |f| {
-            for path in &f.field.paths {
+            let held = f.field.held_by.iter().flat_map(|h| &h.paths);
+            for path in f.field.paths.iter().chain(held) {
                 root.add(&path.0);
             }
         });

@@ -409,20 +409,22 @@ fn candidates(source: &str, state: State, replace: Span, schema: &Schema) -> Vec
     let field = |span: Span| schema.field(field_name(source, span));
     match state {
         State::Term => {
+            // A name several attributes share is offered once.
+            let mut offered = std::collections::HashSet::new();
             let mut out: Vec<Completion> = schema
                 .fields()
-                .flat_map(|f| {
-                    f.names().map(move |name| {
-                        let detail = if f.is_custom() {
-                            format!("{} (custom)", f.ty.name())
-                        } else {
-                            f.ty.name().to_owned()
-                        };
-                        Completion {
-                            insert_text: field_text(name),
-                            ..item(name, CompletionKind::Field, &detail, &field_doc(f))
-                        }
-                    })
+                .flat_map(|f| f.names().map(move |name| (f, name)))
+                .filter(|(_, name)| offered.insert(*name))
+                .map(|(f, name)| {
+                    let detail = if f.is_custom() {
+                        format!("{} (custom)", f.ty.name())
+                    } else {
+                        f.ty.name().to_owned()
+                    };
+                    Completion {
+                        insert_text: field_text(name),
+                        ..item(name, CompletionKind::Field, &detail, &field_doc(f))
+                    }
                 })
                 .collect();
             out.push(item(
@@ -533,11 +535,34 @@ pub(crate) fn field_doc(f: &FieldDef) -> String {
     );
     if f.is_enumerated() {
         doc.push_str(&format!("\n\nValues: `{}`", values.join("` `")));
+        if !f.value_ids.is_empty() {
+            doc.push_str(&format!(
+                " (sent as their ids: `{}`)",
+                f.value_ids.join("` `")
+            ));
+        }
+    }
+    if let Some(held) = &f.held_by {
+        doc.push_str(&format!(
+            "\n\nHeld by the objects whose `{}` is `{}`.",
+            held.field,
+            held.kinds.join("` or `")
+        ));
+    }
+    if let Some(spelling) = f.reference_spelling {
+        doc.push_str(&format!(
+            "\n\nThe reference's search table spells it `{spelling}`; qc sends `{}`.",
+            f.name
+        ));
     }
     match &f.order {
-        crate::schema::Order::Day(tz) if f.ty == FieldType::Date => doc.push_str(&format!(
+        crate::schema::Order::Day(days) if f.ty == FieldType::Date => doc.push_str(&format!(
             "\n\nMatched by calendar day in {}: `=` the whole day, `>` from the next day, `<` before the day.",
-            tz.iana_name().unwrap_or("UTC")
+            if days.is_configured() {
+                days.zone().iana_name().unwrap_or("UTC")
+            } else {
+                "the workspace's time zone (not configured: days are read in UTC)"
+            }
         )),
         _ if f.ty == FieldType::Date => doc.push_str(
             "\n\nA date: unix seconds, `YYYY-MM-DD`, an RFC 3339 date-time with offset, `today`, or `now-7d`.",

@@ -45,9 +45,19 @@ fn contains(span: Span, offset: usize) -> bool {
 
 fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
     let field = schema.field(&c.field.name);
+    let shared = schema.fields_named(&c.field.name);
     if contains(c.field.span, offset) {
         let contents = match &field {
             Some(f) => field_doc(f),
+            None if !shared.is_empty() => {
+                let docs: Vec<String> = shared.iter().map(|f| field_doc(f)).collect();
+                format!(
+                    "`{}` names {} ticket attributes, one per ticket type; the query searches each:\n\n{}",
+                    c.field.name,
+                    shared.len(),
+                    docs.join("\n\n---\n\n")
+                )
+            }
             None => format!(
                 "Unknown field `{}`: run `qc fields --target {}` to list the searchable fields.",
                 c.field.name,
@@ -90,11 +100,19 @@ fn describe(c: &Comparison, offset: usize, schema: &Schema) -> Option<Hover> {
                 (Order::Strict, _) => {
                     "\n\nSent as written: this endpoint's operator means the same."
                 }
-                (Order::Day(tz), _) => {
-                    day = format!(
-                        "\n\nCompared by calendar day in {}.",
-                        tz.iana_name().unwrap_or("UTC")
-                    );
+                (Order::Ambiguous, crate::op::Op::Gt | crate::op::Op::Lt) => {
+                    "\n\nStrict. The reference reads this field's `>`/`<` two ways, so `x > n` is sent as `>= n+1` (`x < n` as `<= n-1`), exact under both."
+                }
+                (Order::Ambiguous, _) => "\n\nInclusive. Sent as written.",
+                (Order::Day(days), _) => {
+                    day = if days.is_configured() {
+                        format!(
+                            "\n\nCompared by calendar day in {}.",
+                            days.zone().iana_name().unwrap_or("UTC")
+                        )
+                    } else {
+                        "\n\nCompared by calendar day in the workspace's time zone (not configured: each day is sent as its midday in UTC).".to_owned()
+                    };
                     &day
                 }
             });

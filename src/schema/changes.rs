@@ -87,9 +87,13 @@ fn meaning(ty: FieldType, order: &Order) -> Option<String> {
         Order::Inclusive => "the API's `>`/`<` include the bound".to_owned(),
         Order::Strict if ty == FieldType::Date => "compared to the second".to_owned(),
         Order::Strict => "the API's `>`/`<` exclude the bound".to_owned(),
-        Order::Day(tz) => format!(
+        Order::Ambiguous => "the API's `>`/`<` read two ways; qc sends `>=`/`<=`".to_owned(),
+        Order::Day(days) if !days.is_configured() => {
+            "compared by calendar day in the workspace's zone".to_owned()
+        }
+        Order::Day(days) => format!(
             "compared by calendar day in {}",
-            tz.iana_name().unwrap_or("UTC")
+            days.zone().iana_name().unwrap_or("UTC")
         ),
     })
 }

@@ -17,18 +17,113 @@ pub const TICKET_ATTRIBUTE: &str = "ticket_attribute.";
 pub enum Order {
     /// `>`/`<` include the bound, and there is no `>=`/`<=`
     /// (conversations; tickets except `created_at`): `x > n` is sent as
-    /// `> n+1`, `x >= n` as `> n`.
+    /// `> n+1` on whole numbers and dates, and as `> n AND != n` where
+    /// there is no next value.
     Inclusive,
-    /// `>`/`<` are strict (contacts' Integer fields, tickets' `created_at`,
-    /// Preview contacts' timestamps, companies): sent as written, and
-    /// where the API has no `>=`/`<=` (companies), `x >= n` is sent as
-    /// `> n-1`.
+    /// `>`/`<` are strict (contacts' Integer fields, Preview contacts'
+    /// timestamps, companies): sent as written, and where the API has no
+    /// `>=`/`<=` (companies), `x >= n` is sent as `> n-1` on whole steps,
+    /// `> n OR = n` elsewhere.
     Strict,
-    /// Compared by calendar day in the zone given (contacts' Date fields
-    /// in the workspace's zone before Preview; Date custom attributes in
-    /// UTC in Preview): `=` matches the whole day, `>` from the start of
-    /// the next day, `<` before the start of the day.
-    Day(jiff::tz::TimeZone),
+    /// The reference reads `>`/`<` two ways, and documents real
+    /// `>=`/`<=` (tickets' `created_at`: its operator table calls `>`
+    /// "Greater (or equal) than", and a note offers `>=` and `<=` beside
+    /// it): only `>=`/`<=` are sent, which mean the same under both
+    /// readings (`x > n` is `>= n+1`).
+    Ambiguous,
+    /// Compared by calendar day in a zone (contacts' Date fields in the
+    /// workspace's zone before Preview; Date custom attributes in UTC in
+    /// Preview): `=` matches the whole day, `>` from the start of the next
+    /// day, `<` before the start of the day.
+    Day(Days),
+}
+
+/// The calendar days of a day-matched field: the workspace's time zone,
+/// and whether it is known (configured) or only assumed.
+///
+/// Where the zone is configured, a day is sent as its first instant
+/// there. Where it is not, the API still truncates to the workspace's
+/// zone, which qc does not know: a day is sent as its midday in UTC,
+/// which lies inside that day in every zone from UTC−12 to UTC+11, and
+/// days are read in UTC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Days {
+    zone: jiff::tz::TimeZone,
+    configured: bool,
+}
+
+/// Half a day, in seconds: from a UTC midnight to its midday.
+const MIDDAY: i64 = 12 * 3_600;
+
+impl Days {
+    /// The days of the configured zone `zone`.
+    pub fn configured(zone: jiff::tz::TimeZone) -> Days {
+        Days {
+            zone,
+            configured: true,
+        }
+    }
+
+    /// The days of a workspace whose zone is not known: read in UTC, sent
+    /// as their midday in UTC.
+    pub fn unknown_zone() -> Days {
+        Days {
+            zone: jiff::tz::TimeZone::UTC,
+            configured: false,
+        }
+    }
+
+    /// The zone days are read in (UTC when the zone is not configured).
+    pub fn zone(&self) -> &jiff::tz::TimeZone {
+        &self.zone
+    }
+
+    /// True when the workspace's zone was configured.
+    pub fn is_configured(&self) -> bool {
+        self.configured
+    }
+
+    /// The calendar day of `seconds` (as `check::day_of` in the zone).
+    pub fn day_of(&self, seconds: i64) -> Option<jiff::civil::Date> {
+        jiff::Timestamp::from_second(seconds)
+            .ok()
+            .map(|t| self.zone.to_datetime(t).date())
+    }
+
+    /// The instant qc sends for `date`: its first instant in the zone (as
+    /// `check::start_of_day`), or its midday in UTC when the zone is not
+    /// configured.
+    pub fn instant(&self, date: jiff::civil::Date) -> Option<i64> {
+        let start = date
+            .to_zoned_datetime(self.zone.clone())
+            .ok()?
+            .start_of_day()
+            .ok()?
+            .timestamp()
+            .as_second();
+        if self.configured {
+            Some(start)
+        } else {
+            start.checked_add(MIDDAY)
+        }
+    }
+}
+
+/// How a query's ordered comparison is sent ([`FieldDef::bound`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// As the API operator given, which means the same.
+    As(Op),
+    /// As the API operator given, the value a whole step further (by the
+    /// amount given): `x > n` as an inclusive `> n+1`, `x >= n` as a
+    /// strict `> n-1`.
+    Step(Op, i8),
+    /// As the API's inclusive operator given, and `!=` the value: where
+    /// there is no next value, `x > 2.5` is `> 2.5 AND != 2.5`.
+    Without(Op),
+    /// As the API's strict operator given, or `=` the value: `x >= 2.5`
+    /// is `> 2.5 OR = 2.5`.
+    OrEqual(Op),
 }
 
 /// How text values are matched.
@@ -71,6 +166,25 @@ impl std::fmt::Display for FieldPath {
     }
 }
 
+/// The objects that hold a field, when not every object of the target
+/// does: a ticket type's attributes are held by the tickets of that type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBy {
+    /// The field that tells the kinds of object apart (`ticket_type_id`).
+    pub field: Cow<'static, str>,
+    /// Where that field is in an object, as [`FieldDef::paths`].
+    pub paths: Vec<FieldPath>,
+    /// Its values on the objects that hold the field (ticket type ids).
+    pub kinds: Vec<String>,
+}
+
+impl HeldBy {
+    /// True when an object of kind `kind` holds the field.
+    pub fn holds(&self, kind: &str) -> bool {
+        self.kinds.iter().any(|k| k == kind)
+    }
+}
+
 /// Where a field comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +212,11 @@ pub struct FieldDef {
     pub ty: FieldType,
     /// The only values it accepts; empty when any value of the type goes.
     pub values: Cow<'static, [Cow<'static, str>]>,
+    /// What is sent for each of `values`, in the same order, where the API
+    /// takes another text than the one a query writes (a ticket list
+    /// attribute's option is written by its label and sent as its id);
+    /// empty when values are sent as written.
+    pub value_ids: Vec<String>,
     /// The operators the endpoint accepts on it.
     pub api_ops: OpSet,
     /// What the endpoint's `>`/`<` mean on it.
@@ -124,6 +243,13 @@ pub struct FieldDef {
     /// True for an archived custom attribute (still searchable, with a
     /// warning).
     pub archived: bool,
+    /// The objects that hold the field, when only some do (`None`: every
+    /// object of the target).
+    pub held_by: Option<HeldBy>,
+    /// Another spelling the reference uses for the field, accepted with a
+    /// warning and sent as [`FieldDef::name`] (contacts'
+    /// `andoid_sdk_version`).
+    pub reference_spelling: Option<&'static str>,
 }
 
 impl FieldDef {
@@ -146,24 +272,64 @@ impl FieldDef {
     /// True when `op` can be sent as it is or as an exact equivalent.
     fn expressible(&self, op: Op) -> bool {
         let api = self.api_ops;
-        let stepped = matches!(
-            self.ty,
-            FieldType::Integer | FieldType::Date | FieldType::Any
-        );
         match (&self.order, op) {
-            // A strict bound is the inclusive one a step further.
-            (Order::Inclusive, Op::Gt) => stepped && api.contains(Op::Gt),
-            (Order::Inclusive, Op::Lt) => stepped && api.contains(Op::Lt),
-            (Order::Inclusive, Op::Ge) => api.contains(Op::Gt),
-            (Order::Inclusive, Op::Le) => api.contains(Op::Lt),
-            // And an inclusive bound the strict one a step back.
-            (Order::Strict, Op::Ge) if !api.contains(Op::Ge) => stepped && api.contains(Op::Gt),
-            (Order::Strict, Op::Le) if !api.contains(Op::Le) => stepped && api.contains(Op::Lt),
             (Order::Day(_), Op::Ne | Op::Ge | Op::Le | Op::In | Op::Nin) => true,
+            (Order::Day(_), _) => api.contains(op),
+            (_, Op::Gt | Op::Ge | Op::Lt | Op::Le) => self.bound(op).is_some(),
             _ if api.contains(op) => true,
             (_, Op::In) => api.contains(Op::Eq),
             (_, Op::Nin) => api.contains(Op::Ne),
             _ => false,
+        }
+    }
+
+    /// How the endpoint expresses a query's ordered comparison `op`
+    /// (strict `>`/`<`, inclusive `>=`/`<=`) on the field, by what its own
+    /// operators mean ([`Order`]); `None` where it cannot exactly (and on
+    /// day-matched fields, which have their own rules).
+    ///
+    /// The API's inclusive operator for a direction is `>`/`<` where they
+    /// include the bound, else `>=`/`<=` where it has them; its strict one
+    /// is `>`/`<` where they are strict. A query's bound of the kind the
+    /// API has is sent as it is; of the other kind, a whole step further
+    /// on whole numbers and dates, else with `!=` or `=` the value.
+    pub fn bound(&self, op: Op) -> Option<Bound> {
+        let api = self.api_ops;
+        let above = match op {
+            Op::Gt | Op::Ge => true,
+            Op::Lt | Op::Le => false,
+            _ => return None,
+        };
+        let (gt, ge) = if above {
+            (Op::Gt, Op::Ge)
+        } else {
+            (Op::Lt, Op::Le)
+        };
+        let has = |op: Op| api.contains(op).then_some(op);
+        // The API's inclusive and strict operators in this direction.
+        let (inclusive, strict) = match self.order {
+            Order::Inclusive => (has(gt), None),
+            Order::Ambiguous => (has(ge), None),
+            Order::Strict => (has(ge), has(gt)),
+            Order::Day(_) => return None,
+        };
+        // From a strict bound to the inclusive one: a step inwards.
+        let inwards: i8 = if above { 1 } else { -1 };
+        let discrete = self.ty.is_discrete();
+        if matches!(op, Op::Ge | Op::Le) {
+            match (inclusive, strict) {
+                (Some(i), _) => Some(Bound::As(i)),
+                (None, Some(s)) if discrete => Some(Bound::Step(s, -inwards)),
+                (None, Some(s)) if api.contains(Op::Eq) => Some(Bound::OrEqual(s)),
+                _ => None,
+            }
+        } else {
+            match (strict, inclusive) {
+                (Some(s), _) => Some(Bound::As(s)),
+                (None, Some(i)) if discrete => Some(Bound::Step(i, inwards)),
+                (None, Some(i)) if api.contains(Op::Ne) => Some(Bound::Without(i)),
+                _ => None,
+            }
         }
     }
 
@@ -183,7 +349,7 @@ impl FieldDef {
     /// matched by day.
     pub fn day_zone(&self) -> Option<&jiff::tz::TimeZone> {
         match &self.order {
-            Order::Day(tz) => Some(tz),
+            Order::Day(days) => Some(days.zone()),
             _ => None,
         }
     }
@@ -193,9 +359,34 @@ impl FieldDef {
         !self.values.is_empty()
     }
 
-    /// True when `text` is one of the field's values (or any goes).
+    /// True when `text` is one of the field's values (or any goes), as a
+    /// query writes it or as it is sent.
     pub fn accepts_value(&self, text: &str) -> bool {
-        !self.is_enumerated() || self.values.iter().any(|v| v == text)
+        !self.is_enumerated() || self.sent_value(text).is_some()
+    }
+
+    /// What is sent for the value `text` of an enumerated field: its id
+    /// when the field's values have ids (`text` being a value or an id),
+    /// else `text` itself when it is a value; `None` when it is neither.
+    pub fn sent_value<'t>(&'t self, text: &'t str) -> Option<&'t str> {
+        if let Some(i) = self.values.iter().position(|v| v == text) {
+            return Some(self.value_ids.get(i).map_or(text, String::as_str));
+        }
+        self.value_ids
+            .iter()
+            .find(|id| *id == text)
+            .map(String::as_str)
+    }
+
+    /// The value a query writes for what is sent as `sent` (a list
+    /// option's label for its id); `sent` itself when values are sent as
+    /// written.
+    pub fn written_value<'t>(&'t self, sent: &'t str) -> &'t str {
+        self.value_ids
+            .iter()
+            .position(|id| id == sent)
+            .and_then(|i| self.values.get(i))
+            .map_or(sent, |v| v.as_ref())
     }
 
     /// True for a custom attribute (from a schema or by prefix).
@@ -225,6 +416,12 @@ impl Serialize for FieldDef {
         }
         if self.duration {
             st.serialize_field("unit", "seconds")?;
+        }
+        if !self.value_ids.is_empty() {
+            st.serialize_field("value_ids", &self.value_ids)?;
+        }
+        if let Some(spelling) = self.reference_spelling {
+            st.serialize_field("reference_spelling", spelling)?;
         }
         st.end()
     }

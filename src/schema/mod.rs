@@ -6,8 +6,13 @@
 //! types and compiles comparisons with them, the JSON validator checks
 //! requests with them, `eval` reads objects at their paths, and completion
 //! and hover describe them. Special cases are columns of [`FieldDef`]
-//! (`matching`, `order`, `api_ops`, `duration`, `paths`), never tests of a
-//! field's name.
+//! (`matching`, `order`, `api_ops`, `duration`, `paths`, `value_ids`,
+//! `held_by`, `reference_spelling`), never tests of a field's name.
+//!
+//! A name that several workspace attributes share (a ticket attribute's
+//! name in two ticket types) names all of them ([`Schema::fields_named`]);
+//! the workspace's attributes that the target cannot search are kept
+//! aside ([`Schema::elsewhere`]), so that a query naming one is told why.
 
 pub mod changes;
 mod field;
@@ -34,10 +39,11 @@ use jiff::tz::TimeZone;
 
 pub use crate::op::{FieldType, OpSet};
 pub use field::{
-    CUSTOM_ATTRIBUTES, FieldDef, FieldPath, Matching, Order, Origin, TICKET_ATTRIBUTE,
+    Bound, CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, HeldBy, Matching, Order, Origin,
+    TICKET_ATTRIBUTE,
 };
 pub use lookup::versions_of;
-pub use workspace::{Attribute, Model, Workspace};
+pub use workspace::{Attribute, Model, Unsearchable, Workspace};
 
 use crate::target::{ApiVersion, NoEndpoint, Target};
 use versions::{Classes, Compare, DayZone, Row, Rule};
@@ -49,9 +55,18 @@ pub struct Schema {
     target: Target,
     version: ApiVersion,
     timezone: TimeZone,
+    /// The calendar days of fields matched by day in the workspace's zone
+    /// (the zone, and whether it was configured).
+    days: Days,
     fields: Vec<Arc<FieldDef>>,
-    /// Every name and alias, to its row in `fields`.
+    /// Every name and alias of one row, to that row in `fields`.
     index: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
+    /// Names that several rows share (a ticket attribute's name in two
+    /// ticket types), to those rows.
+    shared: HashMap<String, Vec<usize>>,
+    /// Attributes of the workspace that this target cannot search (another
+    /// model's, or of a kind the API cannot search), by name and alias.
+    elsewhere: HashMap<String, Elsewhere>,
     /// The prefix under which attributes are accepted unchecked (no
     /// workspace schema describes them), and their type.
     open_prefix: Option<(&'static str, FieldType)>,
@@ -59,13 +74,39 @@ pub struct Schema {
     classes: Classes,
     /// What the version's text says of the endpoint's results.
     notes: &'static [&'static str],
+    /// The field that tells kinds of object apart (tickets'
+    /// `ticket_type_id`) and its paths, for the rows of attributes held
+    /// by some kinds only.
+    kind: Option<(Cow<'static, str>, Vec<FieldPath>)>,
+}
+
+/// Why a workspace attribute cannot be searched on the schema's target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Elsewhere {
+    /// The name the API uses.
+    pub name: String,
+    /// What it is, e.g. "a company attribute" or "a files attribute".
+    pub what: String,
+    /// The model it belongs to.
+    pub model: Model,
+}
+
+/// `a` or `an` before `word`.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 impl Schema {
-    /// The built-in schema of `target`, in UTC, without custom attributes
-    /// (see [`Schema::new`] for the version).
+    /// The built-in schema of `target`, without custom attributes, in a
+    /// workspace whose zone is not known (dates in UTC; days matched in
+    /// the workspace's zone sent as their midday in UTC; see
+    /// [`Schema::new`] for the version).
     pub fn builtin(target: Target) -> Schema {
-        Schema::new(target, TimeZone::UTC, &[])
+        Schema::with_zone(target, None, &[])
     }
 
     /// The built-in conversations schema, shared: what [`crate::compile`]
@@ -82,6 +123,17 @@ impl Schema {
     /// workspace whose zone is `timezone` and whose attributes the
     /// `workspaces` files describe. See [`Schema::for_version`].
     pub fn new(target: Target, timezone: TimeZone, workspaces: &[Workspace]) -> Schema {
+        Schema::with_zone(target, Some(timezone), workspaces)
+    }
+
+    /// [`Schema::new`] where the zone may not be known (`None`): dates are
+    /// then read in UTC, and days that the API truncates in the
+    /// workspace's zone (contacts') are sent as their midday in UTC.
+    pub fn with_zone(
+        target: Target,
+        timezone: Option<TimeZone>,
+        workspaces: &[Workspace],
+    ) -> Schema {
         let version = if lookup::table(target, ApiVersion::DEFAULT).is_ok() {
             ApiVersion::DEFAULT
         } else {
@@ -90,7 +142,7 @@ impl Schema {
                 .copied()
                 .unwrap_or(ApiVersion::DEFAULT)
         };
-        match Schema::for_version(target, version, timezone, workspaces) {
+        match Schema::for_version_with_zone(target, version, timezone, workspaces) {
             Ok(schema) => schema,
             // Every target has a table in some version (a test says so).
             Err(_) => unreachable!("every target is searched in some version"),
@@ -108,22 +160,44 @@ impl Schema {
         timezone: TimeZone,
         workspaces: &[Workspace],
     ) -> Result<Schema, NoEndpoint> {
+        Schema::for_version_with_zone(target, version, Some(timezone), workspaces)
+    }
+
+    /// [`Schema::for_version`] where the zone may not be known (`None`;
+    /// see [`Schema::with_zone`]).
+    pub fn for_version_with_zone(
+        target: Target,
+        version: ApiVersion,
+        timezone: Option<TimeZone>,
+        workspaces: &[Workspace],
+    ) -> Result<Schema, NoEndpoint> {
         let table = lookup::table(target, version)?;
+        let days = match &timezone {
+            Some(tz) => Days::configured(tz.clone()),
+            None => Days::unknown_zone(),
+        };
         let mut schema = Schema {
             target,
             version,
-            timezone,
+            timezone: timezone.unwrap_or(TimeZone::UTC),
+            days,
             fields: Vec::with_capacity(table.rows.len()),
             index: HashMap::with_capacity_and_hasher(
                 table.rows.len(),
                 BuildHasherDefault::default(),
             ),
+            shared: HashMap::new(),
+            elsewhere: HashMap::new(),
             open_prefix: None,
             classes: table.classes,
             notes: table.notes,
+            kind: None,
         };
         for row in table.rows {
             let def = schema.builtin_row(row);
+            if schema.note_flags(row.name) & tables::KIND != 0 {
+                schema.kind = Some((def.name.clone(), def.paths.clone()));
+            }
             schema.add(def);
         }
         let model = Model::of(target);
@@ -135,6 +209,44 @@ impl Schema {
             described = true;
             let def = schema.custom(attribute);
             schema.add(def);
+        }
+        // What this target cannot search, for the error that says why:
+        // other models' attributes, and unsearchable ones.
+        let other_models = workspaces
+            .iter()
+            .flat_map(|w| &w.attributes)
+            .filter(|a| a.model != model)
+            .map(|a| {
+                let what = format!("{} {} attribute", article(a.model.name()), a.model.name());
+                (a.name.as_str(), a.alias.as_deref(), what, a.model)
+            });
+        let unsearchable = workspaces
+            .iter()
+            .flat_map(|w| &w.unsearchable)
+            .filter(|u| u.model == model)
+            .map(|u| {
+                (
+                    u.name.as_str(),
+                    u.alias.as_deref(),
+                    u.what.to_owned(),
+                    u.model,
+                )
+            });
+        let aside: Vec<_> = other_models.chain(unsearchable).collect();
+        for (name, alias, what, model) in aside {
+            for written in std::iter::once(name).chain(alias) {
+                if schema.index.contains_key(written) || schema.shared.contains_key(written) {
+                    continue;
+                }
+                schema
+                    .elsewhere
+                    .entry(written.to_owned())
+                    .or_insert_with(|| Elsewhere {
+                        name: name.to_owned(),
+                        what: what.clone(),
+                        model,
+                    });
+            }
         }
         let any_of_model = workspaces.iter().any(|w| w.describes(model));
         if !described && !any_of_model {
@@ -172,6 +284,33 @@ impl Schema {
         self.timezone.iana_name().unwrap_or("UTC")
     }
 
+    /// True when the workspace's zone was configured (not assumed UTC).
+    pub fn timezone_configured(&self) -> bool {
+        self.days.is_configured()
+    }
+
+    /// The field that tells kinds of object apart (tickets'
+    /// `ticket_type_id`), when the target has one.
+    pub fn kind_field(&self) -> Option<&str> {
+        self.kind.as_ref().map(|(name, _)| name.as_ref())
+    }
+
+    /// The rows that share the name `name` (a ticket attribute's name in
+    /// several ticket types); empty when `name` names one row or none.
+    pub fn fields_named(&self, name: &str) -> Vec<Arc<FieldDef>> {
+        self.shared.get(name).map_or_else(Vec::new, |rows| {
+            rows.iter()
+                .filter_map(|&i| self.fields.get(i).cloned())
+                .collect()
+        })
+    }
+
+    /// Why the workspace attribute `name` cannot be searched on this
+    /// target, when it is one.
+    pub fn elsewhere(&self, name: &str) -> Option<&Elsewhere> {
+        self.elsewhere.get(name)
+    }
+
     /// Every field, built-in first in the reference's order, then the
     /// workspace's attributes.
     pub fn fields(&self) -> impl ExactSizeIterator<Item = &FieldDef> {
@@ -185,8 +324,10 @@ impl Schema {
         self.open_prefix.map(|(p, _)| p)
     }
 
-    /// The field a query names: by name or alias, or an unchecked custom
-    /// attribute under the open prefix.
+    /// The field a query names: by name, alias or the reference's other
+    /// spelling, or an unchecked custom attribute under the open prefix.
+    /// A name several rows share names none of them: see
+    /// [`Schema::fields_named`].
     pub fn field(&self, name: &str) -> Option<Arc<FieldDef>> {
         if let Some(&i) = self.index.get(name) {
             return self.fields.get(i).cloned();
@@ -202,6 +343,7 @@ impl Schema {
             alias: None,
             ty,
             values: Cow::Borrowed(&[]),
+            value_ids: Vec::new(),
             api_ops,
             order,
             matching: Matching::Exact,
@@ -215,6 +357,8 @@ impl Schema {
             origin: Origin::Unchecked,
             lenient_integer: false,
             archived: false,
+            held_by: None,
+            reference_spelling: None,
         }))
     }
 
@@ -229,10 +373,33 @@ impl Schema {
         crate::diagnostic::closest(name, self.fields.iter().flat_map(|f| f.names()))
     }
 
+    /// Adds a row. A name already taken stays with its row, except a
+    /// workspace attribute's name that another attribute also has: that
+    /// name then names both ([`Schema::fields_named`]).
     fn add(&mut self, def: FieldDef) {
         let i = self.fields.len();
-        for name in def.names() {
-            self.index.entry(name.to_owned()).or_insert(i);
+        let names = def.names().chain(def.reference_spelling);
+        for name in names {
+            if let Some(rows) = self.shared.get_mut(name) {
+                rows.push(i);
+                continue;
+            }
+            match self.index.get(name).copied() {
+                None => {
+                    self.index.insert(name.to_owned(), i);
+                }
+                Some(j) => {
+                    let both_aliases = def.alias.as_deref() == Some(name)
+                        && self
+                            .fields
+                            .get(j)
+                            .is_some_and(|f| f.alias.as_deref() == Some(name));
+                    if both_aliases {
+                        self.index.remove(name);
+                        self.shared.insert(name.to_owned(), vec![j, i]);
+                    }
+                }
+            }
         }
         self.fields.push(Arc::new(def));
     }
@@ -243,8 +410,9 @@ impl Schema {
         let order = match rule.compare {
             Compare::Inclusive => Order::Inclusive,
             Compare::Strict => Order::Strict,
-            Compare::Day(DayZone::Workspace) => Order::Day(self.timezone.clone()),
-            Compare::Day(DayZone::Utc) => Order::Day(TimeZone::UTC),
+            Compare::Ambiguous => Order::Ambiguous,
+            Compare::Day(DayZone::Workspace) => Order::Day(self.days.clone()),
+            Compare::Day(DayZone::Utc) => Order::Day(Days::configured(TimeZone::UTC)),
         };
         (rule.ops, order)
     }
@@ -254,9 +422,7 @@ impl Schema {
         if !row.values.is_empty() {
             api_ops = api_ops.and(OpSet::EQUALITY);
         }
-        let note = tables::notes(self.target)
-            .iter()
-            .find(|n| n.name == row.name);
+        let note = self.note(row.name);
         let paths: Vec<FieldPath> = match note {
             Some(n) if !n.paths.is_empty() => {
                 n.paths.iter().map(|p| FieldPath::dotted(p)).collect()
@@ -269,6 +435,7 @@ impl Schema {
             alias: None,
             ty: row.ty,
             values: row.values.iter().map(|v| Cow::Borrowed(*v)).collect(),
+            value_ids: Vec::new(),
             api_ops,
             order,
             matching: if row.words {
@@ -283,7 +450,19 @@ impl Schema {
             origin: Origin::Builtin,
             lenient_integer: row.also_integer,
             archived: false,
+            held_by: None,
+            reference_spelling: row.spelled,
         }
+    }
+
+    /// qc's note on the field `name` of this target.
+    fn note(&self, name: &str) -> Option<&'static tables::Note> {
+        tables::notes(self.target).iter().find(|n| n.name == name)
+    }
+
+    /// The flags of qc's note on the field `name` (0 without one).
+    fn note_flags(&self, name: &str) -> u8 {
+        self.note(name).map_or(0, |n| n.flags)
     }
 
     /// A workspace attribute named `name` of type `ty`, without values:
@@ -295,6 +474,7 @@ impl Schema {
             alias: None,
             ty,
             values: Cow::Borrowed(&[]),
+            value_ids: Vec::new(),
             api_ops,
             order,
             matching: Matching::Exact,
@@ -305,15 +485,34 @@ impl Schema {
             origin: Origin::Workspace,
             lenient_integer: false,
             archived: false,
+            held_by: None,
+            reference_spelling: None,
         }
     }
 
     fn custom(&self, a: &Attribute) -> FieldDef {
         let (mut api_ops, order) = self.rule(self.classes.of(a.ty));
-        let values: Vec<Cow<'static, str>> = if a.ty == FieldType::String {
-            a.options.iter().map(|o| Cow::Owned(o.clone())).collect()
-        } else {
-            Vec::new()
+        let (values, value_ids): (Vec<Cow<'static, str>>, Vec<String>) =
+            if a.ty == FieldType::String {
+                let ids = if a.option_ids.len() == a.options.len() {
+                    a.option_ids.clone()
+                } else {
+                    Vec::new()
+                };
+                (
+                    a.options.iter().map(|o| Cow::Owned(o.clone())).collect(),
+                    ids,
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
+        let held_by = match (&self.kind, a.kinds.is_empty()) {
+            (Some((field, paths)), false) => Some(HeldBy {
+                field: field.clone(),
+                paths: paths.clone(),
+                kinds: a.kinds.clone(),
+            }),
+            _ => None,
         };
         if !values.is_empty() {
             api_ops = api_ops.and(OpSet::EQUALITY);
@@ -323,6 +522,7 @@ impl Schema {
             alias: a.alias.clone(),
             ty: a.ty,
             values: Cow::Owned(values),
+            value_ids,
             api_ops,
             order,
             matching: Matching::Exact,
@@ -333,6 +533,8 @@ impl Schema {
             origin: Origin::Workspace,
             lenient_integer: false,
             archived: a.archived,
+            held_by,
+            reference_spelling: None,
         }
     }
 }

@@ -6,7 +6,8 @@
 //! its note here and that every note belongs to some version.
 //!
 //! Names keep the reference's spelling, including
-//! `conversation_rating.admin_d` and contacts' `andoid_sdk_version`.
+//! `conversation_rating.admin_d`, except contacts' `andoid_sdk_version`,
+//! which `overrides.toml` renames `android_sdk_version`.
 
 use crate::target::Target;
 
@@ -25,6 +26,9 @@ pub(super) const DURATION: u8 = 2;
 /// The field holds several values (a list of ids): `=` matches when one
 /// does.
 pub(super) const MANY: u8 = 32;
+/// The field that tells kinds of object apart (tickets' `ticket_type_id`):
+/// a ticket type's attributes are held by the tickets of that type.
+pub(super) const KIND: u8 = 64;
 
 impl Note {
     const fn new(
@@ -553,10 +557,10 @@ pub(super) static CONTACTS: &[Note] = &[
         "The name of the Android app the contact last used.",
     ),
     Note::new(
-        "andoid_sdk_version",
+        "android_sdk_version",
         &["android_sdk_version", "andoid_sdk_version"],
         0,
-        "The Android SDK version the contact last used (spelled `andoid_sdk_version` in the reference).",
+        "The Android SDK version the contact last used (the search table spells it `andoid_sdk_version`).",
     ),
     Note::new(
         "segment_id",
@@ -579,7 +583,7 @@ pub(super) static TICKETS: &[Note] = &[
         "created_at",
         &[],
         0,
-        "When the ticket was created. The only field where the API accepts `>=` and `<=`.",
+        "When the ticket was created. The only field where the API accepts `>=` and `<=`; qc sends only those, as the reference reads its `>` and `<` two ways.",
     ),
     Note::new("updated_at", &[], 0, "When the ticket was last updated."),
     Note::new(
@@ -603,7 +607,7 @@ pub(super) static TICKETS: &[Note] = &[
     Note::new(
         "ticket_type_id",
         &["ticket_type.id", "ticket_type_id"],
-        0,
+        KIND,
         "The id of the ticket's type.",
     ),
     Note::new(

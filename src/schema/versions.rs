@@ -19,6 +19,10 @@ pub(super) enum Compare {
     /// "Greater than": the bound is excluded (and, on dates, compared to
     /// the second).
     Strict,
+    /// Read two ways: the text documents `>`/`<` as inclusive and real
+    /// `>=`/`<=` beside them (tickets' `created_at`); qc sends only
+    /// `>=`/`<=`, which mean the same under both readings.
+    Ambiguous,
     /// Matched by calendar day, in the zone given.
     Day(DayZone),
 }
@@ -92,6 +96,9 @@ pub(super) struct Row {
     /// A String field that the table types Integer: `qc validate` also
     /// takes a JSON integer, with a warning (see `overrides.toml`).
     pub also_integer: bool,
+    /// The text's spelling of a field `overrides.toml` renames, accepted
+    /// with a warning (contacts' `andoid_sdk_version`).
+    pub spelled: Option<&'static str>,
 }
 
 /// One target's table, shared by the versions whose tables are the same.

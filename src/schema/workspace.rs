@@ -12,8 +12,13 @@
 //!   with `ticket_type_attributes` or `data`) have `id`, `name` and
 //!   `data_type` (`string`, `list`, `integer`, `decimal`, `boolean`,
 //!   `datetime`, `files`). They become `ticket_attribute.{id}`, also
-//!   writable by name; `files` attributes cannot be searched and are left
-//!   out.
+//!   writable by name, held by the tickets of their type (the enclosing
+//!   ticket type's `id`, or the attribute's `ticket_type_id`). A `list`
+//!   attribute's options are `input_options.list_options`, each an `id`
+//!   and a `label` (or `value`): a query writes the label, and the id is
+//!   sent, as the reference says a list attribute's value is "the list
+//!   item id". `files` attributes cannot be searched: they are kept aside,
+//!   so that a query naming one is told so.
 //!
 //! - A schema document ([`Workspace::document`], what `qc schema pull`
 //!   writes): an
@@ -46,6 +51,26 @@ pub enum Model {
 }
 
 impl Model {
+    /// The model's name in messages: `contact`, `company`, ...
+    pub const fn name(self) -> &'static str {
+        match self {
+            Model::Contact => "contact",
+            Model::Company => "company",
+            Model::Conversation => "conversation",
+            Model::Ticket => "ticket",
+        }
+    }
+
+    /// The target that searches the model, if qc has one.
+    pub const fn target(self) -> Option<Target> {
+        match self {
+            Model::Contact => Some(Target::Contacts),
+            Model::Company => None,
+            Model::Conversation => Some(Target::Conversations),
+            Model::Ticket => Some(Target::Tickets),
+        }
+    }
+
     /// The model a target searches.
     pub fn of(target: Target) -> Model {
         match target {
@@ -77,6 +102,27 @@ pub struct Attribute {
     pub doc: String,
     /// Whether it is archived.
     pub archived: bool,
+    /// What is sent for each of `options`, where that is not the option
+    /// itself (a ticket list attribute's item ids); else empty.
+    pub option_ids: Vec<String>,
+    /// The kinds of object that hold it (the ids of the ticket types a
+    /// ticket attribute belongs to); empty when every object of the model
+    /// does.
+    pub kinds: Vec<String>,
+}
+
+/// An attribute the API cannot search (a ticket `files` attribute), kept
+/// so that a query naming it is told why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsearchable {
+    /// What it belongs to.
+    pub model: Model,
+    /// The name the API uses (`ticket_attribute.21`).
+    pub name: String,
+    /// The name a query may use for it.
+    pub alias: Option<String>,
+    /// Why it cannot be searched, e.g. "a files attribute".
+    pub what: &'static str,
 }
 
 /// The attributes read from one schema file.
@@ -84,6 +130,8 @@ pub struct Attribute {
 pub struct Workspace {
     /// Every searchable custom attribute in the file.
     pub attributes: Vec<Attribute>,
+    /// The attributes in the file that cannot be searched.
+    pub unsearchable: Vec<Unsearchable>,
     /// The models the file describes completely (a data attributes list
     /// describes contacts and conversations, ticket types describe
     /// tickets), even when it holds no custom attribute of them.
@@ -428,6 +476,8 @@ impl Reader {
             path: full_name.split('.').map(str::to_owned).collect(),
             doc,
             archived: boolean(j, "archived").unwrap_or(false),
+            option_ids: Vec::new(),
+            kinds: Vec::new(),
         });
     }
 
@@ -473,6 +523,7 @@ impl Reader {
         if !self.workspace.models.contains(&Model::Ticket) {
             self.workspace.models.push(Model::Ticket);
         }
+        let kind = id_text(get(j, "id"));
         let attrs_path = path(at, "ticket_type_attributes");
         let items = match get(j, "ticket_type_attributes") {
             Some(
@@ -522,11 +573,13 @@ impl Reader {
             return;
         };
         for (i, item) in items.iter().enumerate() {
-            self.ticket_attribute(item, &format!("{items_path}[{i}]"));
+            self.ticket_attribute(item, &format!("{items_path}[{i}]"), kind.as_deref());
         }
     }
 
-    fn ticket_attribute(&mut self, j: &Json, at: &str) {
+    /// One ticket type attribute; `kind` is the id of the ticket type it
+    /// is listed in.
+    fn ticket_attribute(&mut self, j: &Json, at: &str, kind: Option<&str>) {
         if !matches!(j.kind, JsonKind::Object(_)) {
             self.error(
                 j,
@@ -573,7 +626,7 @@ impl Reader {
             "decimal" => FieldType::Float,
             "boolean" => FieldType::Boolean,
             "datetime" => FieldType::Date,
-            "files" => return,
+            "files" => FieldType::String,
             other => {
                 let other = other.to_owned();
                 if let Some(v) = get(j, "data_type") {
@@ -583,9 +636,42 @@ impl Reader {
             }
         };
         let field = format!("{}{id}", TICKET_ATTRIBUTE);
-        if self.workspace.attributes.iter().any(|a| a.name == field) {
+        if data_type == "files" {
+            if !self.workspace.unsearchable.iter().any(|u| u.name == field) {
+                self.workspace.unsearchable.push(Unsearchable {
+                    model: Model::Ticket,
+                    name: field,
+                    alias: Some(name),
+                    what: "a files attribute",
+                });
+            }
             return;
         }
+        // The ticket type it belongs to: the one it is listed in, or its
+        // own `ticket_type_id`.
+        let kind = kind
+            .map(str::to_owned)
+            .or_else(|| id_text(get(j, "ticket_type_id")));
+        // An id listed again (under another ticket type) is the same
+        // attribute, held by that type's tickets too.
+        if let Some(known) = self
+            .workspace
+            .attributes
+            .iter_mut()
+            .find(|a| a.name == field)
+        {
+            if let Some(kind) = kind
+                && !known.kinds.contains(&kind)
+            {
+                known.kinds.push(kind);
+            }
+            return;
+        }
+        let (options, option_ids) = if data_type == "list" {
+            self.list_options(j, at)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let doc = string(j, "description")
             .filter(|d| !d.is_empty())
             .map_or_else(
@@ -598,9 +684,66 @@ impl Reader {
             name: field,
             alias: Some(name),
             ty,
-            options: Vec::new(),
+            options,
             doc,
             archived: boolean(j, "archived").unwrap_or(false),
+            option_ids,
+            kinds: kind.into_iter().collect(),
         });
+    }
+
+    /// The options of a `list` attribute, `input_options.list_options`:
+    /// their labels and their ids. An option is an object with an `id`
+    /// and a `label` (or `value`), or a bare string (its own id).
+    fn list_options(&mut self, j: &Json, at: &str) -> (Vec<String>, Vec<String>) {
+        let at = path(&path(at, "input_options"), "list_options");
+        let Some(list) = get(j, "input_options").and_then(|o| get(o, "list_options")) else {
+            return (Vec::new(), Vec::new());
+        };
+        let items = match &list.kind {
+            JsonKind::Array(items) => items,
+            JsonKind::Null => return (Vec::new(), Vec::new()),
+            other => {
+                self.error(
+                    list,
+                    &at,
+                    format!(
+                        "`list_options` must be an array, found {}",
+                        other.describe()
+                    ),
+                );
+                return (Vec::new(), Vec::new());
+            }
+        };
+        let (mut labels, mut ids) = (Vec::new(), Vec::new());
+        for (i, item) in items.iter().enumerate() {
+            let label = string(item, "label").or_else(|| string(item, "value"));
+            let id = id_text(get(item, "id"));
+            match (&item.kind, label, id) {
+                (JsonKind::String(s), _, _) => {
+                    labels.push(s.clone());
+                    ids.push(s.clone());
+                }
+                (_, Some(label), Some(id)) => {
+                    labels.push(label.to_owned());
+                    ids.push(id);
+                }
+                _ => self.error(
+                    item,
+                    &format!("{at}[{i}]"),
+                    "a list option must be an object with an `id` and a `label`",
+                ),
+            }
+        }
+        (labels, ids)
+    }
+}
+
+/// The text of an id given as a JSON string or number.
+fn id_text(j: Option<&Json>) -> Option<String> {
+    match &j?.kind {
+        JsonKind::String(s) => Some(s.clone()),
+        JsonKind::Number(n) => Some(n.clone()),
+        _ => None,
     }
 }

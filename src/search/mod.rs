@@ -36,9 +36,12 @@
 //! same requests, retries and redaction, into the document that
 //! `--schema` reads ([`Pull`]).
 //!
+//! [`requests`] turns query text into the bodies to send, through the
+//! compiler: one request, or a plan's several.
+//!
 //! Modules depend one way, each only on those before it: `token`, `base`
 //! → `transport`, `redact` → `retry` → `error` → `http`, `exchange` →
-//! `pages`, `pull` → `client`.
+//! `pages`, `pull` → `client`; `requests` stands alone.
 //!
 //! ```no_run
 //! use qc::search::{Client, Region, Token};
@@ -62,6 +65,7 @@ mod http;
 mod pages;
 mod pull;
 mod redact;
+mod requests;
 mod retry;
 mod token;
 mod transport;
@@ -74,6 +78,7 @@ pub use http::{DEFAULT_TIMEOUT, HttpTransport, InsecureProxy, MAX_RESPONSE_BYTES
 pub use pages::{DEFAULT_MAX_REQUESTS, MAX_PAGES_WITHOUT_PROGRESS, Search};
 pub use pull::{MAX_LIST_PAGES, Pull, PullError};
 pub use redact::{MAX_DECODING_LEVELS, REDACTED, Redactor, ServerText};
+pub use requests::{Requests, diagnose, fixed, requests};
 pub use retry::{Clock, RateLimit, RetryAfter, RetryPolicy, SystemClock, WaitSource};
 pub use token::{Token, TokenError};
 pub use transport::{

@@ -1129,7 +1129,10 @@ impl<'s> Parser<'s> {
             format!("unexpected characters: `{run}`"),
         );
         match habits::stray_operator_help(text, true) {
-            Some(h) => d.with_help(h),
+            Some((h, Some(keyword))) => d
+                .with_help(h)
+                .with_suggestion(span, habits::stray_operator_fix(self.source, span, keyword)),
+            Some((h, None)) => d.with_help(h),
             None => d,
         }
     }
@@ -1147,7 +1150,11 @@ impl<'s> Parser<'s> {
             format!("unexpected character: {shown}"),
         );
         match habits::stray_operator_help(text, false) {
-            Some(h) => d.with_help(h),
+            Some((h, Some(keyword))) => d.with_help(h).with_suggestion(
+                t.span,
+                habits::stray_operator_fix(self.source, t.span, keyword),
+            ),
+            Some((h, None)) => d.with_help(h),
             None => d,
         }
     }

@@ -81,9 +81,13 @@ test("pagination", () => {
 });
 
 test("bad options: TypeError for a wrong key or type, RangeError for a value not allowed", () => {
+  assert.throws(() => qc.compile("state = open", { target: "people" }), {
+    name: "RangeError",
+    message: "unknown target `people`; expected conversations, contacts, tickets or companies",
+  });
   assert.throws(() => qc.compile("state = open", { target: "companies" }), {
     name: "RangeError",
-    message: "unknown target `companies`; expected conversations, contacts or tickets",
+    message: "companies search is not in API version 2.11; it is in version Preview only",
   });
   assert.throws(() => qc.compile("state = open", { timezone: "Mars/Olympus" }), {
     name: "RangeError",
@@ -211,7 +215,8 @@ test("fields", () => {
     custom: false,
   });
   assert.ok(qc.fields({ target: "contacts" }).some((f) => f.name === "role"));
-  assert.throws(() => qc.fields({ target: "companies" }), RangeError);
+  assert.throws(() => qc.fields({ target: "people" }), RangeError);
+  assert.ok(qc.fields({ target: "companies", apiVersion: "Preview" }).some((r) => r.name === "name"));
 });
 
 test("plan", () => {

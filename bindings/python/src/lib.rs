@@ -20,6 +20,7 @@
 mod convert;
 mod options;
 
+use qc::diagnostic::{QUERY_SOURCE as QUERY, REQUEST_SOURCE as REQUEST, render_plain as render};
 use std::collections::VecDeque;
 
 use pyo3::PyErrArguments;
@@ -29,28 +30,12 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyIterator, PyList, PyMapping, PyString, PyType};
 use pythonize::Depythonizer;
-use qc::diagnostic::{RenderOptions, render_all};
 use qc::optimise::PlanError;
 use qc::{Diagnostic, Matcher};
 use serde_json::Value;
 
 use convert::{dumps, in_code_points, loads, serialised, to_py};
 use options::conversion_error;
-
-/// The name diagnostics of query text are rendered under, as the command
-/// line names a query given as an argument.
-const QUERY: &str = "query";
-/// The name diagnostics of a JSON request are rendered under.
-const REQUEST: &str = "request";
-
-/// The diagnostics rendered as the command line prints them (no colour).
-fn render(diagnostics: &[Diagnostic], source: &str, name: &str) -> String {
-    let options = RenderOptions {
-        source_name: name.to_owned(),
-        ..RenderOptions::default()
-    };
-    render_all(diagnostics, source, &options)
-}
 
 static QUERY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static QUERY_WARNING: PyOnceLock<Py<PyType>> = PyOnceLock::new();

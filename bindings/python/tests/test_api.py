@@ -120,7 +120,9 @@ def test_pagination():
 
 
 def test_bad_options_raise_value_error_with_a_clear_message():
-    with pytest.raises(ValueError, match="unknown target `companies`; expected conversations, contacts or tickets"):
+    with pytest.raises(ValueError, match="unknown target `people`; expected conversations, contacts, tickets or companies"):
+        intercom_qc.compile("state = open", target="people")
+    with pytest.raises(ValueError, match="companies search is not in API version 2.11; it is in version Preview only"):
         intercom_qc.compile("state = open", target="companies")
     with pytest.raises(ValueError, match="unknown time zone `Mars/Olympus`"):
         intercom_qc.compile("state = open", timezone="Mars/Olympus")
@@ -159,7 +161,7 @@ def test_bad_options_raise_value_error_with_a_clear_message():
     ids=["compile", "check", "plan", "validate", "decompile", "format", "fields", "matches", "filter"],
 )
 def test_every_function_takes_the_same_options(call):
-    with pytest.raises(TypeError, match=r"unexpected keyword argument 'colour'; the options are target, timezone, schema, now, per_page, starting_after, rewrite, max_input_bytes, max_requests, dates, width, max_file_bytes"):
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'colour'; the options are target, api_version, timezone, schema, now, per_page, starting_after, rewrite, max_input_bytes, max_requests, dates, width, optimiser_steps, max_file_bytes"):
         call(colour="red")
     with pytest.raises(TypeError, match="unexpected keyword argument 'perPage'"):
         call(perPage=5)  # JavaScript's spelling is not Python's
@@ -289,7 +291,8 @@ def test_fields():
     }
     assert any(r["name"] == "role" for r in intercom_qc.fields("contacts"))
     with pytest.raises(ValueError, match="unknown target"):
-        intercom_qc.fields("companies")
+        intercom_qc.fields("people")
+    assert any(r["name"] == "name" for r in intercom_qc.fields("companies", api_version="Preview"))
 
 
 def test_threads_share_the_module():

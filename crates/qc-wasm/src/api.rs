@@ -10,7 +10,7 @@
 //! every range counted in UTF-16 code units of the text, as JavaScript
 //! strings count them.
 
-use qc::diagnostic::{RenderOptions, render_all};
+use qc::diagnostic::{QUERY_SOURCE as QUERY, REQUEST_SOURCE as REQUEST, render_plain as render};
 use qc::filter::Matcher;
 use qc::schema::FieldDef;
 use qc::{Compiler, Diagnostic, Error, Settings, SettingsError, ide};
@@ -102,21 +102,6 @@ impl<T> From<SettingsError> for Outcome<T> {
         };
         Outcome::error(kind, e.to_string())
     }
-}
-
-/// The name diagnostics of query text are rendered under, as the command
-/// line names a query given as an argument.
-const QUERY: &str = "query";
-/// The name diagnostics of a JSON request are rendered under.
-const REQUEST: &str = "request";
-
-/// Diagnostics rendered as the command line prints them (no colour).
-fn render(diagnostics: &[Diagnostic], source: &str, name: &str) -> String {
-    let options = RenderOptions {
-        source_name: name.to_owned(),
-        ..RenderOptions::default()
-    };
-    render_all(diagnostics, source, &options)
 }
 
 /// The compiler of the options' JSON text.
@@ -361,7 +346,7 @@ mod tests {
             ("[]", ErrorKind::Type, "options must be an object"),
             (r#"{"now": "yesterday"}"#, ErrorKind::Range, "now: "),
             (
-                r#"{"target": "companies"}"#,
+                r#"{"target": "people"}"#,
                 ErrorKind::Range,
                 "unknown target",
             ),

@@ -38,18 +38,23 @@ pub fn run(format: Format, workspace: &WorkspaceArgs, from: &str) -> ExitCode {
     };
     let list = changes(before.as_deref(), &to);
     match format {
-        Format::Json => println!("{}", serde_json::to_string(&list).unwrap_or_default()),
+        Format::Json => {
+            crate::out::line(serde_json::to_string(&list).unwrap_or_default());
+        }
         Format::Human => {
-            println!(
+            crate::out::line(format_args!(
                 "{} search, API version {version} → {}:",
                 to.target(),
                 to.version()
-            );
+            ));
             if before.is_none() {
-                println!("  {} search is not in API version {version}", to.target());
+                crate::out::line(format_args!(
+                    "  {} search is not in API version {version}",
+                    to.target()
+                ));
             }
             if list.is_empty() {
-                println!("  no differences");
+                crate::out::line("  no differences");
             }
             let width = list.iter().map(|c| c.field.len()).max().unwrap_or(0);
             for c in &list {
@@ -58,7 +63,9 @@ pub fn run(format: Format, workspace: &WorkspaceArgs, from: &str) -> ExitCode {
                     "removed" => '-',
                     _ => '~',
                 };
-                println!("{mark} {:width$}  {}", c.field, c.describe());
+                if !crate::out::line(format_args!("{mark} {:width$}  {}", c.field, c.describe())) {
+                    break;
+                }
             }
         }
     }

@@ -37,7 +37,7 @@ struct Difference {
 
 /// Prints a line of stdout, what it quotes escaped for the terminal.
 fn line(text: &str) {
-    println!("{}", qc::diagnostic::escape_for_terminal(text));
+    crate::out::line(qc::diagnostic::escape_for_terminal(text));
 }
 
 fn side(compiler: &Compiler, text: &str) -> Side {
@@ -100,7 +100,7 @@ pub fn run(
         }
     };
     if files.is_empty() {
-        eprintln!("error: --compare needs the query files to compare");
+        crate::out::eline("error: --compare needs the query files to compare");
         return ExitCode::from(EXIT_USAGE);
     }
     let to = match build(Settings::default()) {
@@ -179,10 +179,9 @@ pub fn run(
         });
     }
     match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string(&differences).unwrap_or_default()
-        ),
+        Format::Json => {
+            crate::out::line(serde_json::to_string(&differences).unwrap_or_default());
+        }
         Format::Human => {
             for d in &differences {
                 let (a, b) = (d.from.version, d.to.version);
@@ -209,12 +208,12 @@ pub fn run(
                     line(&format!("  {}: {}", r.field, r.describe()));
                 }
             }
-            println!(
+            crate::out::line(format_args!(
                 "{} of {} queries differ between {version} and {}",
                 differences.len(),
                 files.len(),
                 to.schema.version()
-            );
+            ));
         }
     }
     if differences.is_empty() {

@@ -90,7 +90,7 @@ pub fn run(args: ConfigArgs) -> ExitCode {
                 .timezone
                 .clone()
                 .or(file.timezone.clone())
-                .unwrap_or_else(|| "UTC".to_owned()),
+                .unwrap_or_else(|| "not set (UTC assumed)".to_owned()),
             from: from(flags.timezone.is_some(), file.timezone.is_some()),
         },
         Setting {
@@ -120,18 +120,20 @@ pub fn run(args: ConfigArgs) -> ExitCode {
         return code;
     }
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&settings).unwrap_or_default()
-        ),
+        Format::Json => {
+            crate::out::line(serde_json::to_string_pretty(&settings).unwrap_or_default());
+        }
         Format::Human => {
             for s in &settings {
-                println!(
+                let shown = crate::out::line(format_args!(
                     "{:15} {}  ({})",
                     s.key,
                     escape_for_terminal(&s.value),
                     escape_for_terminal(&s.from)
-                );
+                ));
+                if !shown {
+                    break;
+                }
             }
         }
     }

@@ -58,7 +58,7 @@ pub fn run(args: DecompileArgs) -> ExitCode {
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    println!("{}", decompiled.text);
+    crate::out::line(&decompiled.text);
     validate::eprint(&decompiled.warnings, &read, args.format, color);
     if let Some(p) = &decompiled.query.pagination {
         let mut flags = format!("--per-page {}", p.per_page);

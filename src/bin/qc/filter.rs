@@ -221,14 +221,20 @@ pub fn run(args: FilterArgs) -> ExitCode {
     };
     let matcher = match compiler.matcher(&args.query) {
         Ok((matcher, warnings)) => {
-            report::eprint(&warnings, &args.query, "query", Format::Human, args.color);
+            report::eprint(
+                &warnings,
+                &args.query,
+                qc::diagnostic::QUERY_SOURCE,
+                Format::Human,
+                args.color,
+            );
             matcher
         }
         Err(e) => {
             report::eprint(
                 e.diagnostics(),
                 &args.query,
-                "query",
+                qc::diagnostic::QUERY_SOURCE,
                 Format::Human,
                 args.color,
             );
@@ -416,7 +422,7 @@ pub fn run(args: FilterArgs) -> ExitCode {
         (None, 1) => " (1 line skipped)".to_owned(),
         (None, n) => format!(" ({n} lines skipped)"),
     };
-    eprintln!("matched {matched} of {records}{note}");
+    crate::out::eline(format_args!("matched {matched} of {records}{note}"));
     status
 }
 

@@ -78,6 +78,6 @@ pub fn run(args: FmtArgs) -> ExitCode {
         report::eprintln_escaped!("{name}: not formatted; run `qc fmt` on it");
         return ExitCode::from(EXIT_INVALID);
     }
-    print!("{formatted}");
+    crate::out::text(&formatted);
     ExitCode::SUCCESS
 }

@@ -31,7 +31,7 @@ impl Origin {
     /// The name shown in diagnostics.
     pub fn name(&self) -> String {
         match self {
-            Origin::Arg(_) => "query".to_owned(),
+            Origin::Arg(_) => qc::diagnostic::QUERY_SOURCE.to_owned(),
             Origin::File(p) => p.display().to_string(),
             Origin::Stdin => "stdin".to_owned(),
         }

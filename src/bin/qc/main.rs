@@ -2,17 +2,20 @@
 //! list the searchable fields and explain diagnostic codes.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "search")]
+mod api;
 mod changes;
 mod compare;
 mod config;
-#[cfg(feature = "search")]
-mod connection;
 mod decompile;
 mod docs;
 mod exit;
 mod filter;
 mod fmt;
 mod input;
+#[cfg(feature = "mcp")]
+mod mcp;
+mod out;
 mod report;
 #[cfg(feature = "search")]
 mod schema;
@@ -114,6 +117,12 @@ enum Command {
     /// Run the language server on stdin/stdout (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
+    /// Run the MCP server on stdin/stdout, for AI assistants: tools
+    /// search, check, fields and explain, and the language's reference.
+    /// Takes the workspace of the other commands and the connection flags
+    /// of `qc search`; without a token only searching is refused.
+    #[cfg(feature = "mcp")]
+    Mcp(mcp::McpArgs),
 }
 
 #[derive(Debug, Args)]
@@ -169,9 +178,9 @@ struct CheckArgs {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => return usage(&e),
+        Err(e) => return out::status(usage(&e)),
     };
-    match cli.command {
+    let status = match cli.command {
         None => compile(cli.compile),
         Some(Command::Compile(args)) => compile(args),
         Some(Command::Check(args)) => check(args),
@@ -198,7 +207,10 @@ fn main() -> ExitCode {
         Some(Command::Man { out_dir }) => docs::man(out_dir.as_deref(), Cli::command()),
         #[cfg(feature = "lsp")]
         Some(Command::Lsp) => lsp(),
-    }
+        #[cfg(feature = "mcp")]
+        Some(Command::Mcp(args)) => mcp::run(args),
+    };
+    out::status(status)
 }
 
 /// Prints clap's message (an error, or the help and version texts) with
@@ -211,9 +223,9 @@ fn usage(e: &clap::Error) -> ExitCode {
         .collect();
     let text = safe.join("\n");
     if e.use_stderr() {
-        eprintln!("{}", text.trim_end());
+        out::eline(text.trim_end());
     } else {
-        println!("{}", text.trim_end());
+        out::line(text.trim_end());
     }
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_USAGE))
 }
@@ -237,7 +249,7 @@ fn compile(args: CompileArgs) -> ExitCode {
                 args.format,
                 args.source.color,
             );
-            println!("{}", qc::emit_string(&compiled.query, args.pretty));
+            out::line(qc::emit_string(&compiled.query, args.pretty));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -272,14 +284,13 @@ fn plan(args: PlanArgs) -> ExitCode {
                 args.format,
                 args.source.color,
             );
-            let mut out = Stdout::new();
             for request in &planned.requests {
-                if !out.line(format_args!("{}", qc::emit_string(request, false))) {
+                if !out::line(qc::emit_string(request, false)) {
                     return ExitCode::SUCCESS;
                 }
             }
             if let Some(note) = planned.note() {
-                eprintln!("note: {note}");
+                out::eline(format_args!("note: {note}"));
             }
             ExitCode::SUCCESS
         }
@@ -319,7 +330,9 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let diagnostics = compiler.diagnose(&text);
     match args.format {
-        Format::Json => println!("{}", report::to_json(&diagnostics)),
+        Format::Json => {
+            out::line(report::to_json(&diagnostics));
+        }
         Format::Human => {
             report::eprint(&diagnostics, &text, &name, Format::Human, args.source.color)
         }
@@ -331,41 +344,24 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// Writes lines to stdout, stopping quietly when it is closed (`| head`).
-struct Stdout(std::io::StdoutLock<'static>);
-
-impl Stdout {
-    fn new() -> Self {
-        Stdout(std::io::stdout().lock())
-    }
-
-    /// False once stdout is closed.
-    fn line(&mut self, text: std::fmt::Arguments<'_>) -> bool {
-        use std::io::Write;
-        writeln!(self.0, "{text}").is_ok()
-    }
-}
-
 fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
     let schema: std::sync::Arc<Schema> = match workspace.load(report::ColorChoice::Auto) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let fields: Vec<&qc::schema::FieldDef> = schema.fields().collect();
-    let mut out = Stdout::new();
     match format {
         Format::Json => {
-            out.line(format_args!(
-                "{}",
-                serde_json::to_string(&fields).unwrap_or_default()
-            ));
+            out::line(serde_json::to_string(&fields).unwrap_or_default());
         }
         Format::Human => {
             let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
-            out.line(format_args!(
+            if !out::line(format_args!(
                 "{:width$}  {:7}  {:32}  VALUES",
                 "FIELD", "TYPE", "OPERATORS"
-            ));
+            )) {
+                return ExitCode::SUCCESS;
+            }
             for f in &fields {
                 let values = if f.values.is_empty() {
                     "any".to_owned()
@@ -379,9 +375,15 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
                     if let Some(alias) = &f.alias {
                         notes.push_str(&format!(", also `{alias}`"));
                     }
+                    if !f.value_ids.is_empty() {
+                        notes.push_str(", options sent as their ids");
+                    }
                     notes.push(')');
                 }
-                let shown = out.line(format_args!(
+                if let Some(spelling) = f.reference_spelling {
+                    notes.push_str(&format!("  (the reference's table spells it `{spelling}`)"));
+                }
+                let shown = out::line(format_args!(
                     "{:width$}  {:7}  {:32}  {values}{notes}",
                     f.name,
                     f.ty.name(),
@@ -392,18 +394,18 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
                 }
             }
             if let Some(prefix) = schema.open_prefix() {
-                out.line(format_args!(
+                out::line(format_args!(
                     "\n{prefix}NAME is accepted unchecked (pass --schema to check custom attributes)"
                 ));
             }
             let colon = if schema.notes().is_empty() { "." } else { ":" };
-            out.line(format_args!(
+            out::line(format_args!(
                 "\n{} search as API version {} documents it{colon}",
                 schema.target(),
                 schema.version()
             ));
             for note in schema.notes() {
-                out.line(format_args!("  {note}"));
+                out::line(format_args!("  {note}"));
             }
         }
     }
@@ -412,9 +414,8 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
 
 fn explain(code: Option<&str>) -> ExitCode {
     let Some(code) = code else {
-        let mut out = Stdout::new();
         for c in Code::ALL {
-            if !out.line(format_args!("{c}  {}", c.title())) {
+            if !out::line(format_args!("{c}  {}", c.title())) {
                 break;
             }
         }
@@ -426,9 +427,10 @@ fn explain(code: Option<&str>) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     };
-    println!("{c}: {}\n\n{}", c.title(), c.explanation());
-    if !c.example().is_empty() {
-        println!("\nExample:\n\n    {}", c.example());
+    if out::line(format_args!("{c}: {}\n\n{}", c.title(), c.explanation()))
+        && !c.example().is_empty()
+    {
+        out::line(format_args!("\nExample:\n\n    {}", c.example()));
     }
     ExitCode::SUCCESS
 }
@@ -438,7 +440,7 @@ fn lsp() -> ExitCode {
     match qc::lsp::serve_stdio() {
         Ok(status) => ExitCode::from(status),
         Err(e) => {
-            eprintln!("error: qc lsp: {e}");
+            out::eline(format_args!("error: qc lsp: {e}"));
             ExitCode::FAILURE
         }
     }

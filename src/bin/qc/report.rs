@@ -16,7 +16,7 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 /// that could control the terminal escaped.
 macro_rules! eprintln_escaped {
     ($($arg:tt)*) => {
-        eprintln!("{}", qc::diagnostic::escape_for_terminal(&format!($($arg)*)))
+        crate::out::eline(qc::diagnostic::escape_for_terminal(&format!($($arg)*)))
     };
 }
 pub(crate) use eprintln_escaped;
@@ -164,7 +164,7 @@ pub fn eprint(
         return;
     }
     match format {
-        Format::Human => eprint!("{}", to_human(diagnostics, source, name, color)),
-        Format::Json => eprintln!("{}", to_json(diagnostics)),
+        Format::Human => crate::out::etext(to_human(diagnostics, source, name, color)),
+        Format::Json => crate::out::eline(to_json(diagnostics)),
     }
 }

@@ -1,8 +1,9 @@
 //! `qc schema pull`: the workspace's schema from Intercom, into the one
 //! file that `--schema` and `qc.toml` read.
 //!
-//! The pull uses the client of `qc search` ([`ConnectionArgs`]): the same
-//! token, host, version header, retries and redaction. The file is written
+//! The pull uses the client and the connection flags of `qc search`
+//! ([`ConnectionArgs`]): the same token, host, version header, retries and
+//! redaction. The file is written
 //! whole or not at all: into a temporary file beside it, then renamed over
 //! it; a file that is there and is not a qc schema is left alone unless
 //! `--force` says otherwise.
@@ -18,10 +19,10 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use qc::config::{DEFAULT_MAX_FILE_BYTES, FileSettings, read_bounded};
 use qc::schema::{Model, Workspace};
-use qc::search::{Event, PullError, SearchError, Stats};
+use qc::search::{Client, Event, PullError, SearchError, Stats};
 use qc::target::ApiVersion;
 
-use crate::connection::{ConnectionArgs, io_reason};
+use crate::api::{ConnectionArgs, clear_text_warning, io_reason, parse_duration};
 use crate::exit::{EXIT_API, EXIT_USAGE};
 use crate::report::{self, ColorChoice, Format};
 use crate::search::progress::Progress;
@@ -63,6 +64,9 @@ pub struct PullArgs {
     quiet: bool,
     #[command(flatten)]
     connection: ConnectionArgs,
+    /// Waits at least this long get a note on stderr (for tests).
+    #[arg(long, value_name = "DURATION", hide = true, default_value = "2s", value_parser = parse_duration)]
+    note_waits_from: std::time::Duration,
 }
 
 /// Runs `qc schema ...`.
@@ -107,11 +111,22 @@ fn try_pull(args: &PullArgs) -> Result<(), ExitCode> {
     if !to_stdout && !args.force {
         may_replace(&args.output).map_err(usage)?;
     }
-    let base = args.connection.base()?;
-    let token = args.connection.token()?;
-    let client = args.connection.client(token, base, version)?;
+    let base = args.connection.base().map_err(usage)?;
+    let token = args.connection.token().map_err(usage)?;
+    if let Some(warning) = clear_text_warning(&base) {
+        report::eprintln_escaped!("{warning}");
+    }
+    let transport = args.connection.transport(&base).map_err(|refused| {
+        report::eprintln_escaped!("error: {}", refused.error);
+        eprintln!("help: {}", refused.help);
+        ExitCode::from(EXIT_USAGE)
+    })?;
+    let client = Client::new(token, base)
+        .with_transport(transport)
+        .with_policy(args.connection.policy())
+        .with_version(version);
 
-    let notes = (!args.quiet).then_some(args.connection.note_waits_from);
+    let notes = (!args.quiet).then_some(args.note_waits_from);
     let progress = Progress::new(false, notes, "attributes", None);
     let mut pull = client
         .pull_schema()

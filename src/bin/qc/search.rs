@@ -10,15 +10,14 @@
 use std::io::{self, BufWriter, IsTerminal, Stdout};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use qc::check::MAX_PER_PAGE;
-use qc::search::{Event, SearchError, Stats};
-use qc::{Compiler, Diagnostic, Target};
-use serde_json::Value;
+use qc::Target;
+use qc::search::{Client, Event, SearchError, Stats};
 
-use crate::connection::ConnectionArgs;
-use crate::exit::{EXIT_API, EXIT_INVALID};
+use crate::api::{ApiArgs, clear_text_warning, parse_duration};
+use crate::exit::{EXIT_API, EXIT_INVALID, EXIT_USAGE};
 use crate::report::{self, Format as DiagnosticFormat};
 use crate::source::SourceArgs;
 use output::{Format, Output};
@@ -35,13 +34,11 @@ const EXIT_INTERRUPTED: i32 = 130;
 pub struct SearchArgs {
     #[command(flatten)]
     source: SourceArgs,
-    /// Results per request (1 to 150); the fewer requests the better.
-    #[arg(long, value_name = "N", default_value_t = MAX_PER_PAGE,
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PER_PAGE)))]
-    per_page: u32,
     /// Stop after N results, requesting no more than needed.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     limit: Option<u64>,
+    #[command(flatten)]
+    api: ApiArgs,
     /// Output: one JSON object a line, a JSON array, or ids only.
     #[arg(long, value_enum, default_value_t)]
     format: FormatArg,
@@ -49,13 +46,9 @@ pub struct SearchArgs {
     /// still printed).
     #[arg(short, long)]
     quiet: bool,
-    /// The most requests sent (pages; retries not counted) [default: with
-    /// --limit N, enough pages for N results from each request plus one;
-    /// else 10000].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    max_requests: Option<u64>,
-    #[command(flatten)]
-    connection: ConnectionArgs,
+    /// Waits at least this long get a note on stderr (for tests).
+    #[arg(long, value_name = "DURATION", hide = true, default_value = "2s", value_parser = parse_duration)]
+    note_waits_from: Duration,
 }
 
 /// `--format`.
@@ -80,42 +73,6 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// The request bodies of a query, and its warnings.
-pub struct Plan {
-    /// The bodies; their union is the result.
-    pub bodies: Vec<Value>,
-    /// Warnings of the compiler.
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// Query text to request bodies: the one place where `qc search` meets
-/// the compiler, whose schema (`--target`, `--schema`, `qc.toml`) says
-/// the endpoint.
-///
-/// A query that fits (after rewriting) is one request; one that no
-/// single request can express runs as its plan (`qc plan`): several
-/// bodies whose union is exactly the result.
-pub fn request_bodies(text: &str, compiler: &Compiler) -> Result<Plan, qc::Error> {
-    match compiler.compile(text) {
-        Ok(compiled) => Ok(Plan {
-            bodies: vec![compiled.json()],
-            warnings: compiled.warnings,
-        }),
-        Err(e)
-            if e.diagnostics()
-                .iter()
-                .any(|d| d.code == qc::Code::NeedsPlan) =>
-        {
-            let planned = compiler.plan(text)?;
-            Ok(Plan {
-                bodies: planned.requests.iter().map(qc::emit).collect(),
-                warnings: planned.warnings,
-            })
-        }
-        Err(e) => Err(e),
-    }
-}
-
 type SharedOutput = Arc<Mutex<Output<BufWriter<Stdout>>>>;
 
 fn lock(output: &SharedOutput) -> MutexGuard<'_, Output<BufWriter<Stdout>>> {
@@ -124,13 +81,19 @@ fn lock(output: &SharedOutput) -> MutexGuard<'_, Output<BufWriter<Stdout>>> {
 
 /// Runs `qc search`.
 pub fn run(args: SearchArgs) -> ExitCode {
-    let base = match args.connection.base() {
+    let base = match args.api.base() {
         Ok(base) => base,
-        Err(code) => return code,
+        Err(message) => {
+            report::eprintln_escaped!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
     };
-    let token = match args.connection.token() {
+    let token = match args.api.token() {
         Ok(t) => t,
-        Err(code) => return code,
+        Err(message) => {
+            report::eprintln_escaped!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
     };
     let (text, name) = match crate::source::read(&args.source, DiagnosticFormat::Human) {
         Ok(t) => t,
@@ -141,8 +104,8 @@ pub fn run(args: SearchArgs) -> ExitCode {
         Err(code) => return code,
     };
     let target = compiler.schema.target();
-    let plan = match request_bodies(&text, &compiler) {
-        Ok(plan) => plan,
+    let requests = match qc::search::requests(&text, &compiler) {
+        Ok(requests) => requests,
         Err(e) => {
             let color = args.source.color;
             report::eprint(
@@ -159,22 +122,32 @@ pub fn run(args: SearchArgs) -> ExitCode {
         }
     };
     report::eprint(
-        &plan.warnings,
+        &requests.warnings,
         &text,
         &name,
         DiagnosticFormat::Human,
         args.source.color,
     );
-    let client = match args
-        .connection
-        .client(token, base, compiler.schema.version())
-    {
-        Ok(client) => client.with_per_page(args.per_page),
-        Err(code) => return code,
+    if let Some(warning) = clear_text_warning(&base) {
+        report::eprintln_escaped!("{warning}");
+    }
+
+    let transport = match args.api.transport(&base) {
+        Ok(transport) => transport,
+        Err(refused) => {
+            eprintln!("error: {}", refused.error);
+            eprintln!("help: {}", refused.help);
+            return ExitCode::from(EXIT_USAGE);
+        }
     };
+    let client = Client::new(token, base)
+        .with_transport(transport)
+        .with_policy(args.api.policy())
+        .with_per_page(args.api.per_page)
+        .with_version(compiler.schema.version());
 
     let bar = !args.quiet && io::stderr().is_terminal();
-    let notes = (!args.quiet).then_some(args.connection.note_waits_from);
+    let notes = (!args.quiet).then_some(args.note_waits_from);
     let progress = Progress::new(bar, notes, target.name(), args.limit);
     let output: SharedOutput = Arc::new(Mutex::new(Output::new(
         BufWriter::new(io::stdout()),
@@ -193,11 +166,11 @@ pub fn run(args: SearchArgs) -> ExitCode {
             progress.event(event, stats);
         }
     };
-    let mut search = client.search(target, plan.bodies).on_event(on_event);
+    let mut search = client.search(target, requests.bodies()).on_event(on_event);
     if let Some(limit) = args.limit {
         search = search.with_limit(limit);
     }
-    if let Some(max) = args.max_requests {
+    if let Some(max) = args.api.max_requests {
         search = search.with_max_requests(max);
     }
     let mut failure = None;

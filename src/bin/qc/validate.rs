@@ -92,7 +92,9 @@ pub fn run(args: ValidateArgs) -> ExitCode {
     };
     let diagnostics = &validated.diagnostics;
     match args.format {
-        Format::Json => println!("{}", report::to_json(diagnostics)),
+        Format::Json => {
+            crate::out::line(report::to_json(diagnostics));
+        }
         Format::Human => eprint(diagnostics, &read, Format::Human, args.source.color),
     }
     if validated.is_valid() {

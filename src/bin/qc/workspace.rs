@@ -64,19 +64,26 @@ impl WorkspaceArgs {
         found(self.no_config)
     }
 
+    /// The settings of the workspace (the `qc.toml` found, then these
+    /// flags) with `over` (the command's own options) over them; with
+    /// `--verbose`, says on stderr which `qc.toml` applies.
+    pub fn settings(&self, over: Settings) -> Result<Settings, SettingsError> {
+        let (path, file) = self.file_settings()?;
+        if self.verbose {
+            match &path {
+                Some(p) => report::eprintln_escaped!("qc: using {}", p.display()),
+                None => crate::out::eline("qc: no qc.toml applies"),
+            }
+        }
+        Ok(file.settings()?.overridden_by(over))
+    }
+
     /// The compiler of the workspace with `over` (the command's own
     /// options) over it, or the usage exit status after reporting why not.
     pub fn compiler(&self, over: Settings, color: ColorChoice) -> Result<Compiler, ExitCode> {
-        let built = self.file_settings().and_then(|(path, file)| {
-            if self.verbose {
-                match &path {
-                    Some(p) => report::eprintln_escaped!("qc: using {}", p.display()),
-                    None => eprintln!("qc: no qc.toml applies"),
-                }
-            }
-            file.settings()?.overridden_by(over).compiler()
-        });
-        built.map_err(|e| usage_error(&e, color))
+        self.settings(over)
+            .and_then(|settings| settings.compiler())
+            .map_err(|e| usage_error(&e, color))
     }
 
     /// The schema, or the usage exit status after reporting why not.

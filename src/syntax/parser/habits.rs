@@ -7,7 +7,7 @@
 //! - SQL's `LIKE`, `NOT LIKE`, `BETWEEN` and `NOT BETWEEN`, E0011;
 //! - `==`, `===`, `!==` (programming languages) and `<>` (SQL), E0011;
 //! - `&&`, `||` and `!`, which are unknown characters to qc (E0005): the
-//!   help names the keyword.
+//!   help names the keyword, and `&&`/`||` (or `&`/`|`) get it as the fix.
 //!
 //! The parser calls each where it can occur; what qc's own grammar reads
 //! is in the parent module.
@@ -385,19 +385,44 @@ fn like_pattern(pattern: &str, negated: bool) -> Result<(OpSpelling, &str), Stri
 }
 
 /// Operator characters of other languages that qc writes as words: the
-/// character, the help, and whether the help also holds for a run of it
-/// (`&&`, `||`; `!!` is an operator nowhere).
-const STRAY_OPERATORS: &[(&str, &str, bool)] = &[
-    ("&", "use `AND`", true),
-    ("|", "use `OR`", true),
-    ("!", "use `NOT`, `!=` or `!~`", false),
+/// character, the help, whether the help also holds for a run of it
+/// (`&&`, `||`; `!!` is an operator nowhere), and the keyword that
+/// replaces it when the meaning is certain (`!` may be `NOT`, `!=` or
+/// `!~`).
+const STRAY_OPERATORS: &[(&str, &str, bool, Option<&str>)] = &[
+    ("&", "use `AND`", true, Some("AND")),
+    ("|", "use `OR`", true, Some("OR")),
+    ("!", "use `NOT`, `!=` or `!~`", false, None),
 ];
 
 /// The help for the unknown character `text`, alone or (`run`) repeated,
-/// when it is another language's operator.
-pub(super) fn stray_operator_help(text: &str, run: bool) -> Option<&'static str> {
+/// when it is another language's operator, and the keyword that replaces
+/// it when certain.
+pub(super) fn stray_operator_help(
+    text: &str,
+    run: bool,
+) -> Option<(&'static str, Option<&'static str>)> {
     STRAY_OPERATORS
         .iter()
-        .find(|&&(c, _, runs)| c == text && (runs || !run))
-        .map(|&(_, help, _)| help)
+        .find(|&&(c, _, runs, _)| c == text && (runs || !run))
+        .map(|&(_, help, _, keyword)| (help, keyword))
+}
+
+/// The replacement of the stray operator at `span` of `source` by
+/// `keyword`, with a space on each side where the text has none.
+pub(super) fn stray_operator_fix(source: &str, span: Span, keyword: &str) -> String {
+    let spaced = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    let before = source
+        .get(..span.start())
+        .and_then(|t| t.chars().next_back());
+    let after = source.get(span.end()..).and_then(|t| t.chars().next());
+    let mut fix = String::with_capacity(keyword.len() + 2);
+    if !spaced(before) {
+        fix.push(' ');
+    }
+    fix.push_str(keyword);
+    if !spaced(after) {
+        fix.push(' ');
+    }
+    fix
 }
