@@ -2,7 +2,6 @@
 //! (clap_complete) and the manual pages (clap_mangen) of the command line
 //! they are given, so that both always match its flags.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -45,15 +44,9 @@ pub fn man(out_dir: Option<&Path>, command: clap::Command) -> ExitCode {
     }
 }
 
-/// Writes `bytes` on stdout; a closed stdout (`| head`) is no error.
+/// Writes `bytes` on stdout ([`crate::out`]: a closed stdout is no
+/// error).
 fn print(bytes: &[u8]) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            report::eprintln_escaped!("error: cannot write: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    crate::out::text(String::from_utf8_lossy(bytes));
+    ExitCode::SUCCESS
 }

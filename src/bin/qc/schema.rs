@@ -12,7 +12,7 @@
 //! not a schema), 3 the API or the network failed, or the file could not
 //! be written.
 
-use std::io::Write;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -150,14 +150,7 @@ fn try_pull(args: &PullArgs) -> Result<(), ExitCode> {
     let ticket_types = document["ticket_types"].as_array().map(Vec::len);
 
     if to_stdout {
-        let mut out = std::io::stdout().lock();
-        if out
-            .write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
-            return Err(ExitCode::from(EXIT_API));
-        }
+        crate::out::text(&text);
         if !args.quiet {
             eprintln!("{}", summary(&workspace, ticket_types, version));
         }
@@ -178,7 +171,7 @@ fn try_pull(args: &PullArgs) -> Result<(), ExitCode> {
         report::eprintln_escaped!("{note}");
     }
     // The path is quoted as JSON: nothing in it controls the terminal.
-    println!("{line}");
+    crate::out::line(line);
     Ok(())
 }
 
