@@ -1117,7 +1117,7 @@ fn the_number_of_requests_is_capped() {
     assert_eq!(run.stdout, "0\n1\n2\n");
     assert_eq!(
         run.stderr,
-        "error: stopped after 3 requests, the most this search may send; more pages remain\nhelp: raise --max-requests, or set --limit\n"
+        "error: stopped after 3 requests, the most this search may send; more pages remain\nhelp: raise --max-requests (pages sent; --max-plan bounds the bodies), or set --limit\n"
     );
     assert_eq!(server.requests().len(), 3);
 

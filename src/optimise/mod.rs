@@ -35,7 +35,9 @@
 //! the budget went when that fits, or [`PlanError::Budget`].
 
 mod budget;
+mod cover;
 mod fit;
+mod forms;
 mod plan;
 mod rewrite;
 

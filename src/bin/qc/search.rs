@@ -79,6 +79,11 @@ pub struct SearchArgs {
     /// else 10000].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_requests: Option<u64>,
+    /// The most request bodies of the query's plan, when no single body
+    /// can express it (`qc plan`) [default: 50, or `max_requests` in
+    /// qc.toml].
+    #[arg(long, value_name = "N")]
+    max_plan: Option<u64>,
     /// The longest single wait; a server asking for longer (Retry-After,
     /// X-RateLimit-Reset) stops the search.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
@@ -259,7 +264,11 @@ pub fn run(args: SearchArgs) -> ExitCode {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let compiler = match crate::source::compiler(&args.source, qc::Settings::default()) {
+    let over = qc::Settings {
+        max_requests: args.max_plan,
+        ..qc::Settings::default()
+    };
+    let compiler = match crate::source::compiler(&args.source, over) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -383,7 +392,9 @@ pub fn run(args: SearchArgs) -> ExitCode {
 /// The flag that lifts the bound a search stopped at.
 fn help(e: &SearchError) -> Option<&'static str> {
     Some(match e {
-        SearchError::TooManyRequests { .. } => "raise --max-requests, or set --limit",
+        SearchError::TooManyRequests { .. } => {
+            "raise --max-requests (pages sent; --max-plan bounds the bodies), or set --limit"
+        }
         SearchError::WaitTooLong { .. } => "raise --max-wait to wait that long",
         SearchError::WaitBudget { .. } => "raise --max-total-wait",
         _ => return None,
