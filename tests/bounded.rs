@@ -186,10 +186,7 @@ fn plan_advice_names_the_real_reason() {
     assert_eq!(d["code"], "E0203", "{d}");
     assert_eq!(d["range"]["start"], 17, "{d}");
     assert!(
-        !d["help"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("max-plan"),
+        !d["help"].as_str().unwrap_or_default().contains("max-plan"),
         "{d}"
     );
 }

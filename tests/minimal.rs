@@ -233,7 +233,6 @@ proptest! {
         }
         prop_assert_eq!(union, f, "the plan of {} selects something else", text);
         let want = if bodies().contains(&f) { 1 } else { fewest(f) };
-        eprintln!("STAT fits={} want={} got={} {}", fits_within(&q.root, &SMALL), want, p.requests.len(), text);
         let got: Vec<String> = p.requests.iter().map(|r| qc::emit(r).to_string()).collect();
         prop_assert_eq!(
             p.requests.len(),

@@ -297,17 +297,26 @@ impl Chunking {
         let count = self
             .count
             .map_or_else(|| "too many".to_owned(), |c| c.to_string());
+        let product = if factors.len() > 1 {
+            format!("{} = ", factors.join(" × "))
+        } else {
+            String::new()
+        };
         format!(
-            "an AND of ORs with {}, at most {width} filters a chunk, each request taking one chunk of each OR: {} = {count} requests",
+            "an AND of ORs with {}, at most {width} filters a chunk, each request taking one chunk of each OR: {product}{count} requests",
             parts.join(" and "),
-            factors.join(" × ")
         )
     }
 }
 
 /// An AND of `members` as one request: simplified where that still fits,
 /// nested.
-fn packed_and(members: Vec<Node>, span: Span, limits: &ApiLimits, meter: &mut Meter) -> Option<Node> {
+fn packed_and(
+    members: Vec<Node>,
+    span: Span,
+    limits: &ApiLimits,
+    meter: &mut Meter,
+) -> Option<Node> {
     let root = Node::group(GroupOp::And, members, span)?;
     let mut scratch = Rewrites::default();
     let simpler = rewrite::simplify(root.clone(), &mut scratch, meter);
@@ -334,7 +343,13 @@ struct Bag {
 impl Bag {
     /// The terms of a DNF, each folded (`NIN`); `None` when one fits no
     /// request.
-    fn of(sets: &[Bits], atoms: &Atoms, span: Span, limits: &ApiLimits, meter: &mut Meter) -> Option<Bag> {
+    fn of(
+        sets: &[Bits],
+        atoms: &Atoms,
+        span: Span,
+        limits: &ApiLimits,
+        meter: &mut Meter,
+    ) -> Option<Bag> {
         let mut bag = Bag::default();
         let mut scratch = Rewrites::default();
         for s in sets {
@@ -384,8 +399,13 @@ impl Bag {
     fn requests(mut self, span: Span, limits: &ApiLimits, meter: &mut Meter) -> Option<Vec<Node>> {
         if self.units.len() > 1 {
             let mut scratch = Rewrites::default();
-            let folded =
-                rewrite::regroup(GroupOp::Or, std::mem::take(&mut self.units), span, &mut scratch, meter)?;
+            let folded = rewrite::regroup(
+                GroupOp::Or,
+                std::mem::take(&mut self.units),
+                span,
+                &mut scratch,
+                meter,
+            )?;
             for m in as_members(&folded, GroupOp::Or).to_vec() {
                 self.add(m, limits)?;
             }
@@ -418,7 +438,11 @@ impl Found {
 
     fn offer(&mut self, requests: Vec<Node>, why: String) {
         self.counted(requests.len());
-        if self.best.as_ref().is_none_or(|(b, _)| requests.len() < b.len()) {
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|(b, _)| requests.len() < b.len())
+        {
             self.best = Some((requests, why));
         }
     }
@@ -440,7 +464,13 @@ pub(super) fn plans(forms: &Forms, root: &Node, settings: &Settings, meter: &mut
     let span = forms.span;
     let mut found = Found::default();
     let members = as_members(root, GroupOp::Or);
-    let whole = |outer| if outer == GroupOp::And { forms.cnf.clone() } else { forms.dnf.clone() };
+    let whole = |outer| {
+        if outer == GroupOp::And {
+            forms.cnf.clone()
+        } else {
+            forms.dnf.clone()
+        }
+    };
     let form = |m: &Node, outer: GroupOp, meter: &mut Meter| {
         if members.len() == 1 {
             whole(outer)
@@ -587,7 +617,9 @@ fn choose(each: &[Member], limits: &ApiLimits) -> Option<(Vec<bool>, usize)> {
             continue;
         };
         let slots = b.groups.len() * width + b.units.len() + b.alone.len() * width * width;
-        chunk[i] = c.count.is_some_and(|n| n.saturating_mul(width * width) <= slots);
+        chunk[i] = c
+            .count
+            .is_some_and(|n| n.saturating_mul(width * width) <= slots);
     }
     let c = cost(&chunk)?;
     Some((chunk, c))

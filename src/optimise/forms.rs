@@ -97,7 +97,13 @@ impl Bits {
     }
 
     fn union(&self, other: &Bits) -> Bits {
-        Bits(self.0.iter().zip(other.0.iter()).map(|(a, b)| a | b).collect())
+        Bits(
+            self.0
+                .iter()
+                .zip(other.0.iter())
+                .map(|(a, b)| a | b)
+                .collect(),
+        )
     }
 
     fn is_disjoint(&self, other: &Bits) -> bool {
@@ -176,7 +182,13 @@ pub(super) fn normal(
 }
 
 /// Every union of a set of `a` and a set of `b`, absorbed.
-fn product(a: &[Bits], b: &[Bits], atoms: usize, cap: usize, meter: &mut Meter) -> Option<Vec<Bits>> {
+fn product(
+    a: &[Bits],
+    b: &[Bits],
+    atoms: usize,
+    cap: usize,
+    meter: &mut Meter,
+) -> Option<Vec<Bits>> {
     let n = a.len().checked_mul(b.len())?;
     if n > cap.saturating_mul(4) || !meter.spend(n) {
         return None;
@@ -188,7 +200,11 @@ fn product(a: &[Bits], b: &[Bits], atoms: usize, cap: usize, meter: &mut Meter) 
         }
     }
     // Sets over disjoint atoms, each family absorbed: so is the product.
-    let of = |sets: &[Bits]| sets.iter().skip(1).fold(sets[0].clone(), |acc, s| acc.union(s));
+    let of = |sets: &[Bits]| {
+        sets.iter()
+            .skip(1)
+            .fold(sets[0].clone(), |acc, s| acc.union(s))
+    };
     if !a.is_empty() && !b.is_empty() && of(a).is_disjoint(&of(b)) {
         return (all.len() <= cap).then_some(all);
     }
@@ -266,7 +282,10 @@ mod tests {
             bits(2, &[3, 4]),
         ];
         let kept = absorb(all, 128, 10, &mut meter).expect("within the cap");
-        assert_eq!(kept, vec![bits(2, &[70]), bits(2, &[0, 1]), bits(2, &[3, 4])]);
+        assert_eq!(
+            kept,
+            vec![bits(2, &[70]), bits(2, &[0, 1]), bits(2, &[3, 4])]
+        );
         assert_eq!(kept[2].iter().collect::<Vec<_>>(), vec![3, 4]);
         assert_eq!(kept[0].first(), Some(70));
         // Past the cap: nothing.

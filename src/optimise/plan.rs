@@ -1,13 +1,26 @@
 //! Plans: several requests whose union is exactly a query that no single
 //! request can express (`qc plan`).
 //!
-//! The query is split into alternatives whose union is the query: an OR
-//! into its members, an AND holding an OR by distributing it (`a AND (b OR
-//! c)` is `(a AND b) OR (a AND c)`), until each alternative fits. The
-//! alternatives are packed greedily, as they come, into as few requests as
-//! fit, and the search stops as soon as the plan holds more requests than
-//! allowed. An AND that holds no OR and still does not fit cannot be
-//! split: a union cannot narrow a result.
+//! [`plan`] first looks for one request (the query simplified and nested,
+//! its CNF, its DNF: `cover`), then makes plans several ways and keeps the
+//! one of the fewest requests: from the normal forms (the CNF's ORs in
+//! balanced chunks, the DNF's terms packed, the members of the top OR
+//! each one way or the other: `cover`), and the search by distribution
+//! here, bounded to fewer requests than the best found so far.
+//!
+//! The search splits the query into alternatives whose union is the
+//! query: an OR into its members, an AND holding an OR by distributing it
+//! (`a AND (b OR c)` is `(a AND b) OR (a AND c)`) over an OR too deep for
+//! level 2 first, then over one too wide for a group (in balanced
+//! chunks), then over the narrowest (whose filters appear most elsewhere
+//! in the AND, so that its alternatives absorb the most), until each
+//! alternative fits. The alternatives are packed greedily, as they come,
+//! into as few requests as fit, and the search stops as soon as the plan
+//! holds more requests than allowed. An AND of filters made by
+//! distributing that does not fit loses the filters the query does not
+//! need (a prime implicant); one that still does not fit, or an AND of the
+//! query that holds no OR, cannot be split: a union cannot narrow a
+//! result.
 //!
 //! Before distributing an AND of the query, the planner counts the ORs in
 //! it that no rewrite can remove (their filters appear nowhere else, and
@@ -21,8 +34,8 @@
 
 use super::budget::{ApiLimits, Budget, Meter, Settings, Spent};
 use super::cover::{self, Forms};
-use super::forms::Atoms;
 use super::fit::{MAX_REWRITE_FILTERS, filter_count, fits_within};
+use super::forms::Atoms;
 use super::rewrite::{self, Map, Rewrites, filter_fingerprint, layout_fits, nestable};
 use crate::check::{Group, GroupOp, Node, Query};
 use crate::op::Op;
@@ -71,7 +84,9 @@ pub enum PlanError {
 
 fn too_many(max: usize, found: Option<usize>) -> String {
     match found {
-        Some(n) => format!("the smallest plan qc finds has {n} requests, more than the {max} allowed"),
+        Some(n) => {
+            format!("the smallest plan qc finds has {n} requests, more than the {max} allowed")
+        }
         None => format!("the query needs more than {max} requests"),
     }
 }
@@ -190,8 +205,7 @@ pub fn plan(query: &Query, settings: &Settings) -> Result<Plan, PlanError> {
     // left: the rest is the search's by distribution.
     let mut formed = Meter::new(Budget::steps(meter.left() / 4));
     let forms = Forms::of(&root, settings, &mut formed);
-    if let Some((root, rewrites)) = cover::one_request(&forms, simple, &done, limits, &mut formed)
-    {
+    if let Some((root, rewrites)) = cover::one_request(&forms, simple, &done, limits, &mut formed) {
         meter.spend(usize::try_from(formed.spent()).unwrap_or(usize::MAX));
         return Ok(one(root, rewrites, meter.spent()));
     }
@@ -228,10 +242,9 @@ pub fn plan(query: &Query, settings: &Settings) -> Result<Plan, PlanError> {
                     max,
                     found: Some(n),
                 },
-                (PlanError::TooManyRequests { .. }, _) => PlanError::TooManyRequests {
-                    max,
-                    found: None,
-                },
+                (PlanError::TooManyRequests { .. }, _) => {
+                    PlanError::TooManyRequests { max, found: None }
+                }
                 (e, _) => e,
             });
         }
@@ -653,9 +666,9 @@ impl<'a> Packer<'a> {
             self.done.push(std::mem::take(&mut self.current));
             if self.done.len() >= self.max {
                 return Err(PlanError::TooManyRequests {
-                max: self.max,
-                found: None,
-            });
+                    max: self.max,
+                    found: None,
+                });
             }
         }
         self.layout = self
