@@ -5,8 +5,8 @@
 //! count can refuse them early, and the search runs until the plan is too
 //! large or the budget is spent), and an OR of ANDs of ORs; and the shapes
 //! of the normal forms: ANDs of ORs of 16 (each OR in two balanced
-//! chunks), a query three levels deep whose CNF fits one request, one whose
-//! DNF does, and an AND of ORs of ANDs whose DNF grows past what fits.
+//! chunks), a query three levels deep whose forms both grow past one
+//! request, and an OR of two ANDs whose DNF is an OR of many ANDs of two.
 //!
 //! `cargo bench --bench optimise`; each case prints, once, how many
 //! requests it plans (or why it cannot) and the budget's steps it spent.
@@ -93,9 +93,10 @@ fn wide_ors(k: usize) -> String {
         .join(" AND ")
 }
 
-/// A query three levels deep whose CNF fits: an AND of `n / 3` branches
-/// `(a OR (b AND c))`, in an OR with one more comparison.
-fn cnf_fits(n: usize) -> String {
+/// A query three levels deep: an OR of one comparison and an AND of
+/// `n / 3` branches `(a OR (b AND c))`; its CNF is an AND of `2n / 3`
+/// ORs of three, its DNF a product.
+fn deep(n: usize) -> String {
     let ands: Vec<String> = (0..n / 3)
         .map(|g| {
             format!("(source.subject ~ a{g} OR (source.body ~ b{g} AND source.author.name ~ c{g}))")
@@ -151,7 +152,7 @@ fn bench(c: &mut Criterion) {
         cases.push((format!("factoring/{n}"), factoring(n)));
         cases.push((format!("folding/{n}"), folding(n)));
         cases.push((format!("or_of_ands_of_ors/{n}"), or_of_ands_of_ors(n, 4)));
-        cases.push((format!("cnf_fits/{n}"), cnf_fits(n)));
+        cases.push((format!("deep/{n}"), deep(n)));
         cases.push((format!("dnf_grows/{n}"), dnf_grows(n)));
     }
     for k in [2, 4, 6] {

@@ -437,6 +437,9 @@ impl Found {
     }
 
     fn offer(&mut self, requests: Vec<Node>, why: String) {
+        if requests.is_empty() {
+            return;
+        }
         self.counted(requests.len());
         if self
             .best

@@ -219,7 +219,10 @@ pub fn plan(query: &Query, settings: &Settings) -> Result<Plan, PlanError> {
     let found = cover::plans(&forms, &root, settings, &mut formed);
     meter.spend(usize::try_from(formed.spent()).unwrap_or(usize::MAX));
     // The search by distribution, for a plan smaller than those found.
-    let bound = found.best.as_ref().map_or(max, |(b, _)| b.len() - 1);
+    let bound = found
+        .best
+        .as_ref()
+        .map_or(max, |(b, _)| b.len().saturating_sub(1));
     let streamed = if bound == 0 {
         Err(PlanError::TooManyRequests {
             max: 0,
