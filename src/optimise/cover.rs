@@ -16,7 +16,7 @@
 use super::budget::{ApiLimits, Budget, Meter, Settings};
 use super::fit::fits_within;
 use super::forms::{Atoms, Bits, normal, tree};
-use super::plan::packed;
+use super::pack::{Packer, packed};
 use super::rewrite::{self, Rewrites, as_members, nestable};
 use crate::check::{GroupOp, Node};
 use crate::span::Span;
@@ -410,7 +410,7 @@ impl Bag {
                 self.add(m, limits)?;
             }
         }
-        let mut packer = super::plan::Packer::new(limits, usize::MAX);
+        let mut packer = Packer::new(limits, usize::MAX);
         for part in self.alone.into_iter().chain(self.groups).chain(self.units) {
             packer.push(part).ok()?;
         }

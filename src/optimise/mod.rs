@@ -47,6 +47,7 @@ mod budget;
 mod cover;
 mod fit;
 mod forms;
+mod pack;
 mod plan;
 mod rewrite;
 

@@ -36,7 +36,8 @@ use super::budget::{ApiLimits, Budget, Meter, Settings, Spent};
 use super::cover::{self, Forms};
 use super::fit::{MAX_REWRITE_FILTERS, filter_count, fits_within};
 use super::forms::Atoms;
-use super::rewrite::{self, Map, Rewrites, filter_fingerprint, layout_fits, nestable};
+use super::pack::{Full, Packer, packed};
+use super::rewrite::{self, Map, Rewrites, filter_fingerprint, nestable};
 use crate::check::{Group, GroupOp, Node, Query};
 use crate::op::Op;
 use crate::span::Span;
@@ -88,6 +89,15 @@ fn too_many(max: usize, found: Option<usize>) -> String {
             format!("the smallest plan qc finds has {n} requests, more than the {max} allowed")
         }
         None => format!("the query needs more than {max} requests"),
+    }
+}
+
+impl From<Full> for PlanError {
+    fn from(full: Full) -> Self {
+        PlanError::TooManyRequests {
+            max: full.max,
+            found: None,
+        }
     }
 }
 
@@ -300,21 +310,6 @@ fn stream(
     Ok((requests, distributed, why))
 }
 
-/// One request: the OR of `members` (which the packer found to fit once
-/// nested), simplified where that still fits, nested.
-pub(super) fn packed(members: Vec<Node>, limits: &ApiLimits, meter: &mut Meter) -> Option<Node> {
-    let span = members.first()?.span();
-    let mut scratch = Rewrites::default();
-    let root = Node::group(GroupOp::Or, members, span)?;
-    let simpler = rewrite::simplify(root.clone(), &mut scratch, meter);
-    let choice = if nestable(&simpler, 1, limits) {
-        simpler
-    } else {
-        root
-    };
-    rewrite::nest(choice, 1, limits, &mut scratch).filter(|r| fits_within(r, limits))
-}
-
 /// The search for alternatives, and the requests packed so far.
 struct Search<'a> {
     limits: &'a ApiLimits,
@@ -336,7 +331,7 @@ impl Search<'_> {
     fn alternatives(&mut self, node: Node, whole: bool) -> Result<(), PlanError> {
         self.meter.charge(1)?;
         if nestable(&node, 1, self.limits) {
-            return self.packer.push(node);
+            return Ok(self.packer.push(node)?);
         }
         match node {
             Node::Group(g) if g.op == GroupOp::Or => {
@@ -346,7 +341,7 @@ impl Search<'_> {
                 Ok(())
             }
             Node::Group(g) => self.distribute(g, whole),
-            filter => self.packer.push(filter),
+            filter => Ok(self.packer.push(filter)?),
         }
     }
 
@@ -612,108 +607,5 @@ impl Unique {
                 .members
                 .iter()
                 .any(|m| matches!(m, Node::Filter(f) if f.op == Op::Nin))
-    }
-}
-
-/// Packs alternatives, as they come, into OR groups that fit one request.
-pub(super) struct Packer<'a> {
-    limits: &'a ApiLimits,
-    max: usize,
-    /// The alternatives pushed.
-    pushed: usize,
-    done: Vec<Vec<Node>>,
-    current: Vec<Node>,
-    layout: Layout,
-}
-
-/// The shape of the OR of the alternatives of one request.
-#[derive(Debug, Clone, Copy, Default)]
-struct Layout {
-    /// An alternative that cannot share its request (it needs the top
-    /// level to itself).
-    alone: bool,
-    /// Filters among the OR's members.
-    leaves: usize,
-    /// Groups among the OR's members (each fits at level 2).
-    groups: usize,
-}
-
-impl<'a> Packer<'a> {
-    pub(super) fn new(limits: &'a ApiLimits, max: usize) -> Self {
-        Packer {
-            limits,
-            max,
-            pushed: 0,
-            done: Vec::new(),
-            current: Vec::new(),
-            layout: Layout::default(),
-        }
-    }
-
-    /// The most alternatives the requests not yet closed could still hold.
-    fn room(&self) -> usize {
-        let open = self.max.saturating_sub(self.done.len());
-        open.saturating_mul(self.limits.parts_per_request())
-            .saturating_sub(self.current.len())
-    }
-
-    /// Adds an alternative that fits one request on its own.
-    pub(super) fn push(&mut self, part: Node) -> Result<(), PlanError> {
-        self.pushed += 1;
-        if !self.current.is_empty() {
-            if let Some(layout) = self.with(&part) {
-                self.layout = layout;
-                self.current.push(part);
-                return Ok(());
-            }
-            self.done.push(std::mem::take(&mut self.current));
-            if self.done.len() >= self.max {
-                return Err(PlanError::TooManyRequests {
-                    max: self.max,
-                    found: None,
-                });
-            }
-        }
-        self.layout = self
-            .with_layout(Layout::default(), &part)
-            .unwrap_or(Layout {
-                alone: true,
-                ..Layout::default()
-            });
-        self.current.push(part);
-        Ok(())
-    }
-
-    /// The layout of the current request with `part` added, if it fits.
-    fn with(&self, part: &Node) -> Option<Layout> {
-        if self.layout.alone {
-            return None;
-        }
-        self.with_layout(self.layout, part)
-    }
-
-    fn with_layout(&self, mut layout: Layout, part: &Node) -> Option<Layout> {
-        for m in rewrite::as_members(part, GroupOp::Or) {
-            match m {
-                Node::Filter(_) => layout.leaves += 1,
-                group if nestable(group, 2, self.limits) => layout.groups += 1,
-                _ => return None,
-            }
-        }
-        layout_fits(layout.leaves, layout.groups, 1, self.limits).then_some(layout)
-    }
-
-    /// The alternatives of each request.
-    pub(super) fn finish(mut self) -> Result<Vec<Vec<Node>>, PlanError> {
-        if !self.current.is_empty() {
-            self.done.push(self.current);
-        }
-        if self.done.len() > self.max {
-            return Err(PlanError::TooManyRequests {
-                max: self.max,
-                found: None,
-            });
-        }
-        Ok(self.done)
     }
 }
