@@ -778,7 +778,10 @@ fn ctrl_c_leaves_whole_lines_and_a_closed_array() {
 #[test]
 fn a_planned_query_runs_every_request_and_prints_each_result_once() {
     let records = conversations(30);
-    let text = "(state = open AND created_at > 1 AND (tag_ids = 7 OR id ~ 1)) OR (tag_ids = 7 AND created_at > 1 AND (state = closed OR id ~ 2))";
+    // Neither its CNF (an OR of 17) nor its DNF (16 ANDs and a filter)
+    // fits: a plan of 2, and tag 7 is in both.
+    let ids: Vec<String> = (1..=16).map(|i| format!("id ~ {i}")).collect();
+    let text = &format!("tag_ids = 7 OR (created_at > 1 AND ({}))", ids.join(" OR "));
     let server = Server::intercom(Intercom::new(Target::Conversations, records.clone()));
     let run = search(&server, &["--per-page", "4", text]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
