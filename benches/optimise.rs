@@ -3,7 +3,10 @@
 //! shapes whose CNF or DNF grows fastest: an AND of ORs (every
 //! distribution doubles the alternatives), ORs that share filters (so no
 //! count can refuse them early, and the search runs until the plan is too
-//! large or the budget is spent), and an OR of ANDs of ORs.
+//! large or the budget is spent), and an OR of ANDs of ORs; and the shapes
+//! of the normal forms: ANDs of ORs of 16 (each OR in two balanced
+//! chunks), a query three levels deep whose forms both grow past one
+//! request, and an OR of two ANDs whose DNF is an OR of many ANDs of two.
 //!
 //! `cargo bench --bench optimise`; each case prints, once, how many
 //! requests it plans (or why it cannot) and the budget's steps it spent.
@@ -76,6 +79,48 @@ fn or_of_ands_of_ors(n: usize, per_and: usize) -> String {
         .join(" OR ")
 }
 
+/// `k` ORs of 16 distinct comparisons, joined by AND: `2^k` requests of
+/// two chunks of 8 each.
+fn wide_ors(k: usize) -> String {
+    (0..k)
+        .map(|g| {
+            let or: Vec<String> = (0..16)
+                .map(|i| format!("source.subject ~ w{g}x{i}"))
+                .collect();
+            format!("({})", or.join(" OR "))
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// A query three levels deep: an OR of one comparison and an AND of
+/// `n / 3` branches `(a OR (b AND c))`; its CNF is an AND of `2n / 3`
+/// ORs of three, its DNF a product.
+fn deep(n: usize) -> String {
+    let ands: Vec<String> = (0..n / 3)
+        .map(|g| {
+            format!("(source.subject ~ a{g} OR (source.body ~ b{g} AND source.author.name ~ c{g}))")
+        })
+        .collect();
+    format!("read = true OR ({})", ands.join(" AND "))
+}
+
+/// An OR of two ANDs of a comparison and an OR of `n / 4` (three levels):
+/// its DNF is an OR of `n / 2` ANDs of two, its CNF a product.
+fn dnf_grows(n: usize) -> String {
+    let or = |tag: &str| {
+        let m: Vec<String> = (0..n / 4)
+            .map(|i| format!("source.subject ~ {tag}{i}"))
+            .collect();
+        m.join(" OR ")
+    };
+    format!(
+        "(state = open AND ({})) OR (read = true AND ({}))",
+        or("a"),
+        or("b")
+    )
+}
+
 fn compile(text: &str) -> qc::Query {
     let options = qc::Options {
         now: Some(1_700_000_000),
@@ -107,6 +152,11 @@ fn bench(c: &mut Criterion) {
         cases.push((format!("factoring/{n}"), factoring(n)));
         cases.push((format!("folding/{n}"), folding(n)));
         cases.push((format!("or_of_ands_of_ors/{n}"), or_of_ands_of_ors(n, 4)));
+        cases.push((format!("deep/{n}"), deep(n)));
+        cases.push((format!("dnf_grows/{n}"), dnf_grows(n)));
+    }
+    for k in [2, 4, 6] {
+        cases.push((format!("wide_ors/{k}x16"), wide_ors(k)));
     }
     let mut group = c.benchmark_group("plan");
     group.sample_size(10);

@@ -41,6 +41,9 @@ impl Compiled {
 pub struct Planned {
     /// The requests, each within the API's limits; one when the query fits.
     pub requests: Vec<Query>,
+    /// How the plan was made, in words (empty for one request): what the
+    /// query was split on, and why that takes this many requests.
+    pub why: String,
     /// The query's warnings and notes.
     pub warnings: Vec<Diagnostic>,
 }
@@ -50,8 +53,9 @@ impl Planned {
     pub fn note(&self) -> Option<String> {
         (self.requests.len() > 1).then(|| {
             format!(
-                "{} requests; their union is exactly the query (an object may match several)",
-                self.requests.len()
+                "{} requests; their union is exactly the query (an object may match several): {}",
+                self.requests.len(),
+                self.why
             )
         })
     }
@@ -193,11 +197,10 @@ impl Compiler {
     /// One request when the query fits, after rewriting.
     pub fn plan(&self, source: &str) -> Result<Planned, Error> {
         let compiled = self.with_limits(Limits::Ignore).compile(source)?;
-        let requests = optimise::plan(&compiled.query, &self.optimiser())
-            .map_err(Error::Plan)?
-            .requests;
+        let plan = optimise::plan(&compiled.query, &self.optimiser()).map_err(Error::Plan)?;
         Ok(Planned {
-            requests,
+            requests: plan.requests,
+            why: plan.why,
             warnings: compiled.warnings,
         })
     }
@@ -336,11 +339,16 @@ fn fit(
             Code::NeedsPlan,
             span,
             format!(
-                "no single request can express this query: `qc plan` runs it as {} requests whose union is exactly the query",
-                plan.requests.len()
+                "no single request can express this query: it takes a plan of {} requests whose union is exactly the query ({})",
+                plan.requests.len(),
+                plan.why
             ),
         )
-        .with_help("run `qc plan` (or `qc search`, which runs the plan) instead"),
+        .with_help(format!(
+            "run `qc plan` or `qc search`, which run the plan of {} requests (`--max-plan N` allows at most N, {} by default)",
+            plan.requests.len(),
+            optimise::DEFAULT_MAX_REQUESTS
+        )),
         Err(e) => {
             let at = match &e {
                 optimise::PlanError::CannotSplit { span, .. } => *span,

@@ -619,8 +619,13 @@ fn search_follows_the_pages_and_runs_a_plan() {
     );
 
     // A query no single request can express runs as its plan.
-    let query = "(state = open AND priority = priority AND (tag_ids = 7 OR source.subject ~ refund)) \
-                 OR (state = closed AND priority = priority AND (tag_ids = 7 OR source.subject ~ b))";
+    // Neither its CNF (an OR of 17) nor its DNF (16 ANDs and a filter)
+    // fits: a plan of 2.
+    let ids16: Vec<String> = (1..=16).map(|i| format!("id ~ {i}")).collect();
+    let query = &format!(
+        "tag_ids = 7 OR (created_at > 1 AND ({}))",
+        ids16.join(" OR ")
+    );
     let planned = s.call("search", json!({"query": query, "limit": 40}));
     assert_eq!(planned["isError"], false, "{planned}");
     let out = structured(&planned);

@@ -168,15 +168,141 @@ fn factoring_fits_a_query_three_levels_deep() {
 }
 
 #[test]
-fn a_query_no_request_can_hold_is_planned() {
+fn a_query_whose_normal_form_fits_is_one_request() {
+    // Three levels deep: its CNF is an AND of two ORs.
+    let text = "state = open AND (read = false OR (priority = priority AND (statistics.count_reopens > 2 OR source.subject ~ refund)))";
+    let compiled = qc::compile(text, &qc::Options::default()).expect("one request");
+    assert_eq!(compiled.warnings[0].code, qc::Code::Rewritten);
+    assert!(
+        compiled.warnings[0].message.contains("its CNF"),
+        "{}",
+        compiled.warnings[0].message
+    );
+    insta::assert_snapshot!(compiled.to_json_string(), @r#"{"query":{"operator":"AND","value":[{"field":"state","operator":"=","value":"open"},{"operator":"OR","value":[{"field":"read","operator":"=","value":false},{"field":"priority","operator":"=","value":"priority"}]},{"operator":"OR","value":[{"field":"read","operator":"=","value":false},{"field":"statistics.count_reopens","operator":">","value":3},{"field":"source.subject","operator":"~","value":"refund"}]}]}}"#);
+    // Two ORs of ANDs of an OR: its DNF is an OR of four ANDs.
     let text = "(state = open AND read = true AND (tag_ids = 1 OR source.subject ~ a)) OR (state = closed AND read = false AND (tag_ids = 2 OR source.subject ~ b))";
-    let err = qc::compile(text, &qc::Options::default()).unwrap_err();
+    let compiled = qc::compile(text, &qc::Options::default()).expect("one request");
+    assert!(
+        compiled.warnings[0].message.contains("its DNF"),
+        "{}",
+        compiled.warnings[0].message
+    );
+    let top = &compiled.json()["query"];
+    assert_eq!(top["operator"], "OR");
+    assert_eq!(top["value"].as_array().map(Vec::len), Some(4));
+}
+
+/// An OR of `n` `~` comparisons on `field`, which nothing folds.
+fn wide_or(field: &str, n: usize) -> String {
+    let members: Vec<String> = (0..n).map(|i| format!("{field} ~ w{i}")).collect();
+    format!("({})", members.join(" OR "))
+}
+
+#[test]
+fn an_and_of_ors_takes_one_request_per_choice_of_chunks() {
+    // Two ORs of 16: 2 × 2 requests, each an AND of a chunk of 8 of each.
+    let text = format!(
+        "{} AND {}",
+        wide_or("source.subject", 16),
+        wide_or("source.body", 16)
+    );
+    let q = compile(&text).expect("valid");
+    let p = plan(&q, &Settings::default()).expect("a plan");
+    assert_eq!(p.requests.len(), 4, "{}", p.why);
+    assert_eq!(
+        p.why,
+        "an AND of ORs with 2 ORs of 16 filters in 2 balanced chunks each, at most 15 filters a chunk, each request taking one chunk of each OR: 2 × 2 = 4 requests"
+    );
+    for r in &p.requests {
+        let body = qc::emit(r);
+        let ors = body["query"]["value"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let sizes: Vec<usize> = ors
+            .iter()
+            .map(|o| o["value"].as_array().map_or(0, Vec::len))
+            .collect();
+        assert_eq!(sizes, [8, 8], "{body}");
+    }
+    // Four such ORs: 16 requests, within the default 50.
+    let four = [
+        "source.subject",
+        "source.body",
+        "source.author.name",
+        "source.author.email",
+    ]
+    .map(|f| wide_or(f, 16))
+    .join(" AND ");
+    let q = compile(&four).expect("valid");
+    assert_eq!(
+        plan(&q, &Settings::default()).map(|p| p.requests.len()),
+        Ok(16)
+    );
+    // ORs of 16, 31 and 5: ⌈16/15⌉ × ⌈31/15⌉ × 1 = 6.
+    let mixed = format!(
+        "{} AND {} AND {}",
+        wide_or("source.subject", 16),
+        wide_or("source.body", 31),
+        wide_or("source.author.name", 5)
+    );
+    let q = compile(&mixed).expect("valid");
+    assert_eq!(
+        plan(&q, &Settings::default()).map(|p| p.requests.len()),
+        Ok(6)
+    );
+    // Fewer allowed: the error names the plan's size.
+    let one = Settings {
+        max_requests: 3,
+        ..Settings::default()
+    };
+    let q = compile(&text).expect("valid");
+    let err = plan(&q, &one).expect_err("4 > 3");
+    assert_eq!(
+        err,
+        PlanError::TooManyRequests {
+            max: 3,
+            found: Some(4)
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the smallest plan qc finds has 4 requests, more than the 3 allowed"
+    );
+    assert!(err.advice().contains("--max-plan"), "{}", err.advice());
+}
+
+#[test]
+fn the_compiler_names_the_plan_and_the_flag() {
+    let text = format!("state = open AND {}", wide_or("source.subject", 16));
+    let err = qc::compile(&text, &qc::Options::default()).unwrap_err();
     let first = &err.diagnostics()[0];
     assert_eq!(first.code, qc::Code::NeedsPlan);
-    assert!(first.message.contains("2 requests"), "{}", first.message);
+    assert!(
+        first.message.contains("a plan of 2 requests"),
+        "{}",
+        first.message
+    );
+    assert!(
+        first
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("--max-plan"),
+        "{:?}",
+        first.help
+    );
     let compiler = qc::Compiler::new(qc::Schema::conversations(), qc::Options::default());
-    let planned = compiler.plan(text).expect("a plan");
+    let planned = compiler.plan(&text).expect("a plan");
     assert_eq!(planned.requests.len(), 2);
+    assert!(
+        planned
+            .note()
+            .unwrap_or_default()
+            .contains("16 filters in 2 balanced chunks"),
+        "{:?}",
+        planned.note()
+    );
     let one = qc::Compiler::new(
         qc::Schema::conversations(),
         qc::Options {
@@ -185,9 +311,10 @@ fn a_query_no_request_can_hold_is_planned() {
         },
     );
     assert!(matches!(
-        one.plan(text),
-        Err(qc::Error::Plan(qc::optimise::PlanError::TooManyRequests {
-            max: 1
+        one.plan(&text),
+        Err(qc::Error::Plan(PlanError::TooManyRequests {
+            max: 1,
+            found: Some(2)
         }))
     ));
 }
@@ -240,7 +367,7 @@ proptest! {
                 }
             }
             Err(PlanError::Budget { steps: named }) => prop_assert_eq!(named, steps),
-            Err(PlanError::TooManyRequests { max }) => prop_assert_eq!(max, max_requests),
+            Err(PlanError::TooManyRequests { max, .. }) => prop_assert_eq!(max, max_requests),
             Err(_) => {}
         }
     }
@@ -262,7 +389,7 @@ proptest! {
         };
         prop_assert_eq!(
             plan(&q, &settings).map(|p| p.requests.len()),
-            Err(PlanError::TooManyRequests { max: 50 })
+            Err(PlanError::TooManyRequests { max: 50, found: None })
         );
     }
 }
@@ -293,7 +420,10 @@ fn five_hundred_or_groups_are_refused_at_once() {
     };
     assert_eq!(
         plan(&q, &settings).map(|p| p.requests.len()),
-        Err(PlanError::TooManyRequests { max: 50 })
+        Err(PlanError::TooManyRequests {
+            max: 50,
+            found: None
+        })
     );
 }
 
@@ -404,7 +534,7 @@ fn the_advice_names_the_real_reason() {
         ),
         "{err:?}"
     );
-    assert!(!err.advice().contains("--max-requests"), "{}", err.advice());
+    assert!(!err.advice().contains("--max-plan"), "{}", err.advice());
     assert!(
         err.advice().contains("at most 225 filters"),
         "{}",
@@ -413,6 +543,14 @@ fn the_advice_names_the_real_reason() {
     // Too many requests: the flag that allows more.
     let q = compile(&and_of_ors(&[2; 40])).expect("valid");
     let err = plan(&q, &Settings::default()).expect_err("no plan");
-    assert_eq!(err, PlanError::TooManyRequests { max: 50 });
-    assert!(err.advice().contains("--max-requests"), "{}", err.advice());
+    // 13 of the ORs fill the slots a request has left once the other 27
+    // are split into single filters (2 sub-groups of them): 2^27 requests.
+    assert_eq!(
+        err,
+        PlanError::TooManyRequests {
+            max: 50,
+            found: Some(1 << 27)
+        }
+    );
+    assert!(err.advice().contains("--max-plan"), "{}", err.advice());
 }

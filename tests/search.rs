@@ -778,7 +778,10 @@ fn ctrl_c_leaves_whole_lines_and_a_closed_array() {
 #[test]
 fn a_planned_query_runs_every_request_and_prints_each_result_once() {
     let records = conversations(30);
-    let text = "(state = open AND created_at > 1 AND (tag_ids = 7 OR id ~ 1)) OR (tag_ids = 7 AND created_at > 1 AND (state = closed OR id ~ 2))";
+    // Neither its CNF (an OR of 17) nor its DNF (16 ANDs and a filter)
+    // fits: a plan of 2, and tag 7 is in both.
+    let ids: Vec<String> = (1..=16).map(|i| format!("id ~ {i}")).collect();
+    let text = &format!("tag_ids = 7 OR (created_at > 1 AND ({}))", ids.join(" OR "));
     let server = Server::intercom(Intercom::new(Target::Conversations, records.clone()));
     let run = search(&server, &["--per-page", "4", text]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -1117,7 +1120,7 @@ fn the_number_of_requests_is_capped() {
     assert_eq!(run.stdout, "0\n1\n2\n");
     assert_eq!(
         run.stderr,
-        "error: stopped after 3 requests, the most this search may send; more pages remain\nhelp: raise --max-requests, or set --limit\n"
+        "error: stopped after 3 requests, the most this search may send; more pages remain\nhelp: raise --max-requests (pages sent; --max-plan bounds the bodies), or set --limit\n"
     );
     assert_eq!(server.requests().len(), 3);
 

@@ -8,8 +8,13 @@ web="$(cd "$(dirname "$0")" && pwd)"
 
 "$web/build.sh"
 
-# The budget of the module: 730,000 bytes (725,461 when last measured; it
-# was 660,000 while the options crossed as plain arguments, 652,831 bytes).
+# The budget of the module: 900,000 bytes (878,564 when last measured, with
+# the normal-form search of the optimiser; 839,955 before it, with
+# the field tables of every API version from 2.7 to Preview, the MCP-era
+# library and the edge rules; 725,461 before those; 660,000 while the options
+# crossed as plain arguments, 652,831 bytes). Issue 24 asks for 450,000: the
+# per-version tables are the first place to look (they are generated, and
+# versions that share a table share it already).
 # Without the `tzdb` feature, time zones come from a table of each zone's
 # current rule (src/schema/zones_table.rs, text) instead of the whole IANA
 # database. The options cross as JSON text that the library's Settings
@@ -17,7 +22,7 @@ web="$(cd "$(dirname "$0")" && pwd)"
 # JSON text for `matches`/`filter` (the same parser). The rest is qc
 # itself, jiff (its parsers and error messages), core's formatting and the
 # bindings (README, "Performance").
-budget=730000
+budget=900000
 size="$(stat -c %s "$web/dist/qc_wasm_bg.wasm")"
 echo "qc_wasm_bg.wasm: $size bytes"
 if [ "$size" -ge "$budget" ]; then

@@ -203,7 +203,7 @@ codes! {
 
     /// Groups are nested deeper than the API allows.
     NestingLimit = "E0201", Error, "groups nested too deep for the API",
-    example: "(state = open AND priority = priority AND (tag_ids = 1 OR source.subject ~ a)) OR (read = true AND open = true AND (tag_ids = 2 OR source.subject ~ b))",
+    example: "read = true OR (state = open AND (source.subject ~ a OR source.subject ~ b OR source.subject ~ c OR source.subject ~ d OR source.subject ~ e OR source.subject ~ f OR source.subject ~ g OR source.subject ~ h OR source.subject ~ i OR source.subject ~ j OR source.subject ~ k OR source.subject ~ l OR source.subject ~ m OR source.subject ~ n OR source.subject ~ o OR source.subject ~ p))",
     explanation: "The API allows at most 2 nested filters: counting the top-level group as the first, a group may hold groups, but those may hold only comparisons. `(a OR b) AND (c OR d)` is the deepest shape allowed. qc rewrites a deeper query exactly where it can (factoring out common members, distributing an AND over an OR: see N0301); what still does not fit is reported here, with E0203 when `qc plan` can split it into several requests.";
 
     /// A group holds more members than the API allows.
@@ -218,8 +218,8 @@ codes! {
 
     /// No single request can express the query.
     NeedsPlan = "E0203", Error, "the query needs several requests",
-    example: "(state = open AND priority = priority AND (tag_ids = 1 OR source.subject ~ a)) OR (read = true AND open = true AND (tag_ids = 2 OR source.subject ~ b))",
-    explanation: "The query is over the API's limits (2 levels of nested groups, 15 filters per group) and no exact rewrite makes it fit: it has more alternatives than one request can hold. `qc plan` prints the requests whose union is exactly the query (one JSON body per line), and `qc search` runs them and merges the results. The message says how many requests are needed.";
+    example: "read = true OR (state = open AND (source.subject ~ a OR source.subject ~ b OR source.subject ~ c OR source.subject ~ d OR source.subject ~ e OR source.subject ~ f OR source.subject ~ g OR source.subject ~ h OR source.subject ~ i OR source.subject ~ j OR source.subject ~ k OR source.subject ~ l OR source.subject ~ m OR source.subject ~ n OR source.subject ~ o OR source.subject ~ p))",
+    explanation: "The query is over the API's limits (2 levels of nested groups, 15 filters per group) and no body that fits selects exactly what it selects: not the query rewritten, not its CNF (an AND of ORs), not its DNF (an OR of ANDs). `qc plan` prints the requests whose union is exactly the query (one JSON body per line), and `qc search` runs them and merges the results. The message says how many requests the plan takes and how the query was split (an OR of more than 15 filters into balanced chunks, each request taking one chunk of each; the alternatives of an OR packed 15 to a request); `--max-plan N` on `qc plan` and `qc search` allows at most N, 50 by default.";
 
     /// The input is not well-formed JSON.
     InvalidJson = "E0301", Error, "malformed JSON",

@@ -129,6 +129,11 @@ impl Meter {
         self.left == 0
     }
 
+    /// Steps left.
+    pub(super) fn left(&self) -> u64 {
+        self.left
+    }
+
     /// Steps spent so far.
     pub(super) fn spent(&self) -> u64 {
         self.budget - self.left

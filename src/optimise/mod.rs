@@ -15,11 +15,17 @@
 //!   x > 7` is `x > 5`;
 //! - a group of more than 15 filters is nested into sub-groups of the same
 //!   operator, up to 15 × 15;
-//! - an AND is distributed over an OR (`a AND (b OR c)` is `(a AND b) OR
-//!   (a AND c)`) when that is what it takes, in [`plan`].
+//! - when that is not enough, the query's CNF (an AND of ORs) and DNF (an
+//!   OR of ANDs), absorbed and simplified: the smallest of the three that
+//!   fits is the request (see `cover`: over two levels of groups, when any
+//!   body over the query's filters fits, one of these does);
+//! - else a plan: the CNF's ORs split into balanced chunks, the DNF's
+//!   terms packed, or an AND distributed over an OR (`a AND (b OR c)` is
+//!   `(a AND b) OR (a AND c)`), whichever takes the fewest requests, in
+//!   [`plan`].
 //!
 //! [`fit`] and [`plan`] rewrite only as far as needed: a query that fits
-//! is returned as it is.
+//! is returned as it is, before any of this work.
 //!
 //! # Bounded work
 //!
@@ -32,10 +38,16 @@
 //! ORs that nothing can simplify away distributes into at least
 //! `2^(k − 15)` requests). The budget is the backstop for the rest. When
 //! it runs out, the answer is still exact: the query simplified as far as
-//! the budget went when that fits, or [`PlanError::Budget`].
+//! the budget went when that fits, or [`PlanError::Budget`]. The normal
+//! forms get a quarter of the steps left after simplifying (each form a
+//! third of that, so that one growing past what fits leaves steps for the
+//! other); the search by distribution the rest.
 
 mod budget;
+mod cover;
 mod fit;
+mod forms;
+mod pack;
 mod plan;
 mod rewrite;
 

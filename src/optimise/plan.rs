@@ -1,13 +1,26 @@
 //! Plans: several requests whose union is exactly a query that no single
 //! request can express (`qc plan`).
 //!
-//! The query is split into alternatives whose union is the query: an OR
-//! into its members, an AND holding an OR by distributing it (`a AND (b OR
-//! c)` is `(a AND b) OR (a AND c)`), until each alternative fits. The
-//! alternatives are packed greedily, as they come, into as few requests as
-//! fit, and the search stops as soon as the plan holds more requests than
-//! allowed. An AND that holds no OR and still does not fit cannot be
-//! split: a union cannot narrow a result.
+//! [`plan`] first looks for one request (the query simplified and nested,
+//! its CNF, its DNF: `cover`), then makes plans several ways and keeps the
+//! one of the fewest requests: from the normal forms (the CNF's ORs in
+//! balanced chunks, the DNF's terms packed, the members of the top OR
+//! each one way or the other: `cover`), and the search by distribution
+//! here, bounded to fewer requests than the best found so far.
+//!
+//! The search splits the query into alternatives whose union is the
+//! query: an OR into its members, an AND holding an OR by distributing it
+//! (`a AND (b OR c)` is `(a AND b) OR (a AND c)`) over an OR too deep for
+//! level 2 first, then over one too wide for a group (in balanced
+//! chunks), then over the narrowest (whose filters appear most elsewhere
+//! in the AND, so that its alternatives absorb the most), until each
+//! alternative fits. The alternatives are packed greedily, as they come,
+//! into as few requests as fit, and the search stops as soon as the plan
+//! holds more requests than allowed. An AND of filters made by
+//! distributing that does not fit loses the filters the query does not
+//! need (a prime implicant); one that still does not fit, or an AND of the
+//! query that holds no OR, cannot be split: a union cannot narrow a
+//! result.
 //!
 //! Before distributing an AND of the query, the planner counts the ORs in
 //! it that no rewrite can remove (their filters appear nowhere else, and
@@ -19,9 +32,12 @@
 //! that is more than the requests left can hold, the plan is refused at
 //! once.
 
-use super::budget::{ApiLimits, Meter, Settings, Spent};
+use super::budget::{ApiLimits, Budget, Meter, Settings, Spent};
+use super::cover::{self, Forms};
 use super::fit::{MAX_REWRITE_FILTERS, filter_count, fits_within};
-use super::rewrite::{self, Map, Rewrites, filter_fingerprint, layout_fits, nestable};
+use super::forms::Atoms;
+use super::pack::{Full, Packer, packed};
+use super::rewrite::{self, Map, Rewrites, filter_fingerprint, nestable};
 use crate::check::{Group, GroupOp, Node, Query};
 use crate::op::Op;
 use crate::span::Span;
@@ -30,10 +46,14 @@ use crate::span::Span;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
     /// The plan would need more requests than allowed.
-    #[error("the query needs more than {max} requests")]
+    #[error("{}", too_many(*max, *found))]
     TooManyRequests {
         /// The bound.
         max: usize,
+        /// The requests of the smallest plan qc found, when it counted
+        /// one (`None`: it proved or found only that more than `max` are
+        /// needed).
+        found: Option<usize>,
     },
     /// The query holds more filters than qc rewrites or plans.
     #[error("it holds {filters} filters; qc rewrites and plans queries of at most {max}")]
@@ -63,6 +83,24 @@ pub enum PlanError {
     },
 }
 
+fn too_many(max: usize, found: Option<usize>) -> String {
+    match found {
+        Some(n) => {
+            format!("the smallest plan qc finds has {n} requests, more than the {max} allowed")
+        }
+        None => format!("the query needs more than {max} requests"),
+    }
+}
+
+impl From<Full> for PlanError {
+    fn from(full: Full) -> Self {
+        PlanError::TooManyRequests {
+            max: full.max,
+            found: None,
+        }
+    }
+}
+
 impl From<Spent> for PlanError {
     fn from(spent: Spent) -> Self {
         PlanError::Budget { steps: spent.steps }
@@ -74,8 +112,12 @@ impl PlanError {
     /// after the error on the command line).
     pub fn advice(&self) -> String {
         match self {
-            PlanError::TooManyRequests { max } => format!(
-                "allow more requests than {max} (`qc plan --max-requests N`), or narrow the query"
+            PlanError::TooManyRequests { max, found } => format!(
+                "allow {} (`--max-plan N` on `qc plan` and `qc search`), or narrow the query",
+                match found {
+                    Some(n) => format!("a plan of {n} requests"),
+                    None => format!("more requests than {max}"),
+                }
             ),
             PlanError::TooLarge { .. } => {
                 "narrow the query, or split it into several queries by hand".to_owned()
@@ -98,6 +140,9 @@ pub struct Plan {
     pub rewrites: Rewrites,
     /// The budget's steps spent.
     pub steps: u64,
+    /// How the plan was made, in words (empty for one request): what the
+    /// query was split on, and why that takes this many requests.
+    pub why: String,
 }
 
 /// The query rewritten only as far as needed to fit `settings.limits` in
@@ -110,7 +155,10 @@ pub fn fit(query: &Query, settings: &Settings) -> Result<(Query, Rewrites), Plan
     let mut plan = plan(query, &one)?;
     match plan.requests.pop() {
         Some(q) if plan.requests.is_empty() => Ok((q, plan.rewrites)),
-        _ => Err(PlanError::TooManyRequests { max: 1 }),
+        _ => Err(PlanError::TooManyRequests {
+            max: 1,
+            found: None,
+        }),
     }
 }
 
@@ -131,6 +179,7 @@ pub fn plan(query: &Query, settings: &Settings) -> Result<Plan, PlanError> {
             requests: vec![query.clone()],
             rewrites: Rewrites::default(),
             steps: 0,
+            why: String::new(),
         });
     }
     let filters = filter_count(&query.root);
@@ -143,69 +192,130 @@ pub fn plan(query: &Query, settings: &Settings) -> Result<Plan, PlanError> {
     let mut meter = Meter::new(settings.budget);
     let mut done = Rewrites::default();
     let root = rewrite::simplify(query.root.clone(), &mut done, &mut meter);
-    if nestable(&root, 1, limits)
-        && let Some(root) = rewrite::nest(root.clone(), 1, limits, &mut done)
-    {
+    let simple = if nestable(&root, 1, limits) {
+        let mut rewrites = done.clone();
+        rewrite::nest(root.clone(), 1, limits, &mut rewrites).map(|r| (r, rewrites))
+    } else {
+        None
+    };
+    let one = |root: Node, rewrites: Rewrites, steps: u64| Plan {
+        requests: vec![request(root)],
+        rewrites,
+        steps,
+        why: String::new(),
+    };
+    if meter.is_spent() {
         // Exact even if the budget ran out on the way.
-        return Ok(Plan {
-            requests: vec![request(root)],
-            rewrites: done,
-            steps: meter.spent(),
+        return match simple {
+            Some((root, rewrites)) => Ok(one(root, rewrites, meter.spent())),
+            None => Err(meter.exhausted().into()),
+        };
+    }
+    // The normal forms and what they give, within a quarter of the steps
+    // left: the rest is the search's by distribution.
+    let mut formed = Meter::new(Budget::steps(meter.left() / 4));
+    let forms = Forms::of(&root, settings, &mut formed);
+    if let Some((root, rewrites)) = cover::one_request(&forms, simple, &done, limits, &mut formed) {
+        meter.spend(usize::try_from(formed.spent()).unwrap_or(usize::MAX));
+        return Ok(one(root, rewrites, meter.spent()));
+    }
+    let max = settings.max_requests;
+    if max == 0 {
+        return Err(PlanError::TooManyRequests {
+            max: 0,
+            found: None,
         });
     }
-    if meter.is_spent() {
-        return Err(meter.exhausted().into());
-    }
-    if settings.max_requests == 0 {
-        return Err(PlanError::TooManyRequests { max: 0 });
-    }
+    let found = cover::plans(&forms, &root, settings, &mut formed);
+    meter.spend(usize::try_from(formed.spent()).unwrap_or(usize::MAX));
+    // The search by distribution, for a plan smaller than those found.
+    let bound = found
+        .best
+        .as_ref()
+        .map_or(max, |(b, _)| b.len().saturating_sub(1));
+    let streamed = if bound == 0 {
+        Err(PlanError::TooManyRequests {
+            max: 0,
+            found: None,
+        })
+    } else {
+        stream(root, limits, bound, &mut meter)
+    };
+    let (requests, why) = match (streamed, found.best) {
+        (Ok((requests, distributed, why)), _) => {
+            if requests.len() == 1 {
+                done.distributed += distributed;
+            }
+            (requests, why)
+        }
+        (Err(_), Some(best)) => best,
+        (Err(e), None) => {
+            return Err(match (e, found.fewest) {
+                (_, Some(n)) if n > max => PlanError::TooManyRequests {
+                    max,
+                    found: Some(n),
+                },
+                (PlanError::TooManyRequests { .. }, _) => {
+                    PlanError::TooManyRequests { max, found: None }
+                }
+                (e, _) => e,
+            });
+        }
+    };
+    Ok(Plan {
+        requests: requests.into_iter().map(request).collect(),
+        rewrites: done,
+        steps: meter.spent(),
+        why,
+    })
+}
+
+/// The search by distribution: the query split at its ORs, ANDs
+/// distributed over their widest OR until each alternative fits, the
+/// alternatives packed as they come into at most `max` requests; with the
+/// ANDs distributed, and how, in words.
+fn stream(
+    root: Node,
+    limits: &ApiLimits,
+    max: usize,
+    meter: &mut Meter,
+) -> Result<(Vec<Node>, usize, String), PlanError> {
+    let query = root.clone();
     let mut search = Search {
         limits,
+        query: &query,
+        atoms: Atoms::of(&query),
         unique: Unique::of(&root),
-        packer: Packer::new(limits, settings.max_requests),
-        meter: &mut meter,
+        packer: Packer::new(limits, max),
+        meter,
         distributed: 0,
     };
     search.alternatives(root, true)?;
     let distributed = search.distributed;
+    let alternatives = search.packer.pushed;
     let groups = search.packer.finish()?;
     let mut requests = Vec::with_capacity(groups.len());
     for members in groups {
         // The packer checked that each request fits: an error here would
         // be qc's own mistake, reported rather than sent.
-        let root = packed(members, limits, &mut meter).ok_or(PlanError::TooManyRequests {
-            max: settings.max_requests,
-        })?;
-        requests.push(request(root));
+        let root = packed(members, limits, meter)
+            .ok_or(PlanError::TooManyRequests { max, found: None })?;
+        requests.push(root);
     }
-    if requests.len() == 1 {
-        done.distributed += distributed;
-    }
-    Ok(Plan {
-        requests,
-        rewrites: done,
-        steps: meter.spent(),
-    })
-}
-
-/// One request: the OR of `members` (which the packer found to fit once
-/// nested), simplified where that still fits, nested.
-fn packed(members: Vec<Node>, limits: &ApiLimits, meter: &mut Meter) -> Option<Node> {
-    let span = members.first()?.span();
-    let mut scratch = Rewrites::default();
-    let root = Node::group(GroupOp::Or, members, span)?;
-    let simpler = rewrite::simplify(root.clone(), &mut scratch, meter);
-    let choice = if nestable(&simpler, 1, limits) {
-        simpler
-    } else {
-        root
-    };
-    rewrite::nest(choice, 1, limits, &mut scratch).filter(|r| fits_within(r, limits))
+    let why = format!(
+        "the query split at its ORs into {alternatives} alternatives ({distributed} AND{} distributed over an OR), packed into {} requests",
+        if distributed == 1 { "" } else { "s" },
+        requests.len()
+    );
+    Ok((requests, distributed, why))
 }
 
 /// The search for alternatives, and the requests packed so far.
 struct Search<'a> {
     limits: &'a ApiLimits,
+    /// The query (simplified), and its filters.
+    query: &'a Node,
+    atoms: Atoms,
     unique: Unique,
     packer: Packer<'a>,
     meter: &'a mut Meter,
@@ -221,7 +331,7 @@ impl Search<'_> {
     fn alternatives(&mut self, node: Node, whole: bool) -> Result<(), PlanError> {
         self.meter.charge(1)?;
         if nestable(&node, 1, self.limits) {
-            return self.packer.push(node);
+            return Ok(self.packer.push(node)?);
         }
         match node {
             Node::Group(g) if g.op == GroupOp::Or => {
@@ -231,7 +341,7 @@ impl Search<'_> {
                 Ok(())
             }
             Node::Group(g) => self.distribute(g, whole),
-            filter => self.packer.push(filter),
+            filter => Ok(self.packer.push(filter)?),
         }
     }
 
@@ -241,17 +351,13 @@ impl Search<'_> {
     /// would say little more, at the cost of reading it all again).
     fn distribute(&mut self, g: Group, whole: bool) -> Result<(), PlanError> {
         self.meter.charge(g.members.len())?;
-        let widest = g
-            .members
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| match m {
-                Node::Group(o) if o.op == GroupOp::Or => Some((o.members.len(), i)),
-                _ => None,
-            })
-            .max()
-            .map(|(_, i)| i);
-        let Some(widest) = widest else {
+        let Some((at, how)) = self.split_on(&g) else {
+            // An AND of filters made by distributing may hold more than
+            // it needs: the filters whose absence still implies the query
+            // go, and what is left is sent if it fits.
+            if !whole && let Some(fewer) = self.prime(&g)? {
+                return self.alternatives(fewer, true);
+            }
             return Err(self.cannot_split(&g));
         };
         if whole {
@@ -259,14 +365,17 @@ impl Search<'_> {
         }
         self.distributed += 1;
         let mut rest = g.members;
-        let Node::Group(or) = rest.remove(widest) else {
-            return Err(PlanError::TooManyRequests { max: 0 });
+        let Node::Group(or) = rest.remove(at) else {
+            return Err(PlanError::TooManyRequests {
+                max: 0,
+                found: None,
+            });
         };
-        for branch in or.members {
+        for part in self.parts(or, how) {
             self.meter.charge(rest.len())?;
             let mut members = Vec::with_capacity(rest.len() + 1);
             members.extend(rest.iter().cloned());
-            members.push(branch);
+            members.push(part);
             let mut scratch = Rewrites::default();
             if let Some(part) =
                 rewrite::regroup(GroupOp::And, members, g.span, &mut scratch, self.meter)
@@ -275,6 +384,88 @@ impl Search<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The OR of an AND too large for one request to split the AND on,
+    /// and how: first an OR too deep for level 2 (the fewest parts
+    /// first), then one too wide for a group (into balanced chunks), else
+    /// the narrowest (into single filters), which multiplies the
+    /// alternatives least.
+    fn split_on(&self, g: &Group) -> Option<(usize, Split)> {
+        let width = self.limits.max_group_members.max(1);
+        let ors = g.members.iter().enumerate().filter_map(|(i, m)| match m {
+            Node::Group(o) if o.op == GroupOp::Or => Some((i, o)),
+            _ => None,
+        });
+        let filters = |o: &Group| {
+            o.members
+                .iter()
+                .filter(|m| matches!(m, Node::Filter(_)))
+                .count()
+        };
+        let deep = ors
+            .clone()
+            .filter(|(_, o)| filters(o) < o.members.len())
+            .min_by_key(|(_, o)| {
+                let f = filters(o);
+                o.members.len() - f + f.div_ceil(width)
+            });
+        if let Some((i, _)) = deep {
+            return Some((i, Split::Deep));
+        }
+        if let Some((i, _)) = ors.clone().find(|(_, o)| o.members.len() > width) {
+            return Some((i, Split::Chunks));
+        }
+        // Of the narrowest, the one whose filters appear most elsewhere in
+        // the AND: its alternatives absorb the most.
+        let mut seen: Map<u64, u32> = rewrite::map_with(g.members.len());
+        g.members.iter().for_each(|m| {
+            m.for_each_filter(&mut |f| *seen.entry(filter_fingerprint(f)).or_default() += 1)
+        });
+        let shared = |o: &Group| -> u32 {
+            o.members
+                .iter()
+                .map(|m| match m {
+                    Node::Filter(f) => seen
+                        .get(&filter_fingerprint(f))
+                        .map_or(0, |n| n.saturating_sub(1)),
+                    _ => 0,
+                })
+                .sum()
+        };
+        ors.min_by_key(|(_, o)| (o.members.len(), std::cmp::Reverse(shared(o))))
+            .map(|(i, _)| (i, Split::Single))
+    }
+
+    /// The parts of `or` to distribute the AND over.
+    fn parts(&self, or: Group, how: Split) -> Vec<Node> {
+        let width = self.limits.max_group_members.max(1);
+        let span = or.span;
+        let chunks = |filters: Vec<Node>, out: &mut Vec<Node>| {
+            let n = filters.len();
+            let k = n.div_ceil(width).max(1);
+            let mut it = filters.into_iter();
+            for j in 0..k {
+                let len = n / k + usize::from(j < n % k);
+                if let Some(chunk) = Node::group(GroupOp::Or, it.by_ref().take(len), span) {
+                    out.push(chunk);
+                }
+            }
+        };
+        let mut out = Vec::new();
+        match how {
+            Split::Single => out = or.members,
+            Split::Chunks => chunks(or.members, &mut out),
+            Split::Deep => {
+                let (filters, deep): (Vec<Node>, Vec<Node>) = or
+                    .members
+                    .into_iter()
+                    .partition(|m| matches!(m, Node::Filter(_)));
+                chunks(filters, &mut out);
+                out.extend(deep);
+            }
+        }
+        out
     }
 
     /// Refuses `g` when its alternatives provably cannot fit in the
@@ -304,9 +495,41 @@ impl Search<'_> {
         if at_least > self.packer.room() {
             return Err(PlanError::TooManyRequests {
                 max: self.packer.max,
+                found: None,
             });
         }
         Ok(())
+    }
+
+    /// The AND of filters `g`, less every filter whose absence still
+    /// implies the query (a prime implicant of it), when that is fewer.
+    fn prime(&mut self, g: &Group) -> Result<Option<Node>, PlanError> {
+        let mut on = vec![false; self.atoms.filters.len()];
+        let mut ids = Vec::with_capacity(g.members.len());
+        for m in &g.members {
+            let id = match m {
+                Node::Filter(f) => self.atoms.id(f),
+                _ => None,
+            };
+            // A member that is not one of the query's filters stays.
+            let Some(id) = id else {
+                return Ok(None);
+            };
+            on[id as usize] = true;
+            ids.push(id as usize);
+        }
+        let mut keep = Vec::with_capacity(g.members.len());
+        for (m, &id) in g.members.iter().zip(&ids) {
+            self.meter.charge(filter_count(self.query))?;
+            on[id] = false;
+            if !implies(self.query, &self.atoms, &on) {
+                on[id] = true;
+                keep.push(m.clone());
+            }
+        }
+        Ok((keep.len() < g.members.len())
+            .then(|| Node::group(GroupOp::And, keep, g.span))
+            .flatten())
     }
 
     fn cannot_split(&self, g: &Group) -> PlanError {
@@ -327,6 +550,27 @@ impl Search<'_> {
             most,
         }
     }
+}
+
+/// True when `node` holds wherever the filters `on` (by their number
+/// among `atoms`) hold and no other does.
+fn implies(node: &Node, atoms: &Atoms, on: &[bool]) -> bool {
+    match node {
+        Node::Filter(f) => atoms.id(f).is_some_and(|i| on[i as usize]),
+        Node::Group(g) if g.op == GroupOp::And => g.members.iter().all(|m| implies(m, atoms, on)),
+        Node::Group(g) => g.members.iter().any(|m| implies(m, atoms, on)),
+    }
+}
+
+/// How an OR is split to distribute an AND over it.
+#[derive(Debug, Clone, Copy)]
+enum Split {
+    /// Into its members.
+    Single,
+    /// Into balanced chunks of at most a group's width.
+    Chunks,
+    /// Its filters into chunks, each other member alone.
+    Deep,
 }
 
 /// How often each filter appears in the query, by fingerprint: an OR whose
@@ -363,98 +607,5 @@ impl Unique {
                 .members
                 .iter()
                 .any(|m| matches!(m, Node::Filter(f) if f.op == Op::Nin))
-    }
-}
-
-/// Packs alternatives, as they come, into OR groups that fit one request.
-struct Packer<'a> {
-    limits: &'a ApiLimits,
-    max: usize,
-    done: Vec<Vec<Node>>,
-    current: Vec<Node>,
-    layout: Layout,
-}
-
-/// The shape of the OR of the alternatives of one request.
-#[derive(Debug, Clone, Copy, Default)]
-struct Layout {
-    /// An alternative that cannot share its request (it needs the top
-    /// level to itself).
-    alone: bool,
-    /// Filters among the OR's members.
-    leaves: usize,
-    /// Groups among the OR's members (each fits at level 2).
-    groups: usize,
-}
-
-impl<'a> Packer<'a> {
-    fn new(limits: &'a ApiLimits, max: usize) -> Self {
-        Packer {
-            limits,
-            max,
-            done: Vec::new(),
-            current: Vec::new(),
-            layout: Layout::default(),
-        }
-    }
-
-    /// The most alternatives the requests not yet closed could still hold.
-    fn room(&self) -> usize {
-        let open = self.max.saturating_sub(self.done.len());
-        open.saturating_mul(self.limits.parts_per_request())
-            .saturating_sub(self.current.len())
-    }
-
-    /// Adds an alternative that fits one request on its own.
-    fn push(&mut self, part: Node) -> Result<(), PlanError> {
-        if !self.current.is_empty() {
-            if let Some(layout) = self.with(&part) {
-                self.layout = layout;
-                self.current.push(part);
-                return Ok(());
-            }
-            self.done.push(std::mem::take(&mut self.current));
-            if self.done.len() >= self.max {
-                return Err(PlanError::TooManyRequests { max: self.max });
-            }
-        }
-        self.layout = self
-            .with_layout(Layout::default(), &part)
-            .unwrap_or(Layout {
-                alone: true,
-                ..Layout::default()
-            });
-        self.current.push(part);
-        Ok(())
-    }
-
-    /// The layout of the current request with `part` added, if it fits.
-    fn with(&self, part: &Node) -> Option<Layout> {
-        if self.layout.alone {
-            return None;
-        }
-        self.with_layout(self.layout, part)
-    }
-
-    fn with_layout(&self, mut layout: Layout, part: &Node) -> Option<Layout> {
-        for m in rewrite::as_members(part, GroupOp::Or) {
-            match m {
-                Node::Filter(_) => layout.leaves += 1,
-                group if nestable(group, 2, self.limits) => layout.groups += 1,
-                _ => return None,
-            }
-        }
-        layout_fits(layout.leaves, layout.groups, 1, self.limits).then_some(layout)
-    }
-
-    /// The alternatives of each request.
-    fn finish(mut self) -> Result<Vec<Vec<Node>>, PlanError> {
-        if !self.current.is_empty() {
-            self.done.push(self.current);
-        }
-        if self.done.len() > self.max {
-            return Err(PlanError::TooManyRequests { max: self.max });
-        }
-        Ok(self.done)
     }
 }

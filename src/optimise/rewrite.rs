@@ -50,6 +50,10 @@ pub struct Rewrites {
     /// ANDs distributed over an OR (`a AND (b OR c)` is `(a AND b) OR (a
     /// AND c)`) to lower the nesting.
     pub distributed: usize,
+    /// The query rewritten as its CNF, an AND of ORs (1 when it was).
+    pub cnf: usize,
+    /// The query rewritten as its DNF, an OR of ANDs (1 when it was).
+    pub dnf: usize,
 }
 
 impl Rewrites {
@@ -73,6 +77,12 @@ impl Rewrites {
         say(self.bounds, "dropped redundant bounds");
         say(self.nested, "nested long groups into sub-groups");
         say(self.distributed, "distributed AND over OR");
+        if self.cnf > 0 {
+            parts.push("rewrote as an AND of ORs (its CNF)".to_owned());
+        }
+        if self.dnf > 0 {
+            parts.push("rewrote as an OR of ANDs (its DNF)".to_owned());
+        }
         parts.join("; ")
     }
 }

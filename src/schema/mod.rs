@@ -337,28 +337,13 @@ impl Schema {
         if rest.is_empty() {
             return None;
         }
-        let (api_ops, order) = self.rule(self.classes.of(ty));
         Some(Arc::new(FieldDef {
-            name: Cow::Owned(name.to_owned()),
-            alias: None,
-            ty,
-            values: Cow::Borrowed(&[]),
-            value_ids: Vec::new(),
-            api_ops,
-            order,
-            matching: Matching::Exact,
-            many: false,
-            duration: false,
-            paths: vec![FieldPath::keys(name.split('.').map(str::to_owned))],
             doc: Cow::Owned(format!(
                 "A custom attribute of the workspace; without `--schema` its name and type are not checked (taken as {}).",
                 ty
             )),
             origin: Origin::Unchecked,
-            lenient_integer: false,
-            archived: false,
-            held_by: None,
-            reference_spelling: None,
+            ..self.attribute_rules(name, ty)
         }))
     }
 

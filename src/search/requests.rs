@@ -110,8 +110,10 @@ mod tests {
     #[test]
     fn a_query_over_the_limits_runs_as_its_plan() {
         let compiler = crate::Settings::default().compiler().expect("defaults");
-        let query = "(state = open AND priority = priority AND (tag_ids = 1 OR source.subject ~ a)) \
-                     OR (read = true AND open = true AND (tag_ids = 2 OR source.subject ~ b))";
+        // Neither its CNF (an OR of 17) nor its DNF (16 ANDs and a
+        // filter) fits one request: a plan of 2.
+        let ids: Vec<String> = (1..=16).map(|i| format!("id ~ {i}")).collect();
+        let query = &format!("tag_ids = 7 OR (created_at > 1 AND ({}))", ids.join(" OR "));
         assert!(compiler.compile(query).is_err());
         let r = requests(query, &compiler).expect("planned");
         assert_eq!(r.queries.len(), 2);

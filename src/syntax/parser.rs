@@ -12,6 +12,8 @@
 
 mod habits;
 
+use habits::Grammar;
+
 use super::ast::{
     Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
 };
@@ -655,7 +657,7 @@ impl<'s> Parser<'s> {
             .is_some_and(|t| t.keyword == Some(Keyword::Not));
         let name_token = self.bump();
         if name_token.kind == TokenKind::Word
-            && let Some(expr) = self.lucene(name_token)
+            && let Some(expr) = habits::lucene(self, name_token)
         {
             return expr;
         }
@@ -666,7 +668,7 @@ impl<'s> Parser<'s> {
             },
             _ => self.field(name_token),
         };
-        if let Some(expr) = self.sql_operator(&field, after_not) {
+        if let Some(expr) = habits::sql_operator(self, &field, after_not) {
             return expr;
         }
         let Some(op) = self.parse_operator(&field) else {
@@ -752,7 +754,7 @@ impl<'s> Parser<'s> {
 
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn parse_operator(&mut self, field: &Field<'s>) -> Option<Operator> {
-        if let Some(op) = self.doubled_symbol() {
+        if let Some(op) = habits::doubled_symbol(self) {
             return Some(op);
         }
         let t = self.peek();
@@ -1157,6 +1159,74 @@ impl<'s> Parser<'s> {
             Some((h, None)) => d.with_help(h),
             None => d,
         }
+    }
+}
+
+/// The grammar the habits read on with: each method is the parser's own.
+impl<'s> Grammar<'s> for Parser<'s> {
+    #[inline(always)]
+    fn source(&self) -> &'s str {
+        self.source
+    }
+    #[inline(always)]
+    fn text(&self, t: Token) -> &'s str {
+        Parser::text(self, t)
+    }
+    #[inline(always)]
+    fn peek(&mut self) -> Token {
+        Parser::peek(self)
+    }
+    #[inline(always)]
+    fn nth(&mut self, n: usize) -> Token {
+        Parser::nth(self, n)
+    }
+    #[inline(always)]
+    fn bump(&mut self) -> Token {
+        Parser::bump(self)
+    }
+    #[inline(always)]
+    fn at_keyword(&mut self, keyword: Keyword) -> bool {
+        Parser::at_keyword(self, keyword)
+    }
+    #[inline(always)]
+    fn nth_is_keyword(&mut self, n: usize, keyword: Keyword) -> bool {
+        Parser::nth_is_keyword(self, n, keyword)
+    }
+    #[inline(always)]
+    fn operator_at(&mut self, n: usize) -> bool {
+        Parser::operator_at(self, n)
+    }
+    #[inline(always)]
+    fn is_scalar_start(t: Token) -> bool {
+        Parser::is_scalar_start(t)
+    }
+    #[inline(always)]
+    fn report(&mut self, diagnostic: Diagnostic) {
+        Parser::report(self, diagnostic);
+    }
+    #[inline(always)]
+    fn skip_to_sync(&mut self, from: usize) -> usize {
+        Parser::skip_to_sync(self, from)
+    }
+    #[inline(always)]
+    fn skip_balanced(&mut self, open: TokenKind, close: TokenKind) -> usize {
+        Parser::skip_balanced(self, open, close)
+    }
+    #[inline(always)]
+    fn scalar(&mut self) -> Scalar<'s> {
+        Parser::scalar(self)
+    }
+    #[inline(always)]
+    fn parse_operator(&mut self, field: &Field<'s>) -> Option<Operator> {
+        Parser::parse_operator(self, field)
+    }
+    #[inline(always)]
+    fn parse_value(&mut self, op: Operator) -> Value<'s> {
+        Parser::parse_value(self, op)
+    }
+    #[inline(always)]
+    fn comparison(&mut self, field: Field<'s>, op: Operator, value: Value<'s>) -> Expr<'s> {
+        Parser::comparison(self, field, op, value)
     }
 }
 

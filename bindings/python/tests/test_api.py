@@ -366,7 +366,7 @@ def test_plan():
         assert intercom_qc.validate(body) == []
     with pytest.raises(QueryError, match="(?s)E0203.*qc plan"):
         intercom_qc.compile(SPLIT, now=NOW)
-    with pytest.raises(QueryError, match=r"needs more than 7 requests; raise max_requests") as raised:
+    with pytest.raises(QueryError, match=r"the smallest plan qc finds has 8 requests, more than the 7 allowed; raise max_requests") as raised:
         intercom_qc.plan(SPLIT, max_requests=7)
     assert raised.value.diagnostics == []
     assert len(intercom_qc.plan(SPLIT, max_requests=8)) == 8

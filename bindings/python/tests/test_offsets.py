@@ -95,7 +95,7 @@ CORPUS = [
     ),
     (
         'source.subject ~ "🎉" && state = open',
-        [("E0005", "&&", [], None)],
+        [("E0005", "&&", [], 'source.subject ~ "🎉" AND state = open')],
     ),
 ]
 

@@ -147,9 +147,10 @@ struct CompileArgs {
 struct PlanArgs {
     #[command(flatten)]
     source: SourceArgs,
-    /// Refuse plans of more requests than this.
-    #[arg(long, value_name = "N", default_value_t = qc::options::DEFAULT_MAX_REQUESTS as u64)]
-    max_requests: u64,
+    /// Refuse plans of more requests (bodies) than this [default: 50, or
+    /// `max_requests` in qc.toml].
+    #[arg(long, value_name = "N", alias = "max-requests")]
+    max_plan: Option<u64>,
     /// Results per page in each request (1 to 150).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PER_PAGE)))]
     per_page: Option<u32>,
@@ -268,7 +269,7 @@ fn compile(args: CompileArgs) -> ExitCode {
 fn plan(args: PlanArgs) -> ExitCode {
     let over = Settings {
         per_page: args.per_page.map(Into::into),
-        max_requests: Some(args.max_requests),
+        max_requests: args.max_plan,
         ..Settings::default()
     };
     let (text, name, compiler) = match prepare(&args.source, args.format, over) {

@@ -46,6 +46,11 @@ pub struct SearchArgs {
     /// still printed).
     #[arg(short, long)]
     quiet: bool,
+    /// The most request bodies of the query's plan, when no single body
+    /// can express it (`qc plan`) [default: 50, or `max_requests` in
+    /// qc.toml].
+    #[arg(long, value_name = "N")]
+    max_plan: Option<u64>,
     /// Waits at least this long get a note on stderr (for tests).
     #[arg(long, value_name = "DURATION", hide = true, default_value = "2s", value_parser = parse_duration)]
     note_waits_from: Duration,
@@ -99,7 +104,11 @@ pub fn run(args: SearchArgs) -> ExitCode {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let compiler = match crate::source::compiler(&args.source, qc::Settings::default()) {
+    let over = qc::Settings {
+        max_requests: args.max_plan,
+        ..qc::Settings::default()
+    };
+    let compiler = match crate::source::compiler(&args.source, over) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -214,7 +223,9 @@ pub fn run(args: SearchArgs) -> ExitCode {
 /// The flag that lifts the bound a search stopped at.
 fn help(e: &SearchError) -> Option<&'static str> {
     Some(match e {
-        SearchError::TooManyRequests { .. } => "raise --max-requests, or set --limit",
+        SearchError::TooManyRequests { .. } => {
+            "raise --max-requests (pages sent; --max-plan bounds the bodies), or set --limit"
+        }
         SearchError::WaitTooLong { .. } => "raise --max-wait to wait that long",
         SearchError::WaitBudget { .. } => "raise --max-total-wait",
         _ => return None,
