@@ -85,7 +85,7 @@ class TapRead:
         self.wire = wire
 
     async def receive(self) -> SessionMessage | Exception:
-        item = await self.inner.receive()
+        item: SessionMessage | Exception = await self.inner.receive()
         self.wire.keep("<-", item)
         return item
 
@@ -191,25 +191,25 @@ def leaks(text: str, token: str) -> list[str]:
     return found
 
 
+def validator(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+    """The validator of the dialect `schema` names (2020-12 when none)."""
+    return validator_for(schema)(schema)
+
+
 class Agent:
     """A session with `qc mcp`, and what was seen in it."""
 
-    def __init__(self, client: Client, wire: Wire) -> None:
+    def __init__(self, client: Client, failures: list[str]) -> None:
         self.client = client
-        self.wire = wire
         self.tools: dict[str, types.Tool] = {}
         self.steps: list[dict[str, Any]] = []
-        self.failures: list[str] = []
+        self.failures = failures
         self.validated_results = 0
 
     def fail(self, message: str) -> None:
         self.failures.append(message)
 
-    def validator(self, schema: dict[str, Any]) -> jsonschema.protocols.Validator:
-        cls = validator_for(schema)
-        return cls(schema)
-
-    async def list(self) -> dict[str, Any]:
+    async def listing(self) -> dict[str, Any]:
         listed = await self.client.list_tools()
         for tool in listed.tools:
             self.tools[tool.name] = tool
@@ -231,7 +231,7 @@ class Agent:
 
     def input_errors(self, tool: str, arguments: dict[str, Any]) -> list[str]:
         schema = self.tools[tool].input_schema
-        return sorted(e.message for e in self.validator(schema).iter_errors(arguments))
+        return sorted(e.message for e in validator(schema).iter_errors(arguments))
 
     async def call(self, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
         step: dict[str, Any] = {"call": tool, "arguments": arguments}
@@ -255,7 +255,7 @@ class Agent:
             if schema is None:
                 self.fail(f"{tool} answered structured content without an output schema")
             else:
-                errors = [e.message for e in self.validator(schema).iter_errors(structured)]
+                errors = [e.message for e in validator(schema).iter_errors(structured)]
                 if errors:
                     self.fail(f"{tool}'s answer does not fit its output schema: {errors}")
                 self.validated_results += 1
@@ -305,7 +305,7 @@ def offset(text: str, position: dict[str, int]) -> int:
     """The index in `text` of a 1-based line and column in characters."""
     lines = text.split("\n")
     line = position["line"] - 1
-    return sum(len(l) + 1 for l in lines[:line]) + position["column"] - 1
+    return sum(len(before) + 1 for before in lines[:line]) + position["column"] - 1
 
 
 def apply(text: str, fixes: list[dict[str, Any]]) -> str:
@@ -319,13 +319,20 @@ def apply(text: str, fixes: list[dict[str, Any]]) -> str:
     return text
 
 
+def parsed(text: str) -> Any:
+    """A kept message as JSON (an unreadable one as its text)."""
+    return json.loads(text) if text.startswith("{") else text
+
+
 async def session(qc: str, args: list[str], token: str, mode: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs `steps` in a session with `qc mcp ARGS`; the transcript."""
     wire = Wire()
+    failures: list[str] = []
+    agent: Agent | None = None
     env = {"INTERCOM_TOKEN": token, "NO_COLOR": "1"} if token else {"NO_COLOR": "1"}
     parameters = StdioServerParameters(command=qc, args=["mcp", *args], env=env)
     transcript: dict[str, Any] = {}
     with tempfile.TemporaryFile("w+") as errlog:
-        agent: Agent | None = None
         try:
             with anyio.fail_after(SESSION_TIMEOUT):
                 transport = Tapped(stdio_client(parameters, errlog=errlog), wire)
@@ -335,7 +342,7 @@ async def session(qc: str, args: list[str], token: str, mode: str, steps: list[d
                     mode=mode,
                     client_info=types.Implementation(name="qc-tests-agent", version="0"),
                 ) as client:
-                    agent = Agent(client, wire)
+                    agent = Agent(client, failures)
                     transcript["protocol_version"] = client.protocol_version
                     info = client.server_info
                     transcript["server_info"] = info.model_dump(exclude_none=True) if info else None
@@ -343,30 +350,25 @@ async def session(qc: str, args: list[str], token: str, mode: str, steps: list[d
                         by_alias=True, exclude_none=True, mode="json"
                     )
                     transcript["instructions"] = client.instructions
-                    transcript.update(await agent.list())
+                    transcript.update(await agent.listing())
                     for step in steps:
                         await agent.run(step)
-        except Exception as e:  # every failure goes into the transcript
-            failures = agent.failures if agent else []
+        except Exception as e:  # a failure like any other, in the transcript
             failures.append(f"the session failed: {type(e).__name__}: {e}")
-            if agent is None:
-                transcript["failures"] = failures
         errlog.seek(0)
         stderr = errlog.read()
-    failures = agent.failures if agent else transcript.get("failures", [])
     transcript["steps"] = agent.steps if agent else []
-    transcript["wire"] = [{"dir": d, "message": json.loads(t) if t.startswith("{") else t} for d, t in wire.messages]
+    transcript["wire"] = [{"dir": d, "message": parsed(t)} for d, t in wire.messages]
     transcript["stderr"] = stderr
-    scanned = 0
     if token:
         for direction, text in wire.messages:
-            scanned += 1
-            for found in {f for s in [text, *strings(json.loads(text) if text.startswith("{") else text)] for f in leaks(s, token)}:
-                failures.append(f"the token ({found}) in a message {direction}: {text[:300]}")
-        for found in leaks(stderr, token):
-            failures.append(f"the token ({found}) on qc's stderr: {stderr[:300]}")
+            found = {form for s in [text, *strings(parsed(text))] for form in leaks(s, token)}
+            for form in sorted(found):
+                failures.append(f"the token ({form}) in a message {direction}: {text[:300]}")
+        for form in leaks(stderr, token):
+            failures.append(f"the token ({form}) on qc's stderr: {stderr[:300]}")
     transcript["checked"] = {
-        "messages_scanned": scanned,
+        "messages_scanned": len(wire.messages) if token else 0,
         "results_validated": agent.validated_results if agent else 0,
     }
     transcript["failures"] = failures
