@@ -2,7 +2,7 @@
 //! descriptions (`shared/intercom/versions/`) and `overrides.toml`: do not
 //! edit. `tests/tables.rs` fails when this file and the descriptions
 //! disagree. One table per target and group of versions whose tables are
-//! the same, oldest first.
+//! the same, oldest first; the rows of every table in [`ROWS`], each once.
 
 use super::versions::{Classes, Compare, DayZone, Row, Rule, Table};
 use super::FieldType;
@@ -15,62 +15,62 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Conversations,
         versions: &[ApiVersion::V2_7, ApiVersion::V2_8, ApiVersion::V2_9, ApiVersion::V2_10],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None },
-            Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-            Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.source_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+            &ROWS[0], // id
+            &ROWS[1], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[3], // source.type
+            &ROWS[4], // source.id
+            &ROWS[5], // source.delivered_as
+            &ROWS[6], // source.subject
+            &ROWS[7], // source.body
+            &ROWS[8], // source.author.id
+            &ROWS[9], // source.author.type
+            &ROWS[10], // source.author.name
+            &ROWS[11], // source.author.email
+            &ROWS[12], // source.url
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[15], // admin_assignee_id
+            &ROWS[16], // team_assignee_id
+            &ROWS[17], // channel_initiated
+            &ROWS[18], // open
+            &ROWS[19], // read
+            &ROWS[20], // state
+            &ROWS[21], // waiting_since
+            &ROWS[22], // snoozed_until
+            &ROWS[23], // tag_ids
+            &ROWS[24], // priority
+            &ROWS[25], // statistics.time_to_assignment
+            &ROWS[26], // statistics.time_to_admin_reply
+            &ROWS[27], // statistics.time_to_first_close
+            &ROWS[28], // statistics.time_to_last_close
+            &ROWS[29], // statistics.median_time_to_reply
+            &ROWS[30], // statistics.first_contact_reply_at
+            &ROWS[31], // statistics.first_assignment_at
+            &ROWS[32], // statistics.first_admin_reply_at
+            &ROWS[33], // statistics.first_close_at
+            &ROWS[34], // statistics.last_assignment_at
+            &ROWS[35], // statistics.last_assignment_admin_reply_at
+            &ROWS[36], // statistics.last_contact_reply_at
+            &ROWS[37], // statistics.last_admin_reply_at
+            &ROWS[38], // statistics.last_close_at
+            &ROWS[39], // statistics.last_closed_by_id
+            &ROWS[40], // statistics.count_reopens
+            &ROWS[41], // statistics.count_assignments
+            &ROWS[42], // statistics.count_conversation_parts
+            &ROWS[43], // conversation_rating.requested_at
+            &ROWS[44], // conversation_rating.replied_at
+            &ROWS[45], // conversation_rating.score
+            &ROWS[46], // conversation_rating.remark
+            &ROWS[47], // conversation_rating.contact_id
+            &ROWS[48], // conversation_rating.admin_d
+            &ROWS[49], // ai_agent_participated
+            &ROWS[50], // ai_agent.resolution_state
+            &ROWS[51], // ai_agent.last_answer_type
+            &ROWS[52], // ai_agent.rating
+            &ROWS[53], // ai_agent.rating_remark
+            &ROWS[54], // ai_agent.source_type
+            &ROWS[55], // ai_agent.source_title
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -80,62 +80,62 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Conversations,
         versions: &[ApiVersion::V2_11, ApiVersion::V2_12, ApiVersion::V2_13, ApiVersion::V2_14],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None },
-            Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-            Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "routed_to_team", "abandoned"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+            &ROWS[0], // id
+            &ROWS[1], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[3], // source.type
+            &ROWS[4], // source.id
+            &ROWS[5], // source.delivered_as
+            &ROWS[6], // source.subject
+            &ROWS[7], // source.body
+            &ROWS[8], // source.author.id
+            &ROWS[9], // source.author.type
+            &ROWS[10], // source.author.name
+            &ROWS[11], // source.author.email
+            &ROWS[12], // source.url
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[15], // admin_assignee_id
+            &ROWS[16], // team_assignee_id
+            &ROWS[17], // channel_initiated
+            &ROWS[18], // open
+            &ROWS[19], // read
+            &ROWS[20], // state
+            &ROWS[21], // waiting_since
+            &ROWS[22], // snoozed_until
+            &ROWS[23], // tag_ids
+            &ROWS[24], // priority
+            &ROWS[25], // statistics.time_to_assignment
+            &ROWS[26], // statistics.time_to_admin_reply
+            &ROWS[27], // statistics.time_to_first_close
+            &ROWS[28], // statistics.time_to_last_close
+            &ROWS[29], // statistics.median_time_to_reply
+            &ROWS[30], // statistics.first_contact_reply_at
+            &ROWS[31], // statistics.first_assignment_at
+            &ROWS[32], // statistics.first_admin_reply_at
+            &ROWS[33], // statistics.first_close_at
+            &ROWS[34], // statistics.last_assignment_at
+            &ROWS[35], // statistics.last_assignment_admin_reply_at
+            &ROWS[36], // statistics.last_contact_reply_at
+            &ROWS[37], // statistics.last_admin_reply_at
+            &ROWS[38], // statistics.last_close_at
+            &ROWS[39], // statistics.last_closed_by_id
+            &ROWS[40], // statistics.count_reopens
+            &ROWS[41], // statistics.count_assignments
+            &ROWS[42], // statistics.count_conversation_parts
+            &ROWS[43], // conversation_rating.requested_at
+            &ROWS[44], // conversation_rating.replied_at
+            &ROWS[45], // conversation_rating.score
+            &ROWS[46], // conversation_rating.remark
+            &ROWS[47], // conversation_rating.contact_id
+            &ROWS[48], // conversation_rating.admin_d
+            &ROWS[49], // ai_agent_participated
+            &ROWS[56], // ai_agent.resolution_state
+            &ROWS[57], // ai_agent.last_answer_type
+            &ROWS[52], // ai_agent.rating
+            &ROWS[53], // ai_agent.rating_remark
+            &ROWS[58], // ai_agent.source_type
+            &ROWS[55], // ai_agent.source_title
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -145,62 +145,62 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Conversations,
         versions: &[ApiVersion::V2_15],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None },
-            Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-            Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "escalated", "negative_feedback", "procedure_handoff"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+            &ROWS[0], // id
+            &ROWS[1], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[3], // source.type
+            &ROWS[4], // source.id
+            &ROWS[5], // source.delivered_as
+            &ROWS[6], // source.subject
+            &ROWS[7], // source.body
+            &ROWS[8], // source.author.id
+            &ROWS[9], // source.author.type
+            &ROWS[10], // source.author.name
+            &ROWS[11], // source.author.email
+            &ROWS[12], // source.url
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[15], // admin_assignee_id
+            &ROWS[16], // team_assignee_id
+            &ROWS[17], // channel_initiated
+            &ROWS[18], // open
+            &ROWS[19], // read
+            &ROWS[20], // state
+            &ROWS[21], // waiting_since
+            &ROWS[22], // snoozed_until
+            &ROWS[23], // tag_ids
+            &ROWS[24], // priority
+            &ROWS[25], // statistics.time_to_assignment
+            &ROWS[26], // statistics.time_to_admin_reply
+            &ROWS[27], // statistics.time_to_first_close
+            &ROWS[28], // statistics.time_to_last_close
+            &ROWS[29], // statistics.median_time_to_reply
+            &ROWS[30], // statistics.first_contact_reply_at
+            &ROWS[31], // statistics.first_assignment_at
+            &ROWS[32], // statistics.first_admin_reply_at
+            &ROWS[33], // statistics.first_close_at
+            &ROWS[34], // statistics.last_assignment_at
+            &ROWS[35], // statistics.last_assignment_admin_reply_at
+            &ROWS[36], // statistics.last_contact_reply_at
+            &ROWS[37], // statistics.last_admin_reply_at
+            &ROWS[38], // statistics.last_close_at
+            &ROWS[39], // statistics.last_closed_by_id
+            &ROWS[40], // statistics.count_reopens
+            &ROWS[41], // statistics.count_assignments
+            &ROWS[42], // statistics.count_conversation_parts
+            &ROWS[43], // conversation_rating.requested_at
+            &ROWS[44], // conversation_rating.replied_at
+            &ROWS[45], // conversation_rating.score
+            &ROWS[46], // conversation_rating.remark
+            &ROWS[47], // conversation_rating.contact_id
+            &ROWS[48], // conversation_rating.admin_d
+            &ROWS[49], // ai_agent_participated
+            &ROWS[59], // ai_agent.resolution_state
+            &ROWS[57], // ai_agent.last_answer_type
+            &ROWS[52], // ai_agent.rating
+            &ROWS[53], // ai_agent.rating_remark
+            &ROWS[58], // ai_agent.source_type
+            &ROWS[55], // ai_agent.source_title
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -210,62 +210,62 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Conversations,
         versions: &[ApiVersion::V2_16, ApiVersion::Preview],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None },
-            Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-            Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "priority", ty: FieldType::String, values: &["none", "low", "medium", "high", "urgent"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "escalated", "negative_feedback", "procedure_handoff"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+            &ROWS[0], // id
+            &ROWS[1], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[3], // source.type
+            &ROWS[4], // source.id
+            &ROWS[5], // source.delivered_as
+            &ROWS[6], // source.subject
+            &ROWS[7], // source.body
+            &ROWS[8], // source.author.id
+            &ROWS[9], // source.author.type
+            &ROWS[10], // source.author.name
+            &ROWS[11], // source.author.email
+            &ROWS[12], // source.url
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[15], // admin_assignee_id
+            &ROWS[16], // team_assignee_id
+            &ROWS[17], // channel_initiated
+            &ROWS[18], // open
+            &ROWS[19], // read
+            &ROWS[20], // state
+            &ROWS[21], // waiting_since
+            &ROWS[22], // snoozed_until
+            &ROWS[23], // tag_ids
+            &ROWS[60], // priority
+            &ROWS[25], // statistics.time_to_assignment
+            &ROWS[26], // statistics.time_to_admin_reply
+            &ROWS[27], // statistics.time_to_first_close
+            &ROWS[28], // statistics.time_to_last_close
+            &ROWS[29], // statistics.median_time_to_reply
+            &ROWS[30], // statistics.first_contact_reply_at
+            &ROWS[31], // statistics.first_assignment_at
+            &ROWS[32], // statistics.first_admin_reply_at
+            &ROWS[33], // statistics.first_close_at
+            &ROWS[34], // statistics.last_assignment_at
+            &ROWS[35], // statistics.last_assignment_admin_reply_at
+            &ROWS[36], // statistics.last_contact_reply_at
+            &ROWS[37], // statistics.last_admin_reply_at
+            &ROWS[38], // statistics.last_close_at
+            &ROWS[39], // statistics.last_closed_by_id
+            &ROWS[40], // statistics.count_reopens
+            &ROWS[41], // statistics.count_assignments
+            &ROWS[42], // statistics.count_conversation_parts
+            &ROWS[43], // conversation_rating.requested_at
+            &ROWS[44], // conversation_rating.replied_at
+            &ROWS[45], // conversation_rating.score
+            &ROWS[46], // conversation_rating.remark
+            &ROWS[47], // conversation_rating.contact_id
+            &ROWS[48], // conversation_rating.admin_d
+            &ROWS[49], // ai_agent_participated
+            &ROWS[59], // ai_agent.resolution_state
+            &ROWS[57], // ai_agent.last_answer_type
+            &ROWS[52], // ai_agent.rating
+            &ROWS[53], // ai_agent.rating_remark
+            &ROWS[58], // ai_agent.source_type
+            &ROWS[55], // ai_agent.source_title
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -275,47 +275,47 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Contacts,
         versions: &[ApiVersion::V2_7, ApiVersion::V2_8, ApiVersion::V2_9, ApiVersion::V2_10, ApiVersion::V2_11, ApiVersion::V2_12, ApiVersion::V2_13, ApiVersion::V2_14, ApiVersion::V2_15],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version") },
-            Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None },
+            &ROWS[61], // id
+            &ROWS[62], // role
+            &ROWS[63], // name
+            &ROWS[64], // avatar
+            &ROWS[65], // owner_id
+            &ROWS[66], // email
+            &ROWS[67], // email_domain
+            &ROWS[68], // phone
+            &ROWS[69], // external_id
+            &ROWS[70], // created_at
+            &ROWS[71], // signed_up_at
+            &ROWS[72], // updated_at
+            &ROWS[73], // last_seen_at
+            &ROWS[74], // last_contacted_at
+            &ROWS[75], // last_replied_at
+            &ROWS[76], // last_email_opened_at
+            &ROWS[77], // last_email_clicked_at
+            &ROWS[78], // language_override
+            &ROWS[79], // browser
+            &ROWS[80], // browser_language
+            &ROWS[81], // os
+            &ROWS[82], // location.country
+            &ROWS[83], // location.region
+            &ROWS[84], // location.city
+            &ROWS[85], // unsubscribed_from_emails
+            &ROWS[86], // marked_email_as_spam
+            &ROWS[87], // has_hard_bounced
+            &ROWS[88], // ios_last_seen_at
+            &ROWS[89], // ios_app_version
+            &ROWS[90], // ios_device
+            &ROWS[91], // ios_app_device
+            &ROWS[92], // ios_os_version
+            &ROWS[93], // ios_app_name
+            &ROWS[94], // ios_sdk_version
+            &ROWS[95], // android_last_seen_at
+            &ROWS[96], // android_app_version
+            &ROWS[97], // android_device
+            &ROWS[98], // android_app_name
+            &ROWS[99], // android_sdk_version
+            &ROWS[100], // segment_id
+            &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -325,48 +325,48 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Contacts,
         versions: &[ApiVersion::V2_16],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "owner_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "formatted_phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-            Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version") },
-            Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None },
+            &ROWS[61], // id
+            &ROWS[62], // role
+            &ROWS[63], // name
+            &ROWS[64], // avatar
+            &ROWS[102], // owner_id
+            &ROWS[66], // email
+            &ROWS[67], // email_domain
+            &ROWS[68], // phone
+            &ROWS[103], // formatted_phone
+            &ROWS[69], // external_id
+            &ROWS[70], // created_at
+            &ROWS[71], // signed_up_at
+            &ROWS[72], // updated_at
+            &ROWS[73], // last_seen_at
+            &ROWS[74], // last_contacted_at
+            &ROWS[75], // last_replied_at
+            &ROWS[76], // last_email_opened_at
+            &ROWS[77], // last_email_clicked_at
+            &ROWS[78], // language_override
+            &ROWS[79], // browser
+            &ROWS[80], // browser_language
+            &ROWS[81], // os
+            &ROWS[82], // location.country
+            &ROWS[83], // location.region
+            &ROWS[84], // location.city
+            &ROWS[85], // unsubscribed_from_emails
+            &ROWS[86], // marked_email_as_spam
+            &ROWS[87], // has_hard_bounced
+            &ROWS[88], // ios_last_seen_at
+            &ROWS[89], // ios_app_version
+            &ROWS[90], // ios_device
+            &ROWS[91], // ios_app_device
+            &ROWS[92], // ios_os_version
+            &ROWS[93], // ios_app_name
+            &ROWS[94], // ios_sdk_version
+            &ROWS[95], // android_last_seen_at
+            &ROWS[96], // android_app_version
+            &ROWS[97], // android_device
+            &ROWS[98], // android_app_name
+            &ROWS[99], // android_sdk_version
+            &ROWS[100], // segment_id
+            &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -376,48 +376,48 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Contacts,
         versions: &[ApiVersion::Preview],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "formatted_phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version") },
-            Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None },
+            &ROWS[61], // id
+            &ROWS[62], // role
+            &ROWS[63], // name
+            &ROWS[64], // avatar
+            &ROWS[65], // owner_id
+            &ROWS[66], // email
+            &ROWS[67], // email_domain
+            &ROWS[68], // phone
+            &ROWS[103], // formatted_phone
+            &ROWS[69], // external_id
+            &ROWS[104], // created_at
+            &ROWS[105], // signed_up_at
+            &ROWS[106], // updated_at
+            &ROWS[107], // last_seen_at
+            &ROWS[108], // last_contacted_at
+            &ROWS[109], // last_replied_at
+            &ROWS[110], // last_email_opened_at
+            &ROWS[111], // last_email_clicked_at
+            &ROWS[78], // language_override
+            &ROWS[79], // browser
+            &ROWS[80], // browser_language
+            &ROWS[81], // os
+            &ROWS[82], // location.country
+            &ROWS[83], // location.region
+            &ROWS[84], // location.city
+            &ROWS[85], // unsubscribed_from_emails
+            &ROWS[86], // marked_email_as_spam
+            &ROWS[87], // has_hard_bounced
+            &ROWS[112], // ios_last_seen_at
+            &ROWS[89], // ios_app_version
+            &ROWS[90], // ios_device
+            &ROWS[91], // ios_app_device
+            &ROWS[92], // ios_os_version
+            &ROWS[93], // ios_app_name
+            &ROWS[94], // ios_sdk_version
+            &ROWS[113], // android_last_seen_at
+            &ROWS[96], // android_app_version
+            &ROWS[97], // android_device
+            &ROWS[98], // android_app_name
+            &ROWS[99], // android_sdk_version
+            &ROWS[100], // segment_id
+            &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Utc)) },
         unchecked: Some(("custom_attributes.", FieldType::Any)),
@@ -427,20 +427,20 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Tickets,
         versions: &[ApiVersion::V2_10, ApiVersion::V2_11, ApiVersion::V2_12, ApiVersion::V2_13],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "category", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+            &ROWS[0], // id
+            &ROWS[114], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[115], // title
+            &ROWS[116], // description
+            &ROWS[117], // category
+            &ROWS[118], // ticket_type_id
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[119], // admin_assignee_id
+            &ROWS[120], // team_assignee_id
+            &ROWS[18], // open
+            &ROWS[121], // state
+            &ROWS[22], // snoozed_until
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("ticket_attribute.", FieldType::Any)),
@@ -450,20 +450,20 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Tickets,
         versions: &[ApiVersion::V2_14, ApiVersion::V2_15, ApiVersion::V2_16],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "category", ty: FieldType::String, values: &["request", "task", "tracker"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+            &ROWS[0], // id
+            &ROWS[114], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[115], // title
+            &ROWS[116], // description
+            &ROWS[122], // category
+            &ROWS[118], // ticket_type_id
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[119], // admin_assignee_id
+            &ROWS[120], // team_assignee_id
+            &ROWS[18], // open
+            &ROWS[121], // state
+            &ROWS[22], // snoozed_until
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("ticket_attribute.", FieldType::Any)),
@@ -473,20 +473,20 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Tickets,
         versions: &[ApiVersion::Preview],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "category", ty: FieldType::String, values: &["request", "task", "tracker"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "admin_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "team_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+            &ROWS[0], // id
+            &ROWS[114], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[115], // title
+            &ROWS[116], // description
+            &ROWS[122], // category
+            &ROWS[118], // ticket_type_id
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[123], // admin_assignee_id
+            &ROWS[124], // team_assignee_id
+            &ROWS[18], // open
+            &ROWS[121], // state
+            &ROWS[22], // snoozed_until
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("ticket_attribute.", FieldType::Any)),
@@ -496,19 +496,156 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Companies,
         versions: &[ApiVersion::Preview],
         rows: &[
-            Row { name: "company_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "remote_created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "last_request_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "monthly_spend", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "session_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "user_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-            Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None },
+            &ROWS[125], // company_id
+            &ROWS[63], // name
+            &ROWS[126], // created_at
+            &ROWS[127], // updated_at
+            &ROWS[128], // remote_created_at
+            &ROWS[129], // last_request_at
+            &ROWS[130], // monthly_spend
+            &ROWS[131], // session_count
+            &ROWS[132], // user_count
+            &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
         notes: &["Note that the API does not include companies who have no associated users in search results.", "The `plan.id` and `plan.name` fields are not searchable and return a `400` error with code `invalid_field`."],
     },
+];
+
+/// Every row of [`TABLES`], each once.
+static ROWS: [Row; 133] = [
+    /* 0 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 1 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 2 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 3 */ Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 4 */ Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 5 */ Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 6 */ Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 7 */ Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None },
+    /* 8 */ Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 9 */ Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 10 */ Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 11 */ Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 12 */ Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 13 */ Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 14 */ Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 15 */ Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
+    /* 16 */ Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
+    /* 17 */ Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 18 */ Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 19 */ Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 20 */ Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 21 */ Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 22 */ Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 23 */ Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 24 */ Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 25 */ Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 26 */ Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 27 */ Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 28 */ Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 29 */ Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 30 */ Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 31 */ Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 32 */ Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 33 */ Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 34 */ Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 35 */ Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 36 */ Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 37 */ Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 38 */ Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 39 */ Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 40 */ Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 41 */ Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 42 */ Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 43 */ Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 44 */ Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 45 */ Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 46 */ Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 47 */ Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 48 */ Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 49 */ Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 50 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 51 */ Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 52 */ Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 53 */ Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 54 */ Row { name: "ai_agent.source_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 55 */ Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 56 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "routed_to_team", "abandoned"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 57 */ Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 58 */ Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 59 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "escalated", "negative_feedback", "procedure_handoff"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 60 */ Row { name: "priority", ty: FieldType::String, values: &["none", "low", "medium", "high", "urgent"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 61 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 62 */ Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 63 */ Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 64 */ Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 65 */ Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 66 */ Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 67 */ Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 68 */ Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 69 */ Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 70 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 71 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 72 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 73 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 74 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 75 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 76 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 77 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 78 */ Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 79 */ Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 80 */ Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 81 */ Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 82 */ Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 83 */ Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 84 */ Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 85 */ Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 86 */ Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 87 */ Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 88 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 89 */ Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 90 */ Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 91 */ Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 92 */ Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 93 */ Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 94 */ Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 95 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
+    /* 96 */ Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 97 */ Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 98 */ Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 99 */ Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version") },
+    /* 100 */ Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 101 */ Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 102 */ Row { name: "owner_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 103 */ Row { name: "formatted_phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 104 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 105 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 106 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 107 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 108 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 109 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 110 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 111 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 112 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 113 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 114 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None },
+    /* 115 */ Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 116 */ Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 117 */ Row { name: "category", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 118 */ Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 119 */ Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 120 */ Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 121 */ Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 122 */ Row { name: "category", ty: FieldType::String, values: &["request", "task", "tracker"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 123 */ Row { name: "admin_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 124 */ Row { name: "team_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
+    /* 125 */ Row { name: "company_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 126 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 127 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 128 */ Row { name: "remote_created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 129 */ Row { name: "last_request_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 130 */ Row { name: "monthly_spend", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 131 */ Row { name: "session_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
+    /* 132 */ Row { name: "user_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
 ];
