@@ -2,7 +2,8 @@
 //! checked [`Query`] (`qc validate`).
 //!
 //! [`validate`] reads a request body for `POST /conversations/search`
-//! (`{"query": ..., "pagination": ...}`, or a bare query object) with the
+//! (`{"query": ..., "sort": ..., "pagination": ...}`, or a bare query
+//! object; `sort` where the endpoint takes it) with the
 //! positioned reader of [`crate::json::reader`] and checks it with the
 //! text checker's rules: the field table, operators by type, the value
 //! typing and null rule of [`rules`], enumerated values, the pagination

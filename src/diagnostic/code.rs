@@ -233,8 +233,8 @@ codes! {
 
     /// A sorted query whose plan takes several requests.
     SortedPlan = "E0204", Error, "a sorted query needs one request",
-    example: "",
-    explanation: "A query that no single request can express runs as a plan of several requests whose union is the query (E0203). Each request would carry the `sort`, but the order would hold within each request only: their union, one request after the other, is in no one order, so qc refuses a plan with `ORDER BY` rather than print results out of the order asked for. Remove `ORDER BY` to run the plan (`qc plan`, `qc search`), or narrow the query until one request expresses it. (No example: it takes a query over the API's limits for a target that sorts, e.g. `qc --target contacts --api-version 2.16` with 16 `name ~ …` alternatives OR'ed inside an AND with `role = user` and another OR.)";
+    example: "qc --target contacts --api-version 2.16 'role = user AND (name ~ w1 OR name ~ w2 OR name ~ w3 OR name ~ w4 OR name ~ w5 OR name ~ w6 OR name ~ w7 OR name ~ w8 OR name ~ w9 OR name ~ w10 OR name ~ w11 OR name ~ w12 OR name ~ w13 OR name ~ w14 OR name ~ w15 OR name ~ w16) ORDER BY created_at'",
+    explanation: "A query that no single request can express runs as a plan of several requests whose union is the query (E0203). Each request would carry the `sort`, but the order would hold within each request only: their union, one request after the other, is in no one order, so qc refuses a plan with `ORDER BY` rather than print results out of the order asked for. Remove `ORDER BY` to run the plan (`qc plan`, `qc search`), or narrow the query until one request expresses it.";
 
     /// The input is not well-formed JSON.
     InvalidJson = "E0301", Error, "malformed JSON",
@@ -249,12 +249,12 @@ codes! {
     /// An object has a key the API does not know in that place.
     UnknownKey = "E0303", Error, "unknown key",
     example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"value\": \"open\", \"negate\": true}}",
-    explanation: "A search request holds `query` and optionally `pagination`; a filter holds `field`, `operator` and `value`; a group holds `operator` and `value`; pagination holds `per_page` and `starting_after`. Any other key is an error (the API would reject or silently ignore it). When a known key is close to what was written, the message suggests it.";
+    explanation: "A search request holds `query` and optionally `pagination` and `sort` (where the target sorts: E0115); a filter holds `field`, `operator` and `value`; a group holds `operator` and `value`; pagination holds `per_page` and `starting_after`; a sort holds `field` and `order`. Any other key is an error (the API would reject or silently ignore it). When a known key is close to what was written, the message suggests it.";
 
     /// An object lacks a key it needs.
     MissingKey = "E0304", Error, "missing key",
     example: "{\"query\": {\"field\": \"state\", \"value\": \"open\"}}",
-    explanation: "A filter needs `field`, `operator` and `value`; a group needs `operator` and `value`; a request needs `query`; pagination needs `per_page` (the API's schema requires it; 20 is the API's usual page size). Add the missing key.";
+    explanation: "A filter needs `field`, `operator` and `value`; a group needs `operator` and `value`; a request needs `query`; pagination needs `per_page` (the API's schema requires it; 20 is the API's usual page size); a sort needs `field` (its `order` may be left out: descending). Add the missing key.";
 
     /// A JSON value has the wrong JSON type for its place.
     WrongJsonType = "E0305", Error, "wrong JSON type",
