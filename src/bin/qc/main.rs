@@ -417,9 +417,33 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
             for note in schema.notes() {
                 out::line(format_args!("  {note}"));
             }
+            out::line(sort_line(&schema));
         }
     }
     ExitCode::SUCCESS
+}
+
+/// What `qc fields` says of `ORDER BY` on the schema's target and version.
+fn sort_line(schema: &Schema) -> String {
+    if !schema.sorts() {
+        return format!(
+            "No ORDER BY: this search cannot sort (ORDER BY is in {}).",
+            qc::schema::sorting_described()
+        );
+    }
+    let not: Vec<String> = schema
+        .fields()
+        .filter(|f| !f.sortable)
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    let which = if not.is_empty() {
+        "any field".to_owned()
+    } else {
+        format!("any field but {}", not.join(", "))
+    };
+    format!(
+        "ORDER BY field [ASC|DESC] sorts the results by {which} (descending without ASC or DESC, as the API does)."
+    )
 }
 
 fn explain(code: Option<&str>) -> ExitCode {
