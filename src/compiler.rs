@@ -202,7 +202,12 @@ impl Compiler {
     pub fn plan(&self, source: &str) -> Result<Planned, Error> {
         let compiled = self.with_limits(Limits::Ignore).compile(source)?;
         let plan = optimise::plan(&compiled.query, &self.optimiser()).map_err(Error::Plan)?;
-        if let Some(sort) = compiled.query.sort.as_ref().filter(|_| plan.requests.len() > 1) {
+        if let Some(sort) = compiled
+            .query
+            .sort
+            .as_ref()
+            .filter(|_| plan.requests.len() > 1)
+        {
             let mut d = sorted_plan(sort.span, plan.requests.len(), &plan.why);
             d.locate(&LineIndex::new(source));
             let mut diagnostics = compiled.warnings;

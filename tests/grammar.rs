@@ -135,7 +135,9 @@ fn every_example_compiles() {
         })
         .collect();
     assert!(examples.len() >= 10, "found {} examples", examples.len());
-    let sorted = examples.iter().filter(|(_, e)| e.contains("ORDER BY") || e.contains("order by"));
+    let sorted = examples
+        .iter()
+        .filter(|(_, e)| e.contains("ORDER BY") || e.contains("order by"));
     assert!(sorted.count() >= 2, "examples of ORDER BY");
     for (tag, example) in examples {
         let (target, version) = match tag.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {

@@ -283,7 +283,14 @@ fn a_sorted_search_sends_its_sort_with_every_page() {
         })
         .collect();
     let server = Server::intercom(Intercom::new(Target::Contacts, records));
-    let args = ["--target", "contacts", "--api-version", "2.16", "--per-page", "2"];
+    let args = [
+        "--target",
+        "contacts",
+        "--api-version",
+        "2.16",
+        "--per-page",
+        "2",
+    ];
     let run = search(
         &server,
         &[&args[..], &["role = user ORDER BY created_at ASC"]].concat(),
@@ -326,7 +333,10 @@ fn a_sorted_search_sends_its_sort_with_every_page() {
 fn a_refused_sort_sends_nothing() {
     let server = Server::intercom(Intercom::new(Target::Contacts, Vec::new()));
     let plan: Vec<String> = (1..=16).map(|i| format!("name ~ w{i}")).collect();
-    let planned = format!("role = user AND ({}) ORDER BY created_at", plan.join(" OR "));
+    let planned = format!(
+        "role = user AND ({}) ORDER BY created_at",
+        plan.join(" OR ")
+    );
     for (args, code) in [
         (vec!["state = open ORDER BY created_at"], "[E0115]"),
         (

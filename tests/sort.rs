@@ -114,17 +114,57 @@ fn sort_words_are_fields_and_values_elsewhere() {
 #[test]
 fn malformed_clauses_are_located_errors() {
     let cases: &[(&str, &str, Option<&str>)] = &[
-        ("a = 1 ORDER BY", "expected a field to sort on after `ORDER BY`, found end of input", None),
-        ("a = 1 ORDER BY ASC", "expected a field to sort on after `ORDER BY`, found `ASC`", None),
+        (
+            "a = 1 ORDER BY",
+            "expected a field to sort on after `ORDER BY`, found end of input",
+            None,
+        ),
+        (
+            "a = 1 ORDER BY ASC",
+            "expected a field to sort on after `ORDER BY`, found `ASC`",
+            None,
+        ),
         ("a = 1 ORDER BY b, c", "`ORDER BY` takes one field", None),
-        ("a = 1 ORDER BY b DESC ORDER BY c", "`ORDER BY` is written once", None),
-        ("a = 1 ORDER BY b AND c = 2", "expected the end of the query after `ORDER BY`, found `AND`", None),
-        ("a = 1 ORDER BY b ascending", "expected `ASC`, `DESC` or the end of the query, found `ascending`", Some("a = 1 ORDER BY b ASC")),
-        ("a = 1 ORDER BY b Descending", "expected `ASC`, `DESC` or the end of the query, found `Descending`", Some("a = 1 ORDER BY b DESC")),
-        ("a = 1 AND ORDER BY b", "expected a comparison after `AND`, found `ORDER BY`", Some("a = 1 ORDER BY b")),
-        ("a = 1 or ORDER BY b", "expected a comparison after `OR`, found `ORDER BY`", Some("a = 1 ORDER BY b")),
-        ("(a = 1 ORDER BY b)", "`ORDER BY` ends the whole query: it cannot be inside parentheses", None),
-        ("ORDER BY b", "the query has no comparison before `ORDER BY`", None),
+        (
+            "a = 1 ORDER BY b DESC ORDER BY c",
+            "`ORDER BY` is written once",
+            None,
+        ),
+        (
+            "a = 1 ORDER BY b AND c = 2",
+            "expected the end of the query after `ORDER BY`, found `AND`",
+            None,
+        ),
+        (
+            "a = 1 ORDER BY b ascending",
+            "expected `ASC`, `DESC` or the end of the query, found `ascending`",
+            Some("a = 1 ORDER BY b ASC"),
+        ),
+        (
+            "a = 1 ORDER BY b Descending",
+            "expected `ASC`, `DESC` or the end of the query, found `Descending`",
+            Some("a = 1 ORDER BY b DESC"),
+        ),
+        (
+            "a = 1 AND ORDER BY b",
+            "expected a comparison after `AND`, found `ORDER BY`",
+            Some("a = 1 ORDER BY b"),
+        ),
+        (
+            "a = 1 or ORDER BY b",
+            "expected a comparison after `OR`, found `ORDER BY`",
+            Some("a = 1 ORDER BY b"),
+        ),
+        (
+            "(a = 1 ORDER BY b)",
+            "`ORDER BY` ends the whole query: it cannot be inside parentheses",
+            None,
+        ),
+        (
+            "ORDER BY b",
+            "the query has no comparison before `ORDER BY`",
+            None,
+        ),
     ];
     for (text, message, fixed) in cases {
         let parsed = qc::parse(text);
@@ -179,7 +219,12 @@ fn sort_per_target_and_version() {
                     assert!(!schema.sorts(), "{target} {version}: {e}");
                     let d = &e.diagnostics()[0];
                     assert_eq!(d.code, Code::SortNotSupported, "{target} {version}");
-                    format!("[{}] {} (help: {})", d.code, d.message, d.help.as_deref().unwrap_or(""))
+                    format!(
+                        "[{}] {} (help: {})",
+                        d.code,
+                        d.message,
+                        d.help.as_deref().unwrap_or("")
+                    )
                 }
             };
             out.push_str(&format!("{target} {version}: {text}\n  {line}\n"));
@@ -200,28 +245,73 @@ fn sort_diagnostics() {
             .expect("the fixture"),
         )
         .expect("a schema");
-        let schema = Schema::for_version_with_zone(
-            Target::Contacts,
-            ApiVersion::V2_16,
-            None,
-            &[workspace],
+        let schema =
+            Schema::for_version_with_zone(Target::Contacts, ApiVersion::V2_16, None, &[workspace])
+                .expect("contacts 2.16");
+        Compiler::new(
+            Arc::new(schema),
+            qc::Options {
+                now: Some(NOW),
+                ..qc::Options::default()
+            },
         )
-        .expect("contacts 2.16");
-        Compiler::new(Arc::new(schema), qc::Options { now: Some(NOW), ..qc::Options::default() })
     };
     let plan: Vec<String> = (1..=16).map(|i| format!("name ~ w{i}")).collect();
-    let planned = format!("role = user AND ({}) ORDER BY created_at", plan.join(" OR "));
+    let planned = format!(
+        "role = user AND ({}) ORDER BY created_at",
+        plan.join(" OR ")
+    );
     let cases: Vec<(&str, Compiler, String)> = vec![
-        ("contacts 2.15", compiler(Target::Contacts, ApiVersion::V2_15), "role = user ORDER BY created_at".to_owned()),
-        ("tickets Preview", compiler(Target::Tickets, ApiVersion::Preview), "open = true ORDER BY created_at DESC".to_owned()),
-        ("contacts 2.16", contacts(), "role = user ORDER BY tag_id".to_owned()),
-        ("contacts 2.16", contacts(), "role = user ORDER BY segment_id ASC".to_owned()),
-        ("companies Preview", compiler(Target::Companies, ApiVersion::Preview), "name ~ a ORDER BY tag_id".to_owned()),
-        ("contacts 2.16", contacts(), "role = user ORDER BY last_seen".to_owned()),
-        ("contacts 2.16", contacts(), "role = user ORDER BY tag_di".to_owned()),
-        ("contacts 2.16", contacts(), "role = user ORDER BY andoid_sdk_version".to_owned()),
-        ("contacts 2.16", contacts(), "role = user ORDER BY custom_attributes.plan ASC".to_owned()),
-        ("contacts 2.16 with a schema", with_schema, "role = user ORDER BY custom_attributes.plam".to_owned()),
+        (
+            "contacts 2.15",
+            compiler(Target::Contacts, ApiVersion::V2_15),
+            "role = user ORDER BY created_at".to_owned(),
+        ),
+        (
+            "tickets Preview",
+            compiler(Target::Tickets, ApiVersion::Preview),
+            "open = true ORDER BY created_at DESC".to_owned(),
+        ),
+        (
+            "contacts 2.16",
+            contacts(),
+            "role = user ORDER BY tag_id".to_owned(),
+        ),
+        (
+            "contacts 2.16",
+            contacts(),
+            "role = user ORDER BY segment_id ASC".to_owned(),
+        ),
+        (
+            "companies Preview",
+            compiler(Target::Companies, ApiVersion::Preview),
+            "name ~ a ORDER BY tag_id".to_owned(),
+        ),
+        (
+            "contacts 2.16",
+            contacts(),
+            "role = user ORDER BY last_seen".to_owned(),
+        ),
+        (
+            "contacts 2.16",
+            contacts(),
+            "role = user ORDER BY tag_di".to_owned(),
+        ),
+        (
+            "contacts 2.16",
+            contacts(),
+            "role = user ORDER BY andoid_sdk_version".to_owned(),
+        ),
+        (
+            "contacts 2.16",
+            contacts(),
+            "role = user ORDER BY custom_attributes.plan ASC".to_owned(),
+        ),
+        (
+            "contacts 2.16 with a schema",
+            with_schema,
+            "role = user ORDER BY custom_attributes.plam".to_owned(),
+        ),
         ("contacts 2.16", contacts(), planned),
     ];
     let mut out = String::new();
@@ -253,8 +343,14 @@ fn sort_fields_are_the_tables() {
             .map(|f| f.name.to_string())
             .collect()
     };
-    assert_eq!(not(Target::Contacts, ApiVersion::V2_16), ["segment_id", "tag_id"]);
-    assert_eq!(not(Target::Contacts, ApiVersion::Preview), ["segment_id", "tag_id"]);
+    assert_eq!(
+        not(Target::Contacts, ApiVersion::V2_16),
+        ["segment_id", "tag_id"]
+    );
+    assert_eq!(
+        not(Target::Contacts, ApiVersion::Preview),
+        ["segment_id", "tag_id"]
+    );
     assert_eq!(not(Target::Companies, ApiVersion::Preview), ["tag_id"]);
     assert!(fields(Target::Contacts, ApiVersion::V2_16).contains(&"formatted_phone".to_owned()));
     for (target, version) in [
@@ -284,7 +380,9 @@ fn sort_fields_are_the_tables() {
     }
     // The table's misspelling sorts as the model's field, with its warning.
     let c = contacts();
-    let compiled = c.compile("role = user ORDER BY andoid_sdk_version").expect("sorts");
+    let compiled = c
+        .compile("role = user ORDER BY andoid_sdk_version")
+        .expect("sorts");
     assert_eq!(compiled.json()["sort"]["field"], "android_sdk_version");
     assert_eq!(compiled.warnings[0].code, Code::ReferenceSpelling);
 }
@@ -300,12 +398,21 @@ fn a_sorted_query_is_one_request() {
         .compile(&format!("{} ORDER BY name ASC", ors.join(" OR ")))
         .expect("folded into one IN");
     assert_eq!(rewritten.json()["query"]["operator"], "IN");
-    assert_eq!(rewritten.json()["sort"], json!({"field": "name", "order": "ascending"}));
+    assert_eq!(
+        rewritten.json()["sort"],
+        json!({"field": "name", "order": "ascending"})
+    );
     assert!(rewritten.warnings.iter().any(|d| d.code == Code::Rewritten));
 
     let names: Vec<String> = (1..=16).map(|i| format!("name ~ w{i}")).collect();
-    let planned = format!("role = user AND ({}) ORDER BY created_at", names.join(" OR "));
-    for e in [c.compile(&planned).expect_err("a plan"), c.plan(&planned).expect_err("a plan")] {
+    let planned = format!(
+        "role = user AND ({}) ORDER BY created_at",
+        names.join(" OR ")
+    );
+    for e in [
+        c.compile(&planned).expect_err("a plan"),
+        c.plan(&planned).expect_err("a plan"),
+    ] {
         let d = e
             .diagnostics()
             .iter()
@@ -341,14 +448,28 @@ fn validate_reads_the_sort() {
     let c = contacts();
     let filter = r#""query": {"field": "role", "operator": "=", "value": "user"}"#;
     let ok = [
-        (r#""sort": {"field": "created_at", "order": "ascending"}"#, "created_at", SortOrder::Ascending),
-        (r#""sort": {"order": "descending", "field": "name"}"#, "name", SortOrder::Descending),
-        (r#""sort": {"field": "name"}"#, "name", SortOrder::Descending),
+        (
+            r#""sort": {"field": "created_at", "order": "ascending"}"#,
+            "created_at",
+            SortOrder::Ascending,
+        ),
+        (
+            r#""sort": {"order": "descending", "field": "name"}"#,
+            "name",
+            SortOrder::Descending,
+        ),
+        (
+            r#""sort": {"field": "name"}"#,
+            "name",
+            SortOrder::Descending,
+        ),
     ];
     for (sort, field, order) in ok {
         let json = format!("{{{filter}, {sort}}}");
         let v = c.validate(&json);
-        let q = v.query.unwrap_or_else(|| panic!("{json}: {:?}", v.diagnostics));
+        let q = v
+            .query
+            .unwrap_or_else(|| panic!("{json}: {:?}", v.diagnostics));
         let s = q.sort.as_ref().expect("a sort");
         assert_eq!((s.field.name.as_ref(), s.order), (field, order), "{json}");
         // The JSON it gives back always writes the order.
@@ -391,10 +512,14 @@ fn validate_reads_the_sort() {
         }
     }
     // Where the version takes no sort, the sort is the error.
-    let v = compiler(Target::Contacts, ApiVersion::V2_15)
-        .validate(&format!("{{{filter}, \"sort\": {{\"field\": \"created_at\", \"order\": \"desc\"}}}}"));
-    let found: Vec<(Code, Option<&str>)> =
-        v.diagnostics.iter().map(|d| (d.code, d.path.as_deref())).collect();
+    let v = compiler(Target::Contacts, ApiVersion::V2_15).validate(&format!(
+        "{{{filter}, \"sort\": {{\"field\": \"created_at\", \"order\": \"desc\"}}}}"
+    ));
+    let found: Vec<(Code, Option<&str>)> = v
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.path.as_deref()))
+        .collect();
     assert_eq!(found, [(Code::SortNotSupported, Some("sort"))]);
     insta::assert_snapshot!(out);
 }
@@ -497,7 +622,11 @@ fn filter_ids(args: &[&str], input: &str) -> (Vec<String>, String, Option<i32>) 
             v["id"].as_str().unwrap_or_default().to_owned()
         })
         .collect();
-    (ids, String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code())
+    (
+        ids,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
 }
 
 /// `qc filter` prints the matches in the order asked: by value (dates as
@@ -534,7 +663,10 @@ fn filter_orders_its_output() {
         .get_output()
         .stdout
         .clone();
-    assert_eq!(String::from_utf8_lossy(&out), format!("{}\n", contact(6, "Eve", json!(1))));
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        format!("{}\n", contact(6, "Eve", json!(1)))
+    );
 }
 
 /// The matches held to sort them are bounded: past `--max-sort-bytes`,
@@ -553,12 +685,21 @@ fn filter_sorts_within_its_bound() {
     assert_eq!(code, Some(3), "{stderr}");
     assert!(ids.is_empty());
     assert!(stderr.contains("--max-sort-bytes"), "{stderr}");
-    let (ids, _, code) = filter_ids(&["--max-sort-bytes", "1000000", "role = user ORDER BY name"], &input);
+    let (ids, _, code) = filter_ids(
+        &["--max-sort-bytes", "1000000", "role = user ORDER BY name"],
+        &input,
+    );
     assert_eq!(code, Some(0));
     assert_eq!(ids.len(), 200);
     assert_eq!(ids.first().map(String::as_str), Some("199"));
 
-    let input = [contact(1, "b", json!(1)), "{".to_owned(), contact(2, "a", json!(2)), contact(3, "c", json!(3))].join("\n");
+    let input = [
+        contact(1, "b", json!(1)),
+        "{".to_owned(),
+        contact(2, "a", json!(2)),
+        contact(3, "c", json!(3)),
+    ]
+    .join("\n");
     let (ids, stderr, code) = filter_ids(&["--strict", "role = user ORDER BY name ASC"], &input);
     assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(ids, ["1"]);
@@ -606,8 +747,14 @@ fn sort_keys_order_values() {
     assert!(f < n && n < none);
     // Several values: the lowest ascending, the highest descending.
     let many = json!({"custom_attributes": {"x": [3, 1, 2]}});
-    assert_eq!(key(asc, many.clone()), key(asc, json!({"custom_attributes": {"x": 1}})));
-    assert_eq!(key(desc, many), key(desc, json!({"custom_attributes": {"x": 3}})));
+    assert_eq!(
+        key(asc, many.clone()),
+        key(asc, json!({"custom_attributes": {"x": 1}}))
+    );
+    assert_eq!(
+        key(desc, many),
+        key(desc, json!({"custom_attributes": {"x": 3}}))
+    );
 }
 
 // ---- the binary: refusals and exit status ------------------------------------
@@ -625,7 +772,13 @@ fn refusals_through_the_binary() {
         vec!["check", "state = open ORDER BY created_at"],
         vec!["plan", "state = open ORDER BY created_at"],
         vec!["--target", "contacts", "role = user ORDER BY created_at"],
-        vec!["--target", "contacts", "--api-version", "2.16", "role = user ORDER BY tag_id"],
+        vec![
+            "--target",
+            "contacts",
+            "--api-version",
+            "2.16",
+            "role = user ORDER BY tag_id",
+        ],
     ] {
         let out = qc().args(&args).output().expect("qc runs");
         assert_eq!(out.status.code(), Some(1), "{args:?}");
@@ -637,7 +790,10 @@ fn refusals_through_the_binary() {
         );
     }
     // Which versions and targets sort: in the error itself.
-    let out = qc().arg("state = open ORDER BY created_at").output().expect("qc runs");
+    let out = qc()
+        .arg("state = open ORDER BY created_at")
+        .output()
+        .expect("qc runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("contacts in version 2.16 and later, companies in version Preview only"),
@@ -702,7 +858,13 @@ fn case(word: &str, how: usize) -> String {
         _ => word
             .chars()
             .enumerate()
-            .map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+            .map(|(i, c)| {
+                if i % 2 == 0 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
             .collect(),
     }
 }

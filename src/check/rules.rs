@@ -150,7 +150,7 @@ pub fn sort_field(
                 ),
             )
             .with_help(format!(
-                "sort by a field that holds one value (`qc fields --target {} --api-version {}` marks the sort fields)",
+                "sort by a field that holds one value (`qc fields --target {} --api-version {}` says which fields sort)",
                 schema.target(),
                 schema.version()
             )),

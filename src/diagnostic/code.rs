@@ -209,7 +209,7 @@ codes! {
     /// `ORDER BY` on a field the request's `sort` does not take.
     NotSortable = "E0116", Error, "not a sort field",
     example: "qc --target contacts --api-version 2.16 'role = user ORDER BY tag_id'",
-    explanation: "The request's `sort` orders the results by a value of each object. A field that holds several values (contacts' and companies' `tag_id`, contacts' `segment_id`: the tags or segments an object has) has no such value: the companies reference says `tag_id` \"can be used as a filter but not as a sort field\", and qc refuses contacts' lists for the same reason. Sort by another field; `qc fields` marks the sort fields.";
+    explanation: "The request's `sort` orders the results by a value of each object. A field that holds several values (contacts' and companies' `tag_id`, contacts' `segment_id`: the tags or segments an object has) has no such value: the companies reference says `tag_id` \"can be used as a filter but not as a sort field\", and qc refuses contacts' lists for the same reason. Sort by another field; `qc fields` says which fields sort.";
 
     /// Groups are nested deeper than the API allows.
     NestingLimit = "E0201", Error, "groups nested too deep for the API",

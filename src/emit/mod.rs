@@ -252,5 +252,26 @@ mod tests {
                 serde_json::to_string(&no_page).unwrap()
             );
         }
+        // A sort, between the query and the pagination; a field name that
+        // needs escaping.
+        let contacts = crate::Schema::for_version_with_zone(
+            crate::Target::Contacts,
+            crate::target::ApiVersion::Preview,
+            None,
+            &[],
+        )
+        .expect("contacts in Preview");
+        let compiler = crate::Compiler::new(std::sync::Arc::new(contacts), options);
+        for source in [
+            "role = user ORDER BY created_at ASC",
+            "role = user order by 'custom_attributes.a \\\"b\\\"'",
+        ] {
+            let compiled = compiler.compile(source).expect(source);
+            let text = super::compact(&compiled.query);
+            assert_eq!(text, serde_json::to_string(&compiled.query).unwrap());
+            let sort = text.find(",\"sort\":").expect("a sort");
+            let page = text.find(",\"pagination\":").expect("pagination");
+            assert!(sort < page, "{text}");
+        }
     }
 }

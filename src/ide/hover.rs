@@ -242,8 +242,12 @@ mod tests {
         let h = hover("role = user ORDER BY tag_id", 24, &schema).expect("tag_id");
         assert!(h.contents.contains("Not a sort field"), "{}", h.contents);
         // Where the endpoint does not sort, the hover says where it does.
-        let h = hover("state = open ORDER BY created_at", 15, &Schema::conversations())
-            .expect("ORDER BY");
+        let h = hover(
+            "state = open ORDER BY created_at",
+            15,
+            &Schema::conversations(),
+        )
+        .expect("ORDER BY");
         assert!(
             h.contents.contains("cannot sort") && h.contents.contains("contacts in version 2.16"),
             "{}",

@@ -333,7 +333,10 @@ mod tests {
     #[test]
     fn the_grammar_is_the_files_productions() {
         let p = productions();
-        assert!(p.starts_with("query        = or_expr , [ order_by ] ;"), "{p}");
+        assert!(
+            p.starts_with("query        = or_expr , [ order_by ] ;"),
+            "{p}"
+        );
         assert!(p.contains("order_by     = \"ORDER\" , \"BY\""), "{p}");
         assert!(p.contains("operator     ="));
         assert!(!p.contains("example:"));
@@ -385,6 +388,9 @@ mod tests {
             conversations.contains("No `ORDER BY` in API version Preview: it is in contacts"),
             "{conversations}"
         );
-        assert!(!conversations.contains("ORDER BY created_at"), "{conversations}");
+        assert!(
+            !conversations.contains("ORDER BY created_at"),
+            "{conversations}"
+        );
     }
 }

@@ -114,7 +114,10 @@ mod tests {
         assert_eq!(
             sorting(),
             [
-                (Target::Contacts, vec![ApiVersion::V2_16, ApiVersion::Preview]),
+                (
+                    Target::Contacts,
+                    vec![ApiVersion::V2_16, ApiVersion::Preview]
+                ),
                 (Target::Companies, vec![ApiVersion::Preview]),
             ]
         );

@@ -122,7 +122,10 @@ impl OrderBy<'_> {
     }
 }
 
-fn ser_order<S: serde::Serializer>(o: &Option<(SortOrder, Span)>, ser: S) -> Result<S::Ok, S::Error> {
+fn ser_order<S: serde::Serializer>(
+    o: &Option<(SortOrder, Span)>,
+    ser: S,
+) -> Result<S::Ok, S::Error> {
     match o {
         Some((order, _)) => ser.serialize_some(order.as_str()),
         None => ser.serialize_none(),

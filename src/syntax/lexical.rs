@@ -580,7 +580,8 @@ mod tests {
         }
         words.extend(
             [
-                "", "I", "ORR", "state", "open", "null", "nulL", "@nd", "ASK", "ANC", "ORDERS", "BYE",
+                "", "I", "ORR", "state", "open", "null", "nulL", "@nd", "ASK", "ANC", "ORDERS",
+                "BYE",
             ]
             .map(String::from),
         );

@@ -338,7 +338,10 @@ impl<'s> Parser<'s> {
             );
             let order_by = self.parse_order_by();
             self.after_order_by();
-            return (Expr::new(ExprKind::Error, Span::empty(at.start())), order_by);
+            return (
+                Expr::new(ExprKind::Error, Span::empty(at.start())),
+                order_by,
+            );
         }
         let mut root = self.parse_or();
         let mut extra = Vec::new();
@@ -473,7 +476,9 @@ impl<'s> Parser<'s> {
             .with_help("keep the one `ORDER BY` to sort by"),
             _ => self
                 .expected("the end of the query after `ORDER BY`", t)
-                .with_help("`ORDER BY field [ASC|DESC]` ends the query: write the comparisons before it"),
+                .with_help(
+                    "`ORDER BY field [ASC|DESC]` ends the query: write the comparisons before it",
+                ),
         };
         self.report(d);
         while !self.at_eof() {
@@ -653,9 +658,10 @@ impl<'s> Parser<'s> {
                     self.report(d);
                 }
                 let next = self.peek();
-                let starts_primary = (matches!(next.kind, TokenKind::LParen | TokenKind::Str { .. })
-                    || Self::is_plain_word(next))
-                    && !self.order_by_at(0);
+                let starts_primary =
+                    (matches!(next.kind, TokenKind::LParen | TokenKind::Str { .. })
+                        || Self::is_plain_word(next))
+                        && !self.order_by_at(0);
                 if starts_primary {
                     // `next` is not Unknown, so this recursion is one level.
                     return self.parse_primary();

@@ -425,7 +425,12 @@ pub fn token_soup() -> impl Strategy<Value = String> {
         .map(|s| s.as_str().to_owned())
         .collect();
     pieces.extend(KEYWORDS.iter().chain(SORT_KEYWORDS).map(|k| k.to_string()));
-    pieces.extend(KEYWORDS.iter().chain(SORT_KEYWORDS).map(|k| k.to_lowercase()));
+    pieces.extend(
+        KEYWORDS
+            .iter()
+            .chain(SORT_KEYWORDS)
+            .map(|k| k.to_lowercase()),
+    );
     pieces.extend(["ORDER BY".to_owned(), "order by".to_owned()]);
     pieces.extend(FIELDS.iter().step_by(4).map(|f| f.name.to_string()));
     pieces.extend(PIECES.iter().map(|p| p.to_string()));

@@ -519,7 +519,9 @@ impl Held {
                 break;
             }
             kept = range.end;
-            self.bytes += range.len() + key.heap_bytes() + std::mem::size_of::<(SortKey, usize, Range<usize>)>();
+            self.bytes += range.len()
+                + key.heap_bytes()
+                + std::mem::size_of::<(SortKey, usize, Range<usize>)>();
             self.lines.push((key, chunk, range));
         }
         if self.bytes > self.max {
