@@ -528,7 +528,9 @@ impl Held {
             return Err(Stop::TooMany(self.max));
         }
         if kept > 0 {
+            // What is kept is what was counted.
             done.out.truncate(kept);
+            done.out.shrink_to_fit();
             self.chunks.push(std::mem::take(&mut done.out));
         }
         Ok(())
