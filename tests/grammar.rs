@@ -178,6 +178,15 @@ fn js_constant(js: &str, name: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("`{name}` in language.js is not a JSON literal: {e}"))
 }
 
+/// The highlighter's sort words are the lexer's.
+#[test]
+fn playground_sort_keywords_match_the_lexer() {
+    let in_js: Vec<String> = serde_json::from_value(js_constant(&playground_js(), "SORT_KEYWORDS"))
+        .expect("SORT_KEYWORDS is a list of words");
+    let lexer: Vec<String> = SORT_KEYWORDS.iter().map(|k| k.to_lowercase()).collect();
+    assert_eq!(in_js, lexer);
+}
+
 /// The highlighter's keywords are the lexer's, each with the role the
 /// operator table gives it: `and`, `or` and `not` join ("field": a
 /// comparison follows); a word that ends an operator spelling is followed
