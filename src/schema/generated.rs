@@ -75,6 +75,7 @@ pub(super) static TABLES: &[Table] = &[
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
         notes: &[],
+        sort: false,
     },
     Table {
         target: Target::Conversations,
@@ -140,6 +141,7 @@ pub(super) static TABLES: &[Table] = &[
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
         notes: &[],
+        sort: false,
     },
     Table {
         target: Target::Conversations,
@@ -205,6 +207,7 @@ pub(super) static TABLES: &[Table] = &[
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
         notes: &[],
+        sort: false,
     },
     Table {
         target: Target::Conversations,
@@ -270,6 +273,7 @@ pub(super) static TABLES: &[Table] = &[
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
         notes: &[],
+        sort: false,
     },
     Table {
         target: Target::Contacts,
@@ -320,332 +324,378 @@ pub(super) static TABLES: &[Table] = &[
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
         notes: &[],
+        sort: false,
     },
     Table {
         target: Target::Contacts,
         versions: &[ApiVersion::V2_16],
         rows: &[
-            &ROWS[61], // id
-            &ROWS[62], // role
-            &ROWS[63], // name
-            &ROWS[64], // avatar
-            &ROWS[102], // owner_id
-            &ROWS[66], // email
-            &ROWS[67], // email_domain
-            &ROWS[68], // phone
-            &ROWS[103], // formatted_phone
-            &ROWS[69], // external_id
-            &ROWS[70], // created_at
-            &ROWS[71], // signed_up_at
-            &ROWS[72], // updated_at
-            &ROWS[73], // last_seen_at
-            &ROWS[74], // last_contacted_at
-            &ROWS[75], // last_replied_at
-            &ROWS[76], // last_email_opened_at
-            &ROWS[77], // last_email_clicked_at
-            &ROWS[78], // language_override
-            &ROWS[79], // browser
-            &ROWS[80], // browser_language
-            &ROWS[81], // os
-            &ROWS[82], // location.country
-            &ROWS[83], // location.region
-            &ROWS[84], // location.city
-            &ROWS[85], // unsubscribed_from_emails
-            &ROWS[86], // marked_email_as_spam
-            &ROWS[87], // has_hard_bounced
-            &ROWS[88], // ios_last_seen_at
-            &ROWS[89], // ios_app_version
-            &ROWS[90], // ios_device
-            &ROWS[91], // ios_app_device
-            &ROWS[92], // ios_os_version
-            &ROWS[93], // ios_app_name
-            &ROWS[94], // ios_sdk_version
-            &ROWS[95], // android_last_seen_at
-            &ROWS[96], // android_app_version
-            &ROWS[97], // android_device
-            &ROWS[98], // android_app_name
-            &ROWS[99], // android_sdk_version
+            &ROWS[102], // id
+            &ROWS[103], // role
+            &ROWS[104], // name
+            &ROWS[105], // avatar
+            &ROWS[106], // owner_id
+            &ROWS[107], // email
+            &ROWS[108], // email_domain
+            &ROWS[109], // phone
+            &ROWS[110], // formatted_phone
+            &ROWS[111], // external_id
+            &ROWS[112], // created_at
+            &ROWS[113], // signed_up_at
+            &ROWS[114], // updated_at
+            &ROWS[115], // last_seen_at
+            &ROWS[116], // last_contacted_at
+            &ROWS[117], // last_replied_at
+            &ROWS[118], // last_email_opened_at
+            &ROWS[119], // last_email_clicked_at
+            &ROWS[120], // language_override
+            &ROWS[121], // browser
+            &ROWS[122], // browser_language
+            &ROWS[123], // os
+            &ROWS[124], // location.country
+            &ROWS[125], // location.region
+            &ROWS[126], // location.city
+            &ROWS[127], // unsubscribed_from_emails
+            &ROWS[128], // marked_email_as_spam
+            &ROWS[129], // has_hard_bounced
+            &ROWS[130], // ios_last_seen_at
+            &ROWS[131], // ios_app_version
+            &ROWS[132], // ios_device
+            &ROWS[133], // ios_app_device
+            &ROWS[134], // ios_os_version
+            &ROWS[135], // ios_app_name
+            &ROWS[136], // ios_sdk_version
+            &ROWS[137], // android_last_seen_at
+            &ROWS[138], // android_app_version
+            &ROWS[139], // android_device
+            &ROWS[140], // android_app_name
+            &ROWS[141], // android_sdk_version
             &ROWS[100], // segment_id
             &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
         notes: &[],
+        sort: true,
     },
     Table {
         target: Target::Contacts,
         versions: &[ApiVersion::Preview],
         rows: &[
-            &ROWS[61], // id
-            &ROWS[62], // role
-            &ROWS[63], // name
-            &ROWS[64], // avatar
-            &ROWS[65], // owner_id
-            &ROWS[66], // email
-            &ROWS[67], // email_domain
-            &ROWS[68], // phone
-            &ROWS[103], // formatted_phone
-            &ROWS[69], // external_id
-            &ROWS[104], // created_at
-            &ROWS[105], // signed_up_at
-            &ROWS[106], // updated_at
-            &ROWS[107], // last_seen_at
-            &ROWS[108], // last_contacted_at
-            &ROWS[109], // last_replied_at
-            &ROWS[110], // last_email_opened_at
-            &ROWS[111], // last_email_clicked_at
-            &ROWS[78], // language_override
-            &ROWS[79], // browser
-            &ROWS[80], // browser_language
-            &ROWS[81], // os
-            &ROWS[82], // location.country
-            &ROWS[83], // location.region
-            &ROWS[84], // location.city
-            &ROWS[85], // unsubscribed_from_emails
-            &ROWS[86], // marked_email_as_spam
-            &ROWS[87], // has_hard_bounced
-            &ROWS[112], // ios_last_seen_at
-            &ROWS[89], // ios_app_version
-            &ROWS[90], // ios_device
-            &ROWS[91], // ios_app_device
-            &ROWS[92], // ios_os_version
-            &ROWS[93], // ios_app_name
-            &ROWS[94], // ios_sdk_version
-            &ROWS[113], // android_last_seen_at
-            &ROWS[96], // android_app_version
-            &ROWS[97], // android_device
-            &ROWS[98], // android_app_name
-            &ROWS[99], // android_sdk_version
+            &ROWS[102], // id
+            &ROWS[103], // role
+            &ROWS[104], // name
+            &ROWS[105], // avatar
+            &ROWS[142], // owner_id
+            &ROWS[107], // email
+            &ROWS[108], // email_domain
+            &ROWS[109], // phone
+            &ROWS[110], // formatted_phone
+            &ROWS[111], // external_id
+            &ROWS[143], // created_at
+            &ROWS[144], // signed_up_at
+            &ROWS[145], // updated_at
+            &ROWS[146], // last_seen_at
+            &ROWS[147], // last_contacted_at
+            &ROWS[148], // last_replied_at
+            &ROWS[149], // last_email_opened_at
+            &ROWS[150], // last_email_clicked_at
+            &ROWS[120], // language_override
+            &ROWS[121], // browser
+            &ROWS[122], // browser_language
+            &ROWS[123], // os
+            &ROWS[124], // location.country
+            &ROWS[125], // location.region
+            &ROWS[126], // location.city
+            &ROWS[127], // unsubscribed_from_emails
+            &ROWS[128], // marked_email_as_spam
+            &ROWS[129], // has_hard_bounced
+            &ROWS[151], // ios_last_seen_at
+            &ROWS[131], // ios_app_version
+            &ROWS[132], // ios_device
+            &ROWS[133], // ios_app_device
+            &ROWS[134], // ios_os_version
+            &ROWS[135], // ios_app_name
+            &ROWS[136], // ios_sdk_version
+            &ROWS[152], // android_last_seen_at
+            &ROWS[138], // android_app_version
+            &ROWS[139], // android_device
+            &ROWS[140], // android_app_name
+            &ROWS[141], // android_sdk_version
             &ROWS[100], // segment_id
             &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Utc)) },
         unchecked: Some(("custom_attributes.", FieldType::Any)),
         notes: &[],
+        sort: true,
     },
     Table {
         target: Target::Tickets,
         versions: &[ApiVersion::V2_10, ApiVersion::V2_11, ApiVersion::V2_12, ApiVersion::V2_13],
         rows: &[
             &ROWS[0], // id
-            &ROWS[114], // created_at
+            &ROWS[153], // created_at
             &ROWS[2], // updated_at
-            &ROWS[115], // title
-            &ROWS[116], // description
-            &ROWS[117], // category
-            &ROWS[118], // ticket_type_id
+            &ROWS[154], // title
+            &ROWS[155], // description
+            &ROWS[156], // category
+            &ROWS[157], // ticket_type_id
             &ROWS[13], // contact_ids
             &ROWS[14], // teammate_ids
-            &ROWS[119], // admin_assignee_id
-            &ROWS[120], // team_assignee_id
+            &ROWS[158], // admin_assignee_id
+            &ROWS[159], // team_assignee_id
             &ROWS[18], // open
-            &ROWS[121], // state
+            &ROWS[160], // state
             &ROWS[22], // snoozed_until
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("ticket_attribute.", FieldType::Any)),
         notes: &[],
+        sort: false,
     },
     Table {
         target: Target::Tickets,
         versions: &[ApiVersion::V2_14, ApiVersion::V2_15, ApiVersion::V2_16],
         rows: &[
             &ROWS[0], // id
-            &ROWS[114], // created_at
+            &ROWS[153], // created_at
             &ROWS[2], // updated_at
-            &ROWS[115], // title
-            &ROWS[116], // description
-            &ROWS[122], // category
-            &ROWS[118], // ticket_type_id
+            &ROWS[154], // title
+            &ROWS[155], // description
+            &ROWS[161], // category
+            &ROWS[157], // ticket_type_id
             &ROWS[13], // contact_ids
             &ROWS[14], // teammate_ids
-            &ROWS[119], // admin_assignee_id
-            &ROWS[120], // team_assignee_id
+            &ROWS[158], // admin_assignee_id
+            &ROWS[159], // team_assignee_id
             &ROWS[18], // open
-            &ROWS[121], // state
+            &ROWS[160], // state
             &ROWS[22], // snoozed_until
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("ticket_attribute.", FieldType::Any)),
         notes: &[],
+        sort: false,
     },
     Table {
         target: Target::Tickets,
         versions: &[ApiVersion::Preview],
         rows: &[
             &ROWS[0], // id
-            &ROWS[114], // created_at
+            &ROWS[153], // created_at
             &ROWS[2], // updated_at
-            &ROWS[115], // title
-            &ROWS[116], // description
-            &ROWS[122], // category
-            &ROWS[118], // ticket_type_id
+            &ROWS[154], // title
+            &ROWS[155], // description
+            &ROWS[161], // category
+            &ROWS[157], // ticket_type_id
             &ROWS[13], // contact_ids
             &ROWS[14], // teammate_ids
-            &ROWS[123], // admin_assignee_id
-            &ROWS[124], // team_assignee_id
+            &ROWS[162], // admin_assignee_id
+            &ROWS[163], // team_assignee_id
             &ROWS[18], // open
-            &ROWS[121], // state
+            &ROWS[160], // state
             &ROWS[22], // snoozed_until
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("ticket_attribute.", FieldType::Any)),
         notes: &[],
+        sort: false,
     },
     Table {
         target: Target::Companies,
         versions: &[ApiVersion::Preview],
         rows: &[
-            &ROWS[125], // company_id
-            &ROWS[63], // name
-            &ROWS[126], // created_at
-            &ROWS[127], // updated_at
-            &ROWS[128], // remote_created_at
-            &ROWS[129], // last_request_at
-            &ROWS[130], // monthly_spend
-            &ROWS[131], // session_count
-            &ROWS[132], // user_count
+            &ROWS[164], // company_id
+            &ROWS[104], // name
+            &ROWS[165], // created_at
+            &ROWS[166], // updated_at
+            &ROWS[167], // remote_created_at
+            &ROWS[168], // last_request_at
+            &ROWS[169], // monthly_spend
+            &ROWS[170], // session_count
+            &ROWS[171], // user_count
             &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
         notes: &["Note that the API does not include companies who have no associated users in search results.", "The `plan.id` and `plan.name` fields are not searchable and return a `400` error with code `invalid_field`."],
+        sort: true,
     },
 ];
 
 /// Every row of [`TABLES`], each once.
-static ROWS: [Row; 133] = [
-    /* 0 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 1 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 2 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 3 */ Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 4 */ Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 5 */ Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 6 */ Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 7 */ Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None },
-    /* 8 */ Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 9 */ Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 10 */ Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 11 */ Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 12 */ Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 13 */ Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 14 */ Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 15 */ Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-    /* 16 */ Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None },
-    /* 17 */ Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 18 */ Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 19 */ Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 20 */ Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 21 */ Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 22 */ Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 23 */ Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 24 */ Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 25 */ Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 26 */ Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 27 */ Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 28 */ Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 29 */ Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 30 */ Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 31 */ Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 32 */ Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 33 */ Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 34 */ Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 35 */ Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 36 */ Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 37 */ Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 38 */ Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 39 */ Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 40 */ Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 41 */ Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 42 */ Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 43 */ Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 44 */ Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 45 */ Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 46 */ Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 47 */ Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 48 */ Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 49 */ Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 50 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 51 */ Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 52 */ Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 53 */ Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 54 */ Row { name: "ai_agent.source_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 55 */ Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 56 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "routed_to_team", "abandoned"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 57 */ Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 58 */ Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 59 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "escalated", "negative_feedback", "procedure_handoff"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 60 */ Row { name: "priority", ty: FieldType::String, values: &["none", "low", "medium", "high", "urgent"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 61 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 62 */ Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 63 */ Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 64 */ Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 65 */ Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 66 */ Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 67 */ Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 68 */ Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 69 */ Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 70 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 71 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 72 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 73 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 74 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 75 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 76 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 77 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 78 */ Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 79 */ Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 80 */ Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 81 */ Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 82 */ Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 83 */ Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 84 */ Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 85 */ Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 86 */ Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 87 */ Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 88 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 89 */ Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 90 */ Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 91 */ Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 92 */ Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 93 */ Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 94 */ Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 95 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None },
-    /* 96 */ Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 97 */ Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 98 */ Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 99 */ Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version") },
-    /* 100 */ Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 101 */ Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 102 */ Row { name: "owner_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 103 */ Row { name: "formatted_phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 104 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 105 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 106 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 107 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 108 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 109 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 110 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 111 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 112 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 113 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 114 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None },
-    /* 115 */ Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 116 */ Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 117 */ Row { name: "category", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 118 */ Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 119 */ Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 120 */ Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 121 */ Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 122 */ Row { name: "category", ty: FieldType::String, values: &["request", "task", "tracker"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 123 */ Row { name: "admin_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 124 */ Row { name: "team_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None },
-    /* 125 */ Row { name: "company_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 126 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 127 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 128 */ Row { name: "remote_created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 129 */ Row { name: "last_request_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 130 */ Row { name: "monthly_spend", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 131 */ Row { name: "session_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
-    /* 132 */ Row { name: "user_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None },
+static ROWS: [Row; 172] = [
+    /* 0 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 1 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 2 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 3 */ Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 4 */ Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 5 */ Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 6 */ Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 7 */ Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None, sortable: false },
+    /* 8 */ Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 9 */ Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 10 */ Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 11 */ Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 12 */ Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 13 */ Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 14 */ Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 15 */ Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
+    /* 16 */ Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
+    /* 17 */ Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 18 */ Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 19 */ Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 20 */ Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 21 */ Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 22 */ Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 23 */ Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 24 */ Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 25 */ Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 26 */ Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 27 */ Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 28 */ Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 29 */ Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 30 */ Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 31 */ Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 32 */ Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 33 */ Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 34 */ Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 35 */ Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 36 */ Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 37 */ Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 38 */ Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 39 */ Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 40 */ Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 41 */ Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 42 */ Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 43 */ Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 44 */ Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 45 */ Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 46 */ Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 47 */ Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 48 */ Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 49 */ Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 50 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 51 */ Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 52 */ Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 53 */ Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 54 */ Row { name: "ai_agent.source_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 55 */ Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 56 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "routed_to_team", "abandoned"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 57 */ Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 58 */ Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 59 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "escalated", "negative_feedback", "procedure_handoff"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 60 */ Row { name: "priority", ty: FieldType::String, values: &["none", "low", "medium", "high", "urgent"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 61 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 62 */ Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 63 */ Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 64 */ Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 65 */ Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 66 */ Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 67 */ Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 68 */ Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 69 */ Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 70 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 71 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 72 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 73 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 74 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 75 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 76 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 77 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 78 */ Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 79 */ Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 80 */ Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 81 */ Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 82 */ Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 83 */ Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 84 */ Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 85 */ Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 86 */ Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 87 */ Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 88 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 89 */ Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 90 */ Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 91 */ Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 92 */ Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 93 */ Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 94 */ Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 95 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 96 */ Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 97 */ Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 98 */ Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 99 */ Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version"), sortable: false },
+    /* 100 */ Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 101 */ Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 102 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 103 */ Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 104 */ Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 105 */ Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 106 */ Row { name: "owner_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 107 */ Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 108 */ Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 109 */ Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 110 */ Row { name: "formatted_phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 111 */ Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 112 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 113 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 114 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 115 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 116 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 117 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 118 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 119 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 120 */ Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 121 */ Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 122 */ Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 123 */ Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 124 */ Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 125 */ Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 126 */ Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 127 */ Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 128 */ Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 129 */ Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 130 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 131 */ Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 132 */ Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 133 */ Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 134 */ Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 135 */ Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 136 */ Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 137 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 138 */ Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 139 */ Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 140 */ Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 141 */ Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version"), sortable: true },
+    /* 142 */ Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 143 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 144 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 145 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 146 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 147 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 148 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 149 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 150 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 151 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 152 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 153 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 154 */ Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 155 */ Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 156 */ Row { name: "category", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 157 */ Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 158 */ Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 159 */ Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 160 */ Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 161 */ Row { name: "category", ty: FieldType::String, values: &["request", "task", "tracker"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 162 */ Row { name: "admin_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 163 */ Row { name: "team_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 164 */ Row { name: "company_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 165 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 166 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 167 */ Row { name: "remote_created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 168 */ Row { name: "last_request_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 169 */ Row { name: "monthly_spend", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 170 */ Row { name: "session_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 171 */ Row { name: "user_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
 ];
