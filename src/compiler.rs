@@ -173,7 +173,7 @@ impl Compiler {
             }
             diagnostics.extend(found);
         }
-        diagnostics.sort_by_key(|d| d.range);
+        diagnostic::sort(&mut diagnostics);
         match query {
             Some(query) if !diagnostic::has_errors(&diagnostics) => Ok(Compiled {
                 query,
@@ -212,7 +212,7 @@ impl Compiler {
             d.locate(&LineIndex::new(source));
             let mut diagnostics = compiled.warnings;
             diagnostics.push(d);
-            diagnostics.sort_by_key(|d| d.range);
+            diagnostic::sort(&mut diagnostics);
             return Err(Error::Invalid(diagnostics));
         }
         Ok(Planned {
