@@ -47,6 +47,7 @@
 //!     per_page: 150,
 //!     max_requests: None,
 //!     max_time: Duration::from_secs(120),
+//!     concurrency: qc::search::DEFAULT_CONCURRENCY,
 //! };
 //! let config = Config { settings: qc::Settings::default(), connection, max_limit: DEFAULT_MAX_LIMIT };
 //! qc::mcp::serve_stdio(Server::new(config)?)?;
