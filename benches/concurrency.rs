@@ -106,7 +106,10 @@ fn main() {
             };
             let (out, time) = search(&server, bodies, concurrency);
             if which > 0 {
-                assert!(out == reference, "the plan's results differ at {concurrency} at once");
+                assert!(
+                    out == reference,
+                    "the plan's results differ at {concurrency} at once"
+                );
             }
             took[which] = time.as_secs_f64();
         }

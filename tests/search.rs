@@ -1617,8 +1617,9 @@ fn concurrency_is_from_1_to_16() {
         let run = search(&server, &["--concurrency", n, "state = open"]);
         assert_eq!(run.code, Some(2), "{n}");
         assert!(
-            run.stderr
-                .starts_with(&format!("error: invalid value '{n}' for '--concurrency <N>'")),
+            run.stderr.starts_with(&format!(
+                "error: invalid value '{n}' for '--concurrency <N>'"
+            )),
             "{}",
             run.stderr
         );

@@ -159,10 +159,9 @@ impl Chain {
         let mut pending = None;
         for item in page.items {
             let Some(id) = Id::of(&item) else {
-                pending = Some(SearchError::Malformed(redactor.text(&format!(
-                    "a result in `{}` has no `id`",
-                    target.list_key()
-                ))));
+                pending = Some(SearchError::Malformed(
+                    redactor.text(&format!("a result in `{}` has no `id`", target.list_key())),
+                ));
                 break;
             };
             if self.ids.insert(id.clone()) {
@@ -236,8 +235,8 @@ pub(super) struct Taken {
 fn read_page(target: Target, body: &[u8], redactor: &Redactor) -> Result<Page, SearchError> {
     let key = target.list_key();
     let malformed = |why: String| SearchError::Malformed(redactor.text(&why));
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
     let Value::Object(mut object) = value else {
         return Err(malformed("the body is not a JSON object".to_owned()));
     };

@@ -168,7 +168,8 @@ mod tests {
                 paced: false
             })
         );
-        gate.pause(Duration::from_secs(2), at(0), &p).expect("in budget");
+        gate.pause(Duration::from_secs(2), at(0), &p)
+            .expect("in budget");
         // A second 429 half a second later asks for 2 s from then: the
         // pause grows by half a second, and so do the waits counted.
         gate.pause(Duration::from_secs(2), at(500), &p)

@@ -79,11 +79,11 @@ mod transport;
 mod workers;
 
 pub use base::{BaseUrl, BaseUrlError, Region, UnknownRegion};
+pub use chain::MAX_PAGES_WITHOUT_PROGRESS;
 pub use client::Client;
 pub use error::{ApiError, ErrorEntry, HumanDuration, SearchError};
 pub use exchange::{Event, Stats, WaitReason};
 pub use http::{DEFAULT_TIMEOUT, HttpTransport, InsecureProxy, MAX_RESPONSE_BYTES, Route};
-pub use chain::MAX_PAGES_WITHOUT_PROGRESS;
 pub use pages::{DEFAULT_MAX_REQUESTS, Search};
 pub use pull::{MAX_LIST_PAGES, Pull, PullError};
 pub use redact::{MAX_DECODING_LEVELS, REDACTED, Redactor, ServerText};

@@ -228,7 +228,10 @@ impl<T: Transport + Sync, C: Clock + Sync> Search<'_, T, C> {
     /// worker's requests and waits, on the caller's thread.
     ///
     /// A search already iterated goes on one request at a time.
-    pub fn run(&mut self, mut each: impl FnMut(Value) -> ControlFlow<()>) -> Result<(), SearchError> {
+    pub fn run(
+        &mut self,
+        mut each: impl FnMut(Value) -> ControlFlow<()>,
+    ) -> Result<(), SearchError> {
         let started = self.done || self.asked > 0 || self.chain.is_some();
         let workers = self.concurrency.min(self.body_count);
         if !started && workers > 1 {
@@ -277,7 +280,9 @@ struct Merging<'s, 'c, T, C, F> {
     each: &'s mut F,
 }
 
-impl<T: Transport, C: Clock, F: FnMut(Value) -> ControlFlow<()>> Merge for Merging<'_, '_, T, C, F> {
+impl<T: Transport, C: Clock, F: FnMut(Value) -> ControlFlow<()>> Merge
+    for Merging<'_, '_, T, C, F>
+{
     fn event(&mut self, event: &Event) {
         self.search.exchange.notify(event);
     }

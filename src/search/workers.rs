@@ -208,7 +208,11 @@ pub(super) fn run<T: Transport + Sync, C: Clock + Sync>(
 
 /// The caller's side: reports in, results out in order, until the last
 /// body is given out in full, the search stops, or a body fails.
-fn give_out(shared: &Shared<'_>, rx: Receiver<Report>, merge: &mut dyn Merge) -> Result<(), SearchError> {
+fn give_out(
+    shared: &Shared<'_>,
+    rx: Receiver<Report>,
+    merge: &mut dyn Merge,
+) -> Result<(), SearchError> {
     let count = shared.bodies.len();
     let mut held: Vec<VecDeque<(usize, Taken)>> = (0..count).map(|_| VecDeque::new()).collect();
     let mut done = vec![false; count];
@@ -348,7 +352,10 @@ impl<T: Transport> Transport for Halting<'_, T> {
     fn send(&self, request: &Request<'_>) -> Result<Response, TransportError> {
         if self.stop.load(Ordering::SeqCst) {
             // Never shown: the search is over.
-            return Err(TransportError::new(FailureKind::Other, "the search stopped"));
+            return Err(TransportError::new(
+                FailureKind::Other,
+                "the search stopped",
+            ));
         }
         self.inner.send(request)
     }
