@@ -301,9 +301,9 @@ fn work<T: Transport, C: Clock>(
             return;
         };
         let report = match follow(worker, index, body, shared, &mut exchange, &tx) {
-            Ok(()) => Report::Done(index),
-            Err(Some(e)) if !shared.stopped() => Report::Failed(e),
-            Err(_) => return,
+            Ended::Done => Report::Done(index),
+            Ended::Failed(e) if !shared.stopped() => Report::Failed(e),
+            Ended::Failed(_) | Ended::Over => return,
         };
         let failed = matches!(report, Report::Failed(_));
         if tx.send(report).is_err() || failed {
@@ -312,8 +312,17 @@ fn work<T: Transport, C: Clock>(
     }
 }
 
-/// Follows body `index` to its last page; `Err(None)` when the search
-/// stopped or the error went with its page.
+/// How a worker's body ended.
+enum Ended {
+    /// No more pages.
+    Done,
+    /// It failed.
+    Failed(SearchError),
+    /// The search stopped, or an error found on a page went with it.
+    Over,
+}
+
+/// Follows body `index` to its last page.
 fn follow<T: Transport, C: Clock>(
     worker: usize,
     index: usize,
@@ -321,14 +330,22 @@ fn follow<T: Transport, C: Clock>(
     shared: &Shared<'_>,
     exchange: &mut Exchange<'_, T, C>,
     tx: &SyncSender<Report>,
-) -> Result<(), Option<SearchError>> {
-    let mut chain = Chain::new(index, body.clone()).map_err(Some)?;
+) -> Ended {
+    let mut chain = match Chain::new(index, body.clone()) {
+        Ok(chain) => chain,
+        Err(e) => return Ended::Failed(e),
+    };
     while chain.wants_more(shared.endpoint.limit) {
         if !shared.take_credit(worker) {
-            return Err(None);
+            return Ended::Over;
         }
-        shared.reserve_request().map_err(Some)?;
-        let taken = shared.endpoint.fetch(exchange, &mut chain).map_err(Some)?;
+        let fetched = shared
+            .reserve_request()
+            .and_then(|()| shared.endpoint.fetch(exchange, &mut chain));
+        let taken = match fetched {
+            Ok(taken) => taken,
+            Err(e) => return Ended::Failed(e),
+        };
         let failed = taken.pending.is_some();
         let page = Report::Page {
             worker,
@@ -336,10 +353,10 @@ fn follow<T: Transport, C: Clock>(
             taken,
         };
         if tx.send(page).is_err() || failed {
-            return Err(None);
+            return Ended::Over;
         }
     }
-    Ok(())
+    Ended::Done
 }
 
 /// A worker's transport: sends nothing once the search has stopped.
