@@ -29,8 +29,10 @@ pub const DEFAULT_MAX_REQUESTS: u64 = 10_000;
 /// after an error it ends. [`Search::run`] gives the same results in the
 /// same order, sending the requests of several bodies at once. The
 /// results of a page all come before an error found on it (a cursor loop,
-/// a page without progress). Memory holds one page and the ids received
-/// so far. Every result has the token redacted from its strings.
+/// a page without progress). Memory holds one page (with
+/// [`Search::run`], at most [`PAGES_AHEAD`](super::PAGES_AHEAD) a worker),
+/// the ids given out so far, and those of each body being followed. Every
+/// result has the token redacted from its strings.
 ///
 /// A search always ends: each page must add a result the request had not
 /// given before, or the second such page in a row ends it
