@@ -1253,7 +1253,9 @@ fn the_help_explains_the_set_up() {
         "--max-time",
         "\"mcpServers\"",
         ".vscode/mcp.json",
-        "npx @modelcontextprotocol/inspector qc mcp",
+        "npx @modelcontextprotocol/inspector -e INTERCOM_TOKEN=\"$INTERCOM_TOKEN\" qc mcp",
+        ".cursor/mcp.json",
+        "absolute path",
     ] {
         assert!(help.contains(part), "{part}: {help}");
     }

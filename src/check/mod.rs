@@ -414,16 +414,6 @@ impl Checker<'_> {
         negated: Option<Span>,
         mut candidates: Vec<Arc<FieldDef>>,
     ) -> Option<Node> {
-        if let Some(kinds) = &self.kinds {
-            let held = |f: &Arc<FieldDef>| {
-                f.held_by
-                    .as_ref()
-                    .is_some_and(|h| kinds.iter().any(|k| h.holds(k)))
-            };
-            if candidates.iter().any(held) {
-                candidates.retain(held);
-            }
-        }
         let mut fits = Vec::new();
         let mut misfits = Vec::new();
         // The items of a list that each attribute can hold: `IN`/`NIN` on
@@ -465,6 +455,38 @@ impl Checker<'_> {
                     fits.push((field.clone(), node, negative, trial.diagnostics));
                 }
                 _ => misfits.push((field.clone(), trial.diagnostics)),
+            }
+        }
+        // In an AND group with `ticket_type_id = X`: the attributes of
+        // type X, among those the comparison fits. When it fits none of
+        // them, the others stay: the group then selects nothing, exactly
+        // as its text says, and a warning says so.
+        if let Some(kinds) = &self.kinds {
+            let held = |f: &Arc<FieldDef>| {
+                f.held_by
+                    .as_ref()
+                    .is_some_and(|h| kinds.iter().any(|k| h.holds(k)))
+            };
+            if fits.iter().any(|(f, ..)| held(f)) {
+                fits.retain(|(f, ..)| held(f));
+                misfits.retain(|(f, _)| held(f));
+                candidates.retain(held);
+            } else if !fits.is_empty() && candidates.iter().any(held) {
+                let mut allowed: Vec<&str> = kinds.iter().map(String::as_str).collect();
+                allowed.sort_unstable();
+                allowed.dedup();
+                self.push(
+                    Diagnostic::new(
+                        Code::Contradiction,
+                        span,
+                        format!(
+                            "`{}` takes this value only in ticket types that this AND group leaves out (it allows only ticket_type_id {}); the group never matches",
+                            clip(&c.field.name),
+                            allowed.join(", ")
+                        ),
+                    )
+                    .with_help("check the value, or the `ticket_type_id` it is joined with"),
+                );
             }
         }
         if fits.is_empty() {

@@ -35,6 +35,35 @@ pub fn versions_of(target: Target) -> Vec<ApiVersion> {
         .collect()
 }
 
+/// An API version and the targets it searches, for a shell's choice of
+/// version (the playground's menu, `apiVersions()` in JavaScript,
+/// `api_versions()` in Python).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VersionSummary {
+    /// The version, by the name `Intercom-Version` sends.
+    pub version: ApiVersion,
+    /// Whether it is the version qc compiles for unless told otherwise.
+    pub default: bool,
+    /// The targets it searches, in [`Target::ALL`]'s order.
+    pub targets: Vec<Target>,
+}
+
+/// Every version qc knows, oldest first, each with the targets it
+/// searches.
+pub fn api_versions() -> Vec<VersionSummary> {
+    ApiVersion::ALL
+        .into_iter()
+        .map(|version| VersionSummary {
+            version,
+            default: version == ApiVersion::DEFAULT,
+            targets: Target::ALL
+                .into_iter()
+                .filter(|&t| table(t, version).is_ok())
+                .collect(),
+        })
+        .collect()
+}
+
 /// The versions whose `target` table has a field named `name`, oldest
 /// first.
 pub(super) fn versions_with_field(target: Target, name: &str) -> Vec<ApiVersion> {
@@ -50,6 +79,29 @@ pub(super) fn versions_with_field(target: Target, name: &str) -> Vec<ApiVersion>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_versions_list_each_version_with_the_targets_it_searches() {
+        let listed = api_versions();
+        assert_eq!(listed.len(), ApiVersion::ALL.len());
+        assert_eq!(listed.iter().filter(|v| v.default).count(), 1);
+        for summary in &listed {
+            for target in Target::ALL {
+                assert_eq!(
+                    summary.targets.contains(&target),
+                    versions_of(target).contains(&summary.version),
+                    "{} {target}",
+                    summary.version
+                );
+            }
+        }
+        assert_eq!(
+            serde_json::to_value(&listed[0]).ok(),
+            Some(serde_json::json!({
+                "version": "2.7", "default": false, "targets": ["conversations", "contacts"]
+            }))
+        );
+    }
 
     #[test]
     fn every_version_has_one_table_per_target_it_searches() {

@@ -42,7 +42,7 @@ pub use field::{
     Bound, CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, HeldBy, Matching, Order, Origin,
     TICKET_ATTRIBUTE,
 };
-pub use lookup::versions_of;
+pub use lookup::{VersionSummary, api_versions, versions_of};
 pub use workspace::{Attribute, Model, Unsearchable, Workspace};
 
 use crate::target::{ApiVersion, NoEndpoint, Target};

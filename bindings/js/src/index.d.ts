@@ -56,7 +56,7 @@ export interface Field {
 }
 
 /** The search endpoint a query is for. */
-export type Target = "conversations" | "contacts" | "tickets";
+export type Target = "conversations" | "contacts" | "tickets" | "companies";
 
 /**
  * A workspace's attributes: the JSON of `GET /data_attributes` or
@@ -225,6 +225,19 @@ export function hover(
   offset: number,
   options?: Options,
 ): { range: Utf16Range; contents: string } | null;
+
+/** An API version, as `apiVersions()` lists it. */
+export interface ApiVersion {
+  /** Its name, as the `Intercom-Version` header sends it: `2.11`, `Preview`. */
+  version: string;
+  /** Whether qc compiles for it unless told otherwise (2.11). */
+  default: boolean;
+  /** The targets it searches. */
+  targets: Target[];
+}
+
+/** Every API version qc knows, oldest first, each with the targets it searches. */
+export function apiVersions(): ApiVersion[];
 
 /** The version of qc inside. */
 export function version(): string;

@@ -19,7 +19,9 @@ use crate::workspace::{WorkspaceArgs, usage_error};
 /// How an MCP client is set up to start `qc mcp`.
 const SETUP: &str = "\
 Set-up: the MCP client starts `qc mcp` itself; give the token in its environment (INTERCOM_TOKEN)
-or with --token-file. Claude Desktop (claude_desktop_config.json) and Cursor (~/.cursor/mcp.json):
+or with --token-file, and `command` as qc's absolute path (`which qc`) when the client does not
+start from your shell. Claude Desktop (claude_desktop_config.json), Cursor (~/.cursor/mcp.json,
+or .cursor/mcp.json in a project):
 
   {\"mcpServers\": {\"intercom\": {\"command\": \"qc\", \"args\": [\"mcp\", \"--region\", \"eu\"],
                                 \"env\": {\"INTERCOM_TOKEN\": \"...\"}}}}
@@ -29,7 +31,11 @@ VS Code (.vscode/mcp.json):
   {\"servers\": {\"intercom\": {\"type\": \"stdio\", \"command\": \"qc\", \"args\": [\"mcp\"],
                            \"env\": {\"INTERCOM_TOKEN\": \"...\"}}}}
 
-Try it by hand: npx @modelcontextprotocol/inspector qc mcp";
+Try it by hand in the MCP Inspector (Node.js), with the token of your shell:
+
+  npx @modelcontextprotocol/inspector -e INTERCOM_TOKEN=\"$INTERCOM_TOKEN\" qc mcp
+
+More in the README, section \"AI assistants: `qc mcp`\".";
 
 /// Arguments of `qc mcp`.
 #[derive(Debug, Args)]

@@ -71,6 +71,17 @@ class Field(_FieldRequired, total=False):
     alias: str
 
 
+class ApiVersion(TypedDict):
+    """An API version, as ``api_versions()`` lists it."""
+
+    #: Its name, as the ``Intercom-Version`` header sends it: ``2.11``, ``Preview``.
+    version: str
+    #: Whether qc compiles for it unless told otherwise (2.11).
+    default: bool
+    #: The targets it searches.
+    targets: List[str]
+
+
 #: A schema source: a path, JSON text, or parsed JSON of ``GET
 #: /data_attributes`` or ``GET /ticket_types``.
 SchemaSource = Union[str, bytes, "os.PathLike[str]", Dict[str, Any], List[Dict[str, Any]]]
