@@ -47,7 +47,7 @@ pub struct Search<'c, T, C> {
     chain: Option<Chain>,
     /// The results of the current page not seen before.
     page: std::vec::IntoIter<Value>,
-    /// Every id given out.
+    /// Every id of the pages taken so far, of any body.
     seen: HashSet<Id>,
     max_requests: Option<u64>,
     concurrency: usize,
