@@ -64,6 +64,31 @@ pub fn api_versions() -> Vec<VersionSummary> {
         .collect()
 }
 
+/// Where the request takes `sort` (`ORDER BY`): each target that sorts
+/// in some version, with those versions, oldest first.
+pub fn sorting() -> Vec<(Target, Vec<ApiVersion>)> {
+    Target::ALL
+        .into_iter()
+        .filter_map(|target| {
+            let versions: Vec<ApiVersion> = ApiVersion::ALL
+                .into_iter()
+                .filter(|&v| table(target, v).is_ok_and(|t| t.sort))
+                .collect();
+            (!versions.is_empty()).then_some((target, versions))
+        })
+        .collect()
+}
+
+/// [`sorting`] in words: `contacts in version 2.16 and later, companies in
+/// version Preview only`.
+pub fn sorting_described() -> String {
+    let parts: Vec<String> = sorting()
+        .iter()
+        .map(|(target, versions)| format!("{target} in {}", ApiVersion::describe(versions)))
+        .collect();
+    parts.join(", ")
+}
+
 /// The versions whose `target` table has a field named `name`, oldest
 /// first.
 pub(super) fn versions_with_field(target: Target, name: &str) -> Vec<ApiVersion> {
@@ -131,6 +156,55 @@ mod tests {
             err.to_string(),
             "companies search is not in API version 2.16; it is in version Preview only"
         );
+    }
+
+    /// As the descriptions say: contacts sort from 2.16, companies in
+    /// Preview, conversations and tickets never; and no field is a sort
+    /// field where the endpoint takes no `sort`.
+    #[test]
+    fn sort_is_where_the_descriptions_put_it() {
+        assert_eq!(
+            sorting(),
+            [
+                (
+                    Target::Contacts,
+                    vec![ApiVersion::V2_16, ApiVersion::Preview]
+                ),
+                (Target::Companies, vec![ApiVersion::Preview]),
+            ]
+        );
+        assert_eq!(
+            sorting_described(),
+            "contacts in version 2.16 and later, companies in version Preview only"
+        );
+        for table in super::super::generated::TABLES {
+            if !table.sort {
+                assert!(
+                    table.rows.iter().all(|r| !r.sortable),
+                    "{} {:?}",
+                    table.target,
+                    table.versions
+                );
+            }
+        }
+    }
+
+    /// A field that holds several values (qc's notes) is no sort field.
+    #[test]
+    fn lists_are_no_sort_fields() {
+        use super::super::generated::TABLES;
+        use super::super::tables::{MANY, notes};
+        for table in TABLES {
+            for row in table.rows.iter().filter(|r| r.sortable) {
+                let note = notes(table.target).iter().find(|n| n.name == row.name);
+                assert!(
+                    note.is_none_or(|n| n.flags & MANY == 0),
+                    "{} `{}` holds several values but is a sort field",
+                    table.target,
+                    row.name
+                );
+            }
+        }
     }
 
     /// qc's notes (documentation, where `eval` reads a field) cover every

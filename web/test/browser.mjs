@@ -305,6 +305,21 @@ try {
       operator: "<=",
       value: "1706781600",
     });
+    // Contacts sort from 2.16: ORDER BY is sent, and highlighted as keywords.
+    await replaceQuery(page, "last_seen_at <= 2024-02-01T10:00:00Z ORDER BY last_seen_at ASC");
+    await page.locator("#status.ok").waitFor();
+    assert.deepEqual(JSON.parse(await page.locator("#output").textContent()).sort, {
+      field: "last_seen_at",
+      order: "ascending",
+    });
+    const colour = (word) =>
+      page
+        .locator(".cm-line span", { hasText: new RegExp(`^${word}$`) })
+        .first()
+        .evaluate((e) => getComputedStyle(e).color);
+    for (const word of ["ORDER", "BY", "ASC"]) assert.equal(await colour(word), "rgb(142, 36, 170)", word);
+    await replaceQuery(page, "last_seen_at <= 2024-02-01T10:00:00Z");
+    await page.locator("#status.ok").waitFor();
     const url = page.url();
     assert.match(url, /&v=Preview/);
     const shared = await open(url);

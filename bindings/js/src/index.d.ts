@@ -53,6 +53,8 @@ export interface Field {
   custom: boolean;
   /** Another name a query may use (a ticket attribute's name). */
   alias?: string;
+  /** True for a field `ORDER BY` takes, where the target and API version sort. */
+  sortable?: boolean;
 }
 
 /** The search endpoint a query is for. */

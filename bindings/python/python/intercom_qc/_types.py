@@ -69,6 +69,8 @@ class Field(_FieldRequired, total=False):
     """A searchable field, as ``qc fields --format json`` prints it."""
 
     alias: str
+    #: True for a field ``ORDER BY`` takes, where the target and API version sort.
+    sortable: bool
 
 
 class ApiVersion(TypedDict):
