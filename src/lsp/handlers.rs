@@ -14,8 +14,9 @@ use super::convert::{self, Text};
 use super::transport::{self, error_response};
 use std::path::PathBuf;
 
-use crate::Compiler;
 use crate::config::FileSettings;
+use crate::syntax::Ast;
+use crate::{Compiler, Diagnostic};
 use crate::diagnostic::PositionEncoding;
 
 /// The optimiser's budget for one query in the editor: a tenth of the
@@ -43,6 +44,76 @@ struct Document {
     compiler: Compiler,
     /// Completion's states, kept across requests and edits.
     checkpoints: crate::ide::Checkpoints,
+    /// What diagnosing the text found, kept for the version it was made
+    /// of (dropped by a change, and with the document when it closes).
+    analysis: Option<Analysis>,
+}
+
+self_cell::self_cell!(
+    /// A copy of a document's text and its syntax tree, which borrows
+    /// from it.
+    struct Tree {
+        owner: String,
+        #[covariant]
+        dependent: MaybeAst,
+    }
+
+    impl {Debug}
+);
+
+/// A text's syntax tree, when it was parsed.
+type MaybeAst<'a> = Option<Ast<'a>>;
+
+/// What diagnosing one version of a document found: the diagnostics
+/// (which code actions read again) and the syntax tree (which hover
+/// looks in), so that neither parses the document again.
+#[derive(Debug)]
+struct Analysis {
+    /// The document's version it was made of.
+    version: i32,
+    diagnostics: Vec<Diagnostic>,
+    tree: Tree,
+}
+
+impl Analysis {
+    /// Diagnoses `text`, keeping the tree the compiler read.
+    fn new(text: &str, version: i32, compiler: &Compiler) -> Analysis {
+        let mut diagnostics = Vec::new();
+        let tree = Tree::new(text.to_owned(), |source| {
+            let (found, tree) = compiler.diagnose_keeping_tree(source);
+            diagnostics = found;
+            tree
+        });
+        Analysis {
+            version,
+            diagnostics,
+            tree,
+        }
+    }
+
+    /// The syntax tree (always there); a text over the input limit,
+    /// which diagnosing did not parse, is parsed now, once for its version.
+    fn tree(&mut self) -> Option<&Ast<'_>> {
+        if self.tree.borrow_dependent().is_none() {
+            let text = self.tree.borrow_owner().clone();
+            self.tree = Tree::new(text, |source| Some(crate::parse(source).ast));
+        }
+        self.tree.borrow_dependent().as_ref()
+    }
+}
+
+/// The analysis of the document's current `version`: the one kept, or a
+/// new one (which replaces it).
+fn analysed<'d>(
+    kept: &'d mut Option<Analysis>,
+    text: &Text,
+    version: i32,
+    compiler: &Compiler,
+) -> &'d mut Analysis {
+    if kept.as_ref().is_some_and(|a| a.version != version) {
+        *kept = None;
+    }
+    kept.get_or_insert_with(|| Analysis::new(&text.text, version, compiler))
 }
 
 /// The server: open documents and the protocol's lifecycle.
@@ -204,10 +275,6 @@ impl<W: Write> Server<W> {
         })
     }
 
-    fn document(&self, uri: &lsp::Uri) -> Handled<&Document> {
-        self.documents.get(uri).ok_or_else(|| not_open(uri))
-    }
-
     fn document_mut(&mut self, uri: &lsp::Uri) -> Handled<&mut Document> {
         self.documents.get_mut(uri).ok_or_else(|| not_open(uri))
     }
@@ -228,24 +295,27 @@ impl<W: Write> Server<W> {
 
     fn hover(&mut self, p: lsp::HoverParams) -> Handled<Option<lsp::Hover>> {
         let at = &p.text_document_position_params;
-        let doc = self.document(&at.text_document.uri)?;
-        let offset = doc.text.offset(at.position, self.encoding);
-        Ok(
-            crate::ide::hover(&doc.text.text, offset, &doc.compiler.schema)
-                .map(|h| convert::hover(&h, &doc.text, self.encoding)),
-        )
+        let encoding = self.encoding;
+        let doc = self.document_mut(&at.text_document.uri)?;
+        let offset = doc.text.offset(at.position, encoding);
+        let analysis = analysed(&mut doc.analysis, &doc.text, doc.version, &doc.compiler);
+        let found = analysis
+            .tree()
+            .and_then(|tree| crate::ide::hover_in(tree, offset, &doc.compiler.schema));
+        Ok(found.map(|h| convert::hover(&h, &doc.text, encoding)))
     }
 
     fn code_action(&mut self, p: lsp::CodeActionParams) -> Handled<Vec<lsp::CodeActionOrCommand>> {
         let uri = &p.text_document.uri;
-        let doc = self.document(uri)?;
-        let wanted = doc.text.span(p.range, self.encoding);
-        let actions = doc
-            .compiler
-            .diagnose(&doc.text.text)
+        let encoding = self.encoding;
+        let doc = self.document_mut(uri)?;
+        let wanted = doc.text.span(p.range, encoding);
+        let analysis = analysed(&mut doc.analysis, &doc.text, doc.version, &doc.compiler);
+        let actions = analysis
+            .diagnostics
             .iter()
             .filter(|d| d.range.touches(wanted))
-            .filter_map(|d| convert::quick_fix(d, &doc.text, uri, self.encoding))
+            .filter_map(|d| convert::quick_fix(d, &doc.text, uri, encoding))
             .map(lsp::CodeActionOrCommand::CodeAction)
             .collect();
         Ok(actions)
@@ -340,6 +410,7 @@ impl<W: Write> Server<W> {
                 version: doc.version,
                 compiler,
                 checkpoints: crate::ide::Checkpoints::new(),
+                analysis: None,
             },
         );
         self.publish(&doc.uri).map_err(Problem::Io)
@@ -354,6 +425,7 @@ impl<W: Write> Server<W> {
                 uri.as_str()
             )));
         };
+        doc.analysis = None;
         for change in p.content_changes {
             match change.range {
                 Some(range) => {
@@ -382,16 +454,18 @@ impl<W: Write> Server<W> {
         Ok(())
     }
 
-    /// Sends the diagnostics of an open document.
+    /// Sends the diagnostics of an open document (diagnosing it, unless
+    /// its version's are kept).
     fn publish(&mut self, uri: &lsp::Uri) -> io::Result<()> {
-        let Some(doc) = self.documents.get(uri) else {
+        let encoding = self.encoding;
+        let Some(doc) = self.documents.get_mut(uri) else {
             return Ok(());
         };
-        let diagnostics = doc
-            .compiler
-            .diagnose(&doc.text.text)
+        let analysis = analysed(&mut doc.analysis, &doc.text, doc.version, &doc.compiler);
+        let diagnostics = analysis
+            .diagnostics
             .iter()
-            .map(|d| convert::diagnostic(d, &doc.text, uri, self.encoding))
+            .map(|d| convert::diagnostic(d, &doc.text, uri, encoding))
             .collect();
         let params =
             lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(doc.version));
