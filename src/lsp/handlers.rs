@@ -38,82 +38,82 @@ pub enum Flow {
 /// An open document.
 #[derive(Debug)]
 struct Document {
-    text: Text,
+    /// The text, and what diagnosing it found.
+    text: Analysed,
     version: i32,
     /// The compiler of the document's project (its `qc.toml`).
     compiler: Compiler,
     /// Completion's states, kept across requests and edits.
     checkpoints: crate::ide::Checkpoints,
-    /// What diagnosing the text found, kept for the version it was made
-    /// of (dropped by a change, and with the document when it closes).
-    analysis: Option<Analysis>,
 }
 
 self_cell::self_cell!(
-    /// A copy of a document's text and its syntax tree, which borrows
-    /// from it.
-    struct Tree {
-        owner: String,
+    /// A document's text and, once diagnosed, its [`Analysis`], whose
+    /// syntax tree borrows from the text. A change takes the text out of
+    /// the cell ([`Document::change`]), which drops the analysis: what is
+    /// kept is always of the text as it is, and one per open document.
+    struct Analysed {
+        owner: Text,
         #[covariant]
-        dependent: MaybeAst,
+        dependent: MaybeAnalysis,
     }
 
     impl {Debug}
 );
 
-/// A text's syntax tree, when it was parsed.
-type MaybeAst<'a> = Option<Ast<'a>>;
+/// The analysis of a text, once made.
+type MaybeAnalysis<'a> = Option<Analysis<'a>>;
 
-/// What diagnosing one version of a document found: the diagnostics
-/// (which code actions read again) and the syntax tree (which hover
-/// looks in), so that neither parses the document again.
+/// What diagnosing a text found: its diagnostics (which code actions read
+/// again) and its syntax tree (in which hover looks up the node at the
+/// cursor), so that neither parses the text again.
 #[derive(Debug)]
-struct Analysis {
-    /// The document's version it was made of.
-    version: i32,
+struct Analysis<'a> {
     diagnostics: Vec<Diagnostic>,
-    tree: Tree,
+    /// `None` when the text is over the input limit and diagnosing did not
+    /// parse it; hover parses it then.
+    tree: Option<Ast<'a>>,
 }
 
-impl Analysis {
+impl<'a> Analysis<'a> {
     /// Diagnoses `text`, keeping the tree the compiler read.
-    fn new(text: &str, version: i32, compiler: &Compiler) -> Analysis {
-        let mut diagnostics = Vec::new();
-        let tree = Tree::new(text.to_owned(), |source| {
-            let (found, tree) = compiler.diagnose_keeping_tree(source);
-            diagnostics = found;
-            tree
-        });
-        Analysis {
-            version,
-            diagnostics,
-            tree,
-        }
-    }
-
-    /// The syntax tree (always there); a text over the input limit,
-    /// which diagnosing did not parse, is parsed now, once for its version.
-    fn tree(&mut self) -> Option<&Ast<'_>> {
-        if self.tree.borrow_dependent().is_none() {
-            let text = self.tree.borrow_owner().clone();
-            self.tree = Tree::new(text, |source| Some(crate::parse(source).ast));
-        }
-        self.tree.borrow_dependent().as_ref()
+    fn new(text: &'a Text, compiler: &Compiler) -> Analysis<'a> {
+        let (diagnostics, tree) = compiler.diagnose_keeping_tree(&text.text);
+        Analysis { diagnostics, tree }
     }
 }
 
-/// The analysis of the document's current `version`: the one kept, or a
-/// new one (which replaces it).
-fn analysed<'d>(
-    kept: &'d mut Option<Analysis>,
-    text: &Text,
-    version: i32,
-    compiler: &Compiler,
-) -> &'d mut Analysis {
-    if kept.as_ref().is_some_and(|a| a.version != version) {
-        *kept = None;
+impl Document {
+    fn new(text: String, version: i32, compiler: Compiler) -> Document {
+        Document {
+            text: Analysed::new(Text::new(text), |_| None),
+            version,
+            compiler,
+            checkpoints: crate::ide::Checkpoints::new(),
+        }
     }
-    kept.get_or_insert_with(|| Analysis::new(&text.text, version, compiler))
+
+    /// Changes the text with `f`, which also sees completion's states;
+    /// the analysis of the text before goes.
+    fn change(&mut self, f: impl FnOnce(&mut Text, &mut crate::ide::Checkpoints)) {
+        let placeholder = Analysed::new(Text::new(String::new()), |_| None);
+        let mut text = std::mem::replace(&mut self.text, placeholder).into_owner();
+        f(&mut text, &mut self.checkpoints);
+        self.text = Analysed::new(text, |_| None);
+    }
+
+    /// `f` of the text, its analysis (made now when the text changed since
+    /// the last) and the document's compiler.
+    fn analysed<R>(
+        &mut self,
+        f: impl for<'a> FnOnce(&'a Text, &mut Analysis<'a>, &Compiler) -> R,
+    ) -> R {
+        let compiler = &self.compiler;
+        self.text.with_dependent_mut(|text, kept| {
+            let analysis = kept.get_or_insert_with(|| Analysis::new(text, compiler));
+            f(text, analysis, compiler)
+        })
+    }
 }
 
 /// The server: open documents and the protocol's lifecycle.
@@ -283,12 +283,13 @@ impl<W: Write> Server<W> {
         let at = &p.text_document_position;
         let encoding = self.encoding;
         let doc = self.document_mut(&at.text_document.uri)?;
-        let offset = doc.text.offset(at.position, encoding);
+        let text = doc.text.borrow_owner();
+        let offset = text.offset(at.position, encoding);
         let items = doc
             .checkpoints
-            .complete(&doc.text.text, offset, &doc.compiler.schema)
+            .complete(&text.text, offset, &doc.compiler.schema)
             .iter()
-            .map(|c| convert::completion(c, &doc.text, encoding))
+            .map(|c| convert::completion(c, text, encoding))
             .collect();
         Ok(lsp::CompletionResponse::Array(items))
     }
@@ -297,28 +298,30 @@ impl<W: Write> Server<W> {
         let at = &p.text_document_position_params;
         let encoding = self.encoding;
         let doc = self.document_mut(&at.text_document.uri)?;
-        let offset = doc.text.offset(at.position, encoding);
-        let analysis = analysed(&mut doc.analysis, &doc.text, doc.version, &doc.compiler);
-        let found = analysis
-            .tree()
-            .and_then(|tree| crate::ide::hover_in(tree, offset, &doc.compiler.schema));
-        Ok(found.map(|h| convert::hover(&h, &doc.text, encoding)))
+        Ok(doc.analysed(|text, analysis, compiler| {
+            let offset = text.offset(at.position, encoding);
+            let tree = analysis
+                .tree
+                .get_or_insert_with(|| crate::parse(&text.text).ast);
+            crate::ide::hover_in(tree, offset, &compiler.schema)
+                .map(|h| convert::hover(&h, text, encoding))
+        }))
     }
 
     fn code_action(&mut self, p: lsp::CodeActionParams) -> Handled<Vec<lsp::CodeActionOrCommand>> {
         let uri = &p.text_document.uri;
         let encoding = self.encoding;
         let doc = self.document_mut(uri)?;
-        let wanted = doc.text.span(p.range, encoding);
-        let analysis = analysed(&mut doc.analysis, &doc.text, doc.version, &doc.compiler);
-        let actions = analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.range.touches(wanted))
-            .filter_map(|d| convert::quick_fix(d, &doc.text, uri, encoding))
-            .map(lsp::CodeActionOrCommand::CodeAction)
-            .collect();
-        Ok(actions)
+        Ok(doc.analysed(|text, analysis, _| {
+            let wanted = text.span(p.range, encoding);
+            analysis
+                .diagnostics
+                .iter()
+                .filter(|d| d.range.touches(wanted))
+                .filter_map(|d| convert::quick_fix(d, text, uri, encoding))
+                .map(lsp::CodeActionOrCommand::CodeAction)
+                .collect()
+        }))
     }
 
     fn notification(&mut self, n: Notification) -> io::Result<()> {
@@ -405,13 +408,7 @@ impl<W: Write> Server<W> {
         let compiler = self.compiler_for(&doc.uri).map_err(Problem::Io)?;
         self.documents.insert(
             doc.uri.clone(),
-            Document {
-                text: Text::new(doc.text),
-                version: doc.version,
-                compiler,
-                checkpoints: crate::ide::Checkpoints::new(),
-                analysis: None,
-            },
+            Document::new(doc.text, doc.version, compiler),
         );
         self.publish(&doc.uri).map_err(Problem::Io)
     }
@@ -425,21 +422,22 @@ impl<W: Write> Server<W> {
                 uri.as_str()
             )));
         };
-        doc.analysis = None;
-        for change in p.content_changes {
-            match change.range {
-                Some(range) => {
-                    let span = doc.text.span(range, encoding);
-                    if doc.text.edit(span, &change.text) {
-                        doc.checkpoints.edit(span, change.text.len());
+        doc.change(|text, checkpoints| {
+            for change in p.content_changes {
+                match change.range {
+                    Some(range) => {
+                        let span = text.span(range, encoding);
+                        if text.edit(span, &change.text) {
+                            checkpoints.edit(span, change.text.len());
+                        }
+                    }
+                    None => {
+                        *text = Text::new(change.text);
+                        *checkpoints = crate::ide::Checkpoints::new();
                     }
                 }
-                None => {
-                    doc.text = Text::new(change.text);
-                    doc.checkpoints = crate::ide::Checkpoints::new();
-                }
             }
-        }
+        });
         doc.version = p.text_document.version;
         self.publish(&uri).map_err(Problem::Io)
     }
@@ -455,18 +453,19 @@ impl<W: Write> Server<W> {
     }
 
     /// Sends the diagnostics of an open document (diagnosing it, unless
-    /// its version's are kept).
+    /// they are kept from before).
     fn publish(&mut self, uri: &lsp::Uri) -> io::Result<()> {
         let encoding = self.encoding;
         let Some(doc) = self.documents.get_mut(uri) else {
             return Ok(());
         };
-        let analysis = analysed(&mut doc.analysis, &doc.text, doc.version, &doc.compiler);
-        let diagnostics = analysis
-            .diagnostics
-            .iter()
-            .map(|d| convert::diagnostic(d, &doc.text, uri, encoding))
-            .collect();
+        let diagnostics = doc.analysed(|text, analysis, _| {
+            analysis
+                .diagnostics
+                .iter()
+                .map(|d| convert::diagnostic(d, text, uri, encoding))
+                .collect()
+        });
         let params =
             lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(doc.version));
         self.notify::<note::PublishDiagnostics>(params)
