@@ -163,6 +163,30 @@ fn ticket_type_id_narrows_a_shared_name_to_that_type() {
     );
 }
 
+/// Narrowing to a ticket type never turns a value that another type's
+/// attribute takes into an error: the group selects nothing, as its text
+/// says, and a warning says why.
+#[test]
+fn ticket_type_id_never_narrows_away_the_only_attribute_a_value_fits() {
+    let query = "Component = UI AND ticket_type_id IN [502, 502]";
+    assert_eq!(
+        shared(query),
+        json!({"query": {"operator": "AND", "value": [
+            filter("ticket_attribute.603", "=", json!("c1")),
+            filter("ticket_type_id", "IN", json!(["502", "502"]))]}})
+    );
+    insta::assert_snapshot!(transcript(&[
+        "--target", "tickets", "--schema", SHARED, query
+    ]));
+    // A value type 502's attribute takes: that attribute only.
+    assert_eq!(
+        shared("Component = API AND ticket_type_id = 502"),
+        json!({"query": {"operator": "AND", "value": [
+            filter("ticket_attribute.613", "=", json!("d2")),
+            filter("ticket_type_id", "=", json!("502"))]}})
+    );
+}
+
 #[test]
 fn a_request_names_shared_attributes_by_id() {
     qc().args(["validate", "--target", "tickets", "--schema", SHARED, "-"])

@@ -788,7 +788,8 @@ mod kept_tree {
 
     /// Pieces of queries, whole and broken: groups, NOT, lists, absolute
     /// dates (the answer must not move with the clock), quoted names,
-    /// comments, characters of several bytes and of two UTF-16 units.
+    /// comments, ORDER BY, characters of several bytes and of two UTF-16
+    /// units.
     const PIECES: &[&str] = &[
         "state = open",
         "created_at > 2024-01-15",
@@ -811,6 +812,7 @@ mod kept_tree {
         "[",
         ", ",
         "priority",
+        " ORDER BY updated_at DESC",
     ];
 
     fn text() -> impl Strategy<Value = String> {

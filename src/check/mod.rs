@@ -28,7 +28,7 @@ pub use lower::negate;
 pub use notation::Notation;
 pub use query::{
     DEFAULT_PER_PAGE, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query,
-    ScalarValue,
+    ScalarValue, Sort,
 };
 pub use request::{Validated, validate, validate_bytes, validate_bytes_with, validate_with};
 
@@ -38,7 +38,9 @@ use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
 use crate::options::{Limits, Options};
 use crate::schema::{FieldDef, Schema};
-use crate::syntax::{Ast, Comparison, Expr, ExprKind, MAX_ERRORS, Scalar, Span, ValueKind};
+use crate::syntax::{
+    Ast, Comparison, Expr, ExprKind, MAX_ERRORS, OrderBy, Scalar, Span, ValueKind,
+};
 
 /// The result of checking: the query when there were no errors, and every
 /// diagnostic (errors and warnings) in source order.
@@ -74,6 +76,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         zone_warned: false,
     };
     let mut root = checker.lower(&ast.root, None);
+    let sort = ast.order_by.as_ref().and_then(|o| checker.sort(o));
     let mut over_limits = Vec::new();
     if let Some(tree) = &mut root {
         let mut found = Vec::new();
@@ -106,6 +109,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         query: root.filter(|_| ok).map(|root| Query {
             root,
             pagination: options.pagination.clone(),
+            sort,
         }),
         diagnostics,
         over_limits,
@@ -169,6 +173,34 @@ impl Checker<'_> {
     fn fail<T>(&mut self) -> Option<T> {
         self.complete = false;
         None
+    }
+
+    /// The `ORDER BY` clause as the request's `sort`: a sort field of an
+    /// endpoint that sorts, in the order written (else descending, the
+    /// API's default).
+    fn sort(&mut self, o: &OrderBy) -> Option<Sort> {
+        match rules::sort_field(
+            self.schema,
+            &o.field.name,
+            o.field.span,
+            o.span,
+            Notation::Text,
+        ) {
+            Ok((field, warning)) => {
+                if let Some(w) = warning {
+                    self.push(w);
+                }
+                Some(Sort {
+                    field,
+                    order: o.sort_order(),
+                    span: o.span,
+                })
+            }
+            Err(d) => {
+                self.push(*d);
+                self.fail()
+            }
+        }
     }
 
     /// Lowers an expression; `negated` is the span of the `NOT` that applies
@@ -414,16 +446,6 @@ impl Checker<'_> {
         negated: Option<Span>,
         mut candidates: Vec<Arc<FieldDef>>,
     ) -> Option<Node> {
-        if let Some(kinds) = &self.kinds {
-            let held = |f: &Arc<FieldDef>| {
-                f.held_by
-                    .as_ref()
-                    .is_some_and(|h| kinds.iter().any(|k| h.holds(k)))
-            };
-            if candidates.iter().any(held) {
-                candidates.retain(held);
-            }
-        }
         let mut fits = Vec::new();
         let mut misfits = Vec::new();
         // The items of a list that each attribute can hold: `IN`/`NIN` on
@@ -465,6 +487,38 @@ impl Checker<'_> {
                     fits.push((field.clone(), node, negative, trial.diagnostics));
                 }
                 _ => misfits.push((field.clone(), trial.diagnostics)),
+            }
+        }
+        // In an AND group with `ticket_type_id = X`: the attributes of
+        // type X, among those the comparison fits. When it fits none of
+        // them, the others stay: the group then selects nothing, exactly
+        // as its text says, and a warning says so.
+        if let Some(kinds) = &self.kinds {
+            let held = |f: &Arc<FieldDef>| {
+                f.held_by
+                    .as_ref()
+                    .is_some_and(|h| kinds.iter().any(|k| h.holds(k)))
+            };
+            if fits.iter().any(|(f, ..)| held(f)) {
+                fits.retain(|(f, ..)| held(f));
+                misfits.retain(|(f, _)| held(f));
+                candidates.retain(held);
+            } else if !fits.is_empty() && candidates.iter().any(held) {
+                let mut allowed: Vec<&str> = kinds.iter().map(String::as_str).collect();
+                allowed.sort_unstable();
+                allowed.dedup();
+                self.push(
+                    Diagnostic::new(
+                        Code::Contradiction,
+                        span,
+                        format!(
+                            "`{}` takes this value only in ticket types that this AND group leaves out (it allows only ticket_type_id {}); the group never matches",
+                            clip(&c.field.name),
+                            allowed.join(", ")
+                        ),
+                    )
+                    .with_help("check the value, or the `ticket_type_id` it is joined with"),
+                );
             }
         }
         if fits.is_empty() {

@@ -225,6 +225,50 @@ def test_targets_zones_and_schemas_as_the_cli_does(cli, tmp_path, target, zone, 
     assert intercom_qc.fields(target, schema) == json.loads(fields.stdout)
 
 
+#: Each API version's own table and meaning: 2.16 contacts (`owner_id` a
+#: String, `formatted_phone`), the field a version lacks, Preview contacts
+#: (seconds in UTC, a real `<=`), Preview tickets (integer assignee ids),
+#: companies (Preview only) and conversations' `priority` terms in 2.16.
+VERSION_CASES = [
+    ("contacts", "2.16", 'owner_id = 123 AND formatted_phone = "+1 555 0100"'),
+    ("contacts", "2.15", "formatted_phone = x"),
+    ("contacts", "Preview", "created_at > 2024-01-15 AND last_seen_at <= 2024-02-01T10:00:00Z AND email != x"),
+    ("contacts", "Preview", "owner_id = 12 AND signed_up_at >= now-7d"),
+    ("tickets", "Preview", "admin_assignee_id = 5 AND created_at > now-7d"),
+    ("tickets", "2.10", "state = submitted AND created_at > 2024-05-01"),
+    ("companies", "Preview", "name ~ acme AND user_count > 3 AND created_at < 2024-05-01"),
+    ("conversations", "2.16", "priority = urgent AND statistics.count_reopens > 2"),
+    ("conversations", "2.11", "priority = urgent"),
+]
+
+
+@pytest.mark.parametrize("target,version,query", VERSION_CASES)
+def test_api_versions_as_the_cli_does(cli, target, version, query):
+    flags = ["--now", NOW, "--target", target, "--api-version", version]
+    options = {"now": NOW, "target": target, "api_version": version}
+    out = cli([*flags, "--", query])
+    checked = cli(["check", "--format", "json", *flags, "--", query])
+    expected = in_code_points(json.loads(checked.stdout), query)
+    assert intercom_qc.check(query, **options) == expected
+    if out.returncode == 0:
+        assert compile_quietly(query, **options)[0] == json.loads(out.stdout)
+    else:
+        assert out.returncode == 1, out.stderr
+        with pytest.raises(intercom_qc.QueryError) as raised:
+            intercom_qc.compile(query, **options)
+        assert raised.value.diagnostics == expected
+    fields = cli(["fields", "--format", "json", "--target", target, "--api-version", version])
+    assert intercom_qc.fields(target, api_version=version) == json.loads(fields.stdout)
+
+
+def test_the_version_cases_have_both_outcomes(cli):
+    outcomes = {
+        cli(["--now", NOW, "--target", t, "--api-version", v, "--", q]).returncode
+        for t, v, q in VERSION_CASES
+    }
+    assert outcomes == {0, 1}
+
+
 def test_the_repository_root_is_found():
     assert (ROOT / "Cargo.toml").exists() and (ROOT / "tests" / "fixtures").is_dir()
 
