@@ -268,7 +268,7 @@ impl Server {
     fn round(&mut self, round: usize, line: u32, last: u32) {
         let c = &mut self.client;
         let version = 2 + round as i64;
-        let value = if round % 2 == 0 { "closed" } else { "open  " };
+        let value = if round.is_multiple_of(2) { "closed" } else { "open  " };
         let sent = c.notify(
             "textDocument/didChange",
             json!({
@@ -290,7 +290,11 @@ impl Server {
     fn report(self) {
         println!("{}:", self.name);
         report("diagnostics", Some(Duration::from_millis(5)), self.changes);
-        report("completion", Some(Duration::from_millis(1)), self.completions);
+        report(
+            "completion",
+            Some(Duration::from_millis(1)),
+            self.completions,
+        );
         report("  at the end", Some(Duration::from_millis(1)), self.at_end);
         report("hover at end", Some(Duration::from_millis(1)), self.hovers);
         let mut c = self.client;

@@ -169,14 +169,13 @@ impl Compiler {
         } = parse(source);
         // A query with syntax errors is not rewritten or planned: its
         // limits are reported as they are.
-        let checked = if diagnostic::has_errors(&diagnostics)
-            && self.options.limits == Limits::Rewrite
-        {
-            let refuse = self.with_limits(Limits::Refuse);
-            check(&ast, &self.schema, &refuse.options)
-        } else {
-            check(&ast, &self.schema, &self.options)
-        };
+        let checked =
+            if diagnostic::has_errors(&diagnostics) && self.options.limits == Limits::Rewrite {
+                let refuse = self.with_limits(Limits::Refuse);
+                check(&ast, &self.schema, &refuse.options)
+            } else {
+                check(&ast, &self.schema, &self.options)
+            };
         diagnostics.extend(checked.diagnostics);
         let mut query = checked.query;
         if !checked.over_limits.is_empty()
@@ -219,10 +218,7 @@ impl Compiler {
     /// let hover = qc::ide::hover_in(&tree, 2, &compiler.schema).expect("a field");
     /// assert_eq!(Some(hover), compiler.hover(source, 2));
     /// ```
-    pub fn diagnose_keeping_tree<'s>(
-        &self,
-        source: &'s str,
-    ) -> (Vec<Diagnostic>, Option<Ast<'s>>) {
+    pub fn diagnose_keeping_tree<'s>(&self, source: &'s str) -> (Vec<Diagnostic>, Option<Ast<'s>>) {
         let (result, tree) = self.compile_keeping_tree(source);
         let diagnostics = match result {
             Ok(c) => c.warnings,

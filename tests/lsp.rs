@@ -671,7 +671,10 @@ fn hover_after_edits_is_a_fresh_servers_hover() {
         vec![(Some((100, 9, 9)), "\"")],
         vec![(Some((100, 9, 10)), "")],
         vec![(Some((5, 17, 40)), "statistics.count_reopens >= 3")],
-        vec![(None, "created_at >= 2024-01-01 AND stat = open\nOR read = false")],
+        vec![(
+            None,
+            "created_at >= 2024-01-01 AND stat = open\nOR read = false",
+        )],
         vec![(Some((0, 0, 0)), "priority = priority AND ")],
     ];
     for (i, edit) in edits.iter().enumerate() {
@@ -713,7 +716,10 @@ fn hover_after_edits_is_a_fresh_servers_hover() {
             let p = json!({"textDocument": {"uri": URI}, "position": lsp_position(&text, offset)});
             let got = edited.request("textDocument/hover", p.clone());
             let want = fresh.request("textDocument/hover", p);
-            assert_eq!(got["result"], want["result"], "version {version}, byte {offset}");
+            assert_eq!(
+                got["result"], want["result"],
+                "version {version}, byte {offset}"
+            );
             answered += usize::from(!got["result"].is_null());
         }
         assert!(answered > 0, "version {version}: no hover was tried");
@@ -734,9 +740,12 @@ fn hover_in_a_document_over_the_input_limit() {
     let diagnostics = c.open(&text);
     assert_eq!(codes(&diagnostics), ["E0008"], "{diagnostics:?}");
     let r = c.request("textDocument/hover", position(lines as u32, 1));
-    assert_eq!(r["result"]["range"], range(lines as u32, 0, lines as u32, 4));
-    let want = qc::ide::hover(&text, text.len() - 10, &qc::Schema::conversations())
-        .expect("a field");
+    assert_eq!(
+        r["result"]["range"],
+        range(lines as u32, 0, lines as u32, 4)
+    );
+    let want =
+        qc::ide::hover(&text, text.len() - 10, &qc::Schema::conversations()).expect("a field");
     assert_eq!(r["result"]["contents"]["value"], want.contents.as_str());
     let r = c.request("textDocument/hover", position(3, 2));
     assert_eq!(r["result"]["range"], range(3, 1, 3, 6), "{r}");

@@ -130,8 +130,9 @@ pub fn sort_field(
     if !schema.sorts() {
         return Err(Box::new(sort_not_supported(schema, at, notation)));
     }
-    let (field, warning) =
-        lookup_among(schema, name, span, notation, || schema.closest_sortable(name))?;
+    let (field, warning) = lookup_among(schema, name, span, notation, || {
+        schema.closest_sortable(name)
+    })?;
     if !field.sortable {
         let why = if field.many {
             format!(

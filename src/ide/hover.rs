@@ -29,15 +29,13 @@ pub fn hover(source: &str, offset: usize, schema: &Schema) -> Option<Hover> {
 /// searched by their spans (O(depth × log width)), without reading the
 /// text again.
 pub fn hover_in(tree: &Ast<'_>, offset: usize, schema: &Schema) -> Option<Hover> {
-    if let Some(o) = tree
-        .order_by
-        .as_ref()
-        .filter(|o| contains(o.span, offset))
-    {
+    if let Some(o) = tree.order_by.as_ref().filter(|o| contains(o.span, offset)) {
         return Some(describe_order_by(o, offset, schema));
     }
     let mut found = None;
-    find(&tree.root, offset, &mut |c| found = describe(c, offset, schema));
+    find(&tree.root, offset, &mut |c| {
+        found = describe(c, offset, schema)
+    });
     found
 }
 
@@ -239,7 +237,11 @@ mod tests {
 
     /// The walk before operands were searched by span: every operand of
     /// every group on the way looked at in turn.
-    fn hover_by_walking_every_operand(source: &str, offset: usize, schema: &Schema) -> Option<Hover> {
+    fn hover_by_walking_every_operand(
+        source: &str,
+        offset: usize,
+        schema: &Schema,
+    ) -> Option<Hover> {
         fn walk(e: &Expr, offset: usize, f: &mut impl FnMut(&Comparison)) {
             if offset < e.span.start() || offset > e.span.end() {
                 return;
@@ -339,7 +341,15 @@ mod tests {
         let text = format!("{}read = true", line.repeat(5_000));
         let schema = Schema::conversations();
         let tree = parse(&text);
-        for offset in [0, 3, 14, text.len() / 2, text.len() - 8, text.len() - 2, text.len()] {
+        for offset in [
+            0,
+            3,
+            14,
+            text.len() / 2,
+            text.len() - 8,
+            text.len() - 2,
+            text.len(),
+        ] {
             assert_eq!(
                 hover_in(&tree.ast, offset, &schema),
                 hover_by_walking_every_operand(&text, offset, &schema),

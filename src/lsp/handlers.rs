@@ -15,9 +15,9 @@ use super::transport::{self, error_response};
 use std::path::PathBuf;
 
 use crate::config::FileSettings;
+use crate::diagnostic::PositionEncoding;
 use crate::syntax::Ast;
 use crate::{Compiler, Diagnostic};
-use crate::diagnostic::PositionEncoding;
 
 /// The optimiser's budget for one query in the editor: a tenth of the
 /// command line's, so that diagnostics, completion and hover never wait
