@@ -268,7 +268,11 @@ impl Server {
     fn round(&mut self, round: usize, line: u32, last: u32) {
         let c = &mut self.client;
         let version = 2 + round as i64;
-        let value = if round.is_multiple_of(2) { "closed" } else { "open  " };
+        let value = if round.is_multiple_of(2) {
+            "closed"
+        } else {
+            "open  "
+        };
         let sent = c.notify(
             "textDocument/didChange",
             json!({
