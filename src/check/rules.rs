@@ -29,16 +29,18 @@ pub fn lookup(
     span: Span,
     notation: Notation,
 ) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Box<Diagnostic>> {
-    lookup_among(schema, name, span, notation, schema.closest(name))
+    lookup_among(schema, name, span, notation, || schema.closest(name))
 }
 
-/// [`lookup`] where an unknown name's "did you mean" is `closest`.
-fn lookup_among(
-    schema: &Schema,
+/// [`lookup`] where an unknown name's "did you mean" is what `closest`
+/// finds (asked only for an unknown name: it compares the name with
+/// every field's).
+fn lookup_among<'s>(
+    schema: &'s Schema,
     name: &str,
     span: Span,
     notation: Notation,
-    closest: Option<&str>,
+    closest: impl FnOnce() -> Option<&'s str>,
 ) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Box<Diagnostic>> {
     if let Some(field) = schema.field(name) {
         let warning = match field.origin {
@@ -96,7 +98,7 @@ fn lookup_among(
         ),
     );
     let elsewhere = schema.versions_with_field(name);
-    d = match closest {
+    d = match closest() {
         _ if !elsewhere.is_empty() => d.with_help(format!(
             "`{}` is a {} field in API {}, not in {} (the API version qc compiles for is an option: `--api-version`, `api_version`)",
             clip(name),
@@ -128,8 +130,9 @@ pub fn sort_field(
     if !schema.sorts() {
         return Err(Box::new(sort_not_supported(schema, at, notation)));
     }
-    let (field, warning) =
-        lookup_among(schema, name, span, notation, schema.closest_sortable(name))?;
+    let (field, warning) = lookup_among(schema, name, span, notation, || {
+        schema.closest_sortable(name)
+    })?;
     if !field.sortable {
         let why = if field.many {
             format!(
