@@ -216,7 +216,7 @@ impl Server {
     }
 
     /// The most requests it was answering at once (from arrival to the
-    /// answer sent).
+    /// answer ready to send).
     pub fn max_in_flight(&self) -> usize {
         self.load.most.load(Ordering::SeqCst)
     }
@@ -283,8 +283,11 @@ fn serve(
     {
         r.answered = Some(Instant::now());
     }
-    send(stream, reply);
+    // Counted out before the answer goes: a client that waits for each
+    // answer may send its next request the moment it reads this one, so
+    // counting out after sending would see two at once.
     load.now.fetch_sub(1, Ordering::SeqCst);
+    send(stream, reply);
 }
 
 fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
