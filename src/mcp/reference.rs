@@ -362,11 +362,13 @@ mod tests {
             ..Settings::default()
         };
         let text = reference(&settings);
-        let contacts = text
-            .split("### contacts")
-            .nth(1)
-            .and_then(|t| t.split("### ").next())
-            .expect("a contacts section");
+        let section = |name: &str| {
+            text.split(&format!("### {name}"))
+                .nth(1)
+                .and_then(|t| t.split("### ").next())
+                .unwrap_or_else(|| panic!("a {name} section"))
+        };
+        let contacts = section("contacts");
         assert!(
             contacts.contains("ORDER BY field [ASC|DESC]` on any field but `segment_id`, `tag_id`"),
             "{contacts}"
@@ -379,11 +381,7 @@ mod tests {
             contacts.contains(r#""sort":{"field":"last_seen_at","order":"descending"}"#),
             "{contacts}"
         );
-        let conversations = text
-            .split("### conversations")
-            .nth(1)
-            .and_then(|t| t.split("### ").next())
-            .expect("a conversations section");
+        let conversations = section("conversations");
         assert!(
             conversations.contains("No `ORDER BY` in API version Preview: it is in contacts"),
             "{conversations}"
