@@ -349,7 +349,7 @@ fn contradictions(members: &[Node], out: &mut Vec<Diagnostic>) {
 /// True when two filters compare the same field (by name: two unchecked
 /// attributes of one name are one field).
 fn same_field(a: &Filter, b: &Filter) -> bool {
-    std::sync::Arc::ptr_eq(&a.field, &b.field) || a.field.name == b.field.name
+    crate::schema::FieldRef::ptr_eq(&a.field, &b.field) || a.field.name == b.field.name
 }
 
 fn never(code: Code, a: &Filter, b: &Filter, why: &str) -> Diagnostic {

@@ -91,8 +91,11 @@ pub fn to_api(
     if matches!(filter.value, FilterValue::One(ScalarValue::Null)) {
         return null(filter, target);
     }
-    match filter.field.order.clone() {
-        Order::Day(days) => day(filter, target, &days, warnings),
+    match &filter.field.order {
+        Order::Day(days) => {
+            let days = days.clone();
+            day(filter, target, &days, warnings)
+        }
         _ if filter.op.is_order() => bound(filter, target),
         _ => expand_lists(filter, target),
     }
@@ -198,12 +201,18 @@ fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
             .with_help("compare with a number or a date"),
         ));
     }
-    let span = filter.span;
+    // Numbers and dates are copied, not cloned: the filter is rebuilt
+    // from its parts.
+    let value = value.clone();
+    let Filter {
+        field, op: written, span, ..
+    } = filter;
     let with = |op: Op, value: ScalarValue| {
         Node::Filter(Filter {
+            field: field.clone(),
             op,
             value: FilterValue::One(value),
-            ..filter.clone()
+            span,
         })
     };
     let pair = |group: GroupOp, a: Node, b: Node| {
@@ -216,7 +225,7 @@ fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
         })
     };
     match how {
-        Bound::As(op) => Ok(with(op, value.clone())),
+        Bound::As(op) => Ok(with(op, value)),
         Bound::Step(op, step) => {
             let stepped = match value {
                 ScalarValue::Integer(n) => n.checked_add(i64::from(step)).map(ScalarValue::Integer),
@@ -228,10 +237,7 @@ fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
                 None => Err(Box::new(Diagnostic::new(
                     Code::NegationOverflow,
                     span,
-                    format!(
-                        "`{}` cannot be expressed: the bound is out of range",
-                        filter.op
-                    ),
+                    format!("`{written}` cannot be expressed: the bound is out of range"),
                 ))),
             }
         }
@@ -240,13 +246,9 @@ fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
         Bound::Without(op) => pair(
             GroupOp::And,
             with(op, value.clone()),
-            with(Op::Ne, value.clone()),
+            with(Op::Ne, value),
         ),
-        Bound::OrEqual(op) => pair(
-            GroupOp::Or,
-            with(op, value.clone()),
-            with(Op::Eq, value.clone()),
-        ),
+        Bound::OrEqual(op) => pair(GroupOp::Or, with(op, value.clone()), with(Op::Eq, value)),
     }
 }
 

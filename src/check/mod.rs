@@ -32,12 +32,10 @@ pub use query::{
 };
 pub use request::{Validated, validate, validate_bytes, validate_bytes_with, validate_with};
 
-use std::sync::Arc;
-
 use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
 use crate::options::{Limits, Options};
-use crate::schema::{FieldDef, Schema};
+use crate::schema::{FieldDef, FieldRef, Schema};
 use crate::syntax::{Ast, Comparison, Expr, ExprKind, MAX_ERRORS, Scalar, Span, ValueKind};
 
 /// The result of checking: the query when there were no errors, and every
@@ -318,7 +316,7 @@ impl Checker<'_> {
     /// value read as the field's type, `NOT` pushed into it.
     fn typed_filter(
         &mut self,
-        field: Arc<FieldDef>,
+        field: FieldRef,
         c: &Comparison,
         span: Span,
         negated: Option<Span>,
@@ -412,13 +410,13 @@ impl Checker<'_> {
         c: &Comparison,
         span: Span,
         negated: Option<Span>,
-        mut candidates: Vec<Arc<FieldDef>>,
+        mut candidates: Vec<FieldRef>,
     ) -> Option<Node> {
         let mut fits = Vec::new();
         let mut misfits = Vec::new();
         // The items of a list that each attribute can hold: `IN`/`NIN` on
         // one attribute compare with those only (the others never match).
-        let mut narrowed: Vec<(Arc<FieldDef>, Vec<String>)> = Vec::new();
+        let mut narrowed: Vec<(FieldRef, Vec<String>)> = Vec::new();
         for field in &candidates {
             let own;
             let c = match &c.value.kind {
@@ -462,7 +460,7 @@ impl Checker<'_> {
         // them, the others stay: the group then selects nothing, exactly
         // as its text says, and a warning says so.
         if let Some(kinds) = &self.kinds {
-            let held = |f: &Arc<FieldDef>| {
+            let held = |f: &FieldRef| {
                 f.held_by
                     .as_ref()
                     .is_some_and(|h| kinds.iter().any(|k| h.holds(k)))
@@ -528,9 +526,9 @@ impl Checker<'_> {
                 }
             }
         }
-        let narrowed: Vec<(Arc<FieldDef>, Vec<String>)> = narrowed
+        let narrowed: Vec<(FieldRef, Vec<String>)> = narrowed
             .into_iter()
-            .filter(|(f, _)| fits.iter().any(|(g, ..)| Arc::ptr_eq(f, g)))
+            .filter(|(f, _)| fits.iter().any(|(g, ..)| FieldRef::ptr_eq(f, g)))
             .collect();
         if !misfits.is_empty() || !narrowed.is_empty() {
             let described = |f: &FieldDef| match &f.held_by {
@@ -589,7 +587,7 @@ impl Checker<'_> {
         Node::group(op, nodes, span)
     }
 
-    fn lower_value(&mut self, field: &Arc<FieldDef>, c: &Comparison) -> Option<FilterValue> {
+    fn lower_value(&mut self, field: &FieldDef, c: &Comparison) -> Option<FilterValue> {
         let op = c.op.op();
         let (list, items): (Option<usize>, &[Scalar]) = match &c.value.kind {
             ValueKind::Error => return self.fail(),

@@ -4,10 +4,8 @@ use compact_str::CompactString;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
-use std::sync::Arc;
-
 use crate::op::Op;
-use crate::schema::FieldDef;
+use crate::schema::FieldRef;
 use crate::syntax::Span;
 
 pub use crate::options::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Pagination};
@@ -35,7 +33,7 @@ pub enum Node {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filter {
     /// The field compared (its row of the schema).
-    pub field: Arc<FieldDef>,
+    pub field: FieldRef,
     /// The API operator.
     pub op: Op,
     /// The typed value.

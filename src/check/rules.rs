@@ -3,8 +3,6 @@
 //! field, the operators it takes, the list/scalar shape of its value, its
 //! allowed values, and reading a value as the field's type.
 
-use std::sync::Arc;
-
 use jiff::tz::TimeZone;
 
 use super::dates::{DateError, is_unix_seconds, parse_duration};
@@ -12,7 +10,7 @@ use super::notation::Notation;
 use super::query::ScalarValue;
 use crate::diagnostic::{Code, Diagnostic, clip, closest};
 use crate::op::Op;
-use crate::schema::{FieldDef, FieldType, Matching, OpSet, Origin, Schema};
+use crate::schema::{FieldDef, FieldRef, FieldType, Matching, OpSet, Origin, Schema};
 use crate::syntax::Span;
 
 /// `a` or `an` before a field type's name.
@@ -28,7 +26,7 @@ pub fn lookup(
     name: &str,
     span: Span,
     notation: Notation,
-) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Box<Diagnostic>> {
+) -> Result<(FieldRef, Option<Diagnostic>), Box<Diagnostic>> {
     if let Some(field) = schema.field(name) {
         let warning = match field.origin {
             Origin::Unchecked => Some(
