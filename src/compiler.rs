@@ -195,9 +195,26 @@ impl Compiler {
     /// The requests whose union is exactly the query, each within the API's
     /// limits (at most [`Options::max_requests`]; see [`optimise::plan`]).
     /// One request when the query fits, after rewriting.
+    ///
+    /// A sorted query (`ORDER BY`) must be one request: the order would
+    /// hold within each request of a plan only, so a sorted query that
+    /// takes several is an error (E0204).
     pub fn plan(&self, source: &str) -> Result<Planned, Error> {
         let compiled = self.with_limits(Limits::Ignore).compile(source)?;
         let plan = optimise::plan(&compiled.query, &self.optimiser()).map_err(Error::Plan)?;
+        if let Some(sort) = compiled
+            .query
+            .sort
+            .as_ref()
+            .filter(|_| plan.requests.len() > 1)
+        {
+            let mut d = sorted_plan(sort.span, plan.requests.len(), &plan.why);
+            d.locate(&LineIndex::new(source));
+            let mut diagnostics = compiled.warnings;
+            diagnostics.push(d);
+            diagnostics.sort_by_key(|d| d.range);
+            return Err(Error::Invalid(diagnostics));
+        }
         Ok(Planned {
             requests: plan.requests,
             why: plan.why,
@@ -335,6 +352,10 @@ fn fit(
             )
             .with_help("the request selects exactly what the query says; `--no-rewrite` refuses instead")];
         }
+        Ok(plan) if query.sort.is_some() => {
+            let sort = query.sort.as_ref().map_or(span, |s| s.span);
+            sorted_plan(sort, plan.requests.len(), &plan.why)
+        }
         Ok(plan) => Diagnostic::new(
             Code::NeedsPlan,
             span,
@@ -364,6 +385,20 @@ fn fit(
     };
     limits.insert(0, d);
     limits
+}
+
+/// E0204 at the `ORDER BY` clause `at`: a sorted query whose plan takes
+/// `requests` requests (made as `why` says), where the order would hold
+/// within each request only.
+fn sorted_plan(at: Span, requests: usize, why: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::SortedPlan,
+        at,
+        format!(
+            "no single request can express this query, and `ORDER BY` cannot order a plan: it takes {requests} requests ({why}), each sorted on its own, and their union is in no one order"
+        ),
+    )
+    .with_help("remove `ORDER BY` to run the plan (`qc plan`, `qc search`), or narrow the query until one request expresses it")
 }
 
 /// The diagnostic for an input over the size limit of `limit` bytes; `len`

@@ -9,6 +9,10 @@
 //! `compile(decompile(J)) == J` after the compiler's normalisation
 //! (see [`Query::normalised`]).
 //!
+//! A request's `sort` is the `ORDER BY` clause at the end, its order
+//! always written (`ASC`, or `DESC` for `descending` and for a `sort`
+//! without `order`, which the API sorts descending).
+//!
 //! ```
 //! use qc::decompile::{DateStyle, decompile};
 //! let v = qc::check::validate(r#"{"query": {"operator": "AND", "value": [
@@ -32,16 +36,24 @@ use std::fmt::Write;
 use crate::check::{FilterValue, GroupOp, Node, Query, ScalarValue, parse_date};
 use crate::op::Op;
 use crate::schema::{FieldDef, Order};
-use crate::syntax::lexical::{field_text, write_value};
+use crate::syntax::lexical::{field_text, sort_field_text, write_value};
 
 pub use crate::options::DateStyle;
 
-/// The query as qc text. Pagination is not part of the text (pass it to
-/// `qc` with `--per-page`/`--starting-after`).
+/// The query as qc text, its `sort` as `ORDER BY`. Pagination is not
+/// part of the text (pass it to `qc` with `--per-page`/`--starting-after`).
 pub fn decompile(query: &Query, dates: DateStyle) -> String {
     let root = query.normalised().root;
     let mut out = String::new();
     write_node(&mut out, &root, None, dates);
+    if let Some(sort) = &query.sort {
+        let _ = write!(
+            out,
+            " ORDER BY {} {}",
+            sort_field_text(&sort.field.name),
+            sort.order.keyword()
+        );
+    }
     out
 }
 

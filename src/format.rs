@@ -28,7 +28,10 @@
 //! AND NOT source.subject CONTAINS refund
 //! ```
 //!
-//! Comparisons and lists are never broken. Formatting never changes what a
+//! Comparisons and lists are never broken. An `ORDER BY` clause ends the
+//! query: on its line when the query is one line and it fits, else on a
+//! line of its own; `ASC` or `DESC` is written where the query wrote it
+//! (without, the API sorts descending). Formatting never changes what a
 //! query means (`compile(format(q)) == compile(q)`) and is idempotent
 //! (`format(format(q)) == format(q)`).
 //!
@@ -38,8 +41,9 @@
 //! one after code on a line goes after the comparison it follows, two
 //! spaces on, and comments inside a comparison go after it. A comment
 //! before the first comparison starts the output, one after the last ends
-//! it; a comment anywhere else breaks the query into lines, since a
-//! comment runs to the end of its line:
+//! it (the `ORDER BY` clause counts as a comparison here); a comment
+//! anywhere else breaks the query into lines, since a comment runs to the
+//! end of its line:
 //!
 //! ```text
 //! # open conversations waiting for us
@@ -52,7 +56,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::syntax::lexical::{KEYWORDS, is_keyword};
-use crate::syntax::{Ast, Comparison, Expr, ExprKind, Span};
+use crate::syntax::{Ast, Comparison, Expr, ExprKind, OrderBy, Span};
 
 pub use crate::options::DEFAULT_WIDTH;
 
@@ -93,8 +97,13 @@ pub fn format(ast: &Ast, width: usize) -> String {
         out: String::new(),
         col: 0,
         comments: BTreeMap::new(),
+        commented: false,
+        query_start: 0,
     };
     p.expr(&ast.root, Context::ROOT, 0);
+    if let Some(order_by) = &ast.order_by {
+        p.order_by(order_by, &[], &[]);
+    }
     p.out
 }
 
@@ -103,6 +112,7 @@ pub fn format(ast: &Ast, width: usize) -> String {
 pub fn format_with_comments(ast: &Ast, source: &str, width: usize) -> String {
     let mut leaves = Vec::new();
     collect_leaves(&ast.root, &mut leaves);
+    leaves.extend(ast.order_by.as_ref().map(|o| o.span));
     let mut comments = attach(source, &ast.comments, &leaves);
     // Comments before the first comparison and after the last one need no
     // line breaks in the query: they are written around it.
@@ -126,13 +136,24 @@ pub fn format_with_comments(ast: &Ast, source: &str, width: usize) -> String {
         out: String::new(),
         col: 0,
         comments,
+        commented: false,
+        query_start: 0,
     };
     for c in &head {
         p.out.push_str(c);
         p.out.push('\n');
     }
+    p.query_start = p.out.len();
     p.expr(&ast.root, Context::ROOT, 0);
-    p.trailing(&tail);
+    match &ast.order_by {
+        Some(order_by) => {
+            // Its comments on lines before it go there; `tail` is its own.
+            let attached = p.comments.remove(&order_by.span.start());
+            let leading = attached.map(|a| a.leading).unwrap_or_default();
+            p.order_by(order_by, &leading, &tail);
+        }
+        None => p.trailing(&tail),
+    }
     for c in &after {
         p.out.push('\n');
         p.out.push_str(c);
@@ -200,6 +221,10 @@ fn attach(source: &str, comments: &[Span], leaves: &[Span]) -> BTreeMap<usize, A
 pub fn format_flat(ast: &Ast) -> String {
     let mut out = String::new();
     flat(&mut out, &ast.root, Context::ROOT);
+    if let Some(order_by) = &ast.order_by {
+        out.push(' ');
+        out.push_str(&order_by.to_string());
+    }
     out
 }
 
@@ -309,6 +334,10 @@ struct Printer {
     col: usize,
     /// Comments not yet written, by the start of their comparison.
     comments: BTreeMap<usize, Attached>,
+    /// The current line ends in a comment: nothing more goes on it.
+    commented: bool,
+    /// Where the query starts in `out` (after the comments before it).
+    query_start: usize,
 }
 
 impl Printer {
@@ -339,6 +368,31 @@ impl Printer {
         }
         self.push("  ");
         self.push(&comments.join(" "));
+        self.commented = true;
+    }
+
+    /// Writes the `ORDER BY` clause after the query: on the query's line
+    /// when the query is one line without comments and the clause fits,
+    /// else on a line of its own after the `leading` comments; then its
+    /// `trailing` comments.
+    fn order_by(&mut self, order_by: &OrderBy, leading: &[String], trailing: &[String]) {
+        let text = order_by.to_string();
+        let fits = self.col + 1 + text.chars().count() <= self.width;
+        let one_line = !self
+            .out
+            .get(self.query_start..)
+            .is_some_and(|q| q.contains('\n'));
+        if leading.is_empty() && !self.commented && one_line && fits {
+            self.push(" ");
+        } else {
+            self.newline(0);
+            for c in leading {
+                self.push(c);
+                self.newline(0);
+            }
+        }
+        self.push(&text);
+        self.trailing(trailing);
     }
 
     fn push(&mut self, s: &str) {
@@ -350,6 +404,7 @@ impl Printer {
         self.out.push('\n');
         self.out.extend(std::iter::repeat_n(' ', indent));
         self.col = indent;
+        self.commented = false;
     }
 
     /// Writes `e` at the current column; continuation lines start at

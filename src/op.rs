@@ -286,3 +286,58 @@ impl From<&[Op]> for OpSet {
         OpSet::of(ops)
     }
 }
+
+/// The order of a search's results (`ORDER BY field ASC|DESC`), as the
+/// request's `sort.order` names it. Where the API takes `sort`, its
+/// description makes `descending` the order when none is given
+/// (`examples/gen_tables` refuses a description that says otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SortOrder {
+    /// `ASC`: lowest first.
+    Ascending,
+    /// `DESC`: highest first; the API's default.
+    #[default]
+    Descending,
+}
+
+impl SortOrder {
+    /// Both orders.
+    pub const ALL: [SortOrder; 2] = [SortOrder::Ascending, SortOrder::Descending];
+
+    /// The API's word: `ascending`, `descending`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Ascending => "ascending",
+            SortOrder::Descending => "descending",
+        }
+    }
+
+    /// The query's keyword: `ASC`, `DESC`.
+    pub const fn keyword(self) -> &'static str {
+        match self {
+            SortOrder::Ascending => "ASC",
+            SortOrder::Descending => "DESC",
+        }
+    }
+
+    /// The order the API calls `word` (exactly: `ascending`, `descending`).
+    pub fn from_api(word: &str) -> Option<SortOrder> {
+        SortOrder::ALL.into_iter().find(|o| o.as_str() == word)
+    }
+
+    /// What it means, for documentation.
+    pub const fn description(self) -> &'static str {
+        match self {
+            SortOrder::Ascending => "lowest first (oldest first on dates)",
+            SortOrder::Descending => {
+                "highest first (newest first on dates); the API's order when none is given"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for SortOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

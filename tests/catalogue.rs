@@ -25,6 +25,10 @@ const WITHOUT_EXAMPLE: &[(&str, &str)] = &[
     ("E0401", "is about a schema file, not a query"),
     ("E0302", "needs JSON nested 129 deep"),
     (
+        "E0311",
+        "needs a JSON request for a target and version that sort",
+    ),
+    (
         "W0102",
         "needs a workspace schema with an archived attribute",
     ),
@@ -96,8 +100,9 @@ fn shell_words(line: &str) -> Vec<String> {
     words
 }
 
-/// A command-line example, `qc [--target T] [--timezone Z] 'QUERY'`: its
-/// arguments after `qc`, and the compiler and query they mean.
+/// A command-line example, `qc [--target T] [--api-version V] [--timezone
+/// Z] 'QUERY'`: its arguments after `qc`, and the compiler and query they
+/// mean.
 struct CommandExample {
     args: Vec<String>,
     compiler: Compiler,
@@ -108,6 +113,7 @@ fn command_example(example: &str) -> Option<CommandExample> {
     let rest = example.strip_prefix("qc ")?;
     let args = shell_words(rest);
     let mut target = Target::Conversations;
+    let mut version = qc::target::ApiVersion::DEFAULT;
     let mut timezone = None;
     let mut query = None;
     let mut words = args.iter();
@@ -116,6 +122,10 @@ fn command_example(example: &str) -> Option<CommandExample> {
             "--target" => {
                 let name = words.next().expect("a target after --target");
                 target = name.parse().expect("a known target");
+            }
+            "--api-version" => {
+                let name = words.next().expect("a version after --api-version");
+                version = name.parse().expect("a known version");
             }
             "--timezone" => {
                 let name = words.next().expect("a zone after --timezone");
@@ -128,7 +138,10 @@ fn command_example(example: &str) -> Option<CommandExample> {
             }
         }
     }
-    let schema = Arc::new(Schema::with_zone(target, timezone, &[]));
+    let schema = Arc::new(
+        Schema::for_version_with_zone(target, version, timezone, &[])
+            .expect("the version has the target"),
+    );
     let now = EXAMPLE_NOW.parse::<jiff::Timestamp>().expect("a date-time");
     let options = qc::Options {
         now: Some(now.as_second()),

@@ -443,6 +443,7 @@ fn fields_lists_the_changes_from_another_version() {
     .success()
     .stdout(
         "contacts search, API version 2.15 → 2.16:\n\
+         + ORDER BY         added\n\
          ~ owner_id         type Integer → String; the API's `>`/`<` exclude the bound → not ordered; operators = != IN NIN < <= > >= → = != IN NIN ~ !~ ^ $\n\
          + formatted_phone  added\n",
     );
@@ -485,6 +486,9 @@ fn fields_lists_the_changes_from_another_version() {
         ])
     );
     assert_eq!(find("formatted_phone")["change"], "added");
+    // Preview sorts as 2.16 does: no `ORDER BY` row; 2.11 does not.
+    assert_eq!(find("ORDER BY")["change"], "added");
+    assert_eq!(list[0]["field"], "ORDER BY");
     // A version without the endpoint: every field is new.
     qc().args([
         "fields",

@@ -267,6 +267,7 @@ fn query() -> impl Strategy<Value = Query> {
     root.prop_map(|root| Query {
         root,
         pagination: None,
+        sort: None,
     })
 }
 

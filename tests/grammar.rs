@@ -3,9 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use qc::Options;
 use qc::syntax::OpSpelling;
-use qc::syntax::lexical::{KEYWORDS, RESERVED};
+use qc::syntax::lexical::{KEYWORDS, RESERVED, SORT_KEYWORDS};
 
 const EBNF: &str = include_str!("../grammar/qc.ebnf");
 
@@ -102,25 +101,61 @@ fn keywords_used_are_the_lexers_keywords() {
         .into_iter()
         .filter(|t| t.len() > 1 && t.chars().all(|c| c.is_ascii_uppercase()))
         .collect();
-    let known: BTreeSet<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
+    let known: BTreeSet<String> = KEYWORDS
+        .iter()
+        .chain(SORT_KEYWORDS)
+        .map(|k| k.to_string())
+        .collect();
     assert_eq!(used, known);
 }
 
+/// The sort clause's keywords are those of `order_by`, and the orders
+/// are `SortOrder`'s.
+#[test]
+fn order_by_production_lists_the_sort_keywords() {
+    let body = production("order_by");
+    let words: BTreeSet<String> = terminals(&body).into_iter().collect();
+    let known: BTreeSet<String> = SORT_KEYWORDS.iter().map(|k| k.to_string()).collect();
+    assert_eq!(words, known);
+    for order in qc::op::SortOrder::ALL {
+        assert!(body.contains(&format!("\"{}\"", order.keyword())), "{body}");
+    }
+}
+
+/// `example:` lines, and `example (TARGET VERSION):` lines for another
+/// target and API version than conversations in 2.11.
 #[test]
 fn every_example_compiles() {
-    let examples: Vec<&str> = EBNF
+    let examples: Vec<(&str, &str)> = EBNF
         .lines()
-        .filter_map(|l| l.trim_start().strip_prefix("example:"))
-        .map(str::trim)
+        .filter_map(|l| l.trim_start().strip_prefix("example"))
+        .filter_map(|rest| {
+            let (tag, text) = rest.split_once(':')?;
+            Some((tag.trim(), text.trim()))
+        })
         .collect();
     assert!(examples.len() >= 10, "found {} examples", examples.len());
-    let options = Options {
-        now: Some(1_717_200_000),
-        ..Options::default()
-    };
-    for example in examples {
-        if let Err(e) = qc::compile(example, &options) {
-            panic!("grammar example `{example}` does not compile: {e}");
+    let sorted = examples
+        .iter()
+        .filter(|(_, e)| e.contains("ORDER BY") || e.contains("order by"));
+    assert!(sorted.count() >= 2, "examples of ORDER BY");
+    for (tag, example) in examples {
+        let (target, version) = match tag.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            Some(t) => t.split_once(' ').expect("`(TARGET VERSION)`"),
+            None => {
+                assert!(tag.is_empty(), "unknown example tag `{tag}`");
+                ("conversations", "2.11")
+            }
+        };
+        let settings = qc::Settings {
+            target: Some(target.to_owned()),
+            api_version: Some(version.to_owned()),
+            now: Some(qc::Now::Seconds(1_717_200_000.0)),
+            ..qc::Settings::default()
+        };
+        let compiler = settings.compiler().expect("a target of that version");
+        if let Err(e) = compiler.compile(example) {
+            panic!("grammar example `{example}` ({target} {version}) does not compile: {e}");
         }
     }
 }
@@ -141,6 +176,15 @@ fn js_constant(js: &str, name: &str) -> serde_json::Value {
     let end = js[at..].find(';').expect("a `;` after the constant") + at;
     serde_json::from_str(&js[at..end])
         .unwrap_or_else(|e| panic!("`{name}` in language.js is not a JSON literal: {e}"))
+}
+
+/// The highlighter's sort words are the lexer's.
+#[test]
+fn playground_sort_keywords_match_the_lexer() {
+    let in_js: Vec<String> = serde_json::from_value(js_constant(&playground_js(), "SORT_KEYWORDS"))
+        .expect("SORT_KEYWORDS is a list of words");
+    let lexer: Vec<String> = SORT_KEYWORDS.iter().map(|k| k.to_lowercase()).collect();
+    assert_eq!(in_js, lexer);
 }
 
 /// The highlighter's keywords are the lexer's, each with the role the

@@ -50,6 +50,17 @@ fn check_all(source: &str) -> Result<(), TestCaseError> {
     let parsed = qc::parse(source);
     prop_assert_eq!(parsed.ast.source, source);
     check_tree(source, &parsed.ast.root)?;
+    if let Some(o) = &parsed.ast.order_by {
+        check_span(source, o.span, "ORDER BY")?;
+        check_span(source, o.field.span, "sort field")?;
+        prop_assert!(o.span.contains_span(o.field.span));
+        if let Some((_, at)) = o.order {
+            check_span(source, at, "sort order")?;
+            prop_assert!(o.span.contains_span(at));
+        }
+        // It ends the query: after the filter.
+        prop_assert!(o.span.start() >= parsed.ast.root.span.end());
+    }
     let all = qc::diagnose(source, &support::options());
     for d in parsed.diagnostics.iter().chain(&all) {
         check_span(source, d.range, "diagnostic")?;
@@ -100,6 +111,15 @@ fn regressions() {
         "NOT NOT CONTAINS",
         "a NOT CONTAINS",
         "= =",
+        "ORDER BY",
+        "a = 1 ORDER BY",
+        "a = 1 ORDER BY ORDER BY",
+        "(ORDER BY x",
+        "a = 1 AND ORDER BY x ORDER",
+        "a = 1 OR ORDER BY",
+        "(a = 1 ORDER BY",
+        "a = ORDER BY x",
+        "& ORDER BY x",
     ] {
         check_all(source)
             .map_err(|e| e.to_string())

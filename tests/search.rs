@@ -265,6 +265,107 @@ fn sends_the_api_version_it_compiled_for() {
     assert_eq!(request.header("intercom-version"), Some("Preview"));
 }
 
+/// `ORDER BY` is sent as the request's `sort` with every page, and the
+/// results come in the API's order (the scripted API sorts as `qc
+/// filter` does); without ASC or DESC, `descending` is sent.
+#[test]
+fn a_sorted_search_sends_its_sort_with_every_page() {
+    // Created the later the higher the id, but given in another order.
+    let records: Vec<Value> = [4, 1, 5, 2, 3]
+        .into_iter()
+        .map(|i| {
+            json!({
+                "type": "contact",
+                "id": i.to_string(),
+                "role": if i == 2 { "lead" } else { "user" },
+                "created_at": 1_700_000_000 + i,
+            })
+        })
+        .collect();
+    let server = Server::intercom(Intercom::new(Target::Contacts, records));
+    let args = [
+        "--target",
+        "contacts",
+        "--api-version",
+        "2.16",
+        "--per-page",
+        "2",
+    ];
+    let run = search(
+        &server,
+        &[&args[..], &["role = user ORDER BY created_at ASC"]].concat(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.ids(), ["1", "3", "4", "5"]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert_eq!(
+            r.json()["sort"],
+            json!({"field": "created_at", "order": "ascending"})
+        );
+        assert_eq!(r.per_page(), Some(2));
+    }
+
+    let server = Server::intercom(Intercom::new(Target::Contacts, {
+        let mut records = retyped(conversations(4), "contact");
+        records.reverse();
+        records
+    }));
+    let run = search(
+        &server,
+        &[&args[..], &["id != 9 order by created_at"]].concat(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.ids(), ["4", "3", "2", "1"]);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.json()["sort"] == json!({"field": "created_at", "order": "descending"}))
+    );
+}
+
+/// A sort where the search cannot sort, on a field that is no sort field,
+/// or on a query that takes a plan of several requests: exit 1, the
+/// error, and nothing sent.
+#[test]
+fn a_refused_sort_sends_nothing() {
+    let server = Server::intercom(Intercom::new(Target::Contacts, Vec::new()));
+    let plan: Vec<String> = (1..=16).map(|i| format!("name ~ w{i}")).collect();
+    let planned = format!(
+        "role = user AND ({}) ORDER BY created_at",
+        plan.join(" OR ")
+    );
+    for (args, code) in [
+        (vec!["state = open ORDER BY created_at"], "[E0115]"),
+        (
+            vec!["--target", "contacts", "role = user ORDER BY created_at"],
+            "[E0115]",
+        ),
+        (
+            vec![
+                "--target",
+                "contacts",
+                "--api-version",
+                "2.16",
+                "role = user ORDER BY tag_id",
+            ],
+            "[E0116]",
+        ),
+        (
+            vec!["--target", "contacts", "--api-version", "2.16", &planned],
+            "[E0204]",
+        ),
+    ] {
+        let run = search(&server, &args);
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}");
+        assert!(run.stderr.contains(code), "{args:?}: {}", run.stderr);
+    }
+    assert!(server.requests().is_empty(), "sent {:?}", server.requests());
+}
+
 /// A target the version does not search, or an unknown version: exit 2,
 /// and nothing is sent.
 #[test]

@@ -202,6 +202,10 @@ rejects!(
 );
 rejects!(
     unknown_top_level_key,
+    r#"{"query": {"field": "state", "operator": "=", "value": "open"}, "order_by": {"field": "created_at"}}"#
+);
+rejects!(
+    sort_where_the_endpoint_takes_none,
     r#"{"query": {"field": "state", "operator": "=", "value": "open"}, "sort": {"field": "created_at"}}"#
 );
 rejects!(

@@ -4,9 +4,11 @@
 //! operators of each type, and whether `>` includes the bound), and what
 //! the text says of dates (matched by calendar day, in which zone), of
 //! single fields (`tag_id`'s operators, `source.body`'s words, tickets'
-//! `category` terms, tickets' `created_at` bounds) and of the endpoint (notes
-//! such as companies without users); takes allowed values the text does not
-//! list from the enums of the endpoint's model (`conversation.state`);
+//! `category` terms, tickets' `created_at` bounds, fields that are no sort
+//! field) and of the endpoint (notes such as companies without users);
+//! whether the endpoint's request body takes `sort` (its schema in the
+//! description); takes allowed values the text does not list from the
+//! enums of the endpoint's model (`conversation.state`);
 //! applies `src/schema/overrides.toml`; and writes one table per target
 //! and group of versions whose tables are the same.
 //!
@@ -164,6 +166,9 @@ struct Row {
     also_integer: bool,
     /// The text's spelling of a renamed field.
     spelled: Option<String>,
+    /// A sort field of the request's `sort` (false everywhere when the
+    /// endpoint takes no `sort`).
+    sortable: bool,
 }
 
 /// One target's table in one version.
@@ -179,6 +184,8 @@ struct Table {
     unchecked: Option<(String, &'static str)>,
     /// Sentences of the description shown with the table.
     notes: Vec<String>,
+    /// The request body takes `sort` (`{"field", "order"}`).
+    sort: bool,
 }
 
 // ---- reading ------------------------------------------------------------
@@ -197,6 +204,8 @@ struct PathItem {
 #[derive(Deserialize)]
 struct Operation {
     description: Option<String>,
+    #[serde(rename = "requestBody")]
+    request_body: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -240,7 +249,13 @@ pub fn generate_from(root: &Path) -> Result<String> {
                 continue;
             };
             let at = format!("{version} {}", endpoint.search_path());
-            let mut table = read_table(description, &at)?;
+            let body = doc
+                .paths
+                .get(endpoint.search_path())
+                .and_then(|p| p.post.as_ref())
+                .and_then(|op| op.request_body.as_ref());
+            let sorts = takes_sort(&doc, body, &at)?;
+            let mut table = read_table(description, sorts, &at)?;
             add_model_values(&mut table, &doc, endpoint.object());
             overrides.apply(&mut table, endpoint.name(), version, &at)?;
             tables.push((e, v, table));
@@ -398,8 +413,53 @@ fn valid_types(cell: &str, at: &str) -> Result<(BTreeSet<Class>, BTreeSet<String
     Ok((classes, fields))
 }
 
-/// The table of one search path's description.
-fn read_table(text: &str, at: &str) -> Result<Table> {
+/// Whether the request body of a search path takes `sort`: its schema
+/// has a `sort` property, an object of a `field` string and an `order`
+/// whose values are `ascending` and `descending`, `descending` when
+/// omitted (what qc emits and reads; any other shape is an error).
+fn takes_sort(doc: &Document, body: Option<&Value>, at: &str) -> Result<bool> {
+    let Some(schema) = body
+        .and_then(|b| b.get("content"))
+        .and_then(|c| c.get("application/json"))
+        .and_then(|j| j.get("schema"))
+    else {
+        return Err(format!("{at}: no JSON request body"));
+    };
+    let Some(sort) = resolve(doc, schema)
+        .and_then(|s| s.get("properties"))
+        .and_then(|p| p.get("sort"))
+        .and_then(|s| resolve(doc, s))
+    else {
+        return Ok(false);
+    };
+    let property = |name: &str| {
+        sort.get("properties")
+            .and_then(|p| p.get(name))
+            .and_then(|s| resolve(doc, s))
+    };
+    let field_type = property("field")
+        .and_then(|f| f.get("type"))
+        .and_then(Value::as_str);
+    let order = property("order");
+    let values: Option<Vec<&str>> = order
+        .and_then(|o| o.get("enum"))
+        .and_then(Value::as_sequence)
+        .map(|values| values.iter().filter_map(Value::as_str).collect());
+    let default = order.and_then(|o| o.get("default")).and_then(Value::as_str);
+    if field_type != Some("string")
+        || values.as_deref() != Some(&["ascending", "descending"][..])
+        || default != Some("descending")
+    {
+        return Err(format!(
+            "{at}: a `sort` qc does not know: qc knows `{{\"field\": string, \"order\": \"ascending\" | \"descending\"}}` with `descending` the default, and the description has field {field_type:?}, order {values:?}, default {default:?}"
+        ));
+    }
+    Ok(true)
+}
+
+/// The table of one search path's description; `sorts` when its request
+/// body takes `sort`.
+fn read_table(text: &str, sorts: bool, at: &str) -> Result<Table> {
     let fields = section(text, "Accepted Fields")
         .ok_or_else(|| format!("{at}: no \"Accepted Fields\" section"))?;
     let operators = section(text, "Accepted Operators")
@@ -471,8 +531,14 @@ fn read_table(text: &str, at: &str) -> Result<Table> {
     let mut extra: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     let mut words = BTreeSet::new();
     let mut notes = Vec::new();
+    let mut not_sorted: BTreeSet<String> = BTreeSet::new();
     for s in &sentences {
         let quoted = backticked(s);
+        if s.contains("not as a sort field") {
+            let field = quoted.first().ok_or_else(|| format!("{at}: `{s}`"))?;
+            not_sorted.insert((*field).to_owned());
+            continue;
+        }
         if s.starts_with("Searching by `") && s.contains("supports only") {
             let (field, ops) = quoted.split_first().ok_or_else(|| format!("{at}: `{s}`"))?;
             let ops = ops.iter().map(|o| op_index(o, at)).collect::<Result<_>>()?;
@@ -564,7 +630,18 @@ fn read_table(text: &str, at: &str) -> Result<Table> {
             words: words.contains(name.as_str()),
             also_integer: false,
             spelled: None,
+            sortable: sorts && !not_sorted.remove(name.as_str()),
         });
+    }
+    if let Some(field) = not_sorted.iter().next() {
+        return Err(format!(
+            "{at}: the text says `{field}` is no sort field, but {}",
+            if sorts {
+                "it is not in the field table"
+            } else {
+                "the request takes no `sort`"
+            }
+        ));
     }
     for (what, left) in [("supports only", &only), ("you may use", &extra)] {
         if let Some(field) = left.keys().next() {
@@ -590,6 +667,7 @@ fn read_table(text: &str, at: &str) -> Result<Table> {
         classes,
         unchecked,
         notes,
+        sort: sorts,
     })
 }
 
@@ -672,6 +750,8 @@ struct Override {
     /// The attributes under this prefix are taken unchecked, as String,
     /// without a workspace schema.
     unchecked: Option<bool>,
+    /// `false`: not a sort field, where the request takes `sort`.
+    sortable: Option<bool>,
 }
 
 impl Overrides {
@@ -721,6 +801,7 @@ impl Overrides {
                     words: false,
                     also_integer: false,
                     spelled: None,
+                    sortable: table.sort,
                 });
             }
             let row = table
@@ -757,6 +838,25 @@ impl Overrides {
             if let Some(name) = &o.rename {
                 row.spelled = Some(std::mem::replace(&mut row.name, name.clone()));
             }
+            match o.sortable {
+                Some(true) => {
+                    return Err(format!(
+                        "{at}: a field is a sort field wherever the request takes `sort`; only `sortable = false` is a decision"
+                    ));
+                }
+                Some(false) if !table.sort => {
+                    return Err(format!(
+                        "{at}: the request takes no `sort` here; narrow `versions`"
+                    ));
+                }
+                Some(false) if !row.sortable => {
+                    return Err(format!(
+                        "{at}: the text already says it is no sort field; remove the override"
+                    ));
+                }
+                Some(false) => row.sortable = false,
+                None => {}
+            }
         }
         Ok(())
     }
@@ -792,7 +892,7 @@ fn body(t: &Table) -> String {
     for r in &t.rows {
         let _ = writeln!(
             out,
-            "            Row {{ name: {:?}, ty: FieldType::{}, values: {}, rule: {}, words: {}, also_integer: {}, spelled: {} }},",
+            "            Row {{ name: {:?}, ty: FieldType::{}, values: {}, rule: {}, words: {}, also_integer: {}, spelled: {}, sortable: {} }},",
             r.name,
             r.ty,
             string_list(&r.values),
@@ -801,7 +901,8 @@ fn body(t: &Table) -> String {
             r.also_integer,
             r.spelled
                 .as_ref()
-                .map_or_else(|| "None".to_owned(), |s| format!("Some({s:?})"))
+                .map_or_else(|| "None".to_owned(), |s| format!("Some({s:?})")),
+            r.sortable
         );
     }
     out.push_str("        ],\n");
@@ -823,6 +924,7 @@ fn body(t: &Table) -> String {
         None => out.push_str("        unchecked: None,\n"),
     }
     let _ = writeln!(out, "        notes: {},", string_list(&t.notes));
+    let _ = writeln!(out, "        sort: {},", t.sort);
     out
 }
 

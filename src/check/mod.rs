@@ -28,7 +28,7 @@ pub use lower::negate;
 pub use notation::Notation;
 pub use query::{
     DEFAULT_PER_PAGE, Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query,
-    ScalarValue,
+    ScalarValue, Sort,
 };
 pub use request::{Validated, validate, validate_bytes, validate_bytes_with, validate_with};
 
@@ -36,7 +36,9 @@ use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
 use crate::options::{Limits, Options};
 use crate::schema::{FieldDef, FieldRef, Schema};
-use crate::syntax::{Ast, Comparison, Expr, ExprKind, MAX_ERRORS, Scalar, Span, ValueKind};
+use crate::syntax::{
+    Ast, Comparison, Expr, ExprKind, MAX_ERRORS, OrderBy, Scalar, Span, ValueKind,
+};
 
 /// The result of checking: the query when there were no errors, and every
 /// diagnostic (errors and warnings) in source order.
@@ -72,6 +74,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         zone_warned: false,
     };
     let mut root = checker.lower(&ast.root, None);
+    let sort = ast.order_by.as_ref().and_then(|o| checker.sort(o));
     let mut over_limits = Vec::new();
     if let Some(tree) = &mut root {
         let mut found = Vec::new();
@@ -104,6 +107,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         query: root.filter(|_| ok).map(|root| Query {
             root,
             pagination: options.pagination.clone(),
+            sort,
         }),
         diagnostics,
         over_limits,
@@ -167,6 +171,34 @@ impl Checker<'_> {
     fn fail<T>(&mut self) -> Option<T> {
         self.complete = false;
         None
+    }
+
+    /// The `ORDER BY` clause as the request's `sort`: a sort field of an
+    /// endpoint that sorts, in the order written (else descending, the
+    /// API's default).
+    fn sort(&mut self, o: &OrderBy) -> Option<Sort> {
+        match rules::sort_field(
+            self.schema,
+            &o.field.name,
+            o.field.span,
+            o.span,
+            Notation::Text,
+        ) {
+            Ok((field, warning)) => {
+                if let Some(w) = warning {
+                    self.push(w);
+                }
+                Some(Sort {
+                    field,
+                    order: o.sort_order(),
+                    span: o.span,
+                })
+            }
+            Err(d) => {
+                self.push(*d);
+                self.fail()
+            }
+        }
     }
 
     /// Lowers an expression; `negated` is the span of the `NOT` that applies

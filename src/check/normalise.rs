@@ -5,11 +5,12 @@ use super::query::{Node, Query};
 impl Query {
     /// The query as the compiler would build it: groups nested in a group
     /// with the same operator merged into it, and single-member groups
-    /// replaced by their member. Pagination is kept.
+    /// replaced by their member. Sort and pagination are kept.
     pub fn normalised(&self) -> Query {
         Query {
             root: self.root.normalised(),
             pagination: self.pagination.clone(),
+            sort: self.sort.clone(),
         }
     }
 }

@@ -33,6 +33,15 @@ impl Notation {
         }
     }
 
+    /// What asks for the order of the results: the `ORDER BY` clause in
+    /// text, the request's `sort` in JSON.
+    pub fn sort_clause(self) -> &'static str {
+        match self {
+            Notation::Text => "`ORDER BY`",
+            Notation::Json => "`sort`",
+        }
+    }
+
     /// A value's text as a fix that replaces the value writes it: the
     /// text itself in a query, a JSON string in a request.
     pub fn value(self, text: &str) -> String {

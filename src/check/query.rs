@@ -4,13 +4,13 @@ use compact_str::CompactString;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
-use crate::op::Op;
+use crate::op::{Op, SortOrder};
 use crate::schema::FieldRef;
 use crate::syntax::Span;
 
 pub use crate::options::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Pagination};
 
-/// A checked query: the filter tree plus optional pagination.
+/// A checked query: the filter tree plus optional sort and pagination.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     /// The filter tree, NOT pushed into comparisons, nested same-operator
@@ -18,6 +18,22 @@ pub struct Query {
     pub root: Node,
     /// Pagination to send along, if any.
     pub pagination: Option<Pagination>,
+    /// The order of the results (`ORDER BY`), if any: the request's `sort`.
+    pub sort: Option<Sort>,
+}
+
+/// The order of a search's results: the request's `sort`, `{"field":
+/// NAME, "order": "ascending" | "descending"}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sort {
+    /// The field sorted on (its row of the schema; a sort field).
+    pub field: FieldRef,
+    /// Ascending or descending: as written, else the API's default,
+    /// descending (always sent).
+    pub order: SortOrder,
+    /// Where it came from in the source (the `ORDER BY` clause, or the
+    /// request's `sort`).
+    pub span: Span,
 }
 
 /// A filter or a group of filters.
@@ -126,12 +142,24 @@ impl Serialize for ScalarValue {
 
 impl Serialize for Query {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let len = if self.pagination.is_some() { 2 } else { 1 };
+        let len = 1 + usize::from(self.sort.is_some()) + usize::from(self.pagination.is_some());
         let mut st = s.serialize_struct("Query", len)?;
         st.serialize_field("query", &self.root)?;
+        if let Some(sort) = &self.sort {
+            st.serialize_field("sort", sort)?;
+        }
         if let Some(p) = &self.pagination {
             st.serialize_field("pagination", p)?;
         }
+        st.end()
+    }
+}
+
+impl Serialize for Sort {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Sort", 2)?;
+        st.serialize_field("field", &self.field.name)?;
+        st.serialize_field("order", self.order.as_str())?;
         st.end()
     }
 }

@@ -2,7 +2,8 @@
 //! checked [`Query`] (`qc validate`).
 //!
 //! [`validate`] reads a request body for `POST /conversations/search`
-//! (`{"query": ..., "pagination": ...}`, or a bare query object) with the
+//! (`{"query": ..., "sort": ..., "pagination": ...}`, or a bare query
+//! object; `sort` where the endpoint takes it) with the
 //! positioned reader of [`crate::json::reader`] and checks it with the
 //! text checker's rules: the field table, operators by type, the value
 //! typing and null rule of [`rules`], enumerated values, the pagination
@@ -36,12 +37,12 @@ use std::collections::HashMap;
 use super::dates::{is_unix_seconds, parse_date};
 use super::notation::{Notation, json_string};
 use super::{
-    Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query, ScalarValue,
+    Filter, FilterValue, Group, GroupOp, MAX_PER_PAGE, Node, Pagination, Query, ScalarValue, Sort,
     check_limits, lints, rules,
 };
 use crate::diagnostic::{Code, Diagnostic, LineIndex, has_errors};
 use crate::json::reader::{Json, JsonKind, Member, is_integer, read_json};
-use crate::op::Op;
+use crate::op::{Op, SortOrder};
 use crate::schema::{FieldDef, FieldRef, FieldType, Order, Schema};
 use crate::syntax::Span;
 
@@ -167,8 +168,9 @@ fn bool_text(b: bool) -> &'static str {
 
 const FILTER_KEYS: &[&str] = &["field", "operator", "value"];
 const GROUP_KEYS: &[&str] = &["operator", "value"];
-const REQUEST_KEYS: &[&str] = &["query", "pagination"];
+const REQUEST_KEYS: &[&str] = &["query", "pagination", "sort"];
 const PAGINATION_KEYS: &[&str] = &["per_page", "starting_after"];
+const SORT_KEYS: &[&str] = &["field", "order"];
 
 impl Validator<'_> {
     fn push(&mut self, d: Diagnostic, path: &str) {
@@ -261,14 +263,18 @@ impl Validator<'_> {
             .any(|m| REQUEST_KEYS.contains(&m.key.as_str()));
         if !is_request {
             let node = self.node(root, "");
-            return self.finish(node, Some(None));
+            return self.finish(node, Some(None), Some(None));
         }
         let found = self.keys(members, root.span, "", REQUEST_KEYS, &["query"], "request");
-        let (query, pagination) = match found.as_slice() {
-            [q, p] => (*q, *p),
-            _ => (None, None),
+        let (query, pagination, sort) = match found.as_slice() {
+            [q, p, s] => (*q, *p, *s),
+            _ => (None, None, None),
         };
         let node = query.and_then(|q| self.node(q, "query"));
+        let sort = match sort {
+            Some(s) => self.sort(s, "sort").map(Some),
+            None => Some(None),
+        };
         let pagination = match pagination {
             Some(Json {
                 kind: JsonKind::Null,
@@ -286,18 +292,107 @@ impl Validator<'_> {
             Some(p) => self.pagination(p, "pagination").map(Some),
             None => Some(None),
         };
-        self.finish(node, pagination)
+        self.finish(node, pagination, sort)
+    }
+
+    /// The request's `sort`, where the endpoint takes one: `{"field":
+    /// NAME, "order": "ascending" | "descending"}`, `order` descending when
+    /// left out (as the API documents). `None` (reported) when invalid.
+    fn sort(&mut self, j: &Json, path: &str) -> Option<Sort> {
+        if !self.schema.sorts() {
+            let d = rules::sort_not_supported(self.schema, j.span, Notation::Json);
+            self.push(d, path);
+            return None;
+        }
+        let JsonKind::Object(members) = &j.kind else {
+            self.wrong_type(
+                j,
+                path,
+                "a sort object (`{\"field\": ..., \"order\": \"ascending\"}`)",
+            );
+            return None;
+        };
+        let found = self.keys(members, j.span, path, SORT_KEYS, &["field"], "sort");
+        let (field, order) = match found.as_slice() {
+            [f, o] => (*f, *o),
+            _ => (None, None),
+        };
+        let field_path = child(path, "field");
+        let field = match field.map(|f| (f, &f.kind)) {
+            Some((f, JsonKind::String(name))) => {
+                match rules::sort_field(self.schema, name, f.span, j.span, Notation::Json) {
+                    Ok((field, warning)) => {
+                        if let Some(w) = warning {
+                            self.push(w, &field_path);
+                        }
+                        Some(field)
+                    }
+                    Err(d) => {
+                        self.push(*d, &field_path);
+                        None
+                    }
+                }
+            }
+            Some((f, _)) => {
+                self.wrong_type(f, &field_path, "a field name string");
+                None
+            }
+            None => None,
+        };
+        let order = match order {
+            Some(o) => self.sort_order(o, &child(path, "order")),
+            None => Some(SortOrder::default()),
+        };
+        Some(Sort {
+            field: field?,
+            order: order?,
+            span: j.span,
+        })
+    }
+
+    /// A `sort.order`: `"ascending"` or `"descending"`, exactly.
+    fn sort_order(&mut self, j: &Json, path: &str) -> Option<SortOrder> {
+        let JsonKind::String(word) = &j.kind else {
+            self.wrong_type(j, path, "`\"ascending\"` or `\"descending\"`");
+            return None;
+        };
+        if let Some(order) = SortOrder::from_api(word) {
+            return Some(order);
+        }
+        let lower = word.to_ascii_lowercase();
+        // `"ASC"`, `"desc"`, `"Descending"`: the order meant is certain.
+        let meant = SortOrder::ALL
+            .into_iter()
+            .find(|o| lower == o.as_str() || lower == o.keyword().to_ascii_lowercase());
+        let mut d = Diagnostic::new(
+            Code::InvalidSortOrder,
+            j.span,
+            format!(
+                "unknown sort order `{word}`; expected `ascending` or `descending` (the API answers 400 `invalid_sort_order`)"
+            ),
+        );
+        d = match meant {
+            Some(o) => d
+                .with_help(format!("the order is written `{o}`"))
+                .with_suggestion(j.span, json_string(o.as_str())),
+            None => d.with_help(
+                "`order` is `ascending` or `descending`; left out, the API sorts descending",
+            ),
+        };
+        self.push(d, path);
+        None
     }
 
     /// The diagnostics of the tree as a whole (as much of it as could be
     /// lowered, as in text): the group lints, on the tree as the compiler
     /// would normalise it, and the limits, on the groups as written. Then
-    /// the query, when nothing failed; `pagination` is `None` when it was
-    /// invalid.
+    /// the query, when nothing failed; `pagination` and `sort` are `None`
+    /// when they were invalid.
     fn finish(
         &mut self,
         root: Option<Node>,
         pagination: Option<Option<Pagination>>,
+        sort: Option<Option<Sort>>,
     ) -> Option<Query> {
         let root = root?;
         let mut found = Vec::new();
@@ -307,7 +402,12 @@ impl Validator<'_> {
             self.push_on_tree(d);
         }
         let pagination = pagination?;
-        self.complete.then_some(Query { root, pagination })
+        let sort = sort?;
+        self.complete.then_some(Query {
+            root,
+            pagination,
+            sort,
+        })
     }
 
     /// Records a diagnostic about a filter or group of the tree, with the

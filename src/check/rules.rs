@@ -27,6 +27,18 @@ pub fn lookup(
     span: Span,
     notation: Notation,
 ) -> Result<(FieldRef, Option<Diagnostic>), Box<Diagnostic>> {
+    lookup_among(schema, name, span, notation, || schema.closest(name))
+}
+
+/// [`lookup`] where an unknown name's "did you mean" is what `closest`
+/// finds (looked for only then: it reads every name of the schema).
+fn lookup_among<'s>(
+    schema: &'s Schema,
+    name: &str,
+    span: Span,
+    notation: Notation,
+    closest: impl FnOnce() -> Option<&'s str>,
+) -> Result<(FieldRef, Option<Diagnostic>), Box<Diagnostic>> {
     if let Some(field) = schema.field(name) {
         let warning = match field.origin {
             Origin::Unchecked => Some(
@@ -83,7 +95,7 @@ pub fn lookup(
         ),
     );
     let elsewhere = schema.versions_with_field(name);
-    d = match schema.closest(name) {
+    d = match closest() {
         _ if !elsewhere.is_empty() => d.with_help(format!(
             "`{}` is a {} field in API {}, not in {} (the API version qc compiles for is an option: `--api-version`, `api_version`)",
             clip(name),
@@ -98,6 +110,71 @@ pub fn lookup(
         )),
     };
     Err(Box::new(d))
+}
+
+/// The field `ORDER BY` (or a request's `sort`) names, when the
+/// endpoint sorts and the field is a sort field, with the warnings of
+/// [`lookup`]; else the error: E0115 where the endpoint takes no `sort`
+/// (`at`: the clause), E0116 for a field that is no sort field, E0101 for
+/// an unknown one, whose "did you mean" is a sort field.
+pub fn sort_field(
+    schema: &Schema,
+    name: &str,
+    span: Span,
+    at: Span,
+    notation: Notation,
+) -> Result<(FieldRef, Option<Diagnostic>), Box<Diagnostic>> {
+    if !schema.sorts() {
+        return Err(Box::new(sort_not_supported(schema, at, notation)));
+    }
+    let (field, warning) =
+        lookup_among(schema, name, span, notation, || schema.closest_sortable(name))?;
+    if !field.sortable {
+        let why = if field.many {
+            format!(
+                "`{}` holds several values (a list), not one to order by",
+                clip(name)
+            )
+        } else {
+            format!("the reference does not sort by `{}`", clip(name))
+        };
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::NotSortable,
+                span,
+                format!(
+                    "{} search cannot sort by `{}`: {why}",
+                    schema.target(),
+                    clip(name)
+                ),
+            )
+            .with_help(format!(
+                "sort by a field that holds one value (`qc fields --target {} --api-version {}` says which fields sort)",
+                schema.target(),
+                schema.version()
+            )),
+        ));
+    }
+    Ok((field, warning))
+}
+
+/// E0115: the endpoint takes no `sort` in this version; the message says
+/// which targets and versions do.
+pub fn sort_not_supported(schema: &Schema, at: Span, notation: Notation) -> Diagnostic {
+    let what = notation.sort_clause();
+    Diagnostic::new(
+        Code::SortNotSupported,
+        at,
+        format!(
+            "{} search in API version {} cannot sort: its request takes no `sort`",
+            schema.target(),
+            schema.version()
+        ),
+    )
+    .with_help(format!(
+        "{what} is in {}; remove {what}, or search one of those (`--target`, `--api-version`)",
+        crate::schema::sorting_described()
+    ))
 }
 
 /// The error for a workspace attribute the target cannot search: another

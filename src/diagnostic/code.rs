@@ -201,6 +201,16 @@ codes! {
     example: "",
     explanation: "The workspace schema describes the attribute, but not as one this search can use: it belongs to another model (a company attribute on contacts, a conversation attribute on contacts: each search takes its own model's attributes, and qc has no companies search), or it is of a kind the API cannot search (a ticket `files` attribute). The message says which; search the right target (`--target`), or another attribute. (No example: it needs a workspace schema.)";
 
+    /// `ORDER BY` where the endpoint's request takes no `sort`.
+    SortNotSupported = "E0115", Error, "this search cannot sort",
+    example: "state = open ORDER BY created_at",
+    explanation: "`ORDER BY field [ASC|DESC]` ends a query and sends the request's `sort`, which only some endpoints take, from some API versions on: the message lists them (as the descriptions say: contacts from 2.16, companies in Preview; conversations and tickets never). Elsewhere the API has no order to ask for, so qc refuses rather than send a request the API would reject or ignore: remove `ORDER BY`, or compile for a target and version that sort (`--target`, `--api-version`). `qc validate` reports a request's `sort` there the same way.";
+
+    /// `ORDER BY` on a field the request's `sort` does not take.
+    NotSortable = "E0116", Error, "not a sort field",
+    example: "qc --target contacts --api-version 2.16 'role = user ORDER BY tag_id'",
+    explanation: "The request's `sort` orders the results by a value of each object. A field that holds several values (contacts' and companies' `tag_id`, contacts' `segment_id`: the tags or segments an object has) has no such value: the companies reference says `tag_id` \"can be used as a filter but not as a sort field\", and qc refuses contacts' lists for the same reason. Sort by another field; `qc fields` says which fields sort.";
+
     /// Groups are nested deeper than the API allows.
     NestingLimit = "E0201", Error, "groups nested too deep for the API",
     example: "read = true OR (state = open AND (source.subject ~ a OR source.subject ~ b OR source.subject ~ c OR source.subject ~ d OR source.subject ~ e OR source.subject ~ f OR source.subject ~ g OR source.subject ~ h OR source.subject ~ i OR source.subject ~ j OR source.subject ~ k OR source.subject ~ l OR source.subject ~ m OR source.subject ~ n OR source.subject ~ o OR source.subject ~ p))",
@@ -221,6 +231,11 @@ codes! {
     example: "read = true OR (state = open AND (source.subject ~ a OR source.subject ~ b OR source.subject ~ c OR source.subject ~ d OR source.subject ~ e OR source.subject ~ f OR source.subject ~ g OR source.subject ~ h OR source.subject ~ i OR source.subject ~ j OR source.subject ~ k OR source.subject ~ l OR source.subject ~ m OR source.subject ~ n OR source.subject ~ o OR source.subject ~ p))",
     explanation: "The query is over the API's limits (2 levels of nested groups, 15 filters per group) and no body that fits selects exactly what it selects: not the query rewritten, not its CNF (an AND of ORs), not its DNF (an OR of ANDs). `qc plan` prints the requests whose union is exactly the query (one JSON body per line), and `qc search` runs them and merges the results. The message says how many requests the plan takes and how the query was split (an OR of more than 15 filters into balanced chunks, each request taking one chunk of each; the alternatives of an OR packed 15 to a request); `--max-plan N` on `qc plan` and `qc search` allows at most N, 50 by default.";
 
+    /// A sorted query whose plan takes several requests.
+    SortedPlan = "E0204", Error, "a sorted query needs one request",
+    example: "qc --target contacts --api-version 2.16 'role = user AND (name ~ w1 OR name ~ w2 OR name ~ w3 OR name ~ w4 OR name ~ w5 OR name ~ w6 OR name ~ w7 OR name ~ w8 OR name ~ w9 OR name ~ w10 OR name ~ w11 OR name ~ w12 OR name ~ w13 OR name ~ w14 OR name ~ w15 OR name ~ w16) ORDER BY created_at'",
+    explanation: "A query that no single request can express runs as a plan of several requests whose union is the query (E0203). Each request would carry the `sort`, but the order would hold within each request only: their union, one request after the other, is in no one order, so qc refuses a plan with `ORDER BY` rather than print results out of the order asked for. Remove `ORDER BY` to run the plan (`qc plan`, `qc search`), or narrow the query until one request expresses it.";
+
     /// The input is not well-formed JSON.
     InvalidJson = "E0301", Error, "malformed JSON",
     example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"value\": \"open\",}}",
@@ -234,12 +249,12 @@ codes! {
     /// An object has a key the API does not know in that place.
     UnknownKey = "E0303", Error, "unknown key",
     example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"value\": \"open\", \"negate\": true}}",
-    explanation: "A search request holds `query` and optionally `pagination`; a filter holds `field`, `operator` and `value`; a group holds `operator` and `value`; pagination holds `per_page` and `starting_after`. Any other key is an error (the API would reject or silently ignore it). When a known key is close to what was written, the message suggests it.";
+    explanation: "A search request holds `query` and optionally `pagination` and `sort` (where the target sorts: E0115); a filter holds `field`, `operator` and `value`; a group holds `operator` and `value`; pagination holds `per_page` and `starting_after`; a sort holds `field` and `order`. Any other key is an error (the API would reject or silently ignore it). When a known key is close to what was written, the message suggests it.";
 
     /// An object lacks a key it needs.
     MissingKey = "E0304", Error, "missing key",
     example: "{\"query\": {\"field\": \"state\", \"value\": \"open\"}}",
-    explanation: "A filter needs `field`, `operator` and `value`; a group needs `operator` and `value`; a request needs `query`; pagination needs `per_page` (the API's schema requires it; 20 is the API's usual page size). Add the missing key.";
+    explanation: "A filter needs `field`, `operator` and `value`; a group needs `operator` and `value`; a request needs `query`; pagination needs `per_page` (the API's schema requires it; 20 is the API's usual page size); a sort needs `field` (its `order` may be left out: descending). Add the missing key.";
 
     /// A JSON value has the wrong JSON type for its place.
     WrongJsonType = "E0305", Error, "wrong JSON type",
@@ -270,6 +285,11 @@ codes! {
     DuplicateKey = "E0310", Error, "duplicate key",
     example: "{\"query\": {\"field\": \"state\", \"operator\": \"=\", \"operator\": \"!=\", \"value\": \"open\"}}",
     explanation: "JSON readers disagree about which of two equal keys wins, so the API may not see what was meant. Keep one of them.";
+
+    /// A request's `sort.order` that is not `ascending` or `descending`.
+    InvalidSortOrder = "E0311", Error, "invalid sort order",
+    example: "",
+    explanation: "A request's `sort` is `{\"field\": NAME, \"order\": \"ascending\" | \"descending\"}`; `order` may be left out, and the API then sorts descending. Any other order (`\"desc\"`, `\"ASC\"`) is refused by the API with a `400` error `invalid_sort_order`; the message gives the fix. (No example: the code is about a request for a target that sorts, e.g. `{\"query\": ..., \"sort\": {\"field\": \"created_at\", \"order\": \"desc\"}}` with `--target contacts --api-version 2.16`.)";
 
     /// `source.body` compared with a value of several words.
     MultiWordBody = "W0001", Warning, "multi-word value for source.body",

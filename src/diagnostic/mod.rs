@@ -132,7 +132,11 @@ impl Diagnostic {
     /// and a matching help text when none is set.
     pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
         let replacement = replacement.into();
-        let message = format!("replace with `{replacement}`");
+        let message = if replacement.is_empty() {
+            "remove this".to_owned()
+        } else {
+            format!("replace with `{replacement}`")
+        };
         if self.help.is_none() {
             self.help = Some(format!("did you mean `{replacement}`?"));
         }

@@ -1,8 +1,11 @@
 //! Checked query to the JSON body of `POST /conversations/search`.
 //!
-//! Output is deterministic: keys in the order `query`, `pagination` and
-//! `field`, `operator`, `value`; a single filter is emitted bare, groups as
-//! `{"operator": "AND"|"OR", "value": [...]}`.
+//! Output is deterministic: keys in the order `query`, `sort`,
+//! `pagination` and `field`, `operator`, `value`; a single filter is
+//! emitted bare, groups as `{"operator": "AND"|"OR", "value": [...]}`; a
+//! sort as `{"field": NAME, "order": "ascending"|"descending"}`, its
+//! order always written (a query without `ASC`/`DESC` asks for the API's
+//! default, descending, and says so).
 //!
 //! Compact text is written directly (see [`emit_string`]); the indented
 //! form and [`emit`] go through the types' `Serialize` implementations,
@@ -40,6 +43,13 @@ fn compact(query: &Query) -> String {
     let mut out = String::with_capacity(filters * BYTES_PER_FILTER + 32);
     out.push_str("{\"query\":");
     write_node(&mut out, &query.root);
+    if let Some(sort) = &query.sort {
+        out.push_str(",\"sort\":{\"field\":");
+        write_str(&mut out, &sort.field.name);
+        out.push_str(",\"order\":\"");
+        out.push_str(sort.order.as_str());
+        out.push_str("\"}");
+    }
     if let Some(p) = &query.pagination {
         out.push_str(",\"pagination\":");
         out.push_str(&serde_json::to_string(p).unwrap_or_default());
@@ -241,6 +251,27 @@ mod tests {
                 super::compact(&no_page),
                 serde_json::to_string(&no_page).unwrap()
             );
+        }
+        // A sort, between the query and the pagination; a field name that
+        // needs escaping.
+        let contacts = crate::Schema::for_version_with_zone(
+            crate::Target::Contacts,
+            crate::target::ApiVersion::Preview,
+            None,
+            &[],
+        )
+        .expect("contacts in Preview");
+        let compiler = crate::Compiler::new(std::sync::Arc::new(contacts), options);
+        for source in [
+            "role = user ORDER BY created_at ASC",
+            "role = user order by 'custom_attributes.a \\\"b\\\"'",
+        ] {
+            let compiled = compiler.compile(source).expect(source);
+            let text = super::compact(&compiled.query);
+            assert_eq!(text, serde_json::to_string(&compiled.query).unwrap());
+            let sort = text.find(",\"sort\":").expect("a sort");
+            let page = text.find(",\"pagination\":").expect("pagination");
+            assert!(sort < page, "{text}");
         }
     }
 }

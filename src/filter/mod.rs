@@ -21,6 +21,7 @@ mod project;
 use serde_json::Value;
 
 use crate::check::Query;
+use crate::eval::SortKey;
 use project::Paths;
 
 /// A query ready to be evaluated on objects.
@@ -63,6 +64,15 @@ impl Matcher {
         crate::eval::eval(&self.query, object)
     }
 
+    /// Where `object` goes in the query's order (`ORDER BY`), `None` when
+    /// the query is not sorted: see [`crate::eval::sort_key`].
+    pub fn sort_key(&self, object: &Value) -> Option<SortKey> {
+        self.query
+            .sort
+            .as_ref()
+            .map(|sort| crate::eval::sort_key(sort, object))
+    }
+
     /// An object read from any serde deserializer (a binding's own objects,
     /// such as Python's `dict`s), keeping only the parts the query reads:
     /// what [`Matcher::matches`] needs, without building the rest. The rest
@@ -86,13 +96,38 @@ impl Matcher {
     /// line that the query reads are built; the rest is checked as strictly
     /// as when the whole line is parsed.
     pub fn matches_line(&self, line: &[u8]) -> Result<Option<bool>, LineError> {
+        self.match_line(line)
+            .map(|m| m.map(|m| !matches!(m, LineMatch::Miss)))
+    }
+
+    /// [`Matcher::matches_line`], with the sort key of a line that
+    /// matches a sorted query (read from the same parse).
+    ///
+    /// ```
+    /// use qc::filter::LineMatch;
+    /// let compiler = qc::Settings::from_json(r#"{"target": "contacts", "api_version": "2.16"}"#)?.compiler()?;
+    /// let (matcher, _) = compiler.matcher("role = user ORDER BY name ASC")?;
+    /// let a = matcher.match_line(br#"{"role": "user", "name": "Ann"}"#)?;
+    /// let b = matcher.match_line(br#"{"role": "user", "name": "Bob"}"#)?;
+    /// match (a, b) {
+    ///     (Some(LineMatch::Hit(Some(a))), Some(LineMatch::Hit(Some(b)))) => assert!(a < b),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// assert!(matches!(matcher.match_line(br#"{"role": "lead"}"#)?, Some(LineMatch::Miss)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn match_line(&self, line: &[u8]) -> Result<Option<LineMatch>, LineError> {
         let bytes = line.strip_suffix(b"\n").unwrap_or(line);
         let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
         match project::parse(bytes, &self.paths) {
-            Ok(v @ Value::Object(_)) => Ok(Some(self.matches(&v))),
+            Ok(v @ Value::Object(_)) => Ok(Some(if self.matches(&v) {
+                LineMatch::Hit(self.sort_key(&v))
+            } else {
+                LineMatch::Miss
+            })),
             Ok(v) => Err(LineError::NotAnObject(crate::json::value_kind(&v))),
             Err(e) => Err(LineError::Malformed {
                 column: e.column(),
@@ -100,6 +135,16 @@ impl Matcher {
             }),
         }
     }
+}
+
+/// What a line of JSON Lines is to a query ([`Matcher::match_line`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineMatch {
+    /// An object the query does not match.
+    Miss,
+    /// An object the query matches, with its sort key when the query is
+    /// sorted (`ORDER BY`).
+    Hit(Option<SortKey>),
 }
 
 /// serde_json's message without its " at line L column C" tail.

@@ -28,16 +28,20 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// Every path `query`'s filters read: their fields', and the kind of
-    /// object of fields that only some kinds hold (a ticket's type).
+    /// Every path `query`'s filters and sort read: their fields', and the
+    /// kind of object of fields that only some kinds hold (a ticket's
+    /// type).
     pub fn of(query: &Query) -> Paths {
         let mut root = Paths::default();
-        query.root.for_each_filter(&mut |f| {
-            let held = f.field.held_by.iter().flat_map(|h| &h.paths);
-            for path in f.field.paths.iter().chain(held) {
+        let sorted = query.sort.iter().map(|s| &s.field);
+        let mut add = |field: &crate::schema::FieldDef| {
+            let held = field.held_by.iter().flat_map(|h| &h.paths);
+            for path in field.paths.iter().chain(held) {
                 root.add(&path.0);
             }
-        });
+        };
+        query.root.for_each_filter(&mut |f| add(&f.field));
+        sorted.for_each(|f| add(f));
         root
     }
 

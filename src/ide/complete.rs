@@ -4,11 +4,11 @@ use std::ops::ControlFlow;
 
 use serde::Serialize;
 
-use crate::op::Op;
+use crate::op::{Op, SortOrder};
 use crate::schema::{FieldDef, FieldType, Schema};
 use crate::span::Span;
 use crate::syntax::lexer::{Lexer, Token, TokenKind};
-use crate::syntax::lexical::{Keyword, OpSpelling, field_text, write_value};
+use crate::syntax::lexical::{Keyword, OpSpelling, field_text, sort_field_text, write_value};
 
 /// What a completion inserts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -62,8 +62,16 @@ enum State {
     ListValue(Span),
     /// Inside a list after a value: `,` or `]`.
     ListNext(Span),
-    /// After a complete comparison or `)`: AND / OR.
+    /// After a complete comparison or `)`: AND / OR, or `ORDER BY`.
     Joiner,
+    /// After `ORDER`: `BY`.
+    By,
+    /// After `ORDER BY`: a sort field.
+    SortField,
+    /// After `ORDER BY field`: `ASC` or `DESC`.
+    Direction,
+    /// After `ORDER BY field ASC|DESC`: the end of the query.
+    End,
 }
 
 impl State {
@@ -78,6 +86,10 @@ impl State {
             State::ListNext(f) => State::ListNext(by(f)?),
             State::Term => State::Term,
             State::Joiner => State::Joiner,
+            State::By => State::By,
+            State::SortField => State::SortField,
+            State::Direction => State::Direction,
+            State::End => State::End,
         })
     }
 }
@@ -371,6 +383,22 @@ fn step(state: State, t: &Token) -> State {
         State::Term | State::Joiner if kw(Keyword::And) || kw(Keyword::Or) || kw(Keyword::Not) => {
             State::Term
         }
+        State::Joiner if kw(Keyword::Order) => State::By,
+        State::By if kw(Keyword::By) => State::SortField,
+        // A bare `ASC`/`DESC` right after `ORDER BY` is the order, as the
+        // parser reads it.
+        State::SortField
+            if matches!(t.kind, TokenKind::Word | TokenKind::Str { .. })
+                && t.keyword.and_then(Keyword::sort_order).is_none() =>
+        {
+            State::Direction
+        }
+        State::Direction | State::SortField
+            if t.keyword.and_then(Keyword::sort_order).is_some() =>
+        {
+            State::End
+        }
+        State::SortField | State::Direction | State::End => State::End,
         State::Term if t.kind == TokenKind::LParen => State::Term,
         State::Term if matches!(t.kind, TokenKind::Word | TokenKind::Str { .. }) => {
             State::Operator(t.span)
@@ -458,13 +486,51 @@ fn candidates(source: &str, state: State, replace: Span, schema: &Schema) -> Vec
             .collect(),
         State::With(_) => vec![item("WITH", CompletionKind::Keyword, "", "")],
         State::Value(name, _) | State::ListValue(name) => values(field(name).as_deref(), replace),
-        State::ListNext(_) => Vec::new(),
-        State::Joiner => vec![
-            item("AND", CompletionKind::Keyword, "both sides must match", ""),
-            item("OR", CompletionKind::Keyword, "either side may match", ""),
-        ],
+        State::ListNext(_) | State::End => Vec::new(),
+        State::Joiner => {
+            let mut out = vec![
+                item("AND", CompletionKind::Keyword, "both sides must match", ""),
+                item("OR", CompletionKind::Keyword, "either side may match", ""),
+            ];
+            if schema.sorts() {
+                out.push(Completion {
+                    insert_text: "ORDER BY ".to_owned(),
+                    ..item(
+                        "ORDER BY",
+                        CompletionKind::Keyword,
+                        "sort the results (ends the query)",
+                        SORT_DOC,
+                    )
+                });
+            }
+            out
+        }
+        State::By => vec![item("BY", CompletionKind::Keyword, "", SORT_DOC)],
+        State::SortField => schema
+            .fields()
+            .filter(|f| f.sortable)
+            .flat_map(|f| f.names().map(move |name| (f, name)))
+            .map(|(f, name)| Completion {
+                insert_text: sort_field_text(name),
+                ..item(name, CompletionKind::Field, f.ty.name(), &field_doc(f))
+            })
+            .collect(),
+        State::Direction => SortOrder::ALL
+            .iter()
+            .map(|o| {
+                item(
+                    o.keyword(),
+                    CompletionKind::Keyword,
+                    o.as_str(),
+                    o.description(),
+                )
+            })
+            .collect(),
     }
 }
+
+/// What `ORDER BY` does, for its completions and hover.
+pub(crate) const SORT_DOC: &str = "`ORDER BY field [ASC|DESC]` ends the query and sorts the results by one field: `ASC` lowest (oldest) first, `DESC` highest (newest) first. Without `ASC` or `DESC` the API sorts descending.";
 
 /// What an operator spelling means, for its completion item.
 fn operator_detail(s: OpSpelling) -> String {
@@ -575,6 +641,12 @@ pub(crate) fn field_doc(f: &FieldDef) -> String {
     if f.is_custom() {
         doc.push_str("\n\nA custom attribute of the workspace.");
     }
+    if f.sortable {
+        doc.push_str(&format!(
+            "\n\nA sort field: `ORDER BY {} DESC` (or `ASC`).",
+            sort_field_text(&f.name)
+        ));
+    }
     doc
 }
 
@@ -670,6 +742,9 @@ mod tests {
         " ",
         "tag_ids",
         "~",
+        " ORDER",
+        " BY ",
+        "DESC",
     ];
 
     fn text() -> impl Strategy<Value = String> {
@@ -778,5 +853,52 @@ mod tests {
     fn keywords_after_a_comparison() {
         assert_eq!(labels("state = open "), ["AND", "OR"]);
         assert_eq!(labels("(state = open) "), ["AND", "OR"]);
+    }
+
+    /// Where the endpoint sorts: `ORDER BY` after a comparison, then the
+    /// sort fields only, then the orders, then nothing.
+    #[test]
+    fn order_by_where_the_endpoint_sorts() {
+        let schema = crate::Schema::for_version_with_zone(
+            crate::Target::Contacts,
+            crate::target::ApiVersion::V2_16,
+            None,
+            &[],
+        )
+        .expect("contacts in 2.16");
+        let labels = |src: &str| -> Vec<String> {
+            complete(src, src.len(), &schema)
+                .into_iter()
+                .map(|c| c.label)
+                .collect()
+        };
+        assert_eq!(labels("role = user "), ["AND", "OR", "ORDER BY"]);
+        let order_by = complete("role = user ", 12, &schema);
+        assert_eq!(order_by[2].insert_text, "ORDER BY ");
+        assert!(order_by[2].documentation.contains("sorts descending"));
+        assert_eq!(labels("role = user ORDER "), ["BY"]);
+        let fields = labels("role = user ORDER BY ");
+        assert!(fields.contains(&"created_at".to_owned()), "{fields:?}");
+        assert!(fields.contains(&"name".to_owned()), "{fields:?}");
+        // Lists are no sort field.
+        assert!(!fields.contains(&"tag_id".to_owned()), "{fields:?}");
+        assert!(!fields.contains(&"segment_id".to_owned()), "{fields:?}");
+        let sortable = schema.fields().filter(|f| f.sortable).count();
+        assert_eq!(fields.len(), sortable);
+        // The word being typed is replaced.
+        let typed = complete("role = user ORDER BY crea", 25, &schema);
+        assert_eq!(typed[0].replace, Span::new(21, 25));
+        assert_eq!(labels("role = user ORDER BY created_at "), ["ASC", "DESC"]);
+        assert_eq!(labels("role = user order by \"name\" "), ["ASC", "DESC"]);
+        assert!(labels("role = user ORDER BY created_at DESC ").is_empty());
+        // `ORDER` as a field is a field: its operators follow.
+        assert!(labels("order ").contains(&"=".to_owned()));
+        // Where the endpoint does not sort, no `ORDER BY`.
+        let conversations = crate::Schema::conversations();
+        assert!(
+            complete("state = open ", 13, &conversations)
+                .iter()
+                .all(|c| c.label != "ORDER BY")
+        );
     }
 }

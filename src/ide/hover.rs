@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::complete::field_doc;
+use super::complete::{SORT_DOC, field_doc};
 use crate::check::parse_date;
 use crate::schema::{FieldType, Order, Schema};
-use crate::syntax::{Comparison, Expr, ExprKind, Span, ValueKind, parse};
+use crate::syntax::{Comparison, Expr, ExprKind, OrderBy, Span, ValueKind, parse};
 
 /// Hover information for a range of the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -20,6 +20,14 @@ pub struct Hover {
 /// and description; an operator's meaning in the API; a date's value.
 pub fn hover(source: &str, offset: usize, schema: &Schema) -> Option<Hover> {
     let parsed = parse(source);
+    if let Some(o) = parsed
+        .ast
+        .order_by
+        .as_ref()
+        .filter(|o| contains(o.span, offset))
+    {
+        return Some(describe_order_by(o, offset, schema));
+    }
     let mut found = None;
     find(&parsed.ast.root, offset, &mut |c| {
         found = describe(c, offset, schema)
@@ -36,6 +44,49 @@ fn find(e: &Expr, offset: usize, f: &mut impl FnMut(&Comparison)) {
         ExprKind::Not(inner) | ExprKind::Paren(inner) => find(inner, offset, f),
         ExprKind::Compare(c) => f(c),
         ExprKind::Error => {}
+    }
+}
+
+/// The `ORDER BY` clause under the cursor: its field, its order, or what
+/// the clause does (and where the endpoint sorts).
+fn describe_order_by(o: &OrderBy, offset: usize, schema: &Schema) -> Hover {
+    if contains(o.field.span, offset) {
+        let contents = match schema.field(&o.field.name) {
+            Some(f) if f.sortable => field_doc(&f),
+            Some(f) => format!(
+                "{}\n\nNot a sort field: {} search cannot sort by it.",
+                field_doc(&f),
+                schema.target()
+            ),
+            None => format!(
+                "Unknown field `{}`: run `qc fields --target {}` to list the fields.",
+                o.field.name,
+                schema.target()
+            ),
+        };
+        return Hover {
+            range: o.field.span,
+            contents,
+        };
+    }
+    if let Some((order, span)) = o.order.filter(|(_, span)| contains(*span, offset)) {
+        return Hover {
+            range: span,
+            contents: format!("**{}**: {}.", order.keyword(), order.description()),
+        };
+    }
+    let mut contents = format!("**ORDER BY**: {SORT_DOC}");
+    if !schema.sorts() {
+        contents.push_str(&format!(
+            "\n\n{} search in API version {} cannot sort; `ORDER BY` is in {}.",
+            schema.target(),
+            schema.version(),
+            crate::schema::sorting_described()
+        ));
+    }
+    Hover {
+        range: o.span,
+        contents,
     }
 }
 
@@ -167,5 +218,40 @@ mod tests {
         let h = hover(src, 31).expect("enum field hover");
         assert!(h.contents.contains("snoozed"), "{}", h.contents);
         assert!(hover(src, 25).is_none(), "AND has no hover");
+    }
+
+    #[test]
+    fn order_by_hovers() {
+        let schema = Schema::for_version_with_zone(
+            crate::Target::Contacts,
+            crate::target::ApiVersion::V2_16,
+            None,
+            &[],
+        )
+        .expect("contacts in 2.16");
+        let src = "role = user ORDER BY created_at ASC";
+        let h = hover(src, 14, &schema).expect("ORDER BY");
+        assert_eq!(h.range, Span::new(12, 35));
+        assert!(h.contents.contains("sorts descending"), "{}", h.contents);
+        let h = hover(src, 25, &schema).expect("the sort field");
+        assert_eq!(h.range, Span::new(21, 31));
+        assert!(h.contents.contains("A sort field"), "{}", h.contents);
+        let h = hover(src, 33, &schema).expect("ASC");
+        assert_eq!(h.range, Span::new(32, 35));
+        assert!(h.contents.contains("lowest first"), "{}", h.contents);
+        let h = hover("role = user ORDER BY tag_id", 24, &schema).expect("tag_id");
+        assert!(h.contents.contains("Not a sort field"), "{}", h.contents);
+        // Where the endpoint does not sort, the hover says where it does.
+        let h = hover(
+            "state = open ORDER BY created_at",
+            15,
+            &Schema::conversations(),
+        )
+        .expect("ORDER BY");
+        assert!(
+            h.contents.contains("cannot sort") && h.contents.contains("contacts in version 2.16"),
+            "{}",
+            h.contents
+        );
     }
 }

@@ -52,7 +52,8 @@ pub fn summary(target: Target) -> &'static [&'static str] {
 #[derive(Debug, Clone)]
 pub struct Projection {
     target: Target,
-    /// The fields the query names, each once, in the order named.
+    /// The fields the query names, each once, in the order named (the
+    /// sort field of `ORDER BY` last).
     fields: Vec<FieldRef>,
 }
 
@@ -61,12 +62,17 @@ impl Projection {
     /// `target`.
     pub fn new(target: Target, queries: &[Query]) -> Self {
         let mut fields: Vec<FieldRef> = Vec::new();
+        let mut add = |field: &FieldRef| {
+            if !fields.iter().any(|known| known.name == field.name) {
+                fields.push(field.clone());
+            }
+        };
         for query in queries {
-            query.root.for_each_filter(&mut |f| {
-                if !fields.iter().any(|known| known.name == f.field.name) {
-                    fields.push(f.field.clone());
-                }
-            });
+            query.root.for_each_filter(&mut |f| add(&f.field));
+        }
+        // The results come in its order: its value shows why.
+        for sort in queries.iter().filter_map(|q| q.sort.as_ref()) {
+            add(&sort.field);
         }
         Projection { target, fields }
     }
@@ -155,6 +161,25 @@ mod tests {
         let title = out["title"].as_str().expect("text");
         assert_eq!(title.chars().count(), MAX_TEXT_CHARS + 1);
         assert!(title.ends_with('…'));
+    }
+
+    #[test]
+    fn results_keep_the_sort_field() {
+        let settings = crate::Settings {
+            target: Some("contacts".to_owned()),
+            api_version: Some("2.16".to_owned()),
+            ..crate::Settings::default()
+        };
+        let compiler = settings.compiler().expect("contacts in 2.16");
+        let query = compiler
+            .compile("email ~ example ORDER BY last_seen_at ASC")
+            .expect("valid")
+            .query;
+        let projection = Projection::new(Target::Contacts, &[query]);
+        let out =
+            projection.apply(&json!({"id": "1", "email": "a@example.com", "last_seen_at": 5}));
+        assert_eq!(out["email"], "a@example.com");
+        assert_eq!(out["last_seen_at"], 5);
     }
 
     #[test]

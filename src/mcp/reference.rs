@@ -17,7 +17,7 @@ use crate::compiler::Compiler;
 use crate::diagnostic::Code;
 use crate::op::{FieldType, Op};
 use crate::options::DEFAULT_MAX_REQUESTS;
-use crate::schema::FieldDef;
+use crate::schema::{FieldDef, sorting_described};
 use crate::settings::{Now, Settings};
 use crate::syntax::OpSpelling;
 use crate::syntax::lexical::{field_text, write_value};
@@ -50,8 +50,10 @@ pub fn primer() -> String {
     format!(
         "A query is `field operator value` comparisons joined by AND, OR, NOT and parentheses, e.g. \
          `state = open AND created_at > now-7d`. Operators: {}; `field = null` matches a missing \
-         field. Dates: {DATE_FORMS}. The resource {REFERENCE_URI} has the whole reference.",
-        ops.join(", ")
+         field. Dates: {DATE_FORMS}. It may end in `ORDER BY field [ASC|DESC]` (descending without \
+         either) where the search sorts: {}. The resource {REFERENCE_URI} has the whole reference.",
+        ops.join(", "),
+        sorting_described()
     )
 }
 
@@ -190,6 +192,30 @@ fn write_target(out: &mut String, compiler: &Compiler) -> std::fmt::Result {
     for note in schema.notes() {
         writeln!(out, "- {note}")?;
     }
+    if schema.sorts() {
+        let not: Vec<String> = schema
+            .fields()
+            .filter(|f| !f.sortable)
+            .map(|f| format!("`{}`", f.name))
+            .collect();
+        let but = if not.is_empty() {
+            String::new()
+        } else {
+            format!(" but {}", not.join(", "))
+        };
+        writeln!(
+            out,
+            "- Sorts: a query may end in `ORDER BY field [ASC|DESC]` on any field{but}; without \
+             `ASC` or `DESC` the API sorts descending. The request carries it as `sort`."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "- No `ORDER BY` in API version {}: it is in {}.",
+            schema.version(),
+            sorting_described()
+        )?;
+    }
     writeln!(out, "\nExamples (now = {EXAMPLES_NOW}):\n")?;
     for (query, body) in examples(compiler) {
         writeln!(out, "- `{query}` → `{body}`")?;
@@ -271,18 +297,30 @@ pub fn examples(compiler: &Compiler) -> Vec<(String, String)> {
         queries.push(format!("{} = true", name(b)));
         first = first.or(Some(format!("{} = true", name(b))));
     }
-    if let (Some(first), Some(d), Some(t)) = (first, date, text) {
+    if let (Some(first), Some(d), Some(t)) = (first.as_ref(), date, text) {
         queries.push(format!(
             "{first} AND ({} > now-30d OR {} ^ \"Re:\")",
             name(d),
             name(t)
         ));
     }
+    if let (Some(first), Some(d)) = (first, date.filter(|d| d.sortable)) {
+        queries.push(format!("{first} ORDER BY {} DESC", name(d)));
+    }
     queries
         .into_iter()
         .filter_map(|q| {
             let compiled = compiler.compile(&q).ok()?;
-            let body = serde_json::to_string(&compiled.json()["query"]).ok()?;
+            let json = compiled.json();
+            // The filter, or with a sort, the filter and the sort.
+            let body = match compiled.query.sort {
+                None => serde_json::to_string(&json["query"]).ok()?,
+                Some(_) => serde_json::to_string(&serde_json::json!({
+                    "query": json["query"],
+                    "sort": json["sort"],
+                }))
+                .ok()?,
+            };
             Some((q, body))
         })
         .collect()
@@ -295,7 +333,11 @@ mod tests {
     #[test]
     fn the_grammar_is_the_files_productions() {
         let p = productions();
-        assert!(p.starts_with("query        = or_expr ;"), "{p}");
+        assert!(
+            p.starts_with("query        = or_expr , [ order_by ] ;"),
+            "{p}"
+        );
+        assert!(p.contains("order_by     = \"ORDER\" , \"BY\""), "{p}");
         assert!(p.contains("operator     ="));
         assert!(!p.contains("example:"));
     }
@@ -307,5 +349,48 @@ mod tests {
             assert!(primer.contains(&format!("`{op}` ")), "{op}: {primer}");
         }
         assert!(primer.contains(DATE_FORMS));
+        assert!(primer.contains("ORDER BY") && primer.contains(&sorting_described()));
+    }
+
+    /// Where the target sorts, the reference says so, lists the fields
+    /// it cannot sort by and shows an example with its `sort`; elsewhere
+    /// it says where sorting is.
+    #[test]
+    fn the_reference_says_where_queries_sort() {
+        let settings = Settings {
+            api_version: Some("Preview".to_owned()),
+            ..Settings::default()
+        };
+        let text = reference(&settings);
+        let contacts = text
+            .split("### contacts")
+            .nth(1)
+            .and_then(|t| t.split("### ").next())
+            .expect("a contacts section");
+        assert!(
+            contacts.contains("ORDER BY field [ASC|DESC]` on any field but `segment_id`, `tag_id`"),
+            "{contacts}"
+        );
+        assert!(
+            contacts.contains("ORDER BY last_seen_at DESC` → `{\"query\":"),
+            "{contacts}"
+        );
+        assert!(
+            contacts.contains(r#""sort":{"field":"last_seen_at","order":"descending"}"#),
+            "{contacts}"
+        );
+        let conversations = text
+            .split("### conversations")
+            .nth(1)
+            .and_then(|t| t.split("### ").next())
+            .expect("a conversations section");
+        assert!(
+            conversations.contains("No `ORDER BY` in API version Preview: it is in contacts"),
+            "{conversations}"
+        );
+        assert!(
+            !conversations.contains("ORDER BY created_at"),
+            "{conversations}"
+        );
     }
 }

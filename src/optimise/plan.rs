@@ -134,7 +134,7 @@ impl PlanError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// The requests, each within the limits and carrying the query's
-    /// pagination; one when a single request expresses the query.
+    /// pagination and sort; one when a single request expresses the query.
     pub requests: Vec<Query>,
     /// What was rewritten (for one request, the note that says so).
     pub rewrites: Rewrites,
@@ -163,7 +163,9 @@ pub fn fit(query: &Query, settings: &Settings) -> Result<(Query, Rewrites), Plan
 }
 
 /// The requests whose union is exactly what `query` selects, each within
-/// `settings.limits` and carrying the query's pagination: the query as it
+/// `settings.limits` and carrying the query's pagination and sort (an
+/// order that holds within each request only: [`crate::Compiler`] refuses
+/// a sorted query of several requests): the query as it
 /// is when it fits, one request when rewriting (and distributing) makes
 /// it fit, else at most `settings.max_requests` requests. Within
 /// `settings.budget`; past it, the query simplified as far as the budget
@@ -173,6 +175,7 @@ pub fn plan(query: &Query, settings: &Settings) -> Result<Plan, PlanError> {
     let request = |root: Node| Query {
         root,
         pagination: query.pagination.clone(),
+        sort: query.sort.clone(),
     };
     if fits_within(&query.root, limits) {
         return Ok(Plan {

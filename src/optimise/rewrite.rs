@@ -97,6 +97,7 @@ pub fn optimise(query: &Query, settings: &Settings) -> Query {
     Query {
         root: simplify(query.root.clone(), &mut done, &mut meter),
         pagination: query.pagination.clone(),
+        sort: query.sort.clone(),
     }
 }
 

@@ -29,6 +29,11 @@ pub struct FieldChange {
     /// The allowed values (empty: any), before and after, when they changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<[Vec<String>; 2]>,
+    /// Whether `ORDER BY` takes the field, before and after, when it
+    /// changed while the endpoint sorts in both versions (the endpoint
+    /// starting or ceasing to sort is the row `ORDER BY`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sortable: Option<[bool; 2]>,
 }
 
 impl FieldChange {
@@ -40,6 +45,7 @@ impl FieldChange {
             operators: None,
             meaning: None,
             values: None,
+            sortable: None,
         }
     }
 
@@ -65,6 +71,16 @@ impl FieldChange {
                 }
             };
             parts.push(format!("values {} → {}", list(a), list(b)));
+        }
+        if let Some([a, b]) = self.sortable {
+            let says = |s: bool| {
+                if s {
+                    "sorts by it"
+                } else {
+                    "does not sort by it"
+                }
+            };
+            parts.push(format!("ORDER BY {} → {}", says(a), says(b)));
         }
         if parts.is_empty() {
             self.change.to_owned()
@@ -103,8 +119,13 @@ fn ops(f: &FieldDef) -> Vec<&'static str> {
 }
 
 /// How `b` differs from `a` for one field; `None` when it does not.
-fn compare(name: String, a: &FieldDef, b: &FieldDef) -> Option<FieldChange> {
+/// `sorts`: whether both endpoints sort, so that a field's sortability is
+/// a change of its own.
+fn compare(name: String, a: &FieldDef, b: &FieldDef, sorts: bool) -> Option<FieldChange> {
     let mut c = FieldChange::new(name, "changed");
+    if sorts && a.sortable != b.sortable {
+        c.sortable = Some([a.sortable, b.sortable]);
+    }
     if a.ty != b.ty {
         c.ty = Some([a.ty.name(), b.ty.name()]);
     }
@@ -121,15 +142,19 @@ fn compare(name: String, a: &FieldDef, b: &FieldDef) -> Option<FieldChange> {
     if a.values != b.values {
         c.values = Some([values(a), values(b)]);
     }
-    let changed =
-        c.ty.is_some() || c.operators.is_some() || c.meaning.is_some() || c.values.is_some();
+    let changed = c.ty.is_some()
+        || c.operators.is_some()
+        || c.meaning.is_some()
+        || c.values.is_some()
+        || c.sortable.is_some();
     changed.then_some(c)
 }
 
 /// What differs from `from` to `to` (two schemas of one target): each
 /// field of either, in `to`'s order then `from`'s removed ones, then
 /// custom attributes of each type. `from` is `None` when its version has
-/// no such endpoint: every field is then added.
+/// no such endpoint: every field is then added. When one endpoint sorts
+/// and the other does not, the first row is `ORDER BY`, added or removed.
 pub fn changes(from: Option<&Schema>, to: &Schema) -> Vec<FieldChange> {
     fn builtin(s: &Schema) -> Vec<&FieldDef> {
         s.fields().filter(|f| !f.is_custom()).collect()
@@ -137,10 +162,16 @@ pub fn changes(from: Option<&Schema>, to: &Schema) -> Vec<FieldChange> {
     let after = builtin(to);
     let before = from.map(builtin).unwrap_or_default();
     let mut out = Vec::new();
+    let sorted_before = from.is_some_and(Schema::sorts);
+    if sorted_before != to.sorts() {
+        let change = if to.sorts() { "added" } else { "removed" };
+        out.push(FieldChange::new("ORDER BY".to_owned(), change));
+    }
+    let sorts = sorted_before && to.sorts();
     for b in &after {
         match before.iter().find(|a| a.name == b.name) {
             None => out.push(FieldChange::new(b.name.to_string(), "added")),
-            Some(a) => out.extend(compare(b.name.to_string(), a, b)),
+            Some(a) => out.extend(compare(b.name.to_string(), a, b, sorts)),
         }
     }
     for a in &before {
@@ -166,10 +197,15 @@ pub fn changes(from: Option<&Schema>, to: &Schema) -> Vec<FieldChange> {
                 from.attribute_rules(&probe, ty),
                 to.attribute_rules(&probe, ty),
             );
-            out.extend(compare(format!("{probe} ({ty})"), &a, &b));
+            out.extend(compare(format!("{probe} ({ty})"), &a, &b, sorts));
         }
         if let (Some(a), Some(b)) = (from.field(&probe), to.field(&probe)) {
-            out.extend(compare(format!("{probe} (without --schema)"), &a, &b));
+            out.extend(compare(
+                format!("{probe} (without --schema)"),
+                &a,
+                &b,
+                sorts,
+            ));
         }
     }
     out

@@ -251,6 +251,10 @@ pub struct FieldDef {
     /// warning and sent as [`FieldDef::name`] (contacts'
     /// `andoid_sdk_version`).
     pub reference_spelling: Option<&'static str>,
+    /// True when the request's `sort` takes the field (`ORDER BY`): a
+    /// value of each object, where the endpoint sorts at all (see
+    /// [`crate::Schema::sorts`]); a list such as contacts' `tag_id` is not.
+    pub sortable: bool,
 }
 
 impl FieldDef {
@@ -423,6 +427,9 @@ impl Serialize for FieldDef {
         }
         if let Some(spelling) = self.reference_spelling {
             st.serialize_field("reference_spelling", spelling)?;
+        }
+        if self.sortable {
+            st.serialize_field("sortable", &true)?;
         }
         st.end()
     }

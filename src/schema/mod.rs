@@ -42,7 +42,7 @@ pub use field::{
     Bound, CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, FieldRef, HeldBy, Matching, Order,
     Origin, TICKET_ATTRIBUTE,
 };
-pub use lookup::versions_of;
+pub use lookup::{VersionSummary, api_versions, sorting, sorting_described, versions_of};
 pub use workspace::{Attribute, Model, Unsearchable, Workspace};
 
 use crate::target::{ApiVersion, NoEndpoint, Target};
@@ -74,6 +74,8 @@ pub struct Schema {
     classes: Classes,
     /// What the version's text says of the endpoint's results.
     notes: &'static [&'static str],
+    /// The request body takes `sort`.
+    sorts: bool,
     /// The field that tells kinds of object apart (tickets'
     /// `ticket_type_id`) and its paths, for the rows of attributes held
     /// by some kinds only.
@@ -191,6 +193,7 @@ impl Schema {
             open_prefix: None,
             classes: table.classes,
             notes: table.notes,
+            sorts: table.sort,
             kind: None,
         };
         let fixed = fixed_rows(table).unwrap_or_default();
@@ -277,6 +280,23 @@ impl Schema {
     /// returned), one sentence each.
     pub fn notes(&self) -> &'static [&'static str] {
         self.notes
+    }
+
+    /// True when the endpoint's request takes `sort` (`ORDER BY`) in this
+    /// version; [`sorting`] says where it does.
+    pub fn sorts(&self) -> bool {
+        self.sorts
+    }
+
+    /// The closest sort field to a name that is none, for "did you mean".
+    pub fn closest_sortable(&self, name: &str) -> Option<&str> {
+        crate::diagnostic::closest(
+            name,
+            self.fields
+                .iter()
+                .filter(|f| f.sortable)
+                .flat_map(|f| f.names()),
+        )
     }
 
     /// The workspace's time zone: `YYYY-MM-DD` is midnight there, and
@@ -424,6 +444,9 @@ impl Schema {
             archived: false,
             held_by: None,
             reference_spelling: None,
+            // An attribute holds one value of its type: a sort field
+            // wherever the endpoint sorts.
+            sortable: self.sorts,
         }
     }
 
@@ -472,6 +495,7 @@ impl Schema {
             archived: a.archived,
             held_by,
             reference_spelling: None,
+            sortable: self.sorts,
         }
     }
 }
@@ -524,6 +548,7 @@ fn builtin_row(target: Target, row: &Row, days: &Days) -> FieldDef {
         archived: false,
         held_by: None,
         reference_spelling: row.spelled,
+        sortable: row.sortable,
     }
 }
 

@@ -99,6 +99,9 @@ pub(super) struct Row {
     /// The text's spelling of a field `overrides.toml` renames, accepted
     /// with a warning (contacts' `andoid_sdk_version`).
     pub spelled: Option<&'static str>,
+    /// A field the request's `sort` takes (false everywhere in a table
+    /// whose endpoint takes no `sort`).
+    pub sortable: bool,
 }
 
 /// One target's table, shared by the versions whose tables are the same.
@@ -114,4 +117,6 @@ pub(super) struct Table {
     /// What the text says of the endpoint's results or fields, for
     /// `qc fields`.
     pub notes: &'static [&'static str],
+    /// The request body takes `sort` (`{"field", "order"}`).
+    pub sort: bool,
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::lexical::OpSpelling;
 use crate::diagnostic::LineIndex;
-use crate::op::Op;
+use crate::op::{Op, SortOrder};
 use crate::span::Span;
 
 /// A parsed query: the tree plus an index of its source's lines.
@@ -23,17 +23,27 @@ pub struct Ast<'src> {
     /// Where the comments are (`#` or `--` to the end of the line), in
     /// source order. The compiler ignores them; the formatter keeps them.
     pub comments: Vec<Span>,
+    /// The `ORDER BY` clause that ends the query, if any.
+    pub order_by: Option<OrderBy<'src>>,
 }
 
 impl<'src> Ast<'src> {
-    /// The tree `root` of `source`, with the `comments` found in it.
+    /// The tree `root` of `source`, with the `comments` found in it and no
+    /// `ORDER BY`.
     pub fn new(root: Expr<'src>, source: &'src str, comments: Vec<Span>) -> Self {
         Self {
             root,
             source,
             line_index: OnceLock::new(),
             comments,
+            order_by: None,
         }
+    }
+
+    /// The tree with the `ORDER BY` clause `order_by`.
+    pub fn with_order_by(mut self, order_by: Option<OrderBy<'src>>) -> Self {
+        self.order_by = order_by;
+        self
     }
 
     /// The line index of the source, for positions in diagnostics.
@@ -89,6 +99,37 @@ pub struct Field<'src> {
     pub name: Text<'src>,
     /// Where it is.
     pub span: Span,
+}
+
+/// `ORDER BY field [ASC|DESC]`, the clause that may end a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderBy<'src> {
+    /// The field sorted on, as written.
+    pub field: Field<'src>,
+    /// `ASC` or `DESC` and where it is; `None` when not written, which the
+    /// API reads as descending.
+    #[serde(serialize_with = "ser_order")]
+    pub order: Option<(SortOrder, Span)>,
+    /// Where the clause is, from `ORDER` to its last word.
+    pub span: Span,
+}
+
+impl OrderBy<'_> {
+    /// The order it asks for: as written, else the API's default
+    /// (descending).
+    pub fn sort_order(&self) -> SortOrder {
+        self.order.map_or_else(SortOrder::default, |(o, _)| o)
+    }
+}
+
+fn ser_order<S: serde::Serializer>(
+    o: &Option<(SortOrder, Span)>,
+    ser: S,
+) -> Result<S::Ok, S::Error> {
+    match o {
+        Some((order, _)) => ser.serialize_some(order.as_str()),
+        None => ser.serialize_none(),
+    }
 }
 
 /// An operator with its spelling.

@@ -6,16 +6,22 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Code, Diagnostic, MAX_ERRORS};
-use crate::op::Op;
+use crate::op::{Op, SortOrder};
 use crate::span::Span;
 
 /// Words that are never bare values, in any letter case.
 pub const RESERVED: &[&str] = &["AND", "OR", "NOT"];
 
-/// Every keyword of the language (letter case is ignored when reading).
+/// The keywords of comparisons and their joiners (letter case is ignored
+/// when reading).
 pub const KEYWORDS: &[&str] = &[
     "AND", "OR", "NOT", "IN", "NIN", "CONTAINS", "STARTS", "ENDS", "WITH", "IS", "NULL",
 ];
+
+/// The keywords of the clause that may end a query, `ORDER BY field
+/// [ASC|DESC]`. They are keywords only there: elsewhere each is a word like
+/// any other (a field or a value named `order` or `asc`).
+pub const SORT_KEYWORDS: &[&str] = &["ORDER", "BY", "ASC", "DESC"];
 
 /// A keyword, recognised once by the lexer (see [`Keyword::of`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,11 +48,20 @@ pub enum Keyword {
     Is,
     /// `NULL`, in `IS NULL` and `IS NOT NULL`
     Null,
+    /// `ORDER`, in `ORDER BY`
+    Order,
+    /// `BY`, in `ORDER BY`
+    By,
+    /// `ASC`, after `ORDER BY field`
+    Asc,
+    /// `DESC`, after `ORDER BY field`
+    Desc,
 }
 
 impl Keyword {
     /// The keyword `word` spells in any letter case, if any: the same
-    /// answer as [`is_keyword`] against each of [`KEYWORDS`].
+    /// answer as [`is_keyword`] against each of [`KEYWORDS`] and
+    /// [`SORT_KEYWORDS`].
     pub fn of(word: &str) -> Option<Keyword> {
         Self::of_bytes(word.as_bytes())
     }
@@ -63,7 +78,13 @@ impl Keyword {
                 b'n' => (b"IN", Keyword::In),
                 _ => (b"IS", Keyword::Is),
             },
-            (3, b'a') => (b"AND", Keyword::And),
+            (2, b'b') => (b"BY", Keyword::By),
+            (3, b'a') => match word[1] | 0x20 {
+                b'n' => (b"AND", Keyword::And),
+                _ => (b"ASC", Keyword::Asc),
+            },
+            (4, b'd') => (b"DESC", Keyword::Desc),
+            (5, b'o') => (b"ORDER", Keyword::Order),
             (3, b'n') => match word[1] | 0x20 {
                 b'o' => (b"NOT", Keyword::Not),
                 _ => (b"NIN", Keyword::Nin),
@@ -81,6 +102,15 @@ impl Keyword {
     /// True for `AND`, `OR` and `NOT`: the [`RESERVED`] words.
     pub const fn is_reserved(self) -> bool {
         matches!(self, Keyword::And | Keyword::Or | Keyword::Not)
+    }
+
+    /// The sort order `ASC` or `DESC` spells.
+    pub const fn sort_order(self) -> Option<SortOrder> {
+        match self {
+            Keyword::Asc => Some(SortOrder::Ascending),
+            Keyword::Desc => Some(SortOrder::Descending),
+            _ => None,
+        }
     }
 }
 
@@ -481,6 +511,19 @@ pub fn field_text(name: &str) -> String {
     out
 }
 
+/// A field name as the query text of `ORDER BY`: as [`field_text`], and
+/// quoted when it is `ASC` or `DESC`, which right after `ORDER BY` are read
+/// as the order.
+pub fn sort_field_text(name: &str) -> String {
+    let is_order = Keyword::of(name).and_then(Keyword::sort_order).is_some();
+    if !is_order {
+        return field_text(name);
+    }
+    let mut out = String::with_capacity(name.len() + 2);
+    let _ = write_quoted(&mut out, name);
+    out
+}
+
 /// Writes `text` double-quoted, escaping what needs it.
 pub fn write_quoted(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     write_quoted_with(f, text, '"')
@@ -516,9 +559,10 @@ mod tests {
     /// keyword in three letter cases and words one letter away from them.
     #[test]
     fn keyword_of_reads_the_table() {
-        let reference = |w: &str| KEYWORDS.iter().position(|k| is_keyword(w, k));
+        let all: Vec<&str> = KEYWORDS.iter().chain(SORT_KEYWORDS).copied().collect();
+        let reference = |w: &str| all.iter().position(|k| is_keyword(w, k));
         let mut words: Vec<String> = Vec::new();
-        for k in KEYWORDS {
+        for k in &all {
             words.push(k.to_string());
             words.push(k.to_lowercase());
             let mut mixed = k.to_lowercase();
@@ -534,15 +578,21 @@ mod tests {
             words.push(format!("{k}S"));
             words.push(k[1..].to_string());
         }
-        words.extend(["", "I", "ORR", "state", "open", "null", "nulL", "@nd"].map(String::from));
+        words.extend(
+            [
+                "", "I", "ORR", "state", "open", "null", "nulL", "@nd", "ASK", "ANC", "ORDERS",
+                "BYE",
+            ]
+            .map(String::from),
+        );
         for w in &words {
             let ours = Keyword::of(w).map(|k| format!("{k:?}"));
-            let theirs = reference(w).map(|i| KEYWORDS[i].to_string());
+            let theirs = reference(w).map(|i| all[i].to_string());
             assert_eq!(ours.map(|k| k.to_uppercase()), theirs, "{w:?}");
         }
     }
 
-    use super::{KEYWORDS, Keyword, WORD_BREAKERS, is_keyword, is_word_char};
+    use super::{KEYWORDS, Keyword, SORT_KEYWORDS, WORD_BREAKERS, is_keyword, is_word_char};
 
     #[test]
     fn the_ascii_table_agrees_with_the_definition() {

@@ -10,6 +10,8 @@ mod print;
 
 pub use crate::diagnostic::{MAX_ERRORS, too_many_errors};
 pub use crate::span::Span;
-pub use ast::{Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind};
+pub use ast::{
+    Ast, Comparison, Expr, ExprKind, Field, Operator, OrderBy, Scalar, Text, Value, ValueKind,
+};
 pub use lexical::OpSpelling;
 pub use parser::{MAX_DEPTH, Parsed, parse};

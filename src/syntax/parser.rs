@@ -15,7 +15,7 @@ mod habits;
 use habits::Grammar;
 
 use super::ast::{
-    Ast, Comparison, Expr, ExprKind, Field, Operator, Scalar, Text, Value, ValueKind,
+    Ast, Comparison, Expr, ExprKind, Field, Operator, OrderBy, Scalar, Text, Value, ValueKind,
 };
 
 use super::lexer::{Lexer, Token, TokenKind};
@@ -24,6 +24,7 @@ use super::lexical::{
     write_quoted, write_quoted_with,
 };
 use crate::diagnostic::{Code, Diagnostic, MAX_ERRORS, clip, has_errors, too_many_errors};
+use crate::op::SortOrder;
 use crate::span::Span;
 
 /// How deeply parentheses and `NOT`s may nest.
@@ -100,9 +101,9 @@ pub fn parse(source: &str) -> Parsed<'_> {
         joined_by_typo: false,
         smart_quotes: 0,
     };
-    let root = p.parse_query();
+    let (root, order_by) = p.parse_query();
     let mut diagnostics = p.diagnostics;
-    let ast = Ast::new(root, source, p.tokens.comments);
+    let ast = Ast::new(root, source, p.tokens.comments).with_order_by(order_by);
     for d in &mut diagnostics {
         d.locate(ast.line_index());
     }
@@ -308,7 +309,8 @@ impl<'s> Parser<'s> {
 
     // ----- grammar ------------------------------------------------------
 
-    fn parse_query(&mut self) -> Expr<'s> {
+    /// The query: its filter and the `ORDER BY` clause that may end it.
+    fn parse_query(&mut self) -> (Expr<'s>, Option<OrderBy<'s>>) {
         if self.at_eof() {
             self.report(
                 Diagnostic::new(
@@ -318,11 +320,38 @@ impl<'s> Parser<'s> {
                 )
                 .with_help("write a comparison such as `state = open`"),
             );
-            return Expr::new(ExprKind::Error, Span::new(0, self.source.len()));
+            return (
+                Expr::new(ExprKind::Error, Span::new(0, self.source.len())),
+                None,
+            );
+        }
+        if self.order_by_at(0) {
+            let at = self.peek().span;
+            let by = self.nth(1).span;
+            self.report(
+                Diagnostic::new(
+                    Code::EmptyQuery,
+                    at.cover(by),
+                    "the query has no comparison before `ORDER BY`",
+                )
+                .with_help("the search takes a query: write the comparisons to search before `ORDER BY`, e.g. `role = user ORDER BY created_at`"),
+            );
+            let order_by = self.parse_order_by();
+            self.after_order_by();
+            return (
+                Expr::new(ExprKind::Error, Span::empty(at.start())),
+                order_by,
+            );
         }
         let mut root = self.parse_or();
         let mut extra = Vec::new();
+        let mut order_by = None;
         while !self.at_eof() {
+            if self.order_by_at(0) {
+                order_by = self.parse_order_by();
+                self.after_order_by();
+                break;
+            }
             let t = self.bump();
             let d = match t.kind {
                 TokenKind::RParen => {
@@ -339,7 +368,7 @@ impl<'s> Parser<'s> {
             if self.at_keyword(Keyword::And) || self.at_keyword(Keyword::Or) {
                 self.bump();
             }
-            if Self::starts_term(self.peek()) {
+            if Self::starts_term(self.peek()) && !self.order_by_at(0) {
                 extra.push(self.parse_or());
             }
         }
@@ -348,7 +377,133 @@ impl<'s> Parser<'s> {
             extra.insert(0, root);
             root = Expr::new(ExprKind::And(extra), span);
         }
-        root
+        (root, order_by)
+    }
+
+    /// True when `ORDER BY` starts `n` tokens ahead.
+    fn order_by_at(&mut self, n: usize) -> bool {
+        self.nth_is_keyword(n, Keyword::Order) && self.nth_is_keyword(n + 1, Keyword::By)
+    }
+
+    /// `ORDER BY field [ASC|DESC]`, at `ORDER BY`; `None` (reported) when
+    /// no field follows. A bare `ASC` or `DESC` right after `ORDER BY` is
+    /// the order, not a field (a field of that name is quoted).
+    fn parse_order_by(&mut self) -> Option<OrderBy<'s>> {
+        let order = self.bump();
+        self.bump(); // BY
+        let t = self.peek();
+        let written_order = t.keyword.and_then(Keyword::sort_order);
+        let field = match t.kind {
+            TokenKind::Str { terminated } => {
+                self.bump();
+                Field {
+                    name: self.string_value(t, terminated),
+                    span: t.span,
+                }
+            }
+            TokenKind::Word if !is_reserved(t) && written_order.is_none() => {
+                self.bump();
+                self.field(t)
+            }
+            _ => {
+                let mut d = self.expected("a field to sort on after `ORDER BY`", t);
+                d = match written_order {
+                    Some(o) => d.with_help(format!(
+                        "write the field before the order, e.g. `ORDER BY created_at {}`; a field named `{}` is quoted: `ORDER BY \"{}\"`",
+                        o.keyword(),
+                        self.text(t),
+                        self.text(t)
+                    )),
+                    None => d.with_help("`ORDER BY` takes one field, e.g. `ORDER BY created_at DESC`"),
+                };
+                self.report(d);
+                if written_order.is_some() {
+                    // Read, so that it is not reported again.
+                    self.bump();
+                }
+                return None;
+            }
+        };
+        let next = self.peek();
+        let written = match next.keyword.and_then(Keyword::sort_order) {
+            Some(o) => {
+                self.bump();
+                Some((o, next.span))
+            }
+            None => self.order_spelled_out(next),
+        };
+        let end = written.map_or(field.span, |(_, span)| span);
+        Some(OrderBy {
+            field,
+            order: written,
+            span: order.span.cover(end),
+        })
+    }
+
+    /// `ascending` or `descending` (any letter case) where `ASC` or `DESC`
+    /// goes: reported with the keyword as the fix, and read as it.
+    fn order_spelled_out(&mut self, t: Token) -> Option<(SortOrder, Span)> {
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        let order = SortOrder::from_api(&self.text(t).to_ascii_lowercase())?;
+        let d = self
+            .expected("`ASC`, `DESC` or the end of the query", t)
+            .with_help(format!("the order is written `{}`", order.keyword()))
+            .with_suggestion(t.span, order.keyword());
+        self.report(d);
+        self.bump();
+        Some((order, t.span))
+    }
+
+    /// Reports what follows the `ORDER BY` clause, which ends the query,
+    /// and skips it to the end.
+    fn after_order_by(&mut self) {
+        let t = self.peek();
+        let d = match t.kind {
+            TokenKind::Eof => return,
+            TokenKind::Comma => Diagnostic::new(
+                Code::UnexpectedToken,
+                t.span,
+                "`ORDER BY` takes one field: the API sorts by one field only",
+            )
+            .with_help("keep the one field to sort by"),
+            _ if self.order_by_at(0) => Diagnostic::new(
+                Code::UnexpectedToken,
+                t.span.cover(self.nth(1).span),
+                "`ORDER BY` is written once: the API sorts by one field only",
+            )
+            .with_help("keep the one `ORDER BY` to sort by"),
+            _ => self
+                .expected("the end of the query after `ORDER BY`", t)
+                .with_help(
+                    "`ORDER BY field [ASC|DESC]` ends the query: write the comparisons before it",
+                ),
+        };
+        self.report(d);
+        while !self.at_eof() {
+            self.bump();
+        }
+    }
+
+    /// At `AND` or `OR` right before `ORDER BY`: the joiner joins nothing.
+    /// Reports it (with its removal as the fix) and reads it.
+    fn joiner_before_order_by(&mut self) -> bool {
+        if !self.order_by_at(1) {
+            return false;
+        }
+        let joiner = self.bump();
+        let order = self.peek().span;
+        let text = self.text(joiner).to_ascii_uppercase();
+        let d = Diagnostic::new(
+            Code::UnexpectedToken,
+            joiner.span,
+            format!("expected a comparison after `{text}`, found `ORDER BY`"),
+        )
+        .with_help(format!("remove `{text}`: `ORDER BY` ends the query"))
+        .with_suggestion(Span::new(joiner.span.start(), order.start()), "");
+        self.report(d);
+        true
     }
 
     fn parse_or(&mut self) -> Expr<'s> {
@@ -359,6 +514,9 @@ impl<'s> Parser<'s> {
         let mark = self.scratch.len();
         self.scratch.push(first);
         while self.at_keyword(Keyword::Or) {
+            if self.joiner_before_order_by() {
+                break;
+            }
             self.bump();
             let item = self.parse_and();
             self.scratch.push(item);
@@ -375,14 +533,20 @@ impl<'s> Parser<'s> {
         loop {
             let t = self.peek();
             if self.at_keyword(Keyword::And) {
+                if self.joiner_before_order_by() {
+                    break;
+                }
                 self.bump();
                 let item = self.parse_unary();
                 self.scratch.push(item);
+            } else if self.order_by_at(0) {
+                // The clause that ends the query: `parse_query` reads it.
+                break;
             } else if t.kind == TokenKind::Unknown {
                 self.bump();
                 let d = self.unknown_chars(t);
                 self.report(d);
-                if Self::starts_term(self.peek()) {
+                if Self::starts_term(self.peek()) && !self.order_by_at(0) {
                     let item = self.parse_unary();
                     self.scratch.push(item);
                 }
@@ -494,8 +658,10 @@ impl<'s> Parser<'s> {
                     self.report(d);
                 }
                 let next = self.peek();
-                let starts_primary = matches!(next.kind, TokenKind::LParen | TokenKind::Str { .. })
-                    || Self::is_plain_word(next);
+                let starts_primary =
+                    (matches!(next.kind, TokenKind::LParen | TokenKind::Str { .. })
+                        || Self::is_plain_word(next))
+                        && !self.order_by_at(0);
                 if starts_primary {
                     // `next` is not Unknown, so this recursion is one level.
                     return self.parse_primary();
@@ -552,6 +718,18 @@ impl<'s> Parser<'s> {
         self.depth += 1;
         let inner = self.parse_or();
         self.depth -= 1;
+        if self.order_by_at(0) {
+            let at = self.peek().span.cover(self.nth(1).span);
+            let clause = self.parse_order_by();
+            let d = Diagnostic::new(
+                Code::UnexpectedToken,
+                clause.as_ref().map_or(at, |c| c.span),
+                "`ORDER BY` ends the whole query: it cannot be inside parentheses",
+            )
+            .with_label(open.span, "parenthesis opened here")
+            .with_help("move the `ORDER BY` clause after the last `)`");
+            self.report(d);
+        }
         let t = self.peek();
         if t.kind == TokenKind::RParen {
             self.bump();
@@ -1034,7 +1212,8 @@ impl<'s> Parser<'s> {
         };
         let mut n = 0;
         let mut joiner = None;
-        while Self::is_scalar_start(self.nth(n)) && !self.operator_at(n + 1) {
+        while Self::is_scalar_start(self.nth(n)) && !self.operator_at(n + 1) && !self.order_by_at(n)
+        {
             let t = self.nth(n);
             if t.kind == TokenKind::Word
                 && self.operand_at(n + 1)

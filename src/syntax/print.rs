@@ -7,8 +7,8 @@
 
 use std::fmt;
 
-use super::ast::{Comparison, Expr, ExprKind, Scalar, Value, ValueKind};
-use super::lexical::write_value;
+use super::ast::{Comparison, Expr, ExprKind, OrderBy, Scalar, Value, ValueKind};
+use super::lexical::{sort_field_text, write_value};
 
 fn write_expr(f: &mut fmt::Formatter<'_>, e: &Expr, min: u8) -> fmt::Result {
     let prec = e.kind.precedence();
@@ -89,8 +89,23 @@ impl fmt::Display for Scalar<'_> {
     }
 }
 
+impl fmt::Display for OrderBy<'_> {
+    /// `ORDER BY field`, then `ASC` or `DESC` where it was written.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ORDER BY {}", sort_field_text(&self.field.name))?;
+        match self.order {
+            Some((order, _)) => write!(f, " {}", order.keyword()),
+            None => Ok(()),
+        }
+    }
+}
+
 impl fmt::Display for super::Ast<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.root)
+        write!(f, "{}", self.root)?;
+        match &self.order_by {
+            Some(order_by) => write!(f, " {order_by}"),
+            None => Ok(()),
+        }
     }
 }

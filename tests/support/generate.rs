@@ -11,7 +11,7 @@ use qc::Op;
 use qc::Options;
 use qc::schema::{FieldDef, FieldType, Schema};
 use qc::syntax::OpSpelling;
-use qc::syntax::lexical::KEYWORDS;
+use qc::syntax::lexical::{KEYWORDS, SORT_KEYWORDS};
 
 /// The built-in conversations schema, leaked so that its rows are
 /// `'static` for generators.
@@ -416,15 +416,22 @@ const PIECES: &[&str] = &[
 ];
 
 /// Token soup: up to 40 pieces of the language (every operator spelling,
-/// every keyword in both cases, some field names) and of [`PIECES`],
+/// every keyword in both cases, `ORDER BY`'s too, some field names) and of
+/// [`PIECES`],
 /// separated by nothing, spaces or line breaks.
 pub fn token_soup() -> impl Strategy<Value = String> {
     let mut pieces: Vec<String> = OpSpelling::ALL
         .iter()
         .map(|s| s.as_str().to_owned())
         .collect();
-    pieces.extend(KEYWORDS.iter().map(|k| k.to_string()));
-    pieces.extend(KEYWORDS.iter().map(|k| k.to_lowercase()));
+    pieces.extend(KEYWORDS.iter().chain(SORT_KEYWORDS).map(|k| k.to_string()));
+    pieces.extend(
+        KEYWORDS
+            .iter()
+            .chain(SORT_KEYWORDS)
+            .map(|k| k.to_lowercase()),
+    );
+    pieces.extend(["ORDER BY".to_owned(), "order by".to_owned()]);
     pieces.extend(FIELDS.iter().step_by(4).map(|f| f.name.to_string()));
     pieces.extend(PIECES.iter().map(|p| p.to_string()));
     let separators = vec!["", " ", "  ", "\n"];

@@ -435,11 +435,15 @@ impl Intercom {
                 None => return Reply::error(400, "parameter_invalid", "invalid starting_after"),
             },
         };
-        let matches: Vec<&Value> = self
+        let mut matches: Vec<&Value> = self
             .records
             .iter()
             .filter(|r| qc::eval(&query, r))
             .collect();
+        // In the request's order, as `qc filter` orders (a stable sort).
+        if let Some(sort) = &query.sort {
+            matches.sort_by_cached_key(|r| qc::eval::sort_key(sort, r));
+        }
         let end = (start + per_page).min(matches.len());
         let page: Vec<&Value> = matches.get(start..end).unwrap_or_default().to_vec();
         let next = if end < matches.len() {

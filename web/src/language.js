@@ -23,6 +23,11 @@ const KEYWORDS = {
   "is": "operator",
   "null": "joiner"
 };
+// The words of the closing `ORDER BY field [ASC|DESC]` clause
+// (qc::syntax::lexical::SORT_KEYWORDS, in lower case; tests/grammar.rs keeps
+// the two equal): keywords only there, so fields and values with these names
+// stay fields and values elsewhere.
+const SORT_KEYWORDS = ["order", "by", "asc", "desc"];
 const SYMBOL_OPERATORS = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "^", "$"];
 // Longest first, so that `!=` is not read as `!` then `=`.
 const SYMBOLS = new RegExp(
@@ -132,6 +137,24 @@ export const qcLanguage = StreamLanguage.define({
       return "invalid";
     }
     const lower = word[0].toLowerCase();
+    // The sort clause: after a whole comparison, `ORDER BY`, a field, then
+    // an optional direction.
+    if (state.expect === "joiner" && lower === SORT_KEYWORDS[0]) {
+      state.expect = "sortBy";
+      return "keyword";
+    }
+    if (state.expect === "sortBy" && lower === SORT_KEYWORDS[1]) {
+      state.expect = "sortField";
+      return "keyword";
+    }
+    if (state.expect === "sortField") {
+      state.expect = "sortDirection";
+      return "propertyName";
+    }
+    if (state.expect === "sortDirection" && SORT_KEYWORDS.slice(2).includes(lower)) {
+      state.expect = "end";
+      return "keyword";
+    }
     const after = Object.hasOwn(KEYWORDS, lower) ? KEYWORDS[lower] : null;
     if (after === "field") {
       // `x NOT IN [..]`, `x IS NOT NULL`: NOT after a field is part of the

@@ -103,16 +103,34 @@ async function main() {
   }
 
   const target = $("target");
+  const apiVersion = $("api-version");
   const schemaInput = $("schema-input");
+  // The versions and the targets each searches, from the library's table.
+  const versions = qc.apiVersions();
+  const defaultVersion = versions.find((v) => v.default)?.version ?? "";
+  for (const v of versions) {
+    apiVersion.add(new Option(v.default ? `${v.version} (default)` : v.version, v.version));
+  }
+  apiVersion.value = defaultVersion;
+  /** Offers only the targets the chosen version searches. */
+  function versionChanged() {
+    const searched = versions.find((v) => v.version === apiVersion.value)?.targets ?? [];
+    for (const option of target.options) option.disabled = !searched.includes(option.value);
+    if (target.selectedOptions[0]?.disabled) target.value = searched[0] ?? "conversations";
+  }
   const shared = stateFromHash(location.hash);
-  if (shared.target) target.value = shared.target;
+  if (shared.version && versions.some((v) => v.version === shared.version)) apiVersion.value = shared.version;
+  versionChanged();
+  if (shared.target && [...target.options].some((o) => o.value === shared.target && !o.disabled)) {
+    target.value = shared.target;
+  }
   if (shared.schema) schemaInput.value = shared.schema;
   /**
-   * The target and workspace schema every call uses. Warnings are shown
-   * from `onWarning` where a call has them, never logged.
+   * The target, API version and workspace schema every call uses. Warnings
+   * are shown from `onWarning` where a call has them, never logged.
    */
   function workspace() {
-    const options = { target: target.value, onWarning: () => {} };
+    const options = { target: target.value, apiVersion: apiVersion.value, onWarning: () => {} };
     if (schemaInput.value.trim() !== "") options.schema = schemaInput.value;
     return options;
   }
@@ -165,7 +183,11 @@ async function main() {
       status.className = "plan";
     }
     renderProblems(problems, result.diagnostics, view);
-    history.replaceState(null, "", urlWithQuery(location.href, text, target.value, schemaInput.value));
+    history.replaceState(
+      null,
+      "",
+      urlWithQuery(location.href, text, target.value, schemaInput.value, apiVersion.value, defaultVersion),
+    );
   }
   function schedule() {
     cancelAnimationFrame(pending);
@@ -190,6 +212,10 @@ async function main() {
     relint(view);
   }
   target.addEventListener("change", workspaceChanged);
+  apiVersion.addEventListener("change", () => {
+    versionChanged();
+    workspaceChanged();
+  });
   schemaInput.addEventListener("input", workspaceChanged);
   examples.value = "";
   examples.addEventListener("change", () => {

@@ -275,6 +275,63 @@ try {
     await page.fill("#schema-input", "");
   });
 
+  await test("the API version changes the table and the targets offered, and the URL keeps it", async () => {
+    const offered = async () =>
+      page.locator("#target option:not([disabled])").evaluateAll((os) => os.map((o) => o.value));
+    assert.equal(await page.locator("#api-version").inputValue(), "2.11");
+    assert.deepEqual(await offered(), ["conversations", "contacts", "tickets"]);
+    // Tickets search is not in 2.9: the target falls back to one 2.9 searches.
+    await page.selectOption("#target", "tickets");
+    await page.selectOption("#api-version", "2.9");
+    assert.deepEqual(await offered(), ["conversations", "contacts"]);
+    assert.equal(await page.locator("#target").inputValue(), "conversations");
+    // Preview: companies, and contacts' dates to the second with a real <=.
+    await page.selectOption("#api-version", "Preview");
+    assert.deepEqual(await offered(), ["conversations", "contacts", "tickets", "companies"]);
+    await page.selectOption("#target", "companies");
+    await replaceQuery(page, "user_count > 3 AND name ~ acme");
+    await page.locator("#status.ok").waitFor();
+    assert.deepEqual(JSON.parse(await page.locator("#output").textContent()).query.value[0], {
+      field: "user_count",
+      operator: ">",
+      value: 3,
+    });
+    assert.match(await page.locator("#fields").textContent(), /monthly_spend/);
+    await page.selectOption("#target", "contacts");
+    await replaceQuery(page, "last_seen_at <= 2024-02-01T10:00:00Z");
+    await page.locator("#status.ok").waitFor();
+    assert.deepEqual(JSON.parse(await page.locator("#output").textContent()).query, {
+      field: "last_seen_at",
+      operator: "<=",
+      value: "1706781600",
+    });
+    // Contacts sort from 2.16: ORDER BY is sent, and highlighted as keywords.
+    await replaceQuery(page, "last_seen_at <= 2024-02-01T10:00:00Z ORDER BY last_seen_at ASC");
+    await page.locator("#status.ok").waitFor();
+    assert.deepEqual(JSON.parse(await page.locator("#output").textContent()).sort, {
+      field: "last_seen_at",
+      order: "ascending",
+    });
+    const colour = (word) =>
+      page
+        .locator(".cm-line span", { hasText: new RegExp(`^${word}$`) })
+        .first()
+        .evaluate((e) => getComputedStyle(e).color);
+    for (const word of ["ORDER", "BY", "ASC"]) assert.equal(await colour(word), "rgb(142, 36, 170)", word);
+    await replaceQuery(page, "last_seen_at <= 2024-02-01T10:00:00Z");
+    await page.locator("#status.ok").waitFor();
+    const url = page.url();
+    assert.match(url, /&v=Preview/);
+    const shared = await open(url);
+    assert.equal(await shared.locator("#api-version").inputValue(), "Preview");
+    assert.equal(await shared.locator("#target").inputValue(), "contacts");
+    await shared.locator("#status.ok").waitFor();
+    await shared.close();
+    await page.selectOption("#api-version", "2.11");
+    await page.selectOption("#target", "conversations");
+    assert.doesNotMatch(page.url(), /&v=/);
+  });
+
   await test("a query over the limits is rewritten with a note, or planned", async () => {
     const ors = Array.from({ length: 20 }, (_, i) => `tag_ids = ${i + 1}`).join(" OR ");
     await replaceQuery(page, ors);

@@ -259,6 +259,16 @@ export function hover(query, at, opts) {
   return call("hover", opts, (o) => raw.hover(text(query, "hover"), offset(at, "hover"), o));
 }
 
+/**
+ * Every API version qc knows, oldest first, each with the targets it
+ * searches: `[{version: "2.7", default: false, targets: ["conversations", "contacts"]}, …]`.
+ * The default is 2.11.
+ */
+export function apiVersions() {
+  ready("apiVersions");
+  return JSON.parse(raw.apiVersions());
+}
+
 /** The version of qc inside. */
 export function version() {
   ready("version");

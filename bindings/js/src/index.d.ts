@@ -53,10 +53,12 @@ export interface Field {
   custom: boolean;
   /** Another name a query may use (a ticket attribute's name). */
   alias?: string;
+  /** True for a field `ORDER BY` takes, where the target and API version sort. */
+  sortable?: boolean;
 }
 
 /** The search endpoint a query is for. */
-export type Target = "conversations" | "contacts" | "tickets";
+export type Target = "conversations" | "contacts" | "tickets" | "companies";
 
 /**
  * A workspace's attributes: the JSON of `GET /data_attributes` or
@@ -225,6 +227,19 @@ export function hover(
   offset: number,
   options?: Options,
 ): { range: Utf16Range; contents: string } | null;
+
+/** An API version, as `apiVersions()` lists it. */
+export interface ApiVersion {
+  /** Its name, as the `Intercom-Version` header sends it: `2.11`, `Preview`. */
+  version: string;
+  /** Whether qc compiles for it unless told otherwise (2.11). */
+  default: boolean;
+  /** The targets it searches. */
+  targets: Target[];
+}
+
+/** Every API version qc knows, oldest first, each with the targets it searches. */
+export function apiVersions(): ApiVersion[];
 
 /** The version of qc inside. */
 export function version(): string;

@@ -18,4 +18,5 @@ export const {
   complete,
   hover,
   version,
+  apiVersions,
 } = qc;

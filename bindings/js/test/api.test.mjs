@@ -362,6 +362,26 @@ test("filter compiles the query once", () => {
   assert.ok(elapsed < (N * compileTime) / 10, `${elapsed} ms for ${N} items; one compile ${compileTime} ms`);
 });
 
+test("apiVersions lists each version and the targets it searches", () => {
+  const listed = qc.apiVersions();
+  assert.deepEqual(
+    listed.map((v) => v.version),
+    ["2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "Preview"],
+  );
+  assert.deepEqual(listed.filter((v) => v.default).map((v) => v.version), ["2.11"]);
+  const byName = Object.fromEntries(listed.map((v) => [v.version, v.targets]));
+  // No tickets search before 2.10; companies search in Preview only.
+  assert.deepEqual(byName["2.9"], ["conversations", "contacts"]);
+  assert.deepEqual(byName["2.10"], ["conversations", "contacts", "tickets"]);
+  assert.deepEqual(byName.Preview, ["conversations", "contacts", "tickets", "companies"]);
+  for (const [apiVersion, targets] of Object.entries(byName)) {
+    for (const target of ["conversations", "contacts", "tickets", "companies"]) {
+      if (targets.includes(target)) assert.ok(qc.fields({ target, apiVersion }).length > 0);
+      else assert.throws(() => qc.fields({ target, apiVersion }), new RegExp(`not in API version ${apiVersion}`));
+    }
+  }
+});
+
 test("init resolves at once in Node, and version names qc's", async () => {
   await qc.init();
   assert.match(qc.version(), /^\d+\.\d+\.\d+/);

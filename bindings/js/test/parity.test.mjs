@@ -127,7 +127,7 @@ describe("validate and decompile the compiled bodies, as the qc command", () => 
       assert.ok(e instanceof qc.QueryError);
       assert.deepEqual(e.diagnostics, expected);
       const human = cli(["decompile", "--color", "never", "-"], bad);
-      assert.equal(e.message, human.stderr.replace("─[ stdin:", "─[ request:"));
+      assert.equal(e.message, human.stderr.replace(/─\[ stdin:/g, "─[ request:"));
     });
   });
 });

@@ -24,6 +24,7 @@ const ready: Promise<void> = init();
 try { compile("x"); } catch (e) { if (e instanceof QueryError) { const d: Diagnostic[] = e.diagnostics; } }
 const h = hover("state", 1); const c = complete("st", 2)[0]?.range.from;
 const v: string = version();
+const companies: boolean = apiVersions().some((a: ApiVersion) => a.default && a.targets.includes("companies"));
 const bodies: Body[] = plan("state = open", { maxRequests: 5, onWarning: (w: QueryWarning) => w.diagnostics[0]?.range.start });
 const hit: boolean = matches("state = open", { state: "open" });
 const hits: { id: number }[] = filter("state = open", [{ id: 1 }], { now: 0, dates: "unix" });
@@ -43,12 +44,12 @@ function typecheck(files, module) {
 
 test("the declarations type-check a program, through import and require", { skip: !existsSync(tsc) && "typescript is not installed" }, () => {
   const names =
-    "Body, Diagnostic, Field, QueryError, QueryWarning, check, compile, complete, decompile, fields, filter, format, hover, init, matches, plan, validate, version";
+    "ApiVersion, Body, Diagnostic, Field, QueryError, QueryWarning, apiVersions, check, compile, complete, decompile, fields, filter, format, hover, init, matches, plan, validate, version";
   const imports = `import { ${names} } from "intercom-qc";\n`;
   const requires =
     'import qc = require("intercom-qc");\n' +
-    "const { QueryError, QueryWarning, check, compile, complete, decompile, fields, filter, format, hover, init, matches, plan, validate, version } = qc;\n" +
-    "type Body = qc.Body;\ntype Diagnostic = qc.Diagnostic;\ntype Field = qc.Field;\ntype QueryWarning = qc.QueryWarning;\n";
+    "const { QueryError, QueryWarning, apiVersions, check, compile, complete, decompile, fields, filter, format, hover, init, matches, plan, validate, version } = qc;\n" +
+    "type ApiVersion = qc.ApiVersion;\ntype Body = qc.Body;\ntype Diagnostic = qc.Diagnostic;\ntype Field = qc.Field;\ntype QueryWarning = qc.QueryWarning;\n";
   writeFileSync(join(dir, "use.mts"), imports + USE);
   writeFileSync(join(dir, "use.cts"), requires + USE);
   const out = typecheck(["use.mts", "use.cts"], "nodenext");

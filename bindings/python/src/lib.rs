@@ -315,6 +315,13 @@ fn fields<'py>(
     serialised(py, &rows)
 }
 
+/// Every API version qc knows, oldest first: `{"version", "default",
+/// "targets"}`, the targets being those the version searches.
+#[pyfunction]
+fn api_versions(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    serialised(py, &qc::schema::api_versions())
+}
+
 /// Prints query text in canonical form, as `qc fmt` does (without the
 /// final newline), breaking lines longer than `width` columns (80 by
 /// default).
@@ -499,7 +506,8 @@ impl Filter {
 mod _native {
     #[pymodule_export]
     use super::{
-        Filter, check, compile, decompile, fields, filter, format, matches, plan, validate,
+        Filter, api_versions, check, compile, decompile, fields, filter, format, matches, plan,
+        validate,
     };
 
     #[pymodule_init]

@@ -604,3 +604,24 @@ def test_the_gil_check_sees_a_call_that_holds_the_gil():
     arg = slow(lambda n: "a" * (n.bit_length() + 8) + "b", backtrack, limit=2**20)
     took, ticks = ticks_during(lambda: backtrack(arg))
     assert took >= 0.2 and ticks == 0, (took, ticks)
+
+
+def test_api_versions_list_each_version_and_its_targets():
+    listed = intercom_qc.api_versions()
+    assert [v["version"] for v in listed] == [
+        "2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "Preview",
+    ]
+    assert [v["version"] for v in listed if v["default"]] == ["2.11"]
+    by_name = {v["version"]: v["targets"] for v in listed}
+    # No tickets search before 2.10; companies search in Preview only.
+    assert by_name["2.9"] == ["conversations", "contacts"]
+    assert by_name["2.10"] == ["conversations", "contacts", "tickets"]
+    assert by_name["Preview"] == ["conversations", "contacts", "tickets", "companies"]
+    # Each listed target compiles in its version; the others are refused.
+    for version, targets in by_name.items():
+        for target in ("conversations", "contacts", "tickets", "companies"):
+            if target in targets:
+                assert intercom_qc.fields(target, api_version=version)
+            else:
+                with pytest.raises(ValueError, match=f"not in API version {version}"):
+                    intercom_qc.fields(target, api_version=version)

@@ -125,6 +125,13 @@ impl Matcher {
     }
 }
 
+/// Every API version qc knows, oldest first, each with the targets it
+/// searches: the JSON text of [`qc::schema::api_versions`].
+#[wasm_bindgen(js_name = apiVersions)]
+pub fn api_versions() -> String {
+    serde_json::to_string(&qc::schema::api_versions()).unwrap_or_else(|_| "[]".to_owned())
+}
+
 /// The version of qc this module was built from.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -6,6 +6,10 @@
 //! what the query reads ([`qc::Matcher::matches_line`]) and evaluate it; the main
 //! thread prints the results chunk by chunk in input order. At most a few
 //! chunks are in flight, so memory stays bounded however large the input.
+//!
+//! With `ORDER BY`, the main thread holds the matching lines (the chunks'
+//! output and each line's sort key) instead of printing them, up to
+//! `--max-sort-bytes`, and prints them in order once the input ends.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -19,10 +23,12 @@ use std::sync::{Mutex, mpsc};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use qc::Matcher;
+use qc::eval::SortKey;
+use qc::filter::LineMatch;
 
 use crate::workspace::WorkspaceArgs;
 
-use crate::exit::{EXIT_INVALID, EXIT_USAGE};
+use crate::exit::{EXIT_BOUND, EXIT_INVALID, EXIT_USAGE};
 use crate::report::{self, ColorChoice, Format};
 
 /// The longest line read by default: 16 MiB.
@@ -31,10 +37,15 @@ const DEFAULT_MAX_LINE_BYTES: usize = 16 << 20;
 /// Lines are handed to the workers in chunks of about this many bytes.
 const CHUNK_BYTES: usize = 1 << 20;
 
-/// Arguments of `qc filter`.
+/// The most bytes of matching lines held to sort them, by default: 256 MiB.
+const DEFAULT_MAX_SORT_BYTES: usize = 256 << 20;
+
+/// Arguments of `qc filter` (its help is the `Filter` command's, in
+/// `main.rs`).
 #[derive(Debug, Args)]
 pub struct FilterArgs {
-    /// The query every printed conversation matches.
+    /// The query every printed object matches; with `ORDER BY`, the order
+    /// they are printed in.
     query: String,
     /// JSON Lines of conversations; stdin when absent or `-`.
     file: Option<PathBuf>,
@@ -48,6 +59,12 @@ pub struct FilterArgs {
     /// Lines longer than this many bytes are reported and skipped.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
+    /// With `ORDER BY`, the matching lines are held in memory to be sorted
+    /// and printed when the input ends: at most this many bytes of them
+    /// (their keys included). Past it, nothing is printed and the exit
+    /// status is 3.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SORT_BYTES)]
+    max_sort_bytes: usize,
     /// Colour diagnostics.
     #[arg(long, value_enum, default_value_t)]
     color: ColorChoice,
@@ -144,6 +161,9 @@ struct Done {
     seq: u64,
     /// The matching lines, each ending in a newline.
     out: Vec<u8>,
+    /// For a sorted query, each matching line's sort key and its bytes in
+    /// `out`, in line order.
+    keys: Vec<(SortKey, Range<usize>)>,
     /// The problems, in line order.
     problems: Vec<Problem>,
     /// Conversations read and matched in the whole chunk.
@@ -167,6 +187,7 @@ fn evaluate(chunk: &Chunk, matcher: &Matcher, max_line_bytes: usize) -> Done {
     let mut done = Done {
         seq: chunk.seq,
         out: Vec::new(),
+        keys: Vec::new(),
         problems: Vec::new(),
         records: 0,
         matched: 0,
@@ -179,17 +200,23 @@ fn evaluate(chunk: &Chunk, matcher: &Matcher, max_line_bytes: usize) -> Done {
             )),
             ChunkLine::Text(range) => {
                 let bytes = chunk.data.get(range.clone()).unwrap_or_default();
-                match matcher.matches_line(bytes) {
+                match matcher.match_line(bytes) {
                     Ok(None) => None,
                     Err(why) => Some(why.to_string()),
-                    Ok(Some(matched)) => {
+                    Ok(Some(LineMatch::Miss)) => {
                         done.records += 1;
-                        if matched {
-                            done.matched += 1;
-                            done.out.extend_from_slice(bytes);
-                            if bytes.last() != Some(&b'\n') {
-                                done.out.push(b'\n');
-                            }
+                        None
+                    }
+                    Ok(Some(LineMatch::Hit(key))) => {
+                        done.records += 1;
+                        done.matched += 1;
+                        let start = done.out.len();
+                        done.out.extend_from_slice(bytes);
+                        if bytes.last() != Some(&b'\n') {
+                            done.out.push(b'\n');
+                        }
+                        if let Some(key) = key {
+                            done.keys.push((key, start..done.out.len()));
                         }
                         None
                     }
@@ -280,6 +307,7 @@ pub fn run(args: FilterArgs) -> ExitCode {
         reader,
         max: args.max_line_bytes,
     };
+    let sorted = matcher.query().sort.is_some();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -319,6 +347,10 @@ pub fn run(args: FilterArgs) -> ExitCode {
             strict: args.strict,
             name: &name,
             progress: &progress,
+            held: sorted.then(|| Held {
+                max: args.max_sort_bytes,
+                ..Held::default()
+            }),
         };
         let mut seq = 0;
         let mut line_no = 0u64;
@@ -385,16 +417,32 @@ pub fn run(args: FilterArgs) -> ExitCode {
             }
         }
         stop.store(true, Ordering::Relaxed);
-        match ended {
+        let ended = match ended {
             Some(s) => Some(s),
             None => read_error.map(Stop::ReadError),
+        };
+        // The matches held for `ORDER BY`, in order: every match read
+        // (before a malformed line, with `--strict`).
+        if let (Some(held), None | Some(Stop::Strict(_) | Stop::ReadError(_))) =
+            (printer.held.take(), &ended)
+            && held.write(&mut out).is_err()
+        {
+            return Some(Stop::Closed);
         }
+        ended
     });
     match outcome {
         Some(Stop::Closed) => {
             // The reader went away (e.g. `| head`): stop quietly.
             progress.finish_and_clear();
             return ExitCode::SUCCESS;
+        }
+        Some(Stop::TooMany(max)) => {
+            progress.finish_and_clear();
+            report::eprintln_escaped!(
+                "error: ORDER BY holds the matching lines in memory to sort them, and they take more than {max} bytes (--max-sort-bytes); raise it, or narrow the query"
+            );
+            return ExitCode::from(EXIT_BOUND);
         }
         Some(Stop::Strict(at)) => {
             status = ExitCode::from(EXIT_INVALID);
@@ -443,6 +491,64 @@ enum Stop {
     Strict(u64),
     /// The input could not be read.
     ReadError(io::Error),
+    /// The matches held for `ORDER BY` went over this many bytes.
+    TooMany(usize),
+}
+
+/// The matching lines held for `ORDER BY`: the chunks' output, and each
+/// line's key and place in it.
+#[derive(Default)]
+struct Held {
+    chunks: Vec<Vec<u8>>,
+    /// In input order, so that a stable sort keeps it for equal keys.
+    lines: Vec<(SortKey, usize, Range<usize>)>,
+    /// What they take, roughly: the lines' bytes and their keys.
+    bytes: usize,
+    /// The most they may take (`--max-sort-bytes`).
+    max: usize,
+}
+
+impl Held {
+    /// Holds the lines of `done` whose bytes lie within `upto` of its
+    /// output; `Err` with the bound when that goes over it.
+    fn hold(&mut self, done: &mut Done, upto: usize) -> Result<(), Stop> {
+        let chunk = self.chunks.len();
+        let mut kept = 0;
+        for (key, range) in done.keys.drain(..) {
+            if range.end > upto {
+                break;
+            }
+            kept = range.end;
+            self.bytes += range.len()
+                + key.heap_bytes()
+                + std::mem::size_of::<(SortKey, usize, Range<usize>)>();
+            self.lines.push((key, chunk, range));
+        }
+        if self.bytes > self.max {
+            return Err(Stop::TooMany(self.max));
+        }
+        if kept > 0 {
+            // What is kept is what was counted.
+            done.out.truncate(kept);
+            done.out.shrink_to_fit();
+            self.chunks.push(std::mem::take(&mut done.out));
+        }
+        Ok(())
+    }
+
+    /// Writes the lines in the order of their keys.
+    fn write(mut self, out: &mut impl Write) -> io::Result<()> {
+        self.lines.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, chunk, range) in &self.lines {
+            let bytes = self
+                .chunks
+                .get(*chunk)
+                .and_then(|c| c.get(range.clone()))
+                .unwrap_or_default();
+            out.write_all(bytes)?;
+        }
+        Ok(())
+    }
 }
 
 /// Prints evaluated chunks in input order.
@@ -454,6 +560,8 @@ struct Printer<'a> {
     strict: bool,
     name: &'a str,
     progress: &'a ProgressBar,
+    /// For `ORDER BY`: the matches held instead of printed.
+    held: Option<Held>,
 }
 
 impl Printer<'_> {
@@ -470,12 +578,14 @@ impl Printer<'_> {
         None
     }
 
-    fn print(&mut self, done: Done, out: &mut impl Write, tally: &mut Tally) -> Option<Stop> {
+    fn print(&mut self, mut done: Done, out: &mut impl Write, tally: &mut Tally) -> Option<Stop> {
         let mut from = 0;
         for p in &done.problems {
-            let upto = done.out.get(from..p.out_len).unwrap_or_default();
-            if out.write_all(upto).is_err() {
-                return Some(Stop::Closed);
+            if self.held.is_none() {
+                let upto = done.out.get(from..p.out_len).unwrap_or_default();
+                if out.write_all(upto).is_err() {
+                    return Some(Stop::Closed);
+                }
             }
             from = p.out_len;
             let (name, line_no, why) = (self.name, p.line_no, &p.why);
@@ -484,6 +594,12 @@ impl Printer<'_> {
                 tally.matched += p.matched;
                 self.progress
                     .suspend(|| report::eprintln_escaped!("error: {name}:{line_no}: {why}"));
+                let upto = p.out_len;
+                if let Some(held) = &mut self.held
+                    && let Err(stop) = held.hold(&mut done, upto)
+                {
+                    return Some(stop);
+                }
                 return Some(Stop::Strict(line_no));
             }
             tally.skipped += 1;
@@ -491,11 +607,21 @@ impl Printer<'_> {
                 report::eprintln_escaped!("warning: {name}:{line_no}: {why}; line skipped")
             });
         }
-        if out
-            .write_all(done.out.get(from..).unwrap_or_default())
-            .is_err()
-        {
-            return Some(Stop::Closed);
+        match &mut self.held {
+            Some(held) => {
+                let upto = done.out.len();
+                if let Err(stop) = held.hold(&mut done, upto) {
+                    return Some(stop);
+                }
+            }
+            None => {
+                if out
+                    .write_all(done.out.get(from..).unwrap_or_default())
+                    .is_err()
+                {
+                    return Some(Stop::Closed);
+                }
+            }
         }
         tally.records += done.records;
         tally.matched += done.matched;

@@ -89,6 +89,15 @@ enum Command {
     /// Print a query file in canonical form; `--check` only tells whether it is.
     Fmt(fmt::FmtArgs),
     /// Print the conversations of a JSON Lines file (or stdin) that match a query.
+    ///
+    /// The objects are those of `--target` (conversations by default), as
+    /// the API returns them, one a line; matching lines are printed
+    /// unchanged, in input order. A query that ends in `ORDER BY field
+    /// [ASC|DESC]` (where the target and API version sort; without ASC or
+    /// DESC, descending) prints them in that order instead: the matching
+    /// lines are then held in memory until the input ends, at most
+    /// `--max-sort-bytes`. Exit 0 done, 1 invalid query (or a malformed
+    /// line with `--strict`), 2 unreadable input, 3 over `--max-sort-bytes`.
     Filter(filter::FilterArgs),
     /// Run a query against Intercom and print every result, all pages;
     /// the token comes from INTERCOM_TOKEN or --token-file. Exit 0 done,
@@ -408,9 +417,33 @@ fn fields(format: Format, workspace: &WorkspaceArgs) -> ExitCode {
             for note in schema.notes() {
                 out::line(format_args!("  {note}"));
             }
+            out::line(sort_line(&schema));
         }
     }
     ExitCode::SUCCESS
+}
+
+/// What `qc fields` says of `ORDER BY` on the schema's target and version.
+fn sort_line(schema: &Schema) -> String {
+    if !schema.sorts() {
+        return format!(
+            "No ORDER BY: this search cannot sort (ORDER BY is in {}).",
+            qc::schema::sorting_described()
+        );
+    }
+    let not: Vec<String> = schema
+        .fields()
+        .filter(|f| !f.sortable)
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    let which = if not.is_empty() {
+        "any field".to_owned()
+    } else {
+        format!("any field but {}", not.join(", "))
+    };
+    format!(
+        "ORDER BY field [ASC|DESC] sorts the results by {which} (descending without ASC or DESC, as the API does)."
+    )
 }
 
 fn explain(code: Option<&str>) -> ExitCode {

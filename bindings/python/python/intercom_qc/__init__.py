@@ -10,6 +10,7 @@ objects against a query offline.
 
 from intercom_qc._errors import QueryError, QueryWarning
 from intercom_qc._types import (
+    ApiVersion,
     Body,
     Diagnostic,
     Field,
@@ -22,6 +23,7 @@ from intercom_qc._types import (
 from intercom_qc._native import (
     Filter,
     __version__,
+    api_versions,
     check,
     compile,
     decompile,
@@ -34,6 +36,7 @@ from intercom_qc._native import (
 )
 
 __all__ = [
+    "ApiVersion",
     "Body",
     "Diagnostic",
     "Field",
@@ -46,6 +49,7 @@ __all__ = [
     "QueryError",
     "QueryWarning",
     "__version__",
+    "api_versions",
     "check",
     "compile",
     "decompile",

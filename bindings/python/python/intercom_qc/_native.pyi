@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, TypeV
 
 from typing_extensions import Unpack
 
-from intercom_qc._types import Body, Diagnostic, Field, FieldOptions, Options, Schema
+from intercom_qc._types import ApiVersion, Body, Diagnostic, Field, FieldOptions, Options, Schema
 
 __version__: str
 
@@ -51,6 +51,11 @@ def decompile(body: Body, **options: Unpack[Options]) -> str:
     it; ``dates`` is "rfc3339" or "unix". Raises QueryError when the body
     is invalid; warnings (W0301 when the text does not compile back to the
     same request) are issued as QueryWarning."""
+
+def api_versions() -> List[ApiVersion]:
+    """Every API version qc knows, oldest first, each with the targets it
+    searches: ``[{"version": "2.7", "default": False, "targets":
+    ["conversations", "contacts"]}, ...]``. The default is 2.11."""
 
 def fields(
     target: str = "conversations",

@@ -69,6 +69,19 @@ class Field(_FieldRequired, total=False):
     """A searchable field, as ``qc fields --format json`` prints it."""
 
     alias: str
+    #: True for a field ``ORDER BY`` takes, where the target and API version sort.
+    sortable: bool
+
+
+class ApiVersion(TypedDict):
+    """An API version, as ``api_versions()`` lists it."""
+
+    #: Its name, as the ``Intercom-Version`` header sends it: ``2.11``, ``Preview``.
+    version: str
+    #: Whether qc compiles for it unless told otherwise (2.11).
+    default: bool
+    #: The targets it searches.
+    targets: List[str]
 
 
 #: A schema source: a path, JSON text, or parsed JSON of ``GET
