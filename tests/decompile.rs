@@ -4,7 +4,6 @@
 
 mod support;
 
-
 use proptest::prelude::*;
 use qc::Op;
 use qc::check::{Filter, FilterValue, Group, GroupOp, Node, Query, ScalarValue};

@@ -205,7 +205,10 @@ fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
     // from its parts.
     let value = value.clone();
     let Filter {
-        field, op: written, span, ..
+        field,
+        op: written,
+        span,
+        ..
     } = filter;
     let with = |op: Op, value: ScalarValue| {
         Node::Filter(Filter {
@@ -243,11 +246,7 @@ fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
         }
         // No next value: the inclusive bound without the value itself, or
         // the strict bound or the value.
-        Bound::Without(op) => pair(
-            GroupOp::And,
-            with(op, value.clone()),
-            with(Op::Ne, value),
-        ),
+        Bound::Without(op) => pair(GroupOp::And, with(op, value.clone()), with(Op::Ne, value)),
         Bound::OrEqual(op) => pair(GroupOp::Or, with(op, value.clone()), with(Op::Eq, value)),
     }
 }

@@ -127,8 +127,9 @@ pub fn sort_field(
     if !schema.sorts() {
         return Err(Box::new(sort_not_supported(schema, at, notation)));
     }
-    let (field, warning) =
-        lookup_among(schema, name, span, notation, || schema.closest_sortable(name))?;
+    let (field, warning) = lookup_among(schema, name, span, notation, || {
+        schema.closest_sortable(name)
+    })?;
     if !field.sortable {
         let why = if field.many {
             format!(
@@ -580,5 +581,43 @@ pub fn date_error(
         [a, b] => d.with_help(format!("write `{a}` or `{b}`")),
         _ if what == "date" => d.with_help(notation.date_help()),
         _ => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::searches;
+    use crate::{Compiler, Options, Schema, Target};
+
+    /// A query whose every field is known looks for no "did you mean"
+    /// (which reads every name of the schema), in text, in a request and
+    /// in `ORDER BY`; an unknown field does.
+    #[test]
+    fn known_fields_look_for_no_closest_name() {
+        let options = Options {
+            now: Some(1_700_000_000),
+            ..Options::default()
+        };
+        let conversations = Compiler::new(Schema::conversations(), options.clone());
+        let contacts = Schema::for_version_with_zone(
+            Target::Contacts,
+            crate::target::ApiVersion::Preview,
+            None,
+            &[],
+        )
+        .expect("contacts in Preview");
+        let contacts = Compiler::new(std::sync::Arc::new(contacts), options);
+        let before = searches::so_far();
+        let body = conversations
+            .compile("state = open AND (priority = priority OR tag_ids IN [1, 2]) AND custom_attributes.tier = gold")
+            .expect("compiles")
+            .to_json_string();
+        assert!(conversations.validate(&body).query.is_some(), "{body}");
+        contacts
+            .compile("role = user ORDER BY created_at ASC")
+            .expect("compiles");
+        assert_eq!(searches::so_far(), before);
+        assert!(conversations.compile("stat = open").is_err());
+        assert!(searches::so_far() > before);
     }
 }

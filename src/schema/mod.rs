@@ -39,8 +39,8 @@ use jiff::tz::TimeZone;
 
 pub use crate::op::{FieldType, OpSet};
 pub use field::{
-    Bound, CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, FieldRef, HeldBy, Matching, Order,
-    Origin, TICKET_ATTRIBUTE,
+    Bound, CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, FieldRef, HeldBy, Matching, Order, Origin,
+    TICKET_ATTRIBUTE,
 };
 pub use lookup::{VersionSummary, api_versions, sorting, sorting_described, versions_of};
 pub use workspace::{Attribute, Model, Unsearchable, Workspace};
