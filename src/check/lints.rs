@@ -23,7 +23,7 @@ use super::notation::Notation;
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
-use crate::schema::{FieldType, Matching, Order, Schema};
+use crate::schema::{FieldDef, FieldType, Matching, Order, Schema};
 use crate::syntax::Span;
 use crate::target::Target;
 
@@ -223,7 +223,8 @@ pub fn groups(node: &Node, out: &mut Vec<Diagnostic>) {
     if g.members.len() > MAX_LINTED_MEMBERS {
         return;
     }
-    if filters(&g.members).nth(1).is_some() {
+    // Both lints compare filters on one field: most groups have none.
+    if shares_a_field(&g.members) {
         match g.op {
             GroupOp::And => contradictions(&g.members, out),
             GroupOp::Or => tautologies(&g.members, out),
@@ -246,7 +247,7 @@ enum Point {
 
 /// `v` as a point of `field`'s order: a day number on day-matched
 /// fields, a whole number where values are whole, a real elsewhere.
-fn point(field: &crate::schema::FieldDef, v: &ScalarValue) -> Option<Point> {
+fn point(field: &FieldDef, v: &ScalarValue) -> Option<Point> {
     match (v, &field.order) {
         (ScalarValue::Date(s), Order::Day(days)) => {
             let epoch = Date::constant(1970, 1, 1);
@@ -349,7 +350,29 @@ fn contradictions(members: &[Node], out: &mut Vec<Diagnostic>) {
 /// True when two filters compare the same field (by name: two unchecked
 /// attributes of one name are one field).
 fn same_field(a: &Filter, b: &Filter) -> bool {
-    crate::schema::FieldRef::ptr_eq(&a.field, &b.field) || a.field.name == b.field.name
+    same_def(&a.field, &b.field)
+}
+
+/// [`same_field`] of two rows.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+fn same_def(a: &FieldDef, b: &FieldDef) -> bool {
+    std::ptr::eq(a, b) || a.name == b.name
+}
+
+/// True when two of the filters among `members` compare the same field.
+fn shares_a_field(members: &[Node]) -> bool {
+    let mut rest = members;
+    while let Some((first, others)) = rest.split_first() {
+        rest = others;
+        let Node::Filter(a) = first else {
+            continue;
+        };
+        let a: &FieldDef = &a.field;
+        if filters(rest).any(|b| same_def(a, &b.field)) {
+            return true;
+        }
+    }
+    false
 }
 
 fn never(code: Code, a: &Filter, b: &Filter, why: &str) -> Diagnostic {

@@ -83,6 +83,7 @@ pub fn negate(filter: Filter, not: Span) -> Result<Filter, Box<Diagnostic>> {
 
 /// The API form of a filter as the query means it, and the warnings found
 /// on the way.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn to_api(
     filter: Filter,
     target: Target,
@@ -130,6 +131,7 @@ fn null(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
 
 /// `filter` itself when the endpoint takes its operator, else the error
 /// that names the target's rule.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn supported(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
     if filter.field.api_ops.contains(filter.op) {
         return Ok(Node::Filter(filter));

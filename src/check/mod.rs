@@ -296,9 +296,11 @@ impl Checker<'_> {
         if self.gave_up() {
             return self.fail();
         }
-        let shared = self.schema.fields_named(&c.field.name);
-        if !shared.is_empty() {
-            return self.lower_shared(c, span, negated, shared);
+        if self.schema.has_shared_names() {
+            let shared = self.schema.fields_named(&c.field.name);
+            if !shared.is_empty() {
+                return self.lower_shared(c, span, negated, shared);
+            }
         }
         let field = match rules::lookup(self.schema, &c.field.name, c.field.span, Notation::Text) {
             Ok((field, warning)) => {
@@ -346,6 +348,7 @@ impl Checker<'_> {
 
     /// The comparison typed against `field`: its operator allowed, its
     /// value read as the field's type, `NOT` pushed into it.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn typed_filter(
         &mut self,
         field: FieldRef,
@@ -388,6 +391,7 @@ impl Checker<'_> {
     }
 
     /// The lints of a typed comparison, and its API form.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn finish(&mut self, filter: Filter, c: &Comparison, negated: Option<Span>) -> Option<Node> {
         let text = match &c.value.kind {
             ValueKind::Scalar(s) => Some(s.text.as_str()),
@@ -619,6 +623,7 @@ impl Checker<'_> {
         Node::group(op, nodes, span)
     }
 
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn lower_value(&mut self, field: &FieldDef, c: &Comparison) -> Option<FilterValue> {
         let op = c.op.op();
         let (list, items): (Option<usize>, &[Scalar]) = match &c.value.kind {

@@ -332,6 +332,11 @@ impl Schema {
         })
     }
 
+    /// True when some name names several rows ([`Schema::fields_named`]).
+    pub(crate) fn has_shared_names(&self) -> bool {
+        !self.shared.is_empty()
+    }
+
     /// Why the workspace attribute `name` cannot be searched on this
     /// target, when it is one.
     pub fn elsewhere(&self, name: &str) -> Option<&Elsewhere> {
