@@ -98,6 +98,8 @@ pub fn to_api(
             day(filter, target, &days, warnings)
         }
         _ if filter.op.is_order() => bound(filter, target),
+        // What [`expand_lists`] keeps as it is, without passing it on.
+        _ if filter.field.api_ops.contains(filter.op) => Ok(Node::Filter(filter)),
         _ => expand_lists(filter, target),
     }
 }

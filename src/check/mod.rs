@@ -35,7 +35,7 @@ pub use request::{Validated, validate, validate_bytes, validate_bytes_with, vali
 use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
 use crate::options::{Limits, Options};
-use crate::schema::{FieldDef, FieldRef, Schema};
+use crate::schema::{FieldDef, FieldRef, Matching, Schema};
 use crate::syntax::{
     Ast, Comparison, Expr, ExprKind, MAX_ERRORS, OrderBy, Scalar, Span, ValueKind,
 };
@@ -701,6 +701,10 @@ impl Checker<'_> {
     }
 
     fn warn_multi_word(&mut self, field: &FieldDef, c: &Comparison) {
+        if field.matching != Matching::Words {
+            // What `rules::multi_word` says of every value.
+            return;
+        }
         let scalars: &[Scalar] = match &c.value.kind {
             ValueKind::Scalar(s) => std::slice::from_ref(s),
             ValueKind::List(items) => items,
