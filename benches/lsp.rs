@@ -7,11 +7,15 @@
 //! publishes the diagnostics of that version is measured, and a completion
 //! is requested in the middle of the document, and another at its end,
 //! and the time until each response is measured, and a hover at the end.
-//! Targets: diagnostics within 5 ms of a change, completion within 1 ms
-//! (hover has none).
+//! Targets: diagnostics within 5 ms of a change, completion and hover
+//! within 1 ms. The server keeps the syntax tree it diagnosed each version
+//! of the document with, so a hover looks up the node at the cursor; what
+//! a hover cost when it parsed the whole document (`qc::ide::hover`) is
+//! measured too, in this process.
 //!
 //! Run with `cargo bench --bench lsp` (`ROUNDS=200` by default; `LINES` sets
-//! the document's length).
+//! the document's length). `QC_BASELINE=path/to/qc` measures another build
+//! in the same run, the two servers taking turns round by round.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -52,8 +56,9 @@ fn read_frame(r: &mut impl BufRead) -> Option<Vec<u8>> {
 }
 
 impl Client {
-    fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qc"))
+    /// Starts `qc lsp` from `binary` and initialises it.
+    fn start(binary: &str) -> Client {
+        let mut child = Command::new(binary)
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -225,6 +230,85 @@ fn report(what: &str, target: Option<Duration>, mut times: Vec<Duration>) {
     );
 }
 
+/// One server under measure: its client and the times of each round.
+struct Server {
+    name: String,
+    client: Client,
+    changes: Vec<Duration>,
+    completions: Vec<Duration>,
+    at_end: Vec<Duration>,
+    hovers: Vec<Duration>,
+}
+
+impl Server {
+    /// Starts `binary` and opens `text` in it.
+    fn open(name: &str, binary: &str, text: &str) -> Server {
+        let mut client = Client::start(binary);
+        let opened = client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": URI, "languageId": "qc", "version": 1, "text": text}}),
+        );
+        let (at, count) = client.diagnostics_of(1);
+        println!(
+            "{name}: {binary}; {count} diagnostics; open {:.3} ms",
+            (at - opened).as_secs_f64() * 1e3
+        );
+        Server {
+            name: name.to_owned(),
+            client,
+            changes: Vec::new(),
+            completions: Vec::new(),
+            at_end: Vec::new(),
+            hovers: Vec::new(),
+        }
+    }
+
+    /// One round: an edit of `line` and its diagnostics, a completion on
+    /// the next line and one on line `last`, a hover on line `last`.
+    fn round(&mut self, round: usize, line: u32, last: u32) {
+        let c = &mut self.client;
+        let version = 2 + round as i64;
+        let value = if round.is_multiple_of(2) {
+            "closed"
+        } else {
+            "open  "
+        };
+        let sent = c.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": URI, "version": version},
+                "contentChanges": [{
+                    "range": {"start": {"line": line, "character": 12},
+                              "end": {"line": line, "character": 18}},
+                    "text": value,
+                }],
+            }),
+        );
+        let (at, _) = c.diagnostics_of(version);
+        self.changes.push(at - sent);
+        self.completions.push(c.complete(line + 1, 7));
+        self.at_end.push(c.complete(last, 7));
+        self.hovers.push(c.hover(last, 8));
+    }
+
+    fn report(self) {
+        println!("{}:", self.name);
+        report("diagnostics", Some(Duration::from_millis(5)), self.changes);
+        report(
+            "completion",
+            Some(Duration::from_millis(1)),
+            self.completions,
+        );
+        report("  at the end", Some(Duration::from_millis(1)), self.at_end);
+        report("hover at end", Some(Duration::from_millis(1)), self.hovers);
+        let mut c = self.client;
+        let id = c.send_request("shutdown", Value::Null);
+        c.wait(|v| v["id"] == id);
+        c.notify("exit", Value::Null);
+        let _ = c.child.wait();
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter that names another bench
     // skips this one.
@@ -243,55 +327,47 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
     let text = document(lines);
-    let mut c = Client::start();
-    let opened = c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": URI, "languageId": "qc", "version": 1, "text": text}}),
-    );
-    let (at, count) = c.diagnostics_of(1);
     println!(
-        "document: {} lines, {} bytes; {count} diagnostics; open {:.3} ms",
+        "document: {} lines, {} bytes",
         text.lines().count(),
-        text.len(),
-        (at - opened).as_secs_f64() * 1e3
+        text.len()
     );
+    let mut servers = vec![Server::open("this build", env!("CARGO_BIN_EXE_qc"), &text)];
+    if let Ok(baseline) = std::env::var("QC_BASELINE") {
+        servers.push(Server::open("baseline", &baseline, &text));
+    }
     let middle = (text.lines().count() / 2) as u32;
     // The middle group's first comparison line: `    state = open` or
     // `    OR ...`; editing its first comparison's value back and forth.
     let line = (middle / 12) * 12 + 1;
     let last = text.lines().count() as u32 - 2;
-    let mut changes = Vec::with_capacity(rounds);
-    let mut completions = Vec::with_capacity(rounds);
-    let mut at_end = Vec::with_capacity(rounds);
-    let mut hovers = Vec::with_capacity(rounds);
+    // The servers take turns, round by round, so that both see the same
+    // load on the machine.
     for round in 0..rounds {
-        let version = 2 + round as i64;
-        let value = if round % 2 == 0 { "closed" } else { "open  " };
-        let sent = c.notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": {"uri": URI, "version": version},
-                "contentChanges": [{
-                    "range": {"start": {"line": line, "character": 12},
-                              "end": {"line": line, "character": 18}},
-                    "text": value,
-                }],
-            }),
-        );
-        let (at, _) = c.diagnostics_of(version);
-        changes.push(at - sent);
-
-        completions.push(c.complete(line + 1, 7));
-        at_end.push(c.complete(last, 7));
-        hovers.push(c.hover(last, 8));
+        for s in &mut servers {
+            s.round(round, line, last);
+        }
     }
-    report("diagnostics", Some(Duration::from_millis(5)), changes);
-    report("completion", Some(Duration::from_millis(1)), completions);
-    report("  at the end", Some(Duration::from_millis(1)), at_end);
-    // Hover parses the whole document.
-    report("hover at end", None, hovers);
-    let id = c.send_request("shutdown", Value::Null);
-    c.wait(|v| v["id"] == id);
-    c.notify("exit", Value::Null);
-    let _ = c.child.wait();
+    servers.into_iter().for_each(Server::report);
+    // A hover that parses the whole document, in this process (no
+    // messages), at the same place: what each hover cost before the server
+    // kept the tree.
+    let schema = qc::Schema::conversations();
+    let offset = text
+        .split_inclusive('\n')
+        .take(last as usize)
+        .map(str::len)
+        .sum::<usize>()
+        + 8;
+    let parsing: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let started = Instant::now();
+            let h = qc::ide::hover(&text, offset, &schema);
+            let took = started.elapsed();
+            assert!(h.is_some(), "a hover at byte {offset}");
+            took
+        })
+        .collect();
+    println!("in this process:");
+    report("hover, parsing", None, parsing);
 }

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::filter::Matcher;
 use crate::options::{Limits, MAX_SOURCE_BYTES, Options};
 use crate::schema::{FieldDef, Schema};
-use crate::syntax::{Span, parse};
+use crate::syntax::{Ast, Parsed, Span, parse};
 use crate::{emit, ide, optimise};
 
 /// A successfully compiled query.
@@ -128,40 +128,54 @@ impl Compiler {
     /// Parses, checks and compiles a query, reporting every problem found.
     /// A suggestion is offered only when applying it leaves fewer problems.
     pub fn compile(&self, source: &str) -> Result<Compiled, Error> {
-        let mut result = self.compile_unverified(source);
+        self.compile_keeping_tree(source).0
+    }
+
+    /// [`Compiler::compile`], and the syntax tree it read (`None` when the
+    /// text is over the input limit and was not parsed).
+    fn compile_keeping_tree<'s>(
+        &self,
+        source: &'s str,
+    ) -> (Result<Compiled, Error>, Option<Ast<'s>>) {
+        let (mut result, tree) = self.compile_unverified(source);
         let diagnostics = match &mut result {
             Ok(compiled) => &mut compiled.warnings,
             Err(Error::Invalid(diagnostics)) => diagnostics,
-            Err(_) => return result,
+            Err(_) => return (result, tree),
         };
         diagnostic::fixes::keep_fixes_that_fix(source, diagnostics, |text| {
-            match self.compile_unverified(text) {
+            match self.compile_unverified(text).0 {
                 Ok(compiled) => compiled.warnings,
                 Err(e) => e.diagnostics().to_vec(),
             }
         });
-        result
+        (result, tree)
     }
 
-    /// [`Compiler::compile`] without the check that suggestions really fix.
-    fn compile_unverified(&self, source: &str) -> Result<Compiled, Error> {
+    /// [`Compiler::compile`] without the check that suggestions really fix,
+    /// and the syntax tree it read.
+    fn compile_unverified<'s>(
+        &self,
+        source: &'s str,
+    ) -> (Result<Compiled, Error>, Option<Ast<'s>>) {
         let limit = self.options.max_input_bytes.min(MAX_SOURCE_BYTES);
         if source.len() > limit {
-            return Err(Error::Invalid(vec![input_too_large(
-                Some(source.len()),
-                limit,
-            )]));
+            let too_large = input_too_large(Some(source.len()), limit);
+            return (Err(Error::Invalid(vec![too_large])), None);
         }
-        let parsed = parse(source);
+        let Parsed {
+            ast,
+            mut diagnostics,
+        } = parse(source);
         // A query with syntax errors is not rewritten or planned: its
         // limits are reported as they are.
-        let checked = if parsed.has_errors() && self.options.limits == Limits::Rewrite {
-            let refuse = self.with_limits(Limits::Refuse);
-            check(&parsed.ast, &self.schema, &refuse.options)
-        } else {
-            check(&parsed.ast, &self.schema, &self.options)
-        };
-        let mut diagnostics = parsed.diagnostics;
+        let checked =
+            if diagnostic::has_errors(&diagnostics) && self.options.limits == Limits::Rewrite {
+                let refuse = self.with_limits(Limits::Refuse);
+                check(&ast, &self.schema, &refuse.options)
+            } else {
+                check(&ast, &self.schema, &self.options)
+            };
         diagnostics.extend(checked.diagnostics);
         let mut query = checked.query;
         if !checked.over_limits.is_empty()
@@ -169,27 +183,49 @@ impl Compiler {
         {
             let mut found = fit(q, checked.over_limits, &self.optimiser());
             for d in &mut found {
-                d.locate(parsed.ast.line_index());
+                d.locate(ast.line_index());
             }
             diagnostics.extend(found);
         }
-        diagnostics.sort_by_key(|d| d.range);
-        match query {
+        diagnostic::sort(&mut diagnostics);
+        let result = match query {
             Some(query) if !diagnostic::has_errors(&diagnostics) => Ok(Compiled {
                 query,
                 warnings: diagnostics,
             }),
             _ => Err(Error::Invalid(diagnostics)),
-        }
+        };
+        (result, Some(ast))
     }
 
     /// Every diagnostic for `source` (syntax, type and limit errors, and
     /// warnings), in source order. What editors and `qc check` show.
     pub fn diagnose(&self, source: &str) -> Vec<Diagnostic> {
-        match self.compile(source) {
+        self.diagnose_keeping_tree(source).0
+    }
+
+    /// [`Compiler::diagnose`], and the syntax tree read on the way (`None`
+    /// when the text is over the input limit, which is not parsed): an
+    /// editor keeps the tree, so that hover ([`ide::hover_in`]) looks up a
+    /// node instead of parsing the text again.
+    ///
+    /// ```
+    /// let compiler = qc::Compiler::new(qc::Schema::conversations(), qc::Options::default());
+    /// let source = "state = open AND priorty = priority";
+    /// let (diagnostics, tree) = compiler.diagnose_keeping_tree(source);
+    /// assert_eq!(diagnostics.len(), 1); // the misspelt field
+    /// let tree = tree.expect("parsed");
+    /// let hover = qc::ide::hover_in(&tree, 2, &compiler.schema).expect("a field");
+    /// assert_eq!(Some(hover), compiler.hover(source, 2));
+    /// ```
+    pub fn diagnose_keeping_tree<'s>(&self, source: &'s str) -> (Vec<Diagnostic>, Option<Ast<'s>>) {
+        let (result, tree) = self.compile_keeping_tree(source);
+        let diagnostics = match result {
             Ok(c) => c.warnings,
+            Err(Error::Invalid(diagnostics)) => diagnostics,
             Err(e) => e.diagnostics().to_vec(),
-        }
+        };
+        (diagnostics, tree)
     }
 
     /// The requests whose union is exactly the query, each within the API's
@@ -212,7 +248,7 @@ impl Compiler {
             d.locate(&LineIndex::new(source));
             let mut diagnostics = compiled.warnings;
             diagnostics.push(d);
-            diagnostics.sort_by_key(|d| d.range);
+            diagnostic::sort(&mut diagnostics);
             return Err(Error::Invalid(diagnostics));
         }
         Ok(Planned {
@@ -321,7 +357,8 @@ impl Compiler {
         ide::complete(source, offset, &self.schema)
     }
 
-    /// Hover information at byte `offset` of `source`.
+    /// Hover information at byte `offset` of `source` (which this parses;
+    /// [`ide::hover_in`] looks in a tree already parsed).
     pub fn hover(&self, source: &str, offset: usize) -> Option<ide::Hover> {
         ide::hover(source, offset, &self.schema)
     }

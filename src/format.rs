@@ -52,7 +52,7 @@
 //! AND priority = priority
 //! ```
 
-use std::collections::BTreeMap;
+use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
 use crate::syntax::lexical::{KEYWORDS, is_keyword};
@@ -96,7 +96,7 @@ pub fn format(ast: &Ast, width: usize) -> String {
         width,
         out: String::new(),
         col: 0,
-        comments: BTreeMap::new(),
+        comments: Comments::default(),
         commented: false,
         query_start: 0,
     };
@@ -118,12 +118,12 @@ pub fn format_with_comments(ast: &Ast, source: &str, width: usize) -> String {
     // line breaks in the query: they are written around it.
     let head = leaves
         .first()
-        .and_then(|l| comments.get_mut(&l.start()))
+        .and_then(|l| comments.get_mut(l.start()))
         .map(|c| std::mem::take(&mut c.leading))
         .unwrap_or_default();
     let (tail, after) = leaves
         .last()
-        .and_then(|l| comments.get_mut(&l.start()))
+        .and_then(|l| comments.get_mut(l.start()))
         .map(|c| {
             (
                 std::mem::take(&mut c.trailing),
@@ -148,8 +148,7 @@ pub fn format_with_comments(ast: &Ast, source: &str, width: usize) -> String {
     match &ast.order_by {
         Some(order_by) => {
             // Its comments on lines before it go there; `tail` is its own.
-            let attached = p.comments.remove(&order_by.span.start());
-            let leading = attached.map(|a| a.leading).unwrap_or_default();
+            let leading = p.comments.take(order_by.span.start()).leading;
             p.order_by(order_by, &leading, &tail);
         }
         None => p.trailing(&tail),
@@ -172,6 +171,49 @@ struct Attached {
     after: Vec<String>,
 }
 
+/// Comments not yet written, by the start of the comparison they go with,
+/// sorted by it: a list rather than a `BTreeMap` (whose code is 7 KB of the
+/// WebAssembly module), as comments come in source order and so each new
+/// entry goes at its end.
+#[derive(Debug, Default)]
+struct Comments(Vec<(usize, Attached)>);
+
+impl Comments {
+    /// The comments of the comparison starting at `start`, none yet when
+    /// it had none.
+    fn entry(&mut self, start: usize) -> &mut Attached {
+        let i = self
+            .0
+            .binary_search_by_key(&start, |(s, _)| *s)
+            .unwrap_or_else(|i| {
+                self.0.insert(i, (start, Attached::default()));
+                i
+            });
+        &mut self.0[i].1
+    }
+
+    /// The comments of the comparison starting at `start`, if it has any.
+    fn get_mut(&mut self, start: usize) -> Option<&mut Attached> {
+        let i = self.0.binary_search_by_key(&start, |(s, _)| *s).ok()?;
+        Some(&mut self.0[i].1)
+    }
+
+    /// Takes the comments of the comparison starting at `start`.
+    fn take(&mut self, start: usize) -> Attached {
+        self.get_mut(start).map(std::mem::take).unwrap_or_default()
+    }
+
+    /// True when a comparison starting in `starts` has comments before it
+    /// or on its line still to write.
+    fn any_in(&self, starts: Range<usize>) -> bool {
+        let from = self.0.partition_point(|(s, _)| *s < starts.start);
+        self.0[from..]
+            .iter()
+            .take_while(|(s, _)| *s < starts.end)
+            .any(|(_, c)| !c.leading.is_empty() || !c.trailing.is_empty())
+    }
+}
+
 /// The comparisons (and error nodes) of a tree, in source order.
 fn collect_leaves(e: &Expr, out: &mut Vec<Span>) {
     match &e.kind {
@@ -185,8 +227,8 @@ fn collect_leaves(e: &Expr, out: &mut Vec<Span>) {
 
 /// Attaches each comment to a comparison (keyed by where it starts): see
 /// the module documentation.
-fn attach(source: &str, comments: &[Span], leaves: &[Span]) -> BTreeMap<usize, Attached> {
-    let mut out: BTreeMap<usize, Attached> = BTreeMap::new();
+fn attach(source: &str, comments: &[Span], leaves: &[Span]) -> Comments {
+    let mut out = Comments::default();
     for &c in comments {
         let Some(text) = source.get(c.range()) else {
             continue;
@@ -205,12 +247,10 @@ fn attach(source: &str, comments: &[Span], leaves: &[Span]) -> BTreeMap<usize, A
         let previous = leaves.iter().rev().find(|l| l.end() <= c.start());
         let next = leaves.iter().find(|l| l.start() >= c.end());
         match (inside, previous, next) {
-            (Some(l), _, _) => out.entry(l.start()).or_default().trailing.push(text),
-            (None, Some(l), _) if !own_line => {
-                out.entry(l.start()).or_default().trailing.push(text)
-            }
-            (None, _, Some(l)) => out.entry(l.start()).or_default().leading.push(text),
-            (None, Some(l), None) => out.entry(l.start()).or_default().after.push(text),
+            (Some(l), _, _) => out.entry(l.start()).trailing.push(text),
+            (None, Some(l), _) if !own_line => out.entry(l.start()).trailing.push(text),
+            (None, _, Some(l)) => out.entry(l.start()).leading.push(text),
+            (None, Some(l), None) => out.entry(l.start()).after.push(text),
             (None, None, None) => {}
         }
     }
@@ -333,7 +373,7 @@ struct Printer {
     /// Column of the end of `out`, in characters.
     col: usize,
     /// Comments not yet written, by the start of their comparison.
-    comments: BTreeMap<usize, Attached>,
+    comments: Comments,
     /// The current line ends in a comment: nothing more goes on it.
     commented: bool,
     /// Where the query starts in `out` (after the comments before it).
@@ -345,14 +385,13 @@ impl Printer {
     /// cannot be written on one line.
     fn has_comments(&self, e: &Expr) -> bool {
         self.comments
-            .range(e.span.start()..e.span.end().max(e.span.start() + 1))
-            .any(|(_, c)| !c.leading.is_empty() || !c.trailing.is_empty())
+            .any_in(e.span.start()..e.span.end().max(e.span.start() + 1))
     }
 
     /// Writes the comments that go before `e` (before its first comparison),
     /// each on its own line at `indent`.
     fn leading(&mut self, e: &Expr, indent: usize) {
-        let Some(comments) = self.comments.get_mut(&first_leaf(e).start()) else {
+        let Some(comments) = self.comments.get_mut(first_leaf(e).start()) else {
             return;
         };
         for c in std::mem::take(&mut comments.leading) {
@@ -444,7 +483,7 @@ impl Printer {
                 self.push(&e.to_string());
                 // Comments left on this comparison (its leading ones were
                 // written before the line it starts, if it starts one).
-                let attached = self.comments.remove(&e.span.start()).unwrap_or_default();
+                let attached = self.comments.take(e.span.start());
                 let mut comments = attached.leading;
                 comments.extend(attached.trailing);
                 self.trailing(&comments);

@@ -1,7 +1,9 @@
-//! The real `qc lsp` binary, driven over its stdio with LSP framing.
+//! The real `qc lsp` binary, driven over its stdio with LSP framing; and
+//! one property, over hundreds of sessions, run with the same server in
+//! this process (`qc::lsp::serve` over bytes in memory).
 //!
 //! Every wait has a deadline, so a hung server fails the test instead of
-//! hanging it.
+//! hanging it; no test measures speed (`benches/lsp.rs` does).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -577,8 +579,9 @@ fn a_broken_qc_toml_is_reported_not_fatal() {
 
 /// A document whose optimisation is the hardest (ORs that share their
 /// comparisons, about 100 KB) is diagnosed within the editor's smaller
-/// budget, which E0203 names, and a completion right after it is answered
-/// at once: nothing waits behind the search.
+/// budget of steps, which E0203 names (a tenth of the command line's), and
+/// a completion right after it is answered: nothing waits behind the
+/// search. (The work is bounded by the steps, not checked by the clock.)
 #[test]
 fn a_hostile_document_is_diagnosed_within_the_editors_budget() {
     let chained: Vec<String> = (0..2_048)
@@ -586,7 +589,6 @@ fn a_hostile_document_is_diagnosed_within_the_editors_budget() {
         .collect();
     let text = chained.join(" AND ");
     let mut c = Client::start(json!({}));
-    let started = Instant::now();
     let diagnostics = c.open(&text);
     let first = diagnostics.first().expect("a diagnostic");
     assert_eq!(first["code"], "E0203", "{first}");
@@ -597,19 +599,12 @@ fn a_hostile_document_is_diagnosed_within_the_editors_budget() {
     );
     let r = c.request("textDocument/completion", position(0, 1));
     assert!(r["result"].is_array(), "{r}");
-    // Generous for a debug build on a shared machine; the command line's
-    // budget is ten times larger.
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(c.shutdown(), 0);
 }
 
 /// A `qc.toml` naming an endless schema file (`/dev/zero`) is read through
-/// the bounded reader: the server says why on its log, keeps serving with
-/// the built-in schema, and answers at once.
+/// the bounded reader: it stops at its limit of bytes, the server says
+/// why on its log, and keeps serving with the built-in schema.
 #[cfg(unix)]
 #[test]
 fn an_endless_schema_file_named_by_qc_toml_is_refused_quickly() {
@@ -617,7 +612,6 @@ fn an_endless_schema_file_named_by_qc_toml_is_refused_quickly() {
     std::fs::write(dir.path().join("qc.toml"), "schema = [\"/dev/zero\"]\n").expect("written");
     let uri = format!("file://{}/q.qc", dir.path().display());
     let mut c = Client::start(json!({}));
-    let started = Instant::now();
     c.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "qc", "version": 1, "text": "state = open"}}),
@@ -643,10 +637,266 @@ fn an_endless_schema_file_named_by_qc_toml_is_refused_quickly() {
             .any(|m| m.contains("/dev/zero") && m.contains("over the limit of 16777216 bytes")),
         "{logged:?}"
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(c.shutdown(), 0);
+}
+
+/// The LSP position of byte `offset` of `text`: its line, and the UTF-16
+/// units before it on that line.
+fn lsp_position(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let character = text[start..offset].encode_utf16().count();
+    json!({"line": line, "character": character})
+}
+
+/// Hover after edits answers from the tree the server kept for the
+/// document's version; a fresh server, given the same text whole,
+/// parses it anew. Their answers are the same at every position tried,
+/// after each edit (several changes in one message, a full-text change,
+/// a string left open to the end and closed again).
+#[test]
+fn hover_after_edits_is_a_fresh_servers_hover() {
+    let mut text = "(state = open OR created_at > 2024-01-15) AND\n".repeat(300);
+    text.push_str("read = true AND priority = priority");
+    let mut edited = Client::start(json!({}));
+    edited.open(&text);
+    // Each edit: the changes of one message, as (line, first column, end
+    // column, new text) of the text as the change before it left it;
+    // `None`: the whole text.
+    type Change = (Option<(usize, usize, usize)>, &'static str);
+    let edits: Vec<Vec<Change>> = vec![
+        vec![(Some((150, 9, 13)), "closed")],
+        vec![(Some((10, 0, 0)), "NOT "), (Some((200, 1, 6)), "tag_ids")],
+        vec![(Some((100, 9, 9)), "\"")],
+        vec![(Some((100, 9, 10)), "")],
+        vec![(Some((5, 17, 40)), "statistics.count_reopens >= 3")],
+        vec![(
+            None,
+            "created_at >= 2024-01-01 AND stat = open\nOR read = false",
+        )],
+        vec![(Some((0, 0, 0)), "priority = priority AND ")],
+    ];
+    for (i, edit) in edits.iter().enumerate() {
+        let version = i + 2;
+        let mut changes = Vec::new();
+        let mut touched = Vec::new();
+        for (span, with) in edit {
+            match span {
+                Some((line, from, to)) => {
+                    let start: usize = text.split_inclusive('\n').take(*line).map(str::len).sum();
+                    let (a, b) = (start + from, start + to);
+                    let r = json!({"start": lsp_position(&text, a), "end": lsp_position(&text, b)});
+                    text.replace_range(a..b, with);
+                    changes.push(json!({"range": r, "text": with}));
+                    touched.push(a);
+                }
+                None => {
+                    text = (*with).to_owned();
+                    changes.push(json!({"text": with}));
+                }
+            }
+        }
+        edited.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": changes}),
+        );
+        let diagnostics = edited.diagnostics();
+        let mut fresh = Client::start(json!({}));
+        assert_eq!(fresh.open(&text), diagnostics, "version {version}");
+        // Every field, operator and value of the lines edited, the first
+        // and the last, and past the end.
+        let mut offsets: Vec<usize> = (0..text.len().min(120)).collect();
+        offsets.extend(text.len().saturating_sub(80)..=text.len());
+        for a in touched {
+            offsets.extend(a.saturating_sub(20)..(a + 40).min(text.len()));
+        }
+        let mut answered = 0;
+        for offset in offsets.into_iter().filter(|&o| text.is_char_boundary(o)) {
+            let p = json!({"textDocument": {"uri": URI}, "position": lsp_position(&text, offset)});
+            let got = edited.request("textDocument/hover", p.clone());
+            let want = fresh.request("textDocument/hover", p);
+            assert_eq!(
+                got["result"], want["result"],
+                "version {version}, byte {offset}"
+            );
+            answered += usize::from(!got["result"].is_null());
+        }
+        assert!(answered > 0, "version {version}: no hover was tried");
+        assert_eq!(fresh.shutdown(), 0);
+    }
+    assert_eq!(edited.shutdown(), 0);
+}
+
+/// A document over the input limit is not parsed to diagnose it; hover
+/// parses it then, and answers as for any document.
+#[test]
+fn hover_in_a_document_over_the_input_limit() {
+    let line = "(state = open OR created_at > 2024-01-15) AND\n";
+    let lines = (1 << 20) / line.len() + 1;
+    let mut text = line.repeat(lines);
+    text.push_str("read = true");
+    let mut c = Client::start(json!({}));
+    let diagnostics = c.open(&text);
+    assert_eq!(codes(&diagnostics), ["E0008"], "{diagnostics:?}");
+    let r = c.request("textDocument/hover", position(lines as u32, 1));
+    assert_eq!(
+        r["result"]["range"],
+        range(lines as u32, 0, lines as u32, 4)
+    );
+    let want =
+        qc::ide::hover(&text, text.len() - 10, &qc::Schema::conversations()).expect("a field");
+    assert_eq!(r["result"]["contents"]["value"], want.contents.as_str());
+    let r = c.request("textDocument/hover", position(3, 2));
+    assert_eq!(r["result"]["range"], range(3, 1, 3, 6), "{r}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// One session of the server, run in this process (`qc::lsp::serve`) over
+/// `messages`: the responses, by id.
+fn session(messages: &[Value]) -> std::collections::HashMap<i64, Value> {
+    let mut input = String::new();
+    for m in messages {
+        let body = m.to_string();
+        input.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    }
+    let mut output = Vec::new();
+    let status = qc::lsp::serve(input.as_bytes(), &mut output).expect("served from memory");
+    assert_eq!(status, 0);
+    let mut r = BufReader::new(output.as_slice());
+    let mut responses = std::collections::HashMap::new();
+    while let Some(v) = read_frame(&mut r) {
+        if let Some(id) = v["id"].as_i64() {
+            responses.insert(id, v);
+        }
+    }
+    responses
+}
+
+/// The messages that open a session, with `text` open as version 1.
+fn opened(text: &str) -> Vec<Value> {
+    vec![
+        json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}}),
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+               "params": {"textDocument": {"uri": URI, "languageId": "qc", "version": 1, "text": text}}}),
+    ]
+}
+
+/// The messages that end a session.
+fn closing() -> [Value; 2] {
+    [
+        json!({"jsonrpc": "2.0", "id": -1, "method": "shutdown"}),
+        json!({"jsonrpc": "2.0", "method": "exit"}),
+    ]
+}
+
+mod kept_tree {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of queries, whole and broken: groups, NOT, lists, absolute
+    /// dates (the answer must not move with the clock), quoted names,
+    /// comments, ORDER BY, characters of several bytes and of two UTF-16
+    /// units.
+    const PIECES: &[&str] = &[
+        "state = open",
+        "created_at > 2024-01-15",
+        "tag_ids IN [1, 2]",
+        "\"source.subject\" ~ refund",
+        "statistics.count_reopens >= 3",
+        "read = true",
+        "stat = open",
+        " AND ",
+        " OR ",
+        "NOT ",
+        "(",
+        ")",
+        "\n",
+        " # note\n",
+        "\"",
+        "é",
+        "😀",
+        " = ",
+        "[",
+        ", ",
+        "priority",
+        " ORDER BY updated_at DESC",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|p| p.concat())
+    }
+
+    /// The char boundary at `fraction` of `text`.
+    fn boundary(text: &str, fraction: f64) -> usize {
+        let mut at = ((text.len() as f64) * fraction) as usize;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// After any incremental edits, hover (and the quick fixes) from
+        /// the tree and diagnostics kept for the document's version are
+        /// those of a server that parses the same text afresh.
+        #[test]
+        fn hover_from_the_kept_tree_is_hover_from_a_fresh_parse(
+            start in text(),
+            edits in prop::collection::vec(
+                prop::collection::vec((0.0..1.0f64, 0.0..0.3f64, text()), 1..3),
+                1..5,
+            ),
+            cursors in prop::collection::vec(0.0..=1.0f64, 1..10),
+        ) {
+            let mut text = start.clone();
+            let mut edited = opened(&start);
+            let mut fresh = Vec::new();
+            let mut id = 0;
+            let mut ask = |text: &str, edited: &mut Vec<Value>, fresh: &mut Vec<Vec<Value>>| {
+                let mut one = opened(text);
+                for &c in &cursors {
+                    let p = json!({"textDocument": {"uri": URI}, "position": lsp_position(text, boundary(text, c))});
+                    let everything = json!({"textDocument": {"uri": URI},
+                        "range": {"start": {"line": 0, "character": 0}, "end": lsp_position(text, text.len())},
+                        "context": {"diagnostics": []}});
+                    for (method, params) in [("textDocument/hover", p), ("textDocument/codeAction", everything)] {
+                        id += 1;
+                        let request = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+                        edited.push(request.clone());
+                        one.push(request);
+                    }
+                }
+                one.extend(closing());
+                fresh.push(one);
+            };
+            ask(&text, &mut edited, &mut fresh);
+            for (i, changes) in edits.iter().enumerate() {
+                let mut sent = Vec::new();
+                for (at, width, with) in changes {
+                    let a = boundary(&text, *at);
+                    let b = boundary(&text, (*at + width).min(1.0)).max(a);
+                    sent.push(json!({"range": {"start": lsp_position(&text, a), "end": lsp_position(&text, b)}, "text": with}));
+                    text.replace_range(a..b, with);
+                }
+                edited.push(json!({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                    "params": {"textDocument": {"uri": URI, "version": i + 2}, "contentChanges": sent}}));
+                ask(&text, &mut edited, &mut fresh);
+            }
+            edited.extend(closing());
+            let got = session(&edited);
+            let mut compared = 0;
+            for one in &fresh {
+                for (id, want) in session(one).into_iter().filter(|(id, _)| *id > 0) {
+                    prop_assert_eq!(&got[&id]["result"], &want["result"], "request {} of {:?}", id, text);
+                    prop_assert!(want.get("error").is_none(), "{}", want);
+                    compared += 1;
+                }
+            }
+            prop_assert_eq!(compared, 2 * cursors.len() * (edits.len() + 1));
+        }
+    }
 }

@@ -661,6 +661,43 @@ fn search_follows_the_pages_and_runs_a_plan() {
 }
 
 #[test]
+fn search_runs_the_requests_of_a_plan_at_once_in_plan_order() {
+    // A plan of 2 requests, as above.
+    let ids16: Vec<String> = (1..=16).map(|i| format!("id ~ {i}")).collect();
+    let query = format!(
+        "tag_ids = 7 OR (created_at > 1 AND ({}))",
+        ids16.join(" OR ")
+    );
+    let search_at = |concurrency: &str| {
+        let api = Intercom::new(Target::Conversations, conversations(40));
+        let server = Server::with_latency(Duration::from_millis(20), move |r, _| api.reply(r));
+        let url = server.url();
+        let args = [
+            "--base-url",
+            &url,
+            "--per-page",
+            "2",
+            "--concurrency",
+            concurrency,
+        ];
+        let mut s = Session::start(&args, Some(TOKEN));
+        let planned = s.call("search", json!({"query": query, "limit": 100}));
+        assert_eq!(planned["isError"], false, "{planned}");
+        let out = structured(&planned).clone();
+        s.finish();
+        (out, server.max_in_flight())
+    };
+    let (one, one_at_once) = search_at("1");
+    let (two, two_at_once) = search_at("2");
+    assert_eq!(one["requests"].as_array().map(Vec::len), Some(2));
+    assert!(one["returned"].as_u64().is_some_and(|n| n >= 10), "{one}");
+    assert_eq!(two["results"], one["results"]);
+    assert_eq!(two["requests_sent"], one["requests_sent"]);
+    assert_eq!(one_at_once, 1);
+    assert!(two_at_once > 1, "the requests never overlapped");
+}
+
+#[test]
 fn an_invalid_query_is_an_error_result_and_the_fixed_text_then_searches() {
     // Conversations of June 2024, after the broken query's date.
     let mut records = conversations(20);

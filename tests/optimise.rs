@@ -554,3 +554,151 @@ fn the_advice_names_the_real_reason() {
     );
     assert!(err.advice().contains("--max-plan"), "{}", err.advice());
 }
+
+/// The shapes whose normal forms grow fastest, over distinct comparisons
+/// (`source.subject ~ x{n}y`: no token is part of another, so nothing
+/// simplifies them away): an AND of ORs, whose DNF holds the product of
+/// the ORs' widths; an OR of ANDs, the same for its CNF; three levels
+/// that alternate; and ORs chained through shared comparisons, which no
+/// count refuses early. The text, and how many tokens it uses.
+fn growing() -> impl Strategy<Value = (String, usize)> {
+    (0..4usize, 2..40usize, 2..6usize).prop_map(|(shape, groups, width)| {
+        let mut next = 0;
+        let mut token = || {
+            next += 1;
+            format!("source.subject ~ x{}y", next - 1)
+        };
+        let group = |members: Vec<String>, and: bool| {
+            format!("({})", members.join(if and { " AND " } else { " OR " }))
+        };
+        let text = match shape {
+            0 | 1 => {
+                let and = shape == 0;
+                let groups: Vec<String> = (0..groups)
+                    .map(|_| group((0..width).map(|_| token()).collect(), !and))
+                    .collect();
+                group(groups, and)
+            }
+            2 => {
+                let groups: Vec<String> = (0..groups)
+                    .map(|_| {
+                        let ors = (0..width).map(|_| group(vec![token(), token()], true));
+                        group(ors.collect(), false)
+                    })
+                    .collect();
+                group(groups, true)
+            }
+            _ => {
+                let groups: Vec<String> = (0..groups)
+                    .map(|g| {
+                        group(
+                            (g..g + width)
+                                .map(|k| format!("source.subject ~ x{k}y"))
+                                .collect(),
+                            false,
+                        )
+                    })
+                    .collect();
+                next = groups.len() + width;
+                group(groups, true)
+            }
+        };
+        (text, next)
+    })
+}
+
+/// A conversation whose subject holds some of the first `tokens` tokens,
+/// chosen by `seed` (each with a chance of 1 to 8 in 8, also chosen by
+/// `seed`, so that long ANDs and ORs are both true and false).
+fn subject(seed: u64, tokens: usize) -> Value {
+    let density = seed % 8 + 1;
+    let words: Vec<String> = (0..tokens)
+        .filter(|&n| {
+            let mut x = seed ^ (n as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            x ^= x >> 31;
+            x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            x ^= x >> 29;
+            x % 8 < density
+        })
+        .map(|n| format!("x{n}y"))
+        .collect();
+    json!({"source": {"subject": words.join(" ")}})
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The work is bounded by the budget, counted in steps, on the shapes
+    /// that grow fastest: a plan never spends more steps than it was
+    /// given, and the answer is exact whatever the budget: requests that
+    /// fit whose union is the query, or an error that names its reason
+    /// (the budget, when that is what ran out). Through the compiler, the
+    /// same query within the same budget is one request that fits and
+    /// selects exactly what the query says, or E0203 saying why not.
+    #[test]
+    fn the_fastest_growing_shapes_stay_within_the_budget(
+        (text, tokens) in growing(),
+        seeds in prop::collection::vec(any::<u64>(), 24),
+        steps in prop_oneof![0u64..300, 0u64..30_000],
+        small in any::<bool>(),
+        max_requests in 1usize..60,
+    ) {
+        let q = compile(&text).expect("the shapes are valid");
+        let objects: Vec<Value> = seeds.iter().map(|&s| subject(s, tokens)).collect();
+        let limits = if small { SMALL } else { ApiLimits::INTERCOM };
+        let settings = Settings {
+            limits,
+            budget: Budget::steps(steps),
+            max_requests,
+        };
+        let optimised = optimise(&q, &settings);
+        for o in &objects {
+            prop_assert_eq!(qc::eval(&optimised, o), qc::eval(&q, o), "optimise changed {}", text);
+        }
+        match plan(&q, &settings) {
+            Ok(p) => {
+                prop_assert!(p.steps <= steps, "{} steps spent of {} on {}", p.steps, steps, text);
+                prop_assert!(!p.requests.is_empty() && p.requests.len() <= max_requests);
+                for r in &p.requests {
+                    prop_assert!(fits_within(&r.root, &limits), "a request over {:?}: {}", limits, text);
+                }
+                for o in &objects {
+                    let union = p.requests.iter().any(|r| qc::eval(r, o));
+                    prop_assert_eq!(union, qc::eval(&q, o), "the plan of {} differs on {}", text, o);
+                }
+            }
+            Err(PlanError::Budget { steps: named }) => prop_assert_eq!(named, steps),
+            Err(PlanError::TooManyRequests { max, .. }) => prop_assert_eq!(max, max_requests),
+            Err(PlanError::TooLarge { filters, max }) => prop_assert!(filters > max),
+            Err(PlanError::CannotSplit { filters, most, .. }) => prop_assert!(filters > most),
+        }
+        let compiler = qc::Compiler::new(
+            qc::Schema::conversations(),
+            qc::Options {
+                optimiser_steps: steps,
+                max_requests,
+                ..qc::Options::default()
+            },
+        );
+        match compiler.compile(&text) {
+            Ok(c) => {
+                prop_assert!(fits(&c.query.root), "compiled over the limits: {}", text);
+                for o in &objects {
+                    prop_assert_eq!(qc::eval(&c.query, o), qc::eval(&q, o), "compiled {} differs on {}", text, o);
+                }
+            }
+            Err(e) => {
+                let first = e.diagnostics().first();
+                prop_assert_eq!(first.map(|d| d.code.as_str()), Some("E0203"), "{}", e);
+                let message = first.map(|d| d.message.as_str()).unwrap_or_default();
+                let budget = format!("budget of {steps} steps ran out");
+                // The budget, the requests it takes, or the filters no
+                // request holds.
+                prop_assert!(
+                    message.contains(&budget) || message.contains("requests") || message.contains("filters"),
+                    "E0203 without its reason: {}", message
+                );
+            }
+        }
+    }
+}

@@ -1483,3 +1483,252 @@ fn https_goes_through_a_proxy_and_loopback_never_does() {
     );
     assert!(seen.iter().all(|r| r.header("authorization").is_none()));
 }
+
+/// An AND of two ORs of 16 comparisons on `id` (contains; ends or starts
+/// with; `state`): no request holds it, and its plan is 4 requests, one
+/// for each pair of halves. Many conversations match several.
+fn plan_of_four() -> String {
+    let contains: Vec<String> = (1..=16).map(|i| format!("id ~ \"{i}\"")).collect();
+    let mut edges: Vec<String> = (0..=9).map(|i| format!("id $ \"{i}\"")).collect();
+    edges.extend((1..=5).map(|i| format!("id ^ \"{i}\"")));
+    edges.push("state = open".to_owned());
+    format!("({}) AND ({})", contains.join(" OR "), edges.join(" OR "))
+}
+
+/// The bodies of [`plan_of_four`]'s plan, in plan order.
+fn bodies_of_four() -> Vec<Value> {
+    let compiler = qc::Settings::default().compiler().expect("defaults");
+    let requests = qc::search::requests(&plan_of_four(), &compiler).expect("a plan");
+    let bodies = requests.bodies();
+    assert_eq!(bodies.len(), 4);
+    bodies
+}
+
+/// What [`plan_of_four`] selects of `records`, by id, each once.
+fn selected_by_four(records: &[Value]) -> Vec<String> {
+    let options = qc::Options {
+        limits: qc::Limits::Ignore,
+        ..qc::Options::default()
+    };
+    let query = qc::compile(&plan_of_four(), &options).expect("valid").query;
+    let mut ids: Vec<String> = records
+        .iter()
+        .filter(|r| qc::eval(&query, r))
+        .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The requests a server received, as `(query, cursor)`, sorted.
+fn sent(server: &Server) -> Vec<(String, Option<String>)> {
+    let mut sent: Vec<(String, Option<String>)> = server
+        .requests()
+        .iter()
+        .map(|r| (r.json()["query"].to_string(), r.starting_after()))
+        .collect();
+    sent.sort();
+    sent
+}
+
+#[test]
+fn a_plan_runs_its_requests_at_once_and_prints_the_same_bytes_as_one_at_a_time() {
+    let records = conversations(40);
+    let text = plan_of_four();
+    let run_at = |concurrency: &str, format: &str| {
+        let api = Intercom::new(Target::Conversations, records.clone());
+        let server = Server::with_latency(Duration::from_millis(20), move |r, _| api.reply(r));
+        let args = [
+            "--per-page",
+            "2",
+            "--concurrency",
+            concurrency,
+            "--format",
+            format,
+            &text,
+        ];
+        (search(&server, &args), server)
+    };
+    for format in ["jsonl", "json", "ids"] {
+        let (one, one_server) = run_at("1", format);
+        let (four, four_server) = run_at("4", format);
+        assert_eq!(one.code, Some(0), "{}", one.stderr);
+        assert_eq!(four.code, Some(0), "{}", four.stderr);
+        assert_eq!(four.stdout, one.stdout, "--format {format}");
+        assert_eq!(four.stderr, one.stderr);
+        // The same pages were asked for, one at a time and side by side.
+        assert_eq!(sent(&four_server), sent(&one_server));
+        assert_eq!(one_server.max_in_flight(), 1);
+        assert!(
+            four_server.max_in_flight() > 1,
+            "the requests never overlapped"
+        );
+        if format == "jsonl" {
+            // Each selected object once, and four bodies of several pages.
+            let mut ids = four.ids();
+            ids.sort();
+            assert_eq!(ids, selected_by_four(&records));
+            let requests = four_server.requests();
+            for body in bodies_of_four() {
+                let pages = requests
+                    .iter()
+                    .filter(|r| r.json()["query"] == body["query"])
+                    .count();
+                assert!(pages >= 2, "{pages} pages of {body}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_429_holds_back_every_request_of_the_plan_until_its_retry_after() {
+    let records = conversations(40);
+    let api = Intercom::new(Target::Conversations, records.clone());
+    let server = Server::start(move |request, n| {
+        if n == 0 {
+            // Answered once the first requests of the other bodies are in.
+            let limited = Reply::error(429, "rate_limit_exceeded", "Exceeded rate limit")
+                .header("Retry-After", 1);
+            Reply::Slow(Duration::from_millis(300), Box::new(limited))
+        } else {
+            Reply::Slow(Duration::from_millis(600), Box::new(api.reply(request)))
+        }
+    });
+    let run = check(
+        qc_waiting_at_most("3s")
+            .args(["--note-waits-from", "500ms", "--base-url", &server.url()])
+            .args(["--per-page", "4", "--concurrency", "4", &plan_of_four()])
+            .output()
+            .expect("qc runs"),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let mut ids = run.ids();
+    ids.sort();
+    assert_eq!(ids, selected_by_four(&records));
+
+    let requests = server.requests();
+    let limited = requests[0].answered.expect("the 429 was answered");
+    let resume = limited + Duration::from_secs(1);
+    // No request of any body went out between the 429 and the time its
+    // Retry-After names: the retry, and the next pages of the others,
+    // came after it.
+    let later: Vec<&Recorded> = requests.iter().filter(|r| r.at > limited).collect();
+    assert!(later.len() >= 4, "{} requests after the 429", later.len());
+    for r in &later {
+        assert!(
+            r.at >= resume,
+            "a request {:?} after the 429, before its Retry-After",
+            r.at - limited
+        );
+    }
+    // The pause is told once, not once a worker.
+    let notes: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("note: waiting"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", run.stderr);
+    assert!(
+        notes[0].starts_with("note: waiting 1s: the API answered 429 Too Many Requests"),
+        "{}",
+        notes[0]
+    );
+}
+
+#[test]
+fn a_failing_request_stops_the_others_and_what_was_printed_stays() {
+    let records = conversations(40);
+    let bodies = bodies_of_four();
+    let (failing, waiting) = (bodies[1]["query"].clone(), bodies[2]["query"].clone());
+    let failing_page =
+        move |r: &Recorded| r.json()["query"] == failing && r.starting_after().is_some();
+    let server = || {
+        let api = Intercom::new(Target::Conversations, records.clone());
+        let failing_page = failing_page.clone();
+        let waiting = waiting.clone();
+        Server::with_latency(Duration::from_millis(100), move |r, _| {
+            if failing_page(r) {
+                Reply::error(400, "parameter_invalid", "Invalid starting_after")
+            } else if r.json()["query"] == waiting {
+                // The third body waits 20 s to try again.
+                Reply::error(503, "service_unavailable", "Try later").header("Retry-After", 20)
+            } else {
+                api.reply(r)
+            }
+        })
+    };
+    let run = |server: &Server, concurrency: &str| {
+        check(
+            qc_waiting_at_most("30s")
+                .args(["--base-url", &server.url(), "--per-page", "1"])
+                .args(["--concurrency", concurrency, "--format", "ids", "--quiet"])
+                .arg(plan_of_four())
+                .output()
+                .expect("qc runs"),
+        )
+    };
+    let one_server = server();
+    let one = run(&one_server, "1");
+    let four_server = server();
+    let four = run(&four_server, "4");
+
+    // The error, and the exit status, as one at a time.
+    for run in [&one, &four] {
+        assert_eq!(run.code, Some(3));
+        assert_eq!(
+            run.stderr,
+            "error: the API answered 400 Bad Request: parameter_invalid: Invalid starting_after (request b4b1e0c0-test)\n"
+        );
+    }
+    // What was printed came in plan order, each once: the start of what
+    // one at a time prints.
+    assert!(
+        one.stdout.starts_with(&four.stdout),
+        "{}\nis not the start of\n{}",
+        four.stdout,
+        one.stdout
+    );
+    let mut printed: Vec<&str> = four.stdout.lines().collect();
+    printed.sort_unstable();
+    printed.dedup();
+    assert_eq!(printed.len(), four.stdout.lines().count());
+
+    // Once the failure was answered, each other worker sent at most the
+    // request it had already begun, and the one waiting to try again
+    // stopped waiting and sent nothing more.
+    let requests = four_server.requests();
+    let failed = requests
+        .iter()
+        .find(|r| failing_page(r))
+        .and_then(|r| r.answered)
+        .expect("the failing page was answered");
+    let after = requests.iter().filter(|r| r.at > failed).count();
+    assert!(after <= 2, "{after} requests after the failure");
+    let waited = requests
+        .iter()
+        .filter(|r| r.json()["query"] == bodies[2]["query"])
+        .count();
+    assert_eq!(waited, 1, "the waiting body tried again");
+}
+
+#[test]
+fn concurrency_is_from_1_to_16() {
+    let server = Server::intercom(Intercom::new(Target::Conversations, conversations(3)));
+    for n in ["0", "17", "x"] {
+        let run = search(&server, &["--concurrency", n, "state = open"]);
+        assert_eq!(run.code, Some(2), "{n}");
+        assert!(
+            run.stderr.starts_with(&format!(
+                "error: invalid value '{n}' for '--concurrency <N>'"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = search(&server, &["--concurrency", "0", "state = open"]);
+    assert!(run.stderr.contains("0 is not in 1..=16"), "{}", run.stderr);
+    assert!(server.requests().is_empty());
+    let run = search(&server, &["--concurrency", "16", "state = open"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.ids(), ["1", "3"]);
+}

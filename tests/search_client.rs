@@ -142,6 +142,130 @@ fn events_follow_the_search() {
     );
 }
 
+/// The counts that do not depend on how the requests were spread.
+fn counts(stats: &Stats) -> (u64, u64, u64, u64, u64, Option<u64>) {
+    (
+        stats.requests,
+        stats.pages,
+        stats.fetched,
+        stats.emitted,
+        stats.duplicates,
+        stats.total_count,
+    )
+}
+
+/// Every result of `bodies` through `Search::run`, `concurrency` at once,
+/// with a limit or not: the results, the counts, and the events heard.
+fn run_at(
+    client: &Client,
+    bodies: &[Value],
+    concurrency: usize,
+    limit: Option<u64>,
+) -> (Vec<Value>, Stats, Vec<Event>) {
+    // Not `Send`: the observer is called on the caller's thread.
+    let events = RefCell::new(Vec::new());
+    let mut search = client
+        .search(Target::Conversations, bodies.to_vec())
+        .with_concurrency(concurrency)
+        .on_event(|event, _| events.borrow_mut().push(event.clone()));
+    if let Some(limit) = limit {
+        search = search.with_limit(limit);
+    }
+    let mut results = Vec::new();
+    search
+        .run(|item| {
+            results.push(item);
+            std::ops::ControlFlow::Continue(())
+        })
+        .expect("the search runs");
+    let stats = search.stats().clone();
+    drop(search);
+    (results, stats, events.into_inner())
+}
+
+#[test]
+fn run_at_once_gives_what_iterating_gives() {
+    let api = Intercom::new(Target::Conversations, conversations(30));
+    let server = Server::with_latency(Duration::from_millis(5), move |r, _| api.reply(r));
+    let client = client_for(&server).with_per_page(2);
+    let bodies = [
+        body("state = open"),
+        body("tag_ids IN [7]"),
+        body("created_at < 1700000011"),
+    ];
+    for limit in [None, Some(17), Some(3)] {
+        let mut iterated = client.search(Target::Conversations, bodies.clone());
+        if let Some(limit) = limit {
+            iterated = iterated.with_limit(limit);
+        }
+        let want: Vec<Value> = iterated
+            .by_ref()
+            .collect::<Result<_, _>>()
+            .expect("results");
+        for concurrency in [1, 3] {
+            let (got, stats, events) = run_at(&client, &bodies, concurrency, limit);
+            assert_eq!(got, want, "{concurrency} at once, limit {limit:?}");
+            if limit.is_none() {
+                assert_eq!(counts(&stats), counts(iterated.stats()));
+            }
+            // The observer heard every worker's requests and pages.
+            let requests = events
+                .iter()
+                .filter(|e| matches!(e, Event::Request { .. }))
+                .count();
+            let pages = events
+                .iter()
+                .filter(|e| matches!(e, Event::Page { .. }))
+                .count();
+            assert_eq!(
+                (requests as u64, pages as u64),
+                (stats.requests, stats.pages)
+            );
+        }
+    }
+    assert!(server.max_in_flight() > 1, "the requests never overlapped");
+}
+
+#[test]
+fn run_stops_when_told() {
+    let server = Server::intercom(Intercom::new(Target::Conversations, conversations(30)));
+    let client = client_for(&server).with_per_page(2);
+    let bodies = vec![body("state = open"), body("state = closed")];
+    let mut search = client
+        .search(Target::Conversations, bodies)
+        .with_concurrency(2);
+    let mut results = Vec::new();
+    let done = search.run(|item| {
+        results.push(item);
+        if results.len() == 5 {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    });
+    assert_eq!(done, Ok(()));
+    assert_eq!(ids(&results), ["1", "3", "5", "7", "9"]);
+    assert_eq!(search.stats().emitted, 5);
+}
+
+#[test]
+fn run_reports_a_body_that_is_not_an_object_after_the_results_before_it() {
+    let server = Server::intercom(Intercom::new(Target::Conversations, conversations(4)));
+    let client = client_for(&server);
+    let mut search = client
+        .search(Target::Conversations, [body("state = open"), json!([1])])
+        .with_concurrency(2);
+    let mut results = Vec::new();
+    let done = search.run(|item| {
+        results.push(item);
+        std::ops::ControlFlow::Continue(())
+    });
+    assert_eq!(done, Err(SearchError::Body { index: 1 }));
+    // The first body may be given out in full or not yet: each result
+    // once, in order.
+    assert!(["1", "3"].starts_with(&ids(&results)), "{results:?}");
+}
+
 #[test]
 fn a_body_that_is_not_an_object_is_an_error_before_any_request() {
     let server = Server::intercom(Intercom::new(Target::Conversations, conversations(1)));

@@ -15,7 +15,8 @@
 // rebuilds).
 import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -44,6 +45,30 @@ async function lockedWasmBindgen() {
   const lock = await readFile(join(crate, "Cargo.lock"), "utf8");
   const m = lock.match(/name = "wasm-bindgen"\nversion = "([^"]+)"/);
   return m ? m[1] : null;
+}
+
+/**
+ * The environment of the crate's build: the caller's rustflags, plus
+ * `--remap-path-prefix` for the repository and the crates.io sources, so
+ * that the paths in the module's panic locations are short and the same on
+ * every machine (`crates/jiff-1.0.2/src/...`, not the builder's home).
+ * Passed as CARGO_ENCODED_RUSTFLAGS (one flag per field), which holds
+ * paths with spaces and, when set, is what cargo reads instead of RUSTFLAGS.
+ */
+function buildEnv() {
+  const flags = process.env.CARGO_ENCODED_RUSTFLAGS
+    ? process.env.CARGO_ENCODED_RUSTFLAGS.split("\x1f")
+    : (process.env.RUSTFLAGS ?? "").split(/\s+/).filter(Boolean);
+  flags.push(`--remap-path-prefix=${root}=qc`);
+  const registry = join(process.env.CARGO_HOME ?? join(homedir(), ".cargo"), "registry", "src");
+  if (existsSync(registry)) {
+    for (const index of readdirSync(registry)) {
+      flags.push(`--remap-path-prefix=${join(registry, index)}=crates`);
+    }
+  }
+  const env = { ...process.env, CARGO_TARGET_DIR: targetDir, CARGO_ENCODED_RUSTFLAGS: flags.join("\x1f") };
+  delete env.RUSTFLAGS;
+  return env;
 }
 
 /** Stops the build with one message, no stack trace. */
@@ -81,7 +106,7 @@ if (!process.env.QC_SKIP_CARGO) {
     "--release",
     "--target",
     "wasm32-unknown-unknown",
-  ], { env: { ...process.env, CARGO_TARGET_DIR: targetDir } });
+  ], { env: buildEnv() });
 
   await rm(pkg, { recursive: true, force: true });
   run("wasm-bindgen", [
@@ -98,9 +123,13 @@ if (!process.env.QC_SKIP_CARGO) {
     const module = join(pkg, "qc_wasm_bg.wasm");
     // --converge repeats -Oz while it still shrinks the module; the
     // debug and producers sections are not needed at run time.
+    // --low-memory-unused folds `load(p + c)`, c under 1,024, into the
+    // load's offset (5 KB): the two differ only when p + c wraps past
+    // 4 GiB into the first kilobyte, which no Rust pointer does.
     run(wasmOpt, [
       "-Oz",
       "--converge",
+      "--low-memory-unused",
       "--strip-debug",
       "--strip-producers",
       "--enable-bulk-memory",

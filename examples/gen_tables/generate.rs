@@ -885,25 +885,37 @@ fn string_list(items: &[String]) -> String {
     format!("&[{}]", quoted.join(", "))
 }
 
+/// The Rust text of a row.
+fn row(r: &Row) -> String {
+    format!(
+        "Row {{ name: {:?}, ty: FieldType::{}, values: {}, rule: {}, words: {}, also_integer: {}, spelled: {}, sortable: {} }}",
+        r.name,
+        r.ty,
+        string_list(&r.values),
+        r.rule.rust(),
+        r.words,
+        r.also_integer,
+        r.spelled
+            .as_ref()
+            .map_or_else(|| "None".to_owned(), |s| format!("Some({s:?})")),
+        r.sortable
+    )
+}
+
 /// The Rust text of a table's contents (everything but its versions).
-fn body(t: &Table) -> String {
+/// Rows are written once, in `rows`, and tables refer to them: most rows
+/// are the same in many versions, and each is then one pointer in the
+/// WebAssembly module rather than a copy (6 KB).
+fn body(t: &Table, rows: &mut Vec<String>) -> String {
     let mut out = String::new();
     out.push_str("        rows: &[\n");
     for r in &t.rows {
-        let _ = writeln!(
-            out,
-            "            Row {{ name: {:?}, ty: FieldType::{}, values: {}, rule: {}, words: {}, also_integer: {}, spelled: {}, sortable: {} }},",
-            r.name,
-            r.ty,
-            string_list(&r.values),
-            r.rule.rust(),
-            r.words,
-            r.also_integer,
-            r.spelled
-                .as_ref()
-                .map_or_else(|| "None".to_owned(), |s| format!("Some({s:?})")),
-            r.sortable
-        );
+        let text = row(r);
+        let index = rows.iter().position(|t| *t == text).unwrap_or_else(|| {
+            rows.push(text);
+            rows.len() - 1
+        });
+        let _ = writeln!(out, "            &ROWS[{index}], // {}", r.name);
     }
     out.push_str("        ],\n");
     let _ = writeln!(
@@ -935,7 +947,7 @@ fn write(tables: &[(usize, usize, Table)]) -> String {
          //! descriptions (`shared/intercom/versions/`) and `overrides.toml`: do not\n\
          //! edit. `tests/tables.rs` fails when this file and the descriptions\n\
          //! disagree. One table per target and group of versions whose tables are\n\
-         //! the same, oldest first.\n\n\
+         //! the same, oldest first; the rows of every table in [`ROWS`], each once.\n\n\
          use super::versions::{Classes, Compare, DayZone, Row, Rule, Table};\n\
          use super::FieldType;\n\
          use crate::op::Op;\n\
@@ -943,12 +955,13 @@ fn write(tables: &[(usize, usize, Table)]) -> String {
          /// Every table.\n\
          pub(super) static TABLES: &[Table] = &[\n",
     );
+    let mut rows = Vec::new();
     for (e, endpoint) in ENDPOINTS.iter().enumerate() {
         // Versions grouped by identical contents, in the order of their
         // first version.
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         for (_, v, t) in tables.iter().filter(|(te, _, _)| *te == e) {
-            let text = body(t);
+            let text = body(t, &mut rows);
             match groups.iter_mut().find(|(b, _)| *b == text) {
                 Some((_, vs)) => vs.push(*v),
                 None => groups.push((text, vec![*v])),
@@ -967,6 +980,15 @@ fn write(tables: &[(usize, usize, Table)]) -> String {
             out.push_str(&text);
             out.push_str("    },\n");
         }
+    }
+    out.push_str("];\n");
+    let _ = writeln!(
+        out,
+        "\n/// Every row of [`TABLES`], each once.\nstatic ROWS: [Row; {}] = [",
+        rows.len()
+    );
+    for (i, text) in rows.iter().enumerate() {
+        let _ = writeln!(out, "    /* {i} */ {text},");
     }
     out.push_str("];\n");
     out

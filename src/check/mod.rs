@@ -98,7 +98,7 @@ pub fn check(ast: &Ast, schema: &Schema, options: &Options) -> Checked {
         complete,
         ..
     } = checker;
-    diagnostics.sort_by_key(|d| d.range);
+    crate::diagnostic::sort(&mut diagnostics);
     for d in diagnostics.iter_mut().chain(&mut over_limits) {
         d.locate(ast.line_index());
     }

@@ -88,7 +88,7 @@ pub fn validate_with(text: &str, schema: &Schema) -> Validated {
         complete,
         ..
     } = v;
-    diagnostics.sort_by_key(|d| d.range);
+    crate::diagnostic::sort(&mut diagnostics);
     let index = LineIndex::new(text);
     for d in &mut diagnostics {
         d.locate(&index);

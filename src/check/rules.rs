@@ -31,7 +31,8 @@ pub fn lookup(
 }
 
 /// [`lookup`] where an unknown name's "did you mean" is what `closest`
-/// finds (looked for only then: it reads every name of the schema).
+/// finds (asked only for an unknown name: it compares the name with
+/// every field's).
 fn lookup_among<'s>(
     schema: &'s Schema,
     name: &str,

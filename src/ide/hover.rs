@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::complete::{SORT_DOC, field_doc};
 use crate::check::parse_date;
 use crate::schema::{FieldType, Order, Schema};
-use crate::syntax::{Comparison, Expr, ExprKind, OrderBy, Span, ValueKind, parse};
+use crate::syntax::{Ast, Comparison, Expr, ExprKind, OrderBy, Span, ValueKind, parse};
 
 /// Hover information for a range of the text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,29 +18,44 @@ pub struct Hover {
 
 /// Hover information at byte `offset`: a field's type, operators, values
 /// and description; an operator's meaning in the API; a date's value.
+/// This parses `source`; [`hover_in`] looks in a tree already parsed.
 pub fn hover(source: &str, offset: usize, schema: &Schema) -> Option<Hover> {
-    let parsed = parse(source);
-    if let Some(o) = parsed
-        .ast
-        .order_by
-        .as_ref()
-        .filter(|o| contains(o.span, offset))
-    {
+    hover_in(&parse(source).ast, offset, schema)
+}
+
+/// [`hover`] in the syntax tree of the text (as [`parse`] or
+/// [`crate::Compiler::diagnose_keeping_tree`] made it): the same answer,
+/// found by descending to the node at `offset`, each level's operands
+/// searched by their spans (O(depth × log width)), without reading the
+/// text again.
+pub fn hover_in(tree: &Ast<'_>, offset: usize, schema: &Schema) -> Option<Hover> {
+    if let Some(o) = tree.order_by.as_ref().filter(|o| contains(o.span, offset)) {
         return Some(describe_order_by(o, offset, schema));
     }
     let mut found = None;
-    find(&parsed.ast.root, offset, &mut |c| {
+    find(&tree.root, offset, &mut |c| {
         found = describe(c, offset, schema)
     });
     found
 }
 
+/// Calls `f` on each comparison whose span holds `offset` (the ends
+/// included), left to right.
 fn find(e: &Expr, offset: usize, f: &mut impl FnMut(&Comparison)) {
     if offset < e.span.start() || offset > e.span.end() {
         return;
     }
     match &e.kind {
-        ExprKind::Or(items) | ExprKind::And(items) => items.iter().for_each(|i| find(i, offset, f)),
+        ExprKind::Or(items) | ExprKind::And(items) => {
+            // Operands are in source order, one after another: skip those
+            // that end before the offset, stop at the first that starts
+            // after it.
+            let first = items.partition_point(|i| i.span.end() < offset);
+            items[first..]
+                .iter()
+                .take_while(|i| i.span.start() <= offset)
+                .for_each(|i| find(i, offset, f));
+        }
         ExprKind::Not(inner) | ExprKind::Paren(inner) => find(inner, offset, f),
         ExprKind::Compare(c) => f(c),
         ExprKind::Error => {}
@@ -218,6 +233,131 @@ mod tests {
         let h = hover(src, 31).expect("enum field hover");
         assert!(h.contents.contains("snoozed"), "{}", h.contents);
         assert!(hover(src, 25).is_none(), "AND has no hover");
+    }
+
+    /// The walk before operands were searched by span: every operand of
+    /// every group on the way looked at in turn.
+    fn hover_by_walking_every_operand(
+        source: &str,
+        offset: usize,
+        schema: &Schema,
+    ) -> Option<Hover> {
+        fn walk(e: &Expr, offset: usize, f: &mut impl FnMut(&Comparison)) {
+            if offset < e.span.start() || offset > e.span.end() {
+                return;
+            }
+            match &e.kind {
+                ExprKind::Or(items) | ExprKind::And(items) => {
+                    items.iter().for_each(|i| walk(i, offset, f))
+                }
+                ExprKind::Not(inner) | ExprKind::Paren(inner) => walk(inner, offset, f),
+                ExprKind::Compare(c) => f(c),
+                ExprKind::Error => {}
+            }
+        }
+        let parsed = parse(source);
+        if let Some(o) = parsed
+            .ast
+            .order_by
+            .as_ref()
+            .filter(|o| contains(o.span, offset))
+        {
+            return Some(describe_order_by(o, offset, schema));
+        }
+        let mut found = None;
+        walk(&parsed.ast.root, offset, &mut |c| {
+            found = describe(c, offset, schema)
+        });
+        found
+    }
+
+    /// Pieces of queries, well formed and not: groups, NOT, lists, dates
+    /// (absolute, so that the answer does not move with the clock), quoted
+    /// names, comments, stray operators and brackets, ORDER BY.
+    const PIECES: &[&str] = &[
+        "state",
+        " = ",
+        "open",
+        " AND ",
+        " OR ",
+        "NOT ",
+        "(",
+        ")",
+        "[",
+        ", ",
+        "]",
+        " IN ",
+        "\"",
+        "\n",
+        " # note\n",
+        "created_at",
+        " >= ",
+        " > ",
+        "2024-01-15",
+        "1700000000",
+        "priority",
+        "tag_ids",
+        " ~ ",
+        "\"source.subject\"",
+        "é",
+        " ",
+        "unknown_field",
+        "=",
+        "state = open",
+        "created_at < 2024-03-01",
+        "tag_ids IN [1, 2]",
+        " ORDER BY ",
+        "updated_at",
+        " DESC",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..80)
+            .prop_map(|parts| parts.concat())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Searching each level's operands by their spans finds what
+        /// walking every operand found, at every offset of any text.
+        #[test]
+        fn searching_by_span_finds_what_walking_found(text in text()) {
+            let schema = Schema::conversations();
+            let tree = parse(&text);
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                prop_assert_eq!(
+                    hover_in(&tree.ast, offset, &schema),
+                    hover_by_walking_every_operand(&text, offset, &schema),
+                    "at {} of {:?}", offset, text
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_document_is_searched_by_span() {
+        let line = "(state = open OR created_at > 2024-01-15) AND\n";
+        let text = format!("{}read = true", line.repeat(5_000));
+        let schema = Schema::conversations();
+        let tree = parse(&text);
+        for offset in [
+            0,
+            3,
+            14,
+            text.len() / 2,
+            text.len() - 8,
+            text.len() - 2,
+            text.len(),
+        ] {
+            assert_eq!(
+                hover_in(&tree.ast, offset, &schema),
+                hover_by_walking_every_operand(&text, offset, &schema),
+                "at {offset}"
+            );
+        }
+        let end = hover_in(&tree.ast, text.len() - 8, &schema).expect("a field");
+        assert_eq!(end.range, Span::new(text.len() - 11, text.len() - 7));
     }
 
     #[test]

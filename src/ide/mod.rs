@@ -3,10 +3,11 @@
 //! Pure functions of the text and a byte offset, shared by the language
 //! server (`qc lsp`) and the browser playground, so both offer the same
 //! suggestions from the same field table; [`Checkpoints`] lets a server
-//! answer completions in a long document without rereading it.
+//! answer completions in a long document without rereading it, and
+//! [`hover_in`] answers hover from a syntax tree the server kept.
 
 mod complete;
 mod hover;
 
 pub use complete::{Checkpoints, Completion, CompletionKind, complete};
-pub use hover::{Hover, hover};
+pub use hover::{Hover, hover, hover_in};

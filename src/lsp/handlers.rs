@@ -14,9 +14,10 @@ use super::convert::{self, Text};
 use super::transport::{self, error_response};
 use std::path::PathBuf;
 
-use crate::Compiler;
 use crate::config::FileSettings;
 use crate::diagnostic::PositionEncoding;
+use crate::syntax::Ast;
+use crate::{Compiler, Diagnostic};
 
 /// The optimiser's budget for one query in the editor: a tenth of the
 /// command line's, so that diagnostics, completion and hover never wait
@@ -37,12 +38,82 @@ pub enum Flow {
 /// An open document.
 #[derive(Debug)]
 struct Document {
-    text: Text,
+    /// The text, and what diagnosing it found.
+    text: Analysed,
     version: i32,
     /// The compiler of the document's project (its `qc.toml`).
     compiler: Compiler,
     /// Completion's states, kept across requests and edits.
     checkpoints: crate::ide::Checkpoints,
+}
+
+self_cell::self_cell!(
+    /// A document's text and, once diagnosed, its [`Analysis`], whose
+    /// syntax tree borrows from the text. A change takes the text out of
+    /// the cell ([`Document::change`]), which drops the analysis: what is
+    /// kept is always of the text as it is, and one per open document.
+    struct Analysed {
+        owner: Text,
+        #[covariant]
+        dependent: MaybeAnalysis,
+    }
+
+    impl {Debug}
+);
+
+/// The analysis of a text, once made.
+type MaybeAnalysis<'a> = Option<Analysis<'a>>;
+
+/// What diagnosing a text found: its diagnostics (which code actions read
+/// again) and its syntax tree (in which hover looks up the node at the
+/// cursor), so that neither parses the text again.
+#[derive(Debug)]
+struct Analysis<'a> {
+    diagnostics: Vec<Diagnostic>,
+    /// `None` when the text is over the input limit and diagnosing did not
+    /// parse it; hover parses it then.
+    tree: Option<Ast<'a>>,
+}
+
+impl<'a> Analysis<'a> {
+    /// Diagnoses `text`, keeping the tree the compiler read.
+    fn new(text: &'a Text, compiler: &Compiler) -> Analysis<'a> {
+        let (diagnostics, tree) = compiler.diagnose_keeping_tree(&text.text);
+        Analysis { diagnostics, tree }
+    }
+}
+
+impl Document {
+    fn new(text: String, version: i32, compiler: Compiler) -> Document {
+        Document {
+            text: Analysed::new(Text::new(text), |_| None),
+            version,
+            compiler,
+            checkpoints: crate::ide::Checkpoints::new(),
+        }
+    }
+
+    /// Changes the text with `f`, which also sees completion's states;
+    /// the analysis of the text before goes.
+    fn change(&mut self, f: impl FnOnce(&mut Text, &mut crate::ide::Checkpoints)) {
+        let placeholder = Analysed::new(Text::new(String::new()), |_| None);
+        let mut text = std::mem::replace(&mut self.text, placeholder).into_owner();
+        f(&mut text, &mut self.checkpoints);
+        self.text = Analysed::new(text, |_| None);
+    }
+
+    /// `f` of the text, its analysis (made now when the text changed since
+    /// the last) and the document's compiler.
+    fn analysed<R>(
+        &mut self,
+        f: impl for<'a> FnOnce(&'a Text, &mut Analysis<'a>, &Compiler) -> R,
+    ) -> R {
+        let compiler = &self.compiler;
+        self.text.with_dependent_mut(|text, kept| {
+            let analysis = kept.get_or_insert_with(|| Analysis::new(text, compiler));
+            f(text, analysis, compiler)
+        })
+    }
 }
 
 /// The server: open documents and the protocol's lifecycle.
@@ -204,10 +275,6 @@ impl<W: Write> Server<W> {
         })
     }
 
-    fn document(&self, uri: &lsp::Uri) -> Handled<&Document> {
-        self.documents.get(uri).ok_or_else(|| not_open(uri))
-    }
-
     fn document_mut(&mut self, uri: &lsp::Uri) -> Handled<&mut Document> {
         self.documents.get_mut(uri).ok_or_else(|| not_open(uri))
     }
@@ -216,39 +283,45 @@ impl<W: Write> Server<W> {
         let at = &p.text_document_position;
         let encoding = self.encoding;
         let doc = self.document_mut(&at.text_document.uri)?;
-        let offset = doc.text.offset(at.position, encoding);
+        let text = doc.text.borrow_owner();
+        let offset = text.offset(at.position, encoding);
         let items = doc
             .checkpoints
-            .complete(&doc.text.text, offset, &doc.compiler.schema)
+            .complete(&text.text, offset, &doc.compiler.schema)
             .iter()
-            .map(|c| convert::completion(c, &doc.text, encoding))
+            .map(|c| convert::completion(c, text, encoding))
             .collect();
         Ok(lsp::CompletionResponse::Array(items))
     }
 
     fn hover(&mut self, p: lsp::HoverParams) -> Handled<Option<lsp::Hover>> {
         let at = &p.text_document_position_params;
-        let doc = self.document(&at.text_document.uri)?;
-        let offset = doc.text.offset(at.position, self.encoding);
-        Ok(
-            crate::ide::hover(&doc.text.text, offset, &doc.compiler.schema)
-                .map(|h| convert::hover(&h, &doc.text, self.encoding)),
-        )
+        let encoding = self.encoding;
+        let doc = self.document_mut(&at.text_document.uri)?;
+        Ok(doc.analysed(|text, analysis, compiler| {
+            let offset = text.offset(at.position, encoding);
+            let tree = analysis
+                .tree
+                .get_or_insert_with(|| crate::parse(&text.text).ast);
+            crate::ide::hover_in(tree, offset, &compiler.schema)
+                .map(|h| convert::hover(&h, text, encoding))
+        }))
     }
 
     fn code_action(&mut self, p: lsp::CodeActionParams) -> Handled<Vec<lsp::CodeActionOrCommand>> {
         let uri = &p.text_document.uri;
-        let doc = self.document(uri)?;
-        let wanted = doc.text.span(p.range, self.encoding);
-        let actions = doc
-            .compiler
-            .diagnose(&doc.text.text)
-            .iter()
-            .filter(|d| d.range.touches(wanted))
-            .filter_map(|d| convert::quick_fix(d, &doc.text, uri, self.encoding))
-            .map(lsp::CodeActionOrCommand::CodeAction)
-            .collect();
-        Ok(actions)
+        let encoding = self.encoding;
+        let doc = self.document_mut(uri)?;
+        Ok(doc.analysed(|text, analysis, _| {
+            let wanted = text.span(p.range, encoding);
+            analysis
+                .diagnostics
+                .iter()
+                .filter(|d| d.range.touches(wanted))
+                .filter_map(|d| convert::quick_fix(d, text, uri, encoding))
+                .map(lsp::CodeActionOrCommand::CodeAction)
+                .collect()
+        }))
     }
 
     fn notification(&mut self, n: Notification) -> io::Result<()> {
@@ -335,12 +408,7 @@ impl<W: Write> Server<W> {
         let compiler = self.compiler_for(&doc.uri).map_err(Problem::Io)?;
         self.documents.insert(
             doc.uri.clone(),
-            Document {
-                text: Text::new(doc.text),
-                version: doc.version,
-                compiler,
-                checkpoints: crate::ide::Checkpoints::new(),
-            },
+            Document::new(doc.text, doc.version, compiler),
         );
         self.publish(&doc.uri).map_err(Problem::Io)
     }
@@ -354,20 +422,22 @@ impl<W: Write> Server<W> {
                 uri.as_str()
             )));
         };
-        for change in p.content_changes {
-            match change.range {
-                Some(range) => {
-                    let span = doc.text.span(range, encoding);
-                    if doc.text.edit(span, &change.text) {
-                        doc.checkpoints.edit(span, change.text.len());
+        doc.change(|text, checkpoints| {
+            for change in p.content_changes {
+                match change.range {
+                    Some(range) => {
+                        let span = text.span(range, encoding);
+                        if text.edit(span, &change.text) {
+                            checkpoints.edit(span, change.text.len());
+                        }
+                    }
+                    None => {
+                        *text = Text::new(change.text);
+                        *checkpoints = crate::ide::Checkpoints::new();
                     }
                 }
-                None => {
-                    doc.text = Text::new(change.text);
-                    doc.checkpoints = crate::ide::Checkpoints::new();
-                }
             }
-        }
+        });
         doc.version = p.text_document.version;
         self.publish(&uri).map_err(Problem::Io)
     }
@@ -382,17 +452,20 @@ impl<W: Write> Server<W> {
         Ok(())
     }
 
-    /// Sends the diagnostics of an open document.
+    /// Sends the diagnostics of an open document (diagnosing it, unless
+    /// they are kept from before).
     fn publish(&mut self, uri: &lsp::Uri) -> io::Result<()> {
-        let Some(doc) = self.documents.get(uri) else {
+        let encoding = self.encoding;
+        let Some(doc) = self.documents.get_mut(uri) else {
             return Ok(());
         };
-        let diagnostics = doc
-            .compiler
-            .diagnose(&doc.text.text)
-            .iter()
-            .map(|d| convert::diagnostic(d, &doc.text, uri, self.encoding))
-            .collect();
+        let diagnostics = doc.analysed(|text, analysis, _| {
+            analysis
+                .diagnostics
+                .iter()
+                .map(|d| convert::diagnostic(d, text, uri, encoding))
+                .collect()
+        });
         let params =
             lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(doc.version));
         self.notify::<note::PublishDiagnostics>(params)

@@ -9,7 +9,8 @@
 //!   default, at most [`Config::max_limit`]): the matching objects cut to
 //!   their `id`, a summary and the fields the query names, the total
 //!   count, whether the list was cut, the request bodies sent (a plan's
-//!   several when one request cannot express the query), the warnings;
+//!   several when one request cannot express the query, sent
+//!   [`Connection::concurrency`] at once), the warnings;
 //! - `check`: a query's diagnostics (code, message, range, help, fix),
 //!   the text with every fix applied when that text is valid, and the
 //!   request bodies;
@@ -47,6 +48,7 @@
 //!     per_page: 150,
 //!     max_requests: None,
 //!     max_time: Duration::from_secs(120),
+//!     concurrency: qc::search::DEFAULT_CONCURRENCY,
 //! };
 //! let config = Config { settings: qc::Settings::default(), connection, max_limit: DEFAULT_MAX_LIMIT };
 //! qc::mcp::serve_stdio(Server::new(config)?)?;

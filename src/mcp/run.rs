@@ -4,6 +4,7 @@
 //! sends no further page and stops waiting, and a whole search gets at
 //! most [`Connection::max_time`].
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -38,6 +39,9 @@ pub struct Connection {
     pub max_requests: Option<u64>,
     /// The longest one search may take, waits included.
     pub max_time: Duration,
+    /// How many requests of a plan are sent at once
+    /// ([`Search::with_concurrency`](crate::search::Search::with_concurrency)).
+    pub concurrency: usize,
 }
 
 impl std::fmt::Debug for Connection {
@@ -49,6 +53,7 @@ impl std::fmt::Debug for Connection {
             .field("per_page", &self.per_page)
             .field("max_requests", &self.max_requests)
             .field("max_time", &self.max_time)
+            .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
@@ -56,7 +61,7 @@ impl std::fmt::Debug for Connection {
 /// Why a search stops before its end: its request was cancelled, or its
 /// time is up.
 pub struct Stop {
-    cancelled: Box<dyn Fn() -> bool + Send>,
+    cancelled: Box<dyn Fn() -> bool + Send + Sync>,
     deadline: Instant,
     max_time: Duration,
 }
@@ -64,7 +69,7 @@ pub struct Stop {
 impl Stop {
     /// A stop for a search that `cancelled` says is cancelled and that may
     /// take `max_time`, from now.
-    pub fn new(cancelled: impl Fn() -> bool + Send + 'static, max_time: Duration) -> Stop {
+    pub fn new(cancelled: impl Fn() -> bool + Send + Sync + 'static, max_time: Duration) -> Stop {
         Stop {
             cancelled: Box::new(cancelled),
             deadline: Instant::now() + max_time,
@@ -162,26 +167,26 @@ pub fn fetch(
     let several = bodies.len() > 1;
     let mut search = client
         .search(target, bodies)
+        .with_concurrency(connection.concurrency)
         .with_limit(limit.saturating_add(1));
     if let Some(max) = connection.max_requests {
         search = search.with_max_requests(max);
     }
     let mut results = Vec::new();
     let mut truncated = false;
-    for item in search.by_ref() {
-        match item {
-            Ok(_) if results.len() as u64 >= limit => {
-                truncated = true;
-                break;
-            }
-            Ok(object) => results.push(projection.apply(&object)),
-            Err(e) => {
-                return Err(match stop.reason() {
-                    Some(why) => why,
-                    None => failure(&e),
-                });
-            }
+    let outcome = search.run(|object| {
+        if results.len() as u64 >= limit {
+            truncated = true;
+            return ControlFlow::Break(());
         }
+        results.push(projection.apply(&object));
+        ControlFlow::Continue(())
+    });
+    if let Err(e) = outcome {
+        return Err(match stop.reason() {
+            Some(why) => why,
+            None => failure(&e),
+        });
     }
     let stats = search.stats();
     let total_count = match (several, truncated) {

@@ -174,7 +174,7 @@ impl Server {
     fn run_search(
         &self,
         input: SearchInput,
-        cancelled: impl Fn() -> bool + Send + 'static,
+        cancelled: impl Fn() -> bool + Send + Sync + 'static,
     ) -> CallToolResult {
         let compiler = match self.compiler(input.target) {
             Ok(c) => c,

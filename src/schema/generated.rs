@@ -2,7 +2,7 @@
 //! descriptions (`shared/intercom/versions/`) and `overrides.toml`: do not
 //! edit. `tests/tables.rs` fails when this file and the descriptions
 //! disagree. One table per target and group of versions whose tables are
-//! the same, oldest first.
+//! the same, oldest first; the rows of every table in [`ROWS`], each once.
 
 use super::versions::{Classes, Compare, DayZone, Row, Rule, Table};
 use super::FieldType;
@@ -15,62 +15,62 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Conversations,
         versions: &[ApiVersion::V2_7, ApiVersion::V2_8, ApiVersion::V2_9, ApiVersion::V2_10],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
-            Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.source_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[0], // id
+            &ROWS[1], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[3], // source.type
+            &ROWS[4], // source.id
+            &ROWS[5], // source.delivered_as
+            &ROWS[6], // source.subject
+            &ROWS[7], // source.body
+            &ROWS[8], // source.author.id
+            &ROWS[9], // source.author.type
+            &ROWS[10], // source.author.name
+            &ROWS[11], // source.author.email
+            &ROWS[12], // source.url
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[15], // admin_assignee_id
+            &ROWS[16], // team_assignee_id
+            &ROWS[17], // channel_initiated
+            &ROWS[18], // open
+            &ROWS[19], // read
+            &ROWS[20], // state
+            &ROWS[21], // waiting_since
+            &ROWS[22], // snoozed_until
+            &ROWS[23], // tag_ids
+            &ROWS[24], // priority
+            &ROWS[25], // statistics.time_to_assignment
+            &ROWS[26], // statistics.time_to_admin_reply
+            &ROWS[27], // statistics.time_to_first_close
+            &ROWS[28], // statistics.time_to_last_close
+            &ROWS[29], // statistics.median_time_to_reply
+            &ROWS[30], // statistics.first_contact_reply_at
+            &ROWS[31], // statistics.first_assignment_at
+            &ROWS[32], // statistics.first_admin_reply_at
+            &ROWS[33], // statistics.first_close_at
+            &ROWS[34], // statistics.last_assignment_at
+            &ROWS[35], // statistics.last_assignment_admin_reply_at
+            &ROWS[36], // statistics.last_contact_reply_at
+            &ROWS[37], // statistics.last_admin_reply_at
+            &ROWS[38], // statistics.last_close_at
+            &ROWS[39], // statistics.last_closed_by_id
+            &ROWS[40], // statistics.count_reopens
+            &ROWS[41], // statistics.count_assignments
+            &ROWS[42], // statistics.count_conversation_parts
+            &ROWS[43], // conversation_rating.requested_at
+            &ROWS[44], // conversation_rating.replied_at
+            &ROWS[45], // conversation_rating.score
+            &ROWS[46], // conversation_rating.remark
+            &ROWS[47], // conversation_rating.contact_id
+            &ROWS[48], // conversation_rating.admin_d
+            &ROWS[49], // ai_agent_participated
+            &ROWS[50], // ai_agent.resolution_state
+            &ROWS[51], // ai_agent.last_answer_type
+            &ROWS[52], // ai_agent.rating
+            &ROWS[53], // ai_agent.rating_remark
+            &ROWS[54], // ai_agent.source_type
+            &ROWS[55], // ai_agent.source_title
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -81,62 +81,62 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Conversations,
         versions: &[ApiVersion::V2_11, ApiVersion::V2_12, ApiVersion::V2_13, ApiVersion::V2_14],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
-            Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "routed_to_team", "abandoned"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[0], // id
+            &ROWS[1], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[3], // source.type
+            &ROWS[4], // source.id
+            &ROWS[5], // source.delivered_as
+            &ROWS[6], // source.subject
+            &ROWS[7], // source.body
+            &ROWS[8], // source.author.id
+            &ROWS[9], // source.author.type
+            &ROWS[10], // source.author.name
+            &ROWS[11], // source.author.email
+            &ROWS[12], // source.url
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[15], // admin_assignee_id
+            &ROWS[16], // team_assignee_id
+            &ROWS[17], // channel_initiated
+            &ROWS[18], // open
+            &ROWS[19], // read
+            &ROWS[20], // state
+            &ROWS[21], // waiting_since
+            &ROWS[22], // snoozed_until
+            &ROWS[23], // tag_ids
+            &ROWS[24], // priority
+            &ROWS[25], // statistics.time_to_assignment
+            &ROWS[26], // statistics.time_to_admin_reply
+            &ROWS[27], // statistics.time_to_first_close
+            &ROWS[28], // statistics.time_to_last_close
+            &ROWS[29], // statistics.median_time_to_reply
+            &ROWS[30], // statistics.first_contact_reply_at
+            &ROWS[31], // statistics.first_assignment_at
+            &ROWS[32], // statistics.first_admin_reply_at
+            &ROWS[33], // statistics.first_close_at
+            &ROWS[34], // statistics.last_assignment_at
+            &ROWS[35], // statistics.last_assignment_admin_reply_at
+            &ROWS[36], // statistics.last_contact_reply_at
+            &ROWS[37], // statistics.last_admin_reply_at
+            &ROWS[38], // statistics.last_close_at
+            &ROWS[39], // statistics.last_closed_by_id
+            &ROWS[40], // statistics.count_reopens
+            &ROWS[41], // statistics.count_assignments
+            &ROWS[42], // statistics.count_conversation_parts
+            &ROWS[43], // conversation_rating.requested_at
+            &ROWS[44], // conversation_rating.replied_at
+            &ROWS[45], // conversation_rating.score
+            &ROWS[46], // conversation_rating.remark
+            &ROWS[47], // conversation_rating.contact_id
+            &ROWS[48], // conversation_rating.admin_d
+            &ROWS[49], // ai_agent_participated
+            &ROWS[56], // ai_agent.resolution_state
+            &ROWS[57], // ai_agent.last_answer_type
+            &ROWS[52], // ai_agent.rating
+            &ROWS[53], // ai_agent.rating_remark
+            &ROWS[58], // ai_agent.source_type
+            &ROWS[55], // ai_agent.source_title
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -147,62 +147,62 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Conversations,
         versions: &[ApiVersion::V2_15],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
-            Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "escalated", "negative_feedback", "procedure_handoff"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[0], // id
+            &ROWS[1], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[3], // source.type
+            &ROWS[4], // source.id
+            &ROWS[5], // source.delivered_as
+            &ROWS[6], // source.subject
+            &ROWS[7], // source.body
+            &ROWS[8], // source.author.id
+            &ROWS[9], // source.author.type
+            &ROWS[10], // source.author.name
+            &ROWS[11], // source.author.email
+            &ROWS[12], // source.url
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[15], // admin_assignee_id
+            &ROWS[16], // team_assignee_id
+            &ROWS[17], // channel_initiated
+            &ROWS[18], // open
+            &ROWS[19], // read
+            &ROWS[20], // state
+            &ROWS[21], // waiting_since
+            &ROWS[22], // snoozed_until
+            &ROWS[23], // tag_ids
+            &ROWS[24], // priority
+            &ROWS[25], // statistics.time_to_assignment
+            &ROWS[26], // statistics.time_to_admin_reply
+            &ROWS[27], // statistics.time_to_first_close
+            &ROWS[28], // statistics.time_to_last_close
+            &ROWS[29], // statistics.median_time_to_reply
+            &ROWS[30], // statistics.first_contact_reply_at
+            &ROWS[31], // statistics.first_assignment_at
+            &ROWS[32], // statistics.first_admin_reply_at
+            &ROWS[33], // statistics.first_close_at
+            &ROWS[34], // statistics.last_assignment_at
+            &ROWS[35], // statistics.last_assignment_admin_reply_at
+            &ROWS[36], // statistics.last_contact_reply_at
+            &ROWS[37], // statistics.last_admin_reply_at
+            &ROWS[38], // statistics.last_close_at
+            &ROWS[39], // statistics.last_closed_by_id
+            &ROWS[40], // statistics.count_reopens
+            &ROWS[41], // statistics.count_assignments
+            &ROWS[42], // statistics.count_conversation_parts
+            &ROWS[43], // conversation_rating.requested_at
+            &ROWS[44], // conversation_rating.replied_at
+            &ROWS[45], // conversation_rating.score
+            &ROWS[46], // conversation_rating.remark
+            &ROWS[47], // conversation_rating.contact_id
+            &ROWS[48], // conversation_rating.admin_d
+            &ROWS[49], // ai_agent_participated
+            &ROWS[59], // ai_agent.resolution_state
+            &ROWS[57], // ai_agent.last_answer_type
+            &ROWS[52], // ai_agent.rating
+            &ROWS[53], // ai_agent.rating_remark
+            &ROWS[58], // ai_agent.source_type
+            &ROWS[55], // ai_agent.source_title
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -213,62 +213,62 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Conversations,
         versions: &[ApiVersion::V2_16, ApiVersion::Preview],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
-            Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "priority", ty: FieldType::String, values: &["none", "low", "medium", "high", "urgent"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "escalated", "negative_feedback", "procedure_handoff"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[0], // id
+            &ROWS[1], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[3], // source.type
+            &ROWS[4], // source.id
+            &ROWS[5], // source.delivered_as
+            &ROWS[6], // source.subject
+            &ROWS[7], // source.body
+            &ROWS[8], // source.author.id
+            &ROWS[9], // source.author.type
+            &ROWS[10], // source.author.name
+            &ROWS[11], // source.author.email
+            &ROWS[12], // source.url
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[15], // admin_assignee_id
+            &ROWS[16], // team_assignee_id
+            &ROWS[17], // channel_initiated
+            &ROWS[18], // open
+            &ROWS[19], // read
+            &ROWS[20], // state
+            &ROWS[21], // waiting_since
+            &ROWS[22], // snoozed_until
+            &ROWS[23], // tag_ids
+            &ROWS[60], // priority
+            &ROWS[25], // statistics.time_to_assignment
+            &ROWS[26], // statistics.time_to_admin_reply
+            &ROWS[27], // statistics.time_to_first_close
+            &ROWS[28], // statistics.time_to_last_close
+            &ROWS[29], // statistics.median_time_to_reply
+            &ROWS[30], // statistics.first_contact_reply_at
+            &ROWS[31], // statistics.first_assignment_at
+            &ROWS[32], // statistics.first_admin_reply_at
+            &ROWS[33], // statistics.first_close_at
+            &ROWS[34], // statistics.last_assignment_at
+            &ROWS[35], // statistics.last_assignment_admin_reply_at
+            &ROWS[36], // statistics.last_contact_reply_at
+            &ROWS[37], // statistics.last_admin_reply_at
+            &ROWS[38], // statistics.last_close_at
+            &ROWS[39], // statistics.last_closed_by_id
+            &ROWS[40], // statistics.count_reopens
+            &ROWS[41], // statistics.count_assignments
+            &ROWS[42], // statistics.count_conversation_parts
+            &ROWS[43], // conversation_rating.requested_at
+            &ROWS[44], // conversation_rating.replied_at
+            &ROWS[45], // conversation_rating.score
+            &ROWS[46], // conversation_rating.remark
+            &ROWS[47], // conversation_rating.contact_id
+            &ROWS[48], // conversation_rating.admin_d
+            &ROWS[49], // ai_agent_participated
+            &ROWS[59], // ai_agent.resolution_state
+            &ROWS[57], // ai_agent.last_answer_type
+            &ROWS[52], // ai_agent.rating
+            &ROWS[53], // ai_agent.rating_remark
+            &ROWS[58], // ai_agent.source_type
+            &ROWS[55], // ai_agent.source_title
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -279,47 +279,47 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Contacts,
         versions: &[ApiVersion::V2_7, ApiVersion::V2_8, ApiVersion::V2_9, ApiVersion::V2_10, ApiVersion::V2_11, ApiVersion::V2_12, ApiVersion::V2_13, ApiVersion::V2_14, ApiVersion::V2_15],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version"), sortable: false },
-            Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[61], // id
+            &ROWS[62], // role
+            &ROWS[63], // name
+            &ROWS[64], // avatar
+            &ROWS[65], // owner_id
+            &ROWS[66], // email
+            &ROWS[67], // email_domain
+            &ROWS[68], // phone
+            &ROWS[69], // external_id
+            &ROWS[70], // created_at
+            &ROWS[71], // signed_up_at
+            &ROWS[72], // updated_at
+            &ROWS[73], // last_seen_at
+            &ROWS[74], // last_contacted_at
+            &ROWS[75], // last_replied_at
+            &ROWS[76], // last_email_opened_at
+            &ROWS[77], // last_email_clicked_at
+            &ROWS[78], // language_override
+            &ROWS[79], // browser
+            &ROWS[80], // browser_language
+            &ROWS[81], // os
+            &ROWS[82], // location.country
+            &ROWS[83], // location.region
+            &ROWS[84], // location.city
+            &ROWS[85], // unsubscribed_from_emails
+            &ROWS[86], // marked_email_as_spam
+            &ROWS[87], // has_hard_bounced
+            &ROWS[88], // ios_last_seen_at
+            &ROWS[89], // ios_app_version
+            &ROWS[90], // ios_device
+            &ROWS[91], // ios_app_device
+            &ROWS[92], // ios_os_version
+            &ROWS[93], // ios_app_name
+            &ROWS[94], // ios_sdk_version
+            &ROWS[95], // android_last_seen_at
+            &ROWS[96], // android_app_version
+            &ROWS[97], // android_device
+            &ROWS[98], // android_app_name
+            &ROWS[99], // android_sdk_version
+            &ROWS[100], // segment_id
+            &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -330,48 +330,48 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Contacts,
         versions: &[ApiVersion::V2_16],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "owner_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "formatted_phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version"), sortable: true },
-            Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[102], // id
+            &ROWS[103], // role
+            &ROWS[104], // name
+            &ROWS[105], // avatar
+            &ROWS[106], // owner_id
+            &ROWS[107], // email
+            &ROWS[108], // email_domain
+            &ROWS[109], // phone
+            &ROWS[110], // formatted_phone
+            &ROWS[111], // external_id
+            &ROWS[112], // created_at
+            &ROWS[113], // signed_up_at
+            &ROWS[114], // updated_at
+            &ROWS[115], // last_seen_at
+            &ROWS[116], // last_contacted_at
+            &ROWS[117], // last_replied_at
+            &ROWS[118], // last_email_opened_at
+            &ROWS[119], // last_email_clicked_at
+            &ROWS[120], // language_override
+            &ROWS[121], // browser
+            &ROWS[122], // browser_language
+            &ROWS[123], // os
+            &ROWS[124], // location.country
+            &ROWS[125], // location.region
+            &ROWS[126], // location.city
+            &ROWS[127], // unsubscribed_from_emails
+            &ROWS[128], // marked_email_as_spam
+            &ROWS[129], // has_hard_bounced
+            &ROWS[130], // ios_last_seen_at
+            &ROWS[131], // ios_app_version
+            &ROWS[132], // ios_device
+            &ROWS[133], // ios_app_device
+            &ROWS[134], // ios_os_version
+            &ROWS[135], // ios_app_name
+            &ROWS[136], // ios_sdk_version
+            &ROWS[137], // android_last_seen_at
+            &ROWS[138], // android_app_version
+            &ROWS[139], // android_device
+            &ROWS[140], // android_app_name
+            &ROWS[141], // android_sdk_version
+            &ROWS[100], // segment_id
+            &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
@@ -382,48 +382,48 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Contacts,
         versions: &[ApiVersion::Preview],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "formatted_phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version"), sortable: true },
-            Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[102], // id
+            &ROWS[103], // role
+            &ROWS[104], // name
+            &ROWS[105], // avatar
+            &ROWS[142], // owner_id
+            &ROWS[107], // email
+            &ROWS[108], // email_domain
+            &ROWS[109], // phone
+            &ROWS[110], // formatted_phone
+            &ROWS[111], // external_id
+            &ROWS[143], // created_at
+            &ROWS[144], // signed_up_at
+            &ROWS[145], // updated_at
+            &ROWS[146], // last_seen_at
+            &ROWS[147], // last_contacted_at
+            &ROWS[148], // last_replied_at
+            &ROWS[149], // last_email_opened_at
+            &ROWS[150], // last_email_clicked_at
+            &ROWS[120], // language_override
+            &ROWS[121], // browser
+            &ROWS[122], // browser_language
+            &ROWS[123], // os
+            &ROWS[124], // location.country
+            &ROWS[125], // location.region
+            &ROWS[126], // location.city
+            &ROWS[127], // unsubscribed_from_emails
+            &ROWS[128], // marked_email_as_spam
+            &ROWS[129], // has_hard_bounced
+            &ROWS[151], // ios_last_seen_at
+            &ROWS[131], // ios_app_version
+            &ROWS[132], // ios_device
+            &ROWS[133], // ios_app_device
+            &ROWS[134], // ios_os_version
+            &ROWS[135], // ios_app_name
+            &ROWS[136], // ios_sdk_version
+            &ROWS[152], // android_last_seen_at
+            &ROWS[138], // android_app_version
+            &ROWS[139], // android_device
+            &ROWS[140], // android_app_name
+            &ROWS[141], // android_sdk_version
+            &ROWS[100], // segment_id
+            &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Utc)) },
         unchecked: Some(("custom_attributes.", FieldType::Any)),
@@ -434,20 +434,20 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Tickets,
         versions: &[ApiVersion::V2_10, ApiVersion::V2_11, ApiVersion::V2_12, ApiVersion::V2_13],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "category", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[0], // id
+            &ROWS[153], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[154], // title
+            &ROWS[155], // description
+            &ROWS[156], // category
+            &ROWS[157], // ticket_type_id
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[158], // admin_assignee_id
+            &ROWS[159], // team_assignee_id
+            &ROWS[18], // open
+            &ROWS[160], // state
+            &ROWS[22], // snoozed_until
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("ticket_attribute.", FieldType::Any)),
@@ -458,20 +458,20 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Tickets,
         versions: &[ApiVersion::V2_14, ApiVersion::V2_15, ApiVersion::V2_16],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "category", ty: FieldType::String, values: &["request", "task", "tracker"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[0], // id
+            &ROWS[153], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[154], // title
+            &ROWS[155], // description
+            &ROWS[161], // category
+            &ROWS[157], // ticket_type_id
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[158], // admin_assignee_id
+            &ROWS[159], // team_assignee_id
+            &ROWS[18], // open
+            &ROWS[160], // state
+            &ROWS[22], // snoozed_until
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("ticket_attribute.", FieldType::Any)),
@@ -482,20 +482,20 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Tickets,
         versions: &[ApiVersion::Preview],
         rows: &[
-            Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "category", ty: FieldType::String, values: &["request", "task", "tracker"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "admin_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "team_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
-            Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[0], // id
+            &ROWS[153], // created_at
+            &ROWS[2], // updated_at
+            &ROWS[154], // title
+            &ROWS[155], // description
+            &ROWS[161], // category
+            &ROWS[157], // ticket_type_id
+            &ROWS[13], // contact_ids
+            &ROWS[14], // teammate_ids
+            &ROWS[162], // admin_assignee_id
+            &ROWS[163], // team_assignee_id
+            &ROWS[18], // open
+            &ROWS[160], // state
+            &ROWS[22], // snoozed_until
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), date: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive) },
         unchecked: Some(("ticket_attribute.", FieldType::Any)),
@@ -506,20 +506,196 @@ pub(super) static TABLES: &[Table] = &[
         target: Target::Companies,
         versions: &[ApiVersion::Preview],
         rows: &[
-            Row { name: "company_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "remote_created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "last_request_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "monthly_spend", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "session_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "user_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
-            Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+            &ROWS[164], // company_id
+            &ROWS[104], // name
+            &ROWS[165], // created_at
+            &ROWS[166], // updated_at
+            &ROWS[167], // remote_created_at
+            &ROWS[168], // last_request_at
+            &ROWS[169], // monthly_spend
+            &ROWS[170], // session_count
+            &ROWS[171], // user_count
+            &ROWS[101], // tag_id
         ],
         classes: Classes { string: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), integer: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), boolean: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), date: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict) },
         unchecked: Some(("custom_attributes.", FieldType::String)),
         notes: &["Note that the API does not include companies who have no associated users in search results.", "The `plan.id` and `plan.name` fields are not searchable and return a `400` error with code `invalid_field`."],
         sort: true,
     },
+];
+
+/// Every row of [`TABLES`], each once.
+static ROWS: [Row; 172] = [
+    /* 0 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 1 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 2 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 3 */ Row { name: "source.type", ty: FieldType::String, values: &["conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push", "sms", "twitter", "whatsapp"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 4 */ Row { name: "source.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 5 */ Row { name: "source.delivered_as", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 6 */ Row { name: "source.subject", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 7 */ Row { name: "source.body", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: true, also_integer: false, spelled: None, sortable: false },
+    /* 8 */ Row { name: "source.author.id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 9 */ Row { name: "source.author.type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 10 */ Row { name: "source.author.name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 11 */ Row { name: "source.author.email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 12 */ Row { name: "source.url", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 13 */ Row { name: "contact_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 14 */ Row { name: "teammate_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 15 */ Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
+    /* 16 */ Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: true, spelled: None, sortable: false },
+    /* 17 */ Row { name: "channel_initiated", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 18 */ Row { name: "open", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 19 */ Row { name: "read", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 20 */ Row { name: "state", ty: FieldType::String, values: &["open", "closed", "snoozed"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 21 */ Row { name: "waiting_since", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 22 */ Row { name: "snoozed_until", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 23 */ Row { name: "tag_ids", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 24 */ Row { name: "priority", ty: FieldType::String, values: &["priority", "not_priority"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 25 */ Row { name: "statistics.time_to_assignment", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 26 */ Row { name: "statistics.time_to_admin_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 27 */ Row { name: "statistics.time_to_first_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 28 */ Row { name: "statistics.time_to_last_close", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 29 */ Row { name: "statistics.median_time_to_reply", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 30 */ Row { name: "statistics.first_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 31 */ Row { name: "statistics.first_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 32 */ Row { name: "statistics.first_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 33 */ Row { name: "statistics.first_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 34 */ Row { name: "statistics.last_assignment_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 35 */ Row { name: "statistics.last_assignment_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 36 */ Row { name: "statistics.last_contact_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 37 */ Row { name: "statistics.last_admin_reply_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 38 */ Row { name: "statistics.last_close_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 39 */ Row { name: "statistics.last_closed_by_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 40 */ Row { name: "statistics.count_reopens", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 41 */ Row { name: "statistics.count_assignments", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 42 */ Row { name: "statistics.count_conversation_parts", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 43 */ Row { name: "conversation_rating.requested_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 44 */ Row { name: "conversation_rating.replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 45 */ Row { name: "conversation_rating.score", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 46 */ Row { name: "conversation_rating.remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 47 */ Row { name: "conversation_rating.contact_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 48 */ Row { name: "conversation_rating.admin_d", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 49 */ Row { name: "ai_agent_participated", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 50 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 51 */ Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 52 */ Row { name: "ai_agent.rating", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 53 */ Row { name: "ai_agent.rating_remark", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 54 */ Row { name: "ai_agent.source_type", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 55 */ Row { name: "ai_agent.source_title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 56 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "routed_to_team", "abandoned"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 57 */ Row { name: "ai_agent.last_answer_type", ty: FieldType::String, values: &["ai_answer", "custom_answer"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 58 */ Row { name: "ai_agent.source_type", ty: FieldType::String, values: &["essentials_plan_setup", "profile", "workflow", "workflow_preview", "fin_preview"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 59 */ Row { name: "ai_agent.resolution_state", ty: FieldType::String, values: &["assumed_resolution", "confirmed_resolution", "escalated", "negative_feedback", "procedure_handoff"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 60 */ Row { name: "priority", ty: FieldType::String, values: &["none", "low", "medium", "high", "urgent"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 61 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 62 */ Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 63 */ Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 64 */ Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 65 */ Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 66 */ Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 67 */ Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 68 */ Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 69 */ Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 70 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 71 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 72 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 73 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 74 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 75 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 76 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 77 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 78 */ Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 79 */ Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 80 */ Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 81 */ Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 82 */ Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 83 */ Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 84 */ Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 85 */ Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 86 */ Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 87 */ Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 88 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 89 */ Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 90 */ Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 91 */ Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 92 */ Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 93 */ Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 94 */ Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 95 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 96 */ Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 97 */ Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 98 */ Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 99 */ Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version"), sortable: false },
+    /* 100 */ Row { name: "segment_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 101 */ Row { name: "tag_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 102 */ Row { name: "id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 103 */ Row { name: "role", ty: FieldType::String, values: &["user", "lead"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 104 */ Row { name: "name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 105 */ Row { name: "avatar", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 106 */ Row { name: "owner_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 107 */ Row { name: "email", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 108 */ Row { name: "email_domain", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 109 */ Row { name: "phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 110 */ Row { name: "formatted_phone", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 111 */ Row { name: "external_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 112 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 113 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 114 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 115 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 116 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 117 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 118 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 119 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 120 */ Row { name: "language_override", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 121 */ Row { name: "browser", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 122 */ Row { name: "browser_language", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 123 */ Row { name: "os", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 124 */ Row { name: "location.country", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 125 */ Row { name: "location.region", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 126 */ Row { name: "location.city", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 127 */ Row { name: "unsubscribed_from_emails", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 128 */ Row { name: "marked_email_as_spam", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 129 */ Row { name: "has_hard_bounced", ty: FieldType::Boolean, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 130 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 131 */ Row { name: "ios_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 132 */ Row { name: "ios_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 133 */ Row { name: "ios_app_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 134 */ Row { name: "ios_os_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 135 */ Row { name: "ios_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 136 */ Row { name: "ios_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 137 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Lt, Op::Gt], Compare::Day(DayZone::Workspace)), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 138 */ Row { name: "android_app_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 139 */ Row { name: "android_device", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 140 */ Row { name: "android_app_name", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 141 */ Row { name: "android_sdk_version", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: Some("andoid_sdk_version"), sortable: true },
+    /* 142 */ Row { name: "owner_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 143 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 144 */ Row { name: "signed_up_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 145 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 146 */ Row { name: "last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 147 */ Row { name: "last_contacted_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 148 */ Row { name: "last_replied_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 149 */ Row { name: "last_email_opened_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 150 */ Row { name: "last_email_clicked_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 151 */ Row { name: "ios_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 152 */ Row { name: "android_last_seen_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 153 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Le, Op::Gt, Op::Ge], Compare::Ambiguous), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 154 */ Row { name: "title", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 155 */ Row { name: "description", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 156 */ Row { name: "category", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 157 */ Row { name: "ticket_type_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 158 */ Row { name: "admin_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 159 */ Row { name: "team_assignee_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 160 */ Row { name: "state", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 161 */ Row { name: "category", ty: FieldType::String, values: &["request", "task", "tracker"], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 162 */ Row { name: "admin_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 163 */ Row { name: "team_assignee_id", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Inclusive), words: false, also_integer: false, spelled: None, sortable: false },
+    /* 164 */ Row { name: "company_id", ty: FieldType::String, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Contains, Op::NotContains, Op::StartsWith, Op::EndsWith], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 165 */ Row { name: "created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 166 */ Row { name: "updated_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 167 */ Row { name: "remote_created_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 168 */ Row { name: "last_request_at", ty: FieldType::Date, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 169 */ Row { name: "monthly_spend", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 170 */ Row { name: "session_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
+    /* 171 */ Row { name: "user_count", ty: FieldType::Integer, values: &[], rule: Rule::new(&[Op::Eq, Op::Ne, Op::In, Op::Nin, Op::Lt, Op::Gt], Compare::Strict), words: false, also_integer: false, spelled: None, sortable: true },
 ];

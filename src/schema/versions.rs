@@ -109,7 +109,8 @@ pub(super) struct Row {
 pub(super) struct Table {
     pub target: Target,
     pub versions: &'static [ApiVersion],
-    pub rows: &'static [Row],
+    /// The rows, shared with the tables of other versions that have them.
+    pub rows: &'static [&'static Row],
     pub classes: Classes,
     /// The prefix of the attributes taken unchecked without a workspace
     /// schema, and their type.

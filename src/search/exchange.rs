@@ -1,12 +1,15 @@
 //! [`Exchange`]: one request at a time, retried and paced as the
 //! [`RetryPolicy`] says, with the counts ([`Stats`]) and the [`Event`]s
-//! that a search and a schema pull share.
+//! that a search and a schema pull share. The rate-limit state is a
+//! [`Gate`] that the exchanges of one search's workers share.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::base::BaseUrl;
 use super::error::{ApiError, SearchError};
+use super::gate::{Gate, OverBudget};
 use super::redact::{Redactor, ServerText};
 use super::retry::{Clock, RateLimit, RetryPolicy, WaitSource};
 use super::token::Token;
@@ -31,8 +34,37 @@ pub struct Stats {
     pub retries: u64,
     /// Waits for the rate limit (after a 429, or pacing).
     pub rate_limit_waits: u64,
-    /// Time spent waiting, for any reason.
+    /// Time spent waiting, for any reason: the waits told as
+    /// [`Event::Wait`]s, added up. Requests sent at once may wait at the
+    /// same time, so with several this can be more than the time the
+    /// search spent waiting (which [`RetryPolicy::max_total_wait`]
+    /// bounds).
     pub waited: Duration,
+}
+
+impl Stats {
+    /// Counts a request or a wait ([`Event::Request`], [`Event::Wait`]);
+    /// pages are counted where they are read.
+    pub(super) fn count(&mut self, event: &Event) {
+        match event {
+            Event::Request { attempt } => {
+                self.requests += 1;
+                if *attempt > 1 {
+                    self.retries += 1;
+                }
+            }
+            Event::Wait { delay, reason } => {
+                self.waited += *delay;
+                if matches!(
+                    reason,
+                    WaitReason::RateLimited { .. } | WaitReason::RateLimitLow
+                ) {
+                    self.rate_limit_waits += 1;
+                }
+            }
+            Event::Page { .. } => {}
+        }
+    }
 }
 
 /// Why a search is waiting.
@@ -117,23 +149,63 @@ pub(super) struct Session<'c, T, C> {
     pub(super) version: crate::target::ApiVersion,
 }
 
-/// Sends the requests of one search or pull, one at a time: the rate-limit
-/// headers of the last response, the counts and the observer.
+impl<T, C> Clone for Session<'_, T, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, C> Copy for Session<'_, T, C> {}
+
+impl<'c, T, C> Session<'c, T, C> {
+    /// The same session sending through `transport` and waiting with
+    /// `clock` (a worker's, which stop when the search stops).
+    pub(super) fn with<'w, U, D>(self, transport: &'w U, clock: &'w D) -> Session<'w, U, D>
+    where
+        'c: 'w,
+    {
+        Session {
+            token: self.token,
+            redactor: self.redactor,
+            base: self.base,
+            transport,
+            clock,
+            policy: self.policy,
+            per_page: self.per_page,
+            version: self.version,
+        }
+    }
+}
+
+/// Sends the requests of one search or pull (or of one worker of a
+/// search), one at a time, through the search's [`Gate`]; the counts and
+/// the observer.
 pub(super) struct Exchange<'c, T, C> {
     pub(super) session: Session<'c, T, C>,
-    limits: RateLimit,
+    gate: Arc<Gate>,
     pub(super) stats: Stats,
     observer: Option<Observer<'c>>,
 }
 
 impl<'c, T: Transport, C: Clock> Exchange<'c, T, C> {
+    /// An exchange with a rate-limit state of its own.
     pub(super) fn new(session: Session<'c, T, C>) -> Self {
+        Exchange::sharing(session, Arc::default())
+    }
+
+    /// An exchange sharing `gate` with others.
+    pub(super) fn sharing(session: Session<'c, T, C>, gate: Arc<Gate>) -> Self {
         Exchange {
             session,
-            limits: RateLimit::default(),
+            gate,
             stats: Stats::default(),
             observer: None,
         }
+    }
+
+    /// The rate-limit state, to share with other exchanges.
+    pub(super) fn gate(&self) -> &Arc<Gate> {
+        &self.gate
     }
 
     /// Calls `observer` with every [`Event`] and the counts so far.
@@ -141,8 +213,10 @@ impl<'c, T: Transport, C: Clock> Exchange<'c, T, C> {
         self.observer = Some(observer);
     }
 
-    /// Tells the observer.
+    /// Counts a request or a wait (see [`Stats::count`]) and tells the
+    /// observer.
     pub(super) fn notify(&mut self, event: &Event) {
+        self.stats.count(event);
         if let Some(observer) = &mut self.observer {
             observer(event, &self.stats);
         }
@@ -151,6 +225,10 @@ impl<'c, T: Transport, C: Clock> Exchange<'c, T, C> {
     /// Sends one request (`body` is empty for a `GET`) to `url`, shown
     /// as `shown_url` in errors, retrying as the policy says; the
     /// successful response.
+    ///
+    /// Before each attempt it waits as the [`Gate`] says (a 429's pause,
+    /// pacing); a 429 pauses every request of the search; other retries
+    /// wait on their own.
     pub(super) fn send(
         &mut self,
         method: Method,
@@ -162,16 +240,20 @@ impl<'c, T: Transport, C: Clock> Exchange<'c, T, C> {
         let (policy, clock, redactor) = (session.policy, session.clock, session.redactor);
         let mut attempt: u32 = 0;
         loop {
-            if let Some(delay) = policy.pace(&self.limits, clock.now()) {
-                self.stats.rate_limit_waits += 1;
-                self.wait(delay, WaitReason::RateLimitLow)?;
+            let admission = match self.gate.admit(policy, clock.now()) {
+                Ok(admission) => admission,
+                Err((next, over)) => return Err(self.over(next, &WaitReason::RateLimitLow, over)),
+            };
+            if admission.paced {
+                self.notify(&Event::Wait {
+                    delay: admission.wait,
+                    reason: WaitReason::RateLimitLow,
+                });
             }
-            self.limits = RateLimit::default();
+            if !admission.wait.is_zero() {
+                clock.sleep(admission.wait);
+            }
             attempt += 1;
-            self.stats.requests += 1;
-            if attempt > 1 {
-                self.stats.retries += 1;
-            }
             self.notify(&Event::Request { attempt });
             let request = Request {
                 method,
@@ -184,7 +266,8 @@ impl<'c, T: Transport, C: Clock> Exchange<'c, T, C> {
             let may_retry = retry < policy.max_retries;
             match self.session.transport.send(&request) {
                 Ok(response) => {
-                    self.limits = RateLimit::of(&response);
+                    let limits = RateLimit::of(&response);
+                    self.gate.record(limits);
                     let status = response.status;
                     if (200..=299).contains(&status) {
                         return Ok(response);
@@ -194,7 +277,8 @@ impl<'c, T: Transport, C: Clock> Exchange<'c, T, C> {
                     if !(retryable && may_retry) {
                         return Err(SearchError::Api(error));
                     }
-                    let (delay, source) = match self.limits.requested_wait(status, clock.now()) {
+                    let now = clock.now();
+                    let (delay, source) = match limits.requested_wait(status, now) {
                         Some((wait, source)) if wait > policy.max_delay => {
                             return Err(SearchError::WaitTooLong {
                                 error,
@@ -206,15 +290,18 @@ impl<'c, T: Transport, C: Clock> Exchange<'c, T, C> {
                         Some(asked) => asked,
                         None => (policy.backoff(retry, clock.random()), WaitSource::Backoff),
                     };
-                    self.limits = RateLimit::default();
                     let why = redactor.text(&error.to_string());
-                    let reason = if status == 429 {
-                        self.stats.rate_limit_waits += 1;
-                        WaitReason::RateLimited { why, source }
+                    if status == 429 {
+                        // Every request of the search waits: the next
+                        // admission sleeps until the pause ends.
+                        let reason = WaitReason::RateLimited { why, source };
+                        if let Err(over) = self.gate.pause(delay, now, policy) {
+                            return Err(self.over(delay, &reason, over));
+                        }
+                        self.notify(&Event::Wait { delay, reason });
                     } else {
-                        WaitReason::Retry { why, source }
-                    };
-                    self.wait(delay, reason)?;
+                        self.wait(delay, WaitReason::Retry { why, source })?;
+                    }
                 }
                 Err(e) if e.kind.is_transient() && may_retry => {
                     let delay = policy.backoff(retry, clock.random());
@@ -234,21 +321,24 @@ impl<'c, T: Transport, C: Clock> Exchange<'c, T, C> {
         }
     }
 
-    /// Sleeps for `delay`, unless that takes the waits past the policy's
-    /// total.
+    /// Sleeps for `delay`, this request alone, unless that takes the
+    /// search's waits past the policy's total.
     fn wait(&mut self, delay: Duration, reason: WaitReason) -> Result<(), SearchError> {
-        let max = self.session.policy.max_total_wait;
-        if self.stats.waited.saturating_add(delay) > max {
-            return Err(SearchError::WaitBudget {
-                next: delay,
-                why: self.session.redactor.text(&reason.to_string()),
-                waited: self.stats.waited,
-                max,
-            });
+        if let Err(over) = self.gate.spend(delay, self.session.policy) {
+            return Err(self.over(delay, &reason, over));
         }
-        self.stats.waited += delay;
         self.notify(&Event::Wait { delay, reason });
         self.session.clock.sleep(delay);
         Ok(())
+    }
+
+    /// The error of a wait of `next` that the budget has no room for.
+    fn over(&self, next: Duration, reason: &WaitReason, over: OverBudget) -> SearchError {
+        SearchError::WaitBudget {
+            next,
+            why: self.session.redactor.text(&reason.to_string()),
+            waited: over.waited,
+            max: self.session.policy.max_total_wait,
+        }
     }
 }

@@ -19,6 +19,10 @@
 //! - always ends: a request cap ([`Search::max_requests`]), a progress
 //!   check (two pages in a row without a new result stop it), a repeated
 //!   cursor stops it, and waits have a single and a total cap;
+//! - with [`Search::run`], sends the requests of up to
+//!   [`Search::with_concurrency`] bodies at once (a plan's several), each
+//!   following its own cursor, with one rate-limit state for all, and
+//!   gives out the same results in the same order as one at a time;
 //! - fails with Intercom's `errors[].code` and `message` ([`SearchError`]),
 //!   never by panicking on a malformed response.
 //!
@@ -40,8 +44,9 @@
 //! compiler: one request, or a plan's several.
 //!
 //! Modules depend one way, each only on those before it: `token`, `base`
-//! → `transport`, `redact` → `retry` → `error` → `http`, `exchange` →
-//! `pages`, `pull` → `client`; `requests` stands alone.
+//! → `transport`, `redact` → `retry` → `error`, `gate` → `http`,
+//! `exchange` → `chain` → `workers` → `pages`, `pull` → `client`;
+//! `requests` stands alone.
 //!
 //! ```no_run
 //! use qc::search::{Client, Region, Token};
@@ -58,9 +63,11 @@
 //! ```
 
 mod base;
+mod chain;
 mod client;
 mod error;
 mod exchange;
+mod gate;
 mod http;
 mod pages;
 mod pull;
@@ -69,13 +76,15 @@ mod requests;
 mod retry;
 mod token;
 mod transport;
+mod workers;
 
 pub use base::{BaseUrl, BaseUrlError, Region, UnknownRegion};
+pub use chain::MAX_PAGES_WITHOUT_PROGRESS;
 pub use client::Client;
 pub use error::{ApiError, ErrorEntry, HumanDuration, SearchError};
 pub use exchange::{Event, Stats, WaitReason};
 pub use http::{DEFAULT_TIMEOUT, HttpTransport, InsecureProxy, MAX_RESPONSE_BYTES, Route};
-pub use pages::{DEFAULT_MAX_REQUESTS, MAX_PAGES_WITHOUT_PROGRESS, Search};
+pub use pages::{DEFAULT_MAX_REQUESTS, Search};
 pub use pull::{MAX_LIST_PAGES, Pull, PullError};
 pub use redact::{MAX_DECODING_LEVELS, REDACTED, Redactor, ServerText};
 pub use requests::{Requests, diagnose, fixed, requests};
@@ -84,3 +93,4 @@ pub use token::{Token, TokenError};
 pub use transport::{
     FailureKind, INTERCOM_VERSION, Method, Request, Response, Transport, TransportError,
 };
+pub use workers::{DEFAULT_CONCURRENCY, MAX_CONCURRENCY, PAGES_AHEAD};

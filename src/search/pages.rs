@@ -1,17 +1,20 @@
 //! [`Search`]: the cursor loop over pages and request bodies, with
 //! retries, pacing, de-duplication, the result limit, and the bounds that
 //! make every search end: a progress check, a cap on requests and caps on
-//! waiting.
+//! waiting. [`Search::run`] sends the bodies of a plan at once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::iter::FusedIterator;
+use std::ops::ControlFlow;
 
-use serde_json::{Map, Number, Value, json};
+use serde_json::Value;
 
+use super::chain::{Chain, Endpoint, Id, Taken};
 use super::error::SearchError;
 use super::exchange::{Event, Exchange, Session, Stats};
 use super::retry::Clock;
-use super::transport::{Method, Transport};
+use super::transport::Transport;
+use super::workers::{self, DEFAULT_CONCURRENCY, Flow, MAX_CONCURRENCY, Merge};
 use crate::Target;
 
 /// The most requests a search sends when it has no limit and no cap of its
@@ -19,84 +22,35 @@ use crate::Target;
 /// 150. Retries are not counted.
 pub const DEFAULT_MAX_REQUESTS: u64 = 10_000;
 
-/// How many pages in a row may add no new result, each promising more,
-/// before a search stops ([`SearchError::NoProgress`]).
-pub const MAX_PAGES_WITHOUT_PROGRESS: u32 = 2;
-
-/// The `id` of a result as the API types it: `"7"` and `7` are two
-/// results.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Id {
-    Text(String),
-    Number(Number),
-}
-
-impl Id {
-    fn of(item: &Value) -> Option<Self> {
-        match item.get("id")? {
-            Value::String(id) => Some(Id::Text(id.clone())),
-            Value::Number(id) => Some(Id::Number(id.clone())),
-            _ => None,
-        }
-    }
-}
-
-/// The cursor state of one request body.
-struct Chain {
-    /// Its position among the bodies.
-    index: usize,
-    body: Map<String, Value>,
-    /// The cursor of the next page; `None` before the first page and
-    /// after the last.
-    next: Option<String>,
-    started: bool,
-    /// Every cursor followed so far, to catch a loop.
-    cursors: HashSet<String>,
-    /// Pages in a row that added nothing new to this body's results.
-    stale: u32,
-}
-
-impl Chain {
-    fn has_more(&self) -> bool {
-        !self.started || self.next.is_some()
-    }
-}
-
-/// A page, read.
-struct Page {
-    items: Vec<Value>,
-    total_count: Option<u64>,
-    next: Option<String>,
-}
-
 /// The results of a search, an iterator of `Result<Value, SearchError>`
 /// made by [`Client::search`](super::Client::search).
 ///
-/// Pages are fetched as the iterator is advanced; after an error it ends.
-/// The results of a page all come before an error found on it (a cursor
-/// loop, a page without progress). Memory holds one page and the ids
-/// received so far. Every result has the token redacted from its strings.
+/// Pages are fetched as the iterator is advanced, one request at a time;
+/// after an error it ends. [`Search::run`] gives the same results in the
+/// same order, sending the requests of several bodies at once. The
+/// results of a page all come before an error found on it (a cursor loop,
+/// a page without progress). Memory holds one page (with
+/// [`Search::run`], at most [`PAGES_AHEAD`](super::PAGES_AHEAD) a worker),
+/// the ids given out so far, and those of each body being followed. Every
+/// result has the token redacted from its strings.
 ///
 /// A search always ends: each page must add a result the request had not
 /// given before, or the second such page in a row ends it
-/// ([`MAX_PAGES_WITHOUT_PROGRESS`]); at most [`Search::max_requests`]
-/// requests are sent; waits are capped by the
-/// [`RetryPolicy`](super::RetryPolicy).
+/// ([`MAX_PAGES_WITHOUT_PROGRESS`](super::MAX_PAGES_WITHOUT_PROGRESS));
+/// at most [`Search::max_requests`] requests are sent; waits are capped by
+/// the [`RetryPolicy`](super::RetryPolicy).
 pub struct Search<'c, T, C> {
     exchange: Exchange<'c, T, C>,
-    target: Target,
-    url: String,
-    /// The URL as shown in errors (no user information).
-    shown_url: String,
+    endpoint: Endpoint,
     bodies: std::iter::Enumerate<std::vec::IntoIter<Value>>,
     body_count: usize,
     chain: Option<Chain>,
     /// The results of the current page not seen before.
     page: std::vec::IntoIter<Value>,
-    /// Every id received, with the last body whose pages had it.
-    seen: HashMap<Id, usize>,
-    limit: Option<u64>,
+    /// Every id of the pages taken so far, of any body.
+    seen: HashSet<Id>,
     max_requests: Option<u64>,
+    concurrency: usize,
     /// Pages asked for (first attempts).
     asked: u64,
     /// An error found on the current page, reported after its results.
@@ -106,20 +60,16 @@ pub struct Search<'c, T, C> {
 
 impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
     pub(super) fn new(session: Session<'c, T, C>, target: Target, bodies: Vec<Value>) -> Self {
-        let url = session.base.join(target.search_path());
-        let shown_url = format!("{}{}", session.base, target.search_path());
         Search {
+            endpoint: Endpoint::new(&session, target, None),
             exchange: Exchange::new(session),
-            target,
-            url,
-            shown_url,
             body_count: bodies.len(),
             bodies: bodies.into_iter().enumerate(),
             chain: None,
             page: Vec::new().into_iter(),
-            seen: HashMap::new(),
-            limit: None,
+            seen: HashSet::new(),
             max_requests: None,
+            concurrency: DEFAULT_CONCURRENCY,
             asked: 0,
             pending: None,
             done: false,
@@ -131,7 +81,16 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
     /// remains (later bodies ask for whole pages, since some of their
     /// results may have come already).
     pub fn with_limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
+        self.endpoint.limit = Some(limit);
+        self
+    }
+
+    /// Lets [`Search::run`] send the requests of up to `n` bodies at once
+    /// (brought into 1 to [`MAX_CONCURRENCY`]; [`DEFAULT_CONCURRENCY`]
+    /// unless told). The results and their order are the same as one at
+    /// a time. Iterating sends one at a time whatever this says.
+    pub fn with_concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.clamp(1, MAX_CONCURRENCY);
         self
     }
 
@@ -151,9 +110,9 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
         if let Some(max) = self.max_requests {
             return max;
         }
-        match self.limit {
+        match self.endpoint.limit {
             Some(limit) => {
-                let pages = limit.div_ceil(u64::from(self.exchange.session.per_page.max(1)));
+                let pages = limit.div_ceil(self.endpoint.per_page.max(1));
                 (self.body_count.max(1) as u64).saturating_mul(pages.saturating_add(1))
             }
             None => DEFAULT_MAX_REQUESTS,
@@ -172,177 +131,184 @@ impl<'c, T: Transport, C: Clock> Search<'c, T, C> {
     }
 
     fn remaining(&self) -> Option<u64> {
-        self.limit
+        self.endpoint
+            .limit
             .map(|l| l.saturating_sub(self.exchange.stats.emitted))
     }
 
     /// Fetches the next page into `self.page`; `Ok(false)` when there is
     /// none.
     fn advance(&mut self) -> Result<bool, SearchError> {
-        if !self.chain.as_ref().is_some_and(Chain::has_more) {
+        if !self
+            .chain
+            .as_ref()
+            .is_some_and(|c| c.wants_more(self.endpoint.limit))
+        {
             let Some((index, body)) = self.bodies.next() else {
                 return Ok(false);
             };
-            let Value::Object(body) = body else {
-                return Err(SearchError::Body { index });
-            };
-            self.chain = Some(Chain {
-                index,
-                body,
-                next: None,
-                started: false,
-                cursors: HashSet::new(),
-                stale: 0,
-            });
+            self.chain = Some(Chain::new(index, body)?);
         }
         let max = self.max_requests();
         if self.asked >= max {
             return Err(SearchError::TooManyRequests { max });
         }
-        let full = u64::from(self.exchange.session.per_page);
-        let remaining = self.remaining();
         let Some(chain) = self.chain.as_mut() else {
             return Ok(false);
         };
-        let per_page = match remaining {
-            Some(left) if chain.index == 0 => full.min(left),
-            _ => full,
-        };
-        let mut body = chain.body.clone();
-        let mut pagination = Map::new();
-        pagination.insert("per_page".to_owned(), json!(per_page));
-        if let Some(cursor) = &chain.next {
-            pagination.insert("starting_after".to_owned(), json!(cursor));
-        }
-        body.insert("pagination".to_owned(), Value::Object(pagination));
-        let bytes = serde_json::to_vec(&body).map_err(|e| {
-            SearchError::Malformed(
-                self.exchange
-                    .session
-                    .redactor
-                    .text(&format!("cannot encode the request: {e}")),
-            )
-        })?;
-
         self.asked += 1;
-        let response = self
-            .exchange
-            .send(Method::Post, &self.url, &self.shown_url, &bytes)?;
-        let page = self.read_page(&response.body)?;
-        self.take(page);
+        let taken = self.endpoint.fetch(&mut self.exchange, chain)?;
+        self.count(&taken);
+        let event = page_event(&taken);
+        self.page = self.fresh(taken.fresh, taken.repeated).into_iter();
+        self.pending = taken.pending;
+        self.exchange.notify(&event);
         Ok(true)
     }
 
-    /// Records a page: its new results into `self.page`, its cursor, and
-    /// any error found on it into `self.pending`.
-    fn take(&mut self, page: Page) {
-        let Some(chain) = self.chain.as_mut() else {
-            return;
-        };
-        let first = !chain.started;
-        chain.started = true;
+    /// Counts a page received.
+    fn count(&mut self, taken: &Taken) {
         let stats = &mut self.exchange.stats;
         stats.pages += 1;
-        stats.fetched += page.items.len() as u64;
-        if first && let Some(total) = page.total_count {
+        stats.fetched += taken.count as u64;
+        if taken.first
+            && let Some(total) = taken.total_count
+        {
             stats.total_count = Some(stats.total_count.unwrap_or(0) + total);
         }
-        let redactor = self.exchange.session.redactor;
-
-        let count = page.items.len();
-        let mut fresh = Vec::with_capacity(count);
-        let mut progress = false;
-        for item in page.items {
-            let Some(id) = Id::of(&item) else {
-                self.pending = Some(SearchError::Malformed(redactor.text(&format!(
-                    "a result in `{}` has no `id`",
-                    self.target.list_key()
-                ))));
-                break;
-            };
-            match self.seen.get_mut(&id) {
-                None => {
-                    self.seen.insert(id, chain.index);
-                    progress = true;
-                    fresh.push(item);
-                }
-                Some(body) if *body != chain.index => {
-                    // Given by an earlier body: new to this one.
-                    *body = chain.index;
-                    progress = true;
-                    self.exchange.stats.duplicates += 1;
-                }
-                Some(_) => self.exchange.stats.duplicates += 1,
-            }
-        }
-
-        chain.next = None;
-        if self.pending.is_none()
-            && let Some(cursor) = &page.next
-        {
-            if !chain.cursors.insert(cursor.clone()) {
-                self.pending = Some(SearchError::CursorLoop {
-                    cursor: redactor.text(cursor).shortened(100),
-                });
-            } else if progress {
-                chain.stale = 0;
-                chain.next = Some(cursor.clone());
-            } else {
-                chain.stale += 1;
-                if chain.stale >= MAX_PAGES_WITHOUT_PROGRESS {
-                    self.pending = Some(SearchError::NoProgress { pages: chain.stale });
-                } else {
-                    chain.next = Some(cursor.clone());
-                }
-            }
-        }
-        let event = Event::Page {
-            items: count,
-            total_count: page.total_count,
-            more: page.next.is_some(),
-        };
-        self.exchange.notify(&event);
-        self.page = fresh.into_iter();
     }
 
-    /// Reads a search response: the target's list of objects, the
-    /// `total_count` and the next cursor.
-    fn read_page(&self, body: &[u8]) -> Result<Page, SearchError> {
-        let key = self.target.list_key();
-        let redactor = self.exchange.session.redactor;
-        let malformed = |why: String| SearchError::Malformed(redactor.text(&why));
-        let value: Value = serde_json::from_slice(body)
-            .map_err(|e| malformed(format!("the body is not JSON ({e})")))?;
-        let Value::Object(mut object) = value else {
-            return Err(malformed("the body is not a JSON object".to_owned()));
-        };
-        let items = match object.remove(key) {
-            Some(Value::Array(items)) => items,
-            Some(_) => return Err(malformed(format!("`{key}` is not a list"))),
-            None => return Err(malformed(format!("the body has no `{key}` list"))),
-        };
-        if let Some(i) = items.iter().position(|item| !item.is_object()) {
-            return Err(malformed(format!("`{key}[{i}]` is not an object")));
+    /// The results of a page that no earlier page gave, of any body; the
+    /// others, and the `repeated` ones its body had given, are counted as
+    /// duplicates.
+    fn fresh(&mut self, fresh: Vec<(Id, Value)>, repeated: usize) -> Vec<Value> {
+        let mut out = Vec::with_capacity(fresh.len());
+        let mut duplicates = repeated as u64;
+        for (id, item) in fresh {
+            if self.seen.insert(id) {
+                out.push(item);
+            } else {
+                duplicates += 1;
+            }
         }
-        let total_count = object.get("total_count").and_then(Value::as_u64);
-        let next = match object.get("pages").and_then(|p| p.get("next")) {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(next)) => match next.get("starting_after") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(cursor)) if !cursor.is_empty() => Some(cursor.clone()),
-                Some(_) => {
-                    return Err(malformed(
-                        "`pages.next.starting_after` is not a cursor".to_owned(),
-                    ));
+        self.exchange.stats.duplicates += duplicates;
+        out
+    }
+
+    /// The next result given out, redacted; `None` at the limit.
+    fn give_out(&mut self) -> Option<Value> {
+        if self.remaining() == Some(0) {
+            return None;
+        }
+        let mut item = self.page.next()?;
+        self.exchange.stats.emitted += 1;
+        self.exchange.session.redactor.value(&mut item);
+        Some(item)
+    }
+}
+
+impl<T: Transport + Sync, C: Clock + Sync> Search<'_, T, C> {
+    /// Runs the search to its end, handing each result to `each` until it
+    /// returns [`ControlFlow::Break`]: the same results in the same order
+    /// as iterating (the pages of the first body, then of the next, each
+    /// object once), with the requests of up to
+    /// [`Search::with_concurrency`] bodies sent at once, each body
+    /// following its own cursor on a thread of its own.
+    ///
+    /// The bodies share one rate-limit state: a 429 holds back every
+    /// request until the time it asks for, and when few requests remain
+    /// they are spread out one after another, whoever sends them; a pause
+    /// that several sit out counts once against
+    /// [`RetryPolicy::max_total_wait`](super::RetryPolicy::max_total_wait).
+    /// Results are handed over as soon as every body before theirs has
+    /// given its own: a body ahead of the one being handed over waits
+    /// after [`PAGES_AHEAD`](super::PAGES_AHEAD) pages, so memory holds
+    /// at most that many pages a worker. When a body fails, the others
+    /// stop at once (a request already sent ends within its timeout); the
+    /// results received that come before the first body not complete are
+    /// handed over, then the error. [`Search::on_event`] hears every
+    /// worker's requests and waits, on the caller's thread.
+    ///
+    /// A search already iterated goes on one request at a time.
+    pub fn run(
+        &mut self,
+        mut each: impl FnMut(Value) -> ControlFlow<()>,
+    ) -> Result<(), SearchError> {
+        let started = self.done || self.asked > 0 || self.chain.is_some();
+        let workers = self.concurrency.min(self.body_count);
+        if !started && workers > 1 {
+            let bodies: Vec<Value> = self.bodies.by_ref().map(|(_, body)| body).collect();
+            let session = self.exchange.session;
+            let gate = std::sync::Arc::clone(self.exchange.gate());
+            let endpoint = self.endpoint.clone();
+            let (asked, max) = (self.asked, self.max_requests());
+            let mut merge = Merging {
+                search: &mut *self,
+                each: &mut each,
+            };
+            let ran = workers::run(
+                session, &gate, &endpoint, &bodies, workers, asked, max, &mut merge,
+            );
+            match ran {
+                Some(result) => {
+                    self.done = true;
+                    return result;
                 }
-            },
-            Some(_) => return Err(malformed("`pages.next` is not an object".to_owned())),
-        };
-        Ok(Page {
-            items,
-            total_count,
-            next,
-        })
+                // No thread could start: one at a time.
+                None => self.bodies = bodies.into_iter().enumerate(),
+            }
+        }
+        for item in self.by_ref() {
+            if each(item?).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The event of a page received.
+fn page_event(taken: &Taken) -> Event {
+    Event::Page {
+        items: taken.count,
+        total_count: taken.total_count,
+        more: taken.more,
+    }
+}
+
+/// A search taking the reports of its workers, and the caller's hand.
+struct Merging<'s, 'c, T, C, F> {
+    search: &'s mut Search<'c, T, C>,
+    each: &'s mut F,
+}
+
+impl<T: Transport, C: Clock, F: FnMut(Value) -> ControlFlow<()>> Merge
+    for Merging<'_, '_, T, C, F>
+{
+    fn event(&mut self, event: &Event) {
+        self.search.exchange.notify(event);
+    }
+
+    fn arrived(&mut self, taken: &Taken) {
+        self.search.count(taken);
+        self.search.exchange.notify(&page_event(taken));
+    }
+
+    fn merge(&mut self, taken: Taken) -> Flow {
+        let search = &mut *self.search;
+        search.page = search.fresh(taken.fresh, taken.repeated).into_iter();
+        while let Some(item) = search.give_out() {
+            if (self.each)(item).is_break() {
+                return Flow::Stop;
+            }
+        }
+        if search.remaining() == Some(0) {
+            return Flow::Stop;
+        }
+        match taken.pending {
+            Some(e) => Flow::Failed(e),
+            None => Flow::Continue,
+        }
     }
 }
 
@@ -358,9 +324,7 @@ impl<T: Transport, C: Clock> Iterator for Search<'_, T, C> {
                 self.done = true;
                 return None;
             }
-            if let Some(mut item) = self.page.next() {
-                self.exchange.stats.emitted += 1;
-                self.exchange.session.redactor.value(&mut item);
+            if let Some(item) = self.give_out() {
                 return Some(Ok(item));
             }
             if let Some(e) = self.pending.take() {

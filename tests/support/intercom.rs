@@ -10,6 +10,11 @@
 //! of `openapi-2.11.yaml` (`cursor_pages`, `total_count`, the list key of
 //! the target). Every request is recorded for the test to inspect.
 //!
+//! The server answers requests side by side, a thread each, and counts
+//! how many it is answering at once ([`Server::max_in_flight`]); each
+//! [`Recorded`] request says when it arrived and when its answer was
+//! sent. [`Server::with_latency`] makes every answer take a while.
+//!
 //! Any [`Server`] is also an HTTP proxy: it answers `CONNECT host:port`
 //! with `200` and serves the tunnelled request itself, recording both (so
 //! a test sees what a proxy would read). [`Silent`] is a port that accepts
@@ -42,6 +47,9 @@ pub struct Recorded {
     pub body: String,
     /// When it arrived.
     pub at: Instant,
+    /// When its answer began to go out, after any delay (`None` until
+    /// then): the client cannot have read a byte of it before.
+    pub answered: Option<Instant>,
 }
 
 impl Recorded {
@@ -136,6 +144,14 @@ pub struct Server {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<Recorded>>>,
     stop: Arc<AtomicBool>,
+    load: Arc<Load>,
+}
+
+/// Requests being answered: now, and the most at once.
+#[derive(Debug, Default)]
+struct Load {
+    now: AtomicUsize,
+    most: AtomicUsize,
 }
 
 impl Server {
@@ -146,10 +162,12 @@ impl Server {
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
+        let load = Arc::new(Load::default());
         let handler: Arc<Mutex<Handler>> = Arc::new(Mutex::new(Box::new(handler)));
         {
             let requests = Arc::clone(&requests);
             let stop = Arc::clone(&stop);
+            let load = Arc::clone(&load);
             thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
@@ -158,7 +176,8 @@ impl Server {
                     let Ok(stream) = stream else { continue };
                     let requests = Arc::clone(&requests);
                     let handler = Arc::clone(&handler);
-                    thread::spawn(move || serve(stream, &requests, &handler));
+                    let load = Arc::clone(&load);
+                    thread::spawn(move || serve(stream, &requests, &handler, &load));
                 }
             });
         }
@@ -166,7 +185,16 @@ impl Server {
             addr,
             requests,
             stop,
+            load,
         }
+    }
+
+    /// A server answering as `handler` says, each answer `latency` later.
+    pub fn with_latency(
+        latency: Duration,
+        mut handler: impl FnMut(&Recorded, usize) -> Reply + Send + 'static,
+    ) -> Self {
+        Server::start(move |request, n| Reply::Slow(latency, Box::new(handler(request, n))))
     }
 
     /// A server that is a working Intercom API over `intercom`'s data.
@@ -186,6 +214,12 @@ impl Server {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+
+    /// The most requests it was answering at once (from arrival to the
+    /// answer ready to send).
+    pub fn max_in_flight(&self) -> usize {
+        self.load.most.load(Ordering::SeqCst)
+    }
 }
 
 impl Drop for Server {
@@ -197,7 +231,12 @@ impl Drop for Server {
 }
 
 /// Reads one request from `stream` and answers it; `Connection: close`.
-fn serve(stream: TcpStream, requests: &Mutex<Vec<Recorded>>, handler: &Mutex<Handler>) {
+fn serve(
+    stream: TcpStream,
+    requests: &Mutex<Vec<Recorded>>,
+    handler: &Mutex<Handler>,
+    load: &Load,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let Ok(read_half) = stream.try_clone() else {
         return;
@@ -230,7 +269,24 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<Recorded>>, handler: &Mutex<Han
         list.push(request.clone());
         list.len() - 1
     };
-    let reply = (handler.lock().unwrap_or_else(PoisonError::into_inner))(&request, index);
+    let now = load.now.fetch_add(1, Ordering::SeqCst) + 1;
+    load.most.fetch_max(now, Ordering::SeqCst);
+    let mut reply = (handler.lock().unwrap_or_else(PoisonError::into_inner))(&request, index);
+    while let Reply::Slow(delay, then) = reply {
+        thread::sleep(delay);
+        reply = *then;
+    }
+    if let Some(r) = requests
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_mut(index)
+    {
+        r.answered = Some(Instant::now());
+    }
+    // Counted out before the answer goes: a client that waits for each
+    // answer may send its next request the moment it reads this one, so
+    // counting out after sending would see two at once.
+    load.now.fetch_sub(1, Ordering::SeqCst);
     send(stream, reply);
 }
 
@@ -264,6 +320,7 @@ fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
         at: Instant::now(),
+        answered: None,
     })
 }
 

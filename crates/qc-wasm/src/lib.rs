@@ -22,6 +22,13 @@
 pub mod api;
 pub mod text;
 
+// The allocator: talc, which grows the module's memory as it needs, in
+// place of the standard library's dlmalloc (7 KB smaller; single-threaded
+// WebAssembly only, which this module is).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 

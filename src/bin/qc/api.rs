@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use qc::check::MAX_PER_PAGE;
-use qc::search::{BaseUrl, HttpTransport, Region, RetryPolicy, Token};
+use qc::search::{
+    BaseUrl, DEFAULT_CONCURRENCY, HttpTransport, MAX_CONCURRENCY, Region, RetryPolicy, Token,
+};
 
 /// The environment variable that holds the access token.
 pub const TOKEN_VAR: &str = "INTERCOM_TOKEN";
@@ -28,6 +30,11 @@ pub struct ApiArgs {
     /// request body plus one; else 10000].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_requests: Option<u64>,
+    /// Requests of a plan sent at once (1 to 16), each following its own
+    /// cursor; results still come in plan order, then page order.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY as u64,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_CONCURRENCY as u64))]
+    concurrency: u64,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
@@ -119,6 +126,11 @@ impl ApiArgs {
     /// The retry policy ([`ConnectionArgs::policy`]).
     pub fn policy(&self) -> RetryPolicy {
         self.connection.policy()
+    }
+
+    /// `--concurrency`: how many requests of a plan are sent at once.
+    pub fn concurrency(&self) -> usize {
+        usize::try_from(self.concurrency).unwrap_or(MAX_CONCURRENCY)
     }
 }
 

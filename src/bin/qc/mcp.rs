@@ -102,6 +102,7 @@ pub fn run(args: McpArgs) -> ExitCode {
         per_page: args.api.per_page,
         max_requests: args.api.max_requests,
         max_time: args.max_time,
+        concurrency: args.api.concurrency(),
     };
     let config = Config {
         settings,

@@ -8,6 +8,7 @@
 //! 130 interrupted.
 
 use std::io::{self, BufWriter, IsTerminal, Stdout};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -175,43 +176,45 @@ pub fn run(args: SearchArgs) -> ExitCode {
             progress.event(event, stats);
         }
     };
-    let mut search = client.search(target, requests.bodies()).on_event(on_event);
+    let mut search = client
+        .search(target, requests.bodies())
+        .with_concurrency(args.api.concurrency())
+        .on_event(on_event);
     if let Some(limit) = args.limit {
         search = search.with_limit(limit);
     }
     if let Some(max) = args.api.max_requests {
         search = search.with_max_requests(max);
     }
-    let mut failure = None;
-    while let Some(item) = search.next() {
-        let item = match item {
-            Ok(item) => item,
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        };
-        let written = lock(&output).write(&item);
-        if let Err(e) = written {
-            progress.clear();
-            return write_failed(&e);
+    let mut written: u64 = 0;
+    let mut write_error = None;
+    let outcome = search.run(|item| {
+        if let Err(e) = lock(&output).write(&item) {
+            write_error = Some(e);
+            return ControlFlow::Break(());
         }
-        progress.fetched(search.stats());
+        written += 1;
+        progress.fetched(written);
+        ControlFlow::Continue(())
+    });
+    if let Some(e) = write_error {
+        progress.clear();
+        return write_failed(&e);
     }
     let finished = lock(&output).finish();
     progress.clear();
     if let Err(e) = finished {
         return write_failed(&e);
     }
-    match failure {
-        Some(e) => {
+    match outcome {
+        Err(e) => {
             report::eprintln_escaped!("error: {e}");
             if let Some(help) = help(&e) {
                 eprintln!("help: {help}");
             }
             ExitCode::from(EXIT_API)
         }
-        None => {
+        Ok(()) => {
             if bar {
                 eprintln!("{}", summary(target, search.stats()));
             }

@@ -86,8 +86,8 @@ impl Progress {
     }
 
     /// Moves the count of results written.
-    pub fn fetched(&self, stats: &Stats) {
-        self.bar.set_position(stats.emitted);
+    pub fn fetched(&self, written: u64) {
+        self.bar.set_position(written);
     }
 
     /// Removes the line.
