@@ -442,8 +442,8 @@ impl Serialize for FieldDef {
 /// program, so a filter points at its row directly, without a reference
 /// count to update (an atomic operation per filter made, copied and
 /// dropped). The rows made for one schema (a workspace's attributes, an
-/// unchecked custom attribute, a built-in date matched by day in the
-/// workspace's zone) are shared by reference count.
+/// unchecked custom attribute, a built-in date matched by day in a
+/// configured zone) are shared by reference count.
 ///
 /// Two `FieldRef`s are equal when their rows are.
 #[derive(Clone)]
