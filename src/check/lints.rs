@@ -31,7 +31,28 @@ use crate::target::Target;
 /// API takes it), before it is compiled to the target's operators, pushed
 /// onto `out`. `text` is the value as written; the help is written in
 /// `notation`.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn comparison(
+    filter: &Filter,
+    text: Option<&str>,
+    schema: &Schema,
+    notation: Notation,
+    out: &mut Vec<Diagnostic>,
+) {
+    // Most comparisons need neither lint: told apart here, before the
+    // work of writing one.
+    let date_equality = filter.op == Op::Eq && filter.field.ty == FieldType::Date;
+    let wildcard = matches!(filter.op, Op::Eq | Op::Contains)
+        && filter.field.ty == FieldType::String
+        && text.is_some_and(|t| t.bytes().any(|b| matches!(b, b'%' | b'*')));
+    if date_equality || wildcard {
+        comparison_found(filter, text, schema, notation, out);
+    }
+}
+
+/// [`comparison`], for a comparison that may need a lint.
+#[cold]
+fn comparison_found(
     filter: &Filter,
     text: Option<&str>,
     schema: &Schema,
@@ -71,7 +92,7 @@ pub fn comparison(
     if matches!(filter.op, Op::Eq | Op::Contains)
         && field.ty == FieldType::String
         && let Some(text) = text
-        && text.contains(['%', '*'])
+        && text.bytes().any(|b| matches!(b, b'%' | b'*'))
     {
         let inner = text.trim_matches(['%', '*']);
         let meant = match (

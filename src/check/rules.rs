@@ -330,6 +330,7 @@ pub fn multi_word(field: &FieldDef, op: Op, text: &str, span: Span) -> Option<Di
 /// other operator one value. `list` is `Some(len)` for a list value.
 /// `to_list` writes the value as a one-item list, for the fix; the fix of
 /// the operator is written in `notation`.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn shape(
     op: Op,
     spelled: &str,
@@ -450,11 +451,16 @@ pub fn typed_text(
         )
     };
     match field.ty {
-        FieldType::String => match unknown_value(field, text, span, cx.notation) {
-            None => Ok(ScalarValue::String(
-                field.sent_value(text).unwrap_or(text).into(),
-            )),
-            Some(d) => Err(Box::new(d)),
+        // `unknown_value`'s rule, the field's values searched once.
+        FieldType::String => match field.sent_value(text) {
+            Some(sent) if cx.notation == Notation::Text || sent == text => {
+                Ok(ScalarValue::String(sent.into()))
+            }
+            None if !field.is_enumerated() => Ok(ScalarValue::String(text.into())),
+            sent => match unknown_value(field, text, span, cx.notation) {
+                None => Ok(ScalarValue::String(sent.unwrap_or(text).into())),
+                Some(d) => Err(Box::new(d)),
+            },
         },
         // A bare value is what it reads as: a whole number, a date (a
         // calendar date, a date-time, `today`, `now-7d`: unix seconds stay

@@ -39,9 +39,7 @@ const BYTES_PER_FILTER: usize = 64;
 /// are copied when they need none, numbers are written by itoa (as serde_json
 /// does), and the rest goes through serde_json.
 fn compact(query: &Query) -> String {
-    let mut filters = 0;
-    query.root.for_each_filter(&mut |_| filters += 1);
-    let mut out = String::with_capacity(filters * BYTES_PER_FILTER + 32);
+    let mut out = String::with_capacity(filter_count(&query.root) * BYTES_PER_FILTER + 32);
     out.push_str("{\"query\":");
     write_node(&mut out, &query.root);
     if let Some(sort) = &query.sort {
@@ -57,6 +55,14 @@ fn compact(query: &Query) -> String {
     }
     out.push('}');
     out
+}
+
+/// The filters of a tree.
+fn filter_count(node: &Node) -> usize {
+    match node {
+        Node::Filter(_) => 1,
+        Node::Group(g) => g.members.iter().map(filter_count).sum(),
+    }
 }
 
 fn write_node(out: &mut String, node: &Node) {
