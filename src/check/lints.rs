@@ -245,11 +245,10 @@ pub fn groups(node: &Node, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Both lints compare filters on one field: most groups have none.
-    if shares_a_field(&g.members) {
-        match g.op {
-            GroupOp::And => contradictions(&g.members, out),
-            GroupOp::Or => tautologies(&g.members, out),
-        }
+    match g.op {
+        GroupOp::And if shares_a_field(&g.members) => contradictions(&g.members, out),
+        GroupOp::And => {}
+        GroupOp::Or => tautologies(&g.members, out),
     }
     for m in &g.members {
         if let Node::Group(_) = m {
@@ -476,12 +475,18 @@ fn empty_interval<'f>(same: &[&'f Filter]) -> Option<(&'f Filter, &'f Filter)> {
 }
 
 fn tautologies(members: &[Node], out: &mut Vec<Diagnostic>) {
+    // Only `=` and `!=` cover every value together: the others are not
+    // compared.
+    let equality = |f: &Filter| matches!(f.op, Op::Eq | Op::Ne);
     for (i, member) in members.iter().enumerate() {
         let Node::Filter(a) = member else {
             continue;
         };
+        if !equality(a) {
+            continue;
+        }
         for b in filters(&members[i + 1..]) {
-            if !same_field(a, b) {
+            if !equality(b) || !same_field(a, b) {
                 continue;
             }
             let (FilterValue::One(x), FilterValue::One(y)) = (&a.value, &b.value) else {
