@@ -232,6 +232,20 @@ pub(super) struct Taken {
 
 /// Reads a search response: the target's list of objects, the
 /// `total_count` and the next cursor.
+/// The cursor of a list's next page (`pages.next.starting_after`), `None`
+/// on the last page; the reason when the answer's `pages` is malformed.
+pub(super) fn next_cursor(object: &Map<String, Value>) -> Result<Option<String>, &'static str> {
+    match object.get("pages").and_then(|p| p.get("next")) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(next)) => match next.get("starting_after") {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(cursor)) if !cursor.is_empty() => Ok(Some(cursor.clone())),
+            Some(_) => Err("`pages.next.starting_after` is not a cursor"),
+        },
+        Some(_) => Err("`pages.next` is not an object"),
+    }
+}
+
 fn read_page(target: Target, body: &[u8], redactor: &Redactor) -> Result<Page, SearchError> {
     let key = target.list_key();
     let malformed = |why: String| SearchError::Malformed(redactor.text(&why));
@@ -249,19 +263,7 @@ fn read_page(target: Target, body: &[u8], redactor: &Redactor) -> Result<Page, S
         return Err(malformed(format!("`{key}[{i}]` is not an object")));
     }
     let total_count = object.get("total_count").and_then(Value::as_u64);
-    let next = match object.get("pages").and_then(|p| p.get("next")) {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(next)) => match next.get("starting_after") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(cursor)) if !cursor.is_empty() => Some(cursor.clone()),
-            Some(_) => {
-                return Err(malformed(
-                    "`pages.next.starting_after` is not a cursor".to_owned(),
-                ));
-            }
-        },
-        Some(_) => return Err(malformed("`pages.next` is not an object".to_owned())),
-    };
+    let next = next_cursor(&object).map_err(|why| malformed(why.to_owned()))?;
     Ok(Page {
         items,
         total_count,

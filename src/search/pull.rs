@@ -180,19 +180,7 @@ impl<'c, T: Transport, C: Clock> Pull<'c, T, C> {
         for item in &mut items {
             redactor.value(item);
         }
-        let next = match object.get("pages").and_then(|p| p.get("next")) {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(next)) => match next.get("starting_after") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(cursor)) if !cursor.is_empty() => Some(cursor.clone()),
-                Some(_) => {
-                    return Err(malformed(
-                        "`pages.next.starting_after` is not a cursor".to_owned(),
-                    ));
-                }
-            },
-            Some(_) => return Err(malformed("`pages.next` is not an object".to_owned())),
-        };
+        let next = super::chain::next_cursor(&object).map_err(|why| malformed(why.to_owned()))?;
         Ok(Page { items, next })
     }
 }
