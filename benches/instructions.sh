@@ -18,7 +18,7 @@ command -v valgrind >/dev/null || {
   exit 1
 }
 cargo build --release --example compile_loop --quiet
-loop=target/release/examples/compile_loop
+loop=${CARGO_TARGET_DIR:-target}/release/examples/compile_loop
 
 # Instructions of a run of compile_loop with these arguments.
 count() {

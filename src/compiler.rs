@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::filter::Matcher;
 use crate::options::{Limits, MAX_SOURCE_BYTES, Options};
 use crate::schema::{FieldDef, Schema};
-use crate::syntax::{Ast, Parsed, Span, parse};
+use crate::syntax::{Ast, Span, parse};
 use crate::{emit, ide, optimise};
 
 /// A successfully compiled query.
@@ -128,54 +128,59 @@ impl Compiler {
     /// Parses, checks and compiles a query, reporting every problem found.
     /// A suggestion is offered only when applying it leaves fewer problems.
     pub fn compile(&self, source: &str) -> Result<Compiled, Error> {
-        self.compile_keeping_tree(source).0
+        self.compile_keeping_tree(source, None)
     }
 
-    /// [`Compiler::compile`], and the syntax tree it read (`None` when the
-    /// text is over the input limit and was not parsed).
+    /// [`Compiler::compile`], and the syntax tree it read put in `tree`
+    /// when asked for (left `None` when the text is over the input limit
+    /// and was not parsed). The tree is handed over through `tree`, not
+    /// returned beside the result, so that neither is copied on the way
+    /// out.
     fn compile_keeping_tree<'s>(
         &self,
         source: &'s str,
-    ) -> (Result<Compiled, Error>, Option<Ast<'s>>) {
-        let (mut result, tree) = self.compile_unverified(source);
+        tree: Option<&mut Option<Ast<'s>>>,
+    ) -> Result<Compiled, Error> {
+        let mut result = self.compile_unverified(source, tree);
         let diagnostics = match &mut result {
             Ok(compiled) => &mut compiled.warnings,
             Err(Error::Invalid(diagnostics)) => diagnostics,
-            Err(_) => return (result, tree),
+            Err(_) => return result,
         };
         diagnostic::fixes::keep_fixes_that_fix(source, diagnostics, |text| {
-            match self.compile_unverified(text).0 {
+            match self.compile_unverified(text, None) {
                 Ok(compiled) => compiled.warnings,
                 Err(e) => e.diagnostics().to_vec(),
             }
         });
-        (result, tree)
+        result
     }
 
-    /// [`Compiler::compile`] without the check that suggestions really fix,
-    /// and the syntax tree it read.
+    /// [`Compiler::compile`] without the check that suggestions really fix;
+    /// the syntax tree it read put in `tree` when asked for.
     fn compile_unverified<'s>(
         &self,
         source: &'s str,
-    ) -> (Result<Compiled, Error>, Option<Ast<'s>>) {
+        tree: Option<&mut Option<Ast<'s>>>,
+    ) -> Result<Compiled, Error> {
         let limit = self.options.max_input_bytes.min(MAX_SOURCE_BYTES);
         if source.len() > limit {
             let too_large = input_too_large(Some(source.len()), limit);
-            return (Err(Error::Invalid(vec![too_large])), None);
+            return Err(Error::Invalid(vec![too_large]));
         }
-        let Parsed {
-            ast,
-            mut diagnostics,
-        } = parse(source);
+        // Read in place, not moved out of: the tree is large.
+        let mut parsed = parse(source);
         // A query with syntax errors is not rewritten or planned: its
         // limits are reported as they are.
-        let checked =
-            if diagnostic::has_errors(&diagnostics) && self.options.limits == Limits::Rewrite {
-                let refuse = self.with_limits(Limits::Refuse);
-                check(&ast, &self.schema, &refuse.options)
-            } else {
-                check(&ast, &self.schema, &self.options)
-            };
+        let checked = if diagnostic::has_errors(&parsed.diagnostics)
+            && self.options.limits == Limits::Rewrite
+        {
+            let refuse = self.with_limits(Limits::Refuse);
+            check(&parsed.ast, &self.schema, &refuse.options)
+        } else {
+            check(&parsed.ast, &self.schema, &self.options)
+        };
+        let mut diagnostics = std::mem::take(&mut parsed.diagnostics);
         diagnostics.extend(checked.diagnostics);
         let mut query = checked.query;
         if !checked.over_limits.is_empty()
@@ -183,19 +188,21 @@ impl Compiler {
         {
             let mut found = fit(q, checked.over_limits, &self.optimiser());
             for d in &mut found {
-                d.locate(ast.line_index());
+                d.locate(parsed.ast.line_index());
             }
             diagnostics.extend(found);
         }
         diagnostic::sort(&mut diagnostics);
-        let result = match query {
+        if let Some(tree) = tree {
+            *tree = Some(parsed.ast);
+        }
+        match query {
             Some(query) if !diagnostic::has_errors(&diagnostics) => Ok(Compiled {
                 query,
                 warnings: diagnostics,
             }),
             _ => Err(Error::Invalid(diagnostics)),
-        };
-        (result, Some(ast))
+        }
     }
 
     /// Every diagnostic for `source` (syntax, type and limit errors, and
@@ -219,7 +226,8 @@ impl Compiler {
     /// assert_eq!(Some(hover), compiler.hover(source, 2));
     /// ```
     pub fn diagnose_keeping_tree<'s>(&self, source: &'s str) -> (Vec<Diagnostic>, Option<Ast<'s>>) {
-        let (result, tree) = self.compile_keeping_tree(source);
+        let mut tree = None;
+        let result = self.compile_keeping_tree(source, Some(&mut tree));
         let diagnostics = match result {
             Ok(c) => c.warnings,
             Err(Error::Invalid(diagnostics)) => diagnostics,

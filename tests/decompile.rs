@@ -4,13 +4,11 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use proptest::prelude::*;
 use qc::Op;
 use qc::check::{Filter, FilterValue, Group, GroupOp, Node, Query, ScalarValue};
 use qc::decompile::{DateStyle, decompile};
-use qc::schema::{FieldDef, FieldType};
+use qc::schema::{FieldDef, FieldRef, FieldType};
 use qc::{Options, Span};
 
 fn options() -> Options {
@@ -175,7 +173,7 @@ fn scalar(field: &FieldDef) -> BoxedStrategy<ScalarValue> {
 
 /// The conversations fields, each with the operators the API takes on it
 /// (a request holds API operators: `>` and `<` include the bound).
-fn fields() -> Vec<(Arc<FieldDef>, Vec<Op>)> {
+fn fields() -> Vec<(FieldRef, Vec<Op>)> {
     let schema = qc::Schema::conversations();
     schema
         .fields()

@@ -1552,7 +1552,7 @@ fn set_days(node: &mut qc::check::Node, days: &qc::schema::Days) {
             if matches!(f.field.order, Order::Day(_)) {
                 let mut field = (*f.field).clone();
                 field.order = Order::Day(days.clone());
-                f.field = Arc::new(field);
+                f.field = field.into();
             }
         }
         qc::check::Node::Group(g) => g.members.iter_mut().for_each(|m| set_days(m, days)),

@@ -52,7 +52,10 @@ fn visit(node: &Node, level: usize, diagnostics: &mut Vec<Diagnostic>) {
             .with_help("combine comparisons on one field with IN [...], or split the query"),
         );
     }
+    // Only groups have limits: a filter needs no visit.
     for member in &group.members {
-        visit(member, level + 1, diagnostics);
+        if let Node::Group(_) = member {
+            visit(member, level + 1, diagnostics);
+        }
     }
 }

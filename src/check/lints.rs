@@ -23,7 +23,7 @@ use super::notation::Notation;
 use super::query::{Filter, FilterValue, GroupOp, Node, ScalarValue};
 use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
-use crate::schema::{FieldType, Matching, Order, Schema};
+use crate::schema::{FieldDef, FieldType, Matching, Order, Schema};
 use crate::syntax::Span;
 use crate::target::Target;
 
@@ -31,7 +31,28 @@ use crate::target::Target;
 /// API takes it), before it is compiled to the target's operators, pushed
 /// onto `out`. `text` is the value as written; the help is written in
 /// `notation`.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn comparison(
+    filter: &Filter,
+    text: Option<&str>,
+    schema: &Schema,
+    notation: Notation,
+    out: &mut Vec<Diagnostic>,
+) {
+    // Most comparisons need neither lint: told apart here, before the
+    // work of writing one.
+    let date_equality = filter.op == Op::Eq && filter.field.ty == FieldType::Date;
+    let wildcard = matches!(filter.op, Op::Eq | Op::Contains)
+        && filter.field.ty == FieldType::String
+        && text.is_some_and(|t| t.bytes().any(|b| matches!(b, b'%' | b'*')));
+    if date_equality || wildcard {
+        comparison_found(filter, text, schema, notation, out);
+    }
+}
+
+/// [`comparison`], for a comparison that may need a lint.
+#[cold]
+fn comparison_found(
     filter: &Filter,
     text: Option<&str>,
     schema: &Schema,
@@ -71,7 +92,7 @@ pub fn comparison(
     if matches!(filter.op, Op::Eq | Op::Contains)
         && field.ty == FieldType::String
         && let Some(text) = text
-        && text.contains(['%', '*'])
+        && text.bytes().any(|b| matches!(b, b'%' | b'*'))
     {
         let inner = text.trim_matches(['%', '*']);
         let meant = match (
@@ -223,11 +244,11 @@ pub fn groups(node: &Node, out: &mut Vec<Diagnostic>) {
     if g.members.len() > MAX_LINTED_MEMBERS {
         return;
     }
-    if filters(&g.members).nth(1).is_some() {
-        match g.op {
-            GroupOp::And => contradictions(&g.members, out),
-            GroupOp::Or => tautologies(&g.members, out),
-        }
+    // Both lints compare filters on one field: most groups have none.
+    match g.op {
+        GroupOp::And if shares_a_field(&g.members) => contradictions(&g.members, out),
+        GroupOp::And => {}
+        GroupOp::Or => tautologies(&g.members, out),
     }
     for m in &g.members {
         if let Node::Group(_) = m {
@@ -246,7 +267,7 @@ enum Point {
 
 /// `v` as a point of `field`'s order: a day number on day-matched
 /// fields, a whole number where values are whole, a real elsewhere.
-fn point(field: &crate::schema::FieldDef, v: &ScalarValue) -> Option<Point> {
+fn point(field: &FieldDef, v: &ScalarValue) -> Option<Point> {
     match (v, &field.order) {
         (ScalarValue::Date(s), Order::Day(days)) => {
             let epoch = Date::constant(1970, 1, 1);
@@ -349,7 +370,29 @@ fn contradictions(members: &[Node], out: &mut Vec<Diagnostic>) {
 /// True when two filters compare the same field (by name: two unchecked
 /// attributes of one name are one field).
 fn same_field(a: &Filter, b: &Filter) -> bool {
-    std::sync::Arc::ptr_eq(&a.field, &b.field) || a.field.name == b.field.name
+    same_def(&a.field, &b.field)
+}
+
+/// [`same_field`] of two rows.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+fn same_def(a: &FieldDef, b: &FieldDef) -> bool {
+    std::ptr::eq(a, b) || a.name == b.name
+}
+
+/// True when two of the filters among `members` compare the same field.
+fn shares_a_field(members: &[Node]) -> bool {
+    let mut rest = members;
+    while let Some((first, others)) = rest.split_first() {
+        rest = others;
+        let Node::Filter(a) = first else {
+            continue;
+        };
+        let a: &FieldDef = &a.field;
+        if filters(rest).any(|b| same_def(a, &b.field)) {
+            return true;
+        }
+    }
+    false
 }
 
 fn never(code: Code, a: &Filter, b: &Filter, why: &str) -> Diagnostic {
@@ -432,12 +475,18 @@ fn empty_interval<'f>(same: &[&'f Filter]) -> Option<(&'f Filter, &'f Filter)> {
 }
 
 fn tautologies(members: &[Node], out: &mut Vec<Diagnostic>) {
+    // Only `=` and `!=` cover every value together: the others are not
+    // compared.
+    let equality = |f: &Filter| matches!(f.op, Op::Eq | Op::Ne);
     for (i, member) in members.iter().enumerate() {
         let Node::Filter(a) = member else {
             continue;
         };
+        if !equality(a) {
+            continue;
+        }
         for b in filters(&members[i + 1..]) {
-            if !same_field(a, b) {
+            if !equality(b) || !same_field(a, b) {
                 continue;
             }
             let (FilterValue::One(x), FilterValue::One(y)) = (&a.value, &b.value) else {

@@ -83,6 +83,7 @@ pub fn negate(filter: Filter, not: Span) -> Result<Filter, Box<Diagnostic>> {
 
 /// The API form of a filter as the query means it, and the warnings found
 /// on the way.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn to_api(
     filter: Filter,
     target: Target,
@@ -91,9 +92,14 @@ pub fn to_api(
     if matches!(filter.value, FilterValue::One(ScalarValue::Null)) {
         return null(filter, target);
     }
-    match filter.field.order.clone() {
-        Order::Day(days) => day(filter, target, &days, warnings),
+    match &filter.field.order {
+        Order::Day(days) => {
+            let days = days.clone();
+            day(filter, target, &days, warnings)
+        }
         _ if filter.op.is_order() => bound(filter, target),
+        // What [`expand_lists`] keeps as it is, without passing it on.
+        _ if filter.field.api_ops.contains(filter.op) => Ok(Node::Filter(filter)),
         _ => expand_lists(filter, target),
     }
 }
@@ -127,6 +133,7 @@ fn null(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
 
 /// `filter` itself when the endpoint takes its operator, else the error
 /// that names the target's rule.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn supported(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
     if filter.field.api_ops.contains(filter.op) {
         return Ok(Node::Filter(filter));
@@ -198,12 +205,21 @@ fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
             .with_help("compare with a number or a date"),
         ));
     }
-    let span = filter.span;
+    // Numbers and dates are copied, not cloned: the filter is rebuilt
+    // from its parts.
+    let value = value.clone();
+    let Filter {
+        field,
+        op: written,
+        span,
+        ..
+    } = filter;
     let with = |op: Op, value: ScalarValue| {
         Node::Filter(Filter {
+            field: field.clone(),
             op,
             value: FilterValue::One(value),
-            ..filter.clone()
+            span,
         })
     };
     let pair = |group: GroupOp, a: Node, b: Node| {
@@ -216,7 +232,7 @@ fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
         })
     };
     match how {
-        Bound::As(op) => Ok(with(op, value.clone())),
+        Bound::As(op) => Ok(with(op, value)),
         Bound::Step(op, step) => {
             let stepped = match value {
                 ScalarValue::Integer(n) => n.checked_add(i64::from(step)).map(ScalarValue::Integer),
@@ -228,25 +244,14 @@ fn bound(filter: Filter, target: Target) -> Result<Node, Box<Diagnostic>> {
                 None => Err(Box::new(Diagnostic::new(
                     Code::NegationOverflow,
                     span,
-                    format!(
-                        "`{}` cannot be expressed: the bound is out of range",
-                        filter.op
-                    ),
+                    format!("`{written}` cannot be expressed: the bound is out of range"),
                 ))),
             }
         }
         // No next value: the inclusive bound without the value itself, or
         // the strict bound or the value.
-        Bound::Without(op) => pair(
-            GroupOp::And,
-            with(op, value.clone()),
-            with(Op::Ne, value.clone()),
-        ),
-        Bound::OrEqual(op) => pair(
-            GroupOp::Or,
-            with(op, value.clone()),
-            with(Op::Eq, value.clone()),
-        ),
+        Bound::Without(op) => pair(GroupOp::And, with(op, value.clone()), with(Op::Ne, value)),
+        Bound::OrEqual(op) => pair(GroupOp::Or, with(op, value.clone()), with(Op::Eq, value)),
     }
 }
 

@@ -32,12 +32,10 @@ pub use query::{
 };
 pub use request::{Validated, validate, validate_bytes, validate_bytes_with, validate_with};
 
-use std::sync::Arc;
-
 use crate::diagnostic::{Code, Diagnostic, clip};
 use crate::op::Op;
 use crate::options::{Limits, Options};
-use crate::schema::{FieldDef, Schema};
+use crate::schema::{FieldDef, FieldRef, Matching, Schema};
 use crate::syntax::{
     Ast, Comparison, Expr, ExprKind, MAX_ERRORS, OrderBy, Scalar, Span, ValueKind,
 };
@@ -298,9 +296,11 @@ impl Checker<'_> {
         if self.gave_up() {
             return self.fail();
         }
-        let shared = self.schema.fields_named(&c.field.name);
-        if !shared.is_empty() {
-            return self.lower_shared(c, span, negated, shared);
+        if self.schema.has_shared_names() {
+            let shared = self.schema.fields_named(&c.field.name);
+            if !shared.is_empty() {
+                return self.lower_shared(c, span, negated, shared);
+            }
         }
         let field = match rules::lookup(self.schema, &c.field.name, c.field.span, Notation::Text) {
             Ok((field, warning)) => {
@@ -348,9 +348,10 @@ impl Checker<'_> {
 
     /// The comparison typed against `field`: its operator allowed, its
     /// value read as the field's type, `NOT` pushed into it.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn typed_filter(
         &mut self,
-        field: Arc<FieldDef>,
+        field: FieldRef,
         c: &Comparison,
         span: Span,
         negated: Option<Span>,
@@ -390,6 +391,7 @@ impl Checker<'_> {
     }
 
     /// The lints of a typed comparison, and its API form.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn finish(&mut self, filter: Filter, c: &Comparison, negated: Option<Span>) -> Option<Node> {
         let text = match &c.value.kind {
             ValueKind::Scalar(s) => Some(s.text.as_str()),
@@ -444,13 +446,13 @@ impl Checker<'_> {
         c: &Comparison,
         span: Span,
         negated: Option<Span>,
-        mut candidates: Vec<Arc<FieldDef>>,
+        mut candidates: Vec<FieldRef>,
     ) -> Option<Node> {
         let mut fits = Vec::new();
         let mut misfits = Vec::new();
         // The items of a list that each attribute can hold: `IN`/`NIN` on
         // one attribute compare with those only (the others never match).
-        let mut narrowed: Vec<(Arc<FieldDef>, Vec<String>)> = Vec::new();
+        let mut narrowed: Vec<(FieldRef, Vec<String>)> = Vec::new();
         for field in &candidates {
             let own;
             let c = match &c.value.kind {
@@ -494,7 +496,7 @@ impl Checker<'_> {
         // them, the others stay: the group then selects nothing, exactly
         // as its text says, and a warning says so.
         if let Some(kinds) = &self.kinds {
-            let held = |f: &Arc<FieldDef>| {
+            let held = |f: &FieldRef| {
                 f.held_by
                     .as_ref()
                     .is_some_and(|h| kinds.iter().any(|k| h.holds(k)))
@@ -560,9 +562,9 @@ impl Checker<'_> {
                 }
             }
         }
-        let narrowed: Vec<(Arc<FieldDef>, Vec<String>)> = narrowed
+        let narrowed: Vec<(FieldRef, Vec<String>)> = narrowed
             .into_iter()
-            .filter(|(f, _)| fits.iter().any(|(g, ..)| Arc::ptr_eq(f, g)))
+            .filter(|(f, _)| fits.iter().any(|(g, ..)| FieldRef::ptr_eq(f, g)))
             .collect();
         if !misfits.is_empty() || !narrowed.is_empty() {
             let described = |f: &FieldDef| match &f.held_by {
@@ -621,7 +623,8 @@ impl Checker<'_> {
         Node::group(op, nodes, span)
     }
 
-    fn lower_value(&mut self, field: &Arc<FieldDef>, c: &Comparison) -> Option<FilterValue> {
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn lower_value(&mut self, field: &FieldDef, c: &Comparison) -> Option<FilterValue> {
         let op = c.op.op();
         let (list, items): (Option<usize>, &[Scalar]) = match &c.value.kind {
             ValueKind::Error => return self.fail(),
@@ -698,6 +701,10 @@ impl Checker<'_> {
     }
 
     fn warn_multi_word(&mut self, field: &FieldDef, c: &Comparison) {
+        if field.matching != Matching::Words {
+            // What `rules::multi_word` says of every value.
+            return;
+        }
         let scalars: &[Scalar] = match &c.value.kind {
             ValueKind::Scalar(s) => std::slice::from_ref(s),
             ValueKind::List(items) => items,

@@ -4,10 +4,8 @@ use compact_str::CompactString;
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
-use std::sync::Arc;
-
 use crate::op::{Op, SortOrder};
-use crate::schema::FieldDef;
+use crate::schema::FieldRef;
 use crate::syntax::Span;
 
 pub use crate::options::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Pagination};
@@ -29,7 +27,7 @@ pub struct Query {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sort {
     /// The field sorted on (its row of the schema; a sort field).
-    pub field: Arc<FieldDef>,
+    pub field: FieldRef,
     /// Ascending or descending: as written, else the API's default,
     /// descending (always sent).
     pub order: SortOrder,
@@ -51,7 +49,7 @@ pub enum Node {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filter {
     /// The field compared (its row of the schema).
-    pub field: Arc<FieldDef>,
+    pub field: FieldRef,
     /// The API operator.
     pub op: Op,
     /// The typed value.

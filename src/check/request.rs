@@ -33,7 +33,6 @@
 //! ```
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::dates::{is_unix_seconds, parse_date};
 use super::notation::{Notation, json_string};
@@ -44,7 +43,7 @@ use super::{
 use crate::diagnostic::{Code, Diagnostic, LineIndex, has_errors};
 use crate::json::reader::{Json, JsonKind, Member, is_integer, read_json};
 use crate::op::{Op, SortOrder};
-use crate::schema::{FieldDef, FieldType, Order, Schema};
+use crate::schema::{FieldDef, FieldRef, FieldType, Order, Schema};
 use crate::syntax::Span;
 
 /// The result of validating a JSON request.
@@ -563,7 +562,7 @@ impl Validator<'_> {
         Some(Node::Filter(filter))
     }
 
-    fn field(&mut self, j: &Json, path: &str) -> Option<Arc<FieldDef>> {
+    fn field(&mut self, j: &Json, path: &str) -> Option<FieldRef> {
         let JsonKind::String(name) = &j.kind else {
             self.wrong_type(j, path, "a field name string");
             return None;

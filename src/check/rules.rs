@@ -3,8 +3,6 @@
 //! field, the operators it takes, the list/scalar shape of its value, its
 //! allowed values, and reading a value as the field's type.
 
-use std::sync::Arc;
-
 use jiff::tz::TimeZone;
 
 use super::dates::{DateError, is_unix_seconds, parse_duration};
@@ -12,7 +10,7 @@ use super::notation::Notation;
 use super::query::ScalarValue;
 use crate::diagnostic::{Code, Diagnostic, clip, closest};
 use crate::op::Op;
-use crate::schema::{FieldDef, FieldType, Matching, OpSet, Origin, Schema};
+use crate::schema::{FieldDef, FieldRef, FieldType, Matching, OpSet, Origin, Schema};
 use crate::syntax::Span;
 
 /// `a` or `an` before a field type's name.
@@ -28,7 +26,7 @@ pub fn lookup(
     name: &str,
     span: Span,
     notation: Notation,
-) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Box<Diagnostic>> {
+) -> Result<(FieldRef, Option<Diagnostic>), Box<Diagnostic>> {
     lookup_among(schema, name, span, notation, || schema.closest(name))
 }
 
@@ -41,7 +39,7 @@ fn lookup_among<'s>(
     span: Span,
     notation: Notation,
     closest: impl FnOnce() -> Option<&'s str>,
-) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Box<Diagnostic>> {
+) -> Result<(FieldRef, Option<Diagnostic>), Box<Diagnostic>> {
     if let Some(field) = schema.field(name) {
         let warning = match field.origin {
             Origin::Unchecked => Some(
@@ -126,7 +124,7 @@ pub fn sort_field(
     span: Span,
     at: Span,
     notation: Notation,
-) -> Result<(Arc<FieldDef>, Option<Diagnostic>), Box<Diagnostic>> {
+) -> Result<(FieldRef, Option<Diagnostic>), Box<Diagnostic>> {
     if !schema.sorts() {
         return Err(Box::new(sort_not_supported(schema, at, notation)));
     }
@@ -332,6 +330,7 @@ pub fn multi_word(field: &FieldDef, op: Op, text: &str, span: Span) -> Option<Di
 /// other operator one value. `list` is `Some(len)` for a list value.
 /// `to_list` writes the value as a one-item list, for the fix; the fix of
 /// the operator is written in `notation`.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub fn shape(
     op: Op,
     spelled: &str,
@@ -452,11 +451,16 @@ pub fn typed_text(
         )
     };
     match field.ty {
-        FieldType::String => match unknown_value(field, text, span, cx.notation) {
-            None => Ok(ScalarValue::String(
-                field.sent_value(text).unwrap_or(text).into(),
-            )),
-            Some(d) => Err(Box::new(d)),
+        // `unknown_value`'s rule, the field's values searched once.
+        FieldType::String => match field.sent_value(text) {
+            Some(sent) if cx.notation == Notation::Text || sent == text => {
+                Ok(ScalarValue::String(sent.into()))
+            }
+            None if !field.is_enumerated() => Ok(ScalarValue::String(text.into())),
+            sent => match unknown_value(field, text, span, cx.notation) {
+                None => Ok(ScalarValue::String(sent.unwrap_or(text).into())),
+                Some(d) => Err(Box::new(d)),
+            },
         },
         // A bare value is what it reads as: a whole number, a date (a
         // calendar date, a date-time, `today`, `now-7d`: unix seconds stay
@@ -584,5 +588,43 @@ pub fn date_error(
         [a, b] => d.with_help(format!("write `{a}` or `{b}`")),
         _ if what == "date" => d.with_help(notation.date_help()),
         _ => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::searches;
+    use crate::{Compiler, Options, Schema, Target};
+
+    /// A query whose every field is known looks for no "did you mean"
+    /// (which reads every name of the schema), in text, in a request and
+    /// in `ORDER BY`; an unknown field does.
+    #[test]
+    fn known_fields_look_for_no_closest_name() {
+        let options = Options {
+            now: Some(1_700_000_000),
+            ..Options::default()
+        };
+        let conversations = Compiler::new(Schema::conversations(), options.clone());
+        let contacts = Schema::for_version_with_zone(
+            Target::Contacts,
+            crate::target::ApiVersion::Preview,
+            None,
+            &[],
+        )
+        .expect("contacts in Preview");
+        let contacts = Compiler::new(std::sync::Arc::new(contacts), options);
+        let before = searches::so_far();
+        let body = conversations
+            .compile("state = open AND (priority = priority OR tag_ids IN [1, 2]) AND custom_attributes.tier = gold")
+            .expect("compiles")
+            .to_json_string();
+        assert!(conversations.validate(&body).query.is_some(), "{body}");
+        contacts
+            .compile("role = user ORDER BY created_at ASC")
+            .expect("compiles");
+        assert_eq!(searches::so_far(), before);
+        assert!(conversations.compile("stat = open").is_err());
+        assert!(searches::so_far() > before);
     }
 }

@@ -12,6 +12,8 @@ pub use code::{Code, Severity};
 pub use position::{LineIndex, OffsetEncoder, Position, PositionEncoding, WidePosition};
 pub use render::{QUERY_SOURCE, REQUEST_SOURCE, RenderOptions, render, render_all, render_plain};
 pub use suggest::closest;
+#[cfg(test)]
+pub(crate) use suggest::searches;
 pub use terminal::{escape_for_terminal, is_unsafe_for_terminal};
 
 use serde::Serialize;

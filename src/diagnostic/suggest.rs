@@ -5,6 +5,8 @@
 /// without letter case and also against the last dotted segment
 /// (`count_reopens` finds `statistics.count_reopens`).
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    #[cfg(test)]
+    searches::add();
     let input = input.to_lowercase();
     let len = input.chars().count();
     // One edit per three characters of the last dotted segment: a typo in
@@ -34,6 +36,27 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// How many times [`closest`] ran on this thread, for the tests that
+/// show a query without errors looks for no "did you mean": it reads
+/// every candidate. Counted in test builds only.
+#[cfg(test)]
+pub(crate) mod searches {
+    use std::cell::Cell;
+
+    thread_local! {
+        static SEARCHES: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// Searches so far on this thread.
+    pub(crate) fn so_far() -> u64 {
+        SEARCHES.with(Cell::get)
+    }
+
+    pub(super) fn add() {
+        SEARCHES.with(|s| s.set(s.get() + 1));
+    }
 }
 
 #[cfg(test)]

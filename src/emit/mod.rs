@@ -11,8 +11,9 @@
 //! form and [`emit`] go through the types' `Serialize` implementations,
 //! and a test checks that both give the same JSON.
 
-use crate::check::{Filter, FilterValue, Node, Query, ScalarValue};
+use crate::check::{Filter, FilterValue, GroupOp, Node, Query, ScalarValue};
 use crate::op::Op;
+use crate::schema::Origin;
 
 /// The request body as a JSON value.
 pub fn emit(query: &Query) -> serde_json::Value {
@@ -38,9 +39,7 @@ const BYTES_PER_FILTER: usize = 64;
 /// are copied when they need none, numbers are written by itoa (as serde_json
 /// does), and the rest goes through serde_json.
 fn compact(query: &Query) -> String {
-    let mut filters = 0;
-    query.root.for_each_filter(&mut |_| filters += 1);
-    let mut out = String::with_capacity(filters * BYTES_PER_FILTER + 32);
+    let mut out = String::with_capacity(filter_count(&query.root) * BYTES_PER_FILTER + 32);
     out.push_str("{\"query\":");
     write_node(&mut out, &query.root);
     if let Some(sort) = &query.sort {
@@ -58,13 +57,23 @@ fn compact(query: &Query) -> String {
     out
 }
 
+/// The filters of a tree.
+fn filter_count(node: &Node) -> usize {
+    match node {
+        Node::Filter(_) => 1,
+        Node::Group(g) => g.members.iter().map(filter_count).sum(),
+    }
+}
+
 fn write_node(out: &mut String, node: &Node) {
     match node {
         Node::Filter(f) => write_filter(out, f),
         Node::Group(g) => {
-            out.push_str("{\"operator\":\"");
-            out.push_str(g.op.as_str());
-            out.push_str("\",\"value\":[");
+            // Constants, each copied whole.
+            match g.op {
+                GroupOp::And => out.push_str(r#"{"operator":"AND","value":["#),
+                GroupOp::Or => out.push_str(r#"{"operator":"OR","value":["#),
+            }
             for (i, member) in g.members.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
@@ -121,30 +130,38 @@ fn plain(s: &[u8]) -> bool {
     }
 }
 
-/// `,"operator":"…","value":` for each operator, written in one copy
-/// (a test checks them against [`Op::as_str`]).
-fn operator_then_value(op: Op) -> &'static str {
+/// Writes `,"operator":"…","value":` for `op`, each a constant copied
+/// whole (a test checks them against [`Op::as_str`]).
+fn write_operator_then_value(out: &mut String, op: Op) {
     match op {
-        Op::Eq => r#","operator":"=","value":"#,
-        Op::Ne => r#","operator":"!=","value":"#,
-        Op::Gt => r#","operator":">","value":"#,
-        Op::Ge => r#","operator":">=","value":"#,
-        Op::Lt => r#","operator":"<","value":"#,
-        Op::Le => r#","operator":"<=","value":"#,
-        Op::In => r#","operator":"IN","value":"#,
-        Op::Nin => r#","operator":"NIN","value":"#,
-        Op::Contains => r#","operator":"~","value":"#,
-        Op::NotContains => r#","operator":"!~","value":"#,
-        Op::StartsWith => r#","operator":"^","value":"#,
-        Op::EndsWith => r#","operator":"$","value":"#,
+        Op::Eq => out.push_str(r#","operator":"=","value":"#),
+        Op::Ne => out.push_str(r#","operator":"!=","value":"#),
+        Op::Gt => out.push_str(r#","operator":">","value":"#),
+        Op::Ge => out.push_str(r#","operator":">=","value":"#),
+        Op::Lt => out.push_str(r#","operator":"<","value":"#),
+        Op::Le => out.push_str(r#","operator":"<=","value":"#),
+        Op::In => out.push_str(r#","operator":"IN","value":"#),
+        Op::Nin => out.push_str(r#","operator":"NIN","value":"#),
+        Op::Contains => out.push_str(r#","operator":"~","value":"#),
+        Op::NotContains => out.push_str(r#","operator":"!~","value":"#),
+        Op::StartsWith => out.push_str(r#","operator":"^","value":"#),
+        Op::EndsWith => out.push_str(r#","operator":"$","value":"#),
     }
 }
 
 fn write_filter(out: &mut String, f: &Filter) {
     out.push_str("{\"field\":");
-    // A workspace attribute's name may hold anything.
-    write_str(out, &f.field.name);
-    out.push_str(operator_then_value(f.op));
+    if f.field.origin == Origin::Builtin {
+        // The tables' names need no escaping (a test checks them all).
+        out.reserve(f.field.name.len() + 2);
+        out.push('"');
+        out.push_str(&f.field.name);
+        out.push('"');
+    } else {
+        // A workspace attribute's name may hold anything.
+        write_str(out, &f.field.name);
+    }
+    write_operator_then_value(out, f.op);
     match &f.value {
         FilterValue::One(v) => write_scalar(out, v),
         FilterValue::List(items) => {
@@ -207,7 +224,27 @@ mod tests {
     fn operator_then_value_spells_each_operator() {
         for &op in Op::ALL {
             let want = format!(",\"operator\":\"{}\",\"value\":", op.as_str());
-            assert_eq!(super::operator_then_value(op), want);
+            let mut out = String::new();
+            super::write_operator_then_value(&mut out, op);
+            assert_eq!(out, want);
+        }
+    }
+
+    /// The compact writer copies built-in field names without escaping.
+    #[test]
+    fn builtin_names_need_no_escaping() {
+        for target in crate::Target::ALL {
+            for version in crate::schema::versions_of(target) {
+                let schema = crate::Schema::for_version_with_zone(target, version, None, &[])
+                    .expect("a version that searches the target");
+                for field in schema.fields() {
+                    assert!(
+                        super::plain(field.name.as_bytes()),
+                        "{target} {version} {}",
+                        field.name
+                    );
+                }
+            }
         }
     }
 

@@ -3,13 +3,11 @@
 //! per target) and the value of every field the query names, read where
 //! the evaluator reads it ([`crate::eval::field_values`]).
 
-use std::sync::Arc;
-
 use serde_json::{Map, Value};
 
 use crate::check::Query;
 use crate::eval::field_values;
-use crate::schema::FieldDef;
+use crate::schema::FieldRef;
 use crate::target::Target;
 
 /// The longest text shown, in characters; longer text is cut with `…`.
@@ -56,17 +54,17 @@ pub struct Projection {
     target: Target,
     /// The fields the query names, each once, in the order named (the
     /// sort field of `ORDER BY` last).
-    fields: Vec<Arc<FieldDef>>,
+    fields: Vec<FieldRef>,
 }
 
 impl Projection {
     /// The projection of the results of `queries` (one, or a plan's) on
     /// `target`.
     pub fn new(target: Target, queries: &[Query]) -> Self {
-        let mut fields: Vec<Arc<FieldDef>> = Vec::new();
-        let mut add = |field: &Arc<FieldDef>| {
+        let mut fields: Vec<FieldRef> = Vec::new();
+        let mut add = |field: &FieldRef| {
             if !fields.iter().any(|known| known.name == field.name) {
-                fields.push(Arc::clone(field));
+                fields.push(field.clone());
             }
         };
         for query in queries {

@@ -100,8 +100,34 @@ pub(super) struct Meter {
     left: u64,
 }
 
+/// The optimiser's work on this thread, for the tests that show a query
+/// that fits never enters it: searches begun (meters made) and steps
+/// spent. Counted in test builds only.
+#[cfg(test)]
+pub(crate) mod work {
+    use std::cell::Cell;
+
+    thread_local! {
+        static WORK: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    }
+
+    /// Searches begun and steps spent on this thread so far.
+    pub(crate) fn so_far() -> (u64, u64) {
+        WORK.with(Cell::get)
+    }
+
+    pub(super) fn add(searches: u64, steps: u64) {
+        WORK.with(|w| {
+            let (a, b) = w.get();
+            w.set((a + searches, b.saturating_add(steps)));
+        });
+    }
+}
+
 impl Meter {
     pub(super) fn new(budget: Budget) -> Meter {
+        #[cfg(test)]
+        work::add(1, 0);
         Meter {
             budget: budget.steps,
             left: budget.steps,
@@ -112,6 +138,8 @@ impl Meter {
     /// then spent).
     pub(super) fn spend(&mut self, n: usize) -> bool {
         let n = u64::try_from(n).unwrap_or(u64::MAX);
+        #[cfg(test)]
+        work::add(0, n);
         match self.left.checked_sub(n) {
             Some(left) => {
                 self.left = left;
@@ -159,4 +187,54 @@ impl Meter {
 pub(super) struct Spent {
     /// The budget's steps.
     pub(super) steps: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::work;
+    use crate::{Options, compile};
+
+    /// The optimiser's work of compiling `source`.
+    fn work_of(source: &str) -> (u64, u64) {
+        let before = work::so_far();
+        let options = Options {
+            now: Some(1_700_000_000),
+            ..Options::default()
+        };
+        let compiled = compile(source, &options);
+        assert!(compiled.is_ok(), "{source}: {compiled:?}");
+        let after = work::so_far();
+        (after.0 - before.0, after.1 - before.1)
+    }
+
+    /// A query that fits the API's limits as written is compiled without
+    /// a step of the optimiser (no rewrite, no normal forms, no plan),
+    /// however large; one over the limits is rewritten by it.
+    #[test]
+    fn a_query_that_fits_never_enters_the_optimiser() {
+        let group = |g: usize| {
+            let items: Vec<String> = (0..15)
+                .map(|i| format!("statistics.count_reopens > {}", g * 15 + i))
+                .collect();
+            format!("({})", items.join(" OR "))
+        };
+        // The largest query the API allows: an AND of 15 ORs of 15.
+        let largest: Vec<String> = (0..15).map(group).collect();
+        let fitting = [
+            "state = open AND (priority = priority OR tag_ids IN [1, 2])".to_owned(),
+            r#"created_at > 2024-01-01 AND NOT (source.author.email ~ "@example.com" OR source.subject ~ "Re:") AND read = false"#.to_owned(),
+            "(a = 1 AND b = 2) OR (c = 3 AND d = 4)".replace(['a', 'b', 'c', 'd'], "statistics.count_reopens"),
+            largest.join(" AND "),
+        ];
+        for source in &fitting {
+            assert_eq!(work_of(source), (0, 0), "{source}");
+        }
+        // Sixteen ORs: one group too many, rewritten to fit.
+        let over: Vec<String> = (0..16).map(group).collect();
+        let (searches, steps) = work_of(&over.join(" AND "));
+        assert!(
+            searches > 0 && steps > 0,
+            "{searches} searches, {steps} steps"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! One row of a schema: a searchable field and every rule about it.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -431,5 +432,80 @@ impl Serialize for FieldDef {
             st.serialize_field("sortable", &true)?;
         }
         st.end()
+    }
+}
+
+/// A schema row as a checked filter holds it ([`crate::check::Filter::field`]),
+/// read as a [`FieldDef`] (it dereferences to one).
+///
+/// The built-in rows of each table are built once and kept for the whole
+/// program, so a filter points at its row directly, without a reference
+/// count to update (an atomic operation per filter made, copied and
+/// dropped). The rows made for one schema (a workspace's attributes, an
+/// unchecked custom attribute, a built-in date matched by day in a
+/// configured zone) are shared by reference count.
+///
+/// Two `FieldRef`s are equal when their rows are.
+#[derive(Clone)]
+pub struct FieldRef(Held);
+
+#[derive(Clone)]
+enum Held {
+    Static(&'static FieldDef),
+    Shared(Arc<FieldDef>),
+}
+
+impl FieldRef {
+    /// A row kept for the whole program (a built-in table's).
+    pub(super) fn fixed(def: &'static FieldDef) -> FieldRef {
+        FieldRef(Held::Static(def))
+    }
+
+    /// True when `a` and `b` are the same row (not only equal rows).
+    pub fn ptr_eq(a: &FieldRef, b: &FieldRef) -> bool {
+        std::ptr::eq::<FieldDef>(&**a, &**b)
+    }
+}
+
+impl std::ops::Deref for FieldRef {
+    type Target = FieldDef;
+
+    #[inline]
+    fn deref(&self) -> &FieldDef {
+        match &self.0 {
+            Held::Static(def) => def,
+            Held::Shared(def) => def,
+        }
+    }
+}
+
+impl AsRef<FieldDef> for FieldRef {
+    fn as_ref(&self) -> &FieldDef {
+        self
+    }
+}
+
+impl From<FieldDef> for FieldRef {
+    /// A row of its own, shared by reference count.
+    fn from(def: FieldDef) -> FieldRef {
+        FieldRef(Held::Shared(Arc::new(def)))
+    }
+}
+
+impl From<Arc<FieldDef>> for FieldRef {
+    fn from(def: Arc<FieldDef>) -> FieldRef {
+        FieldRef(Held::Shared(def))
+    }
+}
+
+impl PartialEq for FieldRef {
+    fn eq(&self, other: &FieldRef) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for FieldRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        FieldDef::fmt(self, f)
     }
 }

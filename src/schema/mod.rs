@@ -39,14 +39,14 @@ use jiff::tz::TimeZone;
 
 pub use crate::op::{FieldType, OpSet};
 pub use field::{
-    Bound, CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, HeldBy, Matching, Order, Origin,
+    Bound, CUSTOM_ATTRIBUTES, Days, FieldDef, FieldPath, FieldRef, HeldBy, Matching, Order, Origin,
     TICKET_ATTRIBUTE,
 };
 pub use lookup::{VersionSummary, api_versions, sorting, sorting_described, versions_of};
 pub use workspace::{Attribute, Model, Unsearchable, Workspace};
 
 use crate::target::{ApiVersion, NoEndpoint, Target};
-use versions::{Classes, Compare, DayZone, Row, Rule};
+use versions::{Classes, Compare, DayZone, Row, Rule, Table};
 
 /// The fields of one endpoint, in one version of the API, in one
 /// workspace, and the workspace's zone.
@@ -58,7 +58,7 @@ pub struct Schema {
     /// The calendar days of fields matched by day in the workspace's zone
     /// (the zone, and whether it was configured).
     days: Days,
-    fields: Vec<Arc<FieldDef>>,
+    fields: Vec<FieldRef>,
     /// Every name and alias of one row, to that row in `fields`.
     index: HashMap<String, usize, BuildHasherDefault<NameHasher>>,
     /// Names that several rows share (a ticket attribute's name in two
@@ -196,9 +196,16 @@ impl Schema {
             sorts: table.sort,
             kind: None,
         };
-        for row in table.rows {
-            let def = schema.builtin_row(row);
-            if schema.note_flags(row.name) & tables::KIND != 0 {
+        let fixed = fixed_rows(table).unwrap_or_default();
+        for (i, row) in table.rows.iter().enumerate() {
+            // The row built once for the program, unless it depends on a
+            // zone other than the one it was built with.
+            let zoned = matches!(row.rule.compare, Compare::Day(DayZone::Workspace));
+            let def = match fixed.get(i) {
+                Some(def) if !zoned || schema.days == Days::unknown_zone() => FieldRef::fixed(def),
+                _ => FieldRef::from(builtin_row(target, row, &schema.days)),
+            };
+            if note_flags(target, row.name) & tables::KIND != 0 {
                 schema.kind = Some((def.name.clone(), def.paths.clone()));
             }
             schema.add(def);
@@ -211,7 +218,7 @@ impl Schema {
             }
             described = true;
             let def = schema.custom(attribute);
-            schema.add(def);
+            schema.add(FieldRef::from(def));
         }
         // What this target cannot search, for the error that says why:
         // other models' attributes, and unsearchable ones.
@@ -317,12 +324,17 @@ impl Schema {
 
     /// The rows that share the name `name` (a ticket attribute's name in
     /// several ticket types); empty when `name` names one row or none.
-    pub fn fields_named(&self, name: &str) -> Vec<Arc<FieldDef>> {
+    pub fn fields_named(&self, name: &str) -> Vec<FieldRef> {
         self.shared.get(name).map_or_else(Vec::new, |rows| {
             rows.iter()
                 .filter_map(|&i| self.fields.get(i).cloned())
                 .collect()
         })
+    }
+
+    /// True when some name names several rows ([`Schema::fields_named`]).
+    pub(crate) fn has_shared_names(&self) -> bool {
+        !self.shared.is_empty()
     }
 
     /// Why the workspace attribute `name` cannot be searched on this
@@ -334,7 +346,7 @@ impl Schema {
     /// Every field, built-in first in the reference's order, then the
     /// workspace's attributes.
     pub fn fields(&self) -> impl ExactSizeIterator<Item = &FieldDef> {
-        self.fields.iter().map(|f| f.as_ref())
+        self.fields.iter().map(|f| &**f)
     }
 
     /// The prefix accepted without checking (`custom_attributes.` or
@@ -348,7 +360,7 @@ impl Schema {
     /// spelling, or an unchecked custom attribute under the open prefix.
     /// A name several rows share names none of them: see
     /// [`Schema::fields_named`].
-    pub fn field(&self, name: &str) -> Option<Arc<FieldDef>> {
+    pub fn field(&self, name: &str) -> Option<FieldRef> {
         if let Some(&i) = self.index.get(name) {
             return self.fields.get(i).cloned();
         }
@@ -357,7 +369,7 @@ impl Schema {
         if rest.is_empty() {
             return None;
         }
-        Some(Arc::new(FieldDef {
+        Some(FieldRef::from(FieldDef {
             doc: Cow::Owned(format!(
                 "A custom attribute of the workspace; without `--schema` its name and type are not checked (taken as {}).",
                 ty
@@ -381,7 +393,7 @@ impl Schema {
     /// Adds a row. A name already taken stays with its row, except a
     /// workspace attribute's name that another attribute also has: that
     /// name then names both ([`Schema::fields_named`]).
-    fn add(&mut self, def: FieldDef) {
+    fn add(&mut self, def: FieldRef) {
         let i = self.fields.len();
         let names = def.names().chain(def.reference_spelling);
         for name in names {
@@ -406,69 +418,13 @@ impl Schema {
                 }
             }
         }
-        self.fields.push(Arc::new(def));
+        self.fields.push(def);
     }
 
-    /// The operators of a rule and what its `>`/`<` mean, days in their
-    /// zone.
+    /// The operators of a rule and what its `>`/`<` mean, days in the
+    /// workspace's zone.
     fn rule(&self, rule: Rule) -> (OpSet, Order) {
-        let order = match rule.compare {
-            Compare::Inclusive => Order::Inclusive,
-            Compare::Strict => Order::Strict,
-            Compare::Ambiguous => Order::Ambiguous,
-            Compare::Day(DayZone::Workspace) => Order::Day(self.days.clone()),
-            Compare::Day(DayZone::Utc) => Order::Day(Days::configured(TimeZone::UTC)),
-        };
-        (rule.ops, order)
-    }
-
-    fn builtin_row(&self, row: &Row) -> FieldDef {
-        let (mut api_ops, order) = self.rule(row.rule);
-        if !row.values.is_empty() {
-            api_ops = api_ops.and(OpSet::EQUALITY);
-        }
-        let note = self.note(row.name);
-        let paths: Vec<FieldPath> = match note {
-            Some(n) if !n.paths.is_empty() => {
-                n.paths.iter().map(|p| FieldPath::dotted(p)).collect()
-            }
-            _ => vec![FieldPath::dotted(row.name)],
-        };
-        let flags = note.map_or(0, |n| n.flags);
-        FieldDef {
-            name: Cow::Borrowed(row.name),
-            alias: None,
-            ty: row.ty,
-            values: row.values.iter().map(|v| Cow::Borrowed(*v)).collect(),
-            value_ids: Vec::new(),
-            api_ops,
-            order,
-            matching: if row.words {
-                Matching::Words
-            } else {
-                Matching::Exact
-            },
-            many: flags & tables::MANY != 0,
-            duration: flags & tables::DURATION != 0,
-            paths,
-            doc: Cow::Borrowed(note.map_or("", |n| n.doc)),
-            origin: Origin::Builtin,
-            lenient_integer: row.also_integer,
-            archived: false,
-            held_by: None,
-            reference_spelling: row.spelled,
-            sortable: row.sortable,
-        }
-    }
-
-    /// qc's note on the field `name` of this target.
-    fn note(&self, name: &str) -> Option<&'static tables::Note> {
-        tables::notes(self.target).iter().find(|n| n.name == name)
-    }
-
-    /// The flags of qc's note on the field `name` (0 without one).
-    fn note_flags(&self, name: &str) -> u8 {
-        self.note(name).map_or(0, |n| n.flags)
+        rule_in(rule, &self.days)
     }
 
     /// A workspace attribute named `name` of type `ty`, without values:
@@ -547,6 +503,89 @@ impl Schema {
             sortable: self.sorts,
         }
     }
+}
+
+/// The operators of a rule and what its `>`/`<` mean, days matched in
+/// the workspace's zone in `days`.
+fn rule_in(rule: Rule, days: &Days) -> (OpSet, Order) {
+    let order = match rule.compare {
+        Compare::Inclusive => Order::Inclusive,
+        Compare::Strict => Order::Strict,
+        Compare::Ambiguous => Order::Ambiguous,
+        Compare::Day(DayZone::Workspace) => Order::Day(days.clone()),
+        Compare::Day(DayZone::Utc) => Order::Day(Days::configured(TimeZone::UTC)),
+    };
+    (rule.ops, order)
+}
+
+/// The row of `target`'s built-in field `row`, days matched in the
+/// workspace's zone in `days`.
+fn builtin_row(target: Target, row: &Row, days: &Days) -> FieldDef {
+    let (mut api_ops, order) = rule_in(row.rule, days);
+    if !row.values.is_empty() {
+        api_ops = api_ops.and(OpSet::EQUALITY);
+    }
+    let note = note(target, row.name);
+    let paths: Vec<FieldPath> = match note {
+        Some(n) if !n.paths.is_empty() => n.paths.iter().map(|p| FieldPath::dotted(p)).collect(),
+        _ => vec![FieldPath::dotted(row.name)],
+    };
+    let flags = note.map_or(0, |n| n.flags);
+    FieldDef {
+        name: Cow::Borrowed(row.name),
+        alias: None,
+        ty: row.ty,
+        values: row.values.iter().map(|v| Cow::Borrowed(*v)).collect(),
+        value_ids: Vec::new(),
+        api_ops,
+        order,
+        matching: if row.words {
+            Matching::Words
+        } else {
+            Matching::Exact
+        },
+        many: flags & tables::MANY != 0,
+        duration: flags & tables::DURATION != 0,
+        paths,
+        doc: Cow::Borrowed(note.map_or("", |n| n.doc)),
+        origin: Origin::Builtin,
+        lenient_integer: row.also_integer,
+        archived: false,
+        held_by: None,
+        reference_spelling: row.spelled,
+        sortable: row.sortable,
+    }
+}
+
+/// The rows of a generated table's fields, built once for the whole
+/// program (days matched in the workspace's zone read in an unknown
+/// zone: a schema in another zone builds those rows itself). `None` for
+/// a table that is not among the generated ones.
+fn fixed_rows(table: &'static Table) -> Option<&'static [FieldDef]> {
+    static ROWS: OnceLock<Vec<OnceLock<Vec<FieldDef>>>> = OnceLock::new();
+    let all = ROWS.get_or_init(|| generated::TABLES.iter().map(|_| OnceLock::new()).collect());
+    let i = generated::TABLES
+        .iter()
+        .position(|t| std::ptr::eq(t, table))?;
+    let rows = all.get(i)?.get_or_init(|| {
+        let days = Days::unknown_zone();
+        table
+            .rows
+            .iter()
+            .map(|row| builtin_row(table.target, row, &days))
+            .collect()
+    });
+    Some(rows)
+}
+
+/// qc's note on the field `name` of `target`.
+fn note(target: Target, name: &str) -> Option<&'static tables::Note> {
+    tables::notes(target).iter().find(|n| n.name == name)
+}
+
+/// The flags of qc's note on the field `name` of `target` (0 without one).
+fn note_flags(target: Target, name: &str) -> u8 {
+    note(target, name).map_or(0, |n| n.flags)
 }
 
 /// The time zone `name`, or the error for a name the time zone data does

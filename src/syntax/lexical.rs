@@ -69,7 +69,7 @@ impl Keyword {
     /// [`Keyword::of`] for the bytes of a word: the length and the first
     /// letter pick the one keyword it can be, so most words are told
     /// apart without comparing text.
-    #[inline]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn of_bytes(word: &[u8]) -> Option<Keyword> {
         let first = word.first()? | 0x20;
         let (spelling, keyword): (&[u8], Keyword) = match (word.len(), first) {
