@@ -236,8 +236,10 @@ impl Checker<'_> {
                 None => kinds,
             });
         }
-        // `Node::group`, building the merged member list in one vector.
-        let mut members = Vec::with_capacity(items.len());
+        // `Node::group`, building the merged member list in one vector,
+        // with room for members that bring several (a negated group, a
+        // date compared by days) without growing it.
+        let mut members = Vec::with_capacity(items.len() + items.len() / 2);
         for item in items {
             if let Some(node) = self.lower(item, negated) {
                 Node::push_flat(&mut members, op, node);

@@ -90,9 +90,6 @@ pub fn parse(source: &str) -> Parsed<'_> {
             comments: Vec::new(),
         },
         diagnostics: Vec::new(),
-        // Room for the usual groups without growing, and small enough
-        // for the allocator's fast path.
-        scratch: Vec::with_capacity(8),
         errors: 0,
         depth: 0,
         depth_reported: false,
@@ -191,9 +188,6 @@ struct Parser<'s> {
     source: &'s str,
     tokens: Tokens<'s>,
     diagnostics: Vec<Diagnostic>,
-    /// The operands of the groups being read, innermost last: each group
-    /// pushes its operands here and takes them off when it ends.
-    scratch: Vec<Expr<'s>>,
     errors: usize,
     depth: usize,
     depth_reported: bool,
@@ -507,29 +501,24 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_or(&mut self) -> Expr<'s> {
-        let first = self.parse_and();
-        if !self.at_keyword(Keyword::Or) {
-            return first;
-        }
-        let mark = self.scratch.len();
-        self.scratch.push(first);
+        let mut first = self.parse_and();
+        let mut items = Vec::new();
         while self.at_keyword(Keyword::Or) {
             if self.joiner_before_order_by() {
                 break;
             }
             self.bump();
             let item = self.parse_and();
-            self.scratch.push(item);
+            Self::add_operand(&mut items, &mut first, item);
         }
-        self.join_from(mark, ExprKind::Or)
+        Self::join(items, first, ExprKind::Or)
     }
 
     fn parse_and(&mut self) -> Expr<'s> {
         // Most operands of OR are alone, and need no vector
-        // ([`Parser::join_from`]).
-        let first = self.parse_unary();
-        let mark = self.scratch.len();
-        self.scratch.push(first);
+        // ([`Parser::add_operand`]).
+        let mut first = self.parse_unary();
+        let mut items = Vec::new();
         loop {
             let t = self.peek();
             if self.at_keyword(Keyword::And) {
@@ -538,7 +527,7 @@ impl<'s> Parser<'s> {
                 }
                 self.bump();
                 let item = self.parse_unary();
-                self.scratch.push(item);
+                Self::add_operand(&mut items, &mut first, item);
             } else if self.order_by_at(0) {
                 // The clause that ends the query: `parse_query` reads it.
                 break;
@@ -548,7 +537,7 @@ impl<'s> Parser<'s> {
                 self.report(d);
                 if Self::starts_term(self.peek()) && !self.order_by_at(0) {
                     let item = self.parse_unary();
-                    self.scratch.push(item);
+                    Self::add_operand(&mut items, &mut first, item);
                 }
             } else if Self::starts_term(t) {
                 if !std::mem::take(&mut self.joined_by_typo) {
@@ -559,7 +548,7 @@ impl<'s> Parser<'s> {
                 }
                 let before = self.tokens.consumed;
                 let item = self.parse_unary();
-                self.scratch.push(item);
+                Self::add_operand(&mut items, &mut first, item);
                 // Progress guard: the loop must consume input on every turn
                 // (repeated errors at one position are not reported twice,
                 // so the error limit alone would not end it).
@@ -570,26 +559,33 @@ impl<'s> Parser<'s> {
                 break;
             }
         }
-        self.join_from(mark, ExprKind::And)
+        Self::join(items, first, ExprKind::And)
     }
 
-    /// The operands pushed on [`Parser::scratch`] since `mark`, taken off
-    /// it: the one operand itself, or a group of exactly their number
-    /// (one allocation of the final size, however many were read).
-    fn join_from(&mut self, mark: usize, make: fn(Vec<Expr<'s>>) -> ExprKind<'s>) -> Expr<'s> {
-        if self.scratch.len() == mark + 1
-            && let Some(only) = self.scratch.pop()
-        {
-            return only;
+    /// Adds `item` to the operands of a group whose first operand is
+    /// `first`: the vector is made when the second operand comes, with
+    /// `first` moved into it and room for the usual groups (eight), so
+    /// that a lone operand (most operands of OR, and the inside of most
+    /// parentheses) needs none, and operands are moved once.
+    fn add_operand(items: &mut Vec<Expr<'s>>, first: &mut Expr<'s>, item: Expr<'s>) {
+        if items.is_empty() {
+            items.reserve(8);
+            let placeholder = Expr::new(ExprKind::Error, Span::default());
+            items.push(std::mem::replace(first, placeholder));
         }
-        let items: Vec<Expr<'s>> = self.scratch.drain(mark.min(self.scratch.len())..).collect();
-        Self::join(items, make)
+        items.push(item);
     }
 
-    fn join(items: Vec<Expr<'s>>, make: fn(Vec<Expr<'s>>) -> ExprKind<'s>) -> Expr<'s> {
+    /// The group of `items`, or `first` alone when no operand was added
+    /// to it ([`Parser::add_operand`]).
+    fn join(
+        items: Vec<Expr<'s>>,
+        first: Expr<'s>,
+        make: fn(Vec<Expr<'s>>) -> ExprKind<'s>,
+    ) -> Expr<'s> {
         let span = match (items.first(), items.last()) {
             (Some(a), Some(b)) => a.span.cover(b.span),
-            _ => Span::default(),
+            _ => return first,
         };
         Expr::new(make(items), span)
     }
@@ -601,23 +597,31 @@ impl<'s> Parser<'s> {
         {
             return self.parse_primary();
         }
-        let mut nots = Vec::new();
-        while self.at_keyword(Keyword::Not) {
-            nots.push(self.bump().span);
-            if self.depth + nots.len() > MAX_DEPTH {
-                self.too_deep(nots[nots.len() - 1]);
+        // The NOTs in a row; the first kept apart, so that a lone NOT (the
+        // usual case) needs no vector.
+        let first = self.bump().span;
+        let mut more = Vec::new();
+        let mut last = first;
+        loop {
+            if self.depth + 1 + more.len() > MAX_DEPTH {
+                self.too_deep(last);
                 while self.at_keyword(Keyword::Not) {
                     self.bump();
                 }
-                let first = nots[0];
                 let inner = self.parse_primary();
                 return Expr::new(ExprKind::Error, first.cover(inner.span));
             }
+            if !self.at_keyword(Keyword::Not) {
+                break;
+            }
+            last = self.bump().span;
+            more.push(last);
         }
-        self.depth += nots.len();
+        let count = 1 + more.len();
+        self.depth += count;
         let mut expr = self.parse_primary();
-        self.depth -= nots.len();
-        for not in nots.into_iter().rev() {
+        self.depth -= count;
+        for not in more.into_iter().rev().chain([first]) {
             let span = not.cover(expr.span);
             expr = Expr::new(ExprKind::Not(Box::new(expr)), span);
         }
