@@ -569,7 +569,7 @@ impl<'s> Parser<'s> {
     /// parentheses) needs none, and operands are moved once.
     fn add_operand(items: &mut Vec<Expr<'s>>, first: &mut Expr<'s>, item: Expr<'s>) {
         if items.is_empty() {
-            items.reserve(8);
+            *items = Vec::with_capacity(8);
             let placeholder = Expr::new(ExprKind::Error, Span::default());
             items.push(std::mem::replace(first, placeholder));
         }
@@ -1141,7 +1141,8 @@ impl<'s> Parser<'s> {
 
     fn parse_list(&mut self) -> Value<'s> {
         let open = self.bump();
-        let mut items = Vec::new();
+        // Room for the usual lists, made at once rather than grown.
+        let mut items = Vec::with_capacity(4);
         let end = loop {
             let t = self.peek();
             match t.kind {

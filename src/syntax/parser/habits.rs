@@ -86,8 +86,9 @@ pub(super) fn json_body(source: &str) -> Option<Diagnostic> {
 /// word) is no such thing.
 pub(super) fn lucene<'s, G: Grammar<'s>>(p: &mut G, name: Token) -> Option<Expr<'s>> {
     let text = p.text(name);
-    // A byte search: `:` is ASCII.
-    let colon = memchr::memchr(b':', text.as_bytes())?;
+    // A byte search (`:` is ASCII), a byte at a time: names are short,
+    // shorter than a vector search needs to pay off.
+    let colon = text.bytes().position(|b| b == b':')?;
     let field_text = text.get(..colon)?;
     let rest = text.get(colon + 1..).unwrap_or("");
     let field_like = !field_text.is_empty()
