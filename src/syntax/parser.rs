@@ -1430,3 +1430,82 @@ fn joiner_typo(word: &str) -> Option<&'static str> {
 fn is_reserved(t: Token) -> bool {
     t.keyword.is_some_and(Keyword::is_reserved)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_DEPTH, parse};
+    use crate::diagnostic::Code;
+    use crate::span::Span;
+    use crate::syntax::{Expr, ExprKind};
+
+    /// The comparisons' field names of a group's operands, in order.
+    fn fields<'a>(items: &'a [Expr<'_>]) -> Vec<&'a str> {
+        items
+            .iter()
+            .map(|e| match &e.kind {
+                ExprKind::Compare(c) => c.field.name.as_str(),
+                _ => "?",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nots_in_a_row_nest_from_the_first() {
+        let source = "NOT NOT  NOT state = open";
+        let parsed = parse(source);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let mut e = &parsed.ast.root;
+        let mut spans = Vec::new();
+        while let ExprKind::Not(inner) = &e.kind {
+            spans.push(e.span);
+            e = inner;
+        }
+        let whole = |start| Span::new(start, source.len());
+        assert_eq!(spans, [whole(0), whole(4), whole(9)]);
+        assert!(matches!(e.kind, ExprKind::Compare(_)), "{e:?}");
+    }
+
+    #[test]
+    fn nots_past_the_depth_limit_are_one_error_node() {
+        let source = format!("{}state = open", "NOT ".repeat(MAX_DEPTH + 1));
+        let parsed = parse(&source);
+        let codes: Vec<Code> = parsed.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::NestingTooDeep]);
+        assert_eq!(parsed.ast.root.kind, ExprKind::Error);
+        assert_eq!(parsed.ast.root.span, Span::new(0, source.len()));
+        let at = parsed.diagnostics[0].range;
+        let last_not = 4 * MAX_DEPTH;
+        assert_eq!(at, Span::new(last_not, last_not + 3));
+    }
+
+    #[test]
+    fn groups_hold_their_operands_in_order() {
+        // More operands than the room a group's vector starts with.
+        let names: Vec<String> = (0..11).map(|i| format!("f{i}")).collect();
+        let and = names
+            .iter()
+            .map(|n| format!("{n} = 1"))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let source = format!("({and}) OR g = 2 OR h = 3");
+        let parsed = parse(&source);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let ExprKind::Or(items) = &parsed.ast.root.kind else {
+            panic!("an OR: {:?}", parsed.ast.root);
+        };
+        assert_eq!(parsed.ast.root.span, Span::new(0, source.len()));
+        assert_eq!(fields(&items[1..]), ["g", "h"]);
+        let ExprKind::Paren(inner) = &items[0].kind else {
+            panic!("a parenthesis: {:?}", items[0]);
+        };
+        let ExprKind::And(operands) = &inner.kind else {
+            panic!("an AND: {inner:?}");
+        };
+        assert_eq!(fields(operands), names);
+        assert_eq!(inner.span, Span::new(1, 1 + and.len()));
+        // A lone operand is not wrapped in a group.
+        assert!(
+            matches!(parse("(a = 1)").ast.root.kind, ExprKind::Paren(ref e) if matches!(e.kind, ExprKind::Compare(_)))
+        );
+    }
+}
