@@ -9,16 +9,13 @@
 
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-const BOUND: Duration = Duration::from_secs(10);
+mod support;
 
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+use support::cli::qc;
+
+const BOUND: Duration = Duration::from_secs(10);
 
 struct Run {
     status: Option<i32>,

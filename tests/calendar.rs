@@ -8,14 +8,11 @@
 //!
 //! The expected instants were computed independently (Python's zoneinfo).
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+mod support;
+
+use support::cli::qc;
 
 /// The request `qc` compiles `query` to for contacts in `zone`.
 fn contacts(zone: &str, query: &str) -> Value {

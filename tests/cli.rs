@@ -1,13 +1,10 @@
 //! The real `qc` binary: arguments, stdin, exit codes, stdout and stderr.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+mod support;
+
+use support::cli::qc;
 
 fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("stdout is JSON")

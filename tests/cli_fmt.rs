@@ -1,13 +1,10 @@
 //! `qc fmt` through the real binary: output, --check, errors and exit codes.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+mod support;
+
+use support::cli::qc;
 
 #[test]
 fn fmt_prints_canonical_text() {

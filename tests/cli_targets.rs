@@ -15,60 +15,9 @@ use jiff::tz::TimeZone;
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod support;
 
-/// `qc` run from the crate's root (which has no `qc.toml`).
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1").current_dir(root());
-    cmd
-}
-
-/// Runs `qc args` (with `stdin`) and writes what happened, for snapshots:
-/// the command, the exit status, stdout and stderr.
-fn transcript(args: &[&str], stdin: Option<&str>) -> String {
-    let mut cmd = qc();
-    cmd.args(args);
-    if let Some(input) = stdin {
-        cmd.write_stdin(input);
-    }
-    let out = cmd.output().expect("qc runs");
-    let shown: Vec<String> = args
-        .iter()
-        .map(|a| {
-            if a.contains([' ', '"', '\'', '<', '>', '!', '[']) {
-                format!("'{a}'")
-            } else {
-                (*a).to_owned()
-            }
-        })
-        .collect();
-    let mut text = format!("$ qc {}\n", shown.join(" "));
-    if let Some(input) = stdin {
-        text.push_str(&format!("stdin: {input}\n"));
-    }
-    text.push_str(&format!(
-        "--- exit {}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    ));
-    text
-}
-
-/// The JSON `qc args` prints; it must succeed.
-fn compiled(args: &[&str]) -> Value {
-    let out = qc()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("stdout is JSON")
-}
+use support::cli::{compiled, qc, root, transcript_with_stdin};
 
 fn zone(name: &str) -> TimeZone {
     TimeZone::get(name).expect("a zone of the bundled database")
@@ -106,7 +55,7 @@ fn target_conversations_is_the_default() {
 
 #[test]
 fn target_contacts() {
-    insta::assert_snapshot!(transcript(
+    insta::assert_snapshot!(transcript_with_stdin(
         &[
             "--target",
             "contacts",
@@ -131,7 +80,7 @@ fn target_contacts() {
 
 #[test]
 fn target_tickets() {
-    insta::assert_snapshot!(transcript(
+    insta::assert_snapshot!(transcript_with_stdin(
         &[
             "--target",
             "tickets",
@@ -209,7 +158,7 @@ fn unknown_timezone_is_a_usage_error() {
 
 /// The transcript of contacts queries in `zone`, for snapshots.
 fn contacts_in(zone: &str, query: &str) -> String {
-    transcript(
+    transcript_with_stdin(
         &[
             "--target",
             "contacts",
@@ -514,21 +463,21 @@ fn validate_target_contacts_stdin() {
     insta::assert_snapshot!(
         "validate_target_contacts",
         [
-            transcript(
+            transcript_with_stdin(
                 &["validate", "--target", "contacts", "-"],
                 Some(r#"{"query": {"field": "state", "operator": "=", "value": "open"}}"#),
             ),
-            transcript(
+            transcript_with_stdin(
                 &["validate", "--target", "contacts", "-"],
                 Some(
                     r#"{"query": {"field": "created_at", "operator": ">=", "value": "1711839600"}}"#
                 ),
             ),
-            transcript(
+            transcript_with_stdin(
                 &["validate", "--target", "contacts", "-"],
                 Some(r#"{"query": {"field": "tag_id", "operator": "IN", "value": ["1", "2"]}}"#),
             ),
-            transcript(
+            transcript_with_stdin(
                 &["validate", "--target", "contacts", "-"],
                 Some(r#"{"query": {"field": "role", "operator": "=", "value": "admin"}}"#),
             ),

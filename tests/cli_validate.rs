@@ -3,14 +3,8 @@
 
 mod support;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+use support::cli::qc;
 
 const VALID: &str = r#"{"query": {"operator": "AND", "value": [
   {"field": "created_at", "operator": ">", "value": "1704067200"},

@@ -7,37 +7,17 @@
 //! conversations' priorities from 2.16, tickets' category terms from 2.14,
 //! and companies in Preview.
 
-use std::path::Path;
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 use qc::target::ApiVersion;
 use qc::{Settings, SettingsError, Target};
 use serde_json::{Value, json};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod support;
+
+use support::cli::{compiled, qc};
 
 const ATTRIBUTES: &str = "tests/fixtures/workspace/data_attributes.json";
-
-/// `qc` run from the crate's root (which has no `qc.toml`).
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1").current_dir(root());
-    cmd
-}
-
-/// The JSON `qc args` prints, which must succeed.
-fn compiled(args: &[&str]) -> Value {
-    let out = qc().args(args).output().expect("qc runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-}
 
 /// The one filter of a compiled request.
 fn filter(args: &[&str]) -> Value {

@@ -6,48 +6,15 @@
 //! `ticket_type_attribute`); bad schema files; and custom attributes
 //! without a schema.
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
+mod support;
+
+use support::cli::{compiled, qc, root, transcript};
+
 const ATTRIBUTES: &str = "tests/fixtures/workspace/data_attributes.json";
 const TICKET_TYPES: &str = "tests/fixtures/workspace/ticket_types.json";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `qc` run from the crate's root, so that fixture paths (and the messages
-/// that name them) are relative.
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1").current_dir(root());
-    cmd
-}
-
-/// Runs `qc args` and writes what happened, for snapshots.
-fn transcript(args: &[&str]) -> String {
-    let out = qc().args(args).output().expect("qc runs");
-    let shown: Vec<String> = args
-        .iter()
-        .map(|a| {
-            if a.contains([' ', '"', '\'', '<', '>', '!', '[']) {
-                format!("'{a}'")
-            } else {
-                (*a).to_owned()
-            }
-        })
-        .collect();
-    format!(
-        "$ qc {}\n--- exit {}\n--- stdout\n{}--- stderr\n{}",
-        shown.join(" "),
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 fn contacts(query: &str) -> String {
     transcript(&["--target", "contacts", "--schema", ATTRIBUTES, query])
@@ -55,17 +22,6 @@ fn contacts(query: &str) -> String {
 
 fn tickets(query: &str) -> String {
     transcript(&["--target", "tickets", "--schema", TICKET_TYPES, query])
-}
-
-fn compiled(args: &[&str]) -> Value {
-    let out = qc()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("stdout is JSON")
 }
 
 // ---- the fixtures, read by the library ---------------------------------

@@ -4,60 +4,19 @@
 //! contacts' days, lints and fixes, schema corners, `qc filter` beyond the
 //! API's limits, and a closed stdout.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::{Value, json};
+
+mod support;
+
+use support::cli::{compiled, qc, root, transcript};
 
 const TICKET_TYPES: &str = "tests/fixtures/workspace/ticket_types.json";
 const SHARED: &str = "tests/fixtures/workspace/ticket_types_shared.json";
 const ATTRIBUTES: &str = "tests/fixtures/workspace/data_attributes.json";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1").current_dir(root());
-    cmd
-}
-
-/// Runs `qc args` and writes what happened, for snapshots.
-fn transcript(args: &[&str]) -> String {
-    let out = qc().args(args).output().expect("qc runs");
-    let shown: Vec<String> = args
-        .iter()
-        .map(|a| {
-            if a.contains([' ', '"', '\'', '<', '>', '!', '[', '&', '|']) {
-                format!("'{a}'")
-            } else {
-                (*a).to_owned()
-            }
-        })
-        .collect();
-    format!(
-        "$ qc {}\n--- exit {}\n--- stdout\n{}--- stderr\n{}",
-        shown.join(" "),
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-/// The JSON `qc args` prints, which must succeed.
-fn compiled(args: &[&str]) -> Value {
-    let out = qc()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("stdout is JSON")
-}
 
 fn shared(query: &str) -> Value {
     compiled(&["--target", "tickets", "--schema", SHARED, query])

@@ -5,14 +5,11 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+mod support;
+
+use support::cli::qc;
 
 /// SplitMix64: a small deterministic PRNG, so the data is the same on
 /// every run.

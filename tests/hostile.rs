@@ -3,17 +3,14 @@
 //! overflow. Nothing here is timed: growth is measured by the `sweep` bench
 //! group, and the tests assert deterministic bounds (diagnostic counts).
 
-use assert_cmd::Command;
 use qc::check::MAX_GROUP_MEMBERS;
 use qc::syntax::{MAX_DEPTH, MAX_ERRORS};
 
-const MB: usize = 1 << 20;
+mod support;
 
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary is built");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+use support::cli::qc;
+
+const MB: usize = 1 << 20;
 
 /// The outcome of one run: status, stdout, stderr.
 struct Run {

@@ -15,7 +15,7 @@ use qc::schema::Workspace;
 use qc::target::ApiVersion;
 use serde_json::{Value, json};
 use support::intercom::{
-    Recorded, Reply, SchemaApi, Server, TOKEN, data_attribute, encode_cursor, ticket_type,
+    Recorded, Reply, Run, SchemaApi, Server, TOKEN, data_attribute, encode_cursor, ticket_type,
 };
 
 /// A workspace: contacts with two custom attributes (one archived) and a
@@ -48,13 +48,6 @@ fn workspace() -> SchemaApi {
     }
 }
 
-/// A run, after checking that the token did not leak.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// A directory to work in, with a `.git` so that no `qc.toml` above it
 /// applies.
 fn project() -> tempfile::TempDir {
@@ -79,28 +72,14 @@ fn qc(dir: &Path) -> Command {
 
 /// `qc schema pull --base-url SERVER ARGS` in `dir`, with fast retries.
 fn pull(dir: &Path, server: &Server, args: &[&str]) -> Run {
-    let out = qc(dir)
-        .args(["schema", "pull", "--backoff-base", "1ms", "--base-url"])
-        .arg(server.url())
-        .args(args)
-        .output()
-        .expect("qc ran");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stdout.contains(TOKEN),
-        "token on stdout: {}",
-        run.stdout
-    );
-    assert!(
-        !run.stderr.contains(TOKEN),
-        "token on stderr: {}",
-        run.stderr
-    );
-    run
+    Run::checked(
+        qc(dir)
+            .args(["schema", "pull", "--backoff-base", "1ms", "--base-url"])
+            .arg(server.url())
+            .args(args)
+            .output()
+            .expect("qc ran"),
+    )
 }
 
 fn read(path: &Path) -> String {

@@ -5,53 +5,14 @@
 
 mod support;
 
-use std::process::Output;
 use std::time::Duration;
 
 use assert_cmd::Command;
 use qc::Target;
 use serde_json::{Value, json};
 use support::intercom::{
-    Intercom, Recorded, Reply, Server, TOKEN, conversations, retyped, unix_now,
+    Intercom, Recorded, Reply, Run, Server, TOKEN, conversations, retyped, unix_now,
 };
-
-/// The result of a run, after checking that the token did not leak.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn ids(&self) -> Vec<String> {
-        self.stdout
-            .lines()
-            .map(|line| {
-                let v: Value = serde_json::from_str(line).expect("a JSON line");
-                v["id"].as_str().expect("an id").to_owned()
-            })
-            .collect()
-    }
-}
-
-fn check(out: Output) -> Run {
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stdout.contains(TOKEN),
-        "token on stdout: {}",
-        run.stdout
-    );
-    assert!(
-        !run.stderr.contains(TOKEN),
-        "token on stderr: {}",
-        run.stderr
-    );
-    run
-}
 
 /// `qc search` with the token in the environment, fast retries, and
 /// no proxy.
@@ -75,7 +36,7 @@ fn qc_waiting_at_most(max_wait: &str) -> Command {
 }
 
 fn search(server: &Server, args: &[&str]) -> Run {
-    check(
+    Run::checked(
         qc().arg("--base-url")
             .arg(server.url())
             .args(args)
@@ -405,7 +366,7 @@ fn waits_for_the_rate_limit_reset_after_a_429() {
             api.reply(request)
         }
     });
-    let run = check(
+    let run = Run::checked(
         qc_waiting_at_most("3s")
             .args(["--base-url", &server.url(), "state = open"])
             .output()
@@ -452,7 +413,7 @@ fn slows_down_when_few_requests_remain() {
             other => other,
         }
     });
-    let run = check(
+    let run = Run::checked(
         qc_waiting_at_most("800ms")
             .args([
                 "--base-url",
@@ -558,7 +519,7 @@ fn timeouts_exhaust_the_retries() {
 #[test]
 fn unauthorized_shows_intercoms_code_and_message() {
     let server = Server::intercom(Intercom::new(Target::Conversations, conversations(3)));
-    let run = check(
+    let run = Run::checked(
         qc().env("INTERCOM_TOKEN", "not-the-right-token")
             .args(["--base-url", &server.url(), "state = open"])
             .output()
@@ -701,7 +662,7 @@ fn an_invalid_query_sends_no_request() {
 #[test]
 fn a_missing_token_is_a_usage_error() {
     let server = Server::intercom(Intercom::new(Target::Conversations, conversations(3)));
-    let run = check(
+    let run = Run::checked(
         qc().env_remove("INTERCOM_TOKEN")
             .args(["--base-url", &server.url(), "state = open"])
             .output()
@@ -712,7 +673,7 @@ fn a_missing_token_is_a_usage_error() {
         run.stderr,
         "error: no access token: set INTERCOM_TOKEN or pass --token-file PATH\n"
     );
-    let empty = check(
+    let empty = Run::checked(
         qc().env("INTERCOM_TOKEN", "  ")
             .args(["--base-url", &server.url(), "state = open"])
             .output()
@@ -732,7 +693,7 @@ fn the_token_can_come_from_a_file() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("token");
     std::fs::write(&path, format!("{TOKEN}\n")).expect("write the token");
-    let run = check(
+    let run = Run::checked(
         qc().env_remove("INTERCOM_TOKEN")
             .args(["--base-url", &server.url(), "--token-file"])
             .arg(&path)
@@ -743,7 +704,7 @@ fn the_token_can_come_from_a_file() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(run.ids(), ["1", "3"]);
 
-    let missing = check(
+    let missing = Run::checked(
         qc().args(["--base-url", &server.url(), "--token-file"])
             .arg(dir.path().join("nope"))
             .arg("state = open")
@@ -764,7 +725,7 @@ fn the_token_can_come_from_a_file() {
 #[test]
 fn a_bad_base_url_is_a_usage_error() {
     for url in ["intercom.example", "https://user:hunter2@x?y", "ftp://x"] {
-        let run = check(
+        let run = Run::checked(
             qc().args(["--base-url", url, "state = open"])
                 .output()
                 .expect("qc runs"),
@@ -773,7 +734,7 @@ fn a_bad_base_url_is_a_usage_error() {
         assert!(run.stderr.contains("invalid base URL"), "{}", run.stderr);
         assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
     }
-    let both = check(
+    let both = Run::checked(
         qc().args([
             "--base-url",
             "http://127.0.0.1:9",
@@ -790,7 +751,7 @@ fn a_bad_base_url_is_a_usage_error() {
 #[test]
 fn a_network_failure_is_exit_3_without_the_token() {
     // Port 9 (discard) on this machine refuses connections.
-    let run = check(
+    let run = Run::checked(
         qc().args([
             "--base-url",
             "http://127.0.0.1:9",
@@ -821,7 +782,7 @@ fn a_closed_stdout_ends_the_search_quietly() {
         .env("INTERCOM_TOKEN", TOKEN)
         .output()
         .expect("sh runs");
-    let run = check(out);
+    let run = Run::checked(out);
     assert_eq!(run.code, Some(0));
     assert_eq!(run.stdout.lines().count(), 1);
     assert_eq!(run.stderr, "");
@@ -857,7 +818,7 @@ fn interrupted(format: &str) -> Run {
         .status()
         .expect("kill runs");
     assert!(status.success());
-    check(child.wait_with_output().expect("qc ends"))
+    Run::checked(child.wait_with_output().expect("qc ends"))
 }
 
 #[test]
@@ -999,7 +960,7 @@ fn echo_search(server: &Server, args: &[&str]) -> Run {
         .args(args)
         .output()
         .expect("qc runs");
-    let run = check(out);
+    let run = Run::checked(out);
     for form in leaked_forms() {
         assert!(
             !run.stdout.contains(&form),
@@ -1263,7 +1224,7 @@ fn retry_after_in_seconds_and_as_a_date_is_honoured_and_noted() {
                 api.reply(request)
             }
         });
-        let run = check(
+        let run = Run::checked(
             qc_waiting_at_most("5s")
                 .args([
                     "--note-waits-from",
@@ -1302,7 +1263,7 @@ fn a_rate_limit_reset_in_year_3000_stops_at_once() {
             .header("X-RateLimit-Reset", 32_503_680_000u64)
     });
     let start = std::time::Instant::now();
-    let run = check(
+    let run = Run::checked(
         qc_waiting_at_most("30s")
             .args(["--base-url", &server.url(), "state = open"])
             .output()
@@ -1331,7 +1292,7 @@ fn the_waits_of_a_run_add_up_to_at_most_the_total() {
     let server = Server::start(|_, _| {
         Reply::error(503, "service_unavailable", "Try later").header("Retry-After", 1)
     });
-    let run = check(
+    let run = Run::checked(
         qc_waiting_at_most("5s")
             .args([
                 "--max-total-wait",
@@ -1360,7 +1321,7 @@ fn the_waits_of_a_run_add_up_to_at_most_the_total() {
 fn a_tls_handshake_to_a_silent_port_fails_within_one_timeout() {
     let silent = support::intercom::Silent::start();
     let start = std::time::Instant::now();
-    let run = check(
+    let run = Run::checked(
         qc().args([
             "--timeout",
             "1s",
@@ -1398,7 +1359,7 @@ fn through_proxy(proxy: &Server) -> Command {
 fn a_plain_http_url_through_a_proxy_is_refused_unless_allowed() {
     let api = Intercom::new(Target::Conversations, conversations(3));
     let proxy = Server::start(move |request, _| api.reply(request));
-    let refused = check(
+    let refused = Run::checked(
         through_proxy(&proxy)
             .args(["--base-url", "http://intercom.invalid", "state = open"])
             .output()
@@ -1415,7 +1376,7 @@ fn a_plain_http_url_through_a_proxy_is_refused_unless_allowed() {
     assert!(proxy.requests().is_empty(), "nothing was sent");
 
     // Allowed: the proxy tunnels the request, and reads the token.
-    let allowed = check(
+    let allowed = Run::checked(
         through_proxy(&proxy)
             .args([
                 "--allow-insecure-proxy",
@@ -1441,7 +1402,7 @@ fn a_plain_http_url_through_a_proxy_is_refused_unless_allowed() {
 fn https_goes_through_a_proxy_and_loopback_never_does() {
     let proxy = Server::start(|_, _| Reply::error(502, "bad_gateway", "no"));
     let api = Server::intercom(Intercom::new(Target::Conversations, conversations(3)));
-    let direct = check(
+    let direct = Run::checked(
         through_proxy(&proxy)
             .args(["--base-url", &api.url(), "state = open"])
             .output()
@@ -1450,7 +1411,7 @@ fn https_goes_through_a_proxy_and_loopback_never_does() {
     assert_eq!(direct.code, Some(0), "{}", direct.stderr);
     assert_eq!(direct.ids(), ["1", "3"]);
     let localhost = api.url().replace("127.0.0.1", "localhost");
-    let by_name = check(
+    let by_name = Run::checked(
         through_proxy(&proxy)
             .args(["--base-url", &localhost, "state = open"])
             .output()
@@ -1461,7 +1422,7 @@ fn https_goes_through_a_proxy_and_loopback_never_does() {
 
     // https: a CONNECT tunnel, whose TLS the proxy cannot read (this one
     // is no TLS server, so the handshake fails after the tunnel opened).
-    let tunnelled = check(
+    let tunnelled = Run::checked(
         through_proxy(&proxy)
             .args([
                 "--max-retries",
@@ -1594,7 +1555,7 @@ fn a_429_holds_back_every_request_of_the_plan_until_its_retry_after() {
             Reply::Slow(Duration::from_millis(600), Box::new(api.reply(request)))
         }
     });
-    let run = check(
+    let run = Run::checked(
         qc_waiting_at_most("3s")
             .args(["--note-waits-from", "500ms", "--base-url", &server.url()])
             .args(["--per-page", "4", "--concurrency", "4", &plan_of_four()])
@@ -1658,7 +1619,7 @@ fn a_failing_request_stops_the_others_and_what_was_printed_stays() {
         })
     };
     let run = |server: &Server, concurrency: &str| {
-        check(
+        Run::checked(
             qc_waiting_at_most("30s")
                 .args(["--base-url", &server.url(), "--per-page", "1"])
                 .args(["--concurrency", concurrency, "--format", "ids", "--quiet"])

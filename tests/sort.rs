@@ -8,13 +8,13 @@ mod support;
 
 use std::sync::Arc;
 
-use assert_cmd::Command;
 use proptest::prelude::*;
 use qc::diagnostic::{RenderOptions, render_all};
 use qc::op::SortOrder;
 use qc::target::ApiVersion;
 use qc::{Code, Compiler, Schema, Span, Target};
 use serde_json::{Value, json};
+use support::cli::qc;
 
 /// 2024-06-01T00:00:00Z.
 const NOW: i64 = 1_717_200_000;
@@ -33,12 +33,6 @@ fn compiler(target: Target, version: ApiVersion) -> Compiler {
 
 fn contacts() -> Compiler {
     compiler(Target::Contacts, ApiVersion::V2_16)
-}
-
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary");
-    cmd.env("NO_COLOR", "1");
-    cmd
 }
 
 // ---- the clause ----------------------------------------------------------

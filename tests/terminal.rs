@@ -5,13 +5,13 @@
 //! as JSON escapes of the same characters. Through the real binary, and
 //! through the renderer for where the carets and the header's column go.
 
-#[cfg(feature = "search")]
-#[path = "support/intercom.rs"]
-mod intercom;
-
 use assert_cmd::Command;
 use qc::diagnostic::{RenderOptions, is_unsafe_for_terminal, render_all};
 use serde_json::Value;
+
+mod support;
+
+use support::cli::qc;
 
 /// A query with ESC, an OSC title sequence ended by BEL, CSI as the C1
 /// character U+009B, DEL and a right-to-left override, in a quoted field
@@ -20,12 +20,6 @@ const HOSTILE: &str = "\"fi\u{1b}[31mld\u{202e}\" = 1 AND source.subject = \"a\u
 
 /// The escaped forms the human output must show.
 const SHOWN: &[&str] = &["\\u{1b}", "\\u{7}", "\\u{202e}", "\\u{9b}", "\\u{7f}"];
-
-fn qc() -> Command {
-    let mut cmd = Command::cargo_bin("qc").expect("the qc binary");
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// Checks every byte of `out`: valid UTF-8, no C0 control but the newline
 /// (and, with `colour`, ESC starting an SGR sequence `ESC [ digits ; m`),
@@ -189,7 +183,7 @@ fn file_names_and_arguments_are_shown_escaped() {
 #[cfg(feature = "search")]
 #[test]
 fn a_servers_message_is_shown_escaped() {
-    use intercom::{Reply, Server, TOKEN};
+    use support::intercom::{Reply, Server, TOKEN};
     let server = Server::start(|_, _| {
         Reply::error(
             403,

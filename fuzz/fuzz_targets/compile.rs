@@ -16,13 +16,17 @@ fuzz_target!(|data: &[u8]| {
         Ok(compiled) => {
             // Valid output is JSON with a query, and no diagnostic is an error.
             let text = compiled.to_json_string();
-            let value: serde_json::Value = serde_json::from_str(&text).expect("emitted JSON parses");
+            let value: serde_json::Value =
+                serde_json::from_str(&text).expect("emitted JSON parses");
             assert!(value.get("query").is_some());
             assert!(compiled.warnings.iter().all(|d| !d.is_error()));
         }
         Err(error) => {
             let diagnostics = error.diagnostics();
-            assert!(diagnostics.iter().any(|d| d.is_error()), "an error without diagnostics");
+            assert!(
+                diagnostics.iter().any(|d| d.is_error()),
+                "an error without diagnostics"
+            );
             for d in diagnostics {
                 // Every diagnostic points inside the input and has a position.
                 assert!(d.range.end() <= source.len(), "{d:?}");

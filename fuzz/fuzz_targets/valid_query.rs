@@ -7,11 +7,11 @@ use std::sync::LazyLock;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
+use qc::Op;
 use qc::check::{MAX_GROUP_MEMBERS, MAX_NESTING};
 use qc::schema::{FieldDef, FieldType, Schema};
-use qc::syntax::lexical::write_value;
-use qc::Op;
 use qc::syntax::OpSpelling;
+use qc::syntax::lexical::write_value;
 use serde_json::Value as Json;
 
 /// The built-in conversations schema, leaked so that its rows are
@@ -36,7 +36,10 @@ struct Comparison {
 enum Member {
     Compare(Comparison),
     /// A group of the other operator (after NOT elimination), 2..=15 members.
-    Group { negated: bool, items: Vec<Comparison> },
+    Group {
+        negated: bool,
+        items: Vec<Comparison>,
+    },
 }
 
 #[derive(Debug)]
@@ -46,7 +49,11 @@ struct Query {
 }
 
 fn spellings_of(op: Op) -> Vec<OpSpelling> {
-    OpSpelling::ALL.iter().copied().filter(|s| s.op() == op).collect()
+    OpSpelling::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.op() == op)
+        .collect()
 }
 
 fn value_for(u: &mut Unstructured, field: &FieldDef, op: Op) -> Result<String> {
@@ -90,7 +97,11 @@ fn comparison(u: &mut Unstructured, negatable: bool) -> Result<Comparison> {
         .collect();
     let op = *u.choose(&ops)?;
     let spelling = *u.choose(&spellings_of(op))?;
-    let count = if op.takes_list() { u.int_in_range(1..=5)? } else { 1 };
+    let count = if op.takes_list() {
+        u.int_in_range(1..=5)?
+    } else {
+        1
+    };
     let mut values = Vec::with_capacity(count);
     for _ in 0..count {
         values.push(value_for(u, field, op)?);
@@ -212,7 +223,9 @@ fn check_node(node: &Json, level: usize, filters: &mut usize) {
                     let s = v.as_str().expect("dates are strings");
                     assert!(s.parse::<i64>().is_ok(), "{s} is not unix seconds");
                 }
-                FieldType::Float | FieldType::Any => unreachable!("no such built-in conversations field"),
+                FieldType::Float | FieldType::Any => {
+                    unreachable!("no such built-in conversations field")
+                }
             }
         }
     } else {
@@ -255,9 +268,16 @@ fuzz_target!(|query: Query| {
             Member::Group { items, .. } => items.len(),
         })
         .sum();
-    assert_eq!(filters, written, "every comparison becomes one filter: {text}");
+    assert_eq!(
+        filters, written,
+        "every comparison becomes one filter: {text}"
+    );
     // The canonical printer's output compiles to the same JSON.
     let reparsed = qc::parse(&text).ast.to_string();
     let again = qc::compile(&reparsed, &options).expect("printed query compiles");
-    assert_eq!(again.to_json_string(), compiled.to_json_string(), "{text}\n{reparsed}");
+    assert_eq!(
+        again.to_json_string(),
+        compiled.to_json_string(),
+        "{text}\n{reparsed}"
+    );
 });

@@ -102,12 +102,16 @@ fn field_name(source: &str, span: Span) -> &str {
         .trim_matches(['"', '\''])
 }
 
-/// The grammar state after the token that ends at `pos`: lexing can
-/// resume at `pos` ([`Lexer::at`]) in that state.
+/// The grammar state after the token that ends at `pos`, and how many
+/// parentheses are open there: lexing can resume at `pos`
+/// ([`Lexer::at`]) in that state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Point {
     pos: usize,
     state: State,
+    /// Open parentheses (saturating: a text has fewer than `u32::MAX`
+    /// characters in any case).
+    depth: u32,
 }
 
 /// The completions at byte `offset` of `source`.
@@ -137,15 +141,25 @@ fn scan(
     offset: usize,
     from: Option<Point>,
     mut applied: impl FnMut(Point) -> ControlFlow<()>,
-) -> Option<(State, Span)> {
-    let (mut state, pos) = from.map_or((State::Term, 0), |p| (p.state, p.pos));
-    let mut apply = |state: State, t: &Token| {
-        let next = step(state, t);
+) -> Option<(Point, Span)> {
+    let mut at = from.unwrap_or(Point {
+        pos: 0,
+        state: State::Term,
+        depth: 0,
+    });
+    let pos = at.pos;
+    let mut apply = |at: Point, t: &Token| {
+        let depth = match t.kind {
+            TokenKind::LParen => at.depth.saturating_add(1),
+            TokenKind::RParen => at.depth.saturating_sub(1),
+            _ => at.depth,
+        };
         let point = Point {
             pos: t.span.end(),
-            state: next,
+            state: step(at.state, t),
+            depth,
         };
-        applied(point).is_continue().then_some(next)
+        applied(point).is_continue().then_some(point)
     };
     let mut last: Option<Token> = None;
     let tokens = Lexer::at(source, pos).take_while(|t| t.span.start() < offset);
@@ -157,24 +171,24 @@ fn scan(
             _ => {}
         }
         if let Some(before) = last.replace(t) {
-            state = apply(state, &before)?;
+            at = apply(at, &before)?;
         }
     }
     let current = last.filter(|t| t.kind == TokenKind::Word && offset <= t.span.end());
     let replace = current.map_or(Span::empty(offset), |t| Span::new(t.span.start(), offset));
     if let Some(t) = last.filter(|t| current.is_none() && t.span.end() <= replace.start()) {
-        state = apply(state, &t)?;
+        at = apply(at, &t)?;
     }
-    Some((state, replace))
+    Some((at, replace))
 }
 
 /// The candidates of what a scan found, with their sort keys (none
 /// inside a comment).
-fn listed(source: &str, found: Option<(State, Span)>, schema: &Schema) -> Vec<Completion> {
-    let Some((state, replace)) = found else {
+fn listed(source: &str, found: Option<(Point, Span)>, schema: &Schema) -> Vec<Completion> {
+    let Some((at, replace)) = found else {
         return Vec::new();
     };
-    let mut out = candidates(source, state, replace, schema);
+    let mut out = candidates(source, at, replace, schema);
     for (i, c) in out.iter_mut().enumerate() {
         c.sort_text = format!("{i:04}");
     }
@@ -280,6 +294,7 @@ impl Checkpoints {
                 Some(Point {
                     pos: moved(p.pos)?,
                     state: p.state.shifted(by)?,
+                    depth: p.depth,
                 })
             })
             .collect();
@@ -344,7 +359,7 @@ impl Checkpoints {
                 next += 1; // passed: it no longer holds
             }
             if let Some(c) = candidates.get(next).filter(|c| c.pos == point.pos) {
-                if c.state == point.state {
+                if *c == point {
                     synced = true;
                     return ControlFlow::Break(());
                 }
@@ -424,7 +439,9 @@ fn step(state: State, t: &Token) -> State {
     }
 }
 
-fn candidates(source: &str, state: State, replace: Span, schema: &Schema) -> Vec<Completion> {
+/// The candidates at `at`, whose word being typed is `replace`.
+fn candidates(source: &str, at: Point, replace: Span, schema: &Schema) -> Vec<Completion> {
+    let state = at.state;
     let item = |label: &str, kind, detail: &str, documentation: &str| Completion {
         label: label.to_owned(),
         kind,
@@ -492,7 +509,8 @@ fn candidates(source: &str, state: State, replace: Span, schema: &Schema) -> Vec
                 item("AND", CompletionKind::Keyword, "both sides must match", ""),
                 item("OR", CompletionKind::Keyword, "either side may match", ""),
             ];
-            if schema.sorts() {
+            // `ORDER BY` ends the whole query: never inside parentheses.
+            if schema.sorts() && at.depth == 0 {
                 out.push(Completion {
                     insert_text: "ORDER BY ".to_owned(),
                     ..item(
@@ -769,7 +787,15 @@ mod tests {
             edits in edits(),
             spacing in 1..40usize,
         ) {
-            let schema = Schema::conversations();
+            // A target that sorts, whose `ORDER BY` depends on the depth
+            // of parentheses kept with each state.
+            let schema = Schema::for_version_with_zone(
+                crate::Target::Contacts,
+                crate::target::ApiVersion::V2_16,
+                None,
+                &[],
+            )
+            .expect("contacts in 2.16");
             let mut text = start;
             let mut kept = Checkpoints::with_spacing(spacing);
             let len = text.len();
@@ -873,6 +899,17 @@ mod tests {
                 .collect()
         };
         assert_eq!(labels("role = user "), ["AND", "OR", "ORDER BY"]);
+        // It ends the whole query: not inside parentheses, and again once
+        // they are closed.
+        assert_eq!(labels("(role = user "), ["AND", "OR"]);
+        assert_eq!(labels("((role = user) OR name = a "), ["AND", "OR"]);
+        assert_eq!(labels("(role = user) "), ["AND", "OR", "ORDER BY"]);
+        assert_eq!(
+            labels("((role = user) OR (name = a)) "),
+            ["AND", "OR", "ORDER BY"]
+        );
+        // An extra `)` (a parse error) does not make the depth negative.
+        assert_eq!(labels("role = user) "), ["AND", "OR", "ORDER BY"]);
         let order_by = complete("role = user ", 12, &schema);
         assert_eq!(order_by[2].insert_text, "ORDER BY ");
         assert!(order_by[2].documentation.contains("sorts descending"));

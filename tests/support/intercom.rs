@@ -34,6 +34,51 @@ use serde_json::{Value, json};
 /// The token the tests send, distinctive so a leak is found.
 pub const TOKEN: &str = "qc-test-SECRET-7f3a9c41d2";
 
+/// A run of `qc` against a [`Server`], after checking that the token did
+/// not leak.
+pub struct Run {
+    /// The exit status; `None` when a signal ended it.
+    pub code: Option<i32>,
+    /// What it printed on stdout.
+    pub stdout: String,
+    /// What it printed on stderr.
+    pub stderr: String,
+}
+
+impl Run {
+    /// The run that ended with `out`, after asserting that neither of its
+    /// streams holds [`TOKEN`].
+    pub fn checked(out: std::process::Output) -> Run {
+        let run = Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(
+            !run.stdout.contains(TOKEN),
+            "token on stdout: {}",
+            run.stdout
+        );
+        assert!(
+            !run.stderr.contains(TOKEN),
+            "token on stderr: {}",
+            run.stderr
+        );
+        run
+    }
+
+    /// The `id` of each JSON line of stdout.
+    pub fn ids(&self) -> Vec<String> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                let v: Value = serde_json::from_str(line).expect("a JSON line");
+                v["id"].as_str().expect("an id").to_owned()
+            })
+            .collect()
+    }
+}
+
 /// A request the server received.
 #[derive(Debug, Clone)]
 pub struct Recorded {

@@ -1,5 +1,7 @@
 //! Code shared by the integration tests, one module for each kind of help:
 //!
+//! - [`cli`]: the real binary, the JSON it prints and transcripts of its
+//!   runs;
 //! - [`report`]: trees and diagnostics printed for snapshots, and the
 //!   fixed "now" of the snapshot tests ([`options`]);
 //! - [`generate`]: random valid query texts, the [`generate::Choices`]
@@ -13,6 +15,7 @@
 //! `allow` of what some crates leave unused).
 #![allow(dead_code, unused_imports)]
 
+pub mod cli;
 pub mod generate;
 pub mod intercom;
 pub mod oracle;
