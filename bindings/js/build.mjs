@@ -12,7 +12,9 @@
 // the version crates/qc-wasm locks (web/setup.sh installs both); when one is
 // missing the build stops before compiling, with the command that installs
 // it. QC_SKIP_CARGO=1 reuses the last pkg/ (for quick JavaScript-only
-// rebuilds).
+// rebuilds). QC_WASM_NAMES=DIR builds the same module with its function
+// names kept (wasm-bindgen --keep-debug, wasm-opt -g) into DIR and stops
+// there, for benches/wasm-size.sh to say where the bytes go.
 import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { existsSync, readdirSync } from "node:fs";
@@ -24,7 +26,9 @@ import { build } from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const crate = join(root, "crates", "qc-wasm");
-const pkg = join(here, "pkg");
+/** A module with its names, for measuring only: it is not packaged. */
+const named = process.env.QC_WASM_NAMES;
+const pkg = named ?? join(here, "pkg");
 const dist = join(here, "dist");
 // qc-wasm/ under $CARGO_TARGET_DIR (default the root's target/), so that a
 // cache of it covers this build too; a directory of its own, as the crate is
@@ -108,11 +112,14 @@ if (!process.env.QC_SKIP_CARGO) {
     "wasm32-unknown-unknown",
   ], { env: buildEnv() });
 
-  await rm(pkg, { recursive: true, force: true });
+  if (!named) {
+    await rm(pkg, { recursive: true, force: true });
+  }
   run("wasm-bindgen", [
     "--target",
     "web",
     "--no-typescript",
+    ...(named ? ["--keep-debug"] : []),
     "--out-dir",
     pkg,
     join(targetDir, "wasm32-unknown-unknown", "release", "qc_wasm.wasm"),
@@ -130,7 +137,7 @@ if (!process.env.QC_SKIP_CARGO) {
       "-Oz",
       "--converge",
       "--low-memory-unused",
-      "--strip-debug",
+      named ? "-g" : "--strip-debug",
       "--strip-producers",
       "--enable-bulk-memory",
       "--enable-nontrapping-float-to-int",
@@ -145,6 +152,9 @@ if (!process.env.QC_SKIP_CARGO) {
   } else {
     console.warn("wasm-opt not found (npm install first): the module is not optimised");
   }
+}
+if (named) {
+  process.exit(0);
 }
 
 await rm(dist, { recursive: true, force: true });
