@@ -217,6 +217,7 @@ mod tests {
     /// TZif data of version 2 or later with its version 1 part emptied (one
     /// local time type, UTC, as [`tzif`] writes): readers of version 2 skip
     /// that part, and jiff reads the version 2 part only.
+    #[cfg(feature = "tzdb")]
     fn version_2_only(data: &[u8]) -> Vec<u8> {
         assert!(
             data.starts_with(b"TZif") && data[4] >= b'2',
