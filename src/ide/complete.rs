@@ -789,13 +789,7 @@ mod tests {
         ) {
             // A target that sorts, whose `ORDER BY` depends on the depth
             // of parentheses kept with each state.
-            let schema = Schema::for_version_with_zone(
-                crate::Target::Contacts,
-                crate::target::ApiVersion::V2_16,
-                None,
-                &[],
-            )
-            .expect("contacts in 2.16");
+            let schema = crate::ide::sorting_schema();
             let mut text = start;
             let mut kept = Checkpoints::with_spacing(spacing);
             let len = text.len();
@@ -885,13 +879,7 @@ mod tests {
     /// sort fields only, then the orders, then nothing.
     #[test]
     fn order_by_where_the_endpoint_sorts() {
-        let schema = crate::Schema::for_version_with_zone(
-            crate::Target::Contacts,
-            crate::target::ApiVersion::V2_16,
-            None,
-            &[],
-        )
-        .expect("contacts in 2.16");
+        let schema = crate::ide::sorting_schema();
         let labels = |src: &str| -> Vec<String> {
             complete(src, src.len(), &schema)
                 .into_iter()

@@ -362,13 +362,7 @@ mod tests {
 
     #[test]
     fn order_by_hovers() {
-        let schema = Schema::for_version_with_zone(
-            crate::Target::Contacts,
-            crate::target::ApiVersion::V2_16,
-            None,
-            &[],
-        )
-        .expect("contacts in 2.16");
+        let schema = crate::ide::sorting_schema();
         let src = "role = user ORDER BY created_at ASC";
         let h = hover(src, 14, &schema).expect("ORDER BY");
         assert_eq!(h.range, Span::new(12, 35));

@@ -11,3 +11,16 @@ mod hover;
 
 pub use complete::{Checkpoints, Completion, CompletionKind, complete};
 pub use hover::{Hover, hover, hover_in};
+
+/// A schema whose target sorts (contacts in 2.16), for the tests of
+/// `ORDER BY`.
+#[cfg(test)]
+fn sorting_schema() -> crate::Schema {
+    crate::Schema::for_version_with_zone(
+        crate::Target::Contacts,
+        crate::target::ApiVersion::V2_16,
+        None,
+        &[],
+    )
+    .expect("contacts in 2.16")
+}
