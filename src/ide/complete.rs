@@ -730,44 +730,8 @@ mod tests {
         );
     }
 
-    /// Small pieces that make every state, strings across lines,
-    /// comments and characters of several bytes.
-    const PIECES: &[&str] = &[
-        "state",
-        " = ",
-        "open",
-        " AND ",
-        " OR ",
-        "NOT ",
-        "(",
-        ")",
-        "[",
-        ", ",
-        "]",
-        " IN ",
-        "\"",
-        "'",
-        "\n",
-        " # note\n",
-        "--",
-        "created_at",
-        " >= ",
-        "é",
-        "“x”",
-        "STARTS",
-        " WITH ",
-        "priority",
-        " ",
-        "tag_ids",
-        "~",
-        " ORDER",
-        " BY ",
-        "DESC",
-    ];
-
     fn text() -> impl Strategy<Value = String> {
-        proptest::collection::vec(proptest::sample::select(PIECES), 0..60)
-            .prop_map(|parts| parts.concat())
+        crate::ide::query_text(60)
     }
 
     /// An edit of `text`: a range (as fractions of its length) and what

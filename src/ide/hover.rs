@@ -271,49 +271,8 @@ mod tests {
         found
     }
 
-    /// Pieces of queries, well formed and not: groups, NOT, lists, dates
-    /// (absolute, so that the answer does not move with the clock), quoted
-    /// names, comments, stray operators and brackets, ORDER BY.
-    const PIECES: &[&str] = &[
-        "state",
-        " = ",
-        "open",
-        " AND ",
-        " OR ",
-        "NOT ",
-        "(",
-        ")",
-        "[",
-        ", ",
-        "]",
-        " IN ",
-        "\"",
-        "\n",
-        " # note\n",
-        "created_at",
-        " >= ",
-        " > ",
-        "2024-01-15",
-        "1700000000",
-        "priority",
-        "tag_ids",
-        " ~ ",
-        "\"source.subject\"",
-        "é",
-        " ",
-        "unknown_field",
-        "=",
-        "state = open",
-        "created_at < 2024-03-01",
-        "tag_ids IN [1, 2]",
-        " ORDER BY ",
-        "updated_at",
-        " DESC",
-    ];
-
     fn text() -> impl Strategy<Value = String> {
-        proptest::collection::vec(proptest::sample::select(PIECES), 0..80)
-            .prop_map(|parts| parts.concat())
+        crate::ide::query_text(80)
     }
 
     use proptest::prelude::*;
