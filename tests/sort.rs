@@ -15,6 +15,7 @@ use qc::target::ApiVersion;
 use qc::{Code, Compiler, Schema, Span, Target};
 use serde_json::{Value, json};
 use support::cli::qc;
+use support::generate::cased;
 
 /// 2024-06-01T00:00:00Z.
 const NOW: i64 = 1_717_200_000;
@@ -845,24 +846,6 @@ fn filters(target: Target) -> Vec<&'static str> {
     }
 }
 
-fn case(word: &str, how: usize) -> String {
-    match how % 3 {
-        0 => word.to_uppercase(),
-        1 => word.to_lowercase(),
-        _ => word
-            .chars()
-            .enumerate()
-            .map(|(i, c)| {
-                if i % 2 == 0 {
-                    c.to_ascii_uppercase()
-                } else {
-                    c.to_ascii_lowercase()
-                }
-            })
-            .collect(),
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -892,12 +875,12 @@ proptest! {
         let written = [None, Some(SortOrder::Ascending), Some(SortOrder::Descending)][order];
         let mut text = format!(
             "{filter} {} {} {name}",
-            case("order", cases[0]),
-            case("by", cases[1])
+            cased("order", cases[0]),
+            cased("by", cases[1])
         );
         if let Some(o) = written {
             text.push(' ');
-            text.push_str(&case(o.keyword(), cases[2]));
+            text.push_str(&cased(o.keyword(), cases[2]));
         }
         let compiled = c.compile(&text);
         prop_assert!(compiled.is_ok(), "{}: {:?}", text, compiled.err());

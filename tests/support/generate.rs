@@ -57,10 +57,16 @@ pub fn space(ch: &mut Choices<'_>) -> &'static str {
 
 /// A keyword in upper case, lower case or alternating (`NoT`).
 pub fn keyword(ch: &mut Choices<'_>, k: &str) -> String {
-    match ch.pick(3) {
-        0 => k.to_uppercase(),
-        1 => k.to_lowercase(),
-        _ => k
+    cased(k, ch.pick(3))
+}
+
+/// `word` in upper case (`how` 0), lower case (1) or alternating (2:
+/// `NoT`); `how` is taken modulo 3.
+pub fn cased(word: &str, how: usize) -> String {
+    match how % 3 {
+        0 => word.to_uppercase(),
+        1 => word.to_lowercase(),
+        _ => word
             .chars()
             .enumerate()
             .map(|(i, c)| {
