@@ -17,6 +17,8 @@
 //!
 //! Run with `cargo bench --bench concurrency` (`ROUNDS=7` by default).
 
+mod harness;
+
 #[path = "../tests/support/intercom.rs"]
 mod intercom;
 
@@ -70,18 +72,10 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter that names another bench
-    // skips this one.
-    if std::env::args()
-        .skip(1)
-        .any(|a| !a.starts_with('-') && !"concurrency".contains(a.as_str()))
-    {
+    if harness::skipped("concurrency") {
         return;
     }
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(7);
+    let rounds: usize = harness::env_count("ROUNDS", 7);
     let api = Intercom::new(Target::Conversations, conversations(16));
     let server = Server::with_latency(LATENCY, move |request, _| api.reply(request));
     let chain = [body("state = open")];

@@ -17,6 +17,8 @@
 //! the document's length). `QC_BASELINE=path/to/qc` measures another build
 //! in the same run, the two servers taking turns round by round.
 
+mod harness;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
@@ -310,22 +312,11 @@ impl Server {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter that names another bench
-    // skips this one.
-    if std::env::args()
-        .skip(1)
-        .any(|a| !a.starts_with('-') && !"lsp".contains(a.as_str()))
-    {
+    if harness::skipped("lsp") {
         return;
     }
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
-    let lines: usize = std::env::var("LINES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10_000);
+    let rounds: usize = harness::env_count("ROUNDS", 200);
+    let lines: usize = harness::env_count("LINES", 10_000);
     let text = document(lines);
     println!(
         "document: {} lines, {} bytes",

@@ -18,6 +18,8 @@
 //!
 //! Run with `cargo bench --bench ratio` (`ROUNDS=101` by default).
 
+mod harness;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -65,18 +67,10 @@ fn decile(sorted: &[f64], d: usize) -> f64 {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter that names another bench
-    // skips this one.
-    if std::env::args()
-        .skip(1)
-        .any(|a| !a.starts_with('-') && !"ratio".contains(a.as_str()))
-    {
+    if harness::skipped("ratio") {
         return;
     }
-    let rounds: usize = std::env::var("ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(101);
+    let rounds: usize = harness::env_count("ROUNDS", 101);
     let options = Options {
         now: Some(1_700_000_000),
         ..Options::default()
