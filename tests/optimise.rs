@@ -326,6 +326,16 @@ const SMALL: ApiLimits = ApiLimits {
     max_group_members: 3,
 };
 
+/// The optimiser's settings for a property: the [`SMALL`] limits or
+/// Intercom's, a budget of `steps`, and at most `max_requests` requests.
+fn budgeted(small: bool, steps: u64, max_requests: usize) -> Settings {
+    Settings {
+        limits: if small { SMALL } else { ApiLimits::INTERCOM },
+        budget: Budget::steps(steps),
+        max_requests,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -344,12 +354,7 @@ proptest! {
         let Some(q) = compile(&text) else {
             return Ok(());
         };
-        let limits = if small { SMALL } else { ApiLimits::INTERCOM };
-        let settings = Settings {
-            limits,
-            budget: Budget::steps(steps),
-            max_requests,
-        };
+        let settings = budgeted(small, steps, max_requests);
         let optimised = optimise(&q, &settings);
         for o in &objects {
             prop_assert_eq!(qc::eval(&optimised, o), qc::eval(&q, o), "optimise within {} steps changed {}", steps, text);
@@ -359,7 +364,7 @@ proptest! {
                 prop_assert!(p.steps <= steps, "{} steps spent of {}", p.steps, steps);
                 prop_assert!(!p.requests.is_empty() && p.requests.len() <= max_requests);
                 for r in &p.requests {
-                    prop_assert!(fits_within(&r.root, &limits), "a request over {:?}: {}", limits, text);
+                    prop_assert!(fits_within(&r.root, &settings.limits), "a request over {:?}: {}", settings.limits, text);
                 }
                 for o in &objects {
                     let union = p.requests.iter().any(|r| qc::eval(r, o));
@@ -645,12 +650,7 @@ proptest! {
     ) {
         let q = compile(&text).expect("the shapes are valid");
         let objects: Vec<Value> = seeds.iter().map(|&s| subject(s, tokens)).collect();
-        let limits = if small { SMALL } else { ApiLimits::INTERCOM };
-        let settings = Settings {
-            limits,
-            budget: Budget::steps(steps),
-            max_requests,
-        };
+        let settings = budgeted(small, steps, max_requests);
         let optimised = optimise(&q, &settings);
         for o in &objects {
             prop_assert_eq!(qc::eval(&optimised, o), qc::eval(&q, o), "optimise changed {}", text);
@@ -660,7 +660,7 @@ proptest! {
                 prop_assert!(p.steps <= steps, "{} steps spent of {} on {}", p.steps, steps, text);
                 prop_assert!(!p.requests.is_empty() && p.requests.len() <= max_requests);
                 for r in &p.requests {
-                    prop_assert!(fits_within(&r.root, &limits), "a request over {:?}: {}", limits, text);
+                    prop_assert!(fits_within(&r.root, &settings.limits), "a request over {:?}: {}", settings.limits, text);
                 }
                 for o in &objects {
                     let union = p.requests.iter().any(|r| qc::eval(r, o));
